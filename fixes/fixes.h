@@ -1,0 +1,9 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The check families; each is defined in fixes/<family>.c. */
+#pragma once
+
+#include "fix.h"
+
+extern const struct fix fix_account_db;
+extern const struct fix fix_hostkey_perms;
+extern const struct fix fix_user_key_paths;

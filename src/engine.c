@@ -1,0 +1,266 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+#include "fix.h"
+#include "model.h"
+#include "policy.h"
+#include "util.h"
+
+int engine_check_ids(char **ids, const char **ret_bad)
+{
+	for (size_t i = 0; ids && ids[i]; i++)
+		if (!fix_by_id(ids[i]) && !problem_by_id(ids[i])) {
+			*ret_bad = ids[i];
+			return -EINVAL;
+		}
+	return 0;
+}
+
+static bool id_listed(char **ids, const struct finding *f)
+{
+	return strv_contains(ids, f->problem->id) || (f->fix && strv_contains(ids, f->fix->id));
+}
+
+static bool finding_selected(const struct run *run, const struct finding *f)
+{
+	if (run->opt.only && !id_listed(run->opt.only, f))
+		return false;
+	return !(run->opt.skip && id_listed(run->opt.skip, f));
+}
+
+static bool fix_selected(const struct run *run, const struct fix *fix)
+{
+	if (run->opt.skip && strv_contains(run->opt.skip, fix->id))
+		return false;
+	if (!run->opt.only || strv_contains(run->opt.only, fix->id))
+		return true;
+	for (const struct problem *p = fix->problems; p->id; p++)
+		if (strv_contains(run->opt.only, p->id))
+			return true;
+	return false;
+}
+
+static void free_findings(struct finding *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		finding_done(&v[i]);
+	free(v);
+}
+
+int engine_detect(struct run *run)
+{
+	const char *path = NULL;
+	int r;
+
+	r = model_load(run, &path);
+	if (r < 0) {
+		_cleanup_free_ char *p = escape_display(path ? path : "?");
+		fprintf(run->err, "sshfix: Failed to read '%s' in the target '%s': %s\n", p ? p : "?",
+			run->opt.root, r == -EFBIG ? "file too large (over 16 MiB), refusing to parse it" : strerror(-r));
+		run->exit_flags |= EXIT_ERROR;
+		return r;
+	}
+	for (size_t i = 0; fix_registry[i]; i++) {
+		const struct fix *fix = fix_registry[i];
+		if (!fix_selected(run, fix))
+			continue;
+		r = fix->detect(run);
+		if (r < 0) {
+			fprintf(run->err, "sshfix: The %s check failed: %s\n", fix->id, strerror(-r));
+			run->exit_flags |= EXIT_ERROR;
+			if (r == -ENOMEM)
+				return r;
+		}
+	}
+	/* --only/--skip may name single problems of a family. */
+	size_t k = 0;
+	for (size_t i = 0; i < run->n_findings; i++) {
+		if (finding_selected(run, &run->findings[i]))
+			run->findings[k++] = run->findings[i];
+		else
+			finding_done(&run->findings[i]);
+	}
+	run->n_findings = k;
+	return 0;
+}
+
+static const char *plan_error(int r)
+{
+	switch (r) {
+	case -EMLINK:
+		return "the file has more than one hard link; sshfix never changes such a file";
+	case -ELOOP:
+		return "the path is or passes through a symlink; sshfix never follows one here";
+	case -ENOENT:
+		return "the path no longer exists";
+	case -ESTALE:
+		return "the path changed while sshfix examined it";
+	default:
+		return strerror(-r);
+	}
+}
+
+int engine_plan(struct run *run)
+{
+	for (size_t i = 0; i < run->n_findings; i++) {
+		struct finding *f = &run->findings[i];
+		enum decision d = policy_decide(run, f);
+		size_t n0 = journal_n_entries(run->journal);
+		int r;
+
+		if (d == DECIDE_REPORT || d == DECIDE_LEAVE)
+			continue;
+		journal_set_tag(run->journal, i, f->problem->id);
+		r = f->fix->repair(run, f);
+		if (r < 0) {
+			journal_truncate(run->journal, n0);
+			f->status = FS_FAILED;
+			free(f->status_reason);
+			f->status_reason = strdup(plan_error(r));
+			continue;
+		}
+		f->first_change = n0;
+		f->n_changes = journal_n_entries(run->journal) - n0;
+		if (d == DECIDE_ASK) {
+			struct buf diff = {0};
+			(void) journal_render(run->journal, i, &diff);
+			bool yes = policy_ask(run, f, diff.data);
+			buf_done(&diff);
+			if (!yes) {
+				journal_truncate(run->journal, n0);
+				f->n_changes = 0;
+				f->status = FS_DECLINED;
+				continue;
+			}
+		}
+		/* DECIDE_APPLY and a yes stay FS_FOUND until the journal commits. */
+	}
+	return 0;
+}
+
+static bool pending(const struct finding *f)
+{
+	return f->status == FS_FOUND && f->problem && !(f->problem->flags & PF_REPORT_ONLY);
+}
+
+int engine_apply(struct run *run)
+{
+	_cleanup_free_ char *error = NULL;
+	size_t applied = 0;
+	int r;
+
+	if (journal_n_entries(run->journal) == 0) {
+		for (size_t i = 0; i < run->n_findings; i++)
+			if (pending(&run->findings[i]))
+				run->findings[i].status = FS_FIXED;	/* covered by an earlier entry */
+		return 0;
+	}
+	r = journal_commit(run->journal, &run->undo_id, &applied, &error);
+	for (size_t i = 0; i < run->n_findings; i++) {
+		struct finding *f = &run->findings[i];
+		if (!pending(f))
+			continue;
+		if (f->first_change + f->n_changes <= applied)
+			f->status = FS_FIXED;
+		else {
+			f->status = FS_FAILED;
+			free(f->status_reason);
+			f->status_reason = strdup(error ? error : "not applied");
+		}
+	}
+	if (r < 0) {
+		fprintf(run->err, "sshfix: %s\n", error ? error : strerror(-r));
+		if (r == -EROFS)
+			fprintf(run->err, "sshfix: Nothing was changed. Remount the target read-write "
+					  "(mount -o remount,rw MOUNTPOINT) and run again.\n");
+		else if (r == -ENOSPC)
+			fprintf(run->err, "sshfix: Nothing was changed. Free some space on the target and run again.\n");
+		else if (run->undo_id && applied > 0)
+			fprintf(run->err, "sshfix: %zu change(s) were made and recorded; undo them with: sshfix --undo %s\n",
+				applied, run->undo_id);
+		run->exit_flags |= EXIT_ERROR;
+	}
+	return r;
+}
+
+static bool same_finding(const struct finding *a, const struct finding *b)
+{
+	return a->problem == b->problem && streq_ptr(a->path, b->path) && streq_ptr(a->user, b->user);
+}
+
+int engine_verify(struct run *run)
+{
+	struct finding *before = run->findings;
+	size_t n_before = run->n_findings;
+	int r;
+
+	run->findings = NULL;
+	run->n_findings = 0;
+	model_done(&run->model);
+	r = engine_detect(run);
+	if (r < 0) {
+		free_findings(run->findings, run->n_findings);
+		run->findings = before;
+		run->n_findings = n_before;
+		return r;
+	}
+
+	for (size_t i = 0; i < run->n_findings; i++) {
+		struct finding *now = &run->findings[i];
+		bool known = false;
+
+		for (size_t k = 0; k < n_before; k++) {
+			if (!same_finding(&before[k], now))
+				continue;
+			known = true;
+			if (before[k].status == FS_FIXED) {
+				before[k].status = FS_FAILED;
+				free(before[k].status_reason);
+				before[k].status_reason = strdup("still present after --apply");
+			}
+		}
+		if (known)
+			continue;
+		/* Found only after the changes: report it, it is not fixed. */
+		struct finding *nb = realloc(before, (n_before + 1) * sizeof(*nb));
+		if (!nb) {
+			r = -ENOMEM;
+			break;
+		}
+		before = nb;
+		before[n_before] = *now;
+		before[n_before].status = (now->problem->flags & PF_REPORT_ONLY) ? FS_REPORTED : FS_FOUND;
+		*now = (struct finding) {0};
+		n_before++;
+	}
+	free_findings(run->findings, run->n_findings);
+	run->findings = before;
+	run->n_findings = n_before;
+	return r;
+}
+
+unsigned engine_exit_flags(const struct run *run)
+{
+	unsigned flags = 0;
+
+	for (size_t i = 0; i < run->n_findings; i++)
+		flags |= run->findings[i].status == FS_FIXED ? EXIT_FIXED : EXIT_UNFIXED;
+	return flags;
+}
+
+void run_done(struct run *run)
+{
+	free_findings(run->findings, run->n_findings);
+	model_done(&run->model);
+	journal_free(run->journal);
+	target_free(run->target);
+	free(run->undo_id);
+	strv_free(run->opt.only);
+	strv_free(run->opt.skip);
+	*run = (struct run) {0};
+}

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * One run, in the order data flows (DESIGN §3): detect (model + checks),
+ * decide and plan (policy + repair into the journal), apply (journal),
+ * verify (detect again).  Each returns 0 or -errno; operational failures
+ * also set EXIT_ERROR and say why on run->err.
+ */
+#pragma once
+
+#include "run.h"
+
+/* Parse --only/--skip ids; -EINVAL (with the bad id in *ret_bad) for one no check or problem has. */
+int engine_check_ids(char **ids, const char **ret_bad);
+int engine_detect(struct run *run);
+int engine_plan(struct run *run);
+int engine_apply(struct run *run);
+int engine_verify(struct run *run);
+/* The exit status bits the findings call for. */
+unsigned engine_exit_flags(const struct run *run);
+void run_done(struct run *run);

@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "finding.h"
+#include "fix.h"
+#include "run.h"
+#include "util.h"
+
+const char *severity_name(enum severity s)
+{
+	switch (s) {
+	case SEV_INFO:
+		return "info";
+	case SEV_WARNING:
+		return "warning";
+	case SEV_ERROR:
+		return "error";
+	}
+	return "unknown";
+}
+
+const char *finding_status_name(enum finding_status s)
+{
+	static const char *const names[] = {
+		[FS_FOUND] = "found",		 [FS_REPORTED] = "reported",
+		[FS_WOULD_FIX] = "would-fix",	 [FS_NEEDS_CONFIRM] = "needs-confirmation",
+		[FS_DECLINED] = "declined",	 [FS_FIXED] = "fixed",
+		[FS_FAILED] = "failed",
+	};
+	return (size_t) s < ELEMENTSOF(names) ? names[s] : "unknown";
+}
+
+void finding_done(struct finding *f)
+{
+	free(f->path);
+	free(f->user);
+	free(f->detail);
+	strv_free(f->evidence);
+	free(f->status_reason);
+	*f = (struct finding) {0};
+}
+
+char *finding_message(const struct finding *f)
+{
+	struct buf b = {0};
+
+	for (const char *p = f->problem->message; *p;) {
+		const char *v = NULL;
+		size_t skip = 0;
+
+		if (startswith(p, "{path}"))
+			v = f->path, skip = 6;
+		else if (startswith(p, "{user}"))
+			v = f->user, skip = 6;
+		else if (startswith(p, "{detail}"))
+			v = f->detail, skip = 8;
+		if (skip) {
+			_cleanup_free_ char *e = escape_display(v ? v : "?");
+			buf_puts(&b, e ? e : "?");
+			p += skip;
+		} else
+			buf_putc(&b, *p++);
+	}
+	return buf_steal(&b);
+}
+
+struct finding *run_add_finding(struct run *run, enum problem_code code, const char *path, const char *user)
+{
+	struct finding *nf, *f;
+
+	nf = realloc(run->findings, (run->n_findings + 1) * sizeof(*nf));
+	if (!nf)
+		return NULL;
+	run->findings = nf;
+	f = &nf[run->n_findings];
+	*f = (struct finding) {
+		.problem = problem_by_code(code),
+		.fix = NULL,
+		.want = PERMS_KEEP,
+		.status = FS_FOUND,
+	};
+	f->fix = fix_of_problem(f->problem);
+	f->path = strdup_or_null(path);
+	f->user = strdup_or_null(user);
+	if ((path && !f->path) || (user && !f->user)) {
+		finding_done(f);
+		return NULL;
+	}
+	run->n_findings++;
+	return f;
+}
+
+static int vappend(char ***v, const char *fmt, va_list ap)
+{
+	char *s;
+
+	if (vasprintf(&s, fmt, ap) < 0)
+		return -ENOMEM;
+	return strv_push(v, s);
+}
+
+int finding_add_evidence(struct finding *f, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = vappend(&f->evidence, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+int finding_set_detail(struct finding *f, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	int r;
+
+	va_start(ap, fmt);
+	r = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		return -ENOMEM;
+	free(f->detail);
+	f->detail = s;
+	return 0;
+}
+
+int model_note(struct model *m, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = vappend(&m->notes, fmt, ap);
+	va_end(ap);
+	return r;
+}

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * A finding is one occurrence of a problem: which problem, on what path or
+ * account, the evidence, and what a repair would set.  Checks create them
+ * in detect(); the policy decides; repair() turns them into journal entries.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "problem.h"
+
+struct fix;
+
+enum finding_status {
+	FS_FOUND,		/* detected, not yet decided */
+	FS_REPORTED,		/* report-only problem: explained, never changed */
+	FS_WOULD_FIX,		/* report/dry-run: --apply would fix it */
+	FS_NEEDS_CONFIRM,	/* --apply left it: needs --interactive */
+	FS_DECLINED,		/* --interactive: the person said no */
+	FS_FIXED,		/* applied and journaled */
+	FS_FAILED,		/* the repair could not be planned or applied */
+};
+
+/* What a permissions repair sets; a field left at -1 is not changed. */
+struct perms_want {
+	mode_t mode;	/* (mode_t) -1: keep */
+	uid_t uid;	/* (uid_t) -1: keep */
+	gid_t gid;	/* (gid_t) -1: keep */
+};
+
+#define PERMS_KEEP ((struct perms_want) { (mode_t) -1, (uid_t) -1, (gid_t) -1 })
+
+struct finding {
+	const struct problem *problem;
+	const struct fix *fix;
+	char *path;		/* subject inside the target, or NULL */
+	char *user;		/* account concerned, or NULL */
+	char *detail;		/* fills {detail} */
+	char **evidence;	/* facts that prove it, e.g. "/home/a: mode 0777 owner 1000:1000" */
+	struct perms_want want;	/* for permission repairs */
+
+	enum finding_status status;
+	char *status_reason;	/* why FAILED/NEEDS_CONFIRM, for the report */
+	size_t first_change, n_changes;	/* its entries in the journal */
+};
+
+void finding_done(struct finding *f);
+const char *finding_status_name(enum finding_status s);
+/* Fill the problem's message template; returns a new string or NULL. */
+char *finding_message(const struct finding *f);

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * A check family: one file under fixes/, one entry in fixes/registry.c.
+ * detect() reads the target through the model and records findings;
+ * repair() turns one finding into journal entries.  Neither looks at the
+ * run mode (policy_decide() does) nor calls a write syscall (the journal does).
+ */
+#pragma once
+
+#include <stddef.h>
+
+#include "finding.h"
+#include "problem.h"
+
+struct run;
+
+struct fix {
+	const char *id;		/* stable, kebab-case: --only/--skip take it */
+	const char *summary;
+	const char *rules;	/* the RULES.md sections it implements */
+	const struct problem *problems;	/* its table, ended by { .id = NULL } */
+	/* Returns 0 or -errno (an operational failure: the check could not run). */
+	int (*detect)(struct run *run);
+	/* Plan the repair of f; returns 0, or -errno when it cannot be planned. */
+	int (*repair)(struct run *run, struct finding *f);
+};
+
+/* The registry, in run order, ended by NULL. */
+extern const struct fix *const fix_registry[];
+
+const struct fix *fix_by_id(const char *id);
+/* The problem with this code, whichever family owns it (never NULL for a valid code). */
+const struct problem *problem_by_code(enum problem_code code);
+const struct problem *problem_by_id(const char *id);
+/* The family a problem belongs to. */
+const struct fix *fix_of_problem(const struct problem *p);

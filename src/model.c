@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+
+#include "model.h"
+#include "util.h"
+
+static const struct {
+	const char *path;
+	enum acct_kind kind;
+	size_t offset;
+} account_files[] = {
+	{ "/etc/passwd", ACCT_PASSWD, offsetof(struct accounts, passwd) },
+	{ "/etc/group", ACCT_GROUP, offsetof(struct accounts, group) },
+	{ "/etc/shadow", ACCT_SHADOW, offsetof(struct accounts, shadow) },
+};
+
+static int load_accounts(struct run *run, const char **ret_path)
+{
+	struct accounts *a = &run->model.accounts;
+
+	for (size_t i = 0; i < ELEMENTSOF(account_files); i++) {
+		struct acct_file *f = (struct acct_file *) ((char *) a + account_files[i].offset);
+		_cleanup_free_ char *data = NULL;
+		size_t len = 0;
+		int r;
+
+		r = target_read_file(run->target, account_files[i].path, CONFIG_MAX, &data, &len);
+		if (r == -ENOENT) {
+			*f = (struct acct_file) { .kind = account_files[i].kind };
+			continue;
+		}
+		if (r < 0) {
+			*ret_path = account_files[i].path;
+			return r;
+		}
+		r = acct_file_parse(account_files[i].kind, data, len, f);
+		if (r < 0) {
+			*ret_path = account_files[i].path;
+			return r;
+		}
+		f->present = true;
+	}
+	run->model.accounts_loaded = true;
+	return 0;
+}
+
+int model_load(struct run *run, const char **ret_path)
+{
+	int r;
+
+	*ret_path = NULL;
+	r = load_accounts(run, ret_path);
+	if (r < 0)
+		return r;
+	r = sshd_config_load(run->target, SSHD_CONFIG_PATH, &run->model.sshd);
+	if (r < 0) {
+		*ret_path = SSHD_CONFIG_PATH;
+		return r;
+	}
+	return 0;
+}
+
+void model_done(struct model *m)
+{
+	if (m->accounts_loaded)
+		accounts_done(&m->accounts);
+	sshd_config_free(m->sshd);
+	strv_free(m->notes);
+	*m = (struct model) {0};
+}

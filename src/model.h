@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Building the model the checks read: the target's accounts and sshd
+ * configuration.  A missing file is a fact for the checks to report; a file
+ * that exists but cannot be read is an operational error naming the path.
+ */
+#pragma once
+
+#include "run.h"
+
+/* Returns 0, or -errno with *ret_path naming the file that failed (static string). */
+int model_load(struct run *run, const char **ret_path);
+void model_done(struct model *m);

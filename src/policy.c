@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+
+#include "fix.h"
+#include "policy.h"
+#include "util.h"
+
+enum decision policy_decide(const struct run *run, struct finding *f)
+{
+	const struct problem *p = f->problem;
+
+	if ((p->flags & PF_REPORT_ONLY) || !f->fix || !f->fix->repair) {
+		f->status = FS_REPORTED;
+		return DECIDE_REPORT;
+	}
+	switch (run->opt.mode) {
+	case MODE_REPORT:
+	case MODE_DRY_RUN:
+		f->status = (p->flags & PF_SAFE_AUTO) ? FS_WOULD_FIX : FS_NEEDS_CONFIRM;
+		return DECIDE_PREVIEW;
+	case MODE_APPLY:
+		if (p->flags & PF_SAFE_AUTO)
+			return DECIDE_APPLY;
+		f->status = FS_NEEDS_CONFIRM;
+		return DECIDE_LEAVE;
+	case MODE_INTERACTIVE:
+		return DECIDE_ASK;
+	}
+	f->status = FS_REPORTED;
+	return DECIDE_REPORT;
+}
+
+bool policy_ask(struct run *run, const struct finding *f, const char *diff)
+{
+	_cleanup_free_ char *msg = finding_message(f);
+	char line[64];
+
+	fprintf(run->err, "\n%s: %s\n", f->problem->id, msg ? msg : "?");
+	if (diff && *diff)
+		fputs(diff, run->err);
+	for (;;) {
+		fprintf(run->err, "Fix it? [y/N] ");
+		fflush(run->err);
+		if (!fgets(line, sizeof(line), run->in))
+			return false;	/* end of input is a no */
+		char *p = line;
+		while (isspace((unsigned char) *p))
+			p++;
+		if (*p == 'y' || *p == 'Y')
+			return true;
+		if (*p == 'n' || *p == 'N' || *p == '\0')
+			return false;
+	}
+}

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Problems, e2fsck style: every reason sshd refuses a login that sshfix
+ * knows has a stable code (PR_*) and a stable kebab-case id, a message
+ * template, a severity and flags that say what --apply may do about it.
+ * The tables live beside the checks (fixes/<family>.c) and are collected by
+ * fixes/registry.c; ids are part of the interface (--only, --skip, --json)
+ * and never change meaning once released.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+enum problem_code {
+	/* account-db (fixes/account_db.c) */
+	PR_ACCOUNT_FILE_MISSING,
+	PR_ACCOUNT_FILE_BAD_LINE,
+	/* hostkey-perms (fixes/hostkey_perms.c) */
+	PR_HOSTKEY_MODE,
+	PR_HOSTKEY_OWNER,
+	PR_HOSTKEY_PUB_PERMS,
+	PR_HOSTKEY_HARDLINKED,
+	PR_HOSTKEY_NOT_REGULAR,
+	/* user-key-paths (fixes/user_key_paths.c) */
+	PR_HOME_PERMS,
+	PR_KEY_DIR_PERMS,
+	PR_AUTHORIZED_KEYS_PERMS,
+	PR_KEY_PATH_SYSTEM_DIR,
+	PR_KEY_PATH_USER_SYMLINK,
+	PR_AUTHORIZED_KEYS_HARDLINKED,
+	PR_AUTHORIZED_KEYS_NOT_REGULAR,
+	PR_AUTHORIZED_KEYS_UNKNOWN_TOKEN,
+	_PR_MAX,
+};
+
+enum problem_flags {
+	PF_SAFE_AUTO = 1 << 0,		/* --apply fixes it */
+	PF_NEEDS_CONFIRM = 1 << 1,	/* fixed only when a person says yes (--interactive) */
+	PF_REPORT_ONLY = 1 << 2,	/* explained, never changed */
+};
+
+enum severity {
+	SEV_INFO,	/* worth knowing; does not stop logins */
+	SEV_WARNING,	/* insecure or fragile, logins still work */
+	SEV_ERROR,	/* sshd refuses logins because of it */
+};
+
+/*
+ * One row of a problem table.  The template names the fields of the
+ * finding it is filled from: {path}, {user}, {detail}.
+ */
+struct problem {
+	enum problem_code code;
+	const char *id;
+	enum severity severity;
+	unsigned flags;
+	const char *message;	/* one line, what is wrong */
+	const char *explain;	/* why sshd cares, with the RULES.md reference */
+};
+
+const char *severity_name(enum severity s);

@@ -1,0 +1,283 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fix.h"
+#include "json.h"
+#include "report.h"
+#include "util.h"
+
+#define C_RED "\033[1;31m"
+#define C_YELLOW "\033[1;33m"
+#define C_GREEN "\033[1;32m"
+#define C_DIM "\033[2m"
+#define C_OFF "\033[0m"
+
+static const char *mode_name(enum run_mode m)
+{
+	switch (m) {
+	case MODE_REPORT:
+		return "report";
+	case MODE_DRY_RUN:
+		return "dry-run";
+	case MODE_APPLY:
+		return "apply";
+	case MODE_INTERACTIVE:
+		return "interactive";
+	}
+	return "unknown";
+}
+
+static void target_line(const struct run *run, struct buf *b)
+{
+	const struct target_facts *f = &run->target->facts;
+	_cleanup_free_ char *root = escape_display(run->opt.root);
+
+	buf_printf(b, "sshfix %s: target %s", PACKAGE_VERSION, root ? root : "?");
+	buf_printf(b, " (%s", f->os_pretty ? f->os_pretty : "unknown distribution");
+	if (f->sshd_version)
+		buf_printf(b, ", %s", f->sshd_version);
+	else
+		buf_puts(b, ", no sshd binary found");
+	buf_puts(b, ")\n");
+	if (f->sshd_version && (f->sshd_debian_patches || f->sshd_libwrap || f->sshd_keyperm_group)) {
+		buf_puts(b, "  sshd build:");
+		if (f->sshd_debian_patches)
+			buf_puts(b, " Debian patches (group-writable keys files allowed for private groups);");
+		if (f->sshd_libwrap)
+			buf_puts(b, " TCP wrappers (libwrap);");
+		if (f->sshd_keyperm_group)
+			buf_puts(b, " ssh_keys group may read host keys;");
+		b->len--;	/* the last ';' */
+		b->data[b->len] = '\0';
+		buf_putc(b, '\n');
+	}
+}
+
+static const char *status_text(const struct finding *f)
+{
+	switch (f->status) {
+	case FS_REPORTED:
+		return "left alone: explained only";
+	case FS_WOULD_FIX:
+		return "--apply would fix this";
+	case FS_NEEDS_CONFIRM:
+		return "needs confirmation (--interactive)";
+	case FS_DECLINED:
+		return "declined";
+	case FS_FIXED:
+		return "fixed";
+	case FS_FAILED:
+		return "NOT fixed";
+	case FS_FOUND:
+		return "found";
+	}
+	return "?";
+}
+
+static void finding_text(const struct run *run, const struct finding *f, size_t idx, struct buf *b)
+{
+	static const char *const sev_color[] = { [SEV_INFO] = C_DIM, [SEV_WARNING] = C_YELLOW, [SEV_ERROR] = C_RED };
+	_cleanup_free_ char *msg = finding_message(f);
+	bool color = run->opt.color;
+
+	buf_printf(b, "%s[%s]%s %s: %s\n", color ? sev_color[f->problem->severity] : "",
+		   severity_name(f->problem->severity), color ? C_OFF : "", f->problem->id, msg ? msg : "?");
+	if (f->n_changes > 0) {
+		struct buf act = {0};
+		journal_describe(run->journal, idx, &act, "; ");
+		buf_printf(b, "        fix: %s\n", act.data ? act.data : "");
+		buf_done(&act);
+	}
+	buf_printf(b, "        %s%s%s", color && f->status == FS_FIXED ? C_GREEN : "", status_text(f),
+		   color && f->status == FS_FIXED ? C_OFF : "");
+	if (f->status_reason)
+		buf_printf(b, ": %s", f->status_reason);
+	buf_putc(b, '\n');
+	if (run->opt.verbose) {
+		buf_printf(b, "        why: %s\n", f->problem->explain);
+		for (size_t i = 0; f->evidence && f->evidence[i]; i++) {
+			_cleanup_free_ char *e = escape_display(f->evidence[i]);
+			buf_printf(b, "        evidence: %s\n", e ? e : "?");
+		}
+	}
+}
+
+static void summary_text(const struct run *run, struct buf *b)
+{
+	size_t n[FS_FAILED + 1] = {0};
+
+	for (size_t i = 0; i < run->n_findings; i++)
+		n[run->findings[i].status]++;
+	if (run->n_findings == 0) {
+		buf_puts(b, "No problems found.\n");
+		return;
+	}
+	buf_printf(b, "%zu problem%s:", run->n_findings, run->n_findings == 1 ? "" : "s");
+	static const struct {
+		enum finding_status s;
+		const char *what;
+	} parts[] = {
+		{ FS_FIXED, "fixed" },
+		{ FS_WOULD_FIX, "would be fixed by --apply" },
+		{ FS_NEEDS_CONFIRM, "need confirmation" },
+		{ FS_DECLINED, "declined" },
+		{ FS_REPORTED, "explained only" },
+		{ FS_FAILED, "could not be fixed" },
+		{ FS_FOUND, "found after the changes" },
+	};
+	bool first = true;
+	for (size_t i = 0; i < ELEMENTSOF(parts); i++) {
+		if (!n[parts[i].s])
+			continue;
+		buf_printf(b, "%s %zu %s", first ? "" : ",", n[parts[i].s], parts[i].what);
+		first = false;
+	}
+	buf_puts(b, ".\n");
+}
+
+int report_text(const struct run *run, FILE *out)
+{
+	struct buf b = {0};
+
+	target_line(run, &b);
+	for (size_t i = 0; run->model.notes && run->model.notes[i]; i++)
+		buf_printf(&b, "note: %s\n", run->model.notes[i]);
+	buf_putc(&b, '\n');
+	for (size_t i = 0; i < run->n_findings; i++)
+		finding_text(run, &run->findings[i], i, &b);
+	if (run->n_findings)
+		buf_putc(&b, '\n');
+
+	if (run->opt.mode == MODE_DRY_RUN && journal_n_entries(run->journal) > 0) {
+		buf_puts(&b, "Changes --apply would make (nothing has been changed):\n\n");
+		journal_render(run->journal, (size_t) -1, &b);
+		buf_putc(&b, '\n');
+	}
+	summary_text(run, &b);
+	if (run->undo_id) {
+		_cleanup_free_ char *root = escape_display(run->opt.root);
+		buf_printf(&b, "Undo with: sshfix --undo %s%s%s\n", run->undo_id,
+			   strcmp(run->opt.root, "/") ? " --root " : "", strcmp(run->opt.root, "/") ? root : "");
+	}
+	if (!buf_ok(&b)) {
+		buf_done(&b);
+		return -ENOMEM;
+	}
+	fwrite(b.data, 1, b.len, out);
+	buf_done(&b);
+	return 0;
+}
+
+static void json_target(const struct run *run, struct buf *b)
+{
+	const struct target_facts *f = &run->target->facts;
+	bool first = true, sf = true;
+
+	buf_putc(b, '{');
+	json_kv_str(b, &first, "root", run->opt.root);
+	json_kv_str(b, &first, "os_id", f->os_id);
+	json_kv_str(b, &first, "os_version_id", f->os_version_id);
+	json_kv_str(b, &first, "os_pretty_name", f->os_pretty);
+	json_kv_str(b, &first, "distro_family", distro_family_name(f->family));
+	json_key(b, &first, "sshd");
+	buf_putc(b, '{');
+	json_kv_str(b, &sf, "path", f->sshd_path);
+	json_kv_str(b, &sf, "version", f->sshd_version);
+	json_key(b, &sf, "major");
+	if (f->sshd_major >= 0)
+		buf_printf(b, "%d", f->sshd_major);
+	else
+		buf_puts(b, "null");
+	json_key(b, &sf, "minor");
+	if (f->sshd_minor >= 0)
+		buf_printf(b, "%d", f->sshd_minor);
+	else
+		buf_puts(b, "null");
+	json_kv_bool(b, &sf, "debian_patches", f->sshd_debian_patches);
+	json_kv_bool(b, &sf, "libwrap", f->sshd_libwrap);
+	json_kv_bool(b, &sf, "keyperm_group", f->sshd_keyperm_group);
+	buf_puts(b, "}}");
+}
+
+static void json_finding(const struct run *run, const struct finding *f, size_t idx, struct buf *b)
+{
+	_cleanup_free_ char *msg = finding_message(f);
+	bool first = true;
+
+	buf_putc(b, '{');
+	json_kv_str(b, &first, "id", f->problem->id);
+	json_kv_str(b, &first, "check", f->fix ? f->fix->id : NULL);
+	json_kv_str(b, &first, "severity", severity_name(f->problem->severity));
+	json_kv_str(b, &first, "flag",
+		    (f->problem->flags & PF_SAFE_AUTO)		 ? "safe-auto"
+		    : (f->problem->flags & PF_NEEDS_CONFIRM) ? "needs-confirm"
+							 : "report-only");
+	json_kv_str(b, &first, "path", f->path);
+	json_kv_str(b, &first, "user", f->user);
+	json_kv_str(b, &first, "message", msg);
+	json_kv_str(b, &first, "explanation", f->problem->explain);
+	json_key(b, &first, "evidence");
+	buf_putc(b, '[');
+	for (size_t i = 0; f->evidence && f->evidence[i]; i++) {
+		if (i)
+			buf_putc(b, ',');
+		json_string(b, f->evidence[i]);
+	}
+	buf_putc(b, ']');
+	json_key(b, &first, "action");
+	if (f->n_changes > 0) {
+		struct buf act = {0}, diff = {0};
+		journal_describe(run->journal, idx, &act, "; ");
+		json_string(b, act.data ? act.data : "");
+		journal_render(run->journal, idx, &diff);
+		json_kv_str(b, &first, "diff", diff.data ? diff.data : "");
+		buf_done(&act);
+		buf_done(&diff);
+	} else
+		buf_puts(b, "null");
+	json_kv_str(b, &first, "status", finding_status_name(f->status));
+	json_kv_str(b, &first, "status_reason", f->status_reason);
+	buf_putc(b, '}');
+}
+
+int report_json(const struct run *run, unsigned exit_status, FILE *out)
+{
+	struct buf b = {0};
+	bool first = true;
+
+	buf_putc(&b, '{');
+	json_kv_str(&b, &first, "sshfix", PACKAGE_VERSION);
+	json_kv_str(&b, &first, "mode", mode_name(run->opt.mode));
+	json_key(&b, &first, "target");
+	json_target(run, &b);
+	json_key(&b, &first, "problems");
+	buf_putc(&b, '[');
+	for (size_t i = 0; i < run->n_findings; i++) {
+		if (i)
+			buf_putc(&b, ',');
+		json_finding(run, &run->findings[i], i, &b);
+	}
+	buf_putc(&b, ']');
+	json_key(&b, &first, "notes");
+	buf_putc(&b, '[');
+	for (size_t i = 0; run->model.notes && run->model.notes[i]; i++) {
+		if (i)
+			buf_putc(&b, ',');
+		json_string(&b, run->model.notes[i]);
+	}
+	buf_putc(&b, ']');
+	json_kv_str(&b, &first, "undo_id", run->undo_id);
+	json_kv_int(&b, &first, "exit_status", exit_status);
+	buf_puts(&b, "}\n");
+	if (!buf_ok(&b)) {
+		buf_done(&b);
+		return -ENOMEM;
+	}
+	fwrite(b.data, 1, b.len, out);
+	buf_done(&b);
+	return 0;
+}

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The run context: the only mutable state of a run, created by main and
+ * passed first to everything that needs more than its arguments.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "accounts.h"
+#include "finding.h"
+#include "journal.h"
+#include "sshd_config.h"
+#include "target.h"
+
+enum run_mode {
+	MODE_REPORT,		/* no mode flag: report only */
+	MODE_DRY_RUN,		/* report + diff of every change */
+	MODE_APPLY,		/* perform the safe fixes */
+	MODE_INTERACTIVE,	/* ask per problem */
+};
+
+/* Exit status bits, as fsck(8): part of the interface, never renumbered. */
+enum {
+	EXIT_OK = 0,
+	EXIT_FIXED = 1,
+	EXIT_UNFIXED = 4,
+	EXIT_ERROR = 8,
+	EXIT_USAGE = 16,
+};
+
+struct run_options {
+	enum run_mode mode;
+	const char *root;
+	char **only, **skip;	/* fix family ids or problem ids */
+	bool json, verbose, color, force;
+	unsigned long crash_at;	/* SSHFIX_CRASH_AT, for the crash tests */
+};
+
+/* What the checks read: built once per detection pass. */
+struct model {
+	struct accounts accounts;
+	bool accounts_loaded;
+	struct sshd_config *sshd;
+	char **notes;		/* things a check could not look at, said in the report */
+};
+
+struct run {
+	struct run_options opt;
+	struct target *target;
+	struct model model;
+	struct finding *findings;
+	size_t n_findings;
+	struct journal *journal;
+	char *undo_id;
+	unsigned exit_flags;
+	FILE *in;		/* answers for --interactive */
+	FILE *err;		/* diagnostics and questions */
+};
+
+/* Record a finding for problem `code`; takes nothing, copies the strings. */
+struct finding *run_add_finding(struct run *run, enum problem_code code, const char *path, const char *user);
+int finding_add_evidence(struct finding *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int finding_set_detail(struct finding *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int model_note(struct model *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -1,0 +1,307 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "sshd_config.h"
+#include "util.h"
+
+#define SSHDIR "/etc/ssh"
+
+static const char WHITESPACE[] = " \t\r\n";
+
+void sshd_config_free(struct sshd_config *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->n_opts; i++) {
+		free(c->opts[i].keyword);
+		strv_free(c->opts[i].args);
+	}
+	for (size_t i = 0; i < c->n_matches; i++)
+		strv_free(c->matches[i].criteria);
+	for (size_t i = 0; i < c->n_diags; i++)
+		free(c->diags[i].message);
+	free(c->opts);
+	free(c->matches);
+	free(c->diags);
+	strv_free(c->files);
+	free(c);
+}
+
+/*
+ * OpenSSH's argv_split() with terminate_on_comment (misc.c, 8.7+): tokens
+ * split on space/tab outside quotes; '...' and "..." group; backslash
+ * escapes \' \" \\ and (outside quotes) "\ "; a token starting with '#'
+ * ends the line; an unclosed quote is an error.
+ */
+int sshd_config_split_line(const char *s, size_t len, char ***ret)
+{
+	_cleanup_strv_free_ char **argv = NULL;
+	size_t i = 0;
+
+	argv = calloc(1, sizeof(char *));
+	if (!argv)
+		return -ENOMEM;
+	while (i < len) {
+		if (s[i] == ' ' || s[i] == '\t') {
+			i++;
+			continue;
+		}
+		if (s[i] == '#')
+			break;
+		struct buf arg = {0};
+		char quote = 0;
+		for (; i < len; i++) {
+			char c = s[i];
+			if (c == '\\' && i + 1 < len &&
+			    (s[i + 1] == '\'' || s[i + 1] == '"' || s[i + 1] == '\\' || (quote == 0 && s[i + 1] == ' '))) {
+				buf_putc(&arg, s[++i]);
+			} else if (quote == 0 && (c == ' ' || c == '\t'))
+				break;
+			else if (quote == 0 && (c == '"' || c == '\''))
+				quote = c;
+			else if (quote != 0 && c == quote)
+				quote = 0;
+			else
+				buf_putc(&arg, c);
+		}
+		if (quote != 0) {
+			buf_done(&arg);
+			return -EINVAL;
+		}
+		if (arg.len == 0)
+			buf_puts(&arg, "");
+		int r = strv_push(&argv, buf_steal(&arg));
+		if (r < 0)
+			return r;
+	}
+	*ret = TAKE_PTR(argv);
+	return 0;
+}
+
+struct loader {
+	struct target *t;
+	struct sshd_config *c;
+	int oom;
+};
+
+static void diag(struct loader *l, const char *file, unsigned line, const char *fmt, ...) _printf_(4, 5);
+static void diag(struct loader *l, const char *file, unsigned line, const char *fmt, ...)
+{
+	struct sshd_diag *nd;
+	va_list ap;
+	char *msg;
+
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0) {
+		va_end(ap);
+		l->oom = -ENOMEM;
+		return;
+	}
+	va_end(ap);
+	nd = realloc(l->c->diags, (l->c->n_diags + 1) * sizeof(*nd));
+	if (!nd) {
+		free(msg);
+		l->oom = -ENOMEM;
+		return;
+	}
+	l->c->diags = nd;
+	nd[l->c->n_diags++] = (struct sshd_diag) { file, line, msg };
+}
+
+static int add_option(struct loader *l, char *keyword, char **args, const char *file, unsigned line, int match)
+{
+	struct sshd_option *no = realloc(l->c->opts, (l->c->n_opts + 1) * sizeof(*no));
+
+	if (!no) {
+		free(keyword);
+		strv_free(args);
+		return -ENOMEM;
+	}
+	l->c->opts = no;
+	no[l->c->n_opts++] = (struct sshd_option) { keyword, args, file, line, match };
+	return 0;
+}
+
+static int add_match(struct loader *l, char **criteria, const char *file, unsigned line)
+{
+	struct sshd_match *nm = realloc(l->c->matches, (l->c->n_matches + 1) * sizeof(*nm));
+
+	if (!nm) {
+		strv_free(criteria);
+		return -ENOMEM;
+	}
+	l->c->matches = nm;
+	nm[l->c->n_matches++] = (struct sshd_match) { criteria, file, line };
+	return (int) l->c->n_matches - 1;
+}
+
+static int load_file(struct loader *l, const char *path, unsigned depth, int match, bool is_main);
+
+static int do_include(struct loader *l, char **args, const char *file, unsigned line, unsigned depth, int match)
+{
+	if (!args[0]) {
+		diag(l, file, line, "Include missing filename argument");
+		return 0;
+	}
+	for (size_t i = 0; args[i]; i++) {
+		_cleanup_strv_free_ char **paths = NULL;
+		_cleanup_free_ char *pattern = NULL;
+		int r;
+
+		/* '~' is never expanded by sshd here; a relative name is under /etc/ssh. */
+		if (args[i][0] == '/' || args[i][0] == '~')
+			pattern = strdup(args[i]);
+		else
+			pattern = path_join(SSHDIR, args[i]);
+		if (!pattern)
+			return -ENOMEM;
+		if (pattern[0] != '/')
+			continue;	/* "~/x" names nothing sshd can open */
+		r = target_glob(l->t, pattern, &paths);
+		if (r < 0)
+			return r;
+		for (size_t k = 0; paths[k]; k++) {
+			if (depth + 1 > SSHD_INCLUDE_DEPTH_MAX) {
+				diag(l, file, line, "Too many recursive configuration includes");
+				return 0;
+			}
+			r = load_file(l, paths[k], depth + 1, match, false);
+			if (r < 0)
+				return r;
+		}
+	}
+	return 0;
+}
+
+static int parse_line(struct loader *l, const char *file, unsigned lineno, const char *s, size_t n,
+		      unsigned depth, int *match)
+{
+	_cleanup_strv_free_ char **args = NULL;
+	size_t i = 0, ks, ke;
+	int r;
+
+	/* The keyword ends at whitespace or '='; one '=' may separate it from the value. */
+	while (i < n && strchr(WHITESPACE, s[i]))
+		i++;
+	ks = i;
+	while (i < n && !strchr(WHITESPACE, s[i]) && s[i] != '=' && s[i] != '"')
+		i++;
+	ke = i;
+	if (ke == ks || s[ks] == '#')
+		return 0;
+	while (i < n && strchr(WHITESPACE, s[i]))
+		i++;
+	if (i < n && s[i] == '=') {
+		i++;
+		while (i < n && strchr(WHITESPACE, s[i]))
+			i++;
+	}
+	_cleanup_free_ char *keyword = strndup(s + ks, ke - ks);
+	if (!keyword)
+		return -ENOMEM;
+	r = sshd_config_split_line(s + i, n - i, &args);
+	if (r == -EINVAL) {
+		diag(l, file, lineno, "invalid quotes");
+		return 0;
+	}
+	if (r < 0)
+		return r;
+	if (!args[0]) {
+		diag(l, file, lineno, "no argument after keyword \"%s\"", keyword);
+		return 0;
+	}
+
+	if (strcasecmp(keyword, "Include") == 0)
+		return do_include(l, args, file, lineno, depth, *match);
+	if (strcasecmp(keyword, "Match") == 0) {
+		r = add_match(l, TAKE_PTR(args), file, lineno);
+		if (r < 0)
+			return r;
+		*match = r;
+		return 0;
+	}
+	return add_option(l, TAKE_PTR(keyword), TAKE_PTR(args), file, lineno, *match);
+}
+
+static int load_file(struct loader *l, const char *path, unsigned depth, int match, bool is_main)
+{
+	_cleanup_free_ char *data = NULL;
+	const char *file;
+	size_t len;
+	int r;
+
+	r = target_read_file(l->t, path, CONFIG_MAX, &data, &len);
+	if (r < 0) {
+		if (r == -ENOMEM)
+			return r;
+		/* sshd: a missing main file is fatal, a missing include glob match is not. */
+		if (is_main || r != -ENOENT)
+			diag(l, path, 0, "%s: %s", is_main ? "cannot read the main configuration" : "cannot read",
+			     strerror(-r));
+		return l->oom;
+	}
+	r = strv_push(&l->c->files, strdup(path));
+	if (r < 0)
+		return r;
+	file = l->c->files[strv_length(l->c->files) - 1];
+	if (is_main)
+		l->c->main_present = true;
+
+	/* A Match opened in this file ends with it; the includer's context comes back. */
+	int cur_match = match;
+	unsigned lineno = 0;
+	for (size_t off = 0; off < len;) {
+		const char *s = data + off;
+		const char *nl = memchr(s, '\n', len - off);
+		size_t n = nl ? (size_t) (nl - s) : len - off;
+		off += n + (nl ? 1 : 0);
+		lineno++;
+		/* sshd handles each line as a C string: a NUL byte ends it. */
+		n = strnlen(s, n);
+		r = parse_line(l, file, lineno, s, n, depth, &cur_match);
+		if (r < 0)
+			return r;
+		if (l->oom)
+			return l->oom;
+	}
+	return 0;
+}
+
+int sshd_config_load(struct target *t, const char *path, struct sshd_config **ret)
+{
+	struct loader l = { .t = t };
+	int r;
+
+	l.c = calloc(1, sizeof(*l.c));
+	if (!l.c)
+		return -ENOMEM;
+	r = load_file(&l, path, 0, -1, true);
+	if (r < 0) {
+		sshd_config_free(l.c);
+		return r;
+	}
+	*ret = l.c;
+	return 0;
+}
+
+const struct sshd_option *sshd_config_first(const struct sshd_config *c, const char *keyword)
+{
+	for (size_t i = 0; c && i < c->n_opts; i++)
+		if (c->opts[i].match < 0 && strcasecmp(c->opts[i].keyword, keyword) == 0)
+			return &c->opts[i];
+	return NULL;
+}
+
+const struct sshd_option *sshd_config_in_match(const struct sshd_config *c, const char *keyword)
+{
+	for (size_t i = 0; c && i < c->n_opts; i++)
+		if (c->opts[i].match >= 0 && strcasecmp(c->opts[i].keyword, keyword) == 0)
+			return &c->opts[i];
+	return NULL;
+}

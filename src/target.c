@@ -1,0 +1,941 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include <dirent.h>
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#ifdef HAVE_LINUX_OPENAT2_H
+#include <linux/openat2.h>
+#endif
+
+#include "target.h"
+#include "util.h"
+
+#ifndef RESOLVE_IN_ROOT
+struct open_how {
+	unsigned long long flags, mode, resolve;
+};
+#define RESOLVE_NO_MAGICLINKS 0x02
+#define RESOLVE_NO_SYMLINKS 0x04
+#define RESOLVE_IN_ROOT 0x10
+#endif
+#ifndef SYS_openat2
+#define SYS_openat2 437
+#endif
+
+/* Linux's own limit on symlinks followed in one lookup (MAXSYMLINKS). */
+#define MAX_SYMLINKS 40
+/* No sshd binary is anywhere near this; bigger means we read the wrong file. */
+#define SSHD_BINARY_MAX (64u << 20)
+
+static int sys_openat2(int dirfd, const char *path, int flags, mode_t mode, unsigned long long resolve)
+{
+	struct open_how how = {
+		.flags = (unsigned long long) flags,
+		.mode = (flags & (O_CREAT | O_TMPFILE)) ? mode : 0,
+		.resolve = resolve,
+	};
+	long r = syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
+
+	return r < 0 ? negative_errno() : (int) r;
+}
+
+void target_path_done(struct target_path *p)
+{
+	free(p->canon);
+	free(p->user_symlink_path);
+	*p = (struct target_path) {0};
+}
+
+int target_new(const char *root, struct target **ret)
+{
+	_cleanup_close_ int fd = -EBADF;
+	struct target *t;
+	struct stat st;
+
+	fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return negative_errno();
+	if (fstat(fd, &st) < 0)
+		return negative_errno();
+
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	t->root = strdup(root);
+	if (!t->root) {
+		free(t);
+		return -ENOMEM;
+	}
+	t->facts.sshd_major = t->facts.sshd_minor = -1;
+
+	/* Probe openat2 once; ENOSYS (old kernel) or EPERM (seccomp) means walk. */
+	int probe = sys_openat2(fd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC, 0, RESOLVE_IN_ROOT);
+	t->use_openat2 = probe >= 0;
+	if (probe >= 0)
+		close(probe);
+
+	t->root_fd = TAKE_FD(fd);
+	*ret = t;
+	return 0;
+}
+
+static void facts_done(struct target_facts *f)
+{
+	free(f->os_id);
+	free(f->os_id_like);
+	free(f->os_version_id);
+	free(f->os_pretty);
+	free(f->sshd_path);
+	free(f->sshd_version);
+}
+
+void target_free(struct target *t)
+{
+	if (!t)
+		return;
+	if (t->root_fd >= 0)
+		close(t->root_fd);
+	facts_done(&t->facts);
+	free(t->root);
+	free(t);
+}
+
+void target_set_openat2(struct target *t, bool on)
+{
+	t->use_openat2 = on;
+}
+
+/*
+ * The walk: a stack of O_PATH fds, one per canonical component, so ".."
+ * pops (never above the root) and a symlink restarts resolution of its
+ * target text from the root (absolute) or the current directory (relative).
+ * Every open is O_NOFOLLOW: the kernel never follows a link for us.
+ */
+struct walk {
+	int *fds;		/* fds[0] is the root */
+	char **names;		/* names[i] is the component that fds[i] was opened by (i >= 1) */
+	size_t depth, cap;
+};
+
+static void walk_done(struct walk *w)
+{
+	for (size_t i = 0; i < w->depth; i++) {
+		if (w->fds[i] >= 0)
+			close(w->fds[i]);
+		free(w->names[i]);
+	}
+	free(w->fds);
+	free(w->names);
+	*w = (struct walk) {0};
+}
+
+static int walk_push(struct walk *w, int fd, const char *name, size_t n)
+{
+	if (w->depth == w->cap) {
+		size_t cap = w->cap ? w->cap * 2 : 16;
+		int *fds = realloc(w->fds, cap * sizeof(int));
+		if (!fds)
+			return -ENOMEM;
+		w->fds = fds;
+		char **names = realloc(w->names, cap * sizeof(char *));
+		if (!names)
+			return -ENOMEM;
+		w->names = names;
+		w->cap = cap;
+	}
+	w->names[w->depth] = name ? strndup(name, n) : NULL;
+	if (name && !w->names[w->depth])
+		return -ENOMEM;
+	w->fds[w->depth++] = fd;
+	return 0;
+}
+
+static void walk_pop(struct walk *w)
+{
+	if (w->depth <= 1)	/* ".." at the root stays at the root */
+		return;
+	w->depth--;
+	close(w->fds[w->depth]);
+	free(w->names[w->depth]);
+}
+
+static void walk_to_root(struct walk *w)
+{
+	while (w->depth > 1)
+		walk_pop(w);
+}
+
+static char *walk_canon(const struct walk *w, const char *extra)
+{
+	struct buf b = {0};
+
+	for (size_t i = 1; i < w->depth; i++) {
+		buf_putc(&b, '/');
+		buf_puts(&b, w->names[i]);
+	}
+	if (extra) {
+		buf_putc(&b, '/');
+		buf_puts(&b, extra);
+	}
+	if (b.len == 0)
+		buf_putc(&b, '/');
+	return buf_steal(&b);
+}
+
+static int read_link_at(int fd, char **ret)
+{
+	size_t size = 256;
+
+	for (;;) {
+		char *s = malloc(size);
+		if (!s)
+			return -ENOMEM;
+		ssize_t n = readlinkat(fd, "", s, size);
+		if (n < 0) {
+			int r = negative_errno();
+			free(s);
+			return r;
+		}
+		if ((size_t) n < size) {
+			s[n] = '\0';
+			*ret = s;
+			return 0;
+		}
+		free(s);
+		if (size >= PATH_MAX * 4)
+			return -ENAMETOOLONG;
+		size *= 2;
+	}
+}
+
+static int walk_resolve(struct target *t, const char *path, unsigned tflags, struct target_path *ret,
+			int *ret_parent_fd)
+{
+	_cleanup_free_ char *todo = NULL;
+	struct walk w = {0};
+	struct target_path res = {0};
+	int r, root_dup;
+
+	if (!path || path[0] != '/')
+		return -EINVAL;
+	todo = strdup(path);
+	if (!todo)
+		return -ENOMEM;
+	root_dup = fcntl(t->root_fd, F_DUPFD_CLOEXEC, 3);
+	if (root_dup < 0)
+		return negative_errno();
+	r = walk_push(&w, root_dup, NULL, 0);
+	if (r < 0) {
+		close(root_dup);
+		goto out;
+	}
+	res.exists = true;
+
+	const char *p = todo;
+	for (;;) {
+		while (*p == '/')
+			p++;
+		if (!*p)
+			break;
+		const char *e = strchrnul(p, '/');
+		size_t n = (size_t) (e - p);
+		const char *rest = e;
+		while (*rest == '/')
+			rest++;
+		bool last = *rest == '\0';
+
+		if (n == 1 && p[0] == '.') {
+			p = e;
+			continue;
+		}
+		if (n == 2 && p[0] == '.' && p[1] == '.') {
+			walk_pop(&w);
+			p = e;
+			continue;
+		}
+		if (n > NAME_MAX) {
+			r = -ENAMETOOLONG;
+			goto out;
+		}
+
+		char name[NAME_MAX + 1];
+		memcpy(name, p, n);
+		name[n] = '\0';
+		int fd = openat(w.fds[w.depth - 1], name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0) {
+			r = negative_errno();
+			if (r == -ENOENT && last && (tflags & TR_MAY_NOT_EXIST)) {
+				res.exists = false;
+				res.canon = walk_canon(&w, name);
+				r = res.canon ? 0 : -ENOMEM;
+				if (r == 0 && ret_parent_fd) {
+					*ret_parent_fd = w.fds[w.depth - 1];
+					w.fds[w.depth - 1] = -EBADF;
+				}
+				goto out;
+			}
+			goto out;
+		}
+		struct stat st;
+		if (fstat(fd, &st) < 0) {
+			r = negative_errno();
+			close(fd);
+			goto out;
+		}
+
+		if (S_ISLNK(st.st_mode) && !(last && (tflags & TR_NOFOLLOW))) {
+			_cleanup_free_ char *target = NULL, *link_canon = NULL;
+
+			link_canon = walk_canon(&w, name);
+			if (!link_canon) {
+				close(fd);
+				r = -ENOMEM;
+				goto out;
+			}
+			if (tflags & TR_NO_SYMLINKS) {
+				close(fd);
+				r = -ELOOP;
+				goto out;
+			}
+			if (st.st_uid != 0) {
+				if (tflags & TR_ROOT_SYMLINKS_ONLY) {
+					close(fd);
+					r = -ENOLINK;
+					goto out;
+				}
+				if (!res.user_symlink) {
+					res.user_symlink = true;
+					res.user_symlink_path = TAKE_PTR(link_canon);
+				}
+			}
+			if (++res.n_symlinks > MAX_SYMLINKS) {
+				close(fd);
+				r = -ELOOP;
+				goto out;
+			}
+			r = read_link_at(fd, &target);
+			close(fd);
+			if (r < 0)
+				goto out;
+			if (target[0] == '\0') {
+				r = -ENOENT;
+				goto out;
+			}
+			/* Continue with the link text followed by what was left. */
+			char *next;
+			if (asprintf(&next, "%s/%s", target, rest) < 0) {
+				r = -ENOMEM;
+				goto out;
+			}
+			if (target[0] == '/')
+				walk_to_root(&w);
+			free(todo);
+			todo = next;
+			p = todo;
+			continue;
+		}
+
+		if (!last && !S_ISDIR(st.st_mode)) {
+			close(fd);
+			r = -ENOTDIR;
+			goto out;
+		}
+		r = walk_push(&w, fd, name, n);
+		if (r < 0) {
+			close(fd);
+			goto out;
+		}
+		p = e;
+	}
+
+	if (fstat(w.fds[w.depth - 1], &res.st) < 0) {
+		r = negative_errno();
+		goto out;
+	}
+	res.canon = walk_canon(&w, NULL);
+	if (!res.canon) {
+		r = -ENOMEM;
+		goto out;
+	}
+	if (ret_parent_fd) {
+		size_t i = w.depth >= 2 ? w.depth - 2 : 0;
+		/* The root is its own parent; give the caller a fresh fd for it. */
+		if (w.depth < 2) {
+			int fd = fcntl(w.fds[0], F_DUPFD_CLOEXEC, 3);
+			if (fd < 0) {
+				r = negative_errno();
+				goto out;
+			}
+			*ret_parent_fd = fd;
+		} else {
+			*ret_parent_fd = w.fds[i];
+			w.fds[i] = -EBADF;
+		}
+	}
+	r = 0;
+out:
+	walk_done(&w);
+	if (r < 0) {
+		target_path_done(&res);
+		return r;
+	}
+	*ret = res;
+	return 0;
+}
+
+int target_resolve(struct target *t, const char *path, unsigned tflags, struct target_path *ret,
+		   int *ret_parent_fd)
+{
+	return walk_resolve(t, path, tflags, ret, ret_parent_fd);
+}
+
+int target_open(struct target *t, const char *path, int oflags, unsigned tflags)
+{
+	struct target_path tp = {0};
+	_cleanup_close_ int parent = -EBADF;
+	int r, fd;
+
+	if (!path || path[0] != '/')
+		return -EINVAL;
+	oflags |= O_CLOEXEC;
+	if (tflags & TR_NOFOLLOW)
+		oflags |= O_NOFOLLOW;
+
+	/* openat2 cannot tell who owns a link, so that policy needs our walk. */
+	if (t->use_openat2 && !(tflags & TR_ROOT_SYMLINKS_ONLY)) {
+		unsigned long long resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
+		if (tflags & TR_NO_SYMLINKS)
+			resolve |= RESOLVE_NO_SYMLINKS;
+		return sys_openat2(t->root_fd, path, oflags, 0, resolve);
+	}
+
+	r = walk_resolve(t, path, tflags & ~TR_MAY_NOT_EXIST, &tp, &parent);
+	if (r < 0)
+		return r;
+	/* Reopen the resolved entry by name; O_NOFOLLOW makes a symlink swapped
+	 * in since the walk fail instead of being followed. */
+	const char *name = strcmp(tp.canon, "/") == 0 ? "." : path_last(tp.canon);
+	fd = openat(parent, name, oflags | O_NOFOLLOW);
+	if (fd < 0) {
+		r = negative_errno();
+		/* O_PATH|O_NOFOLLOW on a symlink is fine; other opens of one give ELOOP. */
+		target_path_done(&tp);
+		return r;
+	}
+	target_path_done(&tp);
+	return fd;
+}
+
+int target_lstat(struct target *t, const char *path, struct stat *ret)
+{
+	_cleanup_close_ int fd = target_open(t, path, O_PATH, TR_NOFOLLOW);
+
+	if (fd < 0)
+		return fd;
+	return fstat(fd, ret) < 0 ? negative_errno() : 0;
+}
+
+int target_stat(struct target *t, const char *path, struct stat *ret)
+{
+	_cleanup_close_ int fd = target_open(t, path, O_PATH, 0);
+
+	if (fd < 0)
+		return fd;
+	return fstat(fd, ret) < 0 ? negative_errno() : 0;
+}
+
+int target_read_file(struct target *t, const char *path, size_t max, char **ret_data, size_t *ret_len)
+{
+	_cleanup_close_ int fd = -EBADF;
+	struct stat st;
+
+	/* O_NONBLOCK: a FIFO planted where a config file should be must not hang us. */
+	fd = target_open(t, path, O_RDONLY | O_NONBLOCK | O_NOCTTY, 0);
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, &st) < 0)
+		return negative_errno();
+	if (S_ISDIR(st.st_mode))
+		return -EISDIR;
+	if (!S_ISREG(st.st_mode))
+		return -EINVAL;
+	if ((unsigned long long) st.st_size > max)
+		return -EFBIG;
+	return read_all(fd, max, ret_data, ret_len);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+int target_list_dir(struct target *t, const char *path, char ***ret_names)
+{
+	_cleanup_strv_free_ char **names = NULL;
+	int fd, r;
+	DIR *d;
+
+	fd = target_open(t, path, O_RDONLY | O_DIRECTORY, 0);
+	if (fd < 0)
+		return fd;
+	d = fdopendir(fd);
+	if (!d) {
+		r = negative_errno();
+		close(fd);
+		return r;
+	}
+	for (;;) {
+		struct dirent *de;
+
+		errno = 0;
+		de = readdir(d);
+		if (!de) {
+			if (errno) {
+				r = negative_errno();
+				closedir(d);
+				return r;
+			}
+			break;
+		}
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		r = strv_push(&names, strdup(de->d_name));
+		if (r < 0) {
+			closedir(d);
+			return r;
+		}
+	}
+	closedir(d);
+	if (!names) {
+		names = calloc(1, sizeof(char *));
+		if (!names)
+			return -ENOMEM;
+	}
+	qsort(names, strv_length(names), sizeof(char *), cmp_str);
+	*ret_names = TAKE_PTR(names);
+	return 0;
+}
+
+static bool has_glob_magic(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] == '*' || s[i] == '?' || s[i] == '[' || s[i] == '\\')
+			return true;
+	return false;
+}
+
+/* Expand pattern component by component, starting at directory `base`. */
+static int glob_at(struct target *t, const char *base, const char *pattern, char ***acc)
+{
+	const char *p = pattern;
+	int r;
+
+	while (*p == '/')
+		p++;
+	if (!*p)
+		return strv_push(acc, strdup(base));
+
+	const char *e = strchrnul(p, '/');
+	size_t n = (size_t) (e - p);
+	_cleanup_free_ char *comp = strndup(p, n);
+	if (!comp)
+		return -ENOMEM;
+
+	if (!has_glob_magic(p, n)) {
+		_cleanup_free_ char *next = path_join(base, comp);
+		struct stat st;
+
+		if (!next)
+			return -ENOMEM;
+		if (target_lstat(t, next, &st) < 0)
+			return 0;	/* no match is not an error, as with glob(3) */
+		return glob_at(t, next, e, acc);
+	}
+
+	_cleanup_strv_free_ char **names = NULL;
+	r = target_list_dir(t, base, &names);
+	if (r < 0)
+		return 0;	/* unreadable directories match nothing (GLOB_ERR unset) */
+	for (size_t i = 0; names[i]; i++) {
+		/* FNM_PERIOD: a leading dot must be matched explicitly, as in glob(3). */
+		if (fnmatch(comp, names[i], FNM_PERIOD) != 0)
+			continue;
+		_cleanup_free_ char *next = path_join(base, names[i]);
+		if (!next)
+			return -ENOMEM;
+		if (*e) {
+			struct stat st;
+			if (target_stat(t, next, &st) < 0 || !S_ISDIR(st.st_mode))
+				continue;
+		}
+		r = glob_at(t, next, e, acc);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+int target_glob(struct target *t, const char *pattern, char ***ret_paths)
+{
+	_cleanup_strv_free_ char **acc = NULL;
+	int r;
+
+	if (!pattern || pattern[0] != '/')
+		return -EINVAL;
+	r = glob_at(t, "/", pattern, &acc);
+	if (r < 0)
+		return r;
+	if (!acc) {
+		acc = calloc(1, sizeof(char *));
+		if (!acc)
+			return -ENOMEM;
+	}
+	/* glob(3) sorts the whole result; each level is already sorted, but a
+	 * full sort keeps the promise simple and exact. */
+	qsort(acc, strv_length(acc), sizeof(char *), cmp_str);
+	*ret_paths = TAKE_PTR(acc);
+	return 0;
+}
+
+/* --- facts --- */
+
+const char *distro_family_name(enum distro_family f)
+{
+	switch (f) {
+	case DISTRO_DEBIAN:
+		return "debian";
+	case DISTRO_REDHAT:
+		return "redhat";
+	case DISTRO_SUSE:
+		return "suse";
+	case DISTRO_ARCH:
+		return "arch";
+	case DISTRO_ALPINE:
+		return "alpine";
+	default:
+		return "unknown";
+	}
+}
+
+/* os-release values: optional quotes, shell-style backslash escapes (os-release(5)). */
+static char *os_release_value(const char *v, size_t n)
+{
+	struct buf b = {0};
+	char q = 0;
+
+	if (n > 0 && (v[0] == '"' || v[0] == '\'')) {
+		q = v[0];
+		v++;
+		n--;
+		if (n > 0 && v[n - 1] == q)
+			n--;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (q != '\'' && v[i] == '\\' && i + 1 < n)
+			i++;
+		buf_putc(&b, v[i]);
+	}
+	if (b.len == 0)
+		buf_puts(&b, "");
+	return buf_steal(&b);
+}
+
+static enum distro_family family_from_words(const char *words)
+{
+	static const struct {
+		const char *id;
+		enum distro_family family;
+	} map[] = {
+		{ "debian", DISTRO_DEBIAN }, { "ubuntu", DISTRO_DEBIAN },
+		{ "rhel", DISTRO_REDHAT },   { "fedora", DISTRO_REDHAT },
+		{ "centos", DISTRO_REDHAT }, { "suse", DISTRO_SUSE },
+		{ "sles", DISTRO_SUSE },     { "opensuse", DISTRO_SUSE },
+		{ "arch", DISTRO_ARCH },     { "alpine", DISTRO_ALPINE },
+	};
+	const char *p = words;
+
+	while (p && *p) {
+		size_t n = strcspn(p, " \t");
+		for (size_t i = 0; i < ELEMENTSOF(map); i++)
+			if (strlen(map[i].id) == n && strncmp(p, map[i].id, n) == 0)
+				return map[i].family;
+		p += n;
+		p += strspn(p, " \t");
+	}
+	return DISTRO_UNKNOWN;
+}
+
+static int read_os_release(struct target *t)
+{
+	_cleanup_free_ char *data = NULL;
+	size_t len;
+	int r;
+
+	r = target_read_file(t, "/etc/os-release", 1u << 20, &data, &len);
+	if (r == -ENOENT)
+		r = target_read_file(t, "/usr/lib/os-release", 1u << 20, &data, &len);
+	if (r < 0)
+		return 0;	/* unknown distro is a fact, not an error */
+
+	for (char *line = data, *next; line && line < data + len; line = next) {
+		char *nl = memchr(line, '\n', (size_t) (data + len - line));
+		next = nl ? nl + 1 : NULL;
+		size_t n = nl ? (size_t) (nl - line) : (size_t) (data + len - line);
+		char *eq = memchr(line, '=', n);
+		char **slot = NULL;
+
+		if (!eq)
+			continue;
+		size_t kn = (size_t) (eq - line);
+		if (kn == 2 && strncmp(line, "ID", 2) == 0)
+			slot = &t->facts.os_id;
+		else if (kn == 7 && strncmp(line, "ID_LIKE", 7) == 0)
+			slot = &t->facts.os_id_like;
+		else if (kn == 10 && strncmp(line, "VERSION_ID", 10) == 0)
+			slot = &t->facts.os_version_id;
+		else if (kn == 11 && strncmp(line, "PRETTY_NAME", 11) == 0)
+			slot = &t->facts.os_pretty;
+		if (!slot || *slot)
+			continue;
+		*slot = os_release_value(eq + 1, n - kn - 1);
+		if (!*slot)
+			return -ENOMEM;
+	}
+	t->facts.family = family_from_words(t->facts.os_id);
+	if (t->facts.family == DISTRO_UNKNOWN)
+		t->facts.family = family_from_words(t->facts.os_id_like);
+	return 0;
+}
+
+/*
+ * The release string sshd prints is "OpenSSH_<maj>.<min>p<n>" plus, on
+ * distributions, " <Vendor>-<version>".  The binary also holds compat
+ * patterns such as "OpenSSH_7.0*,OpenSSH_7.1*"; those have no "p<n>", so
+ * requiring it picks the real one.
+ */
+int sshd_version_scan(const char *data, size_t len, char **ret_version, int *ret_major, int *ret_minor)
+{
+	static const char tag[] = "OpenSSH_";
+	const char *p = data, *end = data + len;
+
+	while (p < end) {
+		const char *hit = memmem(p, (size_t) (end - p), tag, sizeof(tag) - 1);
+		if (!hit)
+			break;
+		const char *q = hit + sizeof(tag) - 1;
+		unsigned long maj = 0, min = 0;
+		const char *s = q;
+
+		while (q < end && *q >= '0' && *q <= '9' && q - s < 4)
+			maj = maj * 10 + (unsigned long) (*q++ - '0');
+		if (q == s || q >= end || *q != '.') {
+			p = hit + 1;
+			continue;
+		}
+		s = ++q;
+		while (q < end && *q >= '0' && *q <= '9' && q - s < 4)
+			min = min * 10 + (unsigned long) (*q++ - '0');
+		if (q == s || q >= end || *q != 'p' || q + 1 >= end || q[1] < '0' || q[1] > '9') {
+			p = hit + 1;
+			continue;
+		}
+		/* The string runs to the NUL; keep printable bytes only, bounded. */
+		const char *e = hit;
+		while (e < end && *e >= 0x20 && *e < 0x7f && e - hit < 128)
+			e++;
+		*ret_version = strndup(hit, (size_t) (e - hit));
+		if (!*ret_version)
+			return -ENOMEM;
+		*ret_major = (int) maj;
+		*ret_minor = (int) min;
+		return 0;
+	}
+	return -ENOENT;
+}
+
+/* Byte-order aware readers for ELF fields; the target may not be our arch. */
+static uint64_t rd(const unsigned char *p, size_t n, bool be)
+{
+	uint64_t v = 0;
+
+	for (size_t i = 0; i < n; i++)
+		v |= (uint64_t) p[be ? n - 1 - i : i] << (8 * i);
+	return v;
+}
+
+/* Translate a virtual address to a file offset via the PT_LOAD segments. */
+static int elf_vaddr_to_off(const unsigned char *d, size_t len, bool is64, bool be, uint64_t phoff,
+			    uint64_t phnum, uint64_t phentsize, uint64_t vaddr, uint64_t *ret)
+{
+	for (uint64_t i = 0; i < phnum; i++) {
+		uint64_t o = phoff + i * phentsize;
+		if (o > len || len - o < (is64 ? 56 : 32))
+			return -EINVAL;
+		const unsigned char *ph = d + o;
+		uint32_t type = (uint32_t) rd(ph, 4, be);
+		uint64_t off, va, filesz;
+		if (is64) {
+			off = rd(ph + 8, 8, be);
+			va = rd(ph + 16, 8, be);
+			filesz = rd(ph + 32, 8, be);
+		} else {
+			off = rd(ph + 4, 4, be);
+			va = rd(ph + 8, 4, be);
+			filesz = rd(ph + 16, 4, be);
+		}
+		if (type == PT_LOAD && vaddr >= va && vaddr - va < filesz) {
+			*ret = off + (vaddr - va);
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+int elf_needed(const char *data, size_t len, char ***ret_needed)
+{
+	const unsigned char *d = (const unsigned char *) data;
+	_cleanup_strv_free_ char **needed = NULL;
+	uint64_t phoff, phnum, phentsize, dyn_off = 0, dyn_size = 0, strtab = 0, strsz = 0;
+	bool is64, be, have_dyn = false;
+	int r;
+
+	if (len < EI_NIDENT || memcmp(d, ELFMAG, SELFMAG) != 0)
+		return -EINVAL;
+	is64 = d[EI_CLASS] == ELFCLASS64;
+	be = d[EI_DATA] == ELFDATA2MSB;
+	if ((!is64 && d[EI_CLASS] != ELFCLASS32) || (!be && d[EI_DATA] != ELFDATA2LSB))
+		return -EINVAL;
+	if (len < (is64 ? 64u : 52u))
+		return -EINVAL;
+	if (is64) {
+		phoff = rd(d + 32, 8, be);
+		phentsize = rd(d + 54, 2, be);
+		phnum = rd(d + 56, 2, be);
+	} else {
+		phoff = rd(d + 28, 4, be);
+		phentsize = rd(d + 42, 2, be);
+		phnum = rd(d + 44, 2, be);
+	}
+	if (phentsize < (is64 ? 56u : 32u) || phoff > len)
+		return -EINVAL;
+
+	for (uint64_t i = 0; i < phnum; i++) {
+		uint64_t o = phoff + i * phentsize;
+		if (o > len || len - o < phentsize)
+			return -EINVAL;
+		const unsigned char *ph = d + o;
+		if (rd(ph, 4, be) != PT_DYNAMIC)
+			continue;
+		dyn_off = is64 ? rd(ph + 8, 8, be) : rd(ph + 4, 4, be);
+		dyn_size = is64 ? rd(ph + 32, 8, be) : rd(ph + 16, 4, be);
+		have_dyn = true;
+		break;
+	}
+	if (!have_dyn) {
+		/* Static binary: no DT_NEEDED at all. */
+		*ret_needed = calloc(1, sizeof(char *));
+		return *ret_needed ? 0 : -ENOMEM;
+	}
+	if (dyn_off > len || dyn_size > len - dyn_off)
+		return -EINVAL;
+
+	size_t entsz = is64 ? 16 : 8, half = is64 ? 8 : 4;
+	for (uint64_t o = dyn_off; o + entsz <= dyn_off + dyn_size; o += entsz) {
+		uint64_t tag = rd(d + o, half, be), val = rd(d + o + half, half, be);
+		if (tag == DT_NULL)
+			break;
+		if (tag == DT_STRTAB)
+			strtab = val;
+		else if (tag == DT_STRSZ)
+			strsz = val;
+	}
+	uint64_t str_off;
+	r = elf_vaddr_to_off(d, len, is64, be, phoff, phnum, phentsize, strtab, &str_off);
+	if (r < 0)
+		return -EINVAL;
+	if (str_off > len || strsz > len - str_off)
+		return -EINVAL;
+
+	for (uint64_t o = dyn_off; o + entsz <= dyn_off + dyn_size; o += entsz) {
+		uint64_t tag = rd(d + o, half, be), val = rd(d + o + half, half, be);
+		if (tag == DT_NULL)
+			break;
+		if (tag != DT_NEEDED || val >= strsz)
+			continue;
+		const char *s = data + str_off + val;
+		size_t max = (size_t) (strsz - val);
+		r = strv_push(&needed, strndup(s, strnlen(s, max)));
+		if (r < 0)
+			return r;
+	}
+	if (!needed) {
+		needed = calloc(1, sizeof(char *));
+		if (!needed)
+			return -ENOMEM;
+	}
+	*ret_needed = TAKE_PTR(needed);
+	return 0;
+}
+
+static int read_sshd_facts(struct target *t)
+{
+	static const char *const candidates[] = { "/usr/sbin/sshd", "/usr/local/sbin/sshd", "/sbin/sshd" };
+	_cleanup_free_ char *data = NULL;
+	_cleanup_strv_free_ char **needed = NULL;
+	size_t len = 0;
+	int r = -ENOENT;
+
+	for (size_t i = 0; i < ELEMENTSOF(candidates); i++) {
+		r = target_read_file(t, candidates[i], SSHD_BINARY_MAX, &data, &len);
+		if (r >= 0) {
+			t->facts.sshd_path = strdup(candidates[i]);
+			if (!t->facts.sshd_path)
+				return -ENOMEM;
+			break;
+		}
+	}
+	if (r < 0)
+		return 0;	/* no sshd is a finding for the checks, not an error here */
+
+	r = sshd_version_scan(data, len, &t->facts.sshd_version, &t->facts.sshd_major, &t->facts.sshd_minor);
+	if (r == -ENOMEM)
+		return r;
+	if (t->facts.sshd_version)
+		t->facts.sshd_debian_patches = strstr(t->facts.sshd_version, " Debian") ||
+					       strstr(t->facts.sshd_version, " Ubuntu");
+
+	if (elf_needed(data, len, &needed) >= 0)
+		for (size_t i = 0; needed[i]; i++)
+			if (startswith(needed[i], "libwrap.so"))
+				t->facts.sshd_libwrap = true;
+
+	/* The EL keyperm patch looks up the "ssh_keys" group by name, so the
+	 * name is in the binary; upstream and Debian builds do not have it. */
+	t->facts.sshd_keyperm_group = memmem(data, len, "ssh_keys", 9) != NULL;
+	return 0;
+}
+
+int target_read_facts(struct target *t)
+{
+	int r = read_os_release(t);
+
+	if (r < 0)
+		return r;
+	return read_sshd_facts(t);
+}
+
+bool target_sshd_at_least(const struct target *t, int major, int minor)
+{
+	if (t->facts.sshd_major < 0)
+		return true;
+	return t->facts.sshd_major > major || (t->facts.sshd_major == major && t->facts.sshd_minor >= minor);
+}

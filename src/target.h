@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The target: the root file system being repaired ("/" or --root DIR).
+ *
+ * Every path handed to this module is a path *inside* the target and is
+ * resolved inside it: ".." stops at the target's root and an absolute
+ * symlink in the target points into the target, never into the rescue
+ * system (DESIGN §3).  The kernel does this for us with openat2(2)
+ * RESOLVE_IN_ROOT; where that is missing (Linux < 5.6, or seccomp'd
+ * containers answering ENOSYS/EPERM) we walk the path one component at a
+ * time with O_PATH|O_NOFOLLOW and resolve symlinks ourselves.
+ *
+ * Nothing here writes to the target.  That is the journal's job.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+enum distro_family {
+	DISTRO_UNKNOWN,
+	DISTRO_DEBIAN,	/* Debian, Ubuntu and derivatives */
+	DISTRO_REDHAT,	/* RHEL, CentOS, Fedora, Rocky, Alma, Oracle, Amazon */
+	DISTRO_SUSE,
+	DISTRO_ARCH,
+	DISTRO_ALPINE,
+};
+
+struct target_facts {
+	/* os-release; NULL when not known */
+	char *os_id, *os_id_like, *os_version_id, *os_pretty;
+	enum distro_family family;
+
+	/* The target's sshd binary, read from disk (never run here). */
+	char *sshd_path;	/* path inside the target, NULL if none found */
+	char *sshd_version;	/* "OpenSSH_9.2p1 Debian-2+deb12u6" */
+	int sshd_major, sshd_minor;	/* -1 when unknown */
+	bool sshd_debian_patches;	/* Debian/Ubuntu build: group-writable rule, RULES §1.8 */
+	bool sshd_libwrap;		/* DT_NEEDED libwrap.so.*, RULES §7.1 */
+	bool sshd_keyperm_group;	/* EL keyperm patch: 0640 root:ssh_keys host keys, RULES §2.5 */
+};
+
+struct target {
+	int root_fd;		/* O_PATH|O_DIRECTORY */
+	char *root;		/* as the user named it, for messages */
+	bool use_openat2;	/* false: our own component walk */
+	struct target_facts facts;
+};
+
+/* Resolution flags (tflags). */
+enum {
+	/* Do not follow a symlink in the last component (like O_NOFOLLOW). */
+	TR_NOFOLLOW = 1 << 0,
+	/* Refuse any symlink on the way (-ELOOP): for canonical paths planned
+	 * earlier, where a symlink now means someone raced us. */
+	TR_NO_SYMLINKS = 1 << 1,
+	/* Follow only symlinks owned by root; a user-owned one gives -ENOLINK.
+	 * A user could plant such a link to make us touch /etc/shadow. */
+	TR_ROOT_SYMLINKS_ONLY = 1 << 2,
+	/* target_resolve(): a missing last component is not an error; the
+	 * result then names the parent and the entry that would be created. */
+	TR_MAY_NOT_EXIST = 1 << 3,
+};
+
+/* What resolving a path found out, beyond the fd. */
+struct target_path {
+	char *canon;		/* canonical path inside the target, no symlinks, no ".." */
+	bool exists;
+	struct stat st;		/* lstat of the final entry when exists */
+	unsigned n_symlinks;	/* symlinks followed on the way */
+	bool user_symlink;	/* one of them was not owned by root */
+	char *user_symlink_path;	/* the first such, canonical; NULL otherwise */
+};
+
+void target_path_done(struct target_path *p);
+
+/*
+ * Open the target root.  root is "/" or a directory; the facts are read
+ * later by target_read_facts().  Returns 0 or -errno (-ENOTDIR if root is not
+ * a directory).  The caller owns *ret.
+ */
+int target_new(const char *root, struct target **ret);
+void target_free(struct target *t);
+/* Force our own walk instead of openat2 (tests, and the ENOSYS fallback). */
+void target_set_openat2(struct target *t, bool on);
+
+/* Open a path inside the target; returns an fd or -errno. O_CLOEXEC is added. */
+int target_open(struct target *t, const char *path, int oflags, unsigned tflags);
+
+/*
+ * Resolve path like realpath(3) would inside the target, following symlinks
+ * (also in the last component unless TR_NOFOLLOW).  Fills *ret; returns 0 or
+ * -errno (-ENOENT, -ENOTDIR, -ELOOP, -ENOLINK for a refused user symlink).
+ * With ret_parent_fd, also returns an O_PATH fd of the parent directory,
+ * owned by the caller.
+ */
+int target_resolve(struct target *t, const char *path, unsigned tflags, struct target_path *ret,
+		   int *ret_parent_fd);
+
+/* lstat()/stat() inside the target. */
+int target_lstat(struct target *t, const char *path, struct stat *ret);
+int target_stat(struct target *t, const char *path, struct stat *ret);
+
+/* Read a whole regular file (at most max bytes, else -EFBIG). Refuses non-regular files (-EINVAL). */
+int target_read_file(struct target *t, const char *path, size_t max, char **ret_data, size_t *ret_len);
+
+/* Names in a directory, sorted with strcmp, without "." and ".."; NULL-terminated. */
+int target_list_dir(struct target *t, const char *path, char ***ret_names);
+
+/* Expand a glob(7) pattern inside the target, results sorted (like glob(3)). */
+int target_glob(struct target *t, const char *pattern, char ***ret_paths);
+
+/* Read os-release and the sshd binary.  Missing pieces stay unknown; returns 0 or -ENOMEM. */
+int target_read_facts(struct target *t);
+const char *distro_family_name(enum distro_family f);
+
+/* True when the target's sshd is at least major.minor (unknown version: assume the newest rules). */
+bool target_sshd_at_least(const struct target *t, int major, int minor);
+
+/* Parse "OpenSSH_9.2p1 Debian-2" style text found in a binary; exposed for tests. */
+int sshd_version_scan(const char *data, size_t len, char **ret_version, int *ret_major, int *ret_minor);
+/* List DT_NEEDED entries of an ELF image held in memory; exposed for tests. */
+int elf_needed(const char *data, size_t len, char ***ret_needed);

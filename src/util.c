@@ -1,0 +1,380 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util.h"
+
+void buf_done(struct buf *b)
+{
+	free(b->data);
+	*b = (struct buf) {0};
+}
+
+static int buf_reserve(struct buf *b, size_t extra)
+{
+	size_t need, cap;
+	char *p;
+
+	if (b->oom)
+		return -ENOMEM;
+	if (extra > SIZE_MAX - b->len - 1)
+		goto oom;
+	need = b->len + extra + 1;
+	if (need <= b->cap)
+		return 0;
+	cap = b->cap ? b->cap : 64;
+	while (cap < need)
+		cap = cap > SIZE_MAX / 2 ? need : cap * 2;
+	p = realloc(b->data, cap);
+	if (!p)
+		goto oom;
+	b->data = p;
+	b->cap = cap;
+	return 0;
+oom:
+	b->oom = true;
+	return -ENOMEM;
+}
+
+int buf_append(struct buf *b, const void *p, size_t n)
+{
+	int r = buf_reserve(b, n);
+
+	if (r < 0)
+		return r;
+	if (n)
+		memcpy(b->data + b->len, p, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+	return 0;
+}
+
+int buf_puts(struct buf *b, const char *s)
+{
+	return buf_append(b, s, strlen(s));
+}
+
+int buf_putc(struct buf *b, char c)
+{
+	return buf_append(b, &c, 1);
+}
+
+int buf_vprintf(struct buf *b, const char *fmt, va_list ap)
+{
+	va_list aq;
+	int n, r;
+
+	va_copy(aq, ap);
+	n = vsnprintf(NULL, 0, fmt, aq);
+	va_end(aq);
+	if (n < 0)
+		return -EINVAL;
+	r = buf_reserve(b, (size_t) n);
+	if (r < 0)
+		return r;
+	vsnprintf(b->data + b->len, (size_t) n + 1, fmt, ap);
+	b->len += (size_t) n;
+	return 0;
+}
+
+int buf_printf(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = buf_vprintf(b, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+char *buf_steal(struct buf *b)
+{
+	char *s;
+
+	if (b->oom) {
+		buf_done(b);
+		return NULL;
+	}
+	s = b->data ? b->data : strdup("");
+	*b = (struct buf) {0};
+	return s;
+}
+
+int read_all(int fd, size_t max, char **ret_data, size_t *ret_len)
+{
+	struct buf b = {0};
+	char chunk[65536];
+
+	for (;;) {
+		ssize_t n = RETRY_EINTR(read(fd, chunk, sizeof(chunk)));
+
+		if (n < 0) {
+			int r = negative_errno();
+			buf_done(&b);
+			return r;
+		}
+		if (n == 0)
+			break;
+		if (b.len + (size_t) n > max) {
+			buf_done(&b);
+			return -EFBIG;
+		}
+		if (buf_append(&b, chunk, (size_t) n) < 0) {
+			buf_done(&b);
+			return -ENOMEM;
+		}
+	}
+	if (ret_len)
+		*ret_len = b.len;
+	*ret_data = buf_steal(&b);
+	return *ret_data ? 0 : -ENOMEM;
+}
+
+int write_all(int fd, const void *p, size_t n)
+{
+	const char *c = p;
+
+	while (n > 0) {
+		ssize_t k = RETRY_EINTR(write(fd, c, n));
+
+		if (k < 0)
+			return negative_errno();
+		if (k == 0)
+			return -EIO;
+		c += k;
+		n -= (size_t) k;
+	}
+	return 0;
+}
+
+void strv_free(char **v)
+{
+	if (!v)
+		return;
+	for (char **p = v; *p; p++)
+		free(*p);
+	free(v);
+}
+
+size_t strv_length(char *const *v)
+{
+	size_t n = 0;
+
+	while (v && v[n])
+		n++;
+	return n;
+}
+
+int strv_push(char ***v, char *s)
+{
+	size_t n = strv_length(*v);
+	char **nv;
+
+	if (!s)
+		return -ENOMEM;
+	nv = realloc(*v, (n + 2) * sizeof(char *));
+	if (!nv) {
+		free(s);
+		return -ENOMEM;
+	}
+	nv[n] = s;
+	nv[n + 1] = NULL;
+	*v = nv;
+	return 0;
+}
+
+bool strv_contains(char *const *v, const char *s)
+{
+	for (size_t i = 0; v && v[i]; i++)
+		if (strcmp(v[i], s) == 0)
+			return true;
+	return false;
+}
+
+bool streq_ptr(const char *a, const char *b)
+{
+	if (!a || !b)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+bool startswith(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+char *strdup_or_null(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+char *path_join(const char *a, const char *b)
+{
+	size_t la = strlen(a);
+	char *s;
+
+	while (la > 0 && a[la - 1] == '/')
+		la--;
+	while (*b == '/')
+		b++;
+	if (asprintf(&s, "%.*s/%s", (int) la, a, b) < 0)
+		return NULL;
+	return s;
+}
+
+char *path_simplify(const char *path)
+{
+	struct buf b = {0};
+	const char *p = path;
+
+	while (*p) {
+		const char *e;
+		size_t n;
+
+		while (*p == '/')
+			p++;
+		if (!*p)
+			break;
+		e = strchrnul(p, '/');
+		n = (size_t) (e - p);
+		if (!(n == 1 && p[0] == '.')) {
+			buf_putc(&b, '/');
+			buf_append(&b, p, n);
+		}
+		p = e;
+	}
+	if (b.len == 0)
+		buf_putc(&b, '/');
+	return buf_steal(&b);
+}
+
+char *path_parent(const char *path)
+{
+	_cleanup_free_ char *s = path_simplify(path);
+	char *slash;
+
+	if (!s)
+		return NULL;
+	slash = strrchr(s, '/');
+	if (slash == s)
+		return strdup("/");
+	*slash = '\0';
+	return TAKE_PTR(s);
+}
+
+const char *path_last(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s ? s + 1 : path;
+}
+
+bool path_is_below(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	if (strcmp(dir, "/") == 0)
+		return path[0] == '/';
+	return strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
+char *escape_display(const char *s)
+{
+	struct buf b = {0};
+
+	for (const unsigned char *p = (const unsigned char *) s; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f || *p == '\\')
+			buf_printf(&b, "\\x%02x", *p);
+		else
+			buf_putc(&b, (char) *p);
+	}
+	if (b.len == 0)
+		buf_puts(&b, "");
+	return buf_steal(&b);
+}
+
+char *escape_record(const void *p, size_t n)
+{
+	const unsigned char *c = p;
+	struct buf b = {0};
+
+	for (size_t i = 0; i < n; i++) {
+		if (c[i] <= 0x20 || c[i] >= 0x7f || c[i] == '%')
+			buf_printf(&b, "%%%02X", c[i]);
+		else
+			buf_putc(&b, (char) c[i]);
+	}
+	if (b.len == 0)
+		buf_puts(&b, "");
+	return buf_steal(&b);
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+ssize_t unescape_record(const char *s, char **ret)
+{
+	struct buf b = {0};
+
+	for (const char *p = s; *p; p++) {
+		if (*p == '%') {
+			int hi = hexval(p[1]), lo = hi >= 0 ? hexval(p[2]) : -1;
+
+			if (hi < 0 || lo < 0) {
+				buf_done(&b);
+				return -EINVAL;
+			}
+			buf_putc(&b, (char) (hi * 16 + lo));
+			p += 2;
+		} else
+			buf_putc(&b, *p);
+	}
+	if (!buf_ok(&b)) {
+		buf_done(&b);
+		return -ENOMEM;
+	}
+	if (b.len == 0)
+		buf_puts(&b, "");
+	size_t n = b.len;
+	*ret = buf_steal(&b);
+	return *ret ? (ssize_t) n : -ENOMEM;
+}
+
+int parse_uint(const char *s, int base, unsigned long long max, unsigned long long *ret)
+{
+	unsigned long long v;
+	char *end;
+
+	if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, base);
+	if (errno == ERANGE || v > max)
+		return -ERANGE;
+	if (errno || *end)
+		return -EINVAL;
+	*ret = v;
+	return 0;
+}
+
+const char *mode_str(mode_t mode, char out[static 8])
+{
+	snprintf(out, 8, "%04o", (unsigned) (mode & 07777));
+	return out;
+}

@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Buffers, bounded reads, string vectors and escaping shared by all modules. */
+#pragma once
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/types.h>
+
+#include "macro.h"
+
+/* Target files we parse are small; anything larger is hostile or broken. */
+#define CONFIG_MAX (16u << 20)
+
+/* A growable byte buffer; always NUL-terminated after the used bytes. */
+struct buf {
+	char *data;
+	size_t len;
+	size_t cap;
+	bool oom;	/* sticky: once an append failed, buf_ok() is false */
+};
+
+void buf_done(struct buf *b);
+int buf_append(struct buf *b, const void *p, size_t n);
+int buf_puts(struct buf *b, const char *s);
+int buf_putc(struct buf *b, char c);
+int buf_printf(struct buf *b, const char *fmt, ...) _printf_(2, 3);
+int buf_vprintf(struct buf *b, const char *fmt, va_list ap) _printf_(2, 0);
+/* Returns the buffer's string (never NULL) and leaves the buffer empty. */
+char *buf_steal(struct buf *b);
+static inline bool buf_ok(const struct buf *b)
+{
+	return !b->oom;
+}
+
+/*
+ * Read all of fd into a NUL-terminated buffer owned by the caller.
+ * Returns 0, -EFBIG when the file holds more than max bytes, or -errno.
+ */
+int read_all(int fd, size_t max, char **ret_data, size_t *ret_len);
+/* Write all of n bytes, retrying short writes and EINTR. */
+int write_all(int fd, const void *p, size_t n);
+
+/* NULL-terminated string vectors. */
+void strv_free(char **v);
+size_t strv_length(char *const *v);
+int strv_push(char ***v, char *s);	/* takes s; frees it on failure */
+bool strv_contains(char *const *v, const char *s);
+static inline void strv_freep(char ***v)
+{
+	strv_free(*v);
+}
+#define _cleanup_strv_free_ _cleanup_(strv_freep)
+
+bool streq_ptr(const char *a, const char *b);
+static inline bool streq(const char *a, const char *b)
+{
+	return strcmp(a, b) == 0;
+}
+bool startswith(const char *s, const char *prefix);
+char *strdup_or_null(const char *s);
+
+/*
+ * Path helpers for target paths (absolute, '/'-separated).  They never touch
+ * the file system.  path_join() inserts exactly one '/'; path_parent()
+ * returns "/" for "/x" and for "/"; both return NULL on allocation failure.
+ */
+char *path_join(const char *a, const char *b);
+char *path_parent(const char *path);
+const char *path_last(const char *path);
+/* Normalise: collapse "//" and "/./", keep ".." (resolution is the target's job). */
+char *path_simplify(const char *path);
+/* True when path equals dir or lies below it (both simplified, absolute). */
+bool path_is_below(const char *path, const char *dir);
+
+/*
+ * Quote a name from the target for a terminal: control characters, '\\' and
+ * non-UTF-8-looking bytes become \xNN so a hostile file name cannot move the
+ * cursor or forge report lines.  Returns a new string or NULL.
+ */
+char *escape_display(const char *s);
+/* Reversible byte encoding for journal records: %XX for anything outside 0x21-0x7e and '%'. */
+char *escape_record(const void *p, size_t n);
+/* Inverse of escape_record(); returns decoded length or -EINVAL. */
+ssize_t unescape_record(const char *s, char **ret);
+
+/* Parse an unsigned decimal or octal (base 8) number; -EINVAL/-ERANGE on junk. */
+int parse_uint(const char *s, int base, unsigned long long max, unsigned long long *ret);
+
+/* "0644"-style rendering for modes in messages and diffs. */
+const char *mode_str(mode_t mode, char out[static 8]);
