@@ -42,6 +42,7 @@ struct image {
 	nlink_t nlink;
 	ino_t ino;		/* 0 when not known (a file we will create) */
 	struct timespec atime, mtime;
+	bool have_times;	/* atime/mtime were read from disk (not a file we create) */
 	bool have_content;	/* regular file content is held (size <= CONTENT_MAX) */
 	char *content;
 	size_t size;
@@ -304,6 +305,7 @@ static int image_read(struct target *t, const char *path, struct image *ret)
 	im.ino = st.st_ino;
 	im.atime = st.st_atim;
 	im.mtime = st.st_mtim;
+	im.have_times = true;
 	im.size = (size_t) st.st_size;
 
 	if (S_ISLNK(st.st_mode)) {
@@ -367,9 +369,13 @@ static const char *type_name(mode_t m)
 	return "special";
 }
 
-/* Does the disk state `cur` equal the expected image?  Content is compared
- * only where both sides know it; inode numbers only where both know them. */
-static bool image_matches(const struct image *cur, const struct image *want)
+/*
+ * Does the disk state `cur` equal the expected image?  Content is compared
+ * only where both sides know it.  Inode numbers (where both know them)
+ * catch a file swapped under us before an apply; an undo compares without
+ * them, since restoring a file's content gives it a new inode.
+ */
+static bool image_matches_ino(const struct image *cur, const struct image *want, bool check_ino)
 {
 	if (cur->exists != want->exists)
 		return false;
@@ -379,13 +385,23 @@ static bool image_matches(const struct image *cur, const struct image *want)
 		return false;
 	if (cur->uid != want->uid || cur->gid != want->gid)
 		return false;
-	if (want->ino && cur->ino && want->ino != cur->ino)
+	if (check_ino && want->ino && cur->ino && want->ino != cur->ino)
 		return false;
 	if (cur->sha[0] && want->sha[0] && strcmp(cur->sha, want->sha) != 0)
 		return false;
 	if (!streq_ptr(cur->link, want->link))
 		return false;
 	return xattrs_equal(cur, want);
+}
+
+static bool image_matches(const struct image *cur, const struct image *want)
+{
+	return image_matches_ino(cur, want, true);
+}
+
+static bool image_same(const struct image *cur, const struct image *want)
+{
+	return image_matches_ino(cur, want, false);
 }
 
 /* ---- planning ---- */
@@ -623,6 +639,7 @@ int journal_write_file(struct journal *j, const char *path, const void *data, si
 		e.post.gid = gid;
 	e.post.nlink = 1;
 	e.post.ino = 0;		/* a new inode replaces the old one */
+	e.post.have_times = false;
 	image_set_content(&e.post, copy, len);
 	return finish_entry(j, &e);
 }
@@ -939,8 +956,9 @@ static void put_image(struct buf *b, const char *pfx, const struct image *im)
 	buf_printf(b, "%s.mode %o\n%s.uid %u\n%s.gid %u\n%s.nlink %lu\n%s.ino %" PRIu64 "\n", pfx,
 		   (unsigned) im->mode, pfx, (unsigned) im->uid, pfx, (unsigned) im->gid, pfx,
 		   (unsigned long) im->nlink, pfx, (uint64_t) im->ino);
-	buf_printf(b, "%s.atime %lld.%09ld\n%s.mtime %lld.%09ld\n", pfx, (long long) im->atime.tv_sec,
-		   im->atime.tv_nsec, pfx, (long long) im->mtime.tv_sec, im->mtime.tv_nsec);
+	if (im->have_times)
+		buf_printf(b, "%s.atime %lld.%09ld\n%s.mtime %lld.%09ld\n", pfx, (long long) im->atime.tv_sec,
+			   im->atime.tv_nsec, pfx, (long long) im->mtime.tv_sec, im->mtime.tv_nsec);
 	if (im->have_content)
 		buf_printf(b, "%s.size %zu\n%s.sha256 %s\n", pfx, im->size, pfx, im->sha);
 	if (im->link) {
@@ -1018,8 +1036,10 @@ static int get_image_field(struct image *im, const char *key, const char *v)
 		im->ino = (ino_t) u;
 	} else if (strcmp(key, "atime") == 0) {
 		r = parse_timespec(v, &im->atime);
+		im->have_times = true;
 	} else if (strcmp(key, "mtime") == 0) {
 		r = parse_timespec(v, &im->mtime);
+		im->have_times = true;
 	} else if (strcmp(key, "size") == 0) {
 		r = parse_uint(v, 10, SIZE_MAX, &u);
 		im->size = (size_t) u;
@@ -1395,7 +1415,7 @@ static int replace_file(int dirfd, const char *name, const char *tmp, const stru
 		r = negative_errno();
 	if (r == 0)
 		r = apply_xattrs_fd(fd, NULL, &none, im);
-	if (r == 0 && keep_times) {
+	if (r == 0 && keep_times && im->have_times) {
 		struct timespec ts[2] = { im->atime, im->mtime };
 		if (futimens(fd, ts) < 0)
 			r = negative_errno();
@@ -1515,7 +1535,7 @@ static int converge(int dirfd, const char *name, const char *tmp, const struct i
 	r = set_owner_mode_fd(fd, &now, want, crash_at, steps);
 	if (r == 0)
 		r = apply_xattrs_fd(fd, NULL, &now, want);
-	if (r == 0 && keep_times && S_ISREG(want->mode)) {
+	if (r == 0 && keep_times && want->have_times && S_ISREG(want->mode)) {
 		struct timespec ts[2] = { want->atime, want->mtime };
 		if (futimens(fd, ts) < 0)
 			r = negative_errno();
@@ -1577,17 +1597,25 @@ static int apply_entry(struct journal *j, struct entry *e, char **ret_error)
 }
 
 /* Bytes and inodes an apply needs: the undo records plus the new files. */
-static int check_room(struct journal *j, int undofd, char **ret_error)
+static int check_room(struct journal *j, char **ret_error)
 {
+	static const char *const where[] = { UNDO_DIR, "/var/lib/sshfix", "/var/lib", "/var", "/" };
 	unsigned long long bytes = 1u << 20, inodes = 16;
+	_cleanup_close_ int fd = -EBADF;
 	struct statvfs sv;
+
+	/* The file system the undo store is (or will be) on. */
+	for (size_t i = 0; i < ELEMENTSOF(where) && fd < 0; i++)
+		fd = target_open(j->t, where[i], O_PATH | O_DIRECTORY, TR_ROOT_SYMLINKS_ONLY);
+	if (fd < 0)
+		return fd;
 
 	for (size_t i = 0; i < j->n; i++) {
 		const struct entry *e = &j->entries[i];
 		bytes += 8192 + e->pre.size + e->pre2.size + (e->post.have_content ? e->post.size : 0);
 		inodes += 4;
 	}
-	if (fstatvfs(undofd, &sv) < 0)
+	if (fstatvfs(fd, &sv) < 0)
 		return negative_errno();
 	if (sv.f_flag & ST_RDONLY) {
 		free(*ret_error);
@@ -1675,6 +1703,10 @@ int journal_commit(struct journal *j, char **ret_id, size_t *ret_applied, char *
 
 	*ret_error = NULL;
 	*ret_applied = 0;
+	/* Room first: a full or read-only target must not get even the undo directory. */
+	r = check_room(j, ret_error);
+	if (r < 0)
+		return r;
 	r = open_undo_root(j->t, true, &undofd);
 	if (r < 0) {
 		if (r == -EROFS)
@@ -1683,9 +1715,6 @@ int journal_commit(struct journal *j, char **ret_id, size_t *ret_applied, char *
 			describe_error(ret_error, "Failed to create the undo store", UNDO_DIR, r);
 		return r;
 	}
-	r = check_room(j, undofd, ret_error);
-	if (r < 0)
-		return r;
 	r = new_id(undofd, &id);
 	if (r < 0)
 		return r;
@@ -1926,7 +1955,7 @@ void journal_undo_info_free(struct journal_undo_info *v, size_t n)
  */
 static bool image_between(const struct image *cur, const struct image *a, const struct image *b)
 {
-	if (image_matches(cur, a) || image_matches(cur, b))
+	if (image_same(cur, a) || image_same(cur, b))
 		return true;
 	if (!cur->exists || !a->exists || !b->exists)
 		return false;
@@ -1962,12 +1991,13 @@ static int undo_entry(struct target *t, struct entry *e, bool force, unsigned lo
 	/*
 	 * Restore only a path in a state sshfix produced: its post-image, its
 	 * pre-image (an earlier undo was cut off after restoring it), or, for
-	 * a change or restore cut off half way, a mix of the two.
+	 * a change or restore cut off half way, a mix of the two (for a
+	 * rename: moved back, the file it had replaced not yet rewritten).
 	 */
 	bool ok;
 	if (e->op == OP_RENAME)
-		ok = (image_matches(&cur, &e->pre) && image_matches(&cur2, &e->pre2)) ||
-		     (image_matches(&cur, &e->post) && image_matches(&cur2, &e->post2));
+		ok = (image_same(&cur, &e->pre) && (image_same(&cur2, &e->pre2) || !cur2.exists)) ||
+		     (image_same(&cur, &e->post) && image_same(&cur2, &e->post2));
 	else
 		ok = image_between(&cur, &e->pre, &e->post);
 	if (!ok && !force) {
@@ -1984,7 +2014,7 @@ static int undo_entry(struct target *t, struct entry *e, bool force, unsigned lo
 	if (r == 0 && e->op == OP_RENAME) {
 		r = open_parent_dir(t, e->path2, &dirfd2);
 		/* Moved: move it back, then put back what it replaced. */
-		if (r == 0 && cur2.exists && !cur.exists && image_matches(&cur2, &e->post2)) {
+		if (r == 0 && cur2.exists && !cur.exists && image_same(&cur2, &e->post2)) {
 			if (renameat(dirfd2, path_last(e->path2), dirfd, path_last(e->path)) < 0)
 				r = negative_errno();
 			if (r == 0)
