@@ -5,7 +5,9 @@
  * means no user exists for sshd ("Invalid user"); a line that does not
  * parse is skipped by the C library, so the account on it cannot log in.
  * Both are reported, never rewritten here: which bytes the line should
- * have is a person's call.  RULES §6.
+ * have is a person's call.  sshfix's parser is stricter than glibc's (it
+ * refuses leading white space, missing or extra fields, signed ids), so a
+ * reported line may still work for the C library: it is a warning.  RULES §6.
  */
 #include "config.h"
 
@@ -20,8 +22,9 @@ static const struct problem account_db_problems[] = {
 	  "Restore the file from a backup (e.g. /etc/passwd- written by shadow's tools)." },
 	{ PR_ACCOUNT_FILE_BAD_LINE, "account-file-bad-line", SEV_WARNING, PF_REPORT_ONLY,
 	  "{path} line {detail} cannot be parsed",
-	  "The C library skips lines it cannot parse, so an account on such a line does not "
-	  "exist for sshd. sshfix keeps the line byte for byte and does not guess a repair." },
+	  "The C library skips a line it cannot parse, or reads it differently than intended, so "
+	  "the account on it may not exist for sshd as written. sshfix keeps the line byte for "
+	  "byte and does not guess a repair." },
 	{ .id = NULL },
 };
 

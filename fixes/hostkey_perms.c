@@ -25,7 +25,7 @@
 
 static const struct problem hostkey_perms_problems[] = {
 	{ PR_HOSTKEY_MODE, "hostkey-mode", SEV_ERROR, PF_SAFE_AUTO,
-	  "host key {path} is readable by others ({detail})",
+	  "host key {path} is open to group or others ({detail})",
 	  "sshd refuses a root-owned private host key with any group or other permission "
 	  "(\"UNPROTECTED PRIVATE KEY FILE!\", \"bad permissions\"); without a usable key it exits "
 	  "with \"no hostkeys available\" and clients see \"Connection refused\" or \"Connection reset\". "
@@ -38,8 +38,8 @@ static const struct problem hostkey_perms_problems[] = {
 	  "public host key {path} {detail}",
 	  "Public host keys should be root-owned 0644: one writable by others can be replaced. "
 	  "sshd derives the public half from the private key when they differ. RULES §2.3" },
-	{ PR_HOSTKEY_HARDLINKED, "hostkey-hardlinked", SEV_WARNING, PF_REPORT_ONLY,
-	  "host key {path} has {detail} hard links; not changing it",
+	{ PR_HOSTKEY_HARDLINKED, "hostkey-hardlinked", SEV_ERROR, PF_REPORT_ONLY,
+	  "host key {path} needs a repair but has {detail} hard links; not changing it",
 	  "A file with several names may be another file under a second name; sshfix never "
 	  "changes the owner or mode of such a file. Check the other names (find / -samefile)." },
 	{ PR_HOSTKEY_NOT_REGULAR, "hostkey-not-regular", SEV_ERROR, PF_REPORT_ONLY,
@@ -96,7 +96,9 @@ static int check_private(struct run *run, const char *path, const struct stat *s
 
 	if (st->st_nlink > 1) {
 		struct finding *f = run_add_finding(run, PR_HOSTKEY_HARDLINKED, path, NULL);
-		if (!f || finding_set_detail(f, "%lu", (unsigned long) st->st_nlink) < 0)
+		if (!f || finding_set_detail(f, "%lu", (unsigned long) st->st_nlink) < 0 ||
+		    finding_add_evidence(f, "%s: mode %s, owner %u:%u, %lu links", path, mode_str(st->st_mode, m),
+					 (unsigned) st->st_uid, (unsigned) st->st_gid, (unsigned long) st->st_nlink) < 0)
 			return -ENOMEM;
 		return 0;
 	}

@@ -66,6 +66,11 @@ static const struct problem user_key_paths_problems[] = {
 	  "AuthorizedKeysFile {path} has an unknown token {detail}",
 	  "Only %%, %h, %u and %U are expanded; sshd -t accepts others, but the expansion fails at "
 	  "login time and the connection is dropped. RULES §1.2, §1.4" },
+	{ PR_AUTHORIZED_KEYS_TILDE, "authorized-keys-tilde", SEV_WARNING, PF_REPORT_ONLY,
+	  "AuthorizedKeysFile {path} names one account's file for every user",
+	  "sshd expands a leading '~' once, when it reads its configuration, as root: "
+	  "\"~/.ssh/authorized_keys\" becomes /root/.ssh/authorized_keys for every user, so users' own "
+	  "keys are never read. Write %h/.ssh/authorized_keys instead. RULES §1.3" },
 	{ .id = NULL },
 };
 
@@ -124,24 +129,17 @@ static int expand_tokens(const char *pattern, const struct pw_entry *pw, char **
 /*
  * sshd expands a leading '~' when it parses the option, as itself (root):
  * "~/x" is root's home for everybody, "~name/x" that user's (RULES §1.3).
+ * Returns the account whose home it is, or NULL (sshd fails on that too).
  */
-static char *expand_tilde(const struct accounts *a, const char *s)
+static const struct pw_entry *tilde_owner(const struct accounts *a, const char *s)
 {
-	const struct pw_entry *pw;
-	const char *slash;
+	const char *slash = strchrnul(s, '/');
+	_cleanup_free_ char *name = NULL;
 
-	if (s[0] != '~')
-		return strdup(s);
-	slash = strchrnul(s, '/');
 	if (slash == s + 1)
-		pw = accounts_user_by_uid(a, 0);
-	else {
-		_cleanup_free_ char *name = strndup(s + 1, (size_t) (slash - s - 1));
-		pw = name ? accounts_user_by_name(a, name) : NULL;
-	}
-	if (!pw)
-		return strdup(s);	/* sshd would fail too; nothing to find */
-	return path_join(pw->dir, *slash ? slash + 1 : "");
+		return accounts_user_by_uid(a, 0);
+	name = strndup(s + 1, (size_t) (slash - s - 1));
+	return name ? accounts_user_by_name(a, name) : NULL;
 }
 
 static const char *describe_bad(unsigned bad, bool searchable, bool is_file, char *buf, size_t n,
@@ -368,7 +366,7 @@ static int keys_file_patterns(const struct run *run, char ***ret)
 		for (size_t i = 0; o->args[i]; i++) {
 			if (strcasecmp(o->args[i], "none") == 0)
 				continue;
-			if (strv_push(&v, expand_tilde(&run->model.accounts, o->args[i])) < 0)
+			if (strv_push(&v, strdup(o->args[i])) < 0)
 				return -ENOMEM;
 		}
 	}
@@ -400,9 +398,19 @@ static int check_user(struct run *run, const struct pw_entry *pw, char **pattern
 
 	for (size_t i = 0; r == 0 && patterns[i]; i++) {
 		_cleanup_free_ char *expanded = NULL, *abs = NULL;
+		const char *pattern = patterns[i];
 		char bad = 0;
 
-		r = expand_tokens(patterns[i], pw, &expanded, &bad);
+		/* "~/x" is one account's file: examine it for that account only. */
+		if (pattern[0] == '~') {
+			const struct pw_entry *owner = tilde_owner(&run->model.accounts, pattern);
+			if (owner != pw)
+				continue;
+			pattern = strchrnul(pattern, '/');
+			if (*pattern == '/')
+				pattern++;
+		}
+		r = expand_tokens(pattern, pw, &expanded, &bad);
 		if (r == -EINVAL) {
 			struct finding *f;
 			r = 0;
@@ -440,6 +448,9 @@ static int user_key_paths_detect(struct run *run)
 	r = keys_file_patterns(run, &patterns);
 	if (r < 0)
 		return r;
+	for (size_t i = 0; patterns[i]; i++)
+		if (patterns[i][0] == '~' && !run_add_finding(run, PR_AUTHORIZED_KEYS_TILDE, patterns[i], NULL))
+			return -ENOMEM;
 	for (size_t i = 0; i < a->passwd.n_entries; i++) {
 		const struct pw_entry *pw = &a->passwd.pw[i];
 		/* A duplicate name is shadowed by the first entry, as for getpwnam(). */

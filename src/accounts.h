@@ -29,10 +29,11 @@
  *                                            "bad lastchg", ..., "bad expire"
  *   otherwise                                LINE_ENTRY
  *
- * We are stricter than glibc on purpose; these lines are LINE_BAD here:
- * glibc also accepts missing trailing fields ("root:x:0:0"), extra colons
- * (they end up in the shell), signs and whitespace in ids ("-1" is uid
- * 4294967295), and shadow's 5-field old form.  pwck rejects all of them.
+ * We are stricter than glibc on purpose (nss_files/files-parse.c); these
+ * lines are LINE_BAD here although glibc accepts them: missing trailing
+ * fields ("root:x:0:0"), extra colons (they end up in the shell), signs and
+ * whitespace in ids ("-1" is uid 4294967295), and shadow's 5-field old form
+ * (which shadow-utils accepts too).  A check may want to say so.
  *
  * CRLF files: the '\r' is kept in raw (raw is never altered) and stays part
  * of the last field, exactly as glibc sees it.  So a passwd entry's shell is
@@ -69,7 +70,7 @@ enum line_state {
 	LINE_BLANK,	/* empty or only whitespace: legal, ignored */
 	LINE_COMPAT,	/* NIS compat "+"/"-" line: legal, kept, not an entry */
 	LINE_BAD,	/* kept byte-for-byte, reported */
-	LINE_COMMENT,	/* '#' after optional whitespace: glibc skips it, pwck calls it invalid */
+	LINE_COMMENT,	/* '#' after optional whitespace: legal for glibc (nss_readline.c skips it), not an entry */
 };
 
 /* Field numbers for acct_file_set_field(), in file order. */

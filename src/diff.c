@@ -35,12 +35,11 @@
 
 struct side {
 	const char *text;
-	size_t len;
 	size_t n;		/* number of lines */
 	size_t *start;		/* n + 1 offsets: line i is text[start[i], start[i + 1]) */
 	size_t *cls;		/* equivalence class of each line */
 	char *changed_mem;	/* n + 2 flags ... */
-	char *changed;		/* ... = changed_mem + 1, so [-1] and [n] are 0 sentinels */
+	char *changed;		/* ... = changed_mem + 1; [n] (and [-1]) stay 0 */
 	size_t nsearch;		/* lines that have an equal line on the other side: */
 	size_t *search_cls;	/* their classes */
 	size_t *search_line;	/* their line numbers */
@@ -82,7 +81,7 @@ static size_t min_size(size_t x, size_t y)
 	return x < y ? x : y;
 }
 
-/* calloc() with the count computed by the caller as a + b without overflow. */
+/* Zeroed array of a + b elements; NULL on overflow too. */
 static void *new_array(size_t a, size_t b, size_t size)
 {
 	size_t n;
@@ -92,13 +91,13 @@ static void *new_array(size_t a, size_t b, size_t size)
 	return calloc(n ? n : 1, size);
 }
 
+/* Lines end after each '\n'; a last line without one is a line too. */
 static int side_split(struct side *s, const char *text, size_t len)
 {
-	const char *p = text, *end = text + len;
+	const char *p = text, *end = len > 0 ? text + len : text;	/* text may be NULL */
 	size_t n = 0;
 
 	s->text = text;
-	s->len = len;
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t) (end - p));
 
@@ -402,9 +401,9 @@ static bool compare(struct search *s, ptrdiff_t xoff, ptrdiff_t xlim, ptrdiff_t 
  * one side up and down over equal neighbours (which keeps the script valid
  * and its length), merging with runs it meets, and leave it as low as it
  * goes unless it can end where a run of changes on the other side ends.
- * Runs stay within [lo, s_hi) of s and [lo, o_hi) of o: GNU diff only holds
- * `context` lines of the common prefix and suffix when it slides.  Lines
- * outside those bounds are unchanged, so the flags there act as sentinels.
+ * Runs stay within [lo, hi) of s: GNU diff only holds `context` lines of
+ * the common prefix and suffix when it slides.  Lines past hi (in o too)
+ * are unchanged, so their flags, or the 0 at changed[n], end every scan.
  * j follows, in o, the line matched with line i of s.
  */
 static void shift_runs(struct side *s, const struct side *o, size_t lo, size_t hi)
@@ -439,7 +438,7 @@ static void shift_runs(struct side *s, const struct side *o, size_t lo, size_t h
 			while (start > lo && cls[start - 1] == cls[i - 1]) {
 				changed[--start] = 1;
 				changed[--i] = 0;
-				while (changed[start - 1])
+				while (start > lo && changed[start - 1])
 					start--;
 				do
 					j--;
@@ -448,7 +447,7 @@ static void shift_runs(struct side *s, const struct side *o, size_t lo, size_t h
 
 			/* i where the run last ended next to a change of the
 			 * other side; hi when it never did. */
-			corresponding = other[j - 1] ? i : hi;
+			corresponding = j > 0 && other[j - 1] ? i : hi;
 
 			/* Down, while the run's first line equals the line below. */
 			while (i < hi && cls[start] == cls[i]) {
@@ -705,7 +704,7 @@ int diff_unified(struct buf *out, const char *a, size_t alen, const char *b, siz
 			out->len = mark;
 			out->data[mark] = '\0';
 		}
-		return -ENOMEM;
+		return r;
 	}
 	return 0;
 }

@@ -18,6 +18,18 @@
  * differ\n" is appended instead.  Identical inputs append nothing.
  * The edit script is minimal (Myers, linear space).
  * Returns 0, or -ENOMEM.
+ *
+ * More precisely: identical inputs are checked before NULs, so two equal
+ * binary buffers also append nothing.  a (or b) may be NULL when alen
+ * (blen) is 0.  Labels and lines are copied as they are: text from the
+ * target may hold control characters, so escape before showing it on a
+ * terminal.  Small and medium inputs get the very hunks of `diff --minimal
+ * -u`; past a search budget, lines found on one side only leave the search
+ * (still minimal, possibly another of the shortest scripts).  Time is
+ * O((N + M) * D) in the worst case: 40k short lines drawn from 4 values
+ * take about 2 s.  -EINVAL is returned instead of -ENOMEM if a label is
+ * too long to format (INT_MAX bytes).  On failure out is left as it was,
+ * except that its sticky oom flag may be set.
  */
 int diff_unified(struct buf *out, const char *a, size_t alen, const char *b, size_t blen,
 		 const char *label_a, const char *label_b, unsigned context);

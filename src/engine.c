@@ -59,10 +59,9 @@ int engine_detect(struct run *run)
 
 	r = model_load(run, &path);
 	if (r < 0) {
-		_cleanup_free_ char *p = escape_display(path ? path : "?");
-		fprintf(run->err, "sshfix: Failed to read '%s' in the target '%s': %s\n", p ? p : "?",
-			run->opt.root, r == -EFBIG ? "file too large (over 16 MiB), refusing to parse it" : strerror(-r));
-		run->exit_flags |= EXIT_ERROR;
+		_cleanup_free_ char *p = escape_display(path ? path : "?"), *root = escape_display(run->opt.root);
+		run_error(run, "Failed to read '%s' in the target '%s': %s", p ? p : "?", root ? root : "?",
+			  r == -EFBIG ? "file too large (over 16 MiB), refusing to parse it" : strerror(-r));
 		return r;
 	}
 	for (size_t i = 0; fix_registry[i]; i++) {
@@ -71,8 +70,7 @@ int engine_detect(struct run *run)
 			continue;
 		r = fix->detect(run);
 		if (r < 0) {
-			fprintf(run->err, "sshfix: The %s check failed: %s\n", fix->id, strerror(-r));
-			run->exit_flags |= EXIT_ERROR;
+			run_error(run, "The %s check failed: %s", fix->id, strerror(-r));
 			if (r == -ENOMEM)
 				return r;
 		}
@@ -174,16 +172,17 @@ int engine_apply(struct run *run)
 		}
 	}
 	if (r < 0) {
-		fprintf(run->err, "sshfix: %s\n", error ? error : strerror(-r));
+		const char *what = error ? error : strerror(-r);
 		if (r == -EROFS)
-			fprintf(run->err, "sshfix: Nothing was changed. Remount the target read-write "
-					  "(mount -o remount,rw MOUNTPOINT) and run again.\n");
+			run_error(run, "%s. Nothing was changed. Remount the target read-write "
+				       "(mount -o remount,rw MOUNTPOINT) and run again.", what);
 		else if (r == -ENOSPC)
-			fprintf(run->err, "sshfix: Nothing was changed. Free some space on the target and run again.\n");
+			run_error(run, "%s. Nothing was changed. Free some space on the target and run again.", what);
 		else if (run->undo_id && applied > 0)
-			fprintf(run->err, "sshfix: %zu change(s) were made and recorded; undo them with: sshfix --undo %s\n",
-				applied, run->undo_id);
-		run->exit_flags |= EXIT_ERROR;
+			run_error(run, "%s. %zu change(s) were made and recorded; undo them with: sshfix --undo %s", what,
+				  applied, run->undo_id);
+		else
+			run_error(run, "%s", what);
 	}
 	return r;
 }
@@ -260,6 +259,7 @@ void run_done(struct run *run)
 	journal_free(run->journal);
 	target_free(run->target);
 	free(run->undo_id);
+	strv_free(run->errors);
 	strv_free(run->opt.only);
 	strv_free(run->opt.skip);
 	*run = (struct run) {0};

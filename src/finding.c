@@ -130,6 +130,21 @@ int finding_set_detail(struct finding *f, const char *fmt, ...)
 	return 0;
 }
 
+void run_error(struct run *run, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		s = NULL;
+	va_end(ap);
+	fprintf(run->err, "sshfix: %s\n", s ? s : "out of memory");
+	if (s)
+		(void) strv_push(&run->errors, s);
+	run->exit_flags |= EXIT_ERROR;
+}
+
 int model_note(struct model *m, const char *fmt, ...)
 {
 	va_list ap;

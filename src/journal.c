@@ -1545,6 +1545,15 @@ static int converge(int dirfd, const char *name, const char *tmp, const struct i
 	return r;
 }
 
+/* "'PATH' <why>" for errors that are not an errno. */
+static int describe_path(char **ret, const char *path, const char *why)
+{
+	_cleanup_free_ char *p = escape_display(path);
+
+	free(*ret);
+	return asprintf(ret, "'%s' %s", p ? p : "?", why) < 0 ? -ENOMEM : 0;
+}
+
 static int describe_error(char **ret, const char *what, const char *path, int r)
 {
 	_cleanup_free_ char *p = escape_display(path);
@@ -1565,7 +1574,7 @@ static int apply_entry(struct journal *j, struct entry *e, char **ret_error)
 		return describe_error(ret_error, "Failed to examine", e->path, r), r;
 	if (!image_matches(&cur, &e->pre)) {
 		image_done(&cur);
-		describe_error(ret_error, "Refusing to change", e->path, -ESTALE);
+		describe_path(ret_error, e->path, "changed after sshfix examined it; stopping before changing it");
 		return -ESTALE;
 	}
 	r = open_parent_dir(j->t, e->path, &dirfd);
@@ -2003,8 +2012,7 @@ static int undo_entry(struct target *t, struct entry *e, bool force, unsigned lo
 	if (!ok && !force) {
 		image_done(&cur);
 		image_done(&cur2);
-		describe_error(ret_error, "Changed since sshfix wrote it, refusing to restore (use --force)",
-			       e->path, -ESTALE);
+		describe_path(ret_error, e->path, "changed since the apply; not restoring it (--force restores it anyway)");
 		return -ESTALE;
 	}
 
@@ -2074,13 +2082,14 @@ int journal_undo(struct target *t, const char *id, bool force, unsigned long cra
 	*ret_error = NULL;
 	r = open_undo_root(t, false, &undofd);
 	if (r < 0) {
-		*ret_error = strdup(r == -ENOENT ? "no undo records in " UNDO_DIR : "cannot open " UNDO_DIR);
+		*ret_error = strdup(r == -ENOENT ? "Nothing to undo: the target has no " UNDO_DIR
+						 : "Cannot open " UNDO_DIR);
 		return r;
 	}
 	if (!id || strcmp(id, "latest") == 0) {
 		r = pick_latest(undofd, &pick);
 		if (r < 0) {
-			*ret_error = strdup("nothing to undo: every recorded apply was already undone");
+			*ret_error = strdup("Nothing to undo: every recorded apply was already undone");
 			return r;
 		}
 		id = pick;

@@ -185,7 +185,10 @@ static int do_undo(struct run *run, const struct args *a)
 
 	r = journal_undo(run->target, a->undo_id, a->force, run->opt.crash_at, &id, &error, stderr);
 	if (r < 0) {
-		fprintf(stderr, "sshfix: Cannot undo%s%s: %s\n", id ? " " : "", id ? id : "", error ? error : strerror(-r));
+		if (id)
+			fprintf(stderr, "sshfix: Cannot undo %s: %s\n", id, error ? error : strerror(-r));
+		else
+			fprintf(stderr, "sshfix: %s\n", error ? error : strerror(-r));
 		return EXIT_ERROR;
 	}
 	printf("Undone %s: every recorded change was restored.\n", id);

@@ -112,7 +112,11 @@ static void summary_text(const struct run *run, struct buf *b)
 
 	for (size_t i = 0; i < run->n_findings; i++)
 		n[run->findings[i].status]++;
-	if (run->n_findings == 0) {
+	if (run->errors) {
+		buf_printf(b, "The examination is incomplete: %zu error(s), shown above.\n", strv_length(run->errors));
+		if (run->n_findings == 0)
+			return;
+	} else if (run->n_findings == 0) {
 		buf_puts(b, "No problems found.\n");
 		return;
 	}
@@ -268,6 +272,14 @@ int report_json(const struct run *run, unsigned exit_status, FILE *out)
 		if (i)
 			buf_putc(&b, ',');
 		json_string(&b, run->model.notes[i]);
+	}
+	buf_putc(&b, ']');
+	json_key(&b, &first, "errors");
+	buf_putc(&b, '[');
+	for (size_t i = 0; run->errors && run->errors[i]; i++) {
+		if (i)
+			buf_putc(&b, ',');
+		json_string(&b, run->errors[i]);
 	}
 	buf_putc(&b, ']');
 	json_kv_str(&b, &first, "undo_id", run->undo_id);

@@ -56,6 +56,7 @@ struct run {
 	struct journal *journal;
 	char *undo_id;
 	unsigned exit_flags;
+	char **errors;		/* operational errors, as printed; the JSON report lists them */
 	FILE *in;		/* answers for --interactive */
 	FILE *err;		/* diagnostics and questions */
 };
@@ -65,3 +66,5 @@ struct finding *run_add_finding(struct run *run, enum problem_code code, const c
 int finding_add_evidence(struct finding *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int finding_set_detail(struct finding *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int model_note(struct model *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Print "sshfix: <message>" on run->err, keep it for the report, set EXIT_ERROR. */
+void run_error(struct run *run, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -286,15 +286,58 @@ bool path_is_below(const char *path, const char *dir)
 	return strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
 }
 
+size_t utf8_char_len(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *) s;
+	size_t len;
+	unsigned cp;
+
+	if (n == 0)
+		return 0;
+	if (p[0] < 0x80)
+		return 1;
+	if ((p[0] & 0xe0) == 0xc0)
+		len = 2, cp = p[0] & 0x1f;
+	else if ((p[0] & 0xf0) == 0xe0)
+		len = 3, cp = p[0] & 0x0f;
+	else if ((p[0] & 0xf8) == 0xf0)
+		len = 4, cp = p[0] & 0x07;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (p[i] & 0x3f);
+	}
+	/* Overlong forms, surrogates and values past U+10FFFF are invalid. */
+	if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+		return 0;
+	return len;
+}
+
 char *escape_display(const char *s)
 {
 	struct buf b = {0};
+	size_t n = strlen(s);
 
-	for (const unsigned char *p = (const unsigned char *) s; *p; p++) {
-		if (*p < 0x20 || *p == 0x7f || *p == '\\')
-			buf_printf(&b, "\\x%02x", *p);
-		else
-			buf_putc(&b, (char) *p);
+	for (size_t i = 0; i < n;) {
+		unsigned char c = (unsigned char) s[i];
+		size_t l = utf8_char_len(s + i, n - i);
+
+		/* C0 and C1 controls (0x9b is CSI on some terminals) and bytes
+		 * that are not UTF-8 are shown as \xNN; real characters pass. */
+		if (c < 0x20 || c == 0x7f || c == '\\' || l == 0 ||
+		    (l == 2 && c == 0xc2 && (unsigned char) s[i + 1] < 0xa0)) {
+			for (size_t k = 0; k < (l ? l : 1); k++)
+				buf_printf(&b, "\\x%02x", (unsigned char) s[i + k]);
+			i += l ? l : 1;
+		} else {
+			buf_append(&b, s + i, l);
+			i += l;
+		}
 	}
 	if (b.len == 0)
 		buf_puts(&b, "");
@@ -361,7 +404,8 @@ int parse_uint(const char *s, int base, unsigned long long max, unsigned long lo
 	unsigned long long v;
 	char *end;
 
-	if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
+	/* strtoull() would skip leading white space and accept a sign. */
+	if (!s || *s < '0' || *s > '9')
 		return -EINVAL;
 	errno = 0;
 	v = strtoull(s, &end, base);

@@ -76,11 +76,13 @@ char *path_simplify(const char *path);
 bool path_is_below(const char *path, const char *dir);
 
 /*
- * Quote a name from the target for a terminal: control characters, '\\' and
- * non-UTF-8-looking bytes become \xNN so a hostile file name cannot move the
- * cursor or forge report lines.  Returns a new string or NULL.
+ * Quote a name from the target for a terminal: C0 and C1 control characters,
+ * '\\' and bytes that are not UTF-8 become \xNN, so a hostile file name
+ * cannot move the cursor or forge report lines.  Returns a new string or NULL.
  */
 char *escape_display(const char *s);
+/* Length of the valid UTF-8 sequence at s (n bytes available), 0 if invalid. */
+size_t utf8_char_len(const char *s, size_t n);
 /* Reversible byte encoding for journal records: %XX for anything outside 0x21-0x7e and '%'. */
 char *escape_record(const void *p, size_t n);
 /* Inverse of escape_record(); returns decoded length or -EINVAL. */

@@ -25,7 +25,9 @@ done | sort | while IFS='	' read -r path type mode uid gid nlink size link; do
 	f) sum=$(sha256sum < "$path" | cut -c1-64) ;;
 	*) sum=- ;;
 	esac
-	[ "$type" = d ] && size=-
+	# A directory's size and link count follow from its entries, which are
+	# listed themselves (and the undo store, left out, adds one).
+	[ "$type" = d ] && size=- && nlink=-
 	xattrs=$(getfattr -h -d -m - -e hex --absolute-names -- "$path" 2>/dev/null |
 		grep -v '^#' | grep . | tr '\n' ' ' || true)
 	printf '%s\t%s\t%s\t%s:%s\t%s\t%s\t%s\t%s\t%s\n' \

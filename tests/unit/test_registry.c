@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The problem table, as e2fsck's tst_problem verifies its own: every code
+ * appears exactly once, ids are unique and kebab-case, templates use only
+ * known fields, each problem has exactly one flag and an explanation, and
+ * every check and problem id is documented in sshfix(8).
+ */
+#include "config.h"
+
+#include <check.h>
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fix.h"
+#include "util.h"
+
+static bool kebab(const char *s)
+{
+	if (!*s || *s == '-' || s[strlen(s) - 1] == '-')
+		return false;
+	for (const char *p = s; *p; p++)
+		if (!(islower((unsigned char) *p) || isdigit((unsigned char) *p) || (*p == '-' && p[1] != '-')))
+			return false;
+	return true;
+}
+
+START_TEST(registry_every_code_once)
+{
+	unsigned seen[_PR_MAX] = {0};
+
+	for (size_t i = 0; fix_registry[i]; i++)
+		for (const struct problem *p = fix_registry[i]->problems; p->id; p++) {
+			ck_assert_int_ge(p->code, 0);
+			ck_assert_int_lt(p->code, _PR_MAX);
+			seen[p->code]++;
+		}
+	for (int c = 0; c < _PR_MAX; c++)
+		ck_assert_msg(seen[c] == 1, "problem code %d appears %u times", c, seen[c]);
+}
+END_TEST
+
+START_TEST(registry_ids_unique_and_kebab)
+{
+	_cleanup_strv_free_ char **ids = NULL;
+
+	for (size_t i = 0; fix_registry[i]; i++) {
+		ck_assert_msg(kebab(fix_registry[i]->id), "check id '%s'", fix_registry[i]->id);
+		ck_assert_msg(!strv_contains(ids, fix_registry[i]->id), "duplicate id '%s'", fix_registry[i]->id);
+		ck_assert_int_eq(strv_push(&ids, strdup(fix_registry[i]->id)), 0);
+		for (const struct problem *p = fix_registry[i]->problems; p->id; p++) {
+			ck_assert_msg(kebab(p->id), "problem id '%s'", p->id);
+			ck_assert_msg(!strv_contains(ids, p->id), "duplicate id '%s'", p->id);
+			ck_assert_int_eq(strv_push(&ids, strdup(p->id)), 0);
+		}
+	}
+}
+END_TEST
+
+START_TEST(registry_problem_rows_complete)
+{
+	for (size_t i = 0; fix_registry[i]; i++) {
+		const struct fix *fix = fix_registry[i];
+		ck_assert_ptr_nonnull(fix->detect);
+		ck_assert_ptr_nonnull(fix->summary);
+		ck_assert_ptr_nonnull(fix->rules);
+		bool any_fixable = false;
+		for (const struct problem *p = fix->problems; p->id; p++) {
+			unsigned f = p->flags & (PF_SAFE_AUTO | PF_NEEDS_CONFIRM | PF_REPORT_ONLY);
+			ck_assert_msg(f == PF_SAFE_AUTO || f == PF_NEEDS_CONFIRM || f == PF_REPORT_ONLY,
+				      "%s: exactly one flag", p->id);
+			any_fixable |= !(p->flags & PF_REPORT_ONLY);
+			ck_assert_msg(p->explain && strlen(p->explain) > 40, "%s: explanation", p->id);
+			ck_assert_msg(p->message && *p->message, "%s: message", p->id);
+			ck_assert_ptr_eq(problem_by_code(p->code), p);
+			ck_assert_ptr_eq(problem_by_id(p->id), p);
+			ck_assert_ptr_eq(fix_of_problem(p), fix);
+			/* Template fields: only {path}, {user}, {detail}. */
+			for (const char *b = strchr(p->message, '{'); b; b = strchr(b + 1, '{'))
+				ck_assert_msg(startswith(b, "{path}") || startswith(b, "{user}") ||
+						      startswith(b, "{detail}"),
+					      "%s: unknown template field in '%s'", p->id, p->message);
+		}
+		/* A family that can fix something must have a repair. */
+		ck_assert_msg(!any_fixable || fix->repair, "%s: fixable problems but no repair()", fix->id);
+	}
+	ck_assert_ptr_null(fix_by_id("no-such-check"));
+	ck_assert_ptr_null(problem_by_id("no-such-problem"));
+}
+END_TEST
+
+START_TEST(registry_ids_documented_in_man_page)
+{
+	_cleanup_fclose_ FILE *f = fopen(TOP_SRCDIR "/man/sshfix.8", "re");
+	_cleanup_free_ char *man = NULL;
+
+	ck_assert_msg(f, "cannot open %s/man/sshfix.8", TOP_SRCDIR);
+	ck_assert_int_eq(read_all(fileno(f), 1 << 20, &man, NULL), 0);
+	for (size_t i = 0; fix_registry[i]; i++) {
+		/* groff escapes '-' as "\-" in the page. */
+		for (const struct problem *p = NULL;; p = p ? p + 1 : fix_registry[i]->problems) {
+			const char *id = p ? p->id : fix_registry[i]->id;
+			if (p && !p->id)
+				break;
+			struct buf esc = {0};
+			for (const char *c = id; *c; c++)
+				if (*c == '-')
+					buf_puts(&esc, "\\-");
+				else
+					buf_putc(&esc, *c);
+			_cleanup_free_ char *e = buf_steal(&esc), *needle = NULL;
+			ck_assert(asprintf(&needle, "\n.B %s\n", e) > 0);
+			_cleanup_free_ char *needle2 = NULL;
+			ck_assert(asprintf(&needle2, "\n.SS %s\n", e) > 0);
+			ck_assert_msg(strstr(man, needle) || strstr(man, needle2), "'%s' is not documented in sshfix.8",
+				      id);
+		}
+	}
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("registry");
+	TCase *tc = tcase_create("registry");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_test(tc, registry_every_code_once);
+	tcase_add_test(tc, registry_ids_unique_and_kebab);
+	tcase_add_test(tc, registry_problem_rows_complete);
+	tcase_add_test(tc, registry_ids_documented_in_man_page);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
