@@ -47,7 +47,7 @@ static int report_file(struct run *run, const char *path, const struct acct_file
 		fd = run_add_finding(run, PR_ACCOUNT_FILE_BAD_LINE, path, NULL);
 		if (!fd || finding_set_detail(fd, "%zu (%s)", i + 1, l->why) < 0)
 			return -ENOMEM;
-		if (finding_add_evidence(fd, "%s:%zu: %zu bytes", path, i + 1, l->len) < 0)
+		if (finding_add_evidence(fd, "%s:%zu: %u bytes", path, i + 1, (unsigned) l->len) < 0)
 			return -ENOMEM;
 	}
 	return 0;

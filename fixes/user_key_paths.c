@@ -74,6 +74,41 @@ static const struct problem user_key_paths_problems[] = {
 	{ .id = NULL },
 };
 
+/*
+ * Directories outside the homes (/, /home, /etc/ssh/keys) are on every
+ * user's walk; with 10,000 users, looking them up once keeps the scan
+ * close to the cost of stat-ing each home once.  Only detection uses it.
+ */
+#define DIR_CACHE_MAX 16
+struct dir_cache {
+	char *path[DIR_CACHE_MAX];
+	struct stat st[DIR_CACHE_MAX];
+	int r[DIR_CACHE_MAX];
+	size_t n;
+};
+
+static int cached_lstat(struct run *run, struct dir_cache *c, const char *path, struct stat *ret)
+{
+	for (size_t i = 0; i < c->n; i++)
+		if (strcmp(c->path[i], path) == 0) {
+			*ret = c->st[i];
+			return c->r[i];
+		}
+	int r = target_lstat(run->target, path, ret);
+	if (c->n < DIR_CACHE_MAX && (c->path[c->n] = strdup(path))) {
+		c->st[c->n] = *ret;
+		c->r[c->n++] = r;
+	}
+	return r;
+}
+
+static void dir_cache_done(struct dir_cache *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		free(c->path[i]);
+	c->n = 0;
+}
+
 /* Per-account facts shared by all of its keys files. */
 struct user_ctx {
 	const struct pw_entry *pw;
@@ -82,6 +117,7 @@ struct user_ctx {
 	char *home;		/* realpath of the home in the target, NULL when it does not resolve */
 	bool debian;
 	bool strict;		/* StrictModes yes */
+	struct dir_cache *cache;	/* lstat of directories outside homes */
 };
 
 static bool already_found(const struct run *run, enum problem_code code, const char *path)
@@ -245,8 +281,13 @@ static bool has_acl(struct run *run, const char *path)
 	return fgetxattr(fd, "system.posix_acl_access", &c, 0) >= 0;
 }
 
-/* Check one component of the walk; `file` for the keys file itself. */
-static int check_component(struct run *run, const struct user_ctx *u, const char *path, bool file, bool inside)
+/*
+ * Check one component of the walk; `file` for the keys file itself, whose
+ * stat the resolution already has (known).  Outside the home, stats come
+ * from the run's directory cache.
+ */
+static int check_component(struct run *run, const struct user_ctx *u, const char *path, bool file, bool inside,
+			   const struct stat *known)
 {
 	struct stat st;
 	char buf[160];
@@ -254,7 +295,12 @@ static int check_component(struct run *run, const struct user_ctx *u, const char
 	bool usable;
 	int r;
 
-	r = target_lstat(run->target, path, &st);
+	if (known)
+		st = *known, r = 0;
+	else if (!inside)
+		r = cached_lstat(run, u->cache, path, &st);
+	else
+		r = target_lstat(run->target, path, &st);
 	if (r < 0)
 		return r == -ENOMEM ? r : 0;	/* gone since we resolved it; the next run sees */
 
@@ -318,7 +364,7 @@ static int check_keys_file(struct run *run, const struct user_ctx *u, const char
 		return r;
 	}
 
-	r = check_component(run, u, tp.canon, true, inside);
+	r = check_component(run, u, tp.canon, true, inside, &tp.st);
 	dir = path_parent(tp.canon);
 	target_path_done(&tp);
 	if (!dir)
@@ -331,14 +377,15 @@ static int check_keys_file(struct run *run, const struct user_ctx *u, const char
 		if (past_home && inside) {
 			/* Above the home sshd only needs to get through. */
 			struct stat st;
-			if (target_lstat(run->target, dir, &st) == 0 &&
+			if (cached_lstat(run, u->cache, dir, &st) == 0 &&
 			    !strictmodes_user_can(u->pw, u->gids, u->n_gids, &st, X_OK) && !has_acl(run, dir)) {
 				char buf[160];
 				describe_bad(0, false, false, buf, sizeof(buf), &st);
 				r = add_path_finding(run, PR_KEY_PATH_SYSTEM_DIR, u, dir, &st, buf, PERMS_KEEP);
 			}
 		} else
-			r = check_component(run, u, dir, false, in && strcmp(dir, "/") != 0 && strcmp(dir, "/home") != 0);
+			r = check_component(run, u, dir, false, in && strcmp(dir, "/") != 0 && strcmp(dir, "/home") != 0,
+					    NULL);
 		if (is_home)
 			past_home = true;
 		if (strcmp(dir, "/") == 0)
@@ -383,9 +430,12 @@ static bool strict_modes(const struct run *run)
 	return !o || strcasecmp(o->args[0], "no") != 0;
 }
 
-static int check_user(struct run *run, const struct pw_entry *pw, char **patterns, bool strict)
+static int check_user(struct run *run, const struct pw_entry *pw, char **patterns, bool strict,
+		      struct dir_cache *cache)
 {
-	struct user_ctx u = { .pw = pw, .debian = run->target->facts.sshd_debian_patches, .strict = strict };
+	struct user_ctx u = {
+		.pw = pw, .debian = run->target->facts.sshd_debian_patches, .strict = strict, .cache = cache,
+	};
 	struct target_path home = {0};
 	int r = 0;
 
@@ -440,8 +490,9 @@ static int user_key_paths_detect(struct run *run)
 {
 	const struct accounts *a = &run->model.accounts;
 	_cleanup_strv_free_ char **patterns = NULL;
+	struct dir_cache cache = {0};
 	bool strict = strict_modes(run);
-	int r;
+	int r = 0;
 
 	if (!a->passwd.present)
 		return 0;	/* account-db reports it */
@@ -456,11 +507,12 @@ static int user_key_paths_detect(struct run *run)
 		/* A duplicate name is shadowed by the first entry, as for getpwnam(). */
 		if (accounts_user_by_name(a, pw->name) != pw)
 			continue;
-		r = check_user(run, pw, patterns, strict);
+		r = check_user(run, pw, patterns, strict, &cache);
 		if (r < 0)
-			return r;
+			break;
 	}
-	return 0;
+	dir_cache_done(&cache);
+	return r;
 }
 
 static int user_key_paths_repair(struct run *run, struct finding *f)

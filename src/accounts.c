@@ -61,36 +61,30 @@ static size_t entry_size(enum acct_kind kind)
 	return 0;
 }
 
+/*
+ * An entry's strings point into its line's buffer, which holds the raw
+ * bytes and, after them, a copy split in place (':' and the member ','
+ * become NUL).  One allocation per line instead of one per field keeps
+ * 10,000 accounts within a rescue system's memory.  The line owns it.
+ */
 static void pw_entry_done(struct pw_entry *pw)
 {
-	if (!pw)
-		return;
-	free(pw->name);
-	free(pw->passwd);
-	free(pw->gecos);
-	free(pw->dir);
-	free(pw->shell);
-	*pw = (struct pw_entry) {0};
+	if (pw)
+		*pw = (struct pw_entry) {0};
 }
 
 static void gr_entry_done(struct gr_entry *gr)
 {
 	if (!gr)
 		return;
-	free(gr->name);
-	free(gr->passwd);
-	strv_free(gr->members);
+	free(gr->members);	/* the vector; its strings are in the line's buffer */
 	*gr = (struct gr_entry) {0};
 }
 
 static void sp_entry_done(struct sp_entry *sp)
 {
-	if (!sp)
-		return;
-	free(sp->name);
-	free(sp->hash);
-	free(sp->flag);
-	*sp = (struct sp_entry) {0};
+	if (sp)
+		*sp = (struct sp_entry) {0};
 }
 
 static void entry_done(enum acct_kind kind, union acct_entry *e)
@@ -186,7 +180,7 @@ static int parse_id(const char *s, uint32_t *ret)
 }
 
 /* Empty is -1 (the field is unset); otherwise 0..INT_MAX, see struct sp_entry. */
-static int parse_days(const char *s, long long *ret)
+static int parse_days(const char *s, int *ret)
 {
 	unsigned long long v;
 	int r;
@@ -200,7 +194,7 @@ static int parse_days(const char *s, long long *ret)
 	r = parse_uint(s, 10, INT_MAX, &v);
 	if (r < 0)
 		return r;
-	*ret = (long long) v;
+	*ret = (int) v;
 	return 0;
 }
 
@@ -220,9 +214,29 @@ static size_t split_fields(const char *raw, size_t len, struct span *spans, size
 	return n;
 }
 
-static char *field_dup(const char *raw, const struct span *s)
+/*
+ * A line buffer: n bytes, a NUL, and room for parse_line()'s split copy
+ * (another n + 1).  Lines that do not become entries are shrunk later.
+ */
+static char *line_alloc(const char *p, size_t n)
 {
-	return strndup(raw + s->start, s->len);
+	char *s;
+
+	if (n >= SIZE_MAX / 2 - 1)
+		return NULL;
+	s = malloc(2 * n + 2);
+	if (!s)
+		return NULL;
+	if (n)
+		memcpy(s, p, n);
+	s[n] = '\0';
+	return s;
+}
+
+/* Field s of a line copy split in place. */
+static char *field_at(char *split, const struct span *s)
+{
+	return split + s->start;
 }
 
 /*
@@ -230,9 +244,9 @@ static char *field_dup(const char *raw, const struct span *s)
  * items left empty (as glibc).  The vector is sized in one go: a 1 MiB line
  * holds half a million members, and strv_push() per item would be quadratic.
  */
-static int parse_members(const char *raw, const struct span *s, char ***ret)
+static int parse_members(char *raw, const struct span *s, char ***ret)
 {
-	_cleanup_strv_free_ char **v = NULL;
+	_cleanup_free_ char **v = NULL;
 	size_t end = s->start + s->len, n = 1, k = 0;
 
 	for (size_t i = s->start; i < end; i++)
@@ -249,10 +263,8 @@ static int parse_members(const char *raw, const struct span *s, char ***ret)
 		for (j = i; j < end && raw[j] != ','; j++)
 			;
 		if (j > i) {
-			v[k] = strndup(raw + i, j - i);
-			if (!v[k])
-				return -ENOMEM;
-			k++;
+			raw[j] = '\0';	/* the ',' or the field's own NUL */
+			v[k++] = raw + i;
 		}
 		i = j + 1;
 	}
@@ -261,16 +273,12 @@ static int parse_members(const char *raw, const struct span *s, char ***ret)
 }
 
 /* Returns LINE_ENTRY (and fills *ret) or LINE_BAD with *why, or -ENOMEM. */
-static int parse_pw(const char *raw, const struct span *f, struct pw_entry *ret, const char **why)
+static int parse_pw(char *raw, const struct span *f, struct pw_entry *ret, const char **why)
 {
-	_cleanup_(pw_entry_done) struct pw_entry pw = {0};
-	_cleanup_free_ char *uid = NULL, *gid = NULL;
+	struct pw_entry pw = {0};
+	const char *uid = field_at(raw, &f[PW_UID]), *gid = field_at(raw, &f[PW_GID]);
 	uint32_t u, g;
 
-	uid = field_dup(raw, &f[PW_UID]);
-	gid = field_dup(raw, &f[PW_GID]);
-	if (!uid || !gid)
-		return -ENOMEM;
 	if (parse_id(uid, &u) < 0) {
 		*why = "bad uid";
 		return LINE_BAD;
@@ -281,46 +289,37 @@ static int parse_pw(const char *raw, const struct span *f, struct pw_entry *ret,
 	}
 	pw.uid = u;
 	pw.gid = g;
-	pw.name = field_dup(raw, &f[PW_NAME]);
-	pw.passwd = field_dup(raw, &f[PW_PASSWD]);
-	pw.gecos = field_dup(raw, &f[PW_GECOS]);
-	pw.dir = field_dup(raw, &f[PW_DIR]);
-	pw.shell = field_dup(raw, &f[PW_SHELL]);
-	if (!pw.name || !pw.passwd || !pw.gecos || !pw.dir || !pw.shell)
-		return -ENOMEM;
+	pw.name = field_at(raw, &f[PW_NAME]);
+	pw.passwd = field_at(raw, &f[PW_PASSWD]);
+	pw.gecos = field_at(raw, &f[PW_GECOS]);
+	pw.dir = field_at(raw, &f[PW_DIR]);
+	pw.shell = field_at(raw, &f[PW_SHELL]);
 	*ret = pw;
-	pw = (struct pw_entry) {0};	/* moved to *ret */
 	return LINE_ENTRY;
 }
 
-static int parse_gr(const char *raw, const struct span *f, struct gr_entry *ret, const char **why)
+static int parse_gr(char *raw, const struct span *f, struct gr_entry *ret, const char **why)
 {
-	_cleanup_(gr_entry_done) struct gr_entry gr = {0};
-	_cleanup_free_ char *gid = NULL;
+	struct gr_entry gr = {0};
+	const char *gid = field_at(raw, &f[GR_GID]);
 	uint32_t g;
 	int r;
 
-	gid = field_dup(raw, &f[GR_GID]);
-	if (!gid)
-		return -ENOMEM;
 	if (parse_id(gid, &g) < 0) {
 		*why = "bad gid";
 		return LINE_BAD;
 	}
 	gr.gid = g;
-	gr.name = field_dup(raw, &f[GR_NAME]);
-	gr.passwd = field_dup(raw, &f[GR_PASSWD]);
-	if (!gr.name || !gr.passwd)
-		return -ENOMEM;
+	gr.name = field_at(raw, &f[GR_NAME]);
+	gr.passwd = field_at(raw, &f[GR_PASSWD]);
 	r = parse_members(raw, &f[GR_MEMBERS], &gr.members);
 	if (r < 0)
 		return r;
 	*ret = gr;
-	gr = (struct gr_entry) {0};	/* moved to *ret */
 	return LINE_ENTRY;
 }
 
-static int parse_sp(const char *raw, const struct span *f, struct sp_entry *ret, const char **why)
+static int parse_sp(char *raw, const struct span *f, struct sp_entry *ret, const char **why)
 {
 	static const char *const days_why[] = {
 		[SP_LASTCHG] = "bad lastchg",
@@ -330,8 +329,8 @@ static int parse_sp(const char *raw, const struct span *f, struct sp_entry *ret,
 		[SP_INACTIVE] = "bad inactive",
 		[SP_EXPIRE] = "bad expire",
 	};
-	_cleanup_(sp_entry_done) struct sp_entry sp = {0};
-	long long *const days[] = {
+	struct sp_entry sp = {0};
+	int *const days[] = {
 		[SP_LASTCHG] = &sp.lastchg,
 		[SP_MIN] = &sp.min,
 		[SP_MAX] = &sp.max,
@@ -341,22 +340,15 @@ static int parse_sp(const char *raw, const struct span *f, struct sp_entry *ret,
 	};
 
 	for (unsigned i = SP_LASTCHG; i <= SP_EXPIRE; i++) {
-		_cleanup_free_ char *s = field_dup(raw, &f[i]);
-
-		if (!s)
-			return -ENOMEM;
-		if (parse_days(s, days[i]) < 0) {
+		if (parse_days(field_at(raw, &f[i]), days[i]) < 0) {
 			*why = days_why[i];
 			return LINE_BAD;
 		}
 	}
-	sp.name = field_dup(raw, &f[SP_NAME]);
-	sp.hash = field_dup(raw, &f[SP_HASH]);
-	sp.flag = field_dup(raw, &f[SP_FLAG]);
-	if (!sp.name || !sp.hash || !sp.flag)
-		return -ENOMEM;
+	sp.name = field_at(raw, &f[SP_NAME]);
+	sp.hash = field_at(raw, &f[SP_HASH]);
+	sp.flag = field_at(raw, &f[SP_FLAG]);
 	*ret = sp;
-	sp = (struct sp_entry) {0};	/* moved to *ret */
 	return LINE_ENTRY;
 }
 
@@ -365,7 +357,7 @@ static int parse_sp(const char *raw, const struct span *f, struct sp_entry *ret,
  * LINE_ENTRY *e is filled and owned by the caller, for LINE_BAD *why is set.
  * Returns -ENOMEM only on allocation failure.
  */
-static int parse_line(enum acct_kind kind, const char *raw, size_t len, union acct_entry *e, const char **why)
+static int parse_line(enum acct_kind kind, char *raw, size_t len, union acct_entry *e, const char **why)
 {
 	struct span f[FIELDS_MAX];
 	size_t i;
@@ -399,32 +391,26 @@ static int parse_line(enum acct_kind kind, const char *raw, size_t len, union ac
 		*why = "empty name";
 		return LINE_BAD;
 	}
+	/* The split copy goes after the raw bytes, in the same buffer. */
+	char *split = raw + len + 1;
+	int r = -EINVAL;
+	memcpy(split, raw, len);
+	for (size_t k = 0; k < kind_fields(kind); k++)
+		split[f[k].start + f[k].len] = '\0';
 	switch (kind) {
 	case ACCT_PASSWD:
-		return parse_pw(raw, f, &e->pw, why);
+		r = parse_pw(split, f, &e->pw, why);
+		break;
 	case ACCT_GROUP:
-		return parse_gr(raw, f, &e->gr, why);
+		r = parse_gr(split, f, &e->gr, why);
+		break;
 	case ACCT_SHADOW:
-		return parse_sp(raw, f, &e->sp, why);
+		r = parse_sp(split, f, &e->sp, why);
+		break;
 	}
-	return -EINVAL;
+	return r;
 }
 
-/* Copy n bytes into a new NUL-terminated buffer. */
-static char *bytes_dup(const char *p, size_t n)
-{
-	char *s;
-
-	if (n == SIZE_MAX)
-		return NULL;
-	s = malloc(n + 1);
-	if (!s)
-		return NULL;
-	if (n)
-		memcpy(s, p, n);
-	s[n] = '\0';
-	return s;
-}
 
 /* Grow f's arrays so one more line and one more entry fit; f's contents stay valid on failure. */
 static int file_reserve(struct acct_file *f, size_t *cap_lines, size_t *cap_entries)
@@ -473,20 +459,195 @@ static int file_add_line(struct acct_file *f, char *raw, size_t len, bool newlin
 		free(raw);
 		return state;
 	}
+	if (state != LINE_ENTRY) {
+		char *small = realloc(raw, len + 1);	/* no split copy to keep */
+		if (small)
+			raw = small;
+	}
 	f->lines[f->n_lines] = (struct acct_line) {
 		.raw = raw,
-		.len = len,
+		.len = (uint32_t) len,
 		.newline = newline,
-		.state = (enum line_state) state,
+		.state = (uint8_t) state,
 		.why = why,
 	};
 	if (state == LINE_ENTRY) {
 		entry_set_line(f->kind, &e, f->n_lines);
 		memcpy(entry_at(f, f->n_entries), &e, entry_size(f->kind));
-		f->lines[f->n_lines].entry = f->n_entries++;
+		f->lines[f->n_lines].entry = (uint32_t) f->n_entries++;
 	}
 	f->n_lines++;
 	return 0;
+}
+
+/*
+ * Lookup tables.  With 10,000 accounts a linear scan per lookup makes a
+ * scan quadratic (every user's groups, every owner's name), so each file
+ * keeps its entries sorted by key, ties broken by position: the first
+ * match in sorted order is the first in the file, as glibc returns it.
+ */
+struct member_ref {
+	const char *name;
+	size_t group;
+};
+
+struct acct_index {
+	size_t *by_name;	/* entry indices sorted by name */
+	size_t *by_id;		/* passwd: by uid, group: by gid */
+	struct member_ref *members;	/* group: (member, group) sorted */
+	size_t n_members;
+};
+
+static void index_free(struct acct_index *x)
+{
+	if (!x)
+		return;
+	free(x->by_name);
+	free(x->by_id);
+	free(x->members);
+	free(x);
+}
+
+static const char *entry_name(const struct acct_file *f, size_t i)
+{
+	switch (f->kind) {
+	case ACCT_PASSWD:
+		return f->pw[i].name;
+	case ACCT_GROUP:
+		return f->gr[i].name;
+	default:
+		return f->sp[i].name;
+	}
+}
+
+static unsigned entry_id(const struct acct_file *f, size_t i)
+{
+	return f->kind == ACCT_PASSWD ? (unsigned) f->pw[i].uid : (unsigned) f->gr[i].gid;
+}
+
+static int cmp_by_name(const void *a, const void *b, void *ctx)
+{
+	const struct acct_file *f = ctx;
+	size_t x = *(const size_t *) a, y = *(const size_t *) b;
+	int c = strcmp(entry_name(f, x), entry_name(f, y));
+
+	return c ? c : (x > y) - (x < y);
+}
+
+static int cmp_by_id(const void *a, const void *b, void *ctx)
+{
+	const struct acct_file *f = ctx;
+	size_t x = *(const size_t *) a, y = *(const size_t *) b;
+	unsigned ix = entry_id(f, x), iy = entry_id(f, y);
+
+	if (ix != iy)
+		return ix < iy ? -1 : 1;
+	return (x > y) - (x < y);
+}
+
+static int cmp_member(const void *a, const void *b)
+{
+	const struct member_ref *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	return c ? c : (x->group > y->group) - (x->group < y->group);
+}
+
+/* (Re)build f->index; on failure it is left NULL and lookups scan. */
+static void index_rebuild(struct acct_file *f)
+{
+	struct acct_index *x;
+	size_t n = f->n_entries;
+
+	index_free(f->index);
+	f->index = NULL;
+	x = calloc(1, sizeof(*x));
+	if (!x)
+		return;
+	x->by_name = malloc((n ? n : 1) * sizeof(size_t));
+	if (f->kind != ACCT_SHADOW)
+		x->by_id = malloc((n ? n : 1) * sizeof(size_t));
+	if (!x->by_name || (f->kind != ACCT_SHADOW && !x->by_id))
+		goto fail;
+	for (size_t i = 0; i < n; i++) {
+		x->by_name[i] = i;
+		if (x->by_id)
+			x->by_id[i] = i;
+	}
+	qsort_r(x->by_name, n, sizeof(size_t), cmp_by_name, f);
+	if (x->by_id)
+		qsort_r(x->by_id, n, sizeof(size_t), cmp_by_id, f);
+	if (f->kind == ACCT_GROUP) {
+		for (size_t i = 0; i < n; i++)
+			x->n_members += strv_length(f->gr[i].members);
+		x->members = malloc((x->n_members ? x->n_members : 1) * sizeof(*x->members));
+		if (!x->members)
+			goto fail;
+		size_t k = 0;
+		for (size_t i = 0; i < n; i++)
+			for (char **m = f->gr[i].members; *m; m++)
+				x->members[k++] = (struct member_ref) { *m, i };
+		qsort(x->members, x->n_members, sizeof(*x->members), cmp_member);
+	}
+	f->index = x;
+	return;
+fail:
+	index_free(x);
+}
+
+/* Position of the first entry in `sorted` whose key is not below the key. */
+static size_t lower_bound_name(const struct acct_file *f, const size_t *sorted, const char *name)
+{
+	size_t lo = 0, hi = f->n_entries;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(entry_name(f, sorted[mid]), name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static size_t lower_bound_id(const struct acct_file *f, const size_t *sorted, unsigned id)
+{
+	size_t lo = 0, hi = f->n_entries;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (entry_id(f, sorted[mid]) < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Index of the first entry named `name`, or -1. */
+static ssize_t find_by_name(const struct acct_file *f, const char *name)
+{
+	if (!f->index) {
+		for (size_t i = 0; i < f->n_entries; i++)
+			if (streq(entry_name(f, i), name))
+				return (ssize_t) i;
+		return -1;
+	}
+	size_t p = lower_bound_name(f, f->index->by_name, name);
+	return p < f->n_entries && streq(entry_name(f, f->index->by_name[p]), name) ? (ssize_t) f->index->by_name[p]
+										   : -1;
+}
+
+static ssize_t find_by_id(const struct acct_file *f, unsigned id)
+{
+	if (!f->index) {
+		for (size_t i = 0; i < f->n_entries; i++)
+			if (entry_id(f, i) == id)
+				return (ssize_t) i;
+		return -1;
+	}
+	size_t p = lower_bound_id(f, f->index->by_id, id);
+	return p < f->n_entries && entry_id(f, f->index->by_id[p]) == id ? (ssize_t) f->index->by_id[p] : -1;
 }
 
 void acct_file_done(struct acct_file *f)
@@ -499,6 +660,7 @@ void acct_file_done(struct acct_file *f)
 	for (size_t i = 0; i < f->n_lines; i++)
 		free(f->lines[i].raw);
 	free(f->lines);
+	index_free(f->index);
 	*f = (struct acct_file) { .kind = f->kind };
 }
 
@@ -509,6 +671,24 @@ int acct_file_parse(enum acct_kind kind, const char *data, size_t len, struct ac
 
 	if (kind_fields(kind) == 0 || (!data && len > 0))
 		return -EINVAL;
+	if (len > UINT32_MAX)
+		return -EFBIG;	/* line lengths are kept in 32 bits */
+
+	/* Size the arrays once: doubling them would hold up to twice the
+	 * memory at the peak, and a rescue system may have little. */
+	size_t n_lines = 0;
+	for (const char *p = data; p && (p = memchr(p, '\n', (size_t) (data + len - p))); p++)
+		n_lines++;
+	n_lines += len > 0 && data[len - 1] != '\n';
+	if (n_lines > ACCT_LINES_MAX)
+		return -EFBIG;
+	if (n_lines > 0) {
+		f.lines = malloc(n_lines * sizeof(*f.lines));
+		f.pw = malloc(n_lines * entry_size(kind));
+		if (!f.lines || !f.pw)
+			return -ENOMEM;
+		cap_lines = cap_entries = n_lines;
+	}
 
 	while (pos < len) {
 		const char *nl = memchr(data + pos, '\n', len - pos);
@@ -521,7 +701,7 @@ int acct_file_parse(enum acct_kind kind, const char *data, size_t len, struct ac
 		r = file_reserve(&f, &cap_lines, &cap_entries);
 		if (r < 0)
 			return r;
-		raw = bytes_dup(data + pos, n);
+		raw = line_alloc(data + pos, n);
 		if (!raw)
 			return -ENOMEM;
 		r = file_add_line(&f, raw, n, nl != NULL);
@@ -530,6 +710,7 @@ int acct_file_parse(enum acct_kind kind, const char *data, size_t len, struct ac
 		pos += n + (nl ? 1 : 0);
 	}
 
+	index_rebuild(&f);
 	*ret = f;
 	f = (struct acct_file) {0};	/* moved to *ret */
 	return 0;
@@ -594,7 +775,7 @@ int acct_file_set_field(struct acct_file *f, size_t entry, unsigned field, const
 	if (vlen > ACCT_LINE_MAX)
 		return -EINVAL;
 	len = l->len - s->len + vlen;
-	raw = malloc(len + 1);
+	raw = malloc(2 * len + 2);	/* raw bytes, NUL, split copy: see line_alloc() */
 	if (!raw)
 		return -ENOMEM;
 	memcpy(raw, l->raw, s->start);
@@ -613,7 +794,8 @@ int acct_file_set_field(struct acct_file *f, size_t entry, unsigned field, const
 	memcpy(entry_at(f, entry), &e, entry_size(f->kind));
 	free(l->raw);
 	l->raw = TAKE_PTR(raw);
-	l->len = len;
+	l->len = (uint32_t) len;
+	index_rebuild(f);
 	return 1;
 }
 
@@ -634,25 +816,28 @@ int acct_file_append_line(struct acct_file *f, const char *raw)
 
 	/* Check first, so that a refused line leaves f untouched. */
 	len = strlen(raw);
-	state = parse_line(f->kind, raw, len, &e, &why);
-	if (state < 0)
-		return state;
+	copy = line_alloc(raw, len);
+	if (!copy)
+		return -ENOMEM;
+	state = parse_line(f->kind, copy, len, &e, &why);
 	entry_done(f->kind, &e);
-	if (state != LINE_ENTRY)
-		return -EINVAL;
+	if (state < 0 || state != LINE_ENTRY) {
+		free(copy);
+		return state < 0 ? state : -EINVAL;
+	}
 
 	/* Arrays are exactly full after parse or a previous append: grow them. */
 	r = file_reserve(f, &cap_lines, &cap_entries);
-	if (r < 0)
+	if (r < 0) {
+		free(copy);
 		return r;
-	copy = bytes_dup(raw, len);
-	if (!copy)
-		return -ENOMEM;
+	}
 	r = file_add_line(f, copy, len, true);
 	if (r < 0)
 		return r;
 	if (f->n_lines >= 2)
 		f->lines[f->n_lines - 2].newline = true;
+	index_rebuild(f);
 	return (int) (f->n_entries - 1);
 }
 
@@ -668,61 +853,109 @@ void accounts_done(struct accounts *a)
 const struct pw_entry *accounts_user_by_name(const struct accounts *a, const char *name)
 {
 	const struct acct_file *f = &a->passwd;
+	ssize_t i;
 
 	if (f->kind != ACCT_PASSWD || !name)
 		return NULL;
-	for (size_t i = 0; i < f->n_entries; i++)
-		if (streq(f->pw[i].name, name))
-			return &f->pw[i];
-	return NULL;
+	i = find_by_name(f, name);
+	return i < 0 ? NULL : &f->pw[i];
 }
 
 const struct pw_entry *accounts_user_by_uid(const struct accounts *a, uid_t uid)
 {
 	const struct acct_file *f = &a->passwd;
+	ssize_t i;
 
 	if (f->kind != ACCT_PASSWD)
 		return NULL;
-	for (size_t i = 0; i < f->n_entries; i++)
-		if (f->pw[i].uid == uid)
-			return &f->pw[i];
-	return NULL;
+	i = find_by_id(f, (unsigned) uid);
+	return i < 0 ? NULL : &f->pw[i];
 }
 
 const struct gr_entry *accounts_group_by_gid(const struct accounts *a, gid_t gid)
 {
 	const struct acct_file *f = &a->group;
+	ssize_t i;
 
 	if (f->kind != ACCT_GROUP)
 		return NULL;
-	for (size_t i = 0; i < f->n_entries; i++)
-		if (f->gr[i].gid == gid)
-			return &f->gr[i];
-	return NULL;
+	i = find_by_id(f, (unsigned) gid);
+	return i < 0 ? NULL : &f->gr[i];
 }
 
 const struct gr_entry *accounts_group_by_name(const struct accounts *a, const char *name)
 {
 	const struct acct_file *f = &a->group;
+	ssize_t i;
 
 	if (f->kind != ACCT_GROUP || !name)
 		return NULL;
-	for (size_t i = 0; i < f->n_entries; i++)
-		if (streq(f->gr[i].name, name))
-			return &f->gr[i];
-	return NULL;
+	i = find_by_name(f, name);
+	return i < 0 ? NULL : &f->gr[i];
 }
 
 const struct sp_entry *accounts_shadow_by_name(const struct accounts *a, const char *name)
 {
 	const struct acct_file *f = &a->shadow;
+	ssize_t i;
 
 	if (f->kind != ACCT_SHADOW || !name)
 		return NULL;
-	for (size_t i = 0; i < f->n_entries; i++)
-		if (streq(f->sp[i].name, name))
-			return &f->sp[i];
-	return NULL;
+	i = find_by_name(f, name);
+	return i < 0 ? NULL : &f->sp[i];
+}
+
+/* Call fn for every group listing `name` as a member, in file order. */
+static void for_each_group_of(const struct acct_file *g, const char *name, void (*fn)(const struct gr_entry *, void *),
+			      void *ctx)
+{
+	if (g->kind != ACCT_GROUP)
+		return;
+	if (!g->index) {
+		for (size_t i = 0; i < g->n_entries; i++)
+			if (strv_contains(g->gr[i].members, name))
+				fn(&g->gr[i], ctx);
+		return;
+	}
+	const struct acct_index *x = g->index;
+	size_t lo = 0, hi = x->n_members;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(x->members[mid].name, name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	/* Sorted by (member, group position): this range is in file order;
+	 * a member listed twice in one group gives that group twice, and the
+	 * caller's dedupe keeps the first. */
+	for (size_t i = lo; i < x->n_members && streq(x->members[i].name, name); i++)
+		fn(&g->gr[x->members[i].group], ctx);
+}
+
+struct gid_list {
+	gid_t *v;
+	size_t n, cap;
+	bool oom;
+};
+
+static void gid_list_add(const struct gr_entry *gr, void *ctx)
+{
+	struct gid_list *l = ctx;
+
+	if (l->oom)
+		return;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 8;
+		gid_t *nv = realloc(l->v, cap * sizeof(gid_t));
+		if (!nv) {
+			l->oom = true;
+			return;
+		}
+		l->v = nv;
+		l->cap = cap;
+	}
+	l->v[l->n++] = gr->gid;
 }
 
 struct gid_pos {
@@ -741,28 +974,25 @@ static int gid_pos_cmp(const void *a, const void *b)
 
 int accounts_user_gids(const struct accounts *a, const struct pw_entry *pw, gid_t **ret, size_t *ret_n)
 {
-	const struct acct_file *g = &a->group;
-	_cleanup_free_ gid_t *all = NULL;
+	struct gid_list l = {0};
 	_cleanup_free_ struct gid_pos *sorted = NULL;
 	_cleanup_free_ bool *dup = NULL;
-	size_t n = 1, k = 0;
+	size_t n, k;
 
 	if (!pw || !pw->name)
 		return -EINVAL;
 
 	/* Candidates in order, duplicates included: primary, then member-of. */
-	for (size_t i = 0; g->kind == ACCT_GROUP && i < g->n_entries; i++)
-		if (strv_contains(g->gr[i].members, pw->name))
-			n++;
-	all = calloc(n, sizeof(*all));
+	gid_list_add(&(struct gr_entry) { .gid = pw->gid }, &l);
+	for_each_group_of(&a->group, pw->name, gid_list_add, &l);
+	_cleanup_free_ gid_t *all = l.v;
+	if (l.oom)
+		return -ENOMEM;
+	n = l.n;
 	sorted = calloc(n, sizeof(*sorted));
 	dup = calloc(n, sizeof(*dup));
-	if (!all || !sorted || !dup)
+	if (!sorted || !dup)
 		return -ENOMEM;
-	all[k++] = pw->gid;
-	for (size_t i = 0; g->kind == ACCT_GROUP && i < g->n_entries; i++)
-		if (strv_contains(g->gr[i].members, pw->name))
-			all[k++] = g->gr[i].gid;
 
 	/* A hostile group file may list the user in 100000 groups: sort, not n². */
 	for (size_t i = 0; i < n; i++)

@@ -46,6 +46,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "util.h"
@@ -114,18 +115,19 @@ struct gr_entry {
  * casts them through int: a larger expire would read as negative). */
 struct sp_entry {
 	char *name, *hash;
-	long long lastchg, min, max, warn, inactive, expire;
+	int lastchg, min, max, warn, inactive, expire;	/* days; 0..INT_MAX as glibc reads them */
 	char *flag;		/* reserved field, kept as text ("" usually) */
 	size_t line;
 };
 
+/* Packed: a file of 30,000 lines keeps one of these per line. */
 struct acct_line {
 	char *raw;		/* exact bytes, without the '\n'; NUL-terminated after len for convenience */
-	size_t len;
-	bool newline;		/* was terminated by '\n' */
-	enum line_state state;
 	const char *why;	/* LINE_BAD: static reason ("wrong number of fields", "bad uid", ...); else NULL */
-	size_t entry;		/* LINE_ENTRY: index into the entries array */
+	uint32_t len;		/* at most ACCT_LINE_MAX for parsed lines; longer ones are LINE_BAD */
+	uint32_t entry;		/* LINE_ENTRY: index into the entries array */
+	uint8_t state;		/* enum line_state */
+	bool newline;		/* was terminated by '\n' */
 };
 
 /*
@@ -145,6 +147,9 @@ struct acct_file {
 		struct sp_entry *sp;
 	};
 	size_t n_entries;
+	/* Sorted lookup tables, rebuilt on every change; NULL means "scan"
+	 * (the lookups stay correct, only slower).  Private to accounts.c. */
+	struct acct_index *index;
 };
 
 struct accounts {

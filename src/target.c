@@ -121,7 +121,7 @@ void target_set_openat2(struct target *t, bool on)
  * Every open is O_NOFOLLOW: the kernel never follows a link for us.
  */
 struct walk {
-	int *fds;		/* fds[0] is the root */
+	int *fds;		/* fds[0] is the target's root fd, borrowed: never closed here */
 	char **names;		/* names[i] is the component that fds[i] was opened by (i >= 1) */
 	size_t depth, cap;
 };
@@ -129,7 +129,7 @@ struct walk {
 static void walk_done(struct walk *w)
 {
 	for (size_t i = 0; i < w->depth; i++) {
-		if (w->fds[i] >= 0)
+		if (i > 0 && w->fds[i] >= 0)
 			close(w->fds[i]);
 		free(w->names[i]);
 	}
@@ -217,27 +217,39 @@ static int read_link_at(int fd, char **ret)
 	}
 }
 
+/* Give the caller fds[i] to own: moved out of the walk, or a dup of the borrowed root. */
+static int walk_take_fd(struct walk *w, size_t i, int *ret)
+{
+	if (i == 0) {
+		int fd = fcntl(w->fds[0], F_DUPFD_CLOEXEC, 3);
+		if (fd < 0)
+			return negative_errno();
+		*ret = fd;
+		return 0;
+	}
+	*ret = w->fds[i];
+	w->fds[i] = -EBADF;
+	return 0;
+}
+
 static int walk_resolve(struct target *t, const char *path, unsigned tflags, struct target_path *ret,
 			int *ret_parent_fd)
 {
 	_cleanup_free_ char *todo = NULL;
 	struct walk w = {0};
 	struct target_path res = {0};
-	int r, root_dup;
+	struct stat top_st;	/* of fds[depth - 1] when top_known */
+	bool top_known = false;
+	int r;
 
 	if (!path || path[0] != '/')
 		return -EINVAL;
 	todo = strdup(path);
 	if (!todo)
 		return -ENOMEM;
-	root_dup = fcntl(t->root_fd, F_DUPFD_CLOEXEC, 3);
-	if (root_dup < 0)
-		return negative_errno();
-	r = walk_push(&w, root_dup, NULL, 0);
-	if (r < 0) {
-		close(root_dup);
+	r = walk_push(&w, t->root_fd, NULL, 0);
+	if (r < 0)
 		goto out;
-	}
 	res.exists = true;
 
 	const char *p = todo;
@@ -259,6 +271,7 @@ static int walk_resolve(struct target *t, const char *path, unsigned tflags, str
 		}
 		if (n == 2 && p[0] == '.' && p[1] == '.') {
 			walk_pop(&w);
+			top_known = false;
 			p = e;
 			continue;
 		}
@@ -270,22 +283,40 @@ static int walk_resolve(struct target *t, const char *path, unsigned tflags, str
 		char name[NAME_MAX + 1];
 		memcpy(name, p, n);
 		name[n] = '\0';
-		int fd = openat(w.fds[w.depth - 1], name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		/* A directory on the way needs no fstat: O_DIRECTORY says it is
+		 * one, and fails on a symlink (O_NOFOLLOW), which we then look at. */
+		struct stat st;
+		int fd = -EBADF;
+		if (!last) {
+			fd = openat(w.fds[w.depth - 1], name, O_PATH | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC);
+			if (fd < 0 && errno != ENOTDIR) {
+				r = negative_errno();
+				goto out;
+			}
+			if (fd >= 0) {
+				r = walk_push(&w, fd, name, n);
+				if (r < 0) {
+					close(fd);
+					goto out;
+				}
+				top_known = false;
+				p = e;
+				continue;
+			}
+		}
+		fd = openat(w.fds[w.depth - 1], name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 		if (fd < 0) {
 			r = negative_errno();
 			if (r == -ENOENT && last && (tflags & TR_MAY_NOT_EXIST)) {
 				res.exists = false;
 				res.canon = walk_canon(&w, name);
 				r = res.canon ? 0 : -ENOMEM;
-				if (r == 0 && ret_parent_fd) {
-					*ret_parent_fd = w.fds[w.depth - 1];
-					w.fds[w.depth - 1] = -EBADF;
-				}
+				if (r == 0 && ret_parent_fd)
+					r = walk_take_fd(&w, w.depth - 1, ret_parent_fd);
 				goto out;
 			}
 			goto out;
 		}
-		struct stat st;
 		if (fstat(fd, &st) < 0) {
 			r = negative_errno();
 			close(fd);
@@ -338,6 +369,7 @@ static int walk_resolve(struct target *t, const char *path, unsigned tflags, str
 			}
 			if (target[0] == '/')
 				walk_to_root(&w);
+			top_known = false;
 			free(todo);
 			todo = next;
 			p = todo;
@@ -354,10 +386,14 @@ static int walk_resolve(struct target *t, const char *path, unsigned tflags, str
 			close(fd);
 			goto out;
 		}
+		top_st = st;
+		top_known = true;
 		p = e;
 	}
 
-	if (fstat(w.fds[w.depth - 1], &res.st) < 0) {
+	if (top_known)
+		res.st = top_st;
+	else if (fstat(w.fds[w.depth - 1], &res.st) < 0) {
 		r = negative_errno();
 		goto out;
 	}
@@ -366,22 +402,8 @@ static int walk_resolve(struct target *t, const char *path, unsigned tflags, str
 		r = -ENOMEM;
 		goto out;
 	}
-	if (ret_parent_fd) {
-		size_t i = w.depth >= 2 ? w.depth - 2 : 0;
-		/* The root is its own parent; give the caller a fresh fd for it. */
-		if (w.depth < 2) {
-			int fd = fcntl(w.fds[0], F_DUPFD_CLOEXEC, 3);
-			if (fd < 0) {
-				r = negative_errno();
-				goto out;
-			}
-			*ret_parent_fd = fd;
-		} else {
-			*ret_parent_fd = w.fds[i];
-			w.fds[i] = -EBADF;
-		}
-	}
-	r = 0;
+	/* The root is its own parent. */
+	r = ret_parent_fd ? walk_take_fd(&w, w.depth >= 2 ? w.depth - 2 : 0, ret_parent_fd) : 0;
 out:
 	walk_done(&w);
 	if (r < 0) {
@@ -470,7 +492,7 @@ int target_read_file(struct target *t, const char *path, size_t max, char **ret_
 		return -EINVAL;
 	if ((unsigned long long) st.st_size > max)
 		return -EFBIG;
-	return read_all(fd, max, ret_data, ret_len);
+	return read_all_hint(fd, max, (size_t) st.st_size, ret_data, ret_len);
 }
 
 static int cmp_str(const void *a, const void *b)

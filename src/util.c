@@ -110,8 +110,17 @@ char *buf_steal(struct buf *b)
 
 int read_all(int fd, size_t max, char **ret_data, size_t *ret_len)
 {
+	return read_all_hint(fd, max, 0, ret_data, ret_len);
+}
+
+int read_all_hint(int fd, size_t max, size_t hint, char **ret_data, size_t *ret_len)
+{
 	struct buf b = {0};
 	char chunk[65536];
+
+	/* A known size avoids the doubling growth (and its peak memory). */
+	if (hint > 0 && hint <= max && buf_reserve(&b, hint) < 0)
+		return -ENOMEM;
 
 	for (;;) {
 		ssize_t n = RETRY_EINTR(read(fd, chunk, sizeof(chunk)));

@@ -40,6 +40,8 @@ static inline bool buf_ok(const struct buf *b)
  * Returns 0, -EFBIG when the file holds more than max bytes, or -errno.
  */
 int read_all(int fd, size_t max, char **ret_data, size_t *ret_len);
+/* The same, with the expected size (st_size) to allocate once. */
+int read_all_hint(int fd, size_t max, size_t hint, char **ret_data, size_t *ret_len);
 /* Write all of n bytes, retrying short writes and EINTR. */
 int write_all(int fd, const void *p, size_t n);
 
