@@ -814,6 +814,21 @@ static void render_xattrs(struct buf *out, const struct image *a, const struct i
 			buf_printf(out, "remove xattr %s\n", a->xattrs[i].name);
 }
 
+/*
+ * A content diff, unless a side is too big to be worth showing (and to
+ * spend a worst-case O(N*D) diff on): then just the sizes.
+ */
+#define DIFF_SHOW_MAX (1u << 20)
+static int render_content(struct buf *out, const char *a, size_t alen, const char *b, size_t blen,
+			  const char *la, const char *lb)
+{
+	if (alen > DIFF_SHOW_MAX || blen > DIFF_SHOW_MAX) {
+		buf_printf(out, "content: %zu bytes -> %zu bytes (too large to show)\n", alen, blen);
+		return buf_ok(out) ? 0 : -ENOMEM;
+	}
+	return diff_unified(out, a, alen, b, blen, la, lb, 3);
+}
+
 static int render_entry(const struct entry *e, struct buf *out)
 {
 	_cleanup_free_ char *p = escape_display(e->path), *la = NULL, *lb = NULL;
@@ -835,10 +850,10 @@ static int render_entry(const struct entry *e, struct buf *out)
 		if (!e->pre.exists) {
 			buf_printf(out, "new file mode %s owner %u:%u\n", mode_str(e->post.mode, m),
 				   (unsigned) e->post.uid, (unsigned) e->post.gid);
-			return diff_unified(out, "", 0, e->post.content, e->post.size, "/dev/null", lb, 3);
+			return render_content(out, "", 0, e->post.content, e->post.size, "/dev/null", lb);
 		}
 		render_mode_owner(out, &e->pre, &e->post);
-		return diff_unified(out, e->pre.content, e->pre.size, e->post.content, e->post.size, la, lb, 3);
+		return render_content(out, e->pre.content, e->pre.size, e->post.content, e->post.size, la, lb);
 	case OP_MKDIR:
 		buf_printf(out, "new directory mode %s owner %u:%u\n", mode_str(e->post.mode, m),
 			   (unsigned) e->post.uid, (unsigned) e->post.gid);
@@ -851,7 +866,7 @@ static int render_entry(const struct entry *e, struct buf *out)
 	case OP_UNLINK:
 		if (S_ISREG(e->pre.mode)) {
 			buf_printf(out, "deleted file mode %s\n", mode_str(e->pre.mode, m));
-			return diff_unified(out, e->pre.content, e->pre.size, "", 0, la, "/dev/null", 3);
+			return render_content(out, e->pre.content, e->pre.size, "", 0, la, "/dev/null");
 		}
 		buf_printf(out, "deleted %s\n", type_name(e->pre.mode));
 		break;

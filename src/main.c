@@ -273,6 +273,7 @@ int main(int argc, const char **argv)
 		.json = a.json,
 		.verbose = a.verbose,
 		.color = want_color(&a),
+		.tty = isatty(STDOUT_FILENO),
 		.force = a.force,
 	};
 	const char *crash = getenv("SSHFIX_CRASH_AT");

@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "fix.h"
 #include "policy.h"
@@ -46,6 +47,11 @@ bool policy_ask(struct run *run, const struct finding *f, const char *diff)
 		fflush(run->err);
 		if (!fgets(line, sizeof(line), run->in))
 			return false;	/* end of input is a no */
+		/* One line is one answer: drop the rest of a long one, or its
+		 * tail would be read as the answer to this or the next question. */
+		if (!strchr(line, '\n'))
+			for (int c = 0; c != '\n' && c != EOF;)
+				c = getc(run->in);
 		char *p = line;
 		while (isspace((unsigned char) *p))
 			p++;

@@ -36,6 +36,7 @@ struct run_options {
 	const char *root;
 	char **only, **skip;	/* fix family ids or problem ids */
 	bool json, verbose, color, force;
+	bool tty;		/* stdout is a terminal: target bytes in diffs are escaped */
 	unsigned long crash_at;	/* SSHFIX_CRASH_AT, for the crash tests */
 };
 

@@ -88,6 +88,9 @@ struct loader {
 	struct target *t;
 	struct sshd_config *c;
 	int oom;
+	/* sshd's include depth check is fatal: once hit, read nothing more.  Going
+	 * on would also make a file that includes itself twice cost 2^17 reads. */
+	bool too_deep;
 };
 
 static void diag(struct loader *l, const char *file, unsigned line, const char *fmt, ...) _printf_(4, 5);
@@ -169,10 +172,11 @@ static int do_include(struct loader *l, char **args, const char *file, unsigned 
 		for (size_t k = 0; paths[k]; k++) {
 			if (depth + 1 > SSHD_INCLUDE_DEPTH_MAX) {
 				diag(l, file, line, "Too many recursive configuration includes");
+				l->too_deep = true;
 				return 0;
 			}
 			r = load_file(l, paths[k], depth + 1, match, false);
-			if (r < 0)
+			if (r < 0 || l->too_deep)
 				return r;
 		}
 	}
@@ -186,6 +190,9 @@ static int parse_line(struct loader *l, const char *file, unsigned lineno, const
 	size_t i = 0, ks, ke;
 	int r;
 
+	/* sshd strips trailing white space and '\f' first, so CRLF files work (D12). */
+	while (n > 0 && strchr(" \t\r\n\f", s[n - 1]))
+		n--;
 	/* The keyword ends at whitespace or '='; one '=' may separate it from the value. */
 	while (i < n && strchr(WHITESPACE, s[i]))
 		i++;
@@ -269,6 +276,8 @@ static int load_file(struct loader *l, const char *path, unsigned depth, int mat
 			return r;
 		if (l->oom)
 			return l->oom;
+		if (l->too_deep)
+			break;
 	}
 	return 0;
 }

@@ -264,6 +264,9 @@ static int walk_resolve(struct target *t, const char *path, unsigned tflags, str
 		while (*rest == '/')
 			rest++;
 		bool last = *rest == '\0';
+		/* "x/" names a directory, as in the kernel (and so for sshd's
+		 * open()): a link there is followed even with TR_NOFOLLOW. */
+		bool want_dir = !last || *e == '/';
 
 		if (n == 1 && p[0] == '.') {
 			p = e;
@@ -323,7 +326,7 @@ static int walk_resolve(struct target *t, const char *path, unsigned tflags, str
 			goto out;
 		}
 
-		if (S_ISLNK(st.st_mode) && !(last && (tflags & TR_NOFOLLOW))) {
+		if (S_ISLNK(st.st_mode) && (want_dir || !(tflags & TR_NOFOLLOW))) {
 			_cleanup_free_ char *target = NULL, *link_canon = NULL;
 
 			link_canon = walk_canon(&w, name);
@@ -363,7 +366,7 @@ static int walk_resolve(struct target *t, const char *path, unsigned tflags, str
 			}
 			/* Continue with the link text followed by what was left. */
 			char *next;
-			if (asprintf(&next, "%s/%s", target, rest) < 0) {
+			if (asprintf(&next, "%s%s%s", target, *e ? "/" : "", rest) < 0) {
 				r = -ENOMEM;
 				goto out;
 			}
@@ -376,7 +379,7 @@ static int walk_resolve(struct target *t, const char *path, unsigned tflags, str
 			continue;
 		}
 
-		if (!last && !S_ISDIR(st.st_mode)) {
+		if (want_dir && !S_ISDIR(st.st_mode)) {
 			close(fd);
 			r = -ENOTDIR;
 			goto out;

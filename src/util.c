@@ -327,30 +327,44 @@ size_t utf8_char_len(const char *s, size_t n)
 	return len;
 }
 
-char *escape_display(const char *s)
+static void escape_into(struct buf *b, const char *s, size_t n, bool text)
 {
-	struct buf b = {0};
-	size_t n = strlen(s);
-
 	for (size_t i = 0; i < n;) {
 		unsigned char c = (unsigned char) s[i];
 		size_t l = utf8_char_len(s + i, n - i);
 
+		if (text && (c == '\n' || c == '\t')) {
+			buf_putc(b, (char) c);
+			i++;
+			continue;
+		}
 		/* C0 and C1 controls (0x9b is CSI on some terminals) and bytes
 		 * that are not UTF-8 are shown as \xNN; real characters pass. */
-		if (c < 0x20 || c == 0x7f || c == '\\' || l == 0 ||
+		if (c < 0x20 || c == 0x7f || (!text && c == '\\') || l == 0 ||
 		    (l == 2 && c == 0xc2 && (unsigned char) s[i + 1] < 0xa0)) {
 			for (size_t k = 0; k < (l ? l : 1); k++)
-				buf_printf(&b, "\\x%02x", (unsigned char) s[i + k]);
+				buf_printf(b, "\\x%02x", (unsigned char) s[i + k]);
 			i += l ? l : 1;
 		} else {
-			buf_append(&b, s + i, l);
+			buf_append(b, s + i, l);
 			i += l;
 		}
 	}
+}
+
+char *escape_display(const char *s)
+{
+	struct buf b = {0};
+
+	escape_into(&b, s, strlen(s), false);
 	if (b.len == 0)
 		buf_puts(&b, "");
 	return buf_steal(&b);
+}
+
+void escape_text(struct buf *b, const char *s, size_t n)
+{
+	escape_into(b, s, n, true);
 }
 
 char *escape_record(const void *p, size_t n)

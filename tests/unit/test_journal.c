@@ -307,6 +307,49 @@ START_TEST(journal_undo_rejects_bad_ids)
 }
 END_TEST
 
+/*
+ * A rewrite replaces the inode; the SELinux label and a POSIX ACL of the
+ * old file must come along, or sshd_t is denied its keys under enforcing.
+ * Setting security.* needs root.
+ */
+START_TEST(journal_write_keeps_selinux_label_and_acl)
+{
+	static const char label[] = "system_u:object_r:sshd_key_t:s0";
+	/* system.posix_acl_access: version 2, user::rw-, group::---, other::---, mask, user 1000 r-- */
+	static const unsigned char acl[] = {
+		0x02, 0, 0, 0,
+		0x01, 0, 0x06, 0, 0xff, 0xff, 0xff, 0xff,
+		0x02, 0, 0x04, 0, 0xe8, 0x03, 0, 0,
+		0x04, 0, 0x00, 0, 0xff, 0xff, 0xff, 0xff,
+		0x10, 0, 0x04, 0, 0xff, 0xff, 0xff, 0xff,
+		0x20, 0, 0x00, 0, 0xff, 0xff, 0xff, 0xff,
+	};
+	_cleanup_free_ char *key = tl_path(root, "etc/ssh/key"), *id = NULL, *err = NULL, *uid = NULL, *before = NULL,
+			    *after = NULL;
+	char val[256];
+	ssize_t n;
+	size_t done;
+
+	ck_assert_int_eq(setxattr(key, "security.selinux", label, sizeof(label), 0), 0);
+	ck_assert_int_eq(setxattr(key, "system.posix_acl_access", acl, sizeof(acl), 0), 0);
+	before = tl_manifest(root);
+	ck_assert_int_eq(journal_write_file(j, "/etc/ssh/key", "new secret\n", 11, (mode_t) -1, (uid_t) -1, (gid_t) -1),
+			 0);
+	ck_assert_int_eq(journal_commit(j, &id, &done, &err), 0);
+	_cleanup_free_ char *content = tl_read(root, "etc/ssh/key");
+	ck_assert_str_eq(content, "new secret\n");
+	n = getxattr(key, "security.selinux", val, sizeof(val));
+	ck_assert_int_eq(n, (ssize_t) sizeof(label));
+	ck_assert_int_eq(memcmp(val, label, sizeof(label)), 0);
+	n = getxattr(key, "system.posix_acl_access", val, sizeof(val));
+	ck_assert_int_eq(n, (ssize_t) sizeof(acl));
+	ck_assert_int_eq(memcmp(val, acl, sizeof(acl)), 0);
+	ck_assert_int_eq(journal_undo(t, "latest", false, 0, &uid, &err, NULL), 0);
+	after = tl_manifest(root);
+	ck_assert_str_eq(before, after);
+}
+END_TEST
+
 /* Run fn in a child that may SIGKILL itself; returns the wait status. */
 static int in_child(void (*fn)(unsigned long), unsigned long k)
 {
@@ -485,10 +528,12 @@ static Suite *journal_suite(void)
 	tcase_add_test(tc, journal_crash_at_every_step_then_undo);
 	tcase_add_test(tc, journal_damaged_record_is_an_error);
 	/* Mounting a small tmpfs needs root; say so rather than pass silently. */
-	if (tl_is_root())
+	if (tl_is_root()) {
 		tcase_add_test(tc, journal_full_or_readonly_target_changes_nothing);
-	else
-		fprintf(stderr, "SKIP: journal_full_or_readonly_target_changes_nothing needs root\n");
+		tcase_add_test(tc, journal_write_keeps_selinux_label_and_acl);
+	} else
+		fprintf(stderr, "SKIP: journal_full_or_readonly_target_changes_nothing and "
+				"journal_write_keeps_selinux_label_and_acl need root\n");
 	suite_add_tcase(s, tc);
 	return s;
 }

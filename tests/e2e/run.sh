@@ -1,0 +1,270 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# run.sh [scenarios/NAME.sh ...]: the real-login tier (DESIGN §6 tier 3).
+#
+# For the healthy root and then every scenario (default: all of
+# scenarios/*.sh), on an overlay of the cached Debian root:
+#   (a) alice (or the scenario's LOGIN_USER) can log in before the break
+#   (b) she cannot after break_root (and sshd logs EXPECT_LOG, if given)
+#   (c) `sshfix --root R --dry-run` exits 4 and changes nothing at all
+#   (d) `sshfix --root R --apply` exits with bit 1 set and she can log in
+#   (e) a second --apply exits 0 and changes nothing
+#   (f) `sshfix --root R --undo latest` restores the broken tree exactly
+# and on the healthy root: (h) --dry-run exits 0 and changes nothing.
+# One PASS/FAIL line per invariant, per-scenario timings, and a closing
+# "N passed, N failed" line.  Exit 0 all passed, 1 something failed,
+# 77 cannot run here (the reason is printed), 99 harness error.
+#
+# SSHFIX: the binary under test; default $abs_top_builddir/sshfix under
+# automake, else ../../sshfix relative to this script.
+# E2E_LOGDIR: where logs go (default: $SSHFIX_E2E_CACHE/logs/run-...).
+set -eu
+. "$(dirname "$(readlink -f "$0")")/lib.sh"
+
+if [ -z "${SSHFIX:-}" ]; then
+	if [ -n "${abs_top_builddir:-}" ]; then
+		SSHFIX=$abs_top_builddir/sshfix
+	else
+		SSHFIX=$E2E_DIR/../../sshfix
+	fi
+fi
+
+# Scenario arguments may be given relative to the caller or to this dir.
+scenarios=()
+for s in "$@"; do
+	if [ -f "$s" ]; then
+		scenarios+=("$(readlink -f "$s")")
+	elif [ -f "$E2E_DIR/$s" ]; then
+		scenarios+=("$E2E_DIR/$s")
+	elif [ -f "$E2E_DIR/scenarios/$s.sh" ]; then
+		scenarios+=("$E2E_DIR/scenarios/$s.sh")
+	else
+		e2e_say "run.sh: no such scenario: $s"
+		exit 99
+	fi
+done
+if [ ${#scenarios[@]} -eq 0 ]; then
+	for s in "$E2E_DIR"/scenarios/*.sh; do scenarios+=("$s"); done
+fi
+
+# A private mount namespace for the whole run: every overlay we mount
+# vanishes with it, even if this script is SIGKILLed.
+if [ -z "${_E2E_PRIVATE_NS:-}" ]; then
+	e2e_preflight
+	[ -x "$SSHFIX" ] && [ -f "$SSHFIX" ] ||
+		e2e_skip "no sshfix binary at $SSHFIX (build it with make, or set SSHFIX)"
+	SSHFIX=$(readlink -f "$SSHFIX")
+	export SSHFIX _E2E_PRIVATE_NS=1
+	exec unshare --mount --propagation private -- "$E2E_DIR/run.sh" "${scenarios[@]}"
+fi
+
+npass=0 nfail=0
+failed=()
+timings=()
+
+# result OK SCENARIO INVARIANT TEXT
+result() {
+	local ok=$1 name=$2 inv=$3 text=$4
+	if [ "$ok" = 1 ]; then
+		npass=$((npass + 1))
+		printf 'PASS: %s (%s) %s\n' "$name" "$inv" "$text"
+	else
+		nfail=$((nfail + 1))
+		failed+=("$name($inv)")
+		printf 'FAIL: %s (%s) %s\n' "$name" "$inv" "$text"
+	fi
+}
+
+# sshfix_run LOGFILE ARGS...: run the binary under test; its exit status
+# in $rc, its output in LOGFILE, its time added to t_fix.
+sshfix_run() {
+	local out=$1 t
+	shift
+	t=$(e2e_now)
+	printf '$ sshfix %s\n' "$*" > "$out"
+	rc=0
+	timeout 300 "$SSHFIX" "$@" < /dev/null >> "$out" 2>&1 || rc=$?
+	printf '[exit %s]\n' "$rc" >> "$out"
+	t_fix=$(awk -v a="$t_fix" -v b="$(e2e_secs "$t" "$(e2e_now)")" 'BEGIN { print a + b }')
+}
+
+# login LOGFILE: 0/1/2 as e2e_login; its time added to t_login.
+login() {
+	local t r=0
+	t=$(e2e_now)
+	e2e_login "$E2E_MERGED" "$user" "$key" "$1" 2> "$1.oracle" || r=$?
+	t_login=$(awk -v a="$t_login" -v b="$(e2e_secs "$t" "$(e2e_now)")" 'BEGIN { print a + b }')
+	return "$r"
+}
+
+# Why a login failed, in one line, for FAIL messages.
+why() {
+	grep -m1 'REFUSED\|ERROR' "$1.oracle" 2> /dev/null | sed 's/^oracle: //' || true
+}
+
+# The lines of an sshfix output worth showing under a FAIL.
+show() {
+	sed -n '2,12s/^/      | /p' "$1"
+}
+
+run_healthy() {
+	local name=healthy d=$logdir/healthy t0 r=0
+	t0=$(e2e_now) t_login=0 t_fix=0
+	mkdir -p "$d"
+	user=alice key=$(e2e_key alice)
+	e2e_overlay_up "$E2E_IMAGE/rootfs" "$work/$name"
+	login "$d/a.sshd.log" || r=$?
+	result "$((r == 0))" $name a "login works on the healthy root$( ((r)) && echo ": $(why "$d/a.sshd.log"); $d/a.sshd.log")"
+	e2e_snapshot "$d/before"
+	sshfix_run "$d/dry-run.out" --root "$E2E_MERGED" --dry-run
+	e2e_snapshot "$d/after"
+	if e2e_compare "$d/before" "$d/after" keep-journal 2> "$d/h.diff"; then
+		if [ "$rc" -eq 0 ]; then
+			result 1 $name h "--dry-run on the healthy root: exit 0, no problem, nothing changed"
+		else
+			result 0 $name h "--dry-run on the healthy root exits $rc (want 0: a false positive?); $d/dry-run.out"
+			show "$d/dry-run.out"
+		fi
+	else
+		result 0 $name h "--dry-run on the healthy root CHANGED the tree (exit $rc):"
+		sed 's/^/      /' "$d/h.diff"
+	fi
+	e2e_overlay_down
+	timings+=("$(printf '%-28s %6.2fs (logins %.2fs, sshfix %.2fs)' $name "$(e2e_secs "$t0" "$(e2e_now)")" "$t_login" "$t_fix")")
+}
+
+run_scenario() {
+	local file=$1 name d t0 r
+	name=$(basename "$file" .sh)
+	d=$logdir/$name
+	mkdir -p "$d"
+	t0=$(e2e_now) t_login=0 t_fix=0
+	LOGIN_USER='' EXPECT_LOG=''
+	unset -f break_root
+	# shellcheck disable=SC1090
+	. "$file"
+	user=${LOGIN_USER:-alice}
+	key=$(e2e_key "$user")
+	e2e_overlay_up "$E2E_IMAGE/rootfs" "$work/$name"
+
+	r=0; login "$d/a.sshd.log" || r=$?
+	result "$((r == 0))" "$name" a "$user can log in before the break$( ((r)) && echo ": $(why "$d/a.sshd.log"); $d/a.sshd.log")"
+
+	if ! (set -eu; break_root "$E2E_MERGED") > "$d/break.out" 2>&1; then
+		result 0 "$name" b "break_root failed: $(tail -n1 "$d/break.out")"
+		e2e_overlay_down
+		return 0
+	fi
+	e2e_snapshot "$d/broken"
+
+	r=0; login "$d/b.sshd.log" || r=$?
+	if [ "$r" -eq 1 ] && { [ -z "$EXPECT_LOG" ] || grep -qF -- "$EXPECT_LOG" "$d/b.sshd.log"; }; then
+		result 1 "$name" b "login fails after the break: $(why "$d/b.sshd.log" | sed 's/.*REFUSED for [^:]*: //')"
+	elif [ "$r" -eq 1 ]; then
+		result 0 "$name" b "login fails after the break, but sshd never logged '$EXPECT_LOG' ($d/b.sshd.log)"
+	else
+		result 0 "$name" b "login still $( ((r == 0)) && echo works || echo 'errors (oracle)') after the break ($d/b.sshd.log)"
+	fi
+
+	sshfix_run "$d/dry-run.out" --root "$E2E_MERGED" --dry-run
+	e2e_snapshot "$d/dry"
+	if e2e_compare "$d/broken" "$d/dry" keep-journal 2> "$d/c.diff"; then
+		if [ "$rc" -eq 4 ]; then
+			result 1 "$name" c "--dry-run exits 4 and changes nothing"
+		else
+			result 0 "$name" c "--dry-run changes nothing but exits $rc (want 4: problem pending); $d/dry-run.out"
+			show "$d/dry-run.out"
+		fi
+	else
+		result 0 "$name" c "--dry-run CHANGED the tree (exit $rc):"
+		sed 's/^/      /' "$d/c.diff"
+	fi
+
+	sshfix_run "$d/apply.out" --root "$E2E_MERGED" --apply
+	local arc=$rc
+	r=0; login "$d/d.sshd.log" || r=$?
+	if [ "$r" -eq 0 ] && [ $((arc & 1)) -eq 1 ] && [ $((arc & 24)) -eq 0 ]; then
+		result 1 "$name" d "--apply exits $arc and $user can log in"
+	else
+		result 0 "$name" d "--apply exits $arc (want 1) and login $( ((r == 0)) && echo works || echo "fails: $(why "$d/d.sshd.log"); $d/d.sshd.log"); $d/apply.out"
+		show "$d/apply.out"
+	fi
+
+	e2e_snapshot "$d/applied"
+	sshfix_run "$d/apply2.out" --root "$E2E_MERGED" --apply
+	e2e_snapshot "$d/applied2"
+	if e2e_compare "$d/applied" "$d/applied2" 2> "$d/e.diff" && [ "$rc" -eq 0 ]; then
+		result 1 "$name" e "a second --apply exits 0 and changes nothing"
+	else
+		result 0 "$name" e "a second --apply exits $rc (want 0), tree $( [ -s "$d/e.diff" ] && echo changed || echo unchanged); $d/apply2.out"
+		show "$d/apply2.out"
+		sed 's/^/      /' "$d/e.diff"
+	fi
+
+	sshfix_run "$d/undo.out" --root "$E2E_MERGED" --undo latest
+	e2e_snapshot "$d/undone"
+	if e2e_compare "$d/broken" "$d/undone" 2> "$d/f.diff" && [ $((rc & 24)) -eq 0 ]; then
+		result 1 "$name" f "--undo latest (exit $rc) restores the broken tree exactly"
+	else
+		result 0 "$name" f "--undo latest exits $rc, tree $( [ -s "$d/f.diff" ] && echo 'differs from the broken one:' || echo 'equals the broken one'); $d/undo.out"
+		show "$d/undo.out"
+		sed 's/^/      /' "$d/f.diff"
+	fi
+
+	e2e_overlay_down
+	timings+=("$(printf '%-28s %6.2fs (logins %.2fs, sshfix %.2fs)' "$name" "$(e2e_secs "$t0" "$(e2e_now)")" "$t_login" "$t_fix")")
+}
+
+# Exit 0, 1 and 77 are answers; anything else (set -e stopping the
+# script) is a harness error, which automake must see as such (99).
+cleanup() {
+	local rc=$?
+	e2e_overlay_down || true
+	[ -n "${work:-}" ] && rm -rf "$work"
+	case $rc in
+	0 | 1 | 77) ;;
+	130 | 143 | 129) e2e_say "run.sh: interrupted" ;;
+	*)
+		e2e_say "run.sh: harness error (exit $rc)"
+		exit 99
+		;;
+	esac
+}
+
+main() {
+	local t0 s
+	t0=$(e2e_now)
+	e2e_image
+	logdir=${E2E_LOGDIR:-$E2E_CACHE/logs/run-$(date +%Y%m%d-%H%M%S)-$$}
+	mkdir -p "$logdir"
+	# Keep the logs of the last 10 runs.
+	ls -d "$E2E_CACHE"/logs/run-* 2> /dev/null | sort | head -n -10 | xargs -r rm -rf
+	# Work dirs of runs that were SIGKILLed (their mounts died with their
+	# mount namespace; only the empty directories are left).
+	for s in /tmp/sshfix-e2e-run.*; do
+		[ -d "$s" ] || continue
+		s=${s#/tmp/sshfix-e2e-run.}
+		kill -0 "${s%%.*}" 2> /dev/null || rm -rf "/tmp/sshfix-e2e-run.$s"
+	done
+	work=$(mktemp -d "/tmp/sshfix-e2e-run.$$.XXXXXX")
+	export E2E_TMP=$work
+	trap cleanup EXIT
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+	trap 'exit 129' HUP
+	echo "sshfix: $SSHFIX ($("$SSHFIX" --version 2> /dev/null | head -n1 || echo 'no --version'))"
+	echo "root:   $E2E_IMAGE/rootfs (built in $(sed -n 's/^total_s=//p' "$E2E_IMAGE/build.info") s)"
+	echo "logs:   $logdir"
+	run_healthy
+	for s in "${scenarios[@]}"; do
+		run_scenario "$s"
+	done
+	echo "timings:"
+	printf '  %s\n' "${timings[@]}"
+	echo "  whole tier: $(e2e_secs "$t0" "$(e2e_now)") s"
+	[ "$nfail" -eq 0 ] || echo "failed: ${failed[*]}"
+	echo "e2e: $npass passed, $nfail failed"
+	[ "$nfail" -eq 0 ]
+}
+
+main

@@ -1,0 +1,218 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# server-stage.sh ROOT WORKDIR LOG [SSHD_EXTRA_OPT...]
+#
+# The server half of the login oracle (lib.sh: e2e_login).  It runs as pid 1
+# of fresh pid, mount and network namespaces made by e2e_login, and plays the
+# target's boot as far as SSH is concerned:
+#   1. its own copy of ROOT: an overlay whose upper dir is on a tmpfs, so
+#      nothing the boot writes (fail2ban's DB, wtmp, lastlog) reaches ROOT;
+#   2. proc, a minimal dev and a fresh tmpfs /run mounted into it;
+#   3. the persistent firewall, loaded by the target's own tools, chrooted;
+#   4. fail2ban, when enabled and it has a ban database to restore from;
+#   5. ssh.service: RuntimeDirectory /run/sshd, ExecStartPre `sshd -t`,
+#      ExecStart `sshd -D $SSHD_OPTS` (plus -e so the log is ours).
+# It reports through WORKDIR/status (one line per event) and waits for
+# WORKDIR/go (the veth is configured) before starting sshd.
+#
+# Nothing here needs cleaning up: when e2e_login kills the `unshare` above
+# us we get SIGKILL (--kill-child), the kernel kills every process of this
+# pid namespace, and the mount namespace with all its mounts goes with it.
+set -eu
+
+root=$1 work=$2 log=$3
+shift 3
+sshd_extra=("$@")
+r=$work/mnt/merged
+
+status() { printf '%s\n' "$*" >> "$work/status"; }
+note() { printf 'oracle: %s\n' "$*" >> "$log"; }
+
+# The target's own program, chrooted, with none of our environment.
+in_target() {
+	env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+		LANG=C chroot "$r" "$@"
+}
+
+# A unit is enabled at boot when some *.wants/ directory links it
+# (RULES §11.2) and it is not masked.
+unit_enabled() {
+	local u=$1 l
+	for l in "$r"/etc/systemd/system/*.wants/"$u"; do
+		if [ -e "$l" ] || [ -L "$l" ]; then
+			unit_masked "$u" && return 1
+			return 0
+		fi
+	done
+	return 1
+}
+
+unit_masked() {
+	local l=$r/etc/systemd/system/$1
+	{ [ -L "$l" ] && [ "$(readlink "$l")" = /dev/null ]; } ||
+		{ [ -f "$l" ] && [ ! -s "$l" ]; }
+}
+
+mount_root() {
+	mkdir -p "$work/mnt"
+	mount -t tmpfs -o mode=0700 sshfix-e2e-oracle "$work/mnt"
+	mkdir "$work/mnt/upper" "$work/mnt/work" "$r"
+	if ! mount -t overlay sshfix-e2e-oracle \
+		-o "lowerdir=$root,upperdir=$work/mnt/upper,workdir=$work/mnt/work" "$r"; then
+		status "error: cannot mount an overlay over $root (is it already two overlays deep?)"
+		exit 1
+	fi
+	mkdir -p "$r/proc" "$r/dev" "$r/run"
+	mount -t proc proc "$r/proc"
+	# A minimal /dev of our own rather than the host's: the target's tools
+	# get what sshd and the firewall tools need and nothing else.
+	mount -t tmpfs -o mode=0755,nosuid dev "$r/dev"
+	mknod -m 0666 "$r/dev/null" c 1 3
+	mknod -m 0666 "$r/dev/zero" c 1 5
+	mknod -m 0666 "$r/dev/full" c 1 7
+	mknod -m 0666 "$r/dev/random" c 1 8
+	mknod -m 0666 "$r/dev/urandom" c 1 9
+	mknod -m 0666 "$r/dev/tty" c 5 0
+	mkdir "$r/dev/pts" "$r/dev/shm"
+	mount -t devpts -o newinstance,ptmxmode=0666,mode=0620 devpts "$r/dev/pts"
+	ln -s pts/ptmx "$r/dev/ptmx"
+	ln -s /proc/self/fd "$r/dev/fd"
+	mount -t tmpfs -o mode=1777,nosuid,nodev shm "$r/dev/shm"
+	# A fresh /run, as after a reboot: nothing from a previous boot.
+	mount -t tmpfs -o mode=0755,nosuid,nodev run "$r/run"
+}
+
+# Debian's units, as boot runs them (ExecStart lines of nftables.service,
+# netfilter-persistent.service, ufw.service).  A unit that fails at boot
+# leaves whatever it loaded so far, and so do we.
+load_firewall() {
+	if unit_enabled netfilter-persistent.service && [ -x "$r/usr/sbin/netfilter-persistent" ]; then
+		note "boot: netfilter-persistent start"
+		in_target /usr/sbin/netfilter-persistent start >> "$log" 2>&1 ||
+			note "netfilter-persistent failed ($?)"
+	fi
+	if unit_enabled nftables.service && [ -x "$r/usr/sbin/nft" ]; then
+		note "boot: nft -f /etc/nftables.conf"
+		in_target /usr/sbin/nft -f /etc/nftables.conf >> "$log" 2>&1 ||
+			note "nftables.service failed ($?)"
+	fi
+	# ufw-init itself reads ENABLED= in /etc/ufw/ufw.conf and loads nothing
+	# unless it is yes: the target's own logic decides (RULES §8.4).
+	if unit_enabled ufw.service && [ -x "$r/lib/ufw/ufw-init" ]; then
+		note "boot: /lib/ufw/ufw-init start quiet"
+		in_target /lib/ufw/ufw-init start quiet >> "$log" 2>&1 ||
+			note "ufw.service failed ($?)"
+	fi
+}
+
+# The firewall as the kernel has it now, for waiting on restored bans.
+ruleset() {
+	in_target /usr/sbin/iptables-save 2>/dev/null || true
+	in_target /usr/sbin/ip6tables-save 2>/dev/null || true
+	in_target /usr/sbin/nft list ruleset 2>/dev/null || true
+}
+
+# fail2ban restores bans from its database at start (RULES §10.1).  We let
+# the target's own fail2ban-server do it rather than imitating it.  Without
+# a database there is nothing to restore and nothing it could ban in the
+# second this boot lasts, so we do not pay its start-up then.
+start_fail2ban() {
+	local db=/var/lib/fail2ban/fail2ban.sqlite3 ips ip
+	unit_enabled fail2ban.service || return 0
+	[ -x "$r/usr/bin/fail2ban-server" ] || return 0
+	if [ ! -f "$r$db" ]; then
+		note "fail2ban enabled, no $db: no ban to restore, not started"
+		return 0
+	fi
+	note "boot: fail2ban-server -xf start"
+	mkdir -p "$r/run/fail2ban"
+	in_target /usr/bin/fail2ban-server -xf start >> "$log.fail2ban" 2>&1 &
+	for _ in $(seq 100); do
+		in_target /usr/bin/fail2ban-client ping > /dev/null 2>&1 && break
+		sleep 0.2
+	done
+	# The bans it should restore: only to know how long to wait for them.
+	ips=$(in_target /usr/bin/python3 -c '
+import sqlite3, time
+c = sqlite3.connect("file:'"$db"'?mode=ro", uri=True)
+for (ip,) in c.execute("SELECT DISTINCT ip FROM bips WHERE bantime < 0 OR timeofban + bantime > ?", (time.time(),)):
+    print(ip)' 2> /dev/null || true)
+	for ip in $ips; do
+		for _ in $(seq 50); do
+			ruleset | grep -qF "$ip" && break
+			sleep 0.2
+		done
+		ruleset | grep -qF "$ip" && note "fail2ban: $ip is banned" ||
+			note "fail2ban: $ip is in the database but not in the firewall after 10 s"
+	done
+}
+
+ssh_unit_options() {
+	# EnvironmentFile=-/etc/default/ssh, read by a shell in the target; the
+	# unit then splits $SSHD_OPTS on whitespace, as we do.
+	in_target /bin/sh -c 'SSHD_OPTS=; [ -r /etc/default/ssh ] && . /etc/default/ssh; printf %s "$SSHD_OPTS"' 2> /dev/null || true
+}
+
+# The port the client should use, from the target's own `sshd -T`: a
+# listener on the wildcard or our address wins; otherwise the first one
+# (the login then fails, as it would on the machine); 22 if -T fails.
+pick_port() {
+	awk -v ip=192.0.2.10 '
+	$1 == "listenaddress" {
+		a = $2; p = a; sub(/.*:/, "", p); sub(/:[0-9]+$/, "", a)
+		if (first == "") first = p
+		if (a == "0.0.0.0" || a == "[::]" || a == ip) { print p; found = 1; exit }
+	}
+	$1 == "port" && port == "" { port = $2 }
+	END { if (!found) print (first != "" ? first : (port != "" ? port : 22)) }'
+}
+
+listening() {
+	local hex
+	hex=$(printf ':%04X ' "$1")
+	awk -v h="$hex" '$4 == "0A" && index($2 " ", h) { f = 1 } END { exit !f }' \
+		/proc/net/tcp /proc/net/tcp6 2> /dev/null
+}
+
+main() {
+	local opts port spid rc
+	mount_root
+	ip link set lo up
+	load_firewall
+	start_fail2ban
+	mkdir -m 0755 "$r/run/sshd"	# RuntimeDirectory=sshd, RuntimeDirectoryMode=0755
+	opts=$(ssh_unit_options)
+	note "ExecStartPre: /usr/sbin/sshd -t"
+	in_target /usr/sbin/sshd -t >> "$log" 2>&1 && rc=0 || rc=$?
+	if [ "$rc" -ne 0 ]; then
+		status "refused: sshd -t failed (exit $rc), so ssh.service does not start: $(grep -v '^oracle:' "$log" | tail -n1)"
+		exit 0
+	fi
+	# shellcheck disable=SC2086 # the unit splits SSHD_OPTS on whitespace
+	port=$(in_target /usr/sbin/sshd -T $opts 2> /dev/null | pick_port)
+	status "port $port"
+	for _ in $(seq 200); do
+		[ -e "$work/go" ] && break
+		sleep 0.05
+	done
+	note "ExecStart: /usr/sbin/sshd -D -e $opts ${sshd_extra[*]}"
+	# shellcheck disable=SC2086
+	in_target /usr/sbin/sshd -D -e $opts "${sshd_extra[@]}" >> "$log" 2>&1 &
+	spid=$!
+	for _ in $(seq 200); do
+		if listening "$port"; then
+			status "ready $port"
+			wait "$spid" || true
+			exit 0
+		fi
+		if ! kill -0 "$spid" 2> /dev/null; then
+			wait "$spid" && rc=0 || rc=$?
+			status "refused: sshd exited ($rc) instead of listening on port $port: $(grep -v '^oracle:' "$log" | tail -n1)"
+			exit 0
+		fi
+		sleep 0.05
+	done
+	status "refused: sshd is not listening on port $port after 10 s"
+}
+
+main
