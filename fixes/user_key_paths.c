@@ -205,8 +205,8 @@ static const char *describe_bad(unsigned bad, bool searchable, bool is_file, cha
  * its mode minus the write bits sshd objects to, and is made the user's when
  * another user owns it or the user cannot enter it.
  */
-static struct perms_want want_inside_home(const struct user_ctx *u, const char *path, const struct stat *st,
-					  unsigned bad, bool usable, bool is_file)
+static struct perms_want want_inside_home(const struct accounts *a, const struct user_ctx *u, const char *path,
+					  const struct stat *st, unsigned bad, bool usable, bool is_file)
 {
 	struct perms_want w = { .mode = st->st_mode & 07777, .uid = st->st_uid, .gid = st->st_gid };
 
@@ -221,8 +221,15 @@ static struct perms_want want_inside_home(const struct user_ctx *u, const char *
 	}
 	if (bad & SM_OTHER_WRITABLE)
 		w.mode &= ~(mode_t) S_IWOTH;
-	if (bad & SM_GROUP_WRITABLE)
-		w.mode &= ~(mode_t) S_IWGRP;
+	if (bad & SM_GROUP_WRITABLE) {
+		/* Debian: once the directory is the user's, g+w is fine if the
+		 * new group is private to the user; keep the change smallest. */
+		struct stat after = *st;
+		after.st_uid = w.uid;
+		after.st_gid = w.gid;
+		if (!(u->debian && (bad & SM_BAD_OWNER) && strictmodes_group_is_private(a, u->pw, &after)))
+			w.mode &= ~(mode_t) S_IWGRP;
+	}
 	if (w.uid == u->pw->uid)
 		w.mode |= S_IRWXU;
 	return w;
@@ -273,7 +280,7 @@ static int add_path_finding(struct run *run, enum problem_code code, const struc
 /* Does a POSIX ACL decide access here?  Then the mode bits do not tell. */
 static bool has_acl(struct run *run, const char *path)
 {
-	_cleanup_close_ int fd = target_open(run->target, path, O_RDONLY | O_NONBLOCK | O_NOCTTY, TR_NO_SYMLINKS);
+	_cleanup_close_ int fd = target_open_inode(run->target, path, TR_NO_SYMLINKS, NULL);
 	char c;
 
 	if (fd < 0)
@@ -322,7 +329,7 @@ static int check_component(struct run *run, const struct user_ctx *u, const char
 	enum problem_code code = file ? PR_AUTHORIZED_KEYS_PERMS
 			       : strcmp(path, u->home) == 0 ? PR_HOME_PERMS
 							    : PR_KEY_DIR_PERMS;
-	return add_path_finding(run, code, u, path, &st, buf, want_inside_home(u, path, &st, bad, usable, file));
+	return add_path_finding(run, code, u, path, &st, buf, want_inside_home(&run->model.accounts, u, path, &st, bad, usable, file));
 }
 
 /*

@@ -478,21 +478,50 @@ int target_stat(struct target *t, const char *path, struct stat *ret)
 	return fstat(fd, ret) < 0 ? negative_errno() : 0;
 }
 
+int target_open_inode(struct target *t, const char *path, unsigned tflags, struct stat *ret_st)
+{
+	_cleanup_close_ int parent = -EBADF;
+	struct target_path tp = {0};
+	struct stat st;
+	int fd, r;
+
+	r = walk_resolve(t, path, tflags & ~TR_MAY_NOT_EXIST, &tp, &parent);
+	if (r < 0)
+		return r;
+	st = tp.st;
+	if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+		target_path_done(&tp);
+		return S_ISLNK(st.st_mode) ? -ELOOP : -EINVAL;
+	}
+	/* Only now open for real: by name under the resolved parent, never
+	 * following a link, and it must be the inode we looked at. */
+	fd = openat(parent, strcmp(tp.canon, "/") == 0 ? "." : path_last(tp.canon),
+		    O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC | (S_ISDIR(st.st_mode) ? O_DIRECTORY : 0));
+	target_path_done(&tp);
+	if (fd < 0)
+		return negative_errno();
+	struct stat now;
+	if (fstat(fd, &now) < 0 || now.st_ino != st.st_ino || now.st_dev != st.st_dev) {
+		close(fd);
+		return -ESTALE;
+	}
+	if (ret_st)
+		*ret_st = now;
+	return fd;
+}
+
 int target_read_file(struct target *t, const char *path, size_t max, char **ret_data, size_t *ret_len)
 {
 	_cleanup_close_ int fd = -EBADF;
 	struct stat st;
 
-	/* O_NONBLOCK: a FIFO planted where a config file should be must not hang us. */
-	fd = target_open(t, path, O_RDONLY | O_NONBLOCK | O_NOCTTY, 0);
+	/* A device or a FIFO planted where a config file should be is never
+	 * opened: opening some devices has effects (a watchdog, a tape). */
+	fd = target_open_inode(t, path, 0, &st);
 	if (fd < 0)
 		return fd;
-	if (fstat(fd, &st) < 0)
-		return negative_errno();
 	if (S_ISDIR(st.st_mode))
 		return -EISDIR;
-	if (!S_ISREG(st.st_mode))
-		return -EINVAL;
 	if ((unsigned long long) st.st_size > max)
 		return -EFBIG;
 	return read_all_hint(fd, max, (size_t) st.st_size, ret_data, ret_len);
@@ -751,6 +780,8 @@ int sshd_version_scan(const char *data, size_t len, char **ret_version, int *ret
 {
 	static const char tag[] = "OpenSSH_";
 	const char *p = data, *end = data + len;
+	char *best = NULL;
+	int best_major = 0, best_minor = 0;
 
 	while (p < end) {
 		const char *hit = memmem(p, (size_t) (end - p), tag, sizeof(tag) - 1);
@@ -777,14 +808,28 @@ int sshd_version_scan(const char *data, size_t len, char **ret_version, int *ret
 		const char *e = hit;
 		while (e < end && *e >= 0x20 && *e < 0x7f && e - hit < 128)
 			e++;
-		*ret_version = strndup(hit, (size_t) (e - hit));
-		if (!*ret_version)
-			return -ENOMEM;
-		*ret_major = (int) maj;
-		*ret_minor = (int) min;
-		return 0;
+		/* A Debian build holds both "OpenSSH_9.2p1" and "OpenSSH_9.2p1
+		 * Debian-2"; whichever the linker put first, the one with the
+		 * vendor part tells us about the patches. */
+		bool vendor = memchr(hit, ' ', (size_t) (e - hit)) != NULL;
+		if (!best || (vendor && !strchr(best, ' '))) {
+			free(best);
+			best = strndup(hit, (size_t) (e - hit));
+			if (!best)
+				return -ENOMEM;
+			best_major = (int) maj;
+			best_minor = (int) min;
+		}
+		if (vendor)
+			break;
+		p = e > hit ? e : hit + 1;
 	}
-	return -ENOENT;
+	if (!best)
+		return -ENOENT;
+	*ret_version = best;
+	*ret_major = best_major;
+	*ret_minor = best_minor;
+	return 0;
 }
 
 /* Byte-order aware readers for ELF fields; the target may not be our arch. */
@@ -951,7 +996,12 @@ static int read_sshd_facts(struct target *t)
 
 int target_read_facts(struct target *t)
 {
-	int r = read_os_release(t);
+	int r;
+
+	/* Read afresh: a second call (after an apply) must not leak the first. */
+	facts_done(&t->facts);
+	t->facts = (struct target_facts) { .sshd_major = -1, .sshd_minor = -1 };
+	r = read_os_release(t);
 
 	if (r < 0)
 		return r;

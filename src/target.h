@@ -103,6 +103,13 @@ int target_resolve(struct target *t, const char *path, unsigned tflags, struct t
 int target_lstat(struct target *t, const char *path, struct stat *ret);
 int target_stat(struct target *t, const char *path, struct stat *ret);
 
+/*
+ * Open a regular file or a directory read-only, and nothing else: the type
+ * is checked before the open (-EINVAL for a device, FIFO or socket, -ELOOP
+ * for a symlink left by TR_NOFOLLOW).  Returns an fd, and its stat.
+ */
+int target_open_inode(struct target *t, const char *path, unsigned tflags, struct stat *ret_st);
+
 /* Read a whole regular file (at most max bytes, else -EFBIG). Refuses non-regular files (-EINVAL). */
 int target_read_file(struct target *t, const char *path, size_t max, char **ret_data, size_t *ret_len);
 

@@ -849,6 +849,10 @@ START_TEST(sshd_version_scan_skips_compat_patterns)
 	SCAN("OpenSSH_9.2p", NULL, 0, 0);
 	/* len is honoured: "p1" is past it. */
 	assert_scan("OpenSSH_9.2p1", 12, NULL, 0, 0);
+	/* The vendor string wins wherever the linker put it: it decides
+	 * whether Debian's group-writable rule applies (RULES §1.8). */
+	SCAN("OpenSSH_9.2p1\0OpenSSH_9.2p1 Debian-2+deb12u6\0", "OpenSSH_9.2p1 Debian-2+deb12u6", 9, 2);
+	SCAN("OpenSSH_9.6p1\0OpenSSH_9.6p1\0", "OpenSSH_9.6p1", 9, 6);
 }
 END_TEST
 
