@@ -115,6 +115,7 @@ int engine_plan(struct run *run)
 			continue;
 		journal_set_tag(run->journal, i, f->problem->id);
 		r = f->fix->repair(run, f);
+		f = &run->findings[i];	/* a repair must not add findings, but never trust a stale pointer */
 		if (r < 0) {
 			journal_truncate(run->journal, n0);
 			f->status = FS_FAILED;
