@@ -197,16 +197,11 @@ static int hostkey_perms_detect(struct run *run)
 	return 0;
 }
 
-static int hostkey_perms_repair(struct run *run, struct finding *f)
-{
-	return journal_set_perms(run->journal, f->path, f->want.mode, f->want.uid, f->want.gid);
-}
-
 const struct fix fix_hostkey_perms = {
 	.id = "hostkey-perms",
 	.summary = "owner and mode of the host keys sshd loads",
 	.rules = "RULES §2.1-2.5, §2.8",
 	.problems = hostkey_perms_problems,
 	.detect = hostkey_perms_detect,
-	.repair = hostkey_perms_repair,
+	.repair = fix_repair_perms,
 };

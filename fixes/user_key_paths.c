@@ -18,10 +18,10 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <fcntl.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
@@ -522,16 +522,11 @@ static int user_key_paths_detect(struct run *run)
 	return r;
 }
 
-static int user_key_paths_repair(struct run *run, struct finding *f)
-{
-	return journal_set_perms(run->journal, f->path, f->want.mode, f->want.uid, f->want.gid);
-}
-
 const struct fix fix_user_key_paths = {
 	.id = "user-key-paths",
 	.summary = "StrictModes owners and modes from each authorized keys file up to the home",
 	.rules = "RULES §1.2-1.8, §1.11",
 	.problems = user_key_paths_problems,
 	.detect = user_key_paths_detect,
-	.repair = user_key_paths_repair,
+	.repair = fix_repair_perms,
 };

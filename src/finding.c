@@ -68,6 +68,11 @@ char *finding_message(const struct finding *f)
 	return buf_steal(&b);
 }
 
+int fix_repair_perms(struct run *run, struct finding *f)
+{
+	return journal_set_perms(run->journal, f->path, f->want.mode, f->want.uid, f->want.gid);
+}
+
 struct finding *run_add_finding(struct run *run, enum problem_code code, const char *path, const char *user)
 {
 	struct finding *nf, *f;

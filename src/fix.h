@@ -25,6 +25,9 @@ struct fix {
 	int (*repair)(struct run *run, struct finding *f);
 };
 
+/* repair() for findings whose fix is f->want (mode/owner of f->path). */
+int fix_repair_perms(struct run *run, struct finding *f);
+
 /* The registry, in run order, ended by NULL. */
 extern const struct fix *const fix_registry[];
 

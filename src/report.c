@@ -143,6 +143,17 @@ static void summary_text(const struct run *run, struct buf *b)
 	buf_puts(b, ".\n");
 }
 
+/* Write a finished report; the caller checks the stream for write errors. */
+static int emit(struct buf *b, FILE *out)
+{
+	int r = buf_ok(b) ? 0 : -ENOMEM;
+
+	if (r == 0)
+		fwrite(b->data, 1, b->len, out);
+	buf_done(b);
+	return r;
+}
+
 int report_text(const struct run *run, FILE *out)
 {
 	struct buf b = {0};
@@ -175,13 +186,7 @@ int report_text(const struct run *run, FILE *out)
 		buf_printf(&b, "Undo with: sshfix --undo %s%s%s\n", run->undo_id,
 			   strcmp(run->opt.root, "/") ? " --root " : "", strcmp(run->opt.root, "/") ? root : "");
 	}
-	if (!buf_ok(&b)) {
-		buf_done(&b);
-		return -ENOMEM;
-	}
-	fwrite(b.data, 1, b.len, out);
-	buf_done(&b);
-	return 0;
+	return emit(&b, out);
 }
 
 static void json_target(const struct run *run, struct buf *b)
@@ -293,11 +298,5 @@ int report_json(const struct run *run, unsigned exit_status, FILE *out)
 	json_kv_str(&b, &first, "undo_id", run->undo_id);
 	json_kv_int(&b, &first, "exit_status", exit_status);
 	buf_puts(&b, "}\n");
-	if (!buf_ok(&b)) {
-		buf_done(&b);
-		return -ENOMEM;
-	}
-	fwrite(b.data, 1, b.len, out);
-	buf_done(&b);
-	return 0;
+	return emit(&b, out);
 }

@@ -527,11 +527,6 @@ int target_read_file(struct target *t, const char *path, size_t max, char **ret_
 	return read_all_hint(fd, max, (size_t) st.st_size, ret_data, ret_len);
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *) a, *(char *const *) b);
-}
-
 int target_list_dir(struct target *t, const char *path, char ***ret_names)
 {
 	_cleanup_strv_free_ char **names = NULL;
@@ -569,12 +564,9 @@ int target_list_dir(struct target *t, const char *path, char ***ret_names)
 		}
 	}
 	closedir(d);
-	if (!names) {
-		names = calloc(1, sizeof(char *));
-		if (!names)
-			return -ENOMEM;
-	}
-	qsort(names, strv_length(names), sizeof(char *), cmp_str);
+	if (strv_ensure(&names) < 0)
+		return -ENOMEM;
+	strv_sort(names);
 	*ret_names = TAKE_PTR(names);
 	return 0;
 }
@@ -648,14 +640,11 @@ int target_glob(struct target *t, const char *pattern, char ***ret_paths)
 	r = glob_at(t, "/", pattern, &acc);
 	if (r < 0)
 		return r;
-	if (!acc) {
-		acc = calloc(1, sizeof(char *));
-		if (!acc)
-			return -ENOMEM;
-	}
+	if (strv_ensure(&acc) < 0)
+		return -ENOMEM;
 	/* glob(3) sorts the whole result; each level is already sorted, but a
 	 * full sort keeps the promise simple and exact. */
-	qsort(acc, strv_length(acc), sizeof(char *), cmp_str);
+	strv_sort(acc);
 	*ret_paths = TAKE_PTR(acc);
 	return 0;
 }
@@ -947,11 +936,8 @@ int elf_needed(const char *data, size_t len, char ***ret_needed)
 		if (r < 0)
 			return r;
 	}
-	if (!needed) {
-		needed = calloc(1, sizeof(char *));
-		if (!needed)
-			return -ENOMEM;
-	}
+	if (strv_ensure(&needed) < 0)
+		return -ENOMEM;
 	*ret_needed = TAKE_PTR(needed);
 	return 0;
 }

@@ -208,6 +208,23 @@ bool strv_contains(char *const *v, const char *s)
 	return false;
 }
 
+int strv_ensure(char ***v)
+{
+	if (!*v && !(*v = calloc(1, sizeof(char *))))
+		return -ENOMEM;
+	return 0;
+}
+
+static int cmp_strp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+void strv_sort(char **v)
+{
+	qsort(v, strv_length(v), sizeof(char *), cmp_strp);
+}
+
 bool streq_ptr(const char *a, const char *b)
 {
 	if (!a || !b)

@@ -50,6 +50,10 @@ void strv_free(char **v);
 size_t strv_length(char *const *v);
 int strv_push(char ***v, char *s);	/* takes s; frees it on failure */
 bool strv_contains(char *const *v, const char *s);
+/* Make a NULL vector an empty one, so callers get a list, never NULL. */
+int strv_ensure(char ***v);
+/* Sort with strcmp (C locale, as glob(3) and ls do here). */
+void strv_sort(char **v);
 static inline void strv_freep(char ***v)
 {
 	strv_free(*v);
