@@ -34,11 +34,19 @@ enum {
 };
 
 struct args {
-	const char *root, *only, *skip, *undo_id;
+	char *root, *only, *skip, *undo_id;	/* popt allocates them; args_done() frees */
 	int json, verbose, no_color, force;
 	int n_modes, undo, list_undo, list_checks, version;
 	enum run_mode mode;
 };
+
+static void args_done(struct args *a)
+{
+	free(a->root);
+	free(a->only);
+	free(a->skip);
+	free(a->undo_id);
+}
 
 static int usage_error(const char *fmt, ...) _printf_(1, 2);
 static int usage_error(const char *fmt, ...)
@@ -248,16 +256,13 @@ static unsigned run_checks(struct run *run)
 	return run->exit_flags | engine_exit_flags(run);
 }
 
-int main(int argc, const char **argv)
+static unsigned sshfix_main(struct args *args)
 {
-	struct args a = { .root = "/" };
+	struct args a = *args;
 	struct run run = { .in = stdin, .err = stderr };
 	unsigned status;
 	int r;
 
-	status = (unsigned) parse_args(argc, argv, &a);
-	if (status)
-		return (int) status;
 	if (a.version) {
 		printf("sshfix %s\n", PACKAGE_VERSION);
 		return EXIT_OK;
@@ -269,7 +274,7 @@ int main(int argc, const char **argv)
 
 	run.opt = (struct run_options) {
 		.mode = a.mode,
-		.root = a.root,
+		.root = a.root ? a.root : "/",
 		.json = a.json,
 		.verbose = a.verbose,
 		.color = want_color(&a),
@@ -280,16 +285,18 @@ int main(int argc, const char **argv)
 	unsigned long long crash_at = 0;
 	if (crash && parse_uint(crash, 10, ULONG_MAX, &crash_at) == 0)
 		run.opt.crash_at = (unsigned long) crash_at;
-	if ((a.only && split_ids(a.only, &run.opt.only) < 0) || (a.skip && split_ids(a.skip, &run.opt.skip) < 0))
+	if ((a.only && split_ids(a.only, &run.opt.only) < 0) || (a.skip && split_ids(a.skip, &run.opt.skip) < 0)) {
+		run_done(&run);
 		return EXIT_ERROR;
+	}
 	const char *bad = NULL;
 	if (engine_check_ids(run.opt.only, &bad) < 0 || engine_check_ids(run.opt.skip, &bad) < 0) {
 		status = (unsigned) usage_error("unknown check or problem id '%s' (see --list-checks)", bad);
 		run_done(&run);
-		return (int) status;
+		return status;
 	}
 
-	if (open_target(a.root, &run.target) < 0) {
+	if (open_target(run.opt.root, &run.target) < 0) {
 		run_done(&run);
 		return EXIT_ERROR;
 	}
@@ -308,5 +315,16 @@ int main(int argc, const char **argv)
 		fprintf(stderr, "sshfix: Failed to write the report to standard output\n");
 		status |= EXIT_ERROR;
 	}
+	return status;
+}
+
+int main(int argc, const char **argv)
+{
+	struct args a = {0};
+	unsigned status = (unsigned) parse_args(argc, argv, &a);
+
+	if (status == 0)
+		status = sshfix_main(&a);
+	args_done(&a);
 	return (int) status;
 }
