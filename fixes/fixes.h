@@ -5,5 +5,6 @@
 #include "fix.h"
 
 extern const struct fix fix_account_db;
+extern const struct fix fix_config_syntax;
 extern const struct fix fix_hostkey_perms;
 extern const struct fix fix_user_key_paths;

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The one list of check families, in the order they run.  Account files
- * come first: the other checks read accounts from them.
+ * come first: the other checks read accounts from them; then the
+ * configuration sshd must be able to read before anything else matters.
  */
 #include "config.h"
 
@@ -12,6 +13,7 @@
 
 const struct fix *const fix_registry[] = {
 	&fix_account_db,
+	&fix_config_syntax,
 	&fix_hostkey_perms,
 	&fix_user_key_paths,
 	NULL,

@@ -119,8 +119,9 @@ int engine_plan(struct run *run)
 		if (r < 0) {
 			journal_truncate(run->journal, n0);
 			f->status = FS_FAILED;
-			free(f->status_reason);
-			f->status_reason = strdup(plan_error(r));
+			/* A repair may have said why itself. */
+			if (!f->status_reason)
+				f->status_reason = strdup(plan_error(r));
 			continue;
 		}
 		f->first_change = n0;

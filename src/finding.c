@@ -39,6 +39,7 @@ void finding_done(struct finding *f)
 	free(f->path);
 	free(f->user);
 	free(f->detail);
+	free(f->action);
 	strv_free(f->evidence);
 	free(f->status_reason);
 	*f = (struct finding) {0};
@@ -58,6 +59,11 @@ char *finding_message(const struct finding *f)
 			v = f->user, skip = 6;
 		else if (startswith(p, "{detail}"))
 			v = f->detail, skip = 8;
+		else if (startswith(p, "{line}")) {
+			buf_printf(&b, "%u", f->line);
+			p += 6;
+			continue;
+		}
 		if (skip) {
 			_cleanup_free_ char *e = escape_display(v ? v : "?");
 			buf_puts(&b, e ? e : "?");

@@ -37,10 +37,12 @@ struct finding {
 	const struct problem *problem;
 	const struct fix *fix;
 	char *path;		/* subject inside the target, or NULL */
+	unsigned line;		/* line in path (configuration problems), 0 if none */
 	char *user;		/* account concerned, or NULL */
 	char *detail;		/* fills {detail} */
 	char **evidence;	/* facts that prove it, e.g. "/home/a: mode 0777 owner 1000:1000" */
 	struct perms_want want;	/* for permission repairs */
+	char *action;		/* what the repair does, when the journal's summary is too generic */
 
 	enum finding_status status;
 	char *status_reason;	/* why FAILED/NEEDS_CONFIRM, for the report */
@@ -49,5 +51,5 @@ struct finding {
 
 void finding_done(struct finding *f);
 const char *finding_status_name(enum finding_status s);
-/* Fill the problem's message template; returns a new string or NULL. */
+/* Fill the problem's message template ({path}, {user}, {detail}, {line}); returns a new string or NULL. */
 char *finding_message(const struct finding *f);

@@ -477,6 +477,27 @@ static int current_image(struct journal *j, const char *path, struct image *ret)
 	return image_read(j->t, path, ret);
 }
 
+int journal_read_current(struct journal *j, const char *path, char **ret_data, size_t *ret_len)
+{
+	struct image im = {0};
+	int r = current_image(j, path, &im);
+
+	if (r < 0)
+		return r;
+	if (!im.exists)
+		r = -ENOENT;
+	else if (!S_ISREG(im.mode))
+		r = S_ISLNK(im.mode) ? -ELOOP : -EPERM;
+	else if (!im.have_content)
+		r = -EFBIG;
+	if (r == 0) {
+		*ret_data = TAKE_PTR(im.content);
+		*ret_len = im.size;
+	}
+	image_done(&im);
+	return r;
+}
+
 /* Paths below a planned rename, mkdir or removal would see a changed parent. */
 static bool parent_planned_away(const struct journal *j, const char *path)
 {

@@ -76,6 +76,13 @@ int journal_unlink(struct journal *j, const char *path);
 int journal_set_xattr(struct journal *j, const char *path, const char *name, const void *value, size_t len);
 int journal_rename(struct journal *j, const char *from, const char *to);
 
+/*
+ * The content a regular file will have once the entries planned so far are
+ * applied (its content on disk if none touches it).  path must be canonical.
+ * The caller frees *ret_data (NUL-terminated after *ret_len bytes).
+ */
+int journal_read_current(struct journal *j, const char *path, char **ret_data, size_t *ret_len);
+
 /* Dry-run rendering of all entries (or only those with the given tag when tag != (size_t)-1). */
 int journal_render(const struct journal *j, size_t tag, struct buf *out);
 /* One line per entry for reports: "mode 0777 -> 0755", "rewrite /etc/x (3 lines changed)". */

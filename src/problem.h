@@ -33,6 +33,16 @@ enum problem_code {
 	PR_AUTHORIZED_KEYS_NOT_REGULAR,
 	PR_AUTHORIZED_KEYS_UNKNOWN_TOKEN,
 	PR_AUTHORIZED_KEYS_TILDE,
+	/* config-syntax (fixes/config_syntax.c) */
+	PR_CONFIG_MISSING,
+	PR_CONFIG_UNREADABLE,
+	PR_CONFIG_BAD_OPTION,
+	PR_CONFIG_BAD_VALUE,
+	PR_CONFIG_BAD_QUOTES,
+	PR_CONFIG_NO_ARGUMENT,
+	PR_CONFIG_NOT_IN_MATCH,
+	PR_CONFIG_TRAILING_COMMENT,
+	PR_CONFIG_INCLUDE_LOOP,
 	_PR_MAX,
 };
 
@@ -50,7 +60,7 @@ enum severity {
 
 /*
  * One row of a problem table.  The template names the fields of the
- * finding it is filled from: {path}, {user}, {detail}.
+ * finding it is filled from: {path}, {user}, {detail}, {line}.
  */
 struct problem {
 	enum problem_code code;

@@ -88,7 +88,10 @@ static void finding_text(const struct run *run, const struct finding *f, size_t 
 		   severity_name(f->problem->severity), color ? C_OFF : "", f->problem->id, msg ? msg : "?");
 	if (f->n_changes > 0) {
 		struct buf act = {0};
-		journal_describe(run->journal, idx, &act, "; ");
+		if (f->action)
+			buf_puts(&act, f->action);
+		else
+			journal_describe(run->journal, idx, &act, "; ");
 		buf_printf(b, "        fix: %s\n", act.data ? act.data : "");
 		buf_done(&act);
 	}
@@ -235,6 +238,11 @@ static void json_finding(const struct run *run, const struct finding *f, size_t 
 							 : "report-only");
 	json_kv_str(b, &first, "path", f->path);
 	json_kv_str(b, &first, "user", f->user);
+	json_key(b, &first, "line");
+	if (f->line)
+		buf_printf(b, "%u", f->line);
+	else
+		buf_puts(b, "null");
 	json_kv_str(b, &first, "message", msg);
 	json_kv_str(b, &first, "explanation", f->problem->explain);
 	json_key(b, &first, "evidence");
@@ -248,7 +256,10 @@ static void json_finding(const struct run *run, const struct finding *f, size_t 
 	json_key(b, &first, "action");
 	if (f->n_changes > 0) {
 		struct buf act = {0}, diff = {0};
-		journal_describe(run->journal, idx, &act, "; ");
+		if (f->action)
+			buf_puts(&act, f->action);
+		else
+			journal_describe(run->journal, idx, &act, "; ");
 		json_string(b, act.data ? act.data : "");
 		journal_render(run->journal, idx, &diff);
 		json_kv_str(b, &first, "diff", diff.data ? diff.data : "");

@@ -39,9 +39,10 @@ void sshd_config_free(struct sshd_config *c)
  * escapes \' \" \\ and (outside quotes) "\ "; a token starting with '#'
  * ends the line; an unclosed quote is an error.
  */
-int sshd_config_split_line(const char *s, size_t len, char ***ret)
+int sshd_config_split_line(const char *s, size_t len, char ***ret, bool *ret_comment)
 {
 	_cleanup_strv_free_ char **argv = NULL;
+	bool comment = false;
 	size_t i = 0;
 
 	argv = calloc(1, sizeof(char *));
@@ -52,8 +53,10 @@ int sshd_config_split_line(const char *s, size_t len, char ***ret)
 			i++;
 			continue;
 		}
-		if (s[i] == '#')
+		if (s[i] == '#') {
+			comment = true;
 			break;
+		}
 		struct buf arg = {0};
 		char quote = 0;
 		for (; i < len; i++) {
@@ -80,8 +83,40 @@ int sshd_config_split_line(const char *s, size_t len, char ***ret)
 		if (r < 0)
 			return r;
 	}
+	if (ret_comment)
+		*ret_comment = comment;
 	*ret = TAKE_PTR(argv);
 	return 0;
+}
+
+size_t sshd_config_comment_offset(const char *s, size_t len)
+{
+	size_t i = 0;
+	char quote = 0;
+	bool token_start = false;
+
+	/* The keyword: up to white space or '='. */
+	while (i < len && strchr(WHITESPACE, s[i]))
+		i++;
+	while (i < len && !strchr(WHITESPACE, s[i]) && s[i] != '=')
+		i++;
+	for (; i < len; i++) {
+		char c = s[i];
+		if (quote == 0 && (c == ' ' || c == '\t' || c == '=')) {
+			token_start = true;
+			continue;
+		}
+		if (token_start && quote == 0 && c == '#')
+			return i;
+		token_start = false;
+		if (c == '\\' && i + 1 < len)
+			i++;
+		else if (quote == 0 && (c == '"' || c == '\''))
+			quote = c;
+		else if (quote != 0 && c == quote)
+			quote = 0;
+	}
+	return len;
 }
 
 struct loader {
@@ -93,8 +128,9 @@ struct loader {
 	bool too_deep;
 };
 
-static void diag(struct loader *l, const char *file, unsigned line, const char *fmt, ...) _printf_(4, 5);
-static void diag(struct loader *l, const char *file, unsigned line, const char *fmt, ...)
+static void diag(struct loader *l, enum sshd_diag_kind kind, const char *file, unsigned line, const char *fmt, ...)
+	_printf_(5, 6);
+static void diag(struct loader *l, enum sshd_diag_kind kind, const char *file, unsigned line, const char *fmt, ...)
 {
 	struct sshd_diag *nd;
 	va_list ap;
@@ -114,12 +150,13 @@ static void diag(struct loader *l, const char *file, unsigned line, const char *
 		return;
 	}
 	l->c->diags = nd;
-	nd[l->c->n_diags++] = (struct sshd_diag) { file, line, msg };
+	nd[l->c->n_diags++] = (struct sshd_diag) { kind, file, line, msg };
 }
 
-static int add_option(struct loader *l, char *keyword, char **args, const char *file, unsigned line, int match)
+static int add_option(struct loader *l, char *keyword, char **args, const char *file, unsigned line, int match,
+		      bool comment)
 {
-	struct sshd_option *no = realloc(l->c->opts, (l->c->n_opts + 1) * sizeof(*no));
+	struct sshd_option *no = keyword && args ? realloc(l->c->opts, (l->c->n_opts + 1) * sizeof(*no)) : NULL;
 
 	if (!no) {
 		free(keyword);
@@ -127,7 +164,10 @@ static int add_option(struct loader *l, char *keyword, char **args, const char *
 		return -ENOMEM;
 	}
 	l->c->opts = no;
-	no[l->c->n_opts++] = (struct sshd_option) { keyword, args, file, line, match };
+	no[l->c->n_opts++] = (struct sshd_option) {
+		.keyword = keyword, .args = args, .file = file, .line = line, .match = match,
+		.kw = sshd_keyword_lookup(keyword), .trailing_comment = comment,
+	};
 	return 0;
 }
 
@@ -149,7 +189,7 @@ static int load_file(struct loader *l, const char *path, unsigned depth, int mat
 static int do_include(struct loader *l, char **args, const char *file, unsigned line, unsigned depth, int match)
 {
 	if (!args[0]) {
-		diag(l, file, line, "Include missing filename argument");
+		diag(l, DIAG_NO_ARGUMENT, file, line, "Include missing filename argument");
 		return 0;
 	}
 	for (size_t i = 0; args[i]; i++) {
@@ -171,7 +211,7 @@ static int do_include(struct loader *l, char **args, const char *file, unsigned 
 			return r;
 		for (size_t k = 0; paths[k]; k++) {
 			if (depth + 1 > SSHD_INCLUDE_DEPTH_MAX) {
-				diag(l, file, line, "Too many recursive configuration includes");
+				diag(l, DIAG_INCLUDE_DEPTH, file, line, "Too many recursive configuration includes");
 				l->too_deep = true;
 				return 0;
 			}
@@ -212,20 +252,30 @@ static int parse_line(struct loader *l, const char *file, unsigned lineno, const
 	_cleanup_free_ char *keyword = strndup(s + ks, ke - ks);
 	if (!keyword)
 		return -ENOMEM;
-	r = sshd_config_split_line(s + i, n - i, &args);
+	bool comment = false;
+	r = sshd_config_split_line(s + i, n - i, &args, &comment);
 	if (r == -EINVAL) {
-		diag(l, file, lineno, "invalid quotes");
+		diag(l, DIAG_INVALID_QUOTES, file, lineno, "invalid quotes");
 		return 0;
 	}
 	if (r < 0)
 		return r;
 	if (!args[0]) {
-		diag(l, file, lineno, "no argument after keyword \"%s\"", keyword);
+		diag(l, DIAG_NO_ARGUMENT, file, lineno, "no argument after keyword \"%.100s\"", keyword);
 		return 0;
 	}
 
-	if (strcasecmp(keyword, "Include") == 0)
+	if (strcasecmp(keyword, "Include") == 0) {
+		/* Kept as an option too: checks look at every line sshd reads. */
+		_cleanup_strv_free_ char **copy = NULL;
+		for (size_t k = 0; args[k]; k++)
+			if (strv_push(&copy, strdup(args[k])) < 0)
+				return -ENOMEM;
+		r = add_option(l, strdup(keyword), TAKE_PTR(copy), file, lineno, *match, comment);
+		if (r < 0)
+			return r;
 		return do_include(l, args, file, lineno, depth, *match);
+	}
 	if (strcasecmp(keyword, "Match") == 0) {
 		r = add_match(l, TAKE_PTR(args), file, lineno);
 		if (r < 0)
@@ -233,7 +283,7 @@ static int parse_line(struct loader *l, const char *file, unsigned lineno, const
 		*match = r;
 		return 0;
 	}
-	return add_option(l, TAKE_PTR(keyword), TAKE_PTR(args), file, lineno, *match);
+	return add_option(l, TAKE_PTR(keyword), TAKE_PTR(args), file, lineno, *match, comment);
 }
 
 static int load_file(struct loader *l, const char *path, unsigned depth, int match, bool is_main)
@@ -249,7 +299,8 @@ static int load_file(struct loader *l, const char *path, unsigned depth, int mat
 			return r;
 		/* sshd: a missing main file is fatal, a missing include glob match is not. */
 		if (is_main || r != -ENOENT)
-			diag(l, path, 0, "%s: %s", is_main ? "cannot read the main configuration" : "cannot read",
+			diag(l, is_main && r == -ENOENT ? DIAG_MAIN_MISSING : DIAG_UNREADABLE, path, 0, "%s: %s",
+			     is_main ? "cannot read the main configuration" : "cannot read",
 			     strerror(-r));
 		return l->oom;
 	}

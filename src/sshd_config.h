@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "sshd_keywords.h"
 #include "target.h"
 
 #define SSHD_CONFIG_PATH "/etc/ssh/sshd_config"
@@ -26,6 +27,8 @@ struct sshd_option {
 	const char *file;	/* one of sshd_config.files */
 	unsigned line;
 	int match;		/* -1 outside Match, else index into sshd_config.matches */
+	const struct sshd_keyword *kw;	/* NULL: sshd knows no such keyword */
+	bool trailing_comment;	/* "Port 22 # ssh": fine from 8.7, fatal before (RULES §3.2) */
 };
 
 struct sshd_match {
@@ -34,9 +37,18 @@ struct sshd_match {
 	unsigned line;
 };
 
+enum sshd_diag_kind {
+	DIAG_INVALID_QUOTES,	/* "invalid quotes" */
+	DIAG_NO_ARGUMENT,	/* "no argument after keyword" */
+	DIAG_INCLUDE_DEPTH,	/* "Too many recursive configuration includes" */
+	DIAG_UNREADABLE,	/* a file that exists but cannot be read */
+	DIAG_MAIN_MISSING,	/* the main file does not exist */
+};
+
 struct sshd_diag {
+	enum sshd_diag_kind kind;
 	const char *file;
-	unsigned line;
+	unsigned line;		/* 0 for the whole file */
 	char *message;		/* as sshd would say it, e.g. "invalid quotes" */
 };
 
@@ -67,6 +79,13 @@ const struct sshd_option *sshd_config_in_match(const struct sshd_config *c, cons
 /*
  * Split one line as sshd does (8.7+ argv_split with comment termination):
  * returns 0 and a NULL-terminated vector (empty for blank/comment lines),
- * or -EINVAL for unbalanced quotes, -ENOMEM.
+ * or -EINVAL for unbalanced quotes, -ENOMEM.  With ret_comment, says
+ * whether a '#' token ended the line.
  */
-int sshd_config_split_line(const char *line, size_t len, char ***ret);
+int sshd_config_split_line(const char *line, size_t len, char ***ret, bool *ret_comment);
+
+/*
+ * Where a trailing comment starts in a whole config line ("Port 22 # x"
+ * gives the offset of '#'), as the 8.7+ tokenizer sees it; len if none.
+ */
+size_t sshd_config_comment_offset(const char *line, size_t len);

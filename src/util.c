@@ -379,6 +379,19 @@ char *escape_display(const char *s)
 	return buf_steal(&b);
 }
 
+char *escape_display_trunc(const char *s, size_t max)
+{
+	struct buf b = {0};
+	size_t n = strlen(s);
+
+	escape_into(&b, s, n > max ? max : n, false);
+	if (n > max)
+		buf_puts(&b, "...");
+	if (b.len == 0)
+		buf_puts(&b, "");
+	return buf_steal(&b);
+}
+
 void escape_text(struct buf *b, const char *s, size_t n)
 {
 	escape_into(b, s, n, true);

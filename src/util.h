@@ -87,6 +87,8 @@ bool path_is_below(const char *path, const char *dir);
  * cannot move the cursor or forge report lines.  Returns a new string or NULL.
  */
 char *escape_display(const char *s);
+/* The same for untrusted words in messages: at most max input bytes, then "...". */
+char *escape_display_trunc(const char *s, size_t max);
 /* Append text for a terminal: like escape_display() but newlines and tabs pass and '\\' stays. */
 void escape_text(struct buf *b, const char *s, size_t n);
 /* Length of the valid UTF-8 sequence at s (n bytes available), 0 if invalid. */

@@ -55,9 +55,24 @@ C
 	add_user "$r" alice 1000
 }
 
-# set_sshd_version ROOT "OpenSSH_9.6p1" — a stand-in binary: sshfix only reads it.
+# set_sshd_version ROOT "OpenSSH_9.6p1" [KEYWORDS] — a stand-in binary:
+# sshfix only reads it, for the version string and the keyword table a
+# real sshd holds (tests/sshd-keywords/KEYWORDS; by default the one that
+# fits the version: Debian 9.2, EL 8.7, or upstream 9.6).
 set_sshd_version() {
-	printf '\177ELF-not-really\000OpenSSH_7.0*,OpenSSH_7.1*\000%s\000' "$2" > "$1/usr/sbin/sshd"
+	kwdir=$(dirname "${BASH_SOURCE[0]:-$0}")/sshd-keywords
+	list=${3:-}
+	if [ -z "$list" ]; then
+		case $2 in
+		*Debian*|*Ubuntu*) list=debian-9.2 ;;
+		OpenSSH_8.7p1) list=el-8.7 ;;
+		*) list=upstream-9.6 ;;
+		esac
+	fi
+	{
+		printf '\177ELF-not-really\000OpenSSH_7.0*,OpenSSH_7.1*\000%s\000' "$2"
+		grep -v '^#' "$kwdir/$list" | tr '\n' '\0'
+	} > "$1/usr/sbin/sshd"
 	chmod 0755 "$1/usr/sbin/sshd"
 }
 
@@ -91,6 +106,7 @@ ID="rocky"
 ID_LIKE="rhel centos fedora"
 PRETTY_NAME="Rocky Linux 9.3 (Blue Onyx)"
 O
-	printf '\177ELF-not-really\000ssh_keys\000OpenSSH_8.7p1\000' > "$r/usr/sbin/sshd"
+	set_sshd_version "$r" "OpenSSH_8.7p1"
+	printf 'ssh_keys\000' >> "$r/usr/sbin/sshd"	# the keyperm patch's group name
 	printf 'ssh_keys:x:998:\n' >> "$r/etc/group"
 }

@@ -78,7 +78,7 @@ START_TEST(registry_problem_rows_complete)
 			/* Template fields: only {path}, {user}, {detail}. */
 			for (const char *b = strchr(p->message, '{'); b; b = strchr(b + 1, '{'))
 				ck_assert_msg(startswith(b, "{path}") || startswith(b, "{user}") ||
-						      startswith(b, "{detail}"),
+						      startswith(b, "{detail}") || startswith(b, "{line}"),
 					      "%s: unknown template field in '%s'", p->id, p->message);
 		}
 		/* A family that can fix something must have a repair. */

@@ -179,7 +179,7 @@ static void assert_split(const char *line, const char *want)
 	_cleanup_strv_free_ char **v = NULL;
 	_cleanup_free_ char *got = NULL;
 
-	ck_assert_msg(sshd_config_split_line(line, strlen(line), &v) == 0, "split '%s' failed", line);
+	ck_assert_msg(sshd_config_split_line(line, strlen(line), &v, NULL) == 0, "split '%s' failed", line);
 	ck_assert_ptr_nonnull(v);
 	got = joined(v);
 	ck_assert_msg(strcmp(got, want) == 0, "split '%s': got '%s', want '%s'", line, got, want);
@@ -189,7 +189,7 @@ static void assert_split_fails(const char *line)
 {
 	char **v = NULL;
 
-	ck_assert_msg(sshd_config_split_line(line, strlen(line), &v) == -EINVAL, "split '%s' did not fail", line);
+	ck_assert_msg(sshd_config_split_line(line, strlen(line), &v, NULL) == -EINVAL, "split '%s' did not fail", line);
 	ck_assert_ptr_null(v);
 }
 
@@ -264,14 +264,14 @@ START_TEST(sshd_config_split_line_honours_len)
 
 	ck_assert_ptr_nonnull(s);
 	memcpy(s, "ab cd", 5);
-	ck_assert_int_eq(sshd_config_split_line(s, 4, &v), 0);
+	ck_assert_int_eq(sshd_config_split_line(s, 4, &v, NULL), 0);
 	got = joined(v);
 	ck_assert_str_eq(got, "<ab>|<c>");
 	strv_free(v);
 	v = NULL;
 	/* A backslash as the last byte within len is literal. */
 	memcpy(s, "ab\\\\x", 5);
-	ck_assert_int_eq(sshd_config_split_line(s, 3, &v), 0);
+	ck_assert_int_eq(sshd_config_split_line(s, 3, &v, NULL), 0);
 	free(got);
 	got = joined(v);
 	ck_assert_str_eq(got, "<ab\\>");
@@ -292,7 +292,7 @@ START_TEST(sshd_config_split_line_matches_argv_split)
 
 		for (size_t i = 0; i < len; i++)
 			line[i] = alphabet[rng() % (sizeof(alphabet) - 1)];
-		int rg = sshd_config_split_line(line, len, &got);
+		int rg = sshd_config_split_line(line, len, &got, NULL);
 		int rw = ref_argv_split(line, len, &want);
 		ck_assert_msg(rg == rw, "run %u '%.*s': %d, argv_split %d", run, (int) len, line, rg, rw);
 		if (rg == 0) {

@@ -1,0 +1,288 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * config-syntax: lines of sshd_config and its Include'd files that stop
+ * sshd from starting (RULES §3.2, §3.5, §3.8, §3.9).  Every one of them is
+ * fatal, also for `sshd -t`, which Debian's ssh.service runs before
+ * starting (ExecStartPre): one bad line and nobody can log in.
+ *
+ * The keyword table knows which sshd versions and builds know a keyword,
+ * where it may appear and what its value must look like, so this works
+ * without running the target's sshd.  The repair comments the bad line out
+ * behind a "# sshfix: disabled, <reason>:" marker: the line's intent is
+ * lost (sshd falls back to its default), but its bytes stay in the file
+ * for a person to restore.  A whole file is never replaced.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config_edit.h"
+#include "fixes.h"
+#include "run.h"
+#include "sshd_keywords.h"
+#include "util.h"
+
+#define DEBIAN_TEMPLATE "/usr/share/openssh/sshd_config"
+
+static const struct problem config_syntax_problems[] = {
+	{ PR_CONFIG_MISSING, "config-missing", SEV_ERROR, PF_NEEDS_CONFIRM,
+	  "{path} does not exist",
+	  "sshd will not start without its configuration file (\"Could not open configuration\"). "
+	  "On Debian and Ubuntu the package's own default is " DEBIAN_TEMPLATE ", which sshfix "
+	  "can copy after you confirm; elsewhere restore it from a backup or the package. RULES §3.8" },
+	{ PR_CONFIG_UNREADABLE, "config-unreadable", SEV_ERROR, PF_REPORT_ONLY,
+	  "{path} cannot be read ({detail})",
+	  "sshd stops when a configuration file it includes cannot be read. RULES §3.8" },
+	{ PR_CONFIG_BAD_OPTION, "config-bad-option", SEV_ERROR, PF_SAFE_AUTO,
+	  "{path} line {line}: {detail}",
+	  "sshd refuses to start on a keyword it does not know (\"Bad configuration option\", "
+	  "\"terminating, 1 bad configuration options\"); newer keywords and distribution-only ones "
+	  "(DebianBanner, GSSAPIKeyExchange) are unknown to older or upstream builds. The line is "
+	  "commented out. RULES §3.8, §3.9" },
+	{ PR_CONFIG_BAD_VALUE, "config-bad-value", SEV_ERROR, PF_SAFE_AUTO,
+	  "{path} line {line}: {detail}",
+	  "sshd refuses to start on a value it cannot parse (\"Badly formatted port number\", "
+	  "\"unsupported option\"). The line is commented out and sshd uses its default. RULES §3.6, §3.8" },
+	{ PR_CONFIG_BAD_QUOTES, "config-invalid-quotes", SEV_ERROR, PF_SAFE_AUTO,
+	  "{path} line {line}: unbalanced quotes",
+	  "sshd refuses to start on a line whose quotes do not close (\"invalid quotes\"). "
+	  "The line is commented out. RULES §3.2" },
+	{ PR_CONFIG_NO_ARGUMENT, "config-missing-argument", SEV_ERROR, PF_SAFE_AUTO,
+	  "{path} line {line}: {detail}",
+	  "sshd refuses to start on a keyword without a value. The line is commented out. RULES §3.8" },
+	{ PR_CONFIG_NOT_IN_MATCH, "config-not-allowed-in-match", SEV_ERROR, PF_SAFE_AUTO,
+	  "{path} line {line}: {detail}",
+	  "Only some keywords may appear inside a Match block; any other is fatal (\"Directive ... is "
+	  "not allowed within a Match block\"). The line is commented out. RULES §3.5" },
+	{ PR_CONFIG_TRAILING_COMMENT, "config-trailing-comment", SEV_ERROR, PF_SAFE_AUTO,
+	  "{path} line {line}: a comment after the value, which OpenSSH {detail} refuses",
+	  "Up to OpenSSH 8.6 a '#' after a keyword's value is \"garbage at end of line\", fatal; "
+	  "8.7 and later accept it. The comment is removed from the line. RULES §3.2" },
+	{ PR_CONFIG_INCLUDE_LOOP, "config-include-loop", SEV_ERROR, PF_REPORT_ONLY,
+	  "{path} line {line}: Include nests more than 16 levels deep",
+	  "sshd stops with \"Too many recursive configuration includes\"; usually a file includes "
+	  "itself through a glob. Which Include to remove is a person's call. RULES §3.4" },
+	{ .id = NULL },
+};
+
+static bool found_at(const struct run *run, const char *file, unsigned line)
+{
+	for (size_t i = 0; i < run->n_findings; i++)
+		if (run->findings[i].line == line && streq_ptr(run->findings[i].path, file) &&
+		    fix_of_problem(run->findings[i].problem) == &fix_config_syntax)
+			return true;
+	return false;
+}
+
+static int add(struct run *run, enum problem_code code, const char *file, unsigned line, const char *fmt, ...)
+	_printf_(5, 6);
+static int add(struct run *run, enum problem_code code, const char *file, unsigned line, const char *fmt, ...)
+{
+	struct finding *f;
+	va_list ap;
+	char *detail;
+
+	if (line && found_at(run, file, line))
+		return 0;	/* one finding per line: the first reason sshd would give */
+	f = run_add_finding(run, code, file, NULL);
+	if (!f)
+		return -ENOMEM;
+	f->line = line;
+	va_start(ap, fmt);
+	int r = vasprintf(&detail, fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		return -ENOMEM;
+	free(f->detail);
+	f->detail = detail;
+	if (line && finding_add_evidence(f, "%s:%u", file, line) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
+/*
+ * The target's sshd binary holds its own keyword table as lower-case
+ * strings.  The linker may merge a short one into the tail of a longer
+ * string, so "name\0" is searched without a leading NUL: a keyword found is
+ * possibly known (never a false alarm), one not found is surely unknown.
+ * This sees what the build really has (Debian's and Red Hat's GSSAPI key
+ * exchange patch, keywords added or removed by a version) better than any
+ * table.  Returns -1 when there is no binary to ask.
+ */
+static int binary_knows(const char *bin, size_t len, const char *keyword)
+{
+	_cleanup_free_ char *needle = NULL;
+	size_t n = strlen(keyword);
+
+	if (!bin)
+		return -1;
+	needle = malloc(n + 1);
+	if (!needle)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		needle[i] = (char) tolower((unsigned char) keyword[i]);
+	needle[n] = '\0';
+	return memmem(bin, len, needle, n + 1) != NULL;
+}
+
+static int check_option(struct run *run, const struct sshd_option *o, const char *bin, size_t bin_len)
+{
+	const struct target_facts *tf = &run->target->facts;
+	_cleanup_free_ char *kw = escape_display_trunc(o->keyword, 100);
+	const char *why = NULL;
+	int known;
+
+	if (!kw)
+		return -ENOMEM;
+	known = binary_knows(bin, bin_len, o->keyword);
+	if (known == 0 || (known < 0 && !o->kw)) {
+		const char *s = o->kw ? NULL : sshd_keyword_suggest(o->keyword);
+		return add(run, PR_CONFIG_BAD_OPTION, o->file, o->line, "\"%s\" is not a keyword %s knows%s%s%s", kw,
+			   tf->sshd_version ? tf->sshd_version : "sshd", s ? " (did you mean " : "", s ? s : "",
+			   s ? "?)" : "");
+	}
+	if (!o->kw)
+		return 0;	/* a keyword of this build that the table does not describe */
+	if (known < 0 && !sshd_keyword_supported(o->kw, tf->sshd_major, tf->sshd_minor, tf->sshd_debian_patches, &why))
+		return add(run, PR_CONFIG_BAD_OPTION, o->file, o->line, "%s: %s (%s)", o->kw->name, why,
+			   tf->sshd_version ? tf->sshd_version : "unknown version");
+	if (o->match >= 0 && !(o->kw->flags & KW_MATCH))
+		return add(run, PR_CONFIG_NOT_IN_MATCH, o->file, o->line, "%s is not allowed inside a Match block",
+			   o->kw->name);
+	const char *bad = sshd_keyword_check_value(o->kw, o->args[0]);
+	if (bad) {
+		_cleanup_free_ char *v = escape_display_trunc(o->args[0], 100);
+		return add(run, PR_CONFIG_BAD_VALUE, o->file, o->line, "%s \"%s\": the value %s", o->kw->name,
+			   v ? v : "?", bad);
+	}
+	if (o->trailing_comment && tf->sshd_major >= 0 && !target_sshd_at_least(run->target, 8, 7))
+		return add(run, PR_CONFIG_TRAILING_COMMENT, o->file, o->line, "%d.%d", tf->sshd_major, tf->sshd_minor);
+	return 0;
+}
+
+static int check_diag(struct run *run, const struct sshd_diag *d)
+{
+	switch (d->kind) {
+	case DIAG_MAIN_MISSING:
+		return add(run, PR_CONFIG_MISSING, d->file, 0, "%s", "missing");
+	case DIAG_UNREADABLE:
+		return add(run, PR_CONFIG_UNREADABLE, d->file, 0, "%s", d->message);
+	case DIAG_INVALID_QUOTES:
+		return add(run, PR_CONFIG_BAD_QUOTES, d->file, d->line, "%s", d->message);
+	case DIAG_NO_ARGUMENT:
+		return add(run, PR_CONFIG_NO_ARGUMENT, d->file, d->line, "%s", d->message);
+	case DIAG_INCLUDE_DEPTH:
+		return add(run, PR_CONFIG_INCLUDE_LOOP, d->file, d->line, "%s", d->message);
+	}
+	return 0;
+}
+
+static int config_syntax_detect(struct run *run)
+{
+	const struct sshd_config *c = run->model.sshd;
+	const char *sshd = run->target->facts.sshd_path;
+	_cleanup_free_ char *bin = NULL;
+	size_t bin_len = 0;
+	int r;
+
+	/* No readable binary: the version table decides alone. */
+	if (sshd && target_read_file(run->target, sshd, 64u << 20, &bin, &bin_len) < 0)
+		bin = NULL;
+
+	/* In the order sshd reads the lines; the diags first where a line has both. */
+	for (size_t i = 0; c && i < c->n_diags; i++) {
+		r = check_diag(run, &c->diags[i]);
+		if (r < 0)
+			return r;
+	}
+	for (size_t i = 0; c && i < c->n_opts; i++) {
+		r = check_option(run, &c->opts[i], bin, bin_len);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static const char *comment_reason(enum problem_code code)
+{
+	switch (code) {
+	case PR_CONFIG_BAD_OPTION:
+		return "not an option this sshd knows";
+	case PR_CONFIG_BAD_VALUE:
+		return "a value sshd cannot parse";
+	case PR_CONFIG_BAD_QUOTES:
+		return "unbalanced quotes";
+	case PR_CONFIG_NO_ARGUMENT:
+		return "no value";
+	case PR_CONFIG_NOT_IN_MATCH:
+		return "not allowed inside Match";
+	default:
+		return "refused by sshd";
+	}
+}
+
+/* Keep the line up to its comment, without the white space before it. */
+static int strip_comment(struct run *run, struct finding *f)
+{
+	_cleanup_free_ char *line = NULL;
+	size_t len, cut;
+	int r;
+
+	r = config_read_line(run->target, run->journal, f->path, f->line, &line, &len);
+	if (r < 0)
+		return r;
+	cut = sshd_config_comment_offset(line, len);
+	while (cut > 0 && (line[cut - 1] == ' ' || line[cut - 1] == '\t'))
+		cut--;
+	line[cut] = '\0';
+	return config_replace_line(run->target, run->journal, f->path, f->line, line);
+}
+
+/* Debian and Ubuntu keep the package's default configuration beside it. */
+static int restore_template(struct run *run, struct finding *f)
+{
+	_cleanup_free_ char *data = NULL;
+	size_t len;
+	int r;
+
+	r = target_read_file(run->target, DEBIAN_TEMPLATE, CONFIG_MAX, &data, &len);
+	if (r < 0) {
+		f->status_reason = strdup("no package default (" DEBIAN_TEMPLATE ") to copy; restore the file from a "
+					  "backup or reinstall openssh-server");
+		return r;
+	}
+	return journal_write_file(run->journal, f->path, data, len, 0644, 0, 0);
+}
+
+static int config_syntax_repair(struct run *run, struct finding *f)
+{
+	int r;
+
+	switch (f->problem->code) {
+	case PR_CONFIG_MISSING:
+		f->action = strdup("copy the package default " DEBIAN_TEMPLATE);
+		return restore_template(run, f);
+	case PR_CONFIG_TRAILING_COMMENT:
+		r = asprintf(&f->action, "remove the comment from line %u", f->line);
+		return r < 0 ? -ENOMEM : strip_comment(run, f);
+	default:
+		r = asprintf(&f->action, "comment out line %u", f->line);
+		if (r < 0)
+			return -ENOMEM;
+		return config_comment_out(run->target, run->journal, f->path, f->line, comment_reason(f->problem->code));
+	}
+}
+
+const struct fix fix_config_syntax = {
+	.id = "config-syntax",
+	.summary = "lines of sshd_config and its Include'd files that stop sshd from starting",
+	.rules = "RULES §3.2-3.9",
+	.problems = config_syntax_problems,
+	.detect = config_syntax_detect,
+	.repair = config_syntax_repair,
+};
