@@ -193,6 +193,21 @@ static int config_syntax_detect(struct run *run)
 	/* No readable binary: the version table decides alone. */
 	if (sshd && target_read_file(run->target, sshd, 64u << 20, &bin, &bin_len) < 0)
 		bin = NULL;
+	/* Ask the binary only if it holds a keyword table at all: a packed
+	 * or unusual binary would otherwise make every line look unknown,
+	 * and every line would be commented out. */
+	static const char *const core[] = {
+		"permitrootlogin", "pubkeyauthentication", "passwordauthentication", "authorizedkeysfile", "strictmodes",
+	};
+	for (size_t i = 0; bin && i < ELEMENTSOF(core); i++)
+		if (binary_knows(bin, bin_len, core[i]) != 1) {
+			r = model_note(&run->model, "the target's sshd binary holds no keyword table sshfix recognises; "
+						    "keywords are checked against sshfix's own table");
+			if (r < 0)
+				return r;
+			free(bin);
+			bin = NULL;
+		}
 
 	/* In the order sshd reads the lines; the diags first where a line has both. */
 	for (size_t i = 0; c && i < c->n_diags; i++) {

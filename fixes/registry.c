@@ -16,6 +16,8 @@ const struct fix *const fix_registry[] = {
 	&fix_config_syntax,
 	&fix_hostkey_perms,
 	&fix_user_key_paths,
+	/* Last: it explains only what the checks above did not. */
+	&fix_sshd_test,
 	NULL,
 };
 

@@ -43,6 +43,8 @@ enum problem_code {
 	PR_CONFIG_NOT_IN_MATCH,
 	PR_CONFIG_TRAILING_COMMENT,
 	PR_CONFIG_INCLUDE_LOOP,
+	/* sshd-test (fixes/sshd_test.c) */
+	PR_SSHD_TEST_FAILED,
 	_PR_MAX,
 };
 

@@ -1,0 +1,191 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * sshd-test: the target's own `sshd -t` as the oracle (DESIGN §3).
+ *
+ * Debian's ssh.service runs `sshd -t` before starting sshd (ExecStartPre,
+ * RULES §11.3), so if it fails, nobody logs in.  It runs here chrooted
+ * into the target in private namespaces (src/sandbox.c), with a fresh /run
+ * holding what the unit's RuntimeDirectory= would create at boot.  Its last
+ * line is sshd's fatal error; when another check already explains it (a
+ * finding on that file and line, or the host key problem behind "no
+ * hostkeys available"), nothing more is said; otherwise it is reported as
+ * it stands, so no failure goes unmentioned.  This check runs last, and
+ * again after --apply, which is how "what is still wrong" is found.
+ * Where the binary cannot run here (another architecture, no namespaces),
+ * the report says the findings come from sshfix's own model only.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "fixes.h"
+#include "run.h"
+#include "sandbox.h"
+#include "util.h"
+
+static const struct problem sshd_test_problems[] = {
+	{ PR_SSHD_TEST_FAILED, "sshd-test-failed", SEV_ERROR, PF_REPORT_ONLY,
+	  "the target's own sshd -t fails: {detail}",
+	  "sshd checks its configuration and keys with -t before it starts (Debian's ssh.service "
+	  "does so in ExecStartPre), and will not run while this fails. No other check of sshfix "
+	  "explains this message; it is shown as sshd printed it. RULES §3.8, §11.3" },
+	{ .id = NULL },
+};
+
+static const char *const unit_paths[] = {
+	"/etc/systemd/system/ssh.service", "/lib/systemd/system/ssh.service", "/usr/lib/systemd/system/ssh.service",
+	"/etc/systemd/system/sshd.service", "/lib/systemd/system/sshd.service", "/usr/lib/systemd/system/sshd.service",
+};
+
+/* RuntimeDirectory= of the ssh unit: what systemd creates under /run at start. */
+static int runtime_dirs(struct run *run, char ***ret)
+{
+	_cleanup_strv_free_ char **dirs = NULL;
+
+	for (size_t i = 0; i < ELEMENTSOF(unit_paths); i++) {
+		_cleanup_free_ char *data = NULL;
+		size_t len;
+
+		if (target_read_file(run->target, unit_paths[i], 1u << 20, &data, &len) < 0)
+			continue;
+		for (char *l = data, *next; l; l = next) {
+			next = strchr(l, '\n');
+			if (next)
+				*next++ = '\0';
+			l += strspn(l, " \t");
+			if (!startswith(l, "RuntimeDirectory="))
+				continue;
+			for (char *w = strtok(l + strlen("RuntimeDirectory="), " \t\r"); w; w = strtok(NULL, " \t\r"))
+				if (!strstr(w, "..") && !strv_contains(dirs, w) && strv_push(&dirs, strdup(w)) < 0)
+					return -ENOMEM;
+		}
+		break;	/* the first unit found is the one systemd uses */
+	}
+	if (strv_ensure(&dirs) < 0)
+		return -ENOMEM;
+	*ret = TAKE_PTR(dirs);
+	return 0;
+}
+
+/* "FILE line N: ..." or "FILE: line N: ..." -> FILE and N. */
+static bool parse_location(const char *s, char **ret_file, unsigned *ret_line)
+{
+	const char *p = strstr(s, " line ");
+	unsigned long long n;
+	char num[16];
+	size_t k = 0;
+
+	if (!p || p == s)
+		return false;
+	const char *e = p;
+	if (e[-1] == ':')
+		e--;
+	for (const char *d = p + 6; *d >= '0' && *d <= '9' && k < sizeof(num) - 1; d++)
+		num[k++] = *d;
+	num[k] = '\0';
+	if (k == 0 || parse_uint(num, 10, 1u << 30, &n) < 0)
+		return false;
+	*ret_file = strndup(s, (size_t) (e - s));
+	*ret_line = (unsigned) n;
+	return *ret_file != NULL;
+}
+
+static bool has_error_of(const struct run *run, const struct fix *fix)
+{
+	for (size_t i = 0; i < run->n_findings; i++)
+		if (run->findings[i].fix == fix && run->findings[i].problem->severity == SEV_ERROR)
+			return true;
+	return false;
+}
+
+/* Does a finding of another check account for sshd's fatal message? */
+static bool explained(const struct run *run, const char *msg)
+{
+	_cleanup_free_ char *file = NULL;
+	unsigned line;
+
+	if (parse_location(msg, &file, &line)) {
+		for (size_t i = 0; i < run->n_findings; i++)
+			if (run->findings[i].line == line && streq_ptr(run->findings[i].path, file))
+				return true;
+		return false;
+	}
+	if (strstr(msg, "bad configuration options"))
+		return has_error_of(run, &fix_config_syntax);
+	if (strstr(msg, "no hostkeys available"))
+		return has_error_of(run, &fix_hostkey_perms);
+	return false;
+}
+
+/* The last non-empty line of the output, trimmed. */
+static char *last_line(const char *out)
+{
+	const char *end = out + strlen(out), *start;
+
+	while (end > out && (end[-1] == '\n' || end[-1] == '\r' || end[-1] == ' '))
+		end--;
+	start = end;
+	while (start > out && start[-1] != '\n')
+		start--;
+	return strndup(start, (size_t) (end - start));
+}
+
+static int sshd_test_detect(struct run *run)
+{
+	const char *sshd = run->target->facts.sshd_path;
+	_cleanup_strv_free_ char **dirs = NULL;
+	struct sandbox_result res = {0};
+	const char *why = NULL;
+	int r;
+
+	if (!sshd)
+		return 0;	/* no sshd at all: the service check's business */
+	r = runtime_dirs(run, &dirs);
+	if (r < 0)
+		return r;
+	const char *const argv[] = { sshd, "-t", NULL };
+	const struct sandbox_opts opts = { .timeout_sec = 15, .run_dirs = (const char *const *) dirs };
+	r = sandbox_run(run->target, argv, &opts, &res, &why);
+	if (r < 0)
+		return r == -ENOMEM ? r
+				    : model_note(&run->model,
+						 "the target's own sshd -t could not run here (%s); these findings come "
+						 "from sshfix's model of sshd only",
+						 why ? why : strerror(-r));
+	if (res.timed_out) {
+		r = model_note(&run->model, "the target's sshd -t did not finish in 15 s and was stopped");
+		sandbox_result_done(&res);
+		return r;
+	}
+	if (res.exit_status == 0) {
+		sandbox_result_done(&res);
+		return 0;
+	}
+
+	_cleanup_free_ char *msg = last_line(res.output);
+	sandbox_result_done(&res);
+	if (!msg)
+		return -ENOMEM;
+	if (explained(run, msg))
+		return 0;
+	struct finding *f = run_add_finding(run, PR_SSHD_TEST_FAILED, sshd, NULL);
+	if (!f)
+		return -ENOMEM;
+	_cleanup_free_ char *shown = escape_display_trunc(msg[0] ? msg : "(no message)", 300);
+	if (!shown || finding_set_detail(f, "%s", shown) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
+const struct fix fix_sshd_test = {
+	.id = "sshd-test",
+	.summary = "the target's own sshd -t, run in a sandbox; failures no other check explains",
+	.rules = "RULES §3.8, §11.3",
+	.problems = sshd_test_problems,
+	.detect = sshd_test_detect,
+	.repair = NULL,
+};
