@@ -133,7 +133,7 @@ static int binary_knows(const char *bin, size_t len, const char *keyword)
 static int check_option(struct run *run, const struct sshd_option *o, const char *bin, size_t bin_len)
 {
 	const struct target_facts *tf = &run->target->facts;
-	_cleanup_free_ char *kw = escape_display_trunc(o->keyword, 100);
+	_cleanup_free_ char *kw = strdup_trunc(o->keyword, 100);
 	const char *why = NULL;
 	int known;
 
@@ -156,7 +156,7 @@ static int check_option(struct run *run, const struct sshd_option *o, const char
 			   o->kw->name);
 	const char *bad = sshd_keyword_check_value(o->kw, o->args[0]);
 	if (bad) {
-		_cleanup_free_ char *v = escape_display_trunc(o->args[0], 100);
+		_cleanup_free_ char *v = strdup_trunc(o->args[0], 100);
 		return add(run, PR_CONFIG_BAD_VALUE, o->file, o->line, "%s \"%s\": the value %s", o->kw->name,
 			   v ? v : "?", bad);
 	}

@@ -7,5 +7,8 @@
 extern const struct fix fix_account_db;
 extern const struct fix fix_config_syntax;
 extern const struct fix fix_hostkey_perms;
+extern const struct fix fix_hostkey_content;
 extern const struct fix fix_user_key_paths;
+extern const struct fix fix_privsep;
+extern const struct fix fix_ssh_service;
 extern const struct fix fix_sshd_test;

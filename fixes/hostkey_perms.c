@@ -20,6 +20,7 @@
 #include <strings.h>
 
 #include "fixes.h"
+#include "model.h"
 #include "run.h"
 #include "util.h"
 
@@ -48,11 +49,6 @@ static const struct problem hostkey_perms_problems[] = {
 	{ .id = NULL },
 };
 
-static const char *const default_host_keys[] = {
-	"/etc/ssh/ssh_host_rsa_key",
-	"/etc/ssh/ssh_host_ecdsa_key",
-	"/etc/ssh/ssh_host_ed25519_key",
-};
 
 /* The gid of EL's ssh_keys group when the target's sshd honours it. */
 static gid_t keyperm_gid(const struct run *run)
@@ -171,30 +167,14 @@ static int check_key(struct run *run, const char *configured)
 
 static int hostkey_perms_detect(struct run *run)
 {
-	const struct sshd_config *c = run->model.sshd;
-	bool configured = false;
+	_cleanup_strv_free_ char **keys = NULL;
+	bool configured;
 	int r;
 
-	/* Any HostKey line replaces the default list; several add up (RULES §2.1). */
-	for (size_t i = 0; c && i < c->n_opts; i++) {
-		const struct sshd_option *o = &c->opts[i];
-		if (o->match >= 0 || (strcasecmp(o->keyword, "HostKey") != 0 && strcasecmp(o->keyword, "HostDSAKey") != 0))
-			continue;
-		configured = true;
-		if (o->args[0][0] != '/')
-			continue;	/* sshd resolves relative paths against its cwd, "/" */
-		r = check_key(run, o->args[0]);
-		if (r < 0)
-			return r;
-	}
-	if (configured)
-		return 0;
-	for (size_t i = 0; i < ELEMENTSOF(default_host_keys); i++) {
-		r = check_key(run, default_host_keys[i]);
-		if (r < 0)
-			return r;
-	}
-	return 0;
+	r = model_host_keys(&run->model, &keys, &configured);
+	for (size_t i = 0; r == 0 && keys[i]; i++)
+		r = check_key(run, keys[i]);
+	return r;
 }
 
 const struct fix fix_hostkey_perms = {

@@ -15,7 +15,10 @@ const struct fix *const fix_registry[] = {
 	&fix_account_db,
 	&fix_config_syntax,
 	&fix_hostkey_perms,
+	&fix_hostkey_content,
 	&fix_user_key_paths,
+	&fix_privsep,
+	&fix_ssh_service,
 	/* Last: it explains only what the checks above did not. */
 	&fix_sshd_test,
 	NULL,

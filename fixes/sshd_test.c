@@ -25,6 +25,7 @@
 #include "fixes.h"
 #include "run.h"
 #include "sandbox.h"
+#include "units.h"
 #include "util.h"
 
 static const struct problem sshd_test_problems[] = {
@@ -35,41 +36,6 @@ static const struct problem sshd_test_problems[] = {
 	  "explains this message; it is shown as sshd printed it. RULES §3.8, §11.3" },
 	{ .id = NULL },
 };
-
-static const char *const unit_paths[] = {
-	"/etc/systemd/system/ssh.service", "/lib/systemd/system/ssh.service", "/usr/lib/systemd/system/ssh.service",
-	"/etc/systemd/system/sshd.service", "/lib/systemd/system/sshd.service", "/usr/lib/systemd/system/sshd.service",
-};
-
-/* RuntimeDirectory= of the ssh unit: what systemd creates under /run at start. */
-static int runtime_dirs(struct run *run, char ***ret)
-{
-	_cleanup_strv_free_ char **dirs = NULL;
-
-	for (size_t i = 0; i < ELEMENTSOF(unit_paths); i++) {
-		_cleanup_free_ char *data = NULL;
-		size_t len;
-
-		if (target_read_file(run->target, unit_paths[i], 1u << 20, &data, &len) < 0)
-			continue;
-		for (char *l = data, *next; l; l = next) {
-			next = strchr(l, '\n');
-			if (next)
-				*next++ = '\0';
-			l += strspn(l, " \t");
-			if (!startswith(l, "RuntimeDirectory="))
-				continue;
-			for (char *w = strtok(l + strlen("RuntimeDirectory="), " \t\r"); w; w = strtok(NULL, " \t\r"))
-				if (!strstr(w, "..") && !strv_contains(dirs, w) && strv_push(&dirs, strdup(w)) < 0)
-					return -ENOMEM;
-		}
-		break;	/* the first unit found is the one systemd uses */
-	}
-	if (strv_ensure(&dirs) < 0)
-		return -ENOMEM;
-	*ret = TAKE_PTR(dirs);
-	return 0;
-}
 
 /* "FILE line N: ..." or "FILE: line N: ..." -> FILE and N. */
 static bool parse_location(const char *s, char **ret_file, unsigned *ret_line)
@@ -116,8 +82,13 @@ static bool explained(const struct run *run, const char *msg)
 	}
 	if (strstr(msg, "bad configuration options"))
 		return has_error_of(run, &fix_config_syntax);
+	if (strstr(msg, "Privilege separation user sshd does not exist") ||
+	    strstr(msg, "Missing privilege separation directory") ||
+	    strstr(msg, "must be owned by root and not group or world-writable") ||
+	    strstr(msg, "does not exist or is not executable"))
+		return has_error_of(run, &fix_privsep);
 	if (strstr(msg, "no hostkeys available"))
-		return has_error_of(run, &fix_hostkey_perms);
+		return has_error_of(run, &fix_hostkey_perms) || has_error_of(run, &fix_hostkey_content);
 	return false;
 }
 
@@ -144,9 +115,17 @@ static int sshd_test_detect(struct run *run)
 
 	if (!sshd)
 		return 0;	/* no sshd at all: the service check's business */
-	r = runtime_dirs(run, &dirs);
+	/* What boot makes under /run: the unit's RuntimeDirectory=, and the
+	 * privilege separation directory when tmpfiles.d makes it (RULES §4.3). */
+	r = units_ssh_runtime_dirs(run->target, &dirs, NULL);
 	if (r < 0)
 		return r;
+	const char *pd = run->target->facts.sshd_privsep_dir, *rel = NULL;
+	if (pd)
+		rel = startswith(pd, "/run/") ? pd + 5 : startswith(pd, "/var/run/") ? pd + 9 : NULL;
+	if (rel && *rel && !strv_contains(dirs, rel) && tmpfiles_creates_dir(run->target, pd, NULL) > 0 &&
+	    strv_push(&dirs, strdup(rel)) < 0)
+		return -ENOMEM;
 	const char *const argv[] = { sshd, "-t", NULL };
 	const struct sandbox_opts opts = { .timeout_sec = 15, .run_dirs = (const char *const *) dirs };
 	r = sandbox_run(run->target, argv, &opts, &res, &why);
@@ -175,7 +154,7 @@ static int sshd_test_detect(struct run *run)
 	struct finding *f = run_add_finding(run, PR_SSHD_TEST_FAILED, sshd, NULL);
 	if (!f)
 		return -ENOMEM;
-	_cleanup_free_ char *shown = escape_display_trunc(msg[0] ? msg : "(no message)", 300);
+	_cleanup_free_ char *shown = strdup_trunc(msg[0] ? msg : "(no message)", 300);
 	if (!shown || finding_set_detail(f, "%s", shown) < 0)
 		return -ENOMEM;
 	return 0;

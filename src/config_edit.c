@@ -21,7 +21,8 @@ static int line_span(const char *d, size_t len, unsigned n, size_t *ret_start, s
 			return -ERANGE;
 		start = (size_t) (nl - d) + 1;
 	}
-	if (start >= len && !(start == len && n == 1 && len == 0))
+	/* Nothing follows the last '\n': no line there, and an empty file has no line 1. */
+	if (start >= len)
 		return -ERANGE;
 	const char *nl = memchr(d + start, '\n', len - start);
 	*ret_start = start;

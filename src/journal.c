@@ -77,6 +77,7 @@ struct entry {
 	struct image pre2, post2;	/* of path2 (rename) */
 	char *xattr_name;		/* OP_SET_XATTR */
 	char *tmp;			/* OP_WRITE: temp file name in the same directory */
+	bool secret;			/* content never shown (private keys): sizes only */
 };
 
 struct journal {
@@ -474,6 +475,13 @@ static int current_image(struct journal *j, const char *path, struct image *ret)
 		if (e->path2 && strcmp(e->path2, path) == 0)
 			return image_copy(&e->post2, ret);
 	}
+	/* Nothing exists yet below a directory this journal will create (a
+	 * missing /var/empty, then /var/empty/sshd); on disk it has no parent. */
+	for (size_t i = 0; i < j->n; i++)
+		if (j->entries[i].op == OP_MKDIR && !j->entries[i].pre.exists && path_is_below(path, j->entries[i].path)) {
+			*ret = (struct image) {0};
+			return 0;
+		}
 	return image_read(j->t, path, ret);
 }
 
@@ -622,6 +630,12 @@ int journal_set_perms(struct journal *j, const char *path, mode_t mode, uid_t ui
 int journal_write_file(struct journal *j, const char *path, const void *data, size_t len, mode_t mode,
 		       uid_t uid, gid_t gid)
 {
+	return journal_write_file_flags(j, path, data, len, mode, uid, gid, 0);
+}
+
+int journal_write_file_flags(struct journal *j, const char *path, const void *data, size_t len, mode_t mode,
+			     uid_t uid, gid_t gid, unsigned flags)
+{
 	struct entry e;
 	char *copy;
 	int r;
@@ -660,6 +674,7 @@ int journal_write_file(struct journal *j, const char *path, const void *data, si
 		e.post.gid = gid;
 	e.post.nlink = 1;
 	e.post.ino = 0;		/* a new inode replaces the old one */
+	e.secret = flags & JW_SECRET;
 	e.post.have_times = false;
 	image_set_content(&e.post, copy, len);
 	return finish_entry(j, &e);
@@ -850,6 +865,16 @@ static int render_content(struct buf *out, const char *a, size_t alen, const cha
 	return diff_unified(out, a, alen, b, blen, la, lb, 3);
 }
 
+/* A private key's old or new bytes are never printed, not even in a dry-run. */
+static int render_secret(struct buf *out, const struct image *a)
+{
+	if (a->exists)
+		buf_printf(out, "content: %zu bytes -> new content (secret, not shown)\n", a->size);
+	else
+		buf_puts(out, "content: new (secret, not shown)\n");
+	return buf_ok(out) ? 0 : -ENOMEM;
+}
+
 static int render_entry(const struct entry *e, struct buf *out)
 {
 	_cleanup_free_ char *p = escape_display(e->path), *la = NULL, *lb = NULL;
@@ -871,9 +896,13 @@ static int render_entry(const struct entry *e, struct buf *out)
 		if (!e->pre.exists) {
 			buf_printf(out, "new file mode %s owner %u:%u\n", mode_str(e->post.mode, m),
 				   (unsigned) e->post.uid, (unsigned) e->post.gid);
+			if (e->secret)
+				return render_secret(out, &e->pre);
 			return render_content(out, "", 0, e->post.content, e->post.size, "/dev/null", lb);
 		}
 		render_mode_owner(out, &e->pre, &e->post);
+		if (e->secret)
+			return render_secret(out, &e->pre);
 		return render_content(out, e->pre.content, e->pre.size, e->post.content, e->post.size, la, lb);
 	case OP_MKDIR:
 		buf_printf(out, "new directory mode %s owner %u:%u\n", mode_str(e->post.mode, m),

@@ -69,6 +69,10 @@ void journal_set_crash_at(struct journal *j, unsigned long n);
 int journal_set_perms(struct journal *j, const char *path, mode_t mode, uid_t uid, gid_t gid);
 int journal_write_file(struct journal *j, const char *path, const void *data, size_t len, mode_t mode,
 		       uid_t uid, gid_t gid);
+/* JW_SECRET: the content (old and new) is never rendered, only that it changes. */
+enum { JW_SECRET = 1 << 0 };
+int journal_write_file_flags(struct journal *j, const char *path, const void *data, size_t len, mode_t mode,
+			     uid_t uid, gid_t gid, unsigned flags);
 int journal_mkdir(struct journal *j, const char *path, mode_t mode, uid_t uid, gid_t gid);
 int journal_symlink(struct journal *j, const char *path, const char *target);
 int journal_unlink(struct journal *j, const char *path);

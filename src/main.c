@@ -9,7 +9,9 @@
 #include <errno.h>
 #include <limits.h>
 #include <popt.h>
+#include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +21,9 @@
 #include "engine.h"
 #include "fix.h"
 #include "journal.h"
+#include "json.h"
 #include "report.h"
+#include "rootmount.h"
 #include "run.h"
 #include "util.h"
 
@@ -34,7 +38,8 @@ enum {
 };
 
 struct args {
-	char *root, *only, *skip, *undo_id;	/* popt allocates them; args_done() frees */
+	char *root, *device, *only, *skip, *undo_id;	/* popt allocates them; args_done() frees */
+	int find_root;
 	int json, verbose, no_color, force;
 	int n_modes, undo, list_undo, list_checks, version;
 	enum run_mode mode;
@@ -43,6 +48,7 @@ struct args {
 static void args_done(struct args *a)
 {
 	free(a->root);
+	free(a->device);
 	free(a->only);
 	free(a->skip);
 	free(a->undo_id);
@@ -83,6 +89,8 @@ static int parse_args(int argc, const char **argv, struct args *a)
 {
 	const struct poptOption options[] = {
 		{ "root", '\0', POPT_ARG_STRING, &a->root, 0, "repair the root file system mounted at DIR (default /)", "DIR" },
+		{ "device", '\0', POPT_ARG_STRING, &a->device, 0, "mount the root file system on DEV and repair it", "DEV" },
+		{ "find-root", '\0', POPT_ARG_NONE, &a->find_root, 0, "look for the root file system on every block device", NULL },
 		{ "dry-run", '\0', POPT_ARG_NONE, NULL, OPT_DRY_RUN, "report and show the diff of every change; change nothing", NULL },
 		{ "apply", '\0', POPT_ARG_NONE, NULL, OPT_APPLY, "apply the safe repairs, recording an undo log", NULL },
 		{ "interactive", '\0', POPT_ARG_NONE, NULL, OPT_INTERACTIVE, "ask before each repair", NULL },
@@ -141,6 +149,12 @@ static int parse_args(int argc, const char **argv, struct args *a)
 
 	if (a->n_modes > 1)
 		return usage_error("%s", "only one of --dry-run, --apply or --interactive may be given");
+	if (!!a->root + !!a->device + !!a->find_root > 1)
+		return usage_error("%s", "only one of --root, --device or --find-root may be given");
+	if (a->device && !a->device[0])
+		return usage_error("%s", "--device needs a device, such as /dev/sdb2");
+	if ((a->device || a->find_root) && (a->list_checks || a->version))
+		return usage_error("%s", "--device and --find-root cannot be combined with --list-checks or --version");
 	if (a->undo + a->list_undo + a->list_checks + a->version > 1)
 		return usage_error("%s", "only one of --undo, --list-undo, --list-checks or --version may be given");
 	if ((a->undo || a->list_undo || a->list_checks || a->version) && a->n_modes)
@@ -256,10 +270,228 @@ static unsigned run_checks(struct run *run)
 	return run->exit_flags | engine_exit_flags(run);
 }
 
+/* ---- --device, --find-root and the initramfs default ---- */
+
+/* Unmount what sshfix mounted, then die of the signal as if unhandled. */
+static void on_fatal_signal(int sig)
+{
+	rootmount_emergency_cleanup();
+	/* SA_RESETHAND restored the default action and the signal is blocked
+	 * while this runs: it is delivered, and ends us, when we return. */
+	(void) raise(sig);
+}
+
+static void install_signal_handlers(void)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+	struct sigaction sa = { .sa_handler = on_fatal_signal, .sa_flags = SA_RESETHAND };
+
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < ELEMENTSOF(sigs); i++)
+		(void) sigaction(sigs[i], &sa, NULL);
+}
+
+/* "64M", "1.5G", as lsblk prints sizes. */
+static void format_size(uint64_t bytes, char out[static 16])
+{
+	static const char units[] = "BKMGTPE";
+	double v = (double) bytes;
+	size_t u = 0;
+
+	while (v >= 1024 && u + 1 < sizeof(units) - 1)
+		v /= 1024, u++;
+	if (u == 0 || v >= 10 || v == (double) (uint64_t) v)
+		snprintf(out, 16, "%.0f%c", v, units[u]);
+	else
+		snprintf(out, 16, "%.1f%c", v, units[u]);
+}
+
+static void print_candidates_text(const struct rootmount *rm)
+{
+	printf("%-20s %-7s %-7s %-16s %s\n", "DEVICE", "FSTYPE", "SIZE", "LABEL", "SYSTEM");
+	for (size_t i = 0; i < rm->n_candidates; i++) {
+		const struct rootmount_candidate *c = &rm->candidates[i];
+		_cleanup_free_ char *dev = escape_display(c->device), *label = escape_display(c->label ? c->label : "-"),
+				    *name = escape_display(c->pretty_name ? c->pretty_name : "unknown");
+		char size[16];
+
+		format_size(c->size, size);
+		printf("%-20s %-7s %-7s %-16s %s%s%s\n", dev ? dev : "?", c->fstype, size, label ? label : "?",
+		       name ? name : "?", c->subvol ? ", subvolume " : "", c->subvol ? c->subvol : "");
+	}
+}
+
+static int print_candidates_json(const struct rootmount *rm, unsigned status)
+{
+	struct buf b = {0};
+	bool first = true;
+
+	buf_putc(&b, '{');
+	json_kv_str(&b, &first, "sshfix", PACKAGE_VERSION);
+	json_kv_str(&b, &first, "error", "several-roots");
+	json_kv_str(&b, &first, "message", rm->explanation);
+	json_key(&b, &first, "candidates");
+	buf_putc(&b, '[');
+	for (size_t i = 0; i < rm->n_candidates; i++) {
+		const struct rootmount_candidate *c = &rm->candidates[i];
+		bool f = true;
+		buf_puts(&b, i ? ",{" : "{");
+		json_kv_str(&b, &f, "device", c->device);
+		json_kv_str(&b, &f, "fstype", c->fstype);
+		json_kv_str(&b, &f, "label", c->label);
+		json_kv_str(&b, &f, "subvolume", c->subvol);
+		json_kv_str(&b, &f, "os_pretty_name", c->pretty_name);
+		json_kv_int(&b, &f, "size", (long long) c->size);
+		buf_putc(&b, '}');
+	}
+	buf_putc(&b, ']');
+	json_kv_int(&b, &first, "exit_status", (long long) status);
+	buf_puts(&b, "}\n");
+	if (!buf_ok(&b)) {
+		buf_done(&b);
+		return -ENOMEM;
+	}
+	fputs(b.data, stdout);
+	buf_done(&b);
+	return 0;
+}
+
+/* rootmount's messages quote the target's fstab and labels: escape them
+ * (newlines stay, so advice keeps its shape). */
+static void print_message(const char *s)
+{
+	struct buf b = {0};
+
+	escape_text(&b, s, strlen(s));
+	fprintf(stderr, "sshfix: %s\n", buf_ok(&b) && b.data ? b.data : "(out of memory)");
+	buf_done(&b);
+}
+
+static void print_lines(char **v)
+{
+	for (size_t i = 0; v && v[i]; i++)
+		print_message(v[i]);
+}
+
+/* The mode option to show in commands sshfix suggests. */
+static const char *rerun_option(const struct args *a)
+{
+	if (a->undo)
+		return "--undo";
+	if (a->list_undo)
+		return "--list-undo";
+	switch (a->mode) {
+	case MODE_DRY_RUN:
+		return "--dry-run";
+	case MODE_APPLY:
+		return "--apply";
+	case MODE_INTERACTIVE:
+		return "--interactive";
+	default:
+		return NULL;
+	}
+}
+
+/* Split SSHFIX_PROBE_DEVICES ("/dev/loop0p1 /dev/loop0p2" or commas). */
+static int probe_list(const char *s, char ***ret)
+{
+	_cleanup_strv_free_ char **v = NULL;
+
+	for (const char *p = s; *p;) {
+		size_t n = strcspn(p, " \t\n,");
+		if (n > 0 && strv_push(&v, strndup(p, n)) < 0)
+			return -ENOMEM;
+		p += n;
+		p += strspn(p, " \t\n,");
+	}
+	if (strv_ensure(&v) < 0)
+		return -ENOMEM;
+	*ret = TAKE_PTR(v);
+	return 0;
+}
+
+/*
+ * Find and mount the root for --device, --find-root or the initramfs default,
+ * and say what was mounted.  Returns 0 (*ret owned by the caller, to close
+ * after everything that uses the target is done) or the exit status.
+ */
+static unsigned open_rootmount(const struct args *a, struct rootmount **ret)
+{
+	_cleanup_strv_free_ char **probe = NULL;
+	struct rootmount_options o = {
+		.device = a->device,
+		.writable = a->undo || a->mode == MODE_APPLY || a->mode == MODE_INTERACTIVE,
+		.rerun = rerun_option(a),
+	};
+	const char *env = getenv("SSHFIX_PROBE_DEVICES");
+	struct rootmount *rm = NULL;
+	unsigned status = EXIT_ERROR;
+	int r;
+
+	if (env && probe_list(env, &probe) < 0)
+		return EXIT_ERROR;
+	o.probe_only = probe;
+
+	install_signal_handlers();
+	/* A private mount namespace: even a SIGKILL leaves no mount behind.
+	 * The test suite turns it off to see that sshfix unmounts by itself. */
+	if (!getenv("SSHFIX_SHARED_MOUNTS")) {
+		r = rootmount_private_namespace();
+		if (r < 0 && a->verbose)
+			fprintf(stderr, "sshfix: Cannot enter a private mount namespace (%s), ignoring\n", strerror(-r));
+	}
+
+	r = rootmount_open(&o, &rm);
+	if (!rm) {
+		fprintf(stderr, "sshfix: Failed to look for the root file system: %s\n", strerror(-r));
+		return EXIT_ERROR;
+	}
+	if (a->verbose)
+		print_lines(rm->notes);
+	print_lines(rm->warnings);
+	if (r == 0) {
+		if (rm->summary)
+			print_message(rm->summary);
+		*ret = rm;
+		return 0;
+	}
+	/* Several roots: the list is what the user asked to see; it goes to
+	 * stdout (or into the JSON document), the advice to stderr. */
+	if (r == -ENOTUNIQ && rm->n_candidates > 0) {
+		if (a->json)
+			status |= print_candidates_json(rm, status) < 0 ? EXIT_ERROR : 0;
+		else
+			print_candidates_text(rm);
+	}
+	if (rm->explanation)
+		print_message(rm->explanation);
+	else
+		fprintf(stderr, "sshfix: Failed to mount the root file system: %s\n", strerror(-r));
+	if (r == -ENOTUNIQ && rm->n_candidates > 0)
+		fprintf(stderr, "For example: sshfix --device %s%s%s\n", rm->candidates[0].device,
+			o.rerun ? " " : "", o.rerun ? o.rerun : "");
+	(void) rootmount_unmount(rm);
+	rootmount_close(rm);
+	return status;
+}
+
+/* Unmount after the run; a mount left behind is said, not fatal. */
+static void close_rootmount(struct rootmount *rm)
+{
+	if (!rm)
+		return;
+	size_t n = strv_length(rm->warnings);
+	(void) rootmount_unmount(rm);
+	for (size_t i = n; rm->warnings && rm->warnings[i]; i++)
+		print_message(rm->warnings[i]);
+	rootmount_close(rm);
+}
+
 static unsigned sshfix_main(struct args *args)
 {
 	struct args a = *args;
 	struct run run = { .in = stdin, .err = stderr };
+	struct rootmount *rm = NULL;
 	unsigned status;
 	int r;
 
@@ -296,8 +528,24 @@ static unsigned sshfix_main(struct args *args)
 		return status;
 	}
 
+	/* In an initramfs nothing is mounted yet: look for the root. */
+	if (!a.root && !a.device && !a.find_root && rootmount_in_initramfs()) {
+		fprintf(stderr, "sshfix: Running in an initramfs: looking for the root file system "
+				"(--root DIR names a mounted one)\n");
+		a.find_root = 1;
+	}
+	if (a.device || a.find_root) {
+		status = open_rootmount(&a, &rm);
+		if (status) {
+			run_done(&run);
+			return status;
+		}
+		run.opt.root = rm->root;
+	}
+
 	if (open_target(run.opt.root, &run.target) < 0) {
 		run_done(&run);
+		close_rootmount(rm);
 		return EXIT_ERROR;
 	}
 	if (a.undo)
@@ -310,7 +558,9 @@ static unsigned sshfix_main(struct args *args)
 		if (r < 0)
 			status |= EXIT_ERROR;
 	}
+	/* Close every fd into the target before unmounting it. */
 	run_done(&run);
+	close_rootmount(rm);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "sshfix: Failed to write the report to standard output\n");
 		status |= EXIT_ERROR;

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <strings.h>
 
 #include "model.h"
 #include "util.h"
@@ -60,6 +61,35 @@ int model_load(struct run *run, const char **ret_path)
 		*ret_path = SSHD_CONFIG_PATH;
 		return r;
 	}
+	return 0;
+}
+
+int model_host_keys(const struct model *m, char ***ret, bool *ret_configured)
+{
+	static const char *const defaults[] = {
+		"/etc/ssh/ssh_host_rsa_key",
+		"/etc/ssh/ssh_host_ecdsa_key",
+		"/etc/ssh/ssh_host_ed25519_key",
+	};
+	_cleanup_strv_free_ char **keys = NULL;
+	bool configured = false;
+
+	for (size_t i = 0; m->sshd && i < m->sshd->n_opts; i++) {
+		const struct sshd_option *o = &m->sshd->opts[i];
+		if (o->match >= 0 || (strcasecmp(o->keyword, "HostKey") != 0 && strcasecmp(o->keyword, "HostDSAKey") != 0))
+			continue;
+		configured = true;
+		/* sshd resolves relative paths against its cwd, "/": not a path we can name. */
+		if (o->args[0][0] == '/' && !strv_contains(keys, o->args[0]) && strv_push(&keys, strdup(o->args[0])) < 0)
+			return -ENOMEM;
+	}
+	for (size_t i = 0; !configured && i < ELEMENTSOF(defaults); i++)
+		if (strv_push(&keys, strdup(defaults[i])) < 0)
+			return -ENOMEM;
+	if (strv_ensure(&keys) < 0)
+		return -ENOMEM;
+	*ret = TAKE_PTR(keys);
+	*ret_configured = configured;
 	return 0;
 }
 

@@ -92,7 +92,8 @@ static void finding_text(const struct run *run, const struct finding *f, size_t 
 			buf_puts(&act, f->action);
 		else
 			journal_describe(run->journal, idx, &act, "; ");
-		buf_printf(b, "        fix: %s\n", act.data ? act.data : "");
+		_cleanup_free_ char *shown = escape_display(act.data ? act.data : "");
+		buf_printf(b, "        fix: %s\n", shown ? shown : "?");
 		buf_done(&act);
 	}
 	buf_printf(b, "        %s%s%s", color && f->status == FS_FIXED ? C_GREEN : "", status_text(f),

@@ -186,7 +186,7 @@ int sandbox_run(struct target *t, const char *const argv[], const struct sandbox
 			*ret_why = "this system does not allow private namespaces";
 			return -EPERM;
 		case 6:
-			*ret_why = msg[0] == ENOENT ? "the program is not there (or its loader or libraries are missing)"
+			*ret_why = msg[0] == ENOENT ? "the program, its loader or a library it needs is missing"
 				 : msg[0] == ENOEXEC ? "it is not an executable for this machine"
 						     : "it cannot be executed";
 			return msg[0] == ENOEXEC || msg[0] == ENOENT ? -msg[0] : -EACCES;

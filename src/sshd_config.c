@@ -100,16 +100,24 @@ size_t sshd_config_comment_offset(const char *s, size_t len)
 		i++;
 	while (i < len && !strchr(WHITESPACE, s[i]) && s[i] != '=')
 		i++;
+	/* One '=' may follow it (strdelim); a later '=' is part of a token ("SetEnv A=#b"). */
+	while (i < len && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	if (i < len && s[i] == '=')
+		i++;
+	token_start = true;
 	for (; i < len; i++) {
 		char c = s[i];
-		if (quote == 0 && (c == ' ' || c == '\t' || c == '=')) {
+		if (quote == 0 && (c == ' ' || c == '\t')) {
 			token_start = true;
 			continue;
 		}
 		if (token_start && quote == 0 && c == '#')
 			return i;
 		token_start = false;
-		if (c == '\\' && i + 1 < len)
+		/* Only the escapes of sshd_config_split_line(): "\<TAB>" leaves the tab a separator. */
+		if (c == '\\' && i + 1 < len &&
+		    (s[i + 1] == '\'' || s[i + 1] == '"' || s[i + 1] == '\\' || (quote == 0 && s[i + 1] == ' ')))
 			i++;
 		else if (quote == 0 && (c == '"' || c == '\''))
 			quote = c;

@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "macro.h"
 #include "sshd_keywords.h"
-#include "util.h"
 
 #define G KW_GLOBAL
 #define A KW_ALL
@@ -139,8 +141,6 @@ static const struct sshd_keyword keywords[] = {
 	{ "TCPKeepAlive", G, 0, 0, 0, 0, KA_FLAG },
 	{ "TrustedUserCAKeys", A, 0, 0, 0, 0, KA_ANY },
 	{ "UnusedConnectionTimeout", A, 9, 2, 0, 0, KA_ANY },
-	{ "UseBlacklist", G, 0, 0, 0, 0, KA_FLAG },
-	{ "UseBlocklist", G, 0, 0, 0, 0, KA_FLAG },
 	{ "UseDNS", G, 0, 0, 0, 0, KA_FLAG },
 	{ "UseLogin", G | KW_DEPRECATED, 0, 0, 0, 0, KA_ANY },
 	{ "UsePAM", G, 0, 0, 0, 0, KA_FLAG },
@@ -185,36 +185,70 @@ bool sshd_keyword_supported(const struct sshd_keyword *kw, int major, int minor,
 	return true;
 }
 
-/* sshd's convtime(): digits with optional s/m/h/d/w suffixes, repeated. */
+/*
+ * sshd's convtime(): digits with optional s/m/h/d/w suffixes, repeated; a
+ * total past INT_MAX seconds is "invalid time value" too (D12: 24856d).
+ */
 static bool valid_time(const char *v)
 {
+	static const char units[] = "sSmMhHdDwW";
+	static const unsigned long long secs[] = { 1, 1, 60, 60, 3600, 3600, 86400, 86400, 604800, 604800 };
+	unsigned long long total = 0;
+
 	if (!*v)
 		return false;
 	for (const char *p = v; *p;) {
+		unsigned long long n = 0;
+		const char *u;
+
 		if (*p < '0' || *p > '9')
 			return false;
-		while (*p >= '0' && *p <= '9')
+		while (*p >= '0' && *p <= '9') {
+			n = n * 10 + (unsigned) (*p++ - '0');
+			if (n > INT_MAX)
+				return false;
+		}
+		if (*p && (u = strchr(units, *p))) {
+			n *= secs[u - units];
 			p++;
-		if (*p && strchr("sSmMhHdDwW", *p))
-			p++;
+		}
+		total += n;
+		if (total > INT_MAX)
+			return false;
 	}
 	return true;
 }
 
+/*
+ * OpenBSD's strtonum() in base 10, which sshd's a2port() and atoi_err()
+ * use: strtoll() takes leading white space and a sign (D12: "Port +22").
+ */
+static bool sshd_number(const char *v, long long min, long long max)
+{
+	char *end;
+	long long n;
+
+	errno = 0;
+	n = strtoll(v, &end, 10);
+	return end != v && *end == '\0' && errno == 0 && n >= min && n <= max;
+}
+
 const char *sshd_keyword_check_value(const struct sshd_keyword *kw, const char *v)
 {
-	unsigned long long n;
-
 	switch (kw->arg) {
 	case KA_ANY:
 		return NULL;
 	case KA_FLAG:
 		return strcasecmp(v, "yes") == 0 || strcasecmp(v, "no") == 0 ? NULL : "must be yes or no";
 	case KA_PORT:
-		/* a2port(): 1-65535, decimal only ("Badly formatted port number") */
-		return parse_uint(v, 10, 65535, &n) == 0 && n > 0 ? NULL : "is not a port number (1-65535)";
+		/* a2port(): 1-65535, else a service name from the target's
+		 * /etc/services, which we cannot see: "Port https" works (D12)
+		 * and must not be commented out.  A name starts with a letter. */
+		if (sshd_number(v, 1, 65535) || isalpha((unsigned char) v[0]))
+			return NULL;
+		return "is not a port number (1-65535)";
 	case KA_INT:
-		return parse_uint(v, 10, 2147483647, &n) == 0 ? NULL : "is not a number";
+		return sshd_number(v, 0, INT_MAX) ? NULL : "is not a number";
 	case KA_ROOT:
 		return strcasecmp(v, "yes") == 0 || strcasecmp(v, "no") == 0 || strcasecmp(v, "prohibit-password") == 0 ||
 				       strcasecmp(v, "without-password") == 0 ||

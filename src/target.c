@@ -96,6 +96,8 @@ static void facts_done(struct target_facts *f)
 	free(f->os_pretty);
 	free(f->sshd_path);
 	free(f->sshd_version);
+	free(f->sshd_privsep_dir);
+	free(f->sshd_session_path);
 }
 
 void target_free(struct target *t)
@@ -942,6 +944,56 @@ int elf_needed(const char *data, size_t len, char ***ret_needed)
 	return 0;
 }
 
+/* A whole string: NUL (or the start) before it, NUL after it. */
+static bool holds_string(const char *data, size_t len, const char *s)
+{
+	size_t n = strlen(s) + 1;	/* with its NUL */
+
+	for (const char *p = data, *end = data + len; p < end;) {
+		const char *hit = memmem(p, (size_t) (end - p), s, n);
+		if (!hit)
+			return false;
+		if (hit == data || hit[-1] == '\0')
+			return true;
+		p = hit + 1;
+	}
+	return false;
+}
+
+const char *sshd_privsep_dir_scan(const char *data, size_t len)
+{
+	/* Most specific first: a build holds one of them (_PATH_PRIVSEP_CHROOT_DIR),
+	 * and "/var/empty" is the upstream default the others replace. */
+	static const char *const candidates[] = {
+		"/usr/share/empty.sshd", "/var/empty/sshd", "/run/sshd", "/var/run/sshd", "/var/empty",
+	};
+
+	for (size_t i = 0; i < ELEMENTSOF(candidates); i++)
+		if (holds_string(data, len, candidates[i]))
+			return candidates[i];
+	return NULL;
+}
+
+int sshd_session_path_scan(const char *data, size_t len, char **ret)
+{
+	static const char tail[] = "/sshd-session";	/* with its NUL: sizeof */
+
+	for (const char *p = data, *end = data + len; p < end;) {
+		const char *hit = memmem(p, (size_t) (end - p), tail, sizeof(tail));
+		if (!hit)
+			return 0;
+		const char *s = hit;
+		while (s > data && s[-1] >= 0x21 && s[-1] < 0x7f && hit - s < 256)
+			s--;
+		if (*s == '/' && (s == data || s[-1] == '\0')) {
+			*ret = strndup(s, (size_t) (hit - s) + sizeof(tail) - 1);
+			return *ret ? 1 : -ENOMEM;
+		}
+		p = hit + 1;
+	}
+	return 0;
+}
+
 static int read_sshd_facts(struct target *t)
 {
 	static const char *const candidates[] = { "/usr/sbin/sshd", "/usr/local/sbin/sshd", "/sbin/sshd" };
@@ -977,7 +1029,13 @@ static int read_sshd_facts(struct target *t)
 	/* The EL keyperm patch looks up the "ssh_keys" group by name, so the
 	 * name is in the binary; upstream and Debian builds do not have it. */
 	t->facts.sshd_keyperm_group = memmem(data, len, "ssh_keys", 9) != NULL;
-	return 0;
+
+	/* Paths compiled in, which sshd_config cannot change (RULES §4.3, §4.4). */
+	const char *pd = sshd_privsep_dir_scan(data, len);
+	if (pd && !(t->facts.sshd_privsep_dir = strdup(pd)))
+		return -ENOMEM;
+	r = sshd_session_path_scan(data, len, &t->facts.sshd_session_path);
+	return r < 0 ? r : 0;
 }
 
 int target_read_facts(struct target *t)

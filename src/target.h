@@ -40,6 +40,8 @@ struct target_facts {
 	bool sshd_debian_patches;	/* Debian/Ubuntu build: group-writable rule, RULES §1.8 */
 	bool sshd_libwrap;		/* DT_NEEDED libwrap.so.*, RULES §7.1 */
 	bool sshd_keyperm_group;	/* EL keyperm patch: 0640 root:ssh_keys host keys, RULES §2.5 */
+	char *sshd_privsep_dir;		/* compiled-in privilege separation directory, RULES §4.3; NULL if not found */
+	char *sshd_session_path;	/* 9.8+: the sshd-session it runs, RULES §4.4; NULL if none named */
 };
 
 struct target {
@@ -128,5 +130,18 @@ bool target_sshd_at_least(const struct target *t, int major, int minor);
 
 /* Parse "OpenSSH_9.2p1 Debian-2" style text found in a binary; exposed for tests. */
 int sshd_version_scan(const char *data, size_t len, char **ret_version, int *ret_major, int *ret_minor);
+/*
+ * The privilege separation directory compiled into an sshd binary held in
+ * memory: the first of /usr/share/empty.sshd, /var/empty/sshd, /run/sshd,
+ * /var/run/sshd and /var/empty that it holds as a whole NUL-terminated
+ * string (RULES §4.3).  Returns a static string, or NULL.  For tests too.
+ */
+const char *sshd_privsep_dir_scan(const char *data, size_t len);
+/*
+ * The first NUL-terminated absolute path ending in "/sshd-session" in a
+ * binary (9.8+ names the program it runs per connection, RULES §4.4).
+ * Returns 1 with *ret (owned by the caller), 0 when there is none, -ENOMEM.
+ */
+int sshd_session_path_scan(const char *data, size_t len, char **ret);
 /* List DT_NEEDED entries of an ELF image held in memory; exposed for tests. */
 int elf_needed(const char *data, size_t len, char ***ret_needed);

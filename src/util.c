@@ -392,6 +392,17 @@ char *escape_display_trunc(const char *s, size_t max)
 	return buf_steal(&b);
 }
 
+char *strdup_trunc(const char *s, size_t max)
+{
+	char *r;
+
+	if (strlen(s) <= max)
+		return strdup(s);
+	if (asprintf(&r, "%.*s...", (int) max, s) < 0)
+		return NULL;
+	return r;
+}
+
 void escape_text(struct buf *b, const char *s, size_t n)
 {
 	escape_into(b, s, n, true);

@@ -89,6 +89,9 @@ bool path_is_below(const char *path, const char *dir);
 char *escape_display(const char *s);
 /* The same for untrusted words in messages: at most max input bytes, then "...". */
 char *escape_display_trunc(const char *s, size_t max);
+/* A copy of at most max bytes of s, with "..." when cut (for finding details,
+ * which finding_message() escapes when it shows them). */
+char *strdup_trunc(const char *s, size_t max);
 /* Append text for a terminal: like escape_display() but newlines and tabs pass and '\\' stays. */
 void escape_text(struct buf *b, const char *s, size_t n);
 /* Length of the valid UTF-8 sequence at s (n bytes available), 0 if invalid. */

@@ -1,3 +1,6 @@
 # Lines that vary between runs: the undo id's timestamp.
 s/\([0-9]\{6\}\)-[0-9]\{8\}T[0-9]\{6\}Z/\1-TIMESTAMP/g
 s/[0-9]\{4\}-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z/DATE/g
+# Key material made during a test (public keys, fingerprints) is random.
+s/AAAA[A-Za-z0-9+/=]\{20,\}/KEYDATA/g
+s/SHA256:[A-Za-z0-9+/]\{43\}/SHA256:FINGERPRINT/g

@@ -52,7 +52,194 @@ C
 		chmod 0600 "$r/etc/ssh/ssh_host_${t}_key"
 		chmod 0644 "$r/etc/ssh/ssh_host_${t}_key.pub"
 	done
+	systemd_units "$r" debian
 	add_user "$r" alice 1000
+}
+
+# systemd_units ROOT debian|el|ubuntu-socket — systemd (a stand-in
+# /usr/lib/systemd/systemd), a merged /usr (/lib -> usr/lib, as Debian 12
+# and EL 9 have it), the distribution's ssh units and the links that
+# enable them, exactly as the package and `systemctl enable` leave them
+# (RULES §11):
+#   debian         Debian 12: ssh.service (Alias=sshd.service) enabled via
+#                  multi-user.target.wants and the sshd.service alias link,
+#                  ssh.socket installed but disabled, /etc/default/ssh
+#   el             EL 9: sshd.service enabled (links into /usr/lib),
+#                  sshd.socket disabled, /etc/sysconfig/sshd
+#   ubuntu-socket  Ubuntu 22.10+: ssh.socket enabled (sockets.target.wants,
+#                  ssh.service.requires), ssh.service disabled
+# Debian's unit texts come from the e2e tier's cached root when there is
+# one (tests/e2e/build-root.sh), else the same text from here.  Replaces
+# whatever layout the root had before.
+systemd_units() {
+	r=$1 layout=$2
+	[ -e "$r/lib" ] || [ -L "$r/lib" ] || { mkdir -p "$r/usr/lib" && ln -s usr/lib "$r/lib"; }
+	u=$r/usr/lib/systemd/system e=$r/etc/systemd/system
+	mkdir -p "$u" "$e/multi-user.target.wants"
+	printf '\177ELF-not-really systemd\n' > "$r/usr/lib/systemd/systemd"
+	chmod 0755 "$r/usr/lib/systemd/systemd"
+	rm -f "$u"/ssh.service "$u"/ssh.socket "$u"/sshd.service "$u"/sshd.socket \
+		"$e"/ssh.service "$e"/sshd.service "$e"/*.wants/ssh.service "$e"/*.wants/sshd.service \
+		"$e"/*.wants/ssh.socket "$e"/*.wants/sshd.socket "$e"/*.requires/ssh.socket \
+		"$r/etc/default/ssh" "$r/etc/sysconfig/sshd"
+	cache=$(ls -d /var/tmp/sshfix-e2e/root-*/rootfs/lib/systemd/system 2> /dev/null | head -n1)
+	case $layout in
+	debian)
+		if [ -n "$cache" ] && [ -f "$cache/ssh.service" ] && [ -f "$cache/ssh.socket" ]; then
+			cp "$cache/ssh.service" "$cache/ssh.socket" "$u/"
+		else
+			cat > "$u/ssh.service" <<'U'
+[Unit]
+Description=OpenBSD Secure Shell server
+Documentation=man:sshd(8) man:sshd_config(5)
+After=network.target auditd.service
+ConditionPathExists=!/etc/ssh/sshd_not_to_be_run
+
+[Service]
+EnvironmentFile=-/etc/default/ssh
+ExecStartPre=/usr/sbin/sshd -t
+ExecStart=/usr/sbin/sshd -D $SSHD_OPTS
+ExecReload=/usr/sbin/sshd -t
+ExecReload=/bin/kill -HUP $MAINPID
+KillMode=process
+Restart=on-failure
+RestartPreventExitStatus=255
+Type=notify
+RuntimeDirectory=sshd
+RuntimeDirectoryMode=0755
+
+[Install]
+WantedBy=multi-user.target
+Alias=sshd.service
+U
+			cat > "$u/ssh.socket" <<'U'
+[Unit]
+Description=OpenBSD Secure Shell server socket
+Before=sockets.target
+ConditionPathExists=!/etc/ssh/sshd_not_to_be_run
+
+[Socket]
+ListenStream=22
+Accept=no
+
+[Install]
+WantedBy=sockets.target
+U
+		fi
+		chmod 0644 "$u/ssh.service" "$u/ssh.socket"
+		# What `systemctl enable ssh` makes on Debian 12 (D12).
+		ln -s /lib/systemd/system/ssh.service "$e/multi-user.target.wants/ssh.service"
+		ln -s /lib/systemd/system/ssh.service "$e/sshd.service"
+		mkdir -p "$r/etc/default"
+		cat > "$r/etc/default/ssh" <<'D'
+# Default settings for openssh-server. This file is sourced by /bin/sh from
+# /etc/init.d/ssh.
+
+# Options to pass to sshd
+SSHD_OPTS=
+D
+		;;
+	el)
+		cat > "$u/sshd.service" <<'U'
+[Unit]
+Description=OpenSSH server daemon
+Documentation=man:sshd(8) man:sshd_config(5)
+After=network.target sshd-keygen.target
+Wants=sshd-keygen.target
+
+[Service]
+Type=notify
+EnvironmentFile=-/etc/sysconfig/sshd
+ExecStart=/usr/sbin/sshd -D $OPTIONS
+ExecReload=/bin/kill -HUP $MAINPID
+KillMode=process
+Restart=on-failure
+RestartSec=42s
+
+[Install]
+WantedBy=multi-user.target
+U
+		cat > "$u/sshd.socket" <<'U'
+[Unit]
+Description=OpenSSH Server Socket
+Documentation=man:sshd(8) man:sshd_config(5)
+Conflicts=sshd.service
+
+[Socket]
+ListenStream=22
+Accept=yes
+
+[Install]
+WantedBy=sockets.target
+U
+		chmod 0644 "$u/sshd.service" "$u/sshd.socket"
+		ln -s /usr/lib/systemd/system/sshd.service "$e/multi-user.target.wants/sshd.service"
+		mkdir -p "$r/etc/sysconfig"
+		cat > "$r/etc/sysconfig/sshd" <<'D'
+# Configuration file for the sshd service.
+
+# The server keys are automatically generated if they are missing.
+# To change the automatic creation, adjust sshd.service options for
+# example using  systemctl enable sshd-keygen@dsa.service  to allow creation
+# of DSA key or  systemctl mask sshd-keygen@rsa.service  to disable RSA key
+# creation.
+
+# System-wide crypto policy:
+# To opt-out, uncomment the following line
+# CRYPTO_POLICY=
+D
+		;;
+	ubuntu-socket)
+		cat > "$u/ssh.service" <<'U'
+[Unit]
+Description=OpenBSD Secure Shell server
+Documentation=man:sshd(8) man:sshd_config(5)
+After=network.target nss-user-lookup.target auditd.service
+ConditionPathExists=!/etc/ssh/sshd_not_to_be_run
+
+[Service]
+EnvironmentFile=-/etc/default/ssh
+ExecStartPre=/usr/sbin/sshd -t
+ExecStart=/usr/sbin/sshd -D $SSHD_OPTS
+ExecReload=/usr/sbin/sshd -t
+ExecReload=/bin/kill -HUP $MAINPID
+KillMode=process
+Restart=on-failure
+RestartPreventExitStatus=255
+Type=notify
+RuntimeDirectory=sshd
+RuntimeDirectoryMode=0755
+
+[Install]
+WantedBy=multi-user.target
+Alias=sshd.service
+U
+		cat > "$u/ssh.socket" <<'U'
+[Unit]
+Description=OpenBSD Secure Shell server socket
+Before=sockets.target ssh.service
+ConditionPathExists=!/etc/ssh/sshd_not_to_be_run
+
+[Socket]
+ListenStream=22
+Accept=no
+FreeBind=yes
+
+[Install]
+WantedBy=sockets.target
+RequiredBy=ssh.service
+U
+		chmod 0644 "$u/ssh.service" "$u/ssh.socket"
+		mkdir -p "$e/sockets.target.wants" "$e/ssh.service.requires" "$r/etc/default"
+		ln -s /usr/lib/systemd/system/ssh.socket "$e/sockets.target.wants/ssh.socket"
+		ln -s /usr/lib/systemd/system/ssh.socket "$e/ssh.service.requires/ssh.socket"
+		printf '# Options to pass to sshd\nSSHD_OPTS=\n' > "$r/etc/default/ssh"
+		;;
+	*)
+		echo "systemd_units: unknown layout '$layout'" >&2
+		return 1
+		;;
+	esac
 }
 
 # set_sshd_version ROOT "OpenSSH_9.6p1" [KEYWORDS] — a stand-in binary:
@@ -109,4 +296,37 @@ O
 	set_sshd_version "$r" "OpenSSH_8.7p1"
 	printf 'ssh_keys\000' >> "$r/usr/sbin/sshd"	# the keyperm patch's group name
 	printf 'ssh_keys:x:998:\n' >> "$r/etc/group"
+}
+
+# install_tools ROOT: copy the rescue system's /bin/sh, ssh-keygen and the
+# few utilities sshfix's sandbox scripts use, with their libraries, into a
+# fake root, so that "the target's own ssh-keygen" runs there for real.
+install_tools() {
+	r=$1
+	for prog in /bin/sh /usr/bin/ssh-keygen /bin/cat /bin/rm /bin/mkdir /usr/bin/tr; do
+		real=$(readlink -f "$prog")
+		for f in "$real" $(ldd "$real" 2>/dev/null | grep -o '/[^ ]*'); do
+			[ -e "$r$f" ] && continue
+			mkdir -p "$r$(dirname "$f")"
+			cp -L "$f" "$r$f"
+		done
+		if [ "$real" != "$prog" ] && [ ! -e "$r$prog" ]; then
+			mkdir -p "$r$(dirname "$prog")"
+			ln -s "$real" "$r$prog"
+		fi
+	done
+	# The loader is named by an absolute path in every binary; lib64 too.
+	[ -e "$r/lib64" ] || { [ -d /lib64 ] && mkdir -p "$r/lib64" && cp -L /lib64/ld-linux-x86-64.so.2 "$r/lib64/" 2>/dev/null; }
+	mkdir -p "$r/run" "$r/dev" "$r/proc"
+	printf 'host\n' > "$r/etc/hostname"
+}
+
+# real_host_keys ROOT: replace the fake host keys with real ones (rsa 2048
+# to keep the tests quick), made by the rescue system's ssh-keygen.
+real_host_keys() {
+	r=$1
+	rm -f "$r"/etc/ssh/ssh_host_*_key "$r"/etc/ssh/ssh_host_*_key.pub
+	ssh-keygen -q -t rsa -b 2048 -N '' -C root@host -f "$r/etc/ssh/ssh_host_rsa_key" < /dev/null
+	ssh-keygen -q -t ecdsa -N '' -C root@host -f "$r/etc/ssh/ssh_host_ecdsa_key" < /dev/null
+	ssh-keygen -q -t ed25519 -N '' -C root@host -f "$r/etc/ssh/ssh_host_ed25519_key" < /dev/null
 }

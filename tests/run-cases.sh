@@ -27,6 +27,8 @@ if [ ! -x "$SSHFIX" ]; then
 	exit 77
 fi
 export LC_ALL=C NO_COLOR=1
+# Fixed "today" (2023-11-14) for the shadow lines sshfix writes, as for useradd.
+export SOURCE_DATE_EPOCH=1700000000
 
 work=$(mktemp -d /tmp/sshfix-cases.XXXXXX)
 trap 'rm -rf "$work"' EXIT INT TERM

@@ -96,8 +96,13 @@ chroot "$jail" /sshfix-static --root /fakeroot --dry-run > "$work/static.raw" 2>
 echo "Exit status is $?" >> "$work/static.raw"
 "$SSHFIX" --root "$jail/fakeroot" --dry-run > "$work/dynamic.raw" 2>&1
 echo "Exit status is $?" >> "$work/dynamic.raw"
-sed -e "s|/fakeroot|ROOT|g" -f "$here/filter.sed" "$work/static.raw" > "$work/static.out"
-sed -e "s|$jail/fakeroot|ROOT|g" -f "$here/filter.sed" "$work/dynamic.raw" > "$work/dynamic.out"
+# Inside a bare chroot the sandbox cannot make its namespace private (the
+# chroot's "/" is no mount point), so the static binary says the target's
+# tools could not run for another reason than the dynamic one; both fall
+# back to the model, and the rest of the report must be the same.
+norm='s/could not run here ([^)]*)/could not run here (REASON)/'
+sed -e "s|/fakeroot|ROOT|g" -e "$norm" -f "$here/filter.sed" "$work/static.raw" > "$work/static.out"
+sed -e "s|$jail/fakeroot|ROOT|g" -e "$norm" -f "$here/filter.sed" "$work/dynamic.raw" > "$work/dynamic.out"
 
 if ! grep -q 'would be fixed' "$work/dynamic.out"; then
 	fail "the dynamic dry-run found nothing to fix; the comparison would prove little:"

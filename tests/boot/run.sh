@@ -21,7 +21,9 @@
 #            copy of the booted image finds nothing left, (f) e2fsck -fn
 #            finds the file system clean (remounted read-only again);
 #   dry-run: sshfix=dry-run  (a) the report is on the console and the boot
-#            went on, (b) the image is byte-identical (sha256) to before.
+#            went on, (b) the image is byte-identical (sha256) to before;
+#   absent:  no sshfix= at all  (a) no sshfix line on the console and the
+#            boot went on, (b) the image is byte-identical to before.
 # One PASS/FAIL/SKIP line per check, what each build and boot cost, and a
 # closing "N passed, N failed, N skipped" line.  Exit 0 all passed, 1
 # something failed, 77 nothing could run or a generator is missing (the
@@ -345,6 +347,24 @@ check_dry_run() {
 	fi
 }
 
+# The control: no sshfix= at all, as on every ordinary boot.  Proves the
+# harness too: what the apply boot changed, the hook changed.
+check_absent() {
+	local fw=$1 name=$1-absent con=$W/$1-absent.console sha
+	if booted "$name" && ! grep -q '^sshfix:' "$con"; then
+		result 1 "$name (a) without the parameter the hook is silent and the boot goes on (${boot_secs} s)"
+	else
+		result 0 "$name (a) qemu exit $qrc after ${boot_secs} s; want the target's init and no sshfix line ($con)"
+		show "$con"
+	fi
+	sha=$(sha256sum < "$W/$name.raw")
+	if [ "$sha" = "$BROKEN_SHA" ]; then
+		result 1 "$name (b) the image is byte-identical to before the boot (sha256)"
+	else
+		result 0 "$name (b) the image CHANGED during a boot without sshfix= (sha256 differs)"
+	fi
+}
+
 costs=()
 for fw in "${frameworks[@]}"; do
 	case $fw in
@@ -359,10 +379,27 @@ for fw in "${frameworks[@]}"; do
 	fi
 	build_secs=$(secs "$t" "$(now)")
 	initrd=$W/initrd.$fw
-	if grep -q 'sshfix' "$W/$fw.build.log" && [ -s "$initrd" ]; then
-		result 1 "$fw: initramfs built with the sshfix hook in $build_secs s ($(($(stat -c %s "$initrd") / 1024)) KiB)"
+	# What the hook and module must have put in: the binary, the boot
+	# script or hook, the shared logic.
+	case $fw in
+	initramfs-tools)
+		lsinitramfs "$initrd" > "$W/$fw.list" 2>&1
+		want='sbin/sshfix scripts/local-bottom/sshfix scripts/sshfix-boot'
+		;;
+	dracut)
+		lsinitrd "$initrd" > "$W/$fw.list" 2>&1
+		want='sbin/sshfix hooks/pre-pivot/90-sshfix-pre-pivot.sh lib/sshfix/sshfix-boot.sh'
+		;;
+	esac
+	missing=
+	for f in $want; do
+		grep -q "[ /]$f\$" "$W/$fw.list" || grep -q "^$f\$" "$W/$fw.list" || missing="$missing $f"
+	done
+	if [ -z "$missing" ]; then
+		result 1 "$fw: initramfs built in $build_secs s ($(($(stat -c %s "$initrd") / 1024)) KiB), holding $want"
 	else
-		result 0 "$fw: the build log never mentions sshfix ($W/$fw.build.log)"
+		result 0 "$fw: the initramfs lacks$missing ($W/$fw.list, $W/$fw.build.log)"
+		show "$W/$fw.build.log"
 	fi
 	costs+=("$(printf '%-16s build    %6.1f s' "$fw" "$build_secs")")
 
@@ -373,6 +410,10 @@ for fw in "${frameworks[@]}"; do
 	boot "$fw-dry-run" "$initrd" "$param=dry-run"
 	costs+=("$(printf '%-16s dry-run  %6.1f s' "$fw" "$boot_secs")")
 	check_dry_run "$fw"
+
+	boot "$fw-absent" "$initrd" ""
+	costs+=("$(printf '%-16s absent   %6.1f s' "$fw" "$boot_secs")")
+	check_absent "$fw"
 done
 
 for s in "${skipped_fw[@]}"; do

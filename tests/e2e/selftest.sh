@@ -7,7 +7,8 @@
 #              the whole tree, for changes it must and must not see
 #   oracle     login works on the healthy root and is refused for each way
 #              boot can keep sshd away (broken keys, masked, not enabled,
-#              sshd_not_to_be_run, ufw, nftables, a restored fail2ban ban),
+#              sshd_not_to_be_run, nothing making /run/sshd, ufw, nftables,
+#              a restored fail2ban ban),
 #              and the oracle leaves no process, mount or directory behind
 #   fakes      run.sh with deliberately wrong fixers reports FAIL for the
 #              invariant each one breaks ((d) for a fixer that does nothing)
@@ -152,6 +153,15 @@ test_oracle() {
 	oracle_case "sshd.service alias masked" 1 'ln -sfn /dev/null "$R/etc/systemd/system/sshd.service"'
 	oracle_case "ssh.service not enabled" 1 'rm "$R/etc/systemd/system/multi-user.target.wants/ssh.service"'
 	oracle_case "sshd_not_to_be_run" 1 'touch "$R/etc/ssh/sshd_not_to_be_run"'
+	# /run/sshd exists only if boot makes it (RULES §4.3): the unit or tmpfiles.d.
+	oracle_case "ssh.service copy in /etc without RuntimeDirectory=, no tmpfiles.d line" 1 \
+		'sed "/^RuntimeDirectory/d" "$R/lib/systemd/system/ssh.service" > "$R/etc/systemd/system/ssh.service"'
+	oracle_case "a drop-in resetting RuntimeDirectory=" 1 \
+		'mkdir -p "$R/etc/systemd/system/ssh.service.d"
+		printf "[Service]\nRuntimeDirectory=\n" > "$R/etc/systemd/system/ssh.service.d/x.conf"'
+	oracle_case "no RuntimeDirectory=, but a tmpfiles.d line for /run/sshd" 0 \
+		'sed "/^RuntimeDirectory/d" "$R/lib/systemd/system/ssh.service" > "$R/etc/systemd/system/ssh.service"
+		echo "d /run/sshd 0755 root root" > "$R/etc/tmpfiles.d/sshd.conf"'
 	oracle_case "sshd_config Port 2222 (client follows sshd -T)" 0 \
 		'echo "Port 2222" > "$R/etc/ssh/sshd_config.d/port.conf"'
 	oracle_case "ListenAddress 127.0.0.1 only" 1 \

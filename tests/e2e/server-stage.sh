@@ -10,8 +10,11 @@
 #   2. proc, a minimal dev and a fresh tmpfs /run mounted into it;
 #   3. the persistent firewall, loaded by the target's own tools, chrooted;
 #   4. fail2ban, when enabled and it has a ban database to restore from;
-#   5. ssh.service: RuntimeDirectory /run/sshd, ExecStartPre `sshd -t`,
-#      ExecStart `sshd -D $SSHD_OPTS` (plus -e so the log is ours).
+#   5. what boot makes in /run for sshd: systemd-tmpfiles' lines for
+#      /run/sshd, then ssh.service's RuntimeDirectory= (not a /run/sshd made
+#      unconditionally: a unit or tmpfiles.d without it is a real breakage);
+#   6. ssh.service: ExecStartPre `sshd -t`, ExecStart `sshd -D $SSHD_OPTS`
+#      (plus -e so the log is ours).
 # It reports through WORKDIR/status (one line per event) and waits for
 # WORKDIR/go (the veth is configured) before starting sshd.
 #
@@ -147,6 +150,59 @@ for (ip,) in c.execute("SELECT DISTINCT ip FROM bips WHERE bantime < 0 OR timeof
 	done
 }
 
+# ssh.service as systemd loads it: the first unit file in the unit search
+# path, then its drop-ins (ssh.service.d/*.conf in name order, a name in an
+# earlier directory hiding the same name later).  Read inside the target, so
+# its absolute links resolve there.  Prints the texts one after another.
+ssh_unit_text() {
+	# shellcheck disable=SC2016 # expanded by the target's own sh
+	in_target /bin/sh -c '
+	dirs="/etc/systemd/system /run/systemd/system /usr/local/lib/systemd/system /usr/lib/systemd/system /lib/systemd/system"
+	for d in $dirs; do
+		[ -f "$d/ssh.service" ] || continue
+		cat "$d/ssh.service"; echo
+		for n in $(for e in $dirs; do ls "$e/ssh.service.d" 2>/dev/null; done | grep "\.conf\$" | LC_ALL=C sort -u); do
+			for e in $dirs; do
+				if [ -e "$e/ssh.service.d/$n" ] || [ -L "$e/ssh.service.d/$n" ]; then
+					cat "$e/ssh.service.d/$n" 2>/dev/null; echo; break
+				fi
+			done
+		done
+		exit 0
+	done' 2> /dev/null || true
+}
+
+# What boot makes in /run for sshd (RULES §4.3), in boot order:
+# systemd-tmpfiles-setup.service runs the target's own systemd-tmpfiles
+# (here chrooted, limited to /run/sshd), then starting ssh.service makes its
+# RuntimeDirectory= entries with RuntimeDirectoryMode= (default 0755; an
+# empty RuntimeDirectory= resets the list, as in systemd.exec(5)).
+make_run_dirs() {
+	local d mode
+	if [ -x "$r/usr/bin/systemd-tmpfiles" ] || [ -x "$r/bin/systemd-tmpfiles" ]; then
+		in_target systemd-tmpfiles --create --boot --prefix=/run/sshd --prefix=/var/run/sshd >> "$log" 2>&1 ||
+			note "systemd-tmpfiles --create failed ($?)"
+		[ -d "$r/run/sshd" ] && note "boot: systemd-tmpfiles made /run/sshd"
+	fi
+	ssh_unit_text | awk '
+		/^[ \t]*\[/ { svc = ($0 ~ /^[ \t]*\[Service\][ \t\r]*$/); next }
+		!svc { next }
+		{ sub(/\r$/, "") }
+		/^[ \t]*RuntimeDirectory[ \t]*=/ {
+			v = $0; sub(/^[^=]*=[ \t]*/, "", v)
+			if (v == "") { n = 0; split("", seen); next }
+			k = split(v, w, /[ \t]+/)
+			for (i = 1; i <= k; i++) if (w[i] != "" && !(w[i] in seen)) { seen[w[i]] = 1; dirs[++n] = w[i] }
+		}
+		/^[ \t]*RuntimeDirectoryMode[ \t]*=/ { m = $0; sub(/^[^=]*=[ \t]*/, "", m); sub(/[ \t]+$/, "", m); mode = m }
+		END { for (i = 1; i <= n; i++) print (mode != "" ? mode : "0755"), dirs[i] }' |
+		while read -r mode d; do
+			case $d in /* | *..*) continue ;; esac
+			mkdir -p "$r/run/$d" && chmod "$mode" "$r/run/$d"
+			note "boot: ssh.service RuntimeDirectory=$d (mode $mode)"
+		done
+}
+
 ssh_unit_options() {
 	# EnvironmentFile=-/etc/default/ssh, read by a shell in the target; the
 	# unit then splits $SSHD_OPTS on whitespace, as we do.
@@ -180,7 +236,7 @@ main() {
 	ip link set lo up
 	load_firewall
 	start_fail2ban
-	mkdir -m 0755 "$r/run/sshd"	# RuntimeDirectory=sshd, RuntimeDirectoryMode=0755
+	make_run_dirs
 	opts=$(ssh_unit_options)
 	note "ExecStartPre: /usr/sbin/sshd -t"
 	in_target /usr/sbin/sshd -t >> "$log" 2>&1 && rc=0 || rc=$?

@@ -206,6 +206,29 @@ START_TEST(journal_apply_and_undo_every_kind)
 }
 END_TEST
 
+/* A directory planned inside a directory this journal creates (a missing
+ * /var/empty, then /var/empty/sshd): nothing is below the new one yet. */
+START_TEST(journal_mkdir_inside_new_directory)
+{
+	_cleanup_free_ char *before = tl_manifest(root), *after = NULL, *id = NULL, *err = NULL, *uid = NULL,
+			    *data = NULL, *p = tl_path(root, "var/empty/sshd/f");
+	size_t done = 0, len;
+	struct stat st;
+
+	ck_assert_int_eq(journal_mkdir(j, "/var/empty", 0755, getuid(), getgid()), 0);
+	ck_assert_int_eq(journal_mkdir(j, "/var/empty/sshd", 0711, getuid(), getgid()), 0);
+	ck_assert_int_eq(journal_mkdir(j, "/var/empty/sshd", 0711, getuid(), getgid()), 1);
+	ck_assert_int_eq(journal_read_current(j, "/var/empty/sshd/f", &data, &len), -ENOENT);
+	ck_assert_int_eq(journal_write_file(j, "/var/empty/sshd/f", "x\n", 2, 0600, getuid(), getgid()), 0);
+	ck_assert_int_eq(journal_commit(j, &id, &done, &err), 0);
+	ck_assert_uint_eq(done, 3);
+	ck_assert_int_eq(stat(p, &st), 0);
+	ck_assert_int_eq(journal_undo(t, "latest", false, 0, &uid, &err, NULL), 0);
+	after = tl_manifest(root);
+	ck_assert_str_eq(before, after);
+}
+END_TEST
+
 START_TEST(journal_undo_refuses_changed_path)
 {
 	_cleanup_free_ char *before = tl_manifest(root), *after = NULL, *id = NULL, *err = NULL, *uid = NULL;
@@ -521,6 +544,7 @@ static Suite *journal_suite(void)
 	tcase_add_test(tc, journal_write_file_renders_unified_diff);
 	tcase_add_test(tc, journal_new_file_needs_mode_and_owner);
 	tcase_add_test(tc, journal_apply_and_undo_every_kind);
+	tcase_add_test(tc, journal_mkdir_inside_new_directory);
 	tcase_add_test(tc, journal_undo_refuses_changed_path);
 	tcase_add_test(tc, journal_commit_refuses_stale_plan);
 	tcase_add_test(tc, journal_ids_sort_by_counter);

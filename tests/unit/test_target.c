@@ -1049,6 +1049,93 @@ START_TEST(elf_needed_random_garbage_never_crashes)
 }
 END_TEST
 
+/* The scanners on an exact-size copy, so ASan sees any read past the end. */
+static const char *privsep_of(const char *data, size_t len)
+{
+	static char keep[64];
+	_cleanup_free_ char *copy = malloc(len ? len : 1);
+	const char *r;
+
+	ck_assert_ptr_nonnull(copy);
+	memcpy(copy, data, len);
+	r = sshd_privsep_dir_scan(copy, len);
+	if (!r)
+		return NULL;
+	snprintf(keep, sizeof(keep), "%s", r);
+	return keep;
+}
+
+static char *session_of(const char *data, size_t len)
+{
+	_cleanup_free_ char *copy = malloc(len ? len : 1);
+	char *v = NULL;
+	int r;
+
+	ck_assert_ptr_nonnull(copy);
+	memcpy(copy, data, len);
+	r = sshd_session_path_scan(copy, len, &v);
+	ck_assert_int_ge(r, 0);
+	ck_assert((r == 1) == (v != NULL));
+	return v;
+}
+
+#define PRIVSEP(lit) privsep_of(lit, sizeof(lit) - 1)
+#define SESSION(lit) session_of(lit, sizeof(lit) - 1)
+
+START_TEST(sshd_privsep_dir_scan_whole_strings)
+{
+	_cleanup_free_ char *s1 = NULL, *s2 = NULL, *s3 = NULL, *s4 = NULL, *s5 = NULL;
+
+	/* Debian: "/run/sshd" beside "/run/sshd.pid", which must not count. */
+	ck_assert_str_eq(PRIVSEP("x\0/run/sshd.pid\0/run/sshd\0y"), "/run/sshd");
+	ck_assert_ptr_null(PRIVSEP("x\0/run/sshd.pid\0"));
+	/* A tail of a longer string is not the string. */
+	ck_assert_ptr_null(PRIVSEP("x\0/srv/var/empty\0"));
+	ck_assert_ptr_null(PRIVSEP("x\0chroot /var/empty\0"));
+	/* The more specific path wins over the upstream default. */
+	ck_assert_str_eq(PRIVSEP("\0/var/empty\0/var/empty/sshd\0"), "/var/empty/sshd");
+	ck_assert_str_eq(PRIVSEP("/usr/share/empty.sshd\0"), "/usr/share/empty.sshd");	/* at the very start */
+	ck_assert_str_eq(PRIVSEP("a\0/var/run/sshd\0"), "/var/run/sshd");
+	ck_assert_str_eq(PRIVSEP("a\0/var/empty\0"), "/var/empty");
+	/* Unterminated at the end of the data: not a whole string. */
+	ck_assert_ptr_null(PRIVSEP("a\0/run/sshd"));
+	ck_assert_ptr_null(PRIVSEP(""));
+
+	s1 = SESSION("a\0/usr/lib/openssh/sshd-session\0b");
+	ck_assert_str_eq(s1, "/usr/lib/openssh/sshd-session");
+	s2 = SESSION("/usr/libexec/openssh/sshd-session\0");
+	ck_assert_str_eq(s2, "/usr/libexec/openssh/sshd-session");
+	/* Not a path, a message, or unterminated: none. */
+	s3 = SESSION("a\0sshd-session\0usage: /x/sshd-session\0/y/sshd-session");
+	ck_assert_ptr_null(s3);
+	/* A relative one is skipped, the next absolute one found. */
+	s4 = SESSION("a\0x/sshd-session\0/opt/sshd-session\0");
+	ck_assert_str_eq(s4, "/opt/sshd-session");
+	s5 = SESSION("");
+	ck_assert_ptr_null(s5);
+}
+END_TEST
+
+START_TEST(target_read_facts_privsep_and_session)
+{
+	static const char sshd[] = "\x7f" "ELF not really\0OpenSSH_9.9p1 Debian-1\0/run/sshd.pid\0"
+				   "/run/sshd\0/usr/lib/openssh/sshd-session\0";
+
+	tl_mkdir(root, "usr", 0755);
+	tl_mkdir(root, "usr/sbin", 0755);
+	write_bytes(root, "usr/sbin/sshd", sshd, sizeof(sshd) - 1, 0755);
+	ck_assert_int_eq(target_read_facts(t), 0);
+	ck_assert_str_eq(t->facts.sshd_privsep_dir, "/run/sshd");
+	ck_assert_str_eq(t->facts.sshd_session_path, "/usr/lib/openssh/sshd-session");
+
+	/* Read again after a change: the old facts go, nothing leaks. */
+	write_bytes(root, "usr/sbin/sshd", "OpenSSH_8.7p1\0", 14, 0755);
+	ck_assert_int_eq(target_read_facts(t), 0);
+	ck_assert_ptr_null(t->facts.sshd_privsep_dir);
+	ck_assert_ptr_null(t->facts.sshd_session_path);
+}
+END_TEST
+
 static Suite *target_suite(void)
 {
 	Suite *s = suite_create("target");
@@ -1088,6 +1175,8 @@ static Suite *target_suite(void)
 	tcase_add_test(tc, elf_needed_built_images);
 	tcase_add_test(tc, elf_needed_hostile_headers);
 	tcase_add_test(tc, elf_needed_random_garbage_never_crashes);
+	tcase_add_test(tc, sshd_privsep_dir_scan_whole_strings);
+	tcase_add_test(tc, target_read_facts_privsep_and_session);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * What the target's boot creates for sshd, read offline: the ssh service's
+ * unit file (RuntimeDirectory=, with its drop-ins) and systemd-tmpfiles'
+ * configuration (tmpfiles.d(5)).  /run is a fresh tmpfs at every boot, so a
+ * directory sshd needs there, such as Debian's /run/sshd (RULES §4.3),
+ * exists only if one of these makes it.
+ *
+ * Only the parts sshfix needs are modelled: the first ssh unit found in
+ * the unit search path (ssh.service, then sshd.service), its own drop-ins
+ * (<unit>.d/NAME.conf), and tmpfiles lines that create a directory.  Reads go
+ * through the target layer; nothing here writes or prints.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "target.h"
+
+/*
+ * The ssh service's unit file: the first of ssh.service (Debian, Ubuntu)
+ * and sshd.service (EL, SUSE, upstream) that is a readable regular file in
+ * /etc, /run, /usr/local/lib, /usr/lib or /lib systemd/system.  Returns 1
+ * with *ret_path (path inside the target, owned by the caller), 0 when
+ * there is none, or -ENOMEM.
+ */
+int units_ssh_service(struct target *t, char **ret_path);
+
+/*
+ * RuntimeDirectory= of the ssh unit and its drop-ins, as systemd would
+ * merge them: names relative to /run ("sshd"), NULL-terminated, never NULL
+ * (empty when there is no unit).  With ret_unit, also the unit file read
+ * (NULL when none).  Returns 0 or -ENOMEM.
+ */
+int units_ssh_runtime_dirs(struct target *t, char ***ret_dirs, char **ret_unit);
+
+/*
+ * Apply the RuntimeDirectory= assignments of one unit file's text (its
+ * [Service] section) to *dirs, in order: an empty assignment empties the
+ * list, others add their words.  Exposed for tests.  Returns 0 or -ENOMEM.
+ */
+int unit_text_runtime_dirs(const char *text, size_t len, char ***dirs);
+
+/*
+ * Is one tmpfiles.d line (without its '\n') a directory-creating entry
+ * (d, D, v, q, Q, with modifiers) for path?  "/var/run/X" and "%t/X" count
+ * as "/run/X".  Exposed for tests.
+ */
+bool tmpfiles_line_creates_dir(const char *line, size_t len, const char *path);
+
+/*
+ * Does systemd-tmpfiles create directory path at boot?  Reads *.conf in
+ * /etc, /run, /usr/local/lib, /usr/lib and /lib tmpfiles.d, where a file
+ * name in an earlier directory hides (or, as a link to /dev/null, masks)
+ * the same name in a later one.  Returns 1 with *ret_where ("FILE:LINE",
+ * owned by the caller; ret_where may be NULL), 0 when no line does, or
+ * -ENOMEM.
+ */
+int tmpfiles_creates_dir(struct target *t, const char *path, char **ret_where);
+
+/* The tmpfiles.d directories, most important first (NULL-terminated). */
+extern const char *const tmpfiles_dirs[];

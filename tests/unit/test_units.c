@@ -1,0 +1,238 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Unit tests for src/units.c: RuntimeDirectory= as systemd merges a unit
+ * and its drop-ins (an empty assignment resets the list, only [Service]
+ * counts), tmpfiles.d lines that make a directory (types, modifiers,
+ * /var/run and %t), and the lookups on a scratch root: the unit search
+ * path, drop-in order, tmpfiles.d names hidden or masked by /etc.
+ */
+#include "config.h"
+
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "target.h"
+#include "testlib.h"
+#include "units.h"
+#include "util.h"
+
+static char *root;
+static struct target *t;
+
+static void setup(void)
+{
+	root = tl_mkdtemp();
+	ck_assert_int_eq(target_new(root, &t), 0);
+}
+
+static void teardown(void)
+{
+	target_free(t);
+	tl_rmtree(root);
+	free(root);
+	t = NULL;
+	root = NULL;
+}
+
+static char *joined(char **v)
+{
+	struct buf b = {0};
+
+	for (size_t i = 0; v && v[i]; i++) {
+		if (i)
+			buf_putc(&b, '|');
+		buf_puts(&b, v[i]);
+	}
+	return buf_steal(&b);
+}
+
+/* Apply texts in order, as unit file then drop-ins; the list as "a|b". */
+static char *dirs_of(const char *const *texts)
+{
+	_cleanup_strv_free_ char **dirs = NULL;
+
+	for (size_t i = 0; texts[i]; i++) {
+		/* An exact-size copy: ASan sees a read past the end. */
+		size_t n = strlen(texts[i]);
+		_cleanup_free_ char *copy = malloc(n ? n : 1);
+		ck_assert_ptr_nonnull(copy);
+		memcpy(copy, texts[i], n);
+		ck_assert_int_eq(unit_text_runtime_dirs(copy, n, &dirs), 0);
+	}
+	return joined(dirs);
+}
+
+static void check_dirs(const char *want, const char *const *texts)
+{
+	_cleanup_free_ char *got = dirs_of(texts);
+
+	ck_assert_msg(strcmp(got, want) == 0, "got '%s', want '%s'", got, want);
+}
+
+#define DIRS_EQ(want, ...) check_dirs(want, (const char *const[]) { __VA_ARGS__, NULL })
+
+START_TEST(unit_text_runtime_dirs_merges)
+{
+	static const char debian[] = "[Unit]\nDescription=OpenBSD Secure Shell server\n\n[Service]\n"
+				     "ExecStart=/usr/sbin/sshd -D $SSHD_OPTS\nRuntimeDirectory=sshd\n"
+				     "RuntimeDirectoryMode=0755\n\n[Install]\nAlias=sshd.service\n";
+
+	DIRS_EQ("sshd", debian);
+	/* A drop-in's empty assignment resets; a later one adds again. */
+	DIRS_EQ("", debian, "[Service]\nRuntimeDirectory=\n");
+	DIRS_EQ("a|b", debian, "[Service]\nRuntimeDirectory=\nRuntimeDirectory=a b\n");
+	/* Lists accumulate, once each; blanks around '=' and CRLF are fine. */
+	DIRS_EQ("sshd|other", "[Service]\r\n  RuntimeDirectory = sshd  other\r\nRuntimeDirectory=sshd\r\n");
+	/* Only [Service]; comments, other keys and names leaving /run do not count. */
+	DIRS_EQ("ok", "RuntimeDirectory=x\n[Unit]\nRuntimeDirectory=y\n[Service]\n#RuntimeDirectory=z\n"
+		      ";RuntimeDirectory=z\nRuntimeDirectoryMode=0700\nRuntimeDirectoryX=z\n"
+		      "RuntimeDirectory=../etc /abs ok\n[Install]\nRuntimeDirectory=w");
+	/* No final newline, an empty file, garbage with NUL bytes. */
+	DIRS_EQ("sshd", "[Service]\nRuntimeDirectory=sshd");
+	DIRS_EQ("", "");
+	{
+		static const char bin[] = "[Service]\nRuntimeDirectory=a\0b\n\0\0[Service\n=\n";
+		_cleanup_strv_free_ char **dirs = NULL;
+		ck_assert_int_eq(unit_text_runtime_dirs(bin, sizeof(bin) - 1, &dirs), 0);
+	}
+}
+END_TEST
+
+#define CREATES(line, path) tmpfiles_line_creates_dir(line, strlen(line), path)
+
+START_TEST(tmpfiles_line_creates_dir_types)
+{
+	ck_assert(CREATES("d /run/sshd 0755 root root", "/run/sshd"));
+	ck_assert(CREATES("d /run/sshd 0755 root root -", "/run/sshd"));
+	ck_assert(CREATES("  D!   /run/sshd/ 0755 root root\r", "/run/sshd"));
+	ck_assert(CREATES("d- /var/run/sshd", "/run/sshd"));
+	ck_assert(CREATES("d %t/sshd 0755", "/run/sshd"));
+	ck_assert(CREATES("v /run/sshd", "/var/run/sshd"));
+	ck_assert(CREATES("q \"/run/sshd\" 0755", "/run/sshd"));
+	ck_assert(CREATES("Q /run//sshd", "/run/sshd"));
+	/* Not a directory, not this path, a comment, a bad type. */
+	ck_assert(!CREATES("f /run/sshd 0644", "/run/sshd"));
+	ck_assert(!CREATES("L /run/sshd - - - - /tmp", "/run/sshd"));
+	ck_assert(!CREATES("x /run/sshd", "/run/sshd"));
+	ck_assert(!CREATES("d /run/sshd.pid", "/run/sshd"));
+	ck_assert(!CREATES("d /run/sshd/sub", "/run/sshd"));
+	ck_assert(!CREATES("# d /run/sshd", "/run/sshd"));
+	ck_assert(!CREATES("dd /run/sshd", "/run/sshd"));
+	ck_assert(!CREATES("d", "/run/sshd"));
+	ck_assert(!CREATES("", "/run/sshd"));
+	ck_assert(!CREATES("d \"\"", "/run/sshd"));
+}
+END_TEST
+
+static void check_runtime_dirs(const char *want, char **ret_unit)
+{
+	_cleanup_strv_free_ char **dirs = NULL;
+	_cleanup_free_ char *got = NULL;
+
+	ck_assert_int_eq(units_ssh_runtime_dirs(t, &dirs, ret_unit), 0);
+	ck_assert_ptr_nonnull(dirs);
+	got = joined(dirs);
+	ck_assert_msg(strcmp(got, want) == 0, "got '%s', want '%s'", got, want);
+}
+
+START_TEST(units_ssh_runtime_dirs_search_path)
+{
+	_cleanup_free_ char *unit = NULL;
+
+	/* No unit at all: an empty list, no unit named. */
+	check_runtime_dirs("", &unit);
+	ck_assert_ptr_null(unit);
+
+	tl_mkdir(root, "usr", 0755);
+	tl_mkdir(root, "usr/lib", 0755);
+	tl_mkdir(root, "usr/lib/systemd", 0755);
+	tl_mkdir(root, "usr/lib/systemd/system", 0755);
+	tl_symlink(root, "lib", "usr/lib");
+	tl_write(root, "usr/lib/systemd/system/sshd.service", "[Service]\nRuntimeDirectory=el\n", 0644);
+	check_runtime_dirs("el", &unit);
+	ck_assert_str_eq(unit, "/usr/lib/systemd/system/sshd.service");
+	free(unit);
+	unit = NULL;
+
+	/* ssh.service wins over sshd.service; a masked /etc copy is skipped. */
+	tl_write(root, "usr/lib/systemd/system/ssh.service", "[Service]\nRuntimeDirectory=sshd\n", 0644);
+	tl_mkdir(root, "etc", 0755);
+	tl_mkdir(root, "etc/systemd", 0755);
+	tl_mkdir(root, "etc/systemd/system", 0755);
+	tl_symlink(root, "etc/systemd/system/ssh.service", "/dev/null");
+	check_runtime_dirs("sshd", &unit);
+	ck_assert_str_eq(unit, "/usr/lib/systemd/system/ssh.service");
+
+	/* Drop-ins in name order across directories; /etc hides /usr/lib's same name. */
+	tl_mkdir(root, "etc/systemd/system/ssh.service.d", 0755);
+	tl_mkdir(root, "usr/lib/systemd/system/ssh.service.d", 0755);
+	tl_write(root, "usr/lib/systemd/system/ssh.service.d/10-vendor.conf", "[Service]\nRuntimeDirectory=v\n", 0644);
+	tl_write(root, "usr/lib/systemd/system/ssh.service.d/20-reset.conf", "[Service]\nRuntimeDirectory=\n", 0644);
+	tl_write(root, "etc/systemd/system/ssh.service.d/30-local.conf", "[Service]\nRuntimeDirectory=l\n", 0644);
+	tl_write(root, "etc/systemd/system/ssh.service.d/notes.txt", "[Service]\nRuntimeDirectory=no\n", 0644);
+	check_runtime_dirs("l", NULL);
+	tl_write(root, "etc/systemd/system/ssh.service.d/20-reset.conf", "# keep\n", 0644);
+	check_runtime_dirs("sshd|v|l", NULL);
+}
+END_TEST
+
+START_TEST(tmpfiles_creates_dir_precedence)
+{
+	_cleanup_free_ char *where = NULL;
+
+	ck_assert_int_eq(tmpfiles_creates_dir(t, "/run/sshd", &where), 0);
+	ck_assert_ptr_null(where);
+
+	tl_mkdir(root, "usr", 0755);
+	tl_mkdir(root, "usr/lib", 0755);
+	tl_mkdir(root, "usr/lib/tmpfiles.d", 0755);
+	tl_write(root, "usr/lib/tmpfiles.d/a.conf", "# other\nd /run/other 0755\n", 0644);
+	tl_write(root, "usr/lib/tmpfiles.d/openssh.conf", "# sshd\n\nd /run/sshd 0755 root root\n", 0644);
+	tl_write(root, "usr/lib/tmpfiles.d/openssh.conf.disabled", "d /run/sshd\n", 0644);
+	ck_assert_int_eq(tmpfiles_creates_dir(t, "/run/sshd", &where), 1);
+	ck_assert_str_eq(where, "/usr/lib/tmpfiles.d/openssh.conf:3");
+	ck_assert_int_eq(tmpfiles_creates_dir(t, "/var/run/sshd", NULL), 1);
+
+	/* /etc's file of the same name replaces it; a link to /dev/null masks it. */
+	tl_mkdir(root, "etc", 0755);
+	tl_mkdir(root, "etc/tmpfiles.d", 0755);
+	tl_write(root, "etc/tmpfiles.d/openssh.conf", "d /run/elsewhere\n", 0644);
+	ck_assert_int_eq(tmpfiles_creates_dir(t, "/run/sshd", NULL), 0);
+	{
+		_cleanup_free_ char *p = tl_path(root, "etc/tmpfiles.d/openssh.conf");
+		ck_assert_int_eq(unlink(p), 0);
+	}
+	tl_symlink(root, "etc/tmpfiles.d/openssh.conf", "/dev/null");
+	ck_assert_int_eq(tmpfiles_creates_dir(t, "/run/sshd", NULL), 0);
+	/* A line in /etc under another name counts. */
+	tl_write(root, "etc/tmpfiles.d/sshd.conf", "d /run/sshd 0755 root root\n", 0644);
+	ck_assert_int_eq(tmpfiles_creates_dir(t, "/run/sshd", NULL), 1);
+}
+END_TEST
+
+static Suite *units_suite(void)
+{
+	Suite *s = suite_create("units");
+	TCase *tc = tcase_create("units");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, unit_text_runtime_dirs_merges);
+	tcase_add_test(tc, tmpfiles_line_creates_dir_types);
+	tcase_add_test(tc, units_ssh_runtime_dirs_search_path);
+	tcase_add_test(tc, tmpfiles_creates_dir_precedence);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(units_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
