@@ -6,6 +6,8 @@
 
 extern const struct fix fix_account_db;
 extern const struct fix fix_config_syntax;
+extern const struct fix fix_config_perms;
+extern const struct fix fix_config_dropins;
 extern const struct fix fix_hostkey_perms;
 extern const struct fix fix_hostkey_content;
 extern const struct fix fix_user_key_paths;

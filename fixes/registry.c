@@ -14,6 +14,8 @@
 const struct fix *const fix_registry[] = {
 	&fix_account_db,
 	&fix_config_syntax,
+	&fix_config_perms,
+	&fix_config_dropins,
 	&fix_hostkey_perms,
 	&fix_hostkey_content,
 	&fix_user_key_paths,

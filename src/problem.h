@@ -50,6 +50,11 @@ enum problem_code {
 	PR_HOSTKEY_RSA_TOO_SMALL,
 	PR_HOSTKEY_RSA_WEAK,
 	PR_HOSTKEY_PUB_MISMATCH,
+	/* config-perms (fixes/config_perms.c) */
+	PR_CONFIG_PERMS,
+	PR_HOSTKEY_PATH_UNSAFE,
+	/* config-dropins (fixes/config_dropins.c) */
+	PR_CONFIG_DROPIN_OVERRIDE,
 	/* sshd-test (fixes/sshd_test.c) */
 	PR_SSHD_TEST_FAILED,
 	/* privsep (fixes/privsep.c) */
