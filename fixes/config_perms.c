@@ -25,7 +25,7 @@
 #include "util.h"
 
 static const struct problem config_perms_problems[] = {
-	{ PR_CONFIG_PERMS, "config-perms", SEV_WARNING, PF_SAFE_AUTO,
+	{ PR_CONFIG_PERMS, "config-file-perms", SEV_WARNING, PF_SAFE_AUTO,
 	  "{path} {detail}",
 	  "Whoever can write sshd's configuration or the directory holding it decides who can log in "
 	  "and how. sshd does not check this itself; it must be root's and not writable by group or "
