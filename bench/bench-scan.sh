@@ -44,7 +44,12 @@ for i in range(n):
         else: os.chown(f"{home}/.ssh/authorized_keys", 0, 0)
 PY
 
-python3 - "$SSHFIX" "$root" <<'PY'
+# The dynamic build and, when `make static` has run, the static one that
+# ships for rescue systems and initramfs (no dynamic loader, smaller RSS).
+static=$(dirname "$SSHFIX")/sshfix-static
+for bin in "$SSHFIX" $([ -x "$static" ] && [ -z "${SSHFIX_ONLY:-}" ] && echo "$static"); do
+echo "== $(basename "$bin")"
+python3 - "$bin" "$root" <<'PY'
 import json, os, subprocess, sys, time
 sshfix, root = sys.argv[1], sys.argv[2]
 
@@ -73,3 +78,4 @@ print(f"find stat of the same paths: {find * 1000:.1f} ms (best of 5)")
 print(f"ratio sshfix/find: {scan / find:.2f} (target <= 2)")
 print(f"sshfix peak RSS: {rss_kib / 1024:.2f} MiB (target < 8 MiB)")
 PY
+done

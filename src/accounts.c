@@ -488,12 +488,13 @@ static int file_add_line(struct acct_file *f, char *raw, size_t len, bool newlin
  */
 struct member_ref {
 	const char *name;
-	size_t group;
+	uint32_t group;
 };
 
 struct acct_index {
-	size_t *by_name;	/* entry indices sorted by name */
-	size_t *by_id;		/* passwd: by uid, group: by gid */
+	/* Entry indices (32 bits: at most ACCT_LINES_MAX entries), sorted. */
+	uint32_t *by_name;	/* by name */
+	uint32_t *by_id;	/* passwd: by uid, group: by gid */
 	struct member_ref *members;	/* group: (member, group) sorted */
 	size_t n_members;
 };
@@ -528,7 +529,7 @@ static unsigned entry_id(const struct acct_file *f, size_t i)
 static int cmp_by_name(const void *a, const void *b, void *ctx)
 {
 	const struct acct_file *f = ctx;
-	size_t x = *(const size_t *) a, y = *(const size_t *) b;
+	size_t x = *(const uint32_t *) a, y = *(const uint32_t *) b;
 	int c = strcmp(entry_name(f, x), entry_name(f, y));
 
 	return c ? c : (x > y) - (x < y);
@@ -537,7 +538,7 @@ static int cmp_by_name(const void *a, const void *b, void *ctx)
 static int cmp_by_id(const void *a, const void *b, void *ctx)
 {
 	const struct acct_file *f = ctx;
-	size_t x = *(const size_t *) a, y = *(const size_t *) b;
+	size_t x = *(const uint32_t *) a, y = *(const uint32_t *) b;
 	unsigned ix = entry_id(f, x), iy = entry_id(f, y);
 
 	if (ix != iy)
@@ -564,19 +565,19 @@ static void index_rebuild(struct acct_file *f)
 	x = calloc(1, sizeof(*x));
 	if (!x)
 		return;
-	x->by_name = malloc((n ? n : 1) * sizeof(size_t));
+	x->by_name = malloc((n ? n : 1) * sizeof(uint32_t));
 	if (f->kind != ACCT_SHADOW)
-		x->by_id = malloc((n ? n : 1) * sizeof(size_t));
+		x->by_id = malloc((n ? n : 1) * sizeof(uint32_t));
 	if (!x->by_name || (f->kind != ACCT_SHADOW && !x->by_id))
 		goto fail;
 	for (size_t i = 0; i < n; i++) {
-		x->by_name[i] = i;
+		x->by_name[i] = (uint32_t) i;
 		if (x->by_id)
-			x->by_id[i] = i;
+			x->by_id[i] = (uint32_t) i;
 	}
-	qsort_r(x->by_name, n, sizeof(size_t), cmp_by_name, f);
+	qsort_r(x->by_name, n, sizeof(uint32_t), cmp_by_name, f);
 	if (x->by_id)
-		qsort_r(x->by_id, n, sizeof(size_t), cmp_by_id, f);
+		qsort_r(x->by_id, n, sizeof(uint32_t), cmp_by_id, f);
 	if (f->kind == ACCT_GROUP) {
 		for (size_t i = 0; i < n; i++)
 			x->n_members += strv_length(f->gr[i].members);
@@ -586,7 +587,7 @@ static void index_rebuild(struct acct_file *f)
 		size_t k = 0;
 		for (size_t i = 0; i < n; i++)
 			for (char **m = f->gr[i].members; *m; m++)
-				x->members[k++] = (struct member_ref) { *m, i };
+				x->members[k++] = (struct member_ref) { *m, (uint32_t) i };
 		qsort(x->members, x->n_members, sizeof(*x->members), cmp_member);
 	}
 	f->index = x;
@@ -596,7 +597,7 @@ fail:
 }
 
 /* Position of the first entry in `sorted` whose key is not below the key. */
-static size_t lower_bound_name(const struct acct_file *f, const size_t *sorted, const char *name)
+static size_t lower_bound_name(const struct acct_file *f, const uint32_t *sorted, const char *name)
 {
 	size_t lo = 0, hi = f->n_entries;
 
@@ -610,7 +611,7 @@ static size_t lower_bound_name(const struct acct_file *f, const size_t *sorted, 
 	return lo;
 }
 
-static size_t lower_bound_id(const struct acct_file *f, const size_t *sorted, unsigned id)
+static size_t lower_bound_id(const struct acct_file *f, const uint32_t *sorted, unsigned id)
 {
 	size_t lo = 0, hi = f->n_entries;
 
