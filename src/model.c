@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "model.h"
 #include "util.h"
@@ -48,17 +49,35 @@ static int load_accounts(struct run *run, const char **ret_path)
 	return 0;
 }
 
+/*
+ * The file sshd reads first.  A SUSE build (vendordir patch, sshd.c main())
+ * reads its vendor file when that can be stat()ed and /etc/ssh/sshd_config
+ * cannot: openSUSE Tumbleweed and SLE 16 ship only /usr/etc/ssh/sshd_config.
+ * Every other build reads /etc/ssh/sshd_config, present or not.  Returns a
+ * string that lives as long as the target.
+ */
+static const char *main_config_path(struct target *t)
+{
+	const char *vendor = t->facts.sshd_vendor_config;
+	struct stat st;
+
+	if (vendor && target_stat(t, SSHD_CONFIG_PATH, &st) < 0 && target_stat(t, vendor, &st) == 0)
+		return vendor;
+	return SSHD_CONFIG_PATH;
+}
+
 int model_load(struct run *run, const char **ret_path)
 {
+	const char *path = main_config_path(run->target);
 	int r;
 
 	*ret_path = NULL;
 	r = load_accounts(run, ret_path);
 	if (r < 0)
 		return r;
-	r = sshd_config_load(run->target, SSHD_CONFIG_PATH, &run->model.sshd);
+	r = sshd_config_load(run->target, path, &run->model.sshd);
 	if (r < 0) {
-		*ret_path = SSHD_CONFIG_PATH;
+		*ret_path = path;
 		return r;
 	}
 	return 0;

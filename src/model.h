@@ -8,7 +8,7 @@
 
 #include "run.h"
 
-/* Returns 0, or -errno with *ret_path naming the file that failed (static string). */
+/* Returns 0, or -errno with *ret_path naming the file that failed (static, or the target's facts). */
 int model_load(struct run *run, const char **ret_path);
 void model_done(struct model *m);
 

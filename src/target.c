@@ -98,6 +98,7 @@ static void facts_done(struct target_facts *f)
 	free(f->sshd_version);
 	free(f->sshd_privsep_dir);
 	free(f->sshd_session_path);
+	free(f->sshd_vendor_config);
 }
 
 void target_free(struct target *t)
@@ -1033,6 +1034,12 @@ static int read_sshd_facts(struct target *t)
 	/* Paths compiled in, which sshd_config cannot change (RULES §4.3, §4.4). */
 	const char *pd = sshd_privsep_dir_scan(data, len);
 	if (pd && !(t->facts.sshd_privsep_dir = strdup(pd)))
+		return -ENOMEM;
+	/* SUSE's openssh-8.4p1-vendordir.patch compiles in a second, vendor
+	 * sshd_config, which sshd reads when it can stat() it and not
+	 * /etc/ssh/sshd_config (sshd.c main()).  Other builds hold no such string. */
+	if (holds_string(data, len, "/usr/etc/ssh/sshd_config") &&
+	    !(t->facts.sshd_vendor_config = strdup("/usr/etc/ssh/sshd_config")))
 		return -ENOMEM;
 	r = sshd_session_path_scan(data, len, &t->facts.sshd_session_path);
 	return r < 0 ? r : 0;

@@ -42,6 +42,8 @@ struct target_facts {
 	bool sshd_keyperm_group;	/* EL keyperm patch: 0640 root:ssh_keys host keys, RULES §2.5 */
 	char *sshd_privsep_dir;		/* compiled-in privilege separation directory, RULES §4.3; NULL if not found */
 	char *sshd_session_path;	/* 9.8+: the sshd-session it runs, RULES §4.4; NULL if none named */
+	char *sshd_vendor_config;	/* SUSE vendordir patch: /usr/etc/ssh/sshd_config, read when
+					 * /etc/ssh/sshd_config does not exist; NULL for other builds */
 };
 
 struct target {
