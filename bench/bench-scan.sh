@@ -23,7 +23,7 @@ root=$work/root
 mkroot "$root"
 
 python3 - "$root" "$users" <<'PY'
-import os, sys
+import base64, os, struct, sys
 root, n = sys.argv[1], int(sys.argv[2])
 pw = open(f"{root}/etc/passwd", "a"); gr = open(f"{root}/etc/group", "a"); sh = open(f"{root}/etc/shadow", "a")
 for i in range(n):
@@ -34,7 +34,9 @@ for i in range(n):
     sh.write(f"{name}:!:19700:0:99999:7:::\n")
     os.makedirs(f"{home}/.ssh")
     with open(f"{home}/.ssh/authorized_keys", "w") as f:
-        f.write(f"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFake{i} {name}@host\n")
+        # A well-formed ed25519 public key (string type, string 32 bytes), as a real file has.
+        blob = struct.pack(">I", 11) + b"ssh-ed25519" + struct.pack(">I", 32) + i.to_bytes(32, "big")
+        f.write(f"ssh-ed25519 {base64.b64encode(blob).decode()} {name}@host\n")
     for p, m in ((home, 0o755), (f"{home}/.ssh", 0o700), (f"{home}/.ssh/authorized_keys", 0o600)):
         os.chown(p, uid, uid); os.chmod(p, m)
     if i % 50 == 0:   # every 50th user broken in one of three ways

@@ -218,6 +218,14 @@ static size_t split_fields(const char *raw, size_t len, struct span *spans, size
  * A line buffer: n bytes, a NUL, and room for parse_line()'s split copy
  * (another n + 1).  Lines that do not become entries are shrunk later.
  */
+static char *line_fill(char *s, const char *p, size_t n)
+{
+	if (n)
+		memcpy(s, p, n);
+	s[n] = '\0';
+	return s;
+}
+
 static char *line_alloc(const char *p, size_t n)
 {
 	char *s;
@@ -227,10 +235,7 @@ static char *line_alloc(const char *p, size_t n)
 	s = malloc(2 * n + 2);
 	if (!s)
 		return NULL;
-	if (n)
-		memcpy(s, p, n);
-	s[n] = '\0';
-	return s;
+	return line_fill(s, p, n);
 }
 
 /* Field s of a line copy split in place. */
@@ -448,7 +453,7 @@ static int file_reserve(struct acct_file *f, size_t *cap_lines, size_t *cap_entr
  * raw.  The arrays must have room (file_reserve()).  On failure raw is
  * freed and f is unchanged.
  */
-static int file_add_line(struct acct_file *f, char *raw, size_t len, bool newline)
+static int file_add_line(struct acct_file *f, char *raw, size_t len, bool newline, bool in_arena)
 {
 	union acct_entry e = {0};
 	const char *why;
@@ -456,10 +461,11 @@ static int file_add_line(struct acct_file *f, char *raw, size_t len, bool newlin
 
 	state = parse_line(f->kind, raw, len, &e, &why);
 	if (state < 0) {
-		free(raw);
+		if (!in_arena)
+			free(raw);
 		return state;
 	}
-	if (state != LINE_ENTRY) {
+	if (state != LINE_ENTRY && !in_arena) {
 		char *small = realloc(raw, len + 1);	/* no split copy to keep */
 		if (small)
 			raw = small;
@@ -470,6 +476,7 @@ static int file_add_line(struct acct_file *f, char *raw, size_t len, bool newlin
 		.newline = newline,
 		.state = (uint8_t) state,
 		.why = why,
+		.in_arena = in_arena,
 	};
 	if (state == LINE_ENTRY) {
 		entry_set_line(f->kind, &e, f->n_lines);
@@ -659,8 +666,10 @@ void acct_file_done(struct acct_file *f)
 		entry_done(f->kind, entry_at(f, i));
 	free(f->pw);
 	for (size_t i = 0; i < f->n_lines; i++)
-		free(f->lines[i].raw);
+		if (!f->lines[i].in_arena)
+			free(f->lines[i].raw);
 	free(f->lines);
+	free(f->arena);
 	index_free(f->index);
 	*f = (struct acct_file) { .kind = f->kind };
 }
@@ -692,8 +701,13 @@ int acct_file_parse(enum acct_kind kind, const char *data, size_t len, struct ac
 			return -ENOMEM;
 		}
 		cap_lines = cap_entries = n_lines;
+		/* Each line takes n + 1 bytes and a split copy of as many (line_alloc()). */
+		f.arena = malloc(2 * len + 2 * n_lines);
+		if (!f.arena)
+			return -ENOMEM;
 	}
 
+	char *next = f.arena;
 	while (pos < len) {
 		const char *nl = memchr(data + pos, '\n', len - pos);
 		size_t n = nl ? (size_t) (nl - (data + pos)) : len - pos;
@@ -705,10 +719,9 @@ int acct_file_parse(enum acct_kind kind, const char *data, size_t len, struct ac
 		r = file_reserve(&f, &cap_lines, &cap_entries);
 		if (r < 0)
 			return r;
-		raw = line_alloc(data + pos, n);
-		if (!raw)
-			return -ENOMEM;
-		r = file_add_line(&f, raw, n, nl != NULL);
+		raw = line_fill(next, data + pos, n);
+		next += 2 * n + 2;
+		r = file_add_line(&f, raw, n, nl != NULL, true);
 		if (r < 0)
 			return r;
 		pos += n + (nl ? 1 : 0);
@@ -796,8 +809,10 @@ int acct_file_set_field(struct acct_file *f, size_t entry, unsigned field, const
 	entry_set_line(f->kind, &e, (size_t) (l - f->lines));
 	entry_done(f->kind, entry_at(f, entry));
 	memcpy(entry_at(f, entry), &e, entry_size(f->kind));
-	free(l->raw);
+	if (!l->in_arena)
+		free(l->raw);
 	l->raw = TAKE_PTR(raw);
+	l->in_arena = false;
 	l->len = (uint32_t) len;
 	index_rebuild(f);
 	return 1;
@@ -836,7 +851,7 @@ int acct_file_append_line(struct acct_file *f, const char *raw)
 		free(copy);
 		return r;
 	}
-	r = file_add_line(f, copy, len, true);
+	r = file_add_line(f, copy, len, true, false);
 	if (r < 0)
 		return r;
 	if (f->n_lines >= 2)

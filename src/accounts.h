@@ -128,6 +128,7 @@ struct acct_line {
 	uint32_t entry;		/* LINE_ENTRY: index into the entries array */
 	uint8_t state;		/* enum line_state */
 	bool newline;		/* was terminated by '\n' */
+	bool in_arena;		/* raw lives in acct_file.arena: never freed alone */
 };
 
 /*
@@ -150,6 +151,9 @@ struct acct_file {
 	/* Sorted lookup tables, rebuilt on every change; NULL means "scan"
 	 * (the lookups stay correct, only slower).  Private to accounts.c. */
 	struct acct_index *index;
+	/* The parsed lines' buffers, in one allocation: 30,000 small mallocs
+	 * would cost half a MiB of chunk headers on a big /etc/passwd. */
+	char *arena;
 };
 
 struct accounts {

@@ -109,12 +109,37 @@ void target_free(struct target *t)
 		close(t->root_fd);
 	facts_done(&t->facts);
 	free(t->root);
+	free(t->undo_dir);
 	free(t);
 }
 
 void target_set_openat2(struct target *t, bool on)
 {
 	t->use_openat2 = on;
+}
+
+int target_set_undo_dir(struct target *t, const char *dir)
+{
+	char *d;
+
+	if (!dir || dir[0] != '/')
+		return -EINVAL;
+	d = path_simplify(dir);
+	if (!d)
+		return -ENOMEM;
+	/* The store is created component by component: no "..", not "/" itself. */
+	if (strcmp(d, "/") == 0 || strstr(d, "/../") || strcmp(path_last(d), "..") == 0) {
+		free(d);
+		return -EINVAL;
+	}
+	free(t->undo_dir);
+	t->undo_dir = d;
+	return 0;
+}
+
+const char *target_undo_dir(const struct target *t)
+{
+	return t->undo_dir ? t->undo_dir : TARGET_UNDO_DIR;
 }
 
 /*
@@ -420,9 +445,126 @@ out:
 	return 0;
 }
 
+/* A path without "." or ".." components: its lexical form is canonical when no symlink is on it. */
+static bool plain_path(const char *path)
+{
+	for (const char *p = path; *p;) {
+		while (*p == '/')
+			p++;
+		size_t n = strcspn(p, "/");
+		if ((n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
+			return false;
+		p += n;
+	}
+	return true;
+}
+
+/* "//a//b/" → "/a/b" */
+static char *squeeze_slashes(const char *path)
+{
+	struct buf b = {0};
+
+	for (const char *p = path; *p;) {
+		while (*p == '/')
+			p++;
+		size_t n = strcspn(p, "/");
+		if (n) {
+			buf_putc(&b, '/');
+			buf_append(&b, p, n);
+		}
+		p += n;
+	}
+	if (b.len == 0)
+		buf_putc(&b, '/');
+	return buf_steal(&b);
+}
+
+/*
+ * The common case in two syscalls instead of one open per component: openat2
+ * with RESOLVE_NO_SYMLINKS succeeds only when no component is a symlink (a
+ * final one comes back as itself under O_PATH|O_NOFOLLOW), and then the
+ * path's own text is its canonical form.  Returns 1 when it resolved, 0 when
+ * the walk must decide (a link on the way, a missing entry, any error: the
+ * walk knows how to follow or report it).
+ */
+static int open_no_symlinks(struct target *t, const char *path, int oflags)
+{
+	return sys_openat2(t->root_fd, path, oflags | O_CLOEXEC, 0,
+			   RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
+}
+
+/*
+ * The parent directory of a plain path other than "/", reached without any
+ * symlink: *ret_canon is the squeezed path, *ret_name points at its last
+ * component in it.  Returns an O_PATH fd, or <0 when the walk must decide.
+ */
+static int fast_parent(struct target *t, const char *path, char **ret_canon, const char **ret_name)
+{
+	_cleanup_free_ char *canon = NULL;
+	int fd;
+
+	/* "x/" must be a directory: the walk knows how to say so. */
+	if (!t->use_openat2 || !path || path[0] != '/' || !plain_path(path) || path[strlen(path) - 1] == '/')
+		return -EAGAIN;
+	canon = squeeze_slashes(path);
+	if (!canon)
+		return -ENOMEM;
+	char *slash = strrchr(canon, '/');
+	if (slash[1] == '\0')
+		return -EAGAIN;		/* "/" */
+	*slash = '\0';
+	/* A link there, even the last one, is ELOOP: no O_NOFOLLOW, which would open it. */
+	fd = open_no_symlinks(t, canon[0] ? canon : "/", O_PATH);
+	*slash = '/';
+	if (fd < 0)
+		return fd;
+	*ret_name = slash + 1;
+	*ret_canon = TAKE_PTR(canon);
+	return fd;
+}
+
+static int fast_resolve(struct target *t, const char *path, unsigned tflags, struct target_path *ret)
+{
+	_cleanup_close_ int fd = -EBADF, parent = -EBADF;
+	_cleanup_free_ char *canon = NULL;
+	const char *name;
+	struct stat st;
+
+	if (!t->use_openat2 || !plain_path(path))
+		return 0;
+	fd = open_no_symlinks(t, path, O_PATH | O_NOFOLLOW);
+	if (fd >= 0) {
+		if (fstat(fd, &st) < 0 || S_ISLNK(st.st_mode))
+			return 0;
+		*ret = (struct target_path) { .exists = true, .st = st };
+		ret->canon = squeeze_slashes(path);
+		return ret->canon ? 1 : -ENOMEM;
+	}
+	/* RESOLVE_NO_SYMLINKS meets a link as ELOOP: ENOENT and ENOTDIR come
+	 * from a plain prefix, and are what the walk would find too. */
+	if ((fd == -ENOENT && !(tflags & TR_MAY_NOT_EXIST)) || fd == -ENOTDIR)
+		return fd;
+	if (fd != -ENOENT)
+		return 0;
+	/* Missing, under a parent reached without links: that is the answer. */
+	parent = fast_parent(t, path, &canon, &name);
+	if (parent < 0)
+		return parent == -ENOMEM ? parent : 0;
+	if (fstatat(parent, name, &st, AT_SYMLINK_NOFOLLOW) == 0 || errno != ENOENT)
+		return 0;	/* it appeared meanwhile: let the walk look */
+	*ret = (struct target_path) { .exists = false, .canon = TAKE_PTR(canon) };
+	return 1;
+}
+
 int target_resolve(struct target *t, const char *path, unsigned tflags, struct target_path *ret,
 		   int *ret_parent_fd)
 {
+	/* A parent fd must be the very directory the entry was found in: walk. */
+	if (!ret_parent_fd && path && path[0] == '/') {
+		int r = fast_resolve(t, path, tflags, ret);
+		if (r != 0)
+			return r < 0 ? r : 0;
+	}
 	return walk_resolve(t, path, tflags, ret, ret_parent_fd);
 }
 
@@ -438,8 +580,13 @@ int target_open(struct target *t, const char *path, int oflags, unsigned tflags)
 	if (tflags & TR_NOFOLLOW)
 		oflags |= O_NOFOLLOW;
 
-	/* openat2 cannot tell who owns a link, so that policy needs our walk. */
-	if (t->use_openat2 && !(tflags & TR_ROOT_SYMLINKS_ONLY)) {
+	/* openat2 cannot tell who owns a link, so that policy needs our walk,
+	 * unless there is no link at all on the path (ELOOP says there is). */
+	if (t->use_openat2 && (tflags & TR_ROOT_SYMLINKS_ONLY)) {
+		fd = open_no_symlinks(t, path, oflags);
+		if (fd >= 0 || fd == -ENOENT || fd == -ENOTDIR)
+			return fd;
+	} else if (t->use_openat2) {
 		unsigned long long resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
 		if (tflags & TR_NO_SYMLINKS)
 			resolve |= RESOLVE_NO_SYMLINKS;
@@ -486,19 +633,34 @@ int target_open_inode(struct target *t, const char *path, unsigned tflags, struc
 	_cleanup_close_ int parent = -EBADF;
 	struct target_path tp = {0};
 	struct stat st;
+	_cleanup_free_ char *canon = NULL;
+	const char *name;
 	int fd, r;
 
-	r = walk_resolve(t, path, tflags & ~TR_MAY_NOT_EXIST, &tp, &parent);
-	if (r < 0)
-		return r;
-	st = tp.st;
+	/* No link on the way to the parent: look at the entry itself there. */
+	parent = fast_parent(t, path, &canon, &name);
+	if (parent == -ENOMEM || parent == -ENOENT || parent == -ENOTDIR)
+		return parent;
+	if (parent >= 0 && fstatat(parent, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return negative_errno();	/* under a plain parent: as the walk would say */
+	if (parent >= 0 && S_ISLNK(st.st_mode) && !(tflags & TR_NOFOLLOW)) {
+		close(parent);	/* a link to follow: the walk's job */
+		parent = -EBADF;
+	}
+	if (parent < 0) {
+		r = walk_resolve(t, path, tflags & ~TR_MAY_NOT_EXIST, &tp, &parent);
+		if (r < 0)
+			return r;
+		st = tp.st;
+		name = strcmp(tp.canon, "/") == 0 ? "." : path_last(tp.canon);
+	}
 	if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
 		target_path_done(&tp);
 		return S_ISLNK(st.st_mode) ? -ELOOP : -EINVAL;
 	}
 	/* Only now open for real: by name under the resolved parent, never
 	 * following a link, and it must be the inode we looked at. */
-	fd = openat(parent, strcmp(tp.canon, "/") == 0 ? "." : path_last(tp.canon),
+	fd = openat(parent, name,
 		    O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC | (S_ISDIR(st.st_mode) ? O_DIRECTORY : 0));
 	target_path_done(&tp);
 	if (fd < 0)

@@ -692,6 +692,80 @@ END_TEST
 
 /* ---- facts ---- */
 
+/*
+ * openat2 mode takes shortcuts (RESOLVE_NO_SYMLINKS first, the walk only when
+ * a link or an error is met).  Over every path of a tree with plain entries,
+ * links, a FIFO, missing names, "..", "//" and trailing slashes, and every
+ * flag, both modes must give the same result, canonical path and inode.
+ */
+static char *resolve_result(const char *path, unsigned tflags)
+{
+	struct target_path tp = {0};
+	struct stat st;
+	char *out = NULL;
+	int r = target_resolve(t, path, tflags, &tp, NULL);
+
+	if (r < 0)
+		ck_assert_int_ge(asprintf(&out, "resolve %d", r), 0);
+	else
+		ck_assert_int_ge(asprintf(&out, "resolve %s exists=%d ino=%llu links=%u user=%d", tp.canon, tp.exists,
+					  tp.exists ? (unsigned long long) tp.st.st_ino : 0ULL, tp.n_symlinks,
+					  tp.user_symlink), 0);
+	target_path_done(&tp);
+	int fd = target_open_inode(t, path, tflags & ~TR_MAY_NOT_EXIST, &st);
+	char *both = NULL;
+	ck_assert_int_ge(asprintf(&both, "%s; inode %d ino=%llu", out, fd < 0 ? fd : 0,
+				  fd < 0 ? 0ULL : (unsigned long long) st.st_ino), 0);
+	if (fd >= 0)
+		close(fd);
+	free(out);
+	return both;
+}
+
+START_TEST(target_fast_paths_agree_with_walk)
+{
+	static const char *const paths[] = {
+		"/", "//", "/etc", "/etc/", "/etc/real", "/etc//real", "/etc/real/", "/etc/link", "/etc/link/",
+		"/lnk_passwd", "/dirlink", "/dirlink/", "/dirlink/real", "/dirlink/ssh/rel", "/etc/ssh/rel",
+		"/etc/missing", "/missing/x", "/etc/real/x", "/dangling", "/dangling/", "/loop1", "/self",
+		"/home/u", "/home/u/", "/home/u/.ssh", "/home/u/fifo", "/home/u/link_up", "/home/u/link_up/passwd",
+		"/etc/../etc/real", "/./etc/real", "/..", "/to_only", ONLY_IN_TARGET "/file",
+	};
+	static const unsigned flags[] = {
+		0, TR_NOFOLLOW, TR_NO_SYMLINKS, TR_ROOT_SYMLINKS_ONLY, TR_MAY_NOT_EXIST,
+		TR_NOFOLLOW | TR_MAY_NOT_EXIST, TR_NO_SYMLINKS | TR_MAY_NOT_EXIST,
+	};
+	_cleanup_free_ char *fifo = tl_path(root, "home/u/fifo");
+
+	if (!have_openat2)
+		return;
+	ck_assert_int_eq(mkfifo(fifo, 0644), 0);
+	tl_symlink(root, "home/u/link_up", "../../etc");
+	for (size_t i = 0; i < ELEMENTSOF(paths); i++)
+		for (size_t k = 0; k < ELEMENTSOF(flags); k++) {
+			_cleanup_free_ char *fast = NULL, *walk = NULL;
+			_cleanup_close_ int a = -EBADF, b = -EBADF;
+			struct stat sa, sb;
+
+			target_set_openat2(t, true);
+			fast = resolve_result(paths[i], flags[k]);
+			a = target_open(t, paths[i], O_PATH, flags[k] & ~TR_MAY_NOT_EXIST);
+			target_set_openat2(t, false);
+			walk = resolve_result(paths[i], flags[k]);
+			b = target_open(t, paths[i], O_PATH, flags[k] & ~TR_MAY_NOT_EXIST);
+			ck_assert_msg(strcmp(fast, walk) == 0, "%s flags %#x: openat2 mode: %s; walk: %s", paths[i],
+				      flags[k], fast, walk);
+			/* target_open in openat2 mode may fail where the walk also does, with the same inode otherwise. */
+			ck_assert_msg((a < 0) == (b < 0), "%s flags %#x: target_open %d vs %d", paths[i], flags[k], a, b);
+			if (a >= 0) {
+				ck_assert_int_eq(fstat(a, &sa), 0);
+				ck_assert_int_eq(fstat(b, &sb), 0);
+				ck_assert_msg(sa.st_ino == sb.st_ino, "%s flags %#x: different inodes", paths[i], flags[k]);
+			}
+		}
+}
+END_TEST
+
 START_TEST(target_read_facts_debian)
 {
 	static const char os_release[] =
@@ -1166,6 +1240,7 @@ static Suite *target_suite(void)
 	tcase_add_loop_test(tc, target_read_file_refuses_too_big, first, 2);
 	tcase_add_loop_test(tc, target_list_dir_sorted, first, 2);
 	tcase_add_loop_test(tc, target_glob_patterns, first, 2);
+	tcase_add_test(tc, target_fast_paths_agree_with_walk);
 	tcase_add_test(tc, target_read_facts_debian);
 	tcase_add_test(tc, target_read_facts_redhat_elf);
 	tcase_add_test(tc, target_read_facts_nothing_known);
