@@ -13,4 +13,7 @@ extern const struct fix fix_hostkey_content;
 extern const struct fix fix_user_key_paths;
 extern const struct fix fix_privsep;
 extern const struct fix fix_ssh_service;
+extern const struct fix fix_listen;
+extern const struct fix fix_keys_content;
+extern const struct fix fix_accounts;
 extern const struct fix fix_sshd_test;

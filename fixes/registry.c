@@ -21,6 +21,9 @@ const struct fix *const fix_registry[] = {
 	&fix_user_key_paths,
 	&fix_privsep,
 	&fix_ssh_service,
+	&fix_listen,
+	&fix_keys_content,
+	&fix_accounts,
 	/* Last: it explains only what the checks above did not. */
 	&fix_sshd_test,
 	NULL,

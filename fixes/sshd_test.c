@@ -68,6 +68,15 @@ static bool has_error_of(const struct run *run, const struct fix *fix)
 	return false;
 }
 
+/* A finding of this problem, whatever its severity (listen-unresolvable is a warning). */
+static bool has_problem(const struct run *run, enum problem_code code)
+{
+	for (size_t i = 0; i < run->n_findings; i++)
+		if (run->findings[i].problem->code == code)
+			return true;
+	return false;
+}
+
 /* Does a finding of another check account for sshd's fatal message? */
 static bool explained(const struct run *run, const char *msg)
 {
@@ -87,22 +96,14 @@ static bool explained(const struct run *run, const char *msg)
 	    strstr(msg, "must be owned by root and not group or world-writable") ||
 	    strstr(msg, "does not exist or is not executable"))
 		return has_error_of(run, &fix_privsep);
+	if (strstr(msg, "bad addr or host"))
+		return has_problem(run, PR_LISTEN_FAMILY_MISMATCH) || has_problem(run, PR_LISTEN_UNRESOLVABLE) ||
+		       has_problem(run, PR_LISTEN_ADDRESS_INVALID);
+	if (strstr(msg, "Cannot bind any address"))
+		return has_problem(run, PR_LISTEN_CANNOT_BIND) || has_problem(run, PR_LISTEN_PORT_SELINUX);
 	if (strstr(msg, "no hostkeys available"))
 		return has_error_of(run, &fix_hostkey_perms) || has_error_of(run, &fix_hostkey_content);
 	return false;
-}
-
-/* The last non-empty line of the output, trimmed. */
-static char *last_line(const char *out)
-{
-	const char *end = out + strlen(out), *start;
-
-	while (end > out && (end[-1] == '\n' || end[-1] == '\r' || end[-1] == ' '))
-		end--;
-	start = end;
-	while (start > out && start[-1] != '\n')
-		start--;
-	return strndup(start, (size_t) (end - start));
 }
 
 static int sshd_test_detect(struct run *run)

@@ -18,14 +18,14 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/xattr.h>
-#include <unistd.h>
 
 #include "fixes.h"
+#include "keyfiles.h"
+#include "keywalk.h"
 #include "run.h"
 #include "strictmodes.h"
 #include "util.h"
@@ -74,52 +74,6 @@ static const struct problem user_key_paths_problems[] = {
 	{ .id = NULL },
 };
 
-/*
- * Directories outside the homes (/, /home, /etc/ssh/keys) are on every
- * user's walk; with 10,000 users, looking them up once keeps the scan
- * close to the cost of stat-ing each home once.  Only detection uses it.
- */
-#define DIR_CACHE_MAX 16
-struct dir_cache {
-	char *path[DIR_CACHE_MAX];
-	struct stat st[DIR_CACHE_MAX];
-	int r[DIR_CACHE_MAX];
-	size_t n;
-};
-
-static int cached_lstat(struct run *run, struct dir_cache *c, const char *path, struct stat *ret)
-{
-	for (size_t i = 0; i < c->n; i++)
-		if (strcmp(c->path[i], path) == 0) {
-			*ret = c->st[i];
-			return c->r[i];
-		}
-	int r = target_lstat(run->target, path, ret);
-	if (c->n < DIR_CACHE_MAX && (c->path[c->n] = strdup(path))) {
-		c->st[c->n] = *ret;
-		c->r[c->n++] = r;
-	}
-	return r;
-}
-
-static void dir_cache_done(struct dir_cache *c)
-{
-	for (size_t i = 0; i < c->n; i++)
-		free(c->path[i]);
-	c->n = 0;
-}
-
-/* Per-account facts shared by all of its keys files. */
-struct user_ctx {
-	const struct pw_entry *pw;
-	gid_t *gids;
-	size_t n_gids;
-	char *home;		/* realpath of the home in the target, NULL when it does not resolve */
-	bool debian;
-	bool strict;		/* StrictModes yes */
-	struct dir_cache *cache;	/* lstat of directories outside homes */
-};
-
 static bool already_found(const struct run *run, enum problem_code code, const char *path)
 {
 	for (size_t i = 0; i < run->n_findings; i++)
@@ -128,84 +82,13 @@ static bool already_found(const struct run *run, enum problem_code code, const c
 	return false;
 }
 
-/* Expand %% %h %u %U (RULES §1.2); -EINVAL with *ret_bad naming an unknown token. */
-static int expand_tokens(const char *pattern, const struct pw_entry *pw, char **ret, char *ret_bad)
-{
-	struct buf b = {0};
-
-	for (const char *p = pattern; *p; p++) {
-		if (*p != '%') {
-			buf_putc(&b, *p);
-			continue;
-		}
-		switch (p[1]) {
-		case '%':
-			buf_putc(&b, '%');
-			break;
-		case 'h':
-			buf_puts(&b, pw->dir);
-			break;
-		case 'u':
-			buf_puts(&b, pw->name);
-			break;
-		case 'U':
-			buf_printf(&b, "%u", (unsigned) pw->uid);
-			break;
-		default:
-			*ret_bad = p[1];
-			buf_done(&b);
-			return -EINVAL;
-		}
-		p++;
-	}
-	*ret = buf_steal(&b);
-	return *ret ? 0 : -ENOMEM;
-}
-
-/*
- * sshd expands a leading '~' when it parses the option, as itself (root):
- * "~/x" is root's home for everybody, "~name/x" that user's (RULES §1.3).
- * Returns the account whose home it is, or NULL (sshd fails on that too).
- */
-static const struct pw_entry *tilde_owner(const struct accounts *a, const char *s)
-{
-	const char *slash = strchrnul(s, '/');
-	_cleanup_free_ char *name = NULL;
-
-	if (slash == s + 1)
-		return accounts_user_by_uid(a, 0);
-	name = strndup(s + 1, (size_t) (slash - s - 1));
-	return name ? accounts_user_by_name(a, name) : NULL;
-}
-
-static const char *describe_bad(unsigned bad, bool searchable, bool is_file, char *buf, size_t n,
-				const struct stat *st)
-{
-	char m[8];
-
-	if (bad & SM_BAD_OWNER)
-		snprintf(buf, n, "is owned by uid %u (mode %s)", (unsigned) st->st_uid, mode_str(st->st_mode, m));
-	else if (bad & (SM_GROUP_WRITABLE | SM_OTHER_WRITABLE))
-		snprintf(buf, n, "is writable by %s (mode %s)",
-			 (bad & SM_GROUP_WRITABLE) && (bad & SM_OTHER_WRITABLE) ? "group and others"
-			 : (bad & SM_GROUP_WRITABLE)			    ? "group"
-									    : "others",
-			 mode_str(st->st_mode, m));
-	else if (!searchable)
-		snprintf(buf, n, "cannot be %s by the user (mode %s, owner %u:%u)", is_file ? "read" : "entered",
-			 mode_str(st->st_mode, m), (unsigned) st->st_uid, (unsigned) st->st_gid);
-	else
-		snprintf(buf, n, "is refused");
-	return buf;
-}
-
 /*
  * The repair for a path inside the home (RULES §1.11).  The keys file and
  * ~/.ssh get the canonical 0600/0700 user:group; any other directory keeps
  * its mode minus the write bits sshd objects to, and is made the user's when
  * another user owns it or the user cannot enter it.
  */
-static struct perms_want want_inside_home(const struct accounts *a, const struct user_ctx *u, const char *path,
+static struct perms_want want_inside_home(const struct accounts *a, const struct keywalk_user *u, const char *path,
 					  const struct stat *st, unsigned bad, bool usable, bool is_file)
 {
 	struct perms_want w = { .mode = st->st_mode & 07777, .uid = st->st_uid, .gid = st->st_gid };
@@ -258,7 +141,7 @@ static struct perms_want want_outside_home(const struct stat *st, unsigned bad, 
 	return w;
 }
 
-static int add_path_finding(struct run *run, enum problem_code code, const struct user_ctx *u, const char *path,
+static int add_path_finding(struct run *run, enum problem_code code, const struct keywalk_user *u, const char *path,
 			    const struct stat *st, const char *detail, struct perms_want want)
 {
 	struct finding *f;
@@ -277,157 +160,48 @@ static int add_path_finding(struct run *run, enum problem_code code, const struc
 	return 0;
 }
 
-/* Does a POSIX ACL decide access here?  Then the mode bits do not tell. */
-static bool has_acl(struct run *run, const char *path)
-{
-	_cleanup_close_ int fd = target_open_inode(run->target, path, TR_NO_SYMLINKS, NULL);
-	char c;
-
-	if (fd < 0)
-		return false;
-	return fgetxattr(fd, "system.posix_acl_access", &c, 0) >= 0;
-}
-
 /*
- * Check one component of the walk; `file` for the keys file itself, whose
- * stat the resolution already has (known).  Outside the home, stats come
- * from the run's directory cache.
+ * One problem on the walk from a keys file up to the home (keywalk_file(),
+ * RULES §1.6), as a finding with the repair RULES §1.11 asks for.
  */
-static int check_component(struct run *run, const struct user_ctx *u, const char *path, bool file, bool inside,
-			   const struct stat *known)
+static int report_problem(void *userdata, const struct keywalk_user *u, const struct keywalk_problem *p)
 {
-	struct stat st;
+	struct run *run = userdata;
+	struct finding *f;
 	char buf[160];
-	unsigned bad = 0;
-	bool usable;
-	int r;
 
-	if (known)
-		st = *known, r = 0;
-	else if (!inside)
-		r = cached_lstat(run, u->cache, path, &st);
-	else
-		r = target_lstat(run->target, path, &st);
-	if (r < 0)
-		return r == -ENOMEM ? r : 0;	/* gone since we resolved it; the next run sees */
-
-	if (u->strict)
-		bad = strictmodes_check(&run->model.accounts, u->pw, &st, u->debian);
-	usable = strictmodes_user_can(u->pw, u->gids, u->n_gids, &st, file ? R_OK : X_OK) || has_acl(run, path);
-	if (!bad && usable)
-		return 0;
-
-	describe_bad(bad, usable, file, buf, sizeof(buf), &st);
-	if (file && S_ISREG(st.st_mode) && st.st_nlink > 1) {
-		snprintf(buf, sizeof(buf), "%lu", (unsigned long) st.st_nlink);
-		return add_path_finding(run, PR_AUTHORIZED_KEYS_HARDLINKED, u, path, &st, buf, PERMS_KEEP);
-	}
-	if (!inside)
-		return file ? add_path_finding(run, PR_AUTHORIZED_KEYS_PERMS, u, path, &st, buf,
-					       want_outside_home(&st, bad, usable))
-			    : add_path_finding(run, PR_KEY_PATH_SYSTEM_DIR, u, path, &st, buf, PERMS_KEEP);
-	enum problem_code code = file ? PR_AUTHORIZED_KEYS_PERMS
-			       : strcmp(path, u->home) == 0 ? PR_HOME_PERMS
-							    : PR_KEY_DIR_PERMS;
-	return add_path_finding(run, code, u, path, &st, buf, want_inside_home(&run->model.accounts, u, path, &st, bad, usable, file));
-}
-
-/*
- * Walk as safe_path() does (RULES §1.6): the file, then each directory up
- * to and including the home, or up to "/" for keys outside it.  Directories
- * above the home are still walked for searchability, since sshd opens the
- * file as the user.
- */
-static int check_keys_file(struct run *run, const struct user_ctx *u, const char *configured)
-{
-	struct target_path tp = {0};
-	_cleanup_free_ char *dir = NULL;
-	bool inside;
-	int r;
-
-	r = target_resolve(run->target, configured, 0, &tp, NULL);
-	if (r < 0)
-		return r == -ENOMEM ? r : 0;	/* no keys there */
-
-	inside = u->home && strcmp(u->home, "/") != 0 && path_is_below(tp.canon, u->home);
-	if (tp.user_symlink && !inside) {
-		struct finding *f;
-		if (!already_found(run, PR_KEY_PATH_USER_SYMLINK, tp.user_symlink_path)) {
-			f = run_add_finding(run, PR_KEY_PATH_USER_SYMLINK, tp.user_symlink_path, u->pw->name);
-			if (!f || finding_set_detail(f, "to %s, outside the home", tp.canon) < 0) {
-				target_path_done(&tp);
-				return -ENOMEM;
-			}
-		}
-		target_path_done(&tp);
-		return 0;
-	}
-	if (!S_ISREG(tp.st.st_mode)) {
-		struct finding *f = run_add_finding(run, PR_AUTHORIZED_KEYS_NOT_REGULAR, tp.canon, u->pw->name);
-		r = !f || finding_set_detail(f, "%s", S_ISDIR(tp.st.st_mode) ? "a directory" : "a special file") < 0
-			    ? -ENOMEM
-			    : 0;
-		target_path_done(&tp);
-		return r;
-	}
-
-	r = check_component(run, u, tp.canon, true, inside, &tp.st);
-	dir = path_parent(tp.canon);
-	target_path_done(&tp);
-	if (!dir)
-		return -ENOMEM;
-	/* From the file's directory up to "/", checking StrictModes only up to the home. */
-	bool past_home = !inside;
-	while (r == 0) {
-		bool is_home = u->home && strcmp(dir, u->home) == 0;
-		bool in = inside && !past_home;
-		if (past_home && inside) {
-			/* Above the home sshd only needs to get through. */
-			struct stat st;
-			if (cached_lstat(run, u->cache, dir, &st) == 0 &&
-			    !strictmodes_user_can(u->pw, u->gids, u->n_gids, &st, X_OK) && !has_acl(run, dir)) {
-				char buf[160];
-				describe_bad(0, false, false, buf, sizeof(buf), &st);
-				r = add_path_finding(run, PR_KEY_PATH_SYSTEM_DIR, u, dir, &st, buf, PERMS_KEEP);
-			}
-		} else
-			r = check_component(run, u, dir, false, in && strcmp(dir, "/") != 0 && strcmp(dir, "/home") != 0,
-					    NULL);
-		if (is_home)
-			past_home = true;
-		if (strcmp(dir, "/") == 0)
-			break;
-		char *up = path_parent(dir);
-		if (!up)
+	switch (p->what) {
+	case KW_USER_SYMLINK:
+		if (already_found(run, PR_KEY_PATH_USER_SYMLINK, p->path))
+			return 0;
+		f = run_add_finding(run, PR_KEY_PATH_USER_SYMLINK, p->path, u->pw->name);
+		if (!f || finding_set_detail(f, "to %s, outside the home", p->target) < 0)
 			return -ENOMEM;
-		free(dir);
-		dir = up;
+		return 0;
+	case KW_NOT_REGULAR:
+		f = run_add_finding(run, PR_AUTHORIZED_KEYS_NOT_REGULAR, p->path, u->pw->name);
+		return !f || finding_set_detail(f, "%s", S_ISDIR(p->st->st_mode) ? "a directory" : "a special file") < 0
+			       ? -ENOMEM
+			       : 0;
+	case KW_REFUSED:
+		break;
 	}
-	return r;
-}
 
-/* AuthorizedKeysFile as sshd uses it: the first line outside Match, or the default. */
-static int keys_file_patterns(const struct run *run, char ***ret)
-{
-	const struct sshd_option *o = sshd_config_first(run->model.sshd, "AuthorizedKeysFile");
-	_cleanup_strv_free_ char **v = NULL;
-
-	if (!o) {
-		if (strv_push(&v, strdup(".ssh/authorized_keys")) < 0 ||
-		    strv_push(&v, strdup(".ssh/authorized_keys2")) < 0)
-			return -ENOMEM;
-	} else {
-		for (size_t i = 0; o->args[i]; i++) {
-			if (strcasecmp(o->args[i], "none") == 0)
-				continue;
-			if (strv_push(&v, strdup(o->args[i])) < 0)
-				return -ENOMEM;
-		}
+	const struct stat *st = p->st;
+	keywalk_describe(p, buf, sizeof(buf));
+	if (p->is_file && S_ISREG(st->st_mode) && st->st_nlink > 1) {
+		snprintf(buf, sizeof(buf), "%lu", (unsigned long) st->st_nlink);
+		return add_path_finding(run, PR_AUTHORIZED_KEYS_HARDLINKED, u, p->path, st, buf, PERMS_KEEP);
 	}
-	if (!v && !(v = calloc(1, sizeof(char *))))
-		return -ENOMEM;
-	*ret = TAKE_PTR(v);
-	return 0;
+	if (!p->inside)
+		return p->is_file ? add_path_finding(run, PR_AUTHORIZED_KEYS_PERMS, u, p->path, st, buf,
+						     want_outside_home(st, p->bad, p->usable))
+				  : add_path_finding(run, PR_KEY_PATH_SYSTEM_DIR, u, p->path, st, buf, PERMS_KEEP);
+	enum problem_code code = p->is_file ? PR_AUTHORIZED_KEYS_PERMS
+			       : strcmp(p->path, u->home) == 0 ? PR_HOME_PERMS
+							       : PR_KEY_DIR_PERMS;
+	return add_path_finding(run, code, u, p->path, st, buf,
+				want_inside_home(&run->model.accounts, u, p->path, st, p->bad, p->usable, p->is_file));
 }
 
 static bool strict_modes(const struct run *run)
@@ -438,36 +212,28 @@ static bool strict_modes(const struct run *run)
 }
 
 static int check_user(struct run *run, const struct pw_entry *pw, char **patterns, bool strict,
-		      struct dir_cache *cache)
+		      struct keywalk_cache *cache)
 {
-	struct user_ctx u = {
-		.pw = pw, .debian = run->target->facts.sshd_debian_patches, .strict = strict, .cache = cache,
-	};
-	struct target_path home = {0};
+	struct keywalk_user u;
 	int r = 0;
 
 	if (!pw->dir || pw->dir[0] != '/')
 		return 0;
-	if (target_resolve(run->target, pw->dir, 0, &home, NULL) == 0 && S_ISDIR(home.st.st_mode))
-		u.home = TAKE_PTR(home.canon);
-	target_path_done(&home);
-	r = accounts_user_gids(&run->model.accounts, pw, &u.gids, &u.n_gids);
+	r = keywalk_user_init(run->target, &run->model.accounts, pw, strict, run->target->facts.sshd_debian_patches,
+			      cache, &u);
+	if (r < 0)
+		return r;
 
 	for (size_t i = 0; r == 0 && patterns[i]; i++) {
-		_cleanup_free_ char *expanded = NULL, *abs = NULL;
-		const char *pattern = patterns[i];
+		_cleanup_free_ char *abs = NULL;
 		char bad = 0;
 
-		/* "~/x" is one account's file: examine it for that account only. */
-		if (pattern[0] == '~') {
-			const struct pw_entry *owner = tilde_owner(&run->model.accounts, pattern);
-			if (owner != pw)
-				continue;
-			pattern = strchrnul(pattern, '/');
-			if (*pattern == '/')
-				pattern++;
+		/* A "~/x" pattern is examined for the account it names only. */
+		r = keyfiles_path(&run->model.accounts, patterns[i], pw, &abs, &bad);
+		if (r == 1) {
+			r = 0;
+			continue;
 		}
-		r = expand_tokens(pattern, pw, &expanded, &bad);
 		if (r == -EINVAL) {
 			struct finding *f;
 			r = 0;
@@ -480,16 +246,9 @@ static int check_user(struct run *run, const struct pw_entry *pw, char **pattern
 		}
 		if (r < 0)
 			break;
-		/* Relative after expansion: below the home (RULES §1.2). */
-		abs = expanded[0] == '/' ? strdup(expanded) : path_join(pw->dir, expanded);
-		if (!abs) {
-			r = -ENOMEM;
-			break;
-		}
-		r = check_keys_file(run, &u, abs);
+		r = keywalk_file(run->target, &run->model.accounts, &u, abs, report_problem, run, NULL);
 	}
-	free(u.gids);
-	free(u.home);
+	keywalk_user_done(&u);
 	return r;
 }
 
@@ -497,13 +256,13 @@ static int user_key_paths_detect(struct run *run)
 {
 	const struct accounts *a = &run->model.accounts;
 	_cleanup_strv_free_ char **patterns = NULL;
-	struct dir_cache cache = {0};
+	struct keywalk_cache cache = {0};
 	bool strict = strict_modes(run);
 	int r = 0;
 
 	if (!a->passwd.present)
 		return 0;	/* account-db reports it */
-	r = keys_file_patterns(run, &patterns);
+	r = keyfiles_patterns(run->model.sshd, &patterns);
 	if (r < 0)
 		return r;
 	for (size_t i = 0; patterns[i]; i++)
@@ -518,7 +277,7 @@ static int user_key_paths_detect(struct run *run)
 		if (r < 0)
 			break;
 	}
-	dir_cache_done(&cache);
+	keywalk_cache_done(&cache);
 	return r;
 }
 

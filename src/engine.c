@@ -173,20 +173,25 @@ int engine_apply(struct run *run)
 			f->status_reason = strdup(error ? error : "not applied");
 		}
 	}
-	if (r < 0) {
-		const char *what = error ? error : strerror(-r);
-		if (r == -EROFS)
-			run_error(run, "%s. Nothing was changed. Remount the target read-write "
-				       "(mount -o remount,rw MOUNTPOINT) and run again.", what);
-		else if (r == -ENOSPC)
-			run_error(run, "%s. Nothing was changed. Free some space on the target and run again.", what);
-		else if (run->undo_id && applied > 0)
-			run_error(run, "%s. %zu change(s) were made and recorded; undo them with: sshfix --undo %s", what,
-				  applied, run->undo_id);
-		else
-			run_error(run, "%s", what);
-	}
+	if (r < 0)
+		engine_commit_error(run, r, error, applied);
 	return r;
+}
+
+void engine_commit_error(struct run *run, int r, const char *error, size_t applied)
+{
+	const char *what = error ? error : strerror(-r);
+
+	if (r == -EROFS)
+		run_error(run, "%s. Nothing was changed. Remount the target read-write "
+			       "(mount -o remount,rw MOUNTPOINT) and run again.", what);
+	else if (r == -ENOSPC)
+		run_error(run, "%s. Nothing was changed. Free some space on the target and run again.", what);
+	else if (run->undo_id && applied > 0)
+		run_error(run, "%s. %zu change(s) were made and recorded; undo them with: sshfix --undo %s", what,
+			  applied, run->undo_id);
+	else
+		run_error(run, "%s", what);
 }
 
 static bool same_finding(const struct finding *a, const struct finding *b)

@@ -14,6 +14,8 @@ int engine_check_ids(char **ids, const char **ret_bad);
 int engine_detect(struct run *run);
 int engine_plan(struct run *run);
 int engine_apply(struct run *run);
+/* Say why journal_commit() failed (r, its error text) and what to do about it. */
+void engine_commit_error(struct run *run, int r, const char *error, size_t applied);
 int engine_verify(struct run *run);
 /* The exit status bits the findings call for. */
 unsigned engine_exit_flags(const struct run *run);

@@ -18,6 +18,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "addkey.h"
+#include "authkeys.h"
 #include "engine.h"
 #include "fix.h"
 #include "journal.h"
@@ -26,6 +28,7 @@
 #include "rootmount.h"
 #include "run.h"
 #include "util.h"
+#include "who.h"
 
 enum {
 	OPT_DRY_RUN = 1,
@@ -39,9 +42,14 @@ enum {
 
 struct args {
 	char *root, *device, *only, *skip, *undo_id;	/* popt allocates them; args_done() frees */
+	char *add_key, *key_file;	/* --add-key USER [KEY...] | --key-file FILE */
+	char **key_words;		/* the KEY words (a private key is wiped here and in argv) */
+	size_t n_key_words;
+	struct addkey_request add_key_req;
 	int find_root;
 	int json, verbose, no_color, force;
 	int n_modes, undo, list_undo, list_checks, version;
+	int who;
 	enum run_mode mode;
 };
 
@@ -52,6 +60,12 @@ static void args_done(struct args *a)
 	free(a->only);
 	free(a->skip);
 	free(a->undo_id);
+	free(a->add_key);
+	free(a->key_file);
+	for (size_t i = 0; i < a->n_key_words; i++)
+		free(a->key_words[i]);
+	free(a->key_words);
+	addkey_request_done(&a->add_key_req);
 }
 
 static int usage_error(const char *fmt, ...) _printf_(1, 2);
@@ -103,7 +117,10 @@ static int parse_args(int argc, const char **argv, struct args *a)
 		{ "force", '\0', POPT_ARG_NONE, &a->force, 0, "with --undo: restore paths changed since the apply", NULL },
 		{ "list-undo", '\0', POPT_ARG_NONE, NULL, OPT_LIST_UNDO, "list recorded applies", NULL },
 		{ "list-checks", '\0', POPT_ARG_NONE, NULL, OPT_LIST_CHECKS, "list checks and problem ids", NULL },
+		{ "who", '\0', POPT_ARG_NONE, &a->who, 0, "list the accounts that could log in and whether sshd lets each in with a key", NULL },
 		{ "version", 'V', POPT_ARG_NONE, NULL, OPT_VERSION, "print the version", NULL },
+		{ "add-key", '\0', POPT_ARG_STRING, &a->add_key, 0, "add the public KEY (the rest of the command line) to USER's authorized keys; applies unless --dry-run", "USER" },
+		{ "key-file", '\0', POPT_ARG_STRING, &a->key_file, 0, "with --add-key: read the public key from FILE (- for standard input)", "FILE" },
 		POPT_AUTOHELP POPT_TABLEEND
 	};
 	poptContext ctx = poptGetContext("sshfix", argc, argv, options, 0);
@@ -137,11 +154,40 @@ static int parse_args(int argc, const char **argv, struct args *a)
 	}
 	if (rc < -1) {
 		_cleanup_free_ char *what = NULL;
-		if (asprintf(&what, "%s: %s", poptBadOption(ctx, POPT_BADOPTION_NOALIAS), poptStrerror(rc)) < 0)
+		const char *bad = poptBadOption(ctx, POPT_BADOPTION_NOALIAS);
+		/* A private key pasted as an argument starts with "-----BEGIN": it
+		 * is never echoed (addkey.c says why), and leaves argv. */
+		if (addkey_argv_has_private_key((char **) argv)) {
+			status = addkey_refuse_private((char **) argv);
+			poptFreeContext(ctx);
+			return status;
+		}
+		_cleanup_free_ char *shown = bad ? escape_display_trunc(bad, 60) : NULL;
+		if (asprintf(&what, "%s: %s", shown ? shown : "?", poptStrerror(rc)) < 0)
 			what = NULL;
 		status = usage_error("%s", what ? what : "bad option");
-	} else if (poptPeekArg(ctx))
-		status = usage_error("unexpected argument '%s'", poptPeekArg(ctx));
+	} else if (a->add_key && poptPeekArg(ctx)) {
+		/* --add-key's KEY, maybe unquoted: every word that is left. */
+		for (const char *w; (w = poptGetArg(ctx));) {
+			char **v = realloc(a->key_words, (a->n_key_words + 1) * sizeof(char *));
+			if (!v) {
+				status = EXIT_ERROR;
+				break;
+			}
+			a->key_words = v;
+			/* popt frees its copy with the context */
+			if (!(a->key_words[a->n_key_words] = strdup(w))) {
+				status = EXIT_ERROR;
+				break;
+			}
+			a->n_key_words++;
+		}
+	} else if (poptPeekArg(ctx) && addkey_argv_has_private_key((char **) argv))
+		status = addkey_refuse_private((char **) argv);
+	else if (poptPeekArg(ctx)) {
+		_cleanup_free_ char *shown = escape_display_trunc(poptPeekArg(ctx), 60);
+		status = usage_error("unexpected argument '%s'", shown ? shown : "?");
+	}
 	/* popt keeps the strings in argv, which outlives the context. */
 	poptFreeContext(ctx);
 	if (status)
@@ -162,6 +208,24 @@ static int parse_args(int argc, const char **argv, struct args *a)
 					 "--list-undo, --list-checks or --version");
 	if (a->force && !a->undo)
 		return usage_error("%s", "--force only applies to --undo");
+	if (a->who && (a->n_modes || a->undo || a->list_undo || a->list_checks || a->version || a->only || a->skip ||
+		       a->add_key))
+		return usage_error("%s", "--who cannot be combined with --dry-run, --apply, --interactive, --undo, "
+					 "--list-undo, --list-checks, --version, --only, --skip or --add-key");
+	if (a->key_file && !a->add_key)
+		return usage_error("%s", "--key-file only applies to --add-key");
+	if (a->add_key && (a->undo || a->list_undo || a->list_checks || a->version || a->only || a->skip))
+		return usage_error("%s", "--add-key cannot be combined with --undo, --list-undo, --list-checks, --version, "
+					 "--only or --skip");
+	if (a->add_key && a->mode == MODE_INTERACTIVE)
+		return usage_error("%s", "--add-key does not ask: it applies, or only shows the change with --dry-run");
+	if (a->add_key && a->key_file && a->n_key_words)
+		return usage_error("%s", "give the key either as an argument or with --key-file, not both");
+	if (a->add_key && !a->key_file && !a->n_key_words)
+		return usage_error("%s", "--add-key USER needs the public key: as an argument (quote it) or with --key-file FILE");
+	/* A rescuer who names a key wants it added: --add-key applies unless --dry-run. */
+	if (a->add_key && a->mode != MODE_DRY_RUN)
+		a->mode = MODE_APPLY;
 	if (a->mode == MODE_INTERACTIVE && !isatty(STDIN_FILENO))
 		return usage_error("%s", "--interactive needs a terminal on standard input; use --apply or --dry-run");
 	return 0;
@@ -552,6 +616,10 @@ static unsigned sshfix_main(struct args *args)
 		status = (unsigned) do_undo(&run, &a);
 	else if (a.list_undo)
 		status = (unsigned) list_undo(run.target);
+	else if (a.who)
+		status = who_run(&run, stdout) < 0 ? EXIT_ERROR : run.exit_flags & EXIT_ERROR;
+	else if (a.add_key)
+		status = addkey_run(&run, &a.add_key_req);
 	else {
 		status = run_checks(&run);
 		r = run.opt.json ? report_json(&run, status, stdout) : report_text(&run, stdout);
@@ -573,6 +641,10 @@ int main(int argc, const char **argv)
 	struct args a = {0};
 	unsigned status = (unsigned) parse_args(argc, argv, &a);
 
+	/* The key is checked before any target is mounted or opened. */
+	if (status == 0 && a.add_key)
+		status = addkey_prepare(a.key_words, a.n_key_words, a.key_file, a.add_key, (char **) argv,
+					&a.add_key_req);
 	if (status == 0)
 		status = sshfix_main(&a);
 	args_done(&a);

@@ -486,3 +486,16 @@ const char *mode_str(mode_t mode, char out[static 8])
 	snprintf(out, 8, "%04o", (unsigned) (mode & 07777));
 	return out;
 }
+
+char *last_line(const char *out)
+{
+	const char *end = out + strlen(out), *start;
+
+	while (end > out && (end[-1] == '\n' || end[-1] == '\r' || end[-1] == ' '))
+		end--;
+	start = end;
+	while (start > out && start[-1] != '\n')
+		start--;
+	return strndup(start, (size_t) (end - start));
+}
+

@@ -106,3 +106,5 @@ int parse_uint(const char *s, int base, unsigned long long max, unsigned long lo
 
 /* "0644"-style rendering for modes in messages and diffs. */
 const char *mode_str(mode_t mode, char out[static 8]);
+/* The last non-empty line of a text (a command's output), trimmed; NULL on ENOMEM. */
+char *last_line(const char *out);

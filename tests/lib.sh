@@ -46,6 +46,12 @@ AcceptEnv LANG LC_*
 Subsystem	sftp	/usr/lib/openssh/sftp-server
 C
 	set_sshd_version "$r" "OpenSSH_9.2p1 Debian-2+deb12u6"
+	# The users' login shell, a stand-in like sshd: sshd refuses a user
+	# whose shell does not exist (RULES §6.1).  Merged /usr, as Debian 12.
+	mkdir -p "$r/usr/bin"
+	[ -e "$r/bin" ] || [ -L "$r/bin" ] || ln -s usr/bin "$r/bin"
+	printf '\177ELF-not-really bash\n' > "$r/usr/bin/bash"
+	chmod 0755 "$r/usr/bin/bash"
 	for t in rsa ecdsa ed25519; do
 		printf 'fake %s private key\n' "$t" > "$r/etc/ssh/ssh_host_${t}_key"
 		printf 'ssh-%s AAAAfake root@host\n' "$t" > "$r/etc/ssh/ssh_host_${t}_key.pub"

@@ -8,6 +8,9 @@
 #   (b) she cannot after break_root (and sshd logs EXPECT_LOG, if given)
 #   (c) `sshfix --root R --dry-run` exits 4 and changes nothing at all
 #   (d) `sshfix --root R --apply` exits with bit 1 set and she can log in
+#       (a scenario whose repair needs a person's yes sets APPLY_ANSWERS:
+#       then `--interactive` runs under script(1), which gives it the
+#       terminal it asks on, and those answers are typed, one per line)
 #   (e) a second --apply exits 0 and changes nothing
 #   (f) `sshfix --root R --undo latest` restores the broken tree exactly
 # and on the healthy root: (h) --dry-run exits 0 and changes nothing.
@@ -97,6 +100,24 @@ login() {
 	return "$r"
 }
 
+# sshfix_answer LOGFILE ANSWERS ARGS...: as sshfix_run, on a terminal made
+# by script(1) (--interactive asks only on one), typing ANSWERS (words),
+# one at each question (tests/answer.sh).
+sshfix_answer() {
+	local out=$1 answers=$2 t
+	shift 2
+	t=$(e2e_now)
+	rc=0
+	timeout 300 "$E2E_DIR/../answer.sh" "$out.tty" "$answers" "$SSHFIX" "$@" || rc=$?
+	{
+		printf '$ sshfix %s  (answering: %s)\n' "$*" "$answers"
+		tr -d '\r' < "$out.tty"
+		printf '[exit %s]\n' "$rc"
+	} > "$out"
+	rm -f "$out.tty"
+	t_fix=$(awk -v a="$t_fix" -v b="$(e2e_secs "$t" "$(e2e_now)")" 'BEGIN { print a + b }')
+}
+
 # Why a login failed, in one line, for FAIL messages.
 why() {
 	grep -m1 'REFUSED\|ERROR' "$1.oracle" 2> /dev/null | sed 's/^oracle: //' || true
@@ -139,7 +160,7 @@ run_scenario() {
 	d=$logdir/$name
 	mkdir -p "$d"
 	t0=$(e2e_now) t_login=0 t_fix=0
-	LOGIN_USER='' EXPECT_LOG=''
+	LOGIN_USER='' EXPECT_LOG='' APPLY_ANSWERS=''
 	unset -f break_root
 	# shellcheck disable=SC1090
 	. "$file"
@@ -180,13 +201,24 @@ run_scenario() {
 		sed 's/^/      /' "$d/c.diff"
 	fi
 
-	sshfix_run "$d/apply.out" --root "$E2E_MERGED" --apply
+	local how=--apply
+	if [ -n "$APPLY_ANSWERS" ]; then
+		how="--interactive (answering $APPLY_ANSWERS)"
+		if command -v script > /dev/null; then
+			sshfix_answer "$d/apply.out" "$APPLY_ANSWERS" --root "$E2E_MERGED" --interactive
+		else
+			printf 'script(1) is not installed: cannot answer --interactive\n[exit 99]\n' > "$d/apply.out"
+			rc=99
+		fi
+	else
+		sshfix_run "$d/apply.out" --root "$E2E_MERGED" --apply
+	fi
 	local arc=$rc
 	r=0; login "$d/d.sshd.log" || r=$?
 	if [ "$r" -eq 0 ] && [ $((arc & 1)) -eq 1 ] && [ $((arc & 24)) -eq 0 ]; then
-		result 1 "$name" d "--apply exits $arc and $user can log in"
+		result 1 "$name" d "$how exits $arc and $user can log in"
 	else
-		result 0 "$name" d "--apply exits $arc (want 1) and login $( ((r == 0)) && echo works || echo "fails: $(why "$d/d.sshd.log"); $d/d.sshd.log"); $d/apply.out"
+		result 0 "$name" d "$how exits $arc (want 1) and login $( ((r == 0)) && echo works || echo "fails: $(why "$d/d.sshd.log"); $d/d.sshd.log"); $d/apply.out"
 		show "$d/apply.out"
 	fi
 

@@ -1,0 +1,1110 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * sshfix --add-key (see addkey.h and sshfix(8) ADDING A KEY).
+ *
+ * Where the key goes: the first AuthorizedKeysFile entry that is the user's
+ * own file (src/keyfiles.c; a "~/..." entry names root's file for everyone,
+ * RULES §1.3, and is never written for another user).  Inside the home,
+ * missing directories are created 0700 and a new keys file 0600, owned by
+ * the user and the user's primary group, from the target's own passwd; an
+ * existing file keeps its mode, owner and extended attributes.  Outside the
+ * home nothing but the file itself is created (root:root 0644, readable by
+ * the user sshd reads it as); a missing directory there is the admin's call.
+ * A symlink the user could have planted is never followed out of the home;
+ * a hard-linked keys file is never changed (the journal refuses it too).
+ *
+ * SELinux (RULES §9.2, §9.5): a new ~/.ssh or keys file gets the label of a
+ * file already in ~/.ssh (or of ~/.ssh itself), else the context the
+ * target's policy gives the path (file_contexts, .homedirs and .local,
+ * after .subs_dist/.subs; literal specs first, then the last matching
+ * regular expression), else the home's label with the type ssh_home_t.
+ * Not done: constraint checks, the MLS range of a policy default that
+ * differs per user (seusers), and media contexts; when the target uses
+ * SELinux and no label can be found, the report says to run restorecon.
+ *
+ * The key is appended with a comment "sshfix added YYYY-MM-DD" (UTC, from
+ * the clock, or SOURCE_DATE_EPOCH), after the key's own comment in
+ * parentheses.  A key whose type and data are already in one of the user's
+ * keys files is not added again.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <regex.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/xattr.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "addkey.h"
+#include "authkeys.h"
+#include "engine.h"
+#include "fix.h"
+#include "fixes.h"
+#include "json.h"
+#include "keyfiles.h"
+#include "keywalk.h"
+#include "model.h"
+#include "strictmodes.h"
+#include "util.h"
+
+#define KEY_INPUT_MAX (1u << 20)
+
+/* ---- the key ---- */
+
+static void wipe_free(char *p, size_t n)
+{
+	if (p)
+		explicit_bzero(p, n);
+	free(p);
+}
+
+static void refusal(const char *marker, const char *where)
+{
+	fprintf(stderr,
+		"sshfix: Refusing to add a private key (%s found in the %s). A private key must never be copied to a "
+		"server; nothing was written anywhere. Give the public half instead: the .pub file next to it, or the "
+		"output of ssh-keygen -y -f KEYFILE.\n",
+		marker, where);
+}
+
+unsigned addkey_prepare(char **words, size_t n_words, const char *file, const char *user, char **argv,
+			struct addkey_request *ret)
+{
+	char *text = NULL;
+	size_t len = 0;
+	const char *why = NULL;
+	char *line = NULL, *repairs = NULL;
+	int r;
+
+	*ret = (struct addkey_request) { .user = user };
+	if (!user || !*user || strchr(user, ':') || strchr(user, '/') || strchr(user, '\n')) {
+		fprintf(stderr, "sshfix: --add-key needs a user name, such as --add-key alice\n"
+				"Try 'sshfix --help' for more information.\n");
+		return EXIT_USAGE;
+	}
+	if (file) {
+		_cleanup_close_ int fd = strcmp(file, "-") == 0 ? -EBADF : open(file, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+		if (strcmp(file, "-") != 0 && fd < 0) {
+			_cleanup_free_ char *p = escape_display(file);
+			fprintf(stderr, "sshfix: Failed to open the key file '%s': %s\n", p ? p : "?", strerror(errno));
+			return EXIT_ERROR;
+		}
+		r = read_all(fd >= 0 ? fd : STDIN_FILENO, KEY_INPUT_MAX, &text, &len);
+		if (r < 0) {
+			_cleanup_free_ char *p = escape_display(file);
+			fprintf(stderr, "sshfix: Failed to read the key file '%s': %s\n", p ? p : "?",
+				r == -EFBIG ? "larger than 1 MiB, not a public key" : strerror(-r));
+			return r == -EFBIG ? EXIT_USAGE : EXIT_ERROR;
+		}
+	} else {
+		struct buf b = {0};
+		for (size_t i = 0; i < n_words; i++) {
+			if (i)
+				buf_putc(&b, ' ');
+			buf_puts(&b, words[i]);
+		}
+		if (!buf_ok(&b)) {
+			wipe_free(b.data, b.cap);
+			return EXIT_ERROR;
+		}
+		len = b.len;
+		text = buf_steal(&b);
+	}
+	if (len == 0) {
+		wipe_free(text, len);
+		fprintf(stderr, "sshfix: --add-key %s needs the public key: as an argument (quote it) or with "
+				"--key-file FILE\nTry 'sshfix --help' for more information.\n", user);
+		return EXIT_USAGE;
+	}
+	r = authkeys_normalize_pasted(text, len, &line, &repairs, &why);
+	/* Whatever it was, our copy goes now; a private key also leaves argv. */
+	wipe_free(text, len);
+	if (r == -EPERM) {
+		for (size_t i = 0; i < n_words; i++) {
+			for (size_t k = 0; argv && argv[k]; k++)
+				if (argv[k] != words[i] && streq(argv[k], words[i]))
+					explicit_bzero(argv[k], strlen(argv[k]));
+			explicit_bzero(words[i], strlen(words[i]));
+		}
+		refusal(why, file ? "key file" : "key argument");
+		return EXIT_USAGE;
+	}
+	if (r == -ENOMEM)
+		return EXIT_ERROR;
+	if (r < 0) {
+		fprintf(stderr, "sshfix: The key given to --add-key is not a public key sshd can use: %s.\n"
+				"Try 'sshfix --help' for more information.\n", why ? why : "not a key");
+		return EXIT_USAGE;
+	}
+	ret->line = line;
+	ret->repairs = repairs;
+	return 0;
+}
+
+static char *join_argv(char **argv)
+{
+	struct buf b = {0};
+
+	for (size_t k = 1; argv && argv[k]; k++) {
+		if (k > 1)
+			buf_putc(&b, ' ');
+		buf_puts(&b, argv[k]);
+	}
+	if (!buf_ok(&b)) {
+		wipe_free(b.data, b.cap);
+		return NULL;
+	}
+	return buf_steal(&b);
+}
+
+bool addkey_argv_has_private_key(char **argv)
+{
+	char *all = join_argv(argv);
+	bool found = all && authkeys_private_key_marker(all, strlen(all));
+
+	if (all)
+		wipe_free(all, strlen(all));
+	return found;
+}
+
+unsigned addkey_refuse_private(char **argv)
+{
+	char *all = join_argv(argv);
+	const char *marker = all ? authkeys_private_key_marker(all, strlen(all)) : NULL;
+
+	refusal(marker ? marker : "a private key", "command line");
+	if (all)
+		wipe_free(all, strlen(all));
+	for (size_t k = 1; argv && argv[k]; k++)
+		explicit_bzero(argv[k], strlen(argv[k]));
+	return EXIT_USAGE;
+}
+
+void addkey_request_done(struct addkey_request *r)
+{
+	if (r->line)
+		wipe_free(r->line, strlen(r->line));
+	free(r->repairs);
+	*r = (struct addkey_request) {0};
+}
+
+/* "YYYY-MM-DD", UTC; SOURCE_DATE_EPOCH wins (reproducible tests, as privsep's shadow lines). */
+static void today(char out[static 11])
+{
+	const char *e = getenv("SOURCE_DATE_EPOCH");
+	unsigned long long v;
+	time_t now = time(NULL);
+	struct tm tm;
+
+	if (e && parse_uint(e, 10, (unsigned long long) INT64_MAX, &v) == 0)
+		now = (time_t) v;
+	if (!gmtime_r(&now, &tm) || strftime(out, 11, "%Y-%m-%d", &tm) != 10)
+		snprintf(out, 11, "1970-01-01");
+}
+
+/* ---- SELinux labels ---- */
+
+static int get_label(struct run *run, const char *path, char **ret, size_t *ret_len)
+{
+	_cleanup_close_ int fd = target_open_inode(run->target, path, TR_NO_SYMLINKS, NULL);
+	char val[1024];
+	ssize_t n;
+
+	if (fd < 0)
+		return fd;
+	n = fgetxattr(fd, "security.selinux", val, sizeof(val));
+	if (n <= 0)
+		return -ENODATA;
+	if (!(*ret = malloc((size_t) n + 1)))
+		return -ENOMEM;
+	memcpy(*ret, val, (size_t) n);
+	(*ret)[n] = '\0';
+	*ret_len = (size_t) n;
+	return 0;
+}
+
+/* SELINUX= and SELINUXTYPE= of the target's /etc/selinux/config (RULES §9.1). */
+static bool selinux_config(struct run *run, char **ret_type)
+{
+	_cleanup_free_ char *data = NULL;
+	size_t len;
+	bool on = false;
+
+	*ret_type = NULL;
+	if (target_read_file(run->target, "/etc/selinux/config", 1u << 16, &data, &len) < 0)
+		return false;
+	for (char *save = NULL, *l = strtok_r(data, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		l += strspn(l, " \t");
+		l[strcspn(l, "\r#")] = '\0';
+		for (size_t e = strlen(l); e > 0 && (l[e - 1] == ' ' || l[e - 1] == '\t'); e--)
+			l[e - 1] = '\0';
+		if (startswith(l, "SELINUX="))
+			on = streq(l + 8, "enforcing") || streq(l + 8, "permissive");
+		else if (startswith(l, "SELINUXTYPE=") && l[12] && !strchr(l + 12, '/')) {
+			free(*ret_type);
+			*ret_type = strdup(l + 12);
+		}
+	}
+	return on;
+}
+
+static bool regex_meta(const char *s)
+{
+	return strpbrk(s, ".^$?*+|[({\\") != NULL;
+}
+
+/* Apply file_contexts.subs(_dist): "alias real" lines, longest prefix first matched. */
+static char *substitute(struct run *run, const char *dir, const char *path)
+{
+	static const char *const names[] = { "file_contexts.subs_dist", "file_contexts.subs" };
+	char *out = strdup(path);
+
+	for (size_t i = 0; out && i < ELEMENTSOF(names); i++) {
+		_cleanup_free_ char *p = path_join(dir, names[i]), *data = NULL;
+		size_t len;
+		if (!p || target_read_file(run->target, p, CONFIG_MAX, &data, &len) < 0)
+			continue;
+		for (char *save = NULL, *l = strtok_r(data, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+			char a[4096], b[4096];
+			if (l[strspn(l, " \t")] == '#' || sscanf(l, "%4095s %4095s", a, b) != 2)
+				continue;
+			size_t al = strlen(a);
+			if (strncmp(out, a, al) == 0 && (out[al] == '/' || out[al] == '\0')) {
+				char *n;
+				if (asprintf(&n, "%s%s", b, out + al) < 0) {
+					free(out);
+					return NULL;
+				}
+				free(out);
+				out = n;
+				break;
+			}
+		}
+	}
+	return out;
+}
+
+/*
+ * The context the target's policy gives path (RULES §9.5): literal specs
+ * win, else the last regular expression in file order that matches.
+ */
+static int policy_label(struct run *run, const char *type, const char *path, bool is_dir, char **ret)
+{
+	static const char *const files[] = { "file_contexts", "file_contexts.homedirs", "file_contexts.local" };
+	_cleanup_free_ char *dir = NULL, *want = NULL, *regex_ctx = NULL, *literal_ctx = NULL;
+
+	if (asprintf(&dir, "/etc/selinux/%s/contexts/files", type) < 0)
+		return -ENOMEM;
+	want = substitute(run, dir, path);
+	if (!want)
+		return -ENOMEM;
+	for (size_t i = 0; i < ELEMENTSOF(files); i++) {
+		_cleanup_free_ char *p = path_join(dir, files[i]), *data = NULL;
+		size_t len;
+		if (!p)
+			return -ENOMEM;
+		if (target_read_file(run->target, p, CONFIG_MAX, &data, &len) < 0)
+			continue;
+		for (char *save = NULL, *l = strtok_r(data, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+			char *f[3];
+			size_t n = 0;
+			for (char *s2 = NULL, *w = strtok_r(l, " \t\r", &s2); w && n < 3; w = strtok_r(NULL, " \t\r", &s2))
+				f[n++] = w;
+			if (n < 2 || f[0][0] == '#')
+				continue;
+			const char *spec = f[0], *ctx = f[n - 1];
+			if (n == 3 && !(streq(f[1], is_dir ? "-d" : "--")))
+				continue;	/* for another file type */
+			if (!regex_meta(spec)) {
+				if (streq(spec, want)) {
+					free(literal_ctx);
+					literal_ctx = strdup(ctx);
+				}
+				continue;
+			}
+			_cleanup_free_ char *anchored = NULL;
+			regex_t re;
+			if (asprintf(&anchored, "^(%s)$", spec) < 0)
+				return -ENOMEM;
+			if (regcomp(&re, anchored, REG_EXTENDED | REG_NOSUB) != 0)
+				continue;	/* a PCRE feature POSIX lacks */
+			bool m = regexec(&re, want, 0, NULL, 0) == 0;
+			regfree(&re);
+			if (m) {
+				free(regex_ctx);
+				regex_ctx = strdup(ctx);
+			}
+		}
+	}
+	const char *c = literal_ctx ? literal_ctx : regex_ctx;
+	if (!c || streq(c, "<<none>>"))
+		return -ENOENT;
+	*ret = strdup(c);
+	return *ret ? 0 : -ENOMEM;
+}
+
+struct labeller {
+	char *sibling;		/* a label found in ~/.ssh */
+	size_t sibling_len;
+	char *sibling_from;
+	bool selinux;		/* the target's config enables SELinux */
+	char *policy_type;
+	char *home_label;	/* the home's label */
+	const char *how;	/* how the last label was found (static text) */
+	char **notes;
+};
+
+static void labeller_done(struct labeller *l)
+{
+	free(l->sibling);
+	free(l->sibling_from);
+	free(l->policy_type);
+	free(l->home_label);
+	strv_free(l->notes);
+}
+
+static void labeller_init(struct run *run, const char *home, const char *ssh_dir, struct labeller *l)
+{
+	_cleanup_strv_free_ char **names = NULL;
+	size_t len;
+
+	*l = (struct labeller) {0};
+	l->selinux = selinux_config(run, &l->policy_type);
+	if (ssh_dir && target_list_dir(run->target, ssh_dir, &names) == 0)
+		for (size_t i = 0; names[i] && !l->sibling; i++) {
+			_cleanup_free_ char *p = path_join(ssh_dir, names[i]);
+			if (p && get_label(run, p, &l->sibling, &l->sibling_len) == 0)
+				l->sibling_from = TAKE_PTR(p);
+		}
+	if (ssh_dir && !l->sibling && get_label(run, ssh_dir, &l->sibling, &l->sibling_len) == 0)
+		l->sibling_from = strdup(ssh_dir);
+	if (home && get_label(run, home, &l->home_label, &len) < 0)
+		l->home_label = NULL;
+}
+
+/* The label for a new path; 0 with *ret (value with its NUL), -ENOENT when none applies. */
+static int label_for(struct run *run, struct labeller *l, const char *path, bool is_dir, char **ret, size_t *ret_len)
+{
+	_cleanup_free_ char *c = NULL;
+
+	if (l->sibling) {
+		*ret = malloc(l->sibling_len);
+		if (!*ret)
+			return -ENOMEM;
+		memcpy(*ret, l->sibling, l->sibling_len);
+		*ret_len = l->sibling_len;
+		l->how = "copied from a file already in ~/.ssh";
+		return 0;
+	}
+	if (l->selinux && l->policy_type && policy_label(run, l->policy_type, path, is_dir, &c) == 0)
+		l->how = "from the target's SELinux policy (file_contexts)";
+	else if (l->home_label) {
+		/* user:role:type[:range] -> user:role:ssh_home_t[:range] (RULES §9.2) */
+		char *f1 = strchr(l->home_label, ':'), *f2 = f1 ? strchr(f1 + 1, ':') : NULL;
+		if (!f2)
+			return -ENOENT;
+		char *f3 = strchr(f2 + 1, ':');
+		if (asprintf(&c, "%.*s:ssh_home_t%s", (int) (f2 - l->home_label), l->home_label, f3 ? f3 : "") < 0)
+			return -ENOMEM;
+		l->how = "the home's label with the type ssh_home_t";
+	} else
+		return -ENOENT;
+	*ret_len = strlen(c) + 1;	/* setfilecon() writes the NUL too */
+	*ret = TAKE_PTR(c);
+	return 0;
+}
+
+static int plan_label(struct run *run, struct labeller *l, const char *path, bool is_dir)
+{
+	_cleanup_free_ char *v = NULL;
+	size_t n;
+	int r = label_for(run, l, path, is_dir, &v, &n);
+
+	if (r == -ENOENT) {
+		if (l->selinux && !l->notes) {
+			char *note;
+			if (asprintf(&note, "the target uses SELinux but sshfix found no label for %s (nor what it creates "
+					    "with it): after boot run restorecon -RF %s (or touch /.autorelabel before it)",
+				     path, path) < 0)
+				return -ENOMEM;
+			return strv_push(&l->notes, note);
+		}
+		return 0;
+	}
+	if (r < 0)
+		return r;
+	r = journal_set_xattr(run->journal, path, "security.selinux", v, n);
+	return r < 0 ? r : 0;
+}
+
+/* ---- where the key goes ---- */
+
+struct dest {
+	char *file;		/* canonical path of the keys file */
+	char *home;		/* canonical home, NULL when the file is outside it */
+	char *ssh_dir;		/* the file's directory when it exists (label source) */
+	char **mkdirs;		/* directories to create, in order */
+	bool exists;
+	char *why;		/* when no destination works */
+};
+
+static void dest_done(struct dest *d)
+{
+	free(d->file);
+	free(d->home);
+	free(d->ssh_dir);
+	strv_free(d->mkdirs);
+	free(d->why);
+}
+
+static int fail(struct dest *d, const char *fmt, ...) _printf_(2, 3);
+static int fail(struct dest *d, const char *fmt, ...)
+{
+	va_list ap;
+
+	free(d->why);
+	va_start(ap, fmt);
+	if (vasprintf(&d->why, fmt, ap) < 0)
+		d->why = NULL;
+	va_end(ap);
+	return -EINVAL;
+}
+
+/*
+ * Follow path's components from the home, refusing what sshfix never
+ * follows; fills d (directories to create, the file's canonical path).
+ */
+static int resolve_dest(struct run *run, const struct pw_entry *pw, const char *path, struct dest *d)
+{
+	struct target_path h = {0}, tp = {0};
+	_cleanup_free_ char *cur = NULL;
+	int r;
+
+	if (target_resolve(run->target, pw->dir, 0, &h, NULL) < 0 || !S_ISDIR(h.st.st_mode)) {
+		target_path_done(&h);
+		return fail(d, "the home directory %s of %s does not exist (sshfix does not create homes)", pw->dir,
+			    pw->name);
+	}
+	bool inside = !streq(h.canon, "/") && (path_is_below(path, pw->dir) || path_is_below(path, h.canon));
+	if (inside) {
+		/* Components below the home, one by one. */
+		const char *rel = path + strlen(path_is_below(path, h.canon) ? h.canon : pw->dir);
+		d->home = strdup(h.canon);
+		cur = strdup(h.canon);
+		target_path_done(&h);
+		if (!cur || !d->home)
+			return -ENOMEM;
+		bool missing = false;
+		while (*rel == '/')
+			rel++;
+		while (*rel) {
+			size_t n = strcspn(rel, "/");
+			_cleanup_free_ char *comp = strndup(rel, n), *next = NULL;
+			rel += n;
+			while (*rel == '/')
+				rel++;
+			bool last = *rel == '\0';
+			if (!comp || !(next = path_join(cur, comp)))
+				return -ENOMEM;
+			if (streq(comp, ".") || streq(comp, ".."))
+				return fail(d, "the keys file path %s has '.' or '..' in it", path);
+			if (missing) {
+				if (!last && strv_push(&d->mkdirs, strdup(next)) < 0)
+					return -ENOMEM;
+				free(cur);
+				cur = TAKE_PTR(next);
+				continue;
+			}
+			r = target_resolve(run->target, next, 0, &tp, NULL);
+			if (r == -ENOENT) {
+				struct stat st;
+				if (target_lstat(run->target, next, &st) == 0) {
+					target_path_done(&tp);
+					return fail(d, "%s is a symlink that leads nowhere; not following it", next);
+				}
+				missing = true;
+				if (!last && strv_push(&d->mkdirs, strdup(next)) < 0)
+					return -ENOMEM;
+				free(cur);
+				cur = TAKE_PTR(next);
+				continue;
+			}
+			if (r < 0) {
+				target_path_done(&tp);
+				return fail(d, "%s cannot be resolved: %s", next, strerror(-r));
+			}
+			if (tp.user_symlink && !path_is_below(tp.canon, d->home)) {
+				int e = fail(d, "%s is a symlink to %s, outside the home; sshfix never follows a symlink "
+						"the user could have planted (key-path-user-symlink)",
+					     tp.user_symlink_path, tp.canon);
+				target_path_done(&tp);
+				return e;
+			}
+			if (!last && !S_ISDIR(tp.st.st_mode)) {
+				int e = fail(d, "%s is not a directory", tp.canon);
+				target_path_done(&tp);
+				return e;
+			}
+			if (last && !S_ISREG(tp.st.st_mode)) {
+				int e = fail(d, "the keys file %s is not a regular file", tp.canon);
+				target_path_done(&tp);
+				return e;
+			}
+			if (last && tp.st.st_nlink > 1) {
+				int e = fail(d, "the keys file %s has %lu hard links; sshfix never changes such a file "
+						"(authorized-keys-hardlinked)",
+					     tp.canon, (unsigned long) tp.st.st_nlink);
+				target_path_done(&tp);
+				return e;
+			}
+			d->exists = last;
+			free(cur);
+			cur = TAKE_PTR(tp.canon);
+			target_path_done(&tp);
+		}
+		d->file = TAKE_PTR(cur);
+		/* The file's directory, when it exists already: a label source. */
+		d->ssh_dir = path_parent(d->file);
+		if (!d->ssh_dir)
+			return -ENOMEM;
+		struct stat st;
+		if (target_lstat(run->target, d->ssh_dir, &st) < 0) {
+			free(d->ssh_dir);
+			d->ssh_dir = NULL;
+		}
+		return 0;
+	}
+	target_path_done(&h);
+
+	/* Outside the home: only the file itself may be created. */
+	r = target_resolve(run->target, path, TR_MAY_NOT_EXIST, &tp, NULL);
+	if (r < 0)
+		return fail(d, "the directory of the keys file %s does not exist; sshfix does not create directories "
+			       "outside the home", path);
+	if (tp.user_symlink) {
+		int e = fail(d, "the way to %s passes the user's symlink %s; not following it", path,
+			     tp.user_symlink_path);
+		target_path_done(&tp);
+		return e;
+	}
+	if (tp.exists && (!S_ISREG(tp.st.st_mode) || tp.st.st_nlink > 1)) {
+		int e = fail(d, "the keys file %s is not a regular file with one link", tp.canon);
+		target_path_done(&tp);
+		return e;
+	}
+	d->exists = tp.exists;
+	d->file = TAKE_PTR(tp.canon);
+	target_path_done(&tp);
+	if (!d->file)
+		return -ENOMEM;
+	d->ssh_dir = path_parent(d->file);
+	return d->ssh_dir ? 0 : -ENOMEM;
+}
+
+/* ---- is it there already? ---- */
+
+/* The key's blob in one keys file (as sshd reads the lines; a BOM and CRs aside). */
+static int find_key(struct run *run, const char *path, const unsigned char *blob, size_t blob_len, unsigned *ret_line)
+{
+	_cleanup_free_ char *data = NULL;
+	size_t len, at = 0;
+	unsigned lineno = 0;
+	struct target_path tp = {0};
+	int r;
+
+	r = target_resolve(run->target, path, 0, &tp, NULL);
+	if (r < 0)
+		return 0;
+	bool readable = S_ISREG(tp.st.st_mode) && tp.st.st_nlink == 1 && !tp.user_symlink;
+	r = readable ? target_read_file(run->target, tp.canon, CONFIG_MAX, &data, &len) : -EPERM;
+	target_path_done(&tp);
+	if (r < 0)
+		return r == -ENOMEM ? r : 0;
+	if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)
+		at = 3;
+	while (at < len) {
+		const char *nl = memchr(data + at, '\n', len - at);
+		size_t end = nl ? (size_t) (nl - data) : len;
+		struct authkeys_line l;
+		lineno++;
+		r = authkeys_parse_line(data + at, end - at, &l);
+		if (r < 0)
+			return r;
+		if (l.status == AK_KEY) {
+			_cleanup_free_ unsigned char *b = NULL;
+			size_t bl;
+			if (authkeys_base64_decode(data + at + l.blob_start, l.blob_end - l.blob_start, &b, &bl) == 0 &&
+			    bl == blob_len && memcmp(b, blob, bl) == 0) {
+				*ret_line = lineno;
+				return 1;
+			}
+		}
+		at = nl ? end + 1 : len;
+	}
+	return 0;
+}
+
+/* ---- checking the way to the key afterwards ---- */
+
+/*
+ * For a keys file that does not exist yet, user-key-paths has nothing to
+ * walk: look at the directories that will hold it (what exists of them, up
+ * to the home) as safe_path() will (RULES §1.6).
+ */
+static int precheck_dirs(struct run *run, const struct pw_entry *pw, const struct dest *d)
+{
+	struct keywalk_user u;
+	_cleanup_free_ char *dir = NULL;
+	const struct sshd_option *o = sshd_config_first(run->model.sshd, "StrictModes");
+	bool strict = !o || strcasecmp(o->args[0], "no") != 0;
+	int r;
+
+	if (d->exists || !d->home)
+		return 0;
+	r = keywalk_user_init(run->target, &run->model.accounts, pw, strict, run->target->facts.sshd_debian_patches,
+			      NULL, &u);
+	if (r < 0)
+		return r;
+	dir = path_parent(d->file);
+	while (r == 0 && dir && path_is_below(dir, d->home)) {
+		struct stat st;
+		if (!strv_contains(d->mkdirs, dir) && target_lstat(run->target, dir, &st) == 0) {
+			unsigned bad = strict ? strictmodes_check(&run->model.accounts, pw, &st, u.debian) : 0;
+			bool usable = strictmodes_user_can(pw, u.gids, u.n_gids, &st, X_OK);
+			if (bad || !usable) {
+				struct keywalk_problem p = {
+					.what = KW_REFUSED, .path = dir, .st = &st, .bad = bad, .usable = usable, .inside = true,
+				};
+				char buf[160];
+				enum problem_code code = streq(dir, d->home) ? PR_HOME_PERMS : PR_KEY_DIR_PERMS;
+				struct finding *f = run_add_finding(run, code, dir, pw->name);
+				if (!f || finding_set_detail(f, "%s", keywalk_describe(&p, buf, sizeof(buf))) < 0)
+					r = -ENOMEM;
+			}
+		}
+		if (streq(dir, d->home))
+			break;
+		char *up = path_parent(dir);
+		free(dir);
+		dir = up;
+	}
+	keywalk_user_done(&u);
+	return dir ? r : -ENOMEM;
+}
+
+/* The findings of user-key-paths and keys-content for this user, now. */
+static int verify(struct run *run, const struct pw_entry **pw, const char *user)
+{
+	int r;
+
+	for (size_t i = 0; i < run->n_findings; i++)
+		finding_done(&run->findings[i]);
+	run->n_findings = 0;
+	model_done(&run->model);
+	const char *path = NULL;
+	r = model_load(run, &path);
+	if (r < 0)
+		return r;
+	*pw = accounts_user_by_name(&run->model.accounts, user);
+	r = fix_user_key_paths.detect(run);
+	if (r == 0)
+		r = fix_keys_content.detect(run);
+	return r;
+}
+
+static bool concerns(const struct finding *f, const char *user)
+{
+	return f->user && streq(f->user, user);
+}
+
+/* ---- the report ---- */
+
+struct outcome {
+	const char *status;	/* "added", "would-add", "present", "failed" */
+	char *fingerprint, *type, *comment, *path;
+	unsigned line;		/* "present": where */
+	char *changes;		/* journal_describe() */
+	char *diff;		/* dry-run */
+	char *error;
+};
+
+static void outcome_done(struct outcome *o)
+{
+	free(o->fingerprint);
+	free(o->type);
+	free(o->comment);
+	free(o->path);
+	free(o->changes);
+	free(o->diff);
+	free(o->error);
+}
+
+static void header(const struct run *run, struct buf *b)
+{
+	const struct target_facts *f = &run->target->facts;
+	_cleanup_free_ char *root = escape_display(run->opt.root);
+
+	buf_printf(b, "sshfix %s: target %s (%s, %s)\n", PACKAGE_VERSION, root ? root : "?",
+		   f->os_pretty ? f->os_pretty : "unknown distribution", f->sshd_version ? f->sshd_version : "no sshd binary found");
+}
+
+static int print_text(const struct run *run, const struct addkey_request *req, const struct outcome *o,
+		      char **notes, FILE *out)
+{
+	struct buf b = {0};
+	_cleanup_free_ char *user = escape_display(req->user), *path = escape_display(o->path ? o->path : "?"),
+			    *comment = o->comment ? escape_display(o->comment) : NULL;
+	size_t shown = 0;
+
+	header(run, &b);
+	for (size_t i = 0; notes && notes[i]; i++) {
+		_cleanup_free_ char *n = escape_display(notes[i]);
+		buf_printf(&b, "note: %s\n", n ? n : "?");
+	}
+	buf_putc(&b, '\n');
+	buf_printf(&b, "add-key: %s: %s key %s%s%s%s\n", user ? user : "?", o->type ? o->type : "?",
+		   o->fingerprint ? o->fingerprint : "?", comment ? " \"" : "", comment ? comment : "", comment ? "\"" : "");
+	if (req->repairs)
+		buf_printf(&b, "        repaired in the pasted key: %s\n", req->repairs);
+	if (streq(o->status, "present"))
+		buf_printf(&b, "        already in %s (line %u): nothing changed\n", path ? path : "?", o->line);
+	else if (streq(o->status, "failed")) {
+		_cleanup_free_ char *e = escape_display(o->error ? o->error : "see the message above");
+		buf_printf(&b, "        NOT added: %s\n", e ? e : "?");
+	}
+	else {
+		_cleanup_free_ char *ch = escape_display(o->changes ? o->changes : "");
+		buf_printf(&b, "        into %s: %s\n", path ? path : "?", ch ? ch : "?");
+		buf_printf(&b, "        %s\n", streq(o->status, "added") ? "added" : "--add-key without --dry-run would add it");
+	}
+	for (size_t i = 0; i < run->n_findings; i++) {
+		const struct finding *f = &run->findings[i];
+		if (!concerns(f, req->user))
+			continue;
+		if (shown++ == 0)
+			buf_printf(&b, "\nsshd will refuse %s's keys until these are repaired (sshfix --apply repairs what "
+				       "it can):\n", user ? user : "?");
+		_cleanup_free_ char *msg = finding_message(f);
+		buf_printf(&b, "[%s] %s: %s\n", severity_name(f->problem->severity), f->problem->id, msg ? msg : "?");
+	}
+	if (o->diff && *o->diff) {
+		buf_puts(&b, "\nChanges --add-key would make (nothing has been changed):\n\n");
+		if (run->opt.tty)
+			escape_text(&b, o->diff, strlen(o->diff));
+		else
+			buf_puts(&b, o->diff);
+	}
+	if (run->undo_id) {
+		_cleanup_free_ char *root = escape_display(run->opt.root);
+		buf_printf(&b, "\nUndo with: sshfix --undo %s%s%s\n", run->undo_id, strcmp(run->opt.root, "/") ? " --root " : "",
+			   strcmp(run->opt.root, "/") ? root : "");
+	}
+	if (!buf_ok(&b)) {
+		buf_done(&b);
+		return -ENOMEM;
+	}
+	fwrite(b.data, 1, b.len, out);
+	buf_done(&b);
+	return 0;
+}
+
+static int print_json(const struct run *run, const struct addkey_request *req, const struct outcome *o, char **notes,
+		      unsigned status, FILE *out)
+{
+	struct buf b = {0};
+	bool first = true, kf = true;
+
+	buf_putc(&b, '{');
+	json_kv_str(&b, &first, "sshfix", PACKAGE_VERSION);
+	json_kv_str(&b, &first, "mode", run->opt.mode == MODE_DRY_RUN ? "add-key-dry-run" : "add-key");
+	json_kv_str(&b, &first, "root", run->opt.root);
+	json_kv_str(&b, &first, "user", req->user);
+	json_key(&b, &first, "key");
+	buf_putc(&b, '{');
+	json_kv_str(&b, &kf, "type", o->type);
+	json_kv_str(&b, &kf, "fingerprint", o->fingerprint);
+	json_kv_str(&b, &kf, "comment", o->comment);
+	json_kv_str(&b, &kf, "repaired", req->repairs);
+	buf_putc(&b, '}');
+	json_kv_str(&b, &first, "status", o->status);
+	json_kv_str(&b, &first, "path", o->path);
+	json_key(&b, &first, "line");
+	if (o->line)
+		buf_printf(&b, "%u", o->line);
+	else
+		buf_puts(&b, "null");
+	json_kv_str(&b, &first, "changes", o->changes);
+	json_kv_str(&b, &first, "diff", o->diff);
+	json_kv_str(&b, &first, "error", o->error);
+	json_key(&b, &first, "problems");
+	buf_putc(&b, '[');
+	bool pf = true;
+	for (size_t i = 0; i < run->n_findings; i++) {
+		const struct finding *f = &run->findings[i];
+		if (!concerns(f, req->user))
+			continue;
+		_cleanup_free_ char *msg = finding_message(f);
+		bool ff = true;
+		buf_puts(&b, pf ? "{" : ",{");
+		pf = false;
+		json_kv_str(&b, &ff, "id", f->problem->id);
+		json_kv_str(&b, &ff, "severity", severity_name(f->problem->severity));
+		json_kv_str(&b, &ff, "path", f->path);
+		json_kv_str(&b, &ff, "message", msg);
+		buf_putc(&b, '}');
+	}
+	buf_putc(&b, ']');
+	json_key(&b, &first, "notes");
+	buf_putc(&b, '[');
+	for (size_t i = 0; notes && notes[i]; i++) {
+		if (i)
+			buf_putc(&b, ',');
+		json_string(&b, notes[i]);
+	}
+	buf_putc(&b, ']');
+	json_kv_str(&b, &first, "undo_id", run->undo_id);
+	json_kv_int(&b, &first, "exit_status", status);
+	buf_puts(&b, "}\n");
+	if (!buf_ok(&b)) {
+		buf_done(&b);
+		return -ENOMEM;
+	}
+	fwrite(b.data, 1, b.len, out);
+	buf_done(&b);
+	return 0;
+}
+
+/* ---- the command ---- */
+
+/* Everything before the report; fills o, returns exit status bits. */
+static unsigned add(struct run *run, const struct addkey_request *req, struct outcome *o, struct labeller *lab)
+{
+	_cleanup_strv_free_ char **patterns = NULL;
+	_cleanup_free_ unsigned char *blob = NULL;
+	_cleanup_free_ char *first = NULL, *cur = NULL, *line = NULL;
+	const struct pw_entry *pw;
+	struct authkeys_line k;
+	struct dest d = {0};
+	size_t blob_len, cur_len = 0;
+	const char *path = NULL;
+	char date[11];
+	int r;
+
+	r = journal_new(run->target, &run->journal);
+	if (r < 0)
+		return EXIT_ERROR;
+	if (target_read_facts(run->target) < 0)
+		return EXIT_ERROR;
+	r = model_load(run, &path);
+	if (r < 0) {
+		_cleanup_free_ char *p = escape_display(path ? path : "?");
+		if (asprintf(&o->error, "failed to read '%s' in the target: %s", p ? p : "?", strerror(-r)) < 0)
+			o->error = NULL;
+		return EXIT_ERROR;
+	}
+	/* The key, once more, for its parts. */
+	if (authkeys_parse_line(req->line, strlen(req->line), &k) < 0 || k.status != AK_KEY ||
+	    authkeys_base64_decode(req->line + k.blob_start, k.blob_end - k.blob_start, &blob, &blob_len) < 0)
+		return EXIT_ERROR;
+	o->type = strdup(k.type->name);
+	o->fingerprint = authkeys_fingerprint(blob, blob_len);
+	if (k.comment_end > k.comment_start)
+		o->comment = strndup(req->line + k.comment_start, k.comment_end - k.comment_start);
+
+	if (!run->model.accounts.passwd.present) {
+		o->error = strdup("the target has no /etc/passwd");
+		return EXIT_ERROR;
+	}
+	pw = accounts_user_by_name(&run->model.accounts, req->user);
+	if (!pw) {
+		_cleanup_free_ char *u = escape_display(req->user);
+		if (asprintf(&o->error, "no account '%s' in the target's /etc/passwd (sshd would say \"Invalid user\"); "
+					"nothing was changed", u ? u : "?") < 0)
+			o->error = NULL;
+		return EXIT_ERROR;
+	}
+	if (!pw->dir || pw->dir[0] != '/') {
+		o->error = strdup("the account has no absolute home directory in /etc/passwd; nothing was changed");
+		return EXIT_ERROR;
+	}
+	if (keyfiles_patterns(run->model.sshd, &patterns) < 0)
+		return EXIT_ERROR;
+
+	/* Already there?  In any of the user's keys files. */
+	for (size_t i = 0; patterns[i]; i++) {
+		_cleanup_free_ char *p = NULL;
+		char bad;
+		unsigned line_no = 0;
+		if (keyfiles_path(&run->model.accounts, patterns[i], pw, &p, &bad) != 0)
+			continue;
+		if (!first && !(first = strdup(p)))
+			return EXIT_ERROR;
+		r = find_key(run, p, blob, blob_len, &line_no);
+		if (r < 0)
+			return EXIT_ERROR;
+		if (r > 0) {
+			o->status = "present";
+			o->path = TAKE_PTR(p);
+			o->line = line_no;
+			return 0;
+		}
+	}
+	if (!first) {
+		o->status = "failed";
+		o->error = strdup(patterns[0] ? "AuthorizedKeysFile names no file of this user's own (a \"~/...\" entry is "
+						"root's file for every user, authorized-keys-tilde; write %h/... instead)"
+					      : "AuthorizedKeysFile is none: sshd reads no keys file");
+		return EXIT_ERROR;
+	}
+
+	r = resolve_dest(run, pw, first, &d);
+	if (r < 0) {
+		o->status = "failed";
+		o->path = strdup(first);
+		o->error = TAKE_PTR(d.why);
+		dest_done(&d);
+		return EXIT_ERROR;
+	}
+	o->path = strdup(d.file);
+	labeller_init(run, d.home, d.ssh_dir, lab);
+
+	/* The line: the key, its comment and sshfix's tag. */
+	today(date);
+	if (asprintf(&line, k.comment_end > k.comment_start ? "%s (sshfix added %s)\n" : "%s sshfix added %s\n", req->line,
+		     date) < 0) {
+		dest_done(&d);
+		return EXIT_ERROR;
+	}
+
+	journal_set_tag(run->journal, 0, "add-key");
+	for (size_t i = 0; r >= 0 && d.mkdirs && d.mkdirs[i]; i++) {
+		r = journal_mkdir(run->journal, d.mkdirs[i], 0700, pw->uid, pw->gid);
+		if (r >= 0)
+			r = plan_label(run, lab, d.mkdirs[i], true);
+	}
+	if (r >= 0 && d.exists)
+		r = journal_read_current(run->journal, d.file, &cur, &cur_len);
+	if (r >= 0) {
+		struct buf b = {0};
+		buf_append(&b, cur ? cur : "", cur_len);
+		if (cur_len > 0 && cur[cur_len - 1] != '\n')
+			buf_putc(&b, '\n');	/* a last line without its newline */
+		buf_puts(&b, line);
+		if (!buf_ok(&b))
+			r = -ENOMEM;
+		else if (d.exists)
+			/* Same mode, owner and extended attributes (the journal keeps them). */
+			r = journal_write_file(run->journal, d.file, b.data, b.len, (mode_t) -1, (uid_t) -1, (gid_t) -1);
+		else if (d.home) {
+			r = journal_write_file(run->journal, d.file, b.data, b.len, 0600, pw->uid, pw->gid);
+			if (r >= 0)
+				r = plan_label(run, lab, d.file, false);
+		} else
+			r = journal_write_file(run->journal, d.file, b.data, b.len, 0644, 0, 0);
+		buf_done(&b);
+	}
+	if (r >= 0)
+		r = precheck_dirs(run, pw, &d);
+	_cleanup_strv_free_ char **d_mkdirs = TAKE_PTR(d.mkdirs);
+	bool d_exists = d.exists, d_inside = d.home != NULL;
+	dest_done(&d);
+	if (r < 0) {
+		o->status = "failed";
+		o->error = strdup(r == -EMLINK ? "the keys file has more than one hard link; sshfix never changes such a file"
+				  : r == -ELOOP ? "the path passes through a symlink; sshfix never follows one here"
+						: strerror(-r));
+		return EXIT_ERROR;
+	}
+
+	/* What changes, in words: which directories and whether the file is new. */
+	struct buf desc = {0};
+	for (size_t i = 0; d_mkdirs && d_mkdirs[i]; i++)
+		buf_printf(&desc, "create directory %s (0700, %u:%u); ", d_mkdirs[i], (unsigned) pw->uid, (unsigned) pw->gid);
+	if (!d_exists && d_inside)
+		buf_printf(&desc, "create the file (0600, %u:%u)", (unsigned) pw->uid, (unsigned) pw->gid);
+	else if (!d_exists)
+		buf_puts(&desc, "create the file (0644, 0:0, readable by the user sshd reads it as)");
+	else
+		buf_puts(&desc, "append one line (mode, owner and extended attributes kept)");
+	if (lab->how)
+		buf_printf(&desc, "; SELinux label: %s", lab->how);
+	o->changes = buf_steal(&desc);
+	if (run->opt.mode == MODE_DRY_RUN) {
+		struct buf diff = {0};
+		journal_render(run->journal, (size_t) -1, &diff);
+		o->diff = buf_steal(&diff);
+		o->status = "would-add";
+		return EXIT_UNFIXED;
+	}
+
+	_cleanup_free_ char *error = NULL;
+	size_t applied = 0;
+	r = journal_commit(run->journal, &run->undo_id, &applied, &error);
+	if (r < 0) {
+		o->status = "failed";
+		engine_commit_error(run, r, error, applied);
+		o->error = strdup(error ? error : strerror(-r));
+		return EXIT_ERROR;
+	}
+	o->status = "added";
+	return EXIT_FIXED;
+}
+
+unsigned addkey_run(struct run *run, const struct addkey_request *req)
+{
+	struct outcome o = { .status = "failed" };
+	struct labeller lab = {0};
+	const struct pw_entry *pw = NULL;
+	unsigned status;
+	int r;
+
+	status = add(run, req, &o, &lab);
+	/*
+	 * Look again at the way to the keys (StrictModes) and at what is in
+	 * them, for this user.  The directories precheck_dirs() looked at stay
+	 * reported when detection cannot see them (no keys file yet).
+	 */
+	if (!(status & EXIT_ERROR) || streq(o.status, "present")) {
+		size_t n = run->n_findings;
+		struct finding *keep = run->findings;
+
+		run->findings = NULL;
+		run->n_findings = 0;
+		r = verify(run, &pw, req->user);
+		for (size_t i = 0; i < n; i++) {
+			bool dup = r < 0;
+			for (size_t k = 0; k < run->n_findings && !dup; k++)
+				dup = run->findings[k].problem == keep[i].problem &&
+				      streq_ptr(run->findings[k].path, keep[i].path);
+			struct finding *nf = dup ? NULL : realloc(run->findings, (run->n_findings + 1) * sizeof(*nf));
+			if (!nf) {
+				finding_done(&keep[i]);
+				continue;
+			}
+			run->findings = nf;
+			run->findings[run->n_findings++] = keep[i];
+		}
+		free(keep);
+		if (r < 0)
+			status |= EXIT_ERROR;
+		for (size_t i = 0; i < run->n_findings; i++)
+			if (concerns(&run->findings[i], req->user))
+				status |= EXIT_UNFIXED;
+	}
+	if (streq(o.status, "failed") && o.error) {
+		_cleanup_free_ char *e = escape_display(o.error), *u = escape_display(req->user);
+		fprintf(run->err, "sshfix: Cannot add the key for %s: %s\n", u ? u : "?", e ? e : "?");
+	}
+	r = run->opt.json ? print_json(run, req, &o, lab.notes, status, stdout) : print_text(run, req, &o, lab.notes, stdout);
+	if (r < 0)
+		status |= EXIT_ERROR;
+	outcome_done(&o);
+	labeller_done(&lab);
+	return status;
+}

@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "keyfiles.h"
+#include "util.h"
+
+int keyfiles_patterns(const struct sshd_config *c, char ***ret)
+{
+	const struct sshd_option *o = sshd_config_first(c, "AuthorizedKeysFile");
+	_cleanup_strv_free_ char **v = NULL;
+
+	if (!o) {
+		if (strv_push(&v, strdup(".ssh/authorized_keys")) < 0 ||
+		    strv_push(&v, strdup(".ssh/authorized_keys2")) < 0)
+			return -ENOMEM;
+	} else {
+		for (size_t i = 0; o->args[i]; i++) {
+			if (strcasecmp(o->args[i], "none") == 0)
+				continue;
+			if (strv_push(&v, strdup(o->args[i])) < 0)
+				return -ENOMEM;
+		}
+	}
+	if (strv_ensure(&v) < 0)
+		return -ENOMEM;
+	*ret = TAKE_PTR(v);
+	return 0;
+}
+
+int keyfiles_expand_tokens(const char *pattern, const struct pw_entry *pw, char **ret, char *ret_bad)
+{
+	struct buf b = {0};
+
+	for (const char *p = pattern; *p; p++) {
+		if (*p != '%') {
+			buf_putc(&b, *p);
+			continue;
+		}
+		switch (p[1]) {
+		case '%':
+			buf_putc(&b, '%');
+			break;
+		case 'h':
+			buf_puts(&b, pw->dir);
+			break;
+		case 'u':
+			buf_puts(&b, pw->name);
+			break;
+		case 'U':
+			buf_printf(&b, "%u", (unsigned) pw->uid);
+			break;
+		default:
+			*ret_bad = p[1] ? p[1] : '?';
+			buf_done(&b);
+			return -EINVAL;
+		}
+		p++;
+	}
+	if (!buf_ok(&b)) {
+		buf_done(&b);
+		return -ENOMEM;
+	}
+	*ret = buf_steal(&b);
+	return *ret ? 0 : -ENOMEM;
+}
+
+const struct pw_entry *keyfiles_tilde_owner(const struct accounts *a, const char *s)
+{
+	const char *slash = strchrnul(s, '/');
+	_cleanup_free_ char *name = NULL;
+
+	if (slash == s + 1)
+		return accounts_user_by_uid(a, 0);
+	name = strndup(s + 1, (size_t) (slash - s - 1));
+	return name ? accounts_user_by_name(a, name) : NULL;
+}
+
+int keyfiles_path(const struct accounts *a, const char *pattern, const struct pw_entry *pw, char **ret,
+		  char *ret_bad)
+{
+	_cleanup_free_ char *expanded = NULL;
+	int r;
+
+	/* "~/x" is one account's file: it is that account's only. */
+	if (pattern[0] == '~') {
+		if (keyfiles_tilde_owner(a, pattern) != pw)
+			return 1;
+		pattern = strchrnul(pattern, '/');
+		if (*pattern == '/')
+			pattern++;
+	}
+	r = keyfiles_expand_tokens(pattern, pw, &expanded, ret_bad);
+	if (r < 0)
+		return r;
+	if (!expanded)
+		return -ENOMEM;
+	/* Relative after expansion: below the home (RULES §1.2). */
+	*ret = expanded[0] == '/' ? TAKE_PTR(expanded) : path_join(pw->dir, expanded);
+	return *ret ? 0 : -ENOMEM;
+}

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Which authorized keys files sshd reads for an account (RULES §1.2-1.3),
+ * shared by the checks that look at them (user-key-paths: their owners and
+ * modes; keys-content: what is in them) and by --add-key.  Pure functions
+ * over the model: nothing is opened here.
+ */
+#pragma once
+
+#include "accounts.h"
+#include "sshd_config.h"
+
+/*
+ * AuthorizedKeysFile as sshd uses it: the arguments of its first line outside
+ * Match ("none" dropped), else the default ".ssh/authorized_keys
+ * .ssh/authorized_keys2".  Returns 0 and a NULL-terminated vector owned by
+ * the caller (empty for "none"), or -ENOMEM.
+ */
+int keyfiles_patterns(const struct sshd_config *c, char ***ret);
+
+/*
+ * Expand %%, %h, %u and %U for pw (RULES §1.2).  Returns 0 with *ret (caller
+ * frees), -EINVAL with *ret_bad set to the character after an unknown '%'
+ * (or '?' at the end), or -ENOMEM.
+ */
+int keyfiles_expand_tokens(const char *pattern, const struct pw_entry *pw, char **ret, char *ret_bad);
+
+/*
+ * The account whose home a leading '~' names, as sshd expands it once when
+ * it reads its configuration, as root (RULES §1.3): "~/x" is root's, "~bob/x"
+ * bob's.  NULL when there is no such account.
+ */
+const struct pw_entry *keyfiles_tilde_owner(const struct accounts *a, const char *pattern);
+
+/*
+ * The absolute path sshd opens for pw from one pattern: tokens expanded, a
+ * relative result below pw->dir.  Returns 0 with *ret (caller frees); 1 when
+ * the pattern is not pw's file (a "~" pattern names another account's, which
+ * sshd reads for pw too, but which belongs to that account); -EINVAL with
+ * *ret_bad for an unknown token; -ENOMEM.
+ */
+int keyfiles_path(const struct accounts *a, const char *pattern, const struct pw_entry *pw, char **ret,
+		  char *ret_bad);

@@ -1,0 +1,219 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The per-user verdict: would sshd let this account in with a public key,
+ * and if not, the first reason it would give (RULES §1, §3.3, §3.5, §6,
+ * §12.1).  In sshd's own order:
+ *
+ *   1. the effective configuration for the user: global values, overridden
+ *      by the Match blocks that apply (Match User/Group/Host/Address/
+ *      LocalAddress/LocalPort/RDomain/All, with OpenSSH's patterns);
+ *   2. allowed_user(): with UsePAM no an expired or '!'-locked account;
+ *      the shell (skipped with ChrootDirectory); DenyUsers, AllowUsers,
+ *      DenyGroups, AllowGroups (USER@HOST entries);
+ *   3. PubkeyAuthentication, AuthenticationMethods (a list publickey alone
+ *      satisfies);
+ *   4. an authorized key: every AuthorizedKeysFile entry ('~' expanded as
+ *      sshd does, %-tokens), StrictModes on the way (src/keywalk.h), and at
+ *      least one key line in a file sshd accepts;
+ *   5. PermitRootLogin for uid 0;
+ *   6. with UsePAM yes, the PAM account phase: /etc/nologin (pam_nologin),
+ *      an expired account, a password that must be changed (pam_unix);
+ *   7. the session: pam_limits entries that end it (maxlogins 0, a tiny
+ *      nofile), /etc/nologin with UsePAM no, a nologin/false shell.
+ *
+ * The client is unknown: a Match block or a USER@HOST entry that depends
+ * on its address or host name is evaluated both ways, and a verdict that
+ * differs between them "depends on where you connect from".
+ *
+ * Where the target's own sshd runs (src/sandbox.h), its `sshd -T -C
+ * user=U,host=unknown,addr=192.0.2.1,lport=P` is asked for every user
+ * examined: its values are used, and where sshfix's model of the
+ * configuration disagrees, a note says so.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "keywalk.h"
+#include "run.h"
+
+/* The address and host name of the client sshd -T is asked about. */
+#define VERDICT_TEST_HOST "unknown"
+#define VERDICT_TEST_ADDR "192.0.2.1"
+/* At most this many sshd -T runs per pass (each costs a fork, a chroot and an sshd start). */
+#define VERDICT_CROSSCHECK_MAX 100
+/*
+ * pam_limits: with fewer open files than this, sshd 9.2 cannot run a command
+ * without a terminal ("ssh host cmd", scp): measured on Debian 12, nofile 11
+ * fails ("exec request failed on channel 0"), 12 works (RULES §12.1).
+ */
+#define VERDICT_NOFILE_MIN 12
+
+/* How connection-dependent criteria are read. */
+enum verdict_world {
+	WORLD_UNMATCHED,	/* the unknown client matches none of them */
+	WORLD_MATCHED,		/* ... matches all of them */
+	WORLD_CONCRETE,		/* the client below; no local address or routing domain, as sshd -T -C */
+};
+
+struct verdict_conn {
+	enum verdict_world world;
+	const char *host, *addr;	/* WORLD_CONCRETE */
+	int lport;			/* WORLD_CONCRETE; 0: not given */
+};
+
+enum verdict_root {
+	ROOT_YES,
+	ROOT_PROHIBIT_PASSWORD,	/* = without-password: keys are fine */
+	ROOT_FORCED_COMMANDS_ONLY,
+	ROOT_NO,
+};
+
+/*
+ * The options the verdict reads, as sshd would use them for one user and
+ * one connection.  The src_* pointers name the line each value came from
+ * (into the sshd_config it was computed from); NULL for a default, or when
+ * the value is sshd -T's.
+ */
+struct verdict_config {
+	bool use_pam, pubkey, strict_modes;
+	enum verdict_root root;
+	char **keys_files;	/* AuthorizedKeysFile, '~' already expanded as sshd does; never NULL */
+	char **auth_methods;	/* AuthenticationMethods lists; empty: any */
+	char **allow_users, **deny_users, **allow_groups, **deny_groups;	/* never NULL */
+	char *chroot;		/* ChrootDirectory; NULL: none */
+	char *keys_command;	/* AuthorizedKeysCommand; NULL: none */
+	const struct sshd_option *src_use_pam, *src_pubkey, *src_root, *src_keys_files, *src_auth_methods,
+		*src_allow_users, *src_deny_users, *src_allow_groups, *src_deny_groups, *src_chroot;
+	char **depends_on;	/* Match blocks that depend on the client: "FILE line N: Match Address ..." */
+	char *invalid;		/* something sshd refuses in the configuration (the whole of it), or NULL */
+};
+
+void verdict_config_done(struct verdict_config *vc);
+
+/*
+ * The effective configuration for user (who need not exist) and conn.
+ * Returns 0 with *ret (free with verdict_config_done()), or -ENOMEM.
+ */
+int verdict_config_for(const struct sshd_config *c, const struct accounts *a, const char *user,
+		       const struct verdict_conn *conn, struct verdict_config *ret);
+
+/* Why sshd refuses, in the order it finds out. */
+enum verdict_why {
+	VW_SERVER,		/* sshd does not start or cannot be reached (set by the caller) */
+	VW_ACCOUNT_EXPIRED,	/* shadow expire day passed (UsePAM no: OpenSSH; yes: pam_unix) */
+	VW_ACCOUNT_LOCKED,	/* UsePAM no and a '!' password */
+	VW_SHELL_MISSING,
+	VW_SHELL_NOT_EXECUTABLE,
+	VW_DENY_USERS,
+	VW_ALLOW_USERS,
+	VW_NO_GROUPS,
+	VW_DENY_GROUPS,
+	VW_ALLOW_GROUPS,
+	VW_PUBKEY_DISABLED,
+	VW_AUTH_METHODS,
+	VW_KEYS_TOKEN,		/* AuthorizedKeysFile with an unknown %-token: the connection is dropped */
+	VW_KEYS_REFUSED,	/* keys files exist, sshd refuses or cannot read every one */
+	VW_NO_KEYS,
+	VW_ROOT_LOGIN,
+	VW_NOLOGIN_FILE,
+	VW_PAM_ACCOUNT_EXPIRED,	/* UsePAM yes: expired, or inactive too long after the password expired */
+	VW_PASSWORD_CHANGE,	/* UsePAM yes: the password must be changed; no TTY, no session */
+	VW_PAM_LIMITS,
+	VW_SHELL_NOLOGIN,	/* authentication works, the session ends at once */
+	_VW_MAX,
+};
+
+/* A stable name for JSON ("shell-missing"). */
+const char *verdict_why_name(enum verdict_why w);
+
+struct verdict_reason {
+	enum verdict_why why;
+	char *text;		/* one line, what sshd refuses and why */
+	char *path;		/* the file that decides (config, /etc/shadow, keys file), or NULL */
+	unsigned line;		/* its line, or 0 */
+	bool depends;		/* only for some clients (addresses, host names) */
+};
+
+enum verdict_state {
+	VERDICT_CAN,
+	VERDICT_CANNOT,
+	VERDICT_DEPENDS,	/* refused from some client addresses or host names, not from others */
+};
+
+struct verdict {
+	char *user;
+	uid_t uid;
+	enum verdict_state state;
+	struct verdict_reason *reasons;	/* every reason, in sshd's order */
+	size_t n_reasons;
+	char **evidence;	/* for --verbose: the values and files the verdict rests on */
+	bool has_keys;		/* some authorized keys file of the user exists (accepted or not) */
+	bool listed;		/* named (without wildcards) by AllowUsers/DenyUsers/AllowGroups/DenyGroups */
+	bool login_shell;	/* the shell is in /etc/shells (or, without it, not nologin/false) */
+	bool crosschecked;	/* sshd -T was asked for this user */
+	bool shell_unjudged;	/* the shell's directory is missing (/usr not mounted?): not judged */
+};
+
+void verdict_done(struct verdict *v);
+/* The first reason that holds for every client, else the first one; NULL for VERDICT_CAN. */
+const struct verdict_reason *verdict_first(const struct verdict *v);
+/* Add a reason (copies the strings); used by the caller for VW_SERVER.  Returns 0 or -ENOMEM. */
+int verdict_add_reason(struct verdict *v, enum verdict_why why, bool depends, const char *path, unsigned line,
+		       const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+/* Recompute v->state from the reasons. */
+void verdict_settle(struct verdict *v);
+
+struct verdict_limit;
+struct verdict_shells;
+
+/* Facts shared by every user's verdict, read once. */
+struct verdict_env {
+	long today;			/* days since 1970 (SOURCE_DATE_EPOCH wins, for tests) */
+	bool nologin;			/* /etc/nologin exists */
+	char **shells;			/* /etc/shells entries; NULL when there is no such file */
+	bool pam_limits;		/* pam_limits.so is in sshd's PAM session stack */
+	char *pam_limits_where;		/* "FILE:LINE" of that line */
+	struct verdict_limit *limits;	/* limits.conf, then limits.d in name order, as pam_limits reads them */
+	size_t n_limits;
+	char **limit_files;		/* the files they came from */
+	struct keywalk_cache *cache;	/* directories outside homes */
+	struct verdict_shells *shells_seen;	/* stat of each shell, once */
+	/* Set by the caller: walk every keys file (StrictModes, key lines) and keep
+	 * evidence, as --who does.  Without it, keys files are only looked up
+	 * (has_keys), and no reason about them is given: what the checks need,
+	 * at a third of the cost on 10,000 accounts. */
+	bool detailed;
+	/* sshd -T */
+	bool crosscheck;		/* ask the target's sshd (set by the caller) */
+	int sshd_state;			/* 0 not tried, 1 runs, -1 cannot run here */
+	char *sshd_unavailable;		/* why it cannot run */
+	char *sshd_error;		/* sshd -T ran and failed: its last line (sshd does not start) */
+	char **run_dirs;		/* what boot makes under /run for sshd */
+	unsigned n_crosschecks, n_skipped;
+	char **notes;			/* for the report: model/sshd disagreements, things not judged */
+};
+
+/* Read the shared facts.  Returns 0 or -ENOMEM; missing files are facts, not errors. */
+int verdict_env_init(struct target *t, const struct model *m, struct verdict_env *ret);
+void verdict_env_done(struct verdict_env *e);
+
+/*
+ * Compare the output of the target's `sshd -T` for user with the model's
+ * values for the same connection: a note in env for every value that
+ * differs.  Returns the number of differences, or -ENOMEM.  Exposed for
+ * tests.
+ */
+int verdict_compare_dump(struct verdict_env *env, const char *user, const char *dump,
+			 const struct verdict_config *model);
+
+/*
+ * The verdict for pw (the first passwd entry of its name).  With
+ * env->crosscheck, and when the user is worth it (has keys, is listed or
+ * has a login shell), the target's sshd -T is asked.  Returns 0 with *ret
+ * (free with verdict_done()), or -ENOMEM.
+ */
+int verdict_user(struct target *t, const struct model *m, struct verdict_env *env, const struct pw_entry *pw,
+		 struct verdict *ret);
