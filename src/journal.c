@@ -21,7 +21,6 @@
 #include "sha256.h"
 #include "util.h"
 
-#define UNDO_DIR "/var/lib/sshfix/undo"
 #define RECORD_MAGIC "sshfix-record 1"
 /* Largest file whose content we keep as a pre-image; config and key files are tiny. */
 #define CONTENT_MAX CONFIG_MAX
@@ -1246,43 +1245,51 @@ static int ensure_dir_at(int dirfd, const char *name, mode_t m, int *ret_fd)
 	return 0;
 }
 
-/* Open (creating as needed) /var/lib/sshfix/undo inside the target. */
+/*
+ * Open (creating as needed) the undo store inside the target:
+ * /var/lib/sshfix/undo, or the directory target_set_undo_dir() named.
+ * Missing directories of the default store are made 0755 up to /var/lib and
+ * 0700 below; every missing directory of another store is made 0700.
+ */
 static int open_undo_root(struct target *t, bool create, int *ret_fd)
 {
-	static const char *const parts[] = { "var", "lib", "sshfix", "undo" };
+	const char *dir = target_undo_dir(t);
+	bool custom = strcmp(dir, TARGET_UNDO_DIR) != 0;
 	_cleanup_close_ int fd = -EBADF;
+	size_t n_parts = 0, i = 0;
 	int r;
 
 	if (!create) {
-		fd = target_open(t, UNDO_DIR, O_RDONLY | O_DIRECTORY, TR_ROOT_SYMLINKS_ONLY);
+		fd = target_open(t, dir, O_RDONLY | O_DIRECTORY, TR_ROOT_SYMLINKS_ONLY);
 		if (fd < 0)
 			return fd;
 		*ret_fd = TAKE_FD(fd);
 		return 0;
 	}
+	for (const char *p = dir; *p; p++)
+		n_parts += *p == '/';
 	/* /var may be a root-owned symlink on some systems; follow only those. */
 	fd = target_open(t, "/", O_RDONLY | O_DIRECTORY, 0);
 	if (fd < 0)
 		return fd;
-	for (size_t i = 0; i < ELEMENTSOF(parts); i++) {
+	for (const char *p = dir + 1; *p; i++) {
+		size_t len = strcspn(p, "/");
+		_cleanup_free_ char *sub = strndup(dir, (size_t) (p - dir) + len), *name = strndup(p, len);
 		int next;
-		_cleanup_free_ char *sub = NULL;
-		struct buf b = {0};
 
-		for (size_t k = 0; k <= i; k++)
-			buf_printf(&b, "/%s", parts[k]);
-		sub = buf_steal(&b);
-		if (!sub)
+		if (!sub || !name)
 			return -ENOMEM;
 		next = target_open(t, sub, O_RDONLY | O_DIRECTORY, TR_ROOT_SYMLINKS_ONLY);
 		if (next == -ENOENT) {
-			r = ensure_dir_at(fd, parts[i], i >= 2 ? 0700 : 0755, &next);
+			r = ensure_dir_at(fd, name, custom || i + 2 >= n_parts ? 0700 : 0755, &next);
 			if (r < 0)
 				return r;
 		} else if (next < 0)
 			return next;
 		closep(&fd);
 		fd = next;
+		p += len;
+		p += *p == '/';
 	}
 	*ret_fd = TAKE_FD(fd);
 	return 0;
@@ -1673,14 +1680,24 @@ static int apply_entry(struct journal *j, struct entry *e, char **ret_error)
 /* Bytes and inodes an apply needs: the undo records plus the new files. */
 static int check_room(struct journal *j, char **ret_error)
 {
-	static const char *const where[] = { UNDO_DIR, "/var/lib/sshfix", "/var/lib", "/var", "/" };
 	unsigned long long bytes = 1u << 20, inodes = 16;
+	_cleanup_free_ char *where = strdup(target_undo_dir(j->t));
 	_cleanup_close_ int fd = -EBADF;
 	struct statvfs sv;
 
-	/* The file system the undo store is (or will be) on. */
-	for (size_t i = 0; i < ELEMENTSOF(where) && fd < 0; i++)
-		fd = target_open(j->t, where[i], O_PATH | O_DIRECTORY, TR_ROOT_SYMLINKS_ONLY);
+	/* The file system the undo store is (or will be) on: its nearest existing directory. */
+	if (!where)
+		return -ENOMEM;
+	for (;;) {
+		fd = target_open(j->t, where, O_PATH | O_DIRECTORY, TR_ROOT_SYMLINKS_ONLY);
+		if (fd >= 0 || strcmp(where, "/") == 0)
+			break;
+		char *up = path_parent(where);
+		if (!up)
+			return -ENOMEM;
+		free(where);
+		where = up;
+	}
 	if (fd < 0)
 		return fd;
 
@@ -1696,14 +1713,15 @@ static int check_room(struct journal *j, char **ret_error)
 		*ret_error = strdup("the target file system is mounted read-only");
 		return -EROFS;
 	}
-	/* We run as root, so the blocks reserved for root count (f_bfree). */
-	if ((unsigned long long) sv.f_bfree * sv.f_frsize < bytes ||
+	/* As root, the blocks reserved for root count (f_bfree); a user (--client) has f_bavail. */
+	unsigned long long avail = geteuid() == 0 ? sv.f_bfree : sv.f_bavail;
+	if (avail * sv.f_frsize < bytes ||
 	    (sv.f_files > 0 && (unsigned long long) sv.f_ffree < inodes)) {
 		free(*ret_error);
 		if (asprintf(ret_error,
 			     "the target needs %llu KiB and %llu inodes free for the repair and its undo "
 			     "records; it has %llu KiB and %llu inodes",
-			     bytes / 1024, inodes, (unsigned long long) sv.f_bfree * sv.f_frsize / 1024,
+			     bytes / 1024, inodes, avail * sv.f_frsize / 1024,
 			     (unsigned long long) sv.f_ffree) < 0)
 			*ret_error = NULL;
 		return -ENOSPC;
@@ -1786,7 +1804,7 @@ int journal_commit(struct journal *j, char **ret_id, size_t *ret_applied, char *
 		if (r == -EROFS)
 			*ret_error = strdup("the target file system is mounted read-only");
 		else
-			describe_error(ret_error, "Failed to create the undo store", UNDO_DIR, r);
+			describe_error(ret_error, "Failed to create the undo store", target_undo_dir(j->t), r);
 		return r;
 	}
 	r = new_id(undofd, &id);
@@ -1798,7 +1816,7 @@ int journal_commit(struct journal *j, char **ret_id, size_t *ret_applied, char *
 	if (r == 0)
 		r = fsync_fd(undofd);
 	if (r < 0) {
-		describe_error(ret_error, "Failed to write the undo record in", UNDO_DIR, r);
+		describe_error(ret_error, "Failed to write the undo record in", target_undo_dir(j->t), r);
 		return r;
 	}
 
@@ -2147,8 +2165,10 @@ int journal_undo(struct target *t, const char *id, bool force, unsigned long cra
 	*ret_error = NULL;
 	r = open_undo_root(t, false, &undofd);
 	if (r < 0) {
-		*ret_error = strdup(r == -ENOENT ? "Nothing to undo: the target has no " UNDO_DIR
-						 : "Cannot open " UNDO_DIR);
+		_cleanup_free_ char *d = escape_display(target_undo_dir(t));
+		if (asprintf(ret_error, "%s %s", r == -ENOENT ? "Nothing to undo: the target has no" : "Cannot open",
+			     d ? d : "?") < 0)
+			*ret_error = NULL;
 		return r;
 	}
 	if (!id || strcmp(id, "latest") == 0) {

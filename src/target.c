@@ -43,8 +43,15 @@ static int sys_openat2(int dirfd, const char *path, int flags, mode_t mode, unsi
 		.mode = (flags & (O_CREAT | O_TMPFILE)) ? mode : 0,
 		.resolve = resolve,
 	};
-	long r = syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
+	long r;
 
+	/* RESOLVE_IN_ROOT resolving ".." fails with EAGAIN when any rename or
+	 * mount happened meanwhile, anywhere on the machine: try again. */
+	for (int tries = 0;; tries++) {
+		r = syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
+		if (r >= 0 || errno != EAGAIN || tries == 64)
+			break;
+	}
 	return r < 0 ? negative_errno() : (int) r;
 }
 

@@ -51,7 +51,11 @@ struct target {
 	char *root;		/* as the user named it, for messages */
 	bool use_openat2;	/* false: our own component walk */
 	struct target_facts facts;
+	char *undo_dir;		/* the journal's undo store inside the target; NULL: TARGET_UNDO_DIR */
 };
+
+/* Where the journal keeps its undo records unless target_set_undo_dir() says otherwise. */
+#define TARGET_UNDO_DIR "/var/lib/sshfix/undo"
 
 /* Resolution flags (tflags). */
 enum {
@@ -89,6 +93,14 @@ int target_new(const char *root, struct target **ret);
 void target_free(struct target *t);
 /* Force our own walk instead of openat2 (tests, and the ENOSYS fallback). */
 void target_set_openat2(struct target *t, bool on);
+/*
+ * Keep the undo store at dir (an absolute, simplified path inside the
+ * target) instead of TARGET_UNDO_DIR: --client run by a user who cannot
+ * write /var/lib keeps it in the home.  Returns 0, -EINVAL or -ENOMEM.
+ */
+int target_set_undo_dir(struct target *t, const char *dir);
+/* The undo store's path inside the target. */
+const char *target_undo_dir(const struct target *t);
 
 /* Open a path inside the target; returns an fd or -errno. O_CLOEXEC is added. */
 int target_open(struct target *t, const char *path, int oflags, unsigned tflags);
