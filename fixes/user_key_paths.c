@@ -23,6 +23,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "config_edit.h"
 #include "fixes.h"
 #include "keyfiles.h"
 #include "keywalk.h"
@@ -66,11 +67,13 @@ static const struct problem user_key_paths_problems[] = {
 	  "AuthorizedKeysFile {path} has an unknown token {detail}",
 	  "Only %%, %h, %u and %U are expanded; sshd -t accepts others, but the expansion fails at "
 	  "login time and the connection is dropped. RULES §1.2, §1.4" },
-	{ PR_AUTHORIZED_KEYS_TILDE, "authorized-keys-tilde", SEV_WARNING, PF_REPORT_ONLY,
-	  "AuthorizedKeysFile {path} names one account's file for every user",
+	{ PR_AUTHORIZED_KEYS_TILDE, "authorized-keys-tilde", SEV_ERROR, PF_NEEDS_CONFIRM,
+	  "AuthorizedKeysFile {detail} ({path} line {line}) names root's file for every user",
 	  "sshd expands a leading '~' once, when it reads its configuration, as root: "
 	  "\"~/.ssh/authorized_keys\" becomes /root/.ssh/authorized_keys for every user, so users' own "
-	  "keys are never read. Write %h/.ssh/authorized_keys instead. RULES §1.3" },
+	  "keys are never read (and root's keys open every account). The repair writes %h/ for ~/, "
+	  "each user's own home; it asks first, because it changes which keys open which account. "
+	  "RULES §1.3" },
 	{ .id = NULL },
 };
 
@@ -252,6 +255,94 @@ static int check_user(struct run *run, const struct pw_entry *pw, char **pattern
 	return r;
 }
 
+/*
+ * AuthorizedKeysFile ~/... (RULES §1.3): the line that sshd uses (the
+ * first), with every '~' word named.
+ */
+static int tilde_detect(struct run *run)
+{
+	const struct sshd_option *o = sshd_config_first(run->model.sshd, "AuthorizedKeysFile");
+	struct buf words = {0};
+	struct finding *f;
+
+	if (!o)
+		return 0;
+	for (size_t i = 0; o->args[i]; i++)
+		if (o->args[i][0] == '~') {
+			if (words.len)
+				buf_putc(&words, ' ');
+			buf_puts(&words, o->args[i]);
+		}
+	if (!buf_ok(&words) || words.len == 0) {
+		int r = buf_ok(&words) ? 0 : -ENOMEM;
+		buf_done(&words);
+		return r;
+	}
+	f = run_add_finding(run, PR_AUTHORIZED_KEYS_TILDE, o->file, NULL);
+	int r = f ? finding_set_detail(f, "%s", words.data) : -ENOMEM;
+	if (f)
+		f->line = o->line;
+	buf_done(&words);
+	return r;
+}
+
+/*
+ * The AuthorizedKeysFile line with each "~/" as "%h/".  -ECANCELED (and
+ * why) when there is nothing sshfix should rewrite.
+ */
+static int tilde_line(const struct sshd_option *o, char **ret, const char **ret_why)
+{
+	struct buf b = {0};
+	bool changed = false;
+
+	buf_puts(&b, o->keyword);
+	for (size_t i = 0; o->args[i]; i++) {
+		const char *w = o->args[i];
+		if (w[strcspn(w, " \t\"'#")] != '\0') {
+			buf_done(&b);
+			*ret_why = "a word of the line needs quoting; edit it by hand";
+			return -ECANCELED;
+		}
+		buf_putc(&b, ' ');
+		if (w[0] == '~' && w[1] == '/') {
+			buf_puts(&b, "%h");
+			w++;
+			changed = true;
+		}
+		buf_puts(&b, w);
+	}
+	if (!changed) {
+		/* ~user/...: one named account's file, perhaps meant for everyone. */
+		buf_done(&b);
+		*ret_why = "only ~user/ words: that account's file may be meant for everyone; sshfix does not guess";
+		return -ECANCELED;
+	}
+	*ret = buf_steal(&b);
+	return *ret ? 0 : -ENOMEM;
+}
+
+static int user_key_paths_repair(struct run *run, struct finding *f)
+{
+	const struct sshd_option *o;
+	_cleanup_free_ char *line = NULL;
+	const char *why = NULL;
+	int r;
+
+	if (f->problem->code != PR_AUTHORIZED_KEYS_TILDE)
+		return fix_repair_perms(run, f);
+	o = sshd_config_first(run->model.sshd, "AuthorizedKeysFile");
+	if (!o || !streq_ptr(o->file, f->path) || o->line != f->line)
+		return -ESTALE;
+	r = tilde_line(o, &line, &why);
+	if (r == -ECANCELED)
+		f->status_reason = strdup(why);
+	if (r < 0)
+		return r;
+	if (asprintf(&f->action, "replace line %u with \"%s\"", f->line, line) < 0)
+		return -ENOMEM;
+	return config_replace_line(run->target, run->journal, f->path, f->line, line);
+}
+
 static int user_key_paths_detect(struct run *run)
 {
 	const struct accounts *a = &run->model.accounts;
@@ -265,9 +356,9 @@ static int user_key_paths_detect(struct run *run)
 	r = keyfiles_patterns(run->model.sshd, &patterns);
 	if (r < 0)
 		return r;
-	for (size_t i = 0; patterns[i]; i++)
-		if (patterns[i][0] == '~' && !run_add_finding(run, PR_AUTHORIZED_KEYS_TILDE, patterns[i], NULL))
-			return -ENOMEM;
+	r = tilde_detect(run);
+	if (r < 0)
+		return r;
 	for (size_t i = 0; i < a->passwd.n_entries; i++) {
 		const struct pw_entry *pw = &a->passwd.pw[i];
 		/* A duplicate name is shadowed by the first entry, as for getpwnam(). */
@@ -287,5 +378,5 @@ const struct fix fix_user_key_paths = {
 	.rules = "RULES §1.2-1.8, §1.11",
 	.problems = user_key_paths_problems,
 	.detect = user_key_paths_detect,
-	.repair = fix_repair_perms,
+	.repair = user_key_paths_repair,
 };

@@ -1696,8 +1696,11 @@ static int judge(struct target *t, const struct model *m, struct verdict_env *en
 			}
 			/* The user's own file (in the home, or named with %u, %U, %h), even refused, or
 			 * one sshd accepts; a shared file the user cannot use (~/...) does not count. */
-			bool own = path_is_below(path, pw->dir) || strstr(vc->keys_files[i], "%u") ||
-				   strstr(vc->keys_files[i], "%U") || strstr(vc->keys_files[i], "%h");
+			const char *pat = vc->keys_files[i];
+			bool per_user = pat[0] != '~' && (pat[0] != '/' || strstr(pat, "%u") || strstr(pat, "%U") ||
+							  strstr(pat, "%h"));
+			/* A home of "/" (systemd-network's) holds every path: it proves nothing. */
+			bool own = per_user || (strcmp(pw->dir, "/") != 0 && path_is_below(path, pw->dir));
 			if (!env->detailed) {
 				struct stat st;
 				if (own && target_stat(t, path, &st) == 0)
