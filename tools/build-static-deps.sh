@@ -239,7 +239,11 @@ build_package util-linux "util-linux $UL_DEBIAN sha256=$UL_ORIG_SHA256/$UL_DEBIA
 build_package popt "popt $POPT_DEBIAN sha256=$POPT_ORIG_SHA256/$POPT_DEBIAN_SHA256" \
 	"popt-${POPT_VERSION%+dfsg}" "$dl/popt_$POPT_VERSION.orig.tar.xz" \
 	"$dl/popt_$POPT_DEBIAN.debian.tar.xz" '^src/' \
-	"lib/libpopt.a include/popt.h lib/pkgconfig/popt.pc" --
+	"lib/libpopt.a include/popt.h lib/pkgconfig/popt.pc" -- \
+	ac_cv_func_iconv=no am_cv_func_iconv=no
+# No iconv in popt: it only converts translated help text to the locale's
+# charset (there is no NLS here), and musl's iconv tables are ~150 KB of
+# a binary whose goal is 1 MiB.
 
 # For build-static.sh: the toolchain these libraries were built with.
 {
