@@ -17,3 +17,4 @@ extern const struct fix fix_listen;
 extern const struct fix fix_keys_content;
 extern const struct fix fix_accounts;
 extern const struct fix fix_sshd_test;
+extern const struct fix fix_client;

@@ -26,6 +26,8 @@ const struct fix *const fix_registry[] = {
 	&fix_accounts,
 	/* Last: it explains only what the checks above did not. */
 	&fix_sshd_test,
+	/* Only with --client, and then alone (fix.client_side). */
+	&fix_client,
 	NULL,
 };
 

@@ -35,6 +35,8 @@ static bool finding_selected(const struct run *run, const struct finding *f)
 
 static bool fix_selected(const struct run *run, const struct fix *fix)
 {
+	if (fix->client_side != run->opt.client)
+		return false;
 	if (run->opt.skip && strv_contains(run->opt.skip, fix->id))
 		return false;
 	if (!run->opt.only || strv_contains(run->opt.only, fix->id))

@@ -7,6 +7,7 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "finding.h"
@@ -23,6 +24,8 @@ struct fix {
 	int (*detect)(struct run *run);
 	/* Plan the repair of f; returns 0, or -errno when it cannot be planned. */
 	int (*repair)(struct run *run, struct finding *f);
+	/* Examines the connecting side: runs with --client, and no other family does then. */
+	bool client_side;
 };
 
 /* repair() for findings whose fix is f->want (mode/owner of f->path). */

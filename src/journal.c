@@ -1803,6 +1803,10 @@ int journal_commit(struct journal *j, char **ret_id, size_t *ret_applied, char *
 	if (r < 0) {
 		if (r == -EROFS)
 			*ret_error = strdup("the target file system is mounted read-only");
+		else if (r == -ENOLINK)
+			describe_path(ret_error, target_undo_dir(j->t),
+				      "cannot hold the undo store: a directory on the way is a user's symlink, "
+				      "which sshfix never follows");
 		else
 			describe_error(ret_error, "Failed to create the undo store", target_undo_dir(j->t), r);
 		return r;

@@ -20,10 +20,12 @@
 
 #include "addkey.h"
 #include "authkeys.h"
+#include "client.h"
 #include "engine.h"
 #include "fix.h"
 #include "journal.h"
 #include "json.h"
+#include "known_hosts.h"
 #include "report.h"
 #include "rootmount.h"
 #include "run.h"
@@ -50,6 +52,9 @@ struct args {
 	int json, verbose, no_color, force;
 	int n_modes, undo, list_undo, list_checks, version;
 	int who;
+	int client;			/* --client [--home DIR] [--host HOST] [--forget-host HOST] */
+	char *home, *host, *forget_host;	/* popt allocates them */
+	char *host_name, *forget_name;	/* normalised copies (lower case, "[h]:port") */
 	enum run_mode mode;
 };
 
@@ -66,6 +71,11 @@ static void args_done(struct args *a)
 		free(a->key_words[i]);
 	free(a->key_words);
 	addkey_request_done(&a->add_key_req);
+	free(a->home);
+	free(a->host);
+	free(a->forget_host);
+	free(a->host_name);
+	free(a->forget_name);
 }
 
 static int usage_error(const char *fmt, ...) _printf_(1, 2);
@@ -99,6 +109,46 @@ static int split_ids(const char *s, char ***ret)
 	return 0;
 }
 
+/* A name for --host or --forget-host: one host, lower case as ssh compares it. */
+static int client_host_arg(const char *opt, const char *arg, char **ret)
+{
+	const char *why = NULL;
+	int r = known_hosts_name(arg, ret, &why);
+
+	if (r == -ENOMEM)
+		return EXIT_ERROR;
+	if (r < 0) {
+		_cleanup_free_ char *shown = escape_display_trunc(arg, 60);
+		return usage_error("%s '%s': %s", opt, shown ? shown : "?", why ? why : "not a host name");
+	}
+	return 0;
+}
+
+/* --client and its options: what they need and what they exclude. */
+static int check_client_args(struct args *a)
+{
+	int status;
+
+	if (!a->client && (a->home || a->host || a->forget_host))
+		return usage_error("%s", "--home, --host and --forget-host only apply to --client");
+	if (!a->client)
+		return 0;
+	if (a->who || a->add_key || a->list_checks || a->version)
+		return usage_error("%s", "--client cannot be combined with --who, --add-key, --list-checks or --version");
+	if ((a->host || a->forget_host) && (a->undo || a->list_undo))
+		return usage_error("%s", "--host and --forget-host cannot be combined with --undo or --list-undo");
+	if (a->home && a->home[0] != '/')
+		return usage_error("%s", "--home needs an absolute path (inside the target: --root /mnt --home /home/alice)");
+	/* $HOME names a directory of this system, not of a mounted root. */
+	if (!a->home && ((a->root && strcmp(a->root, "/") != 0) || a->device || a->find_root))
+		return usage_error("%s", "--client on another root needs --home DIR, the home inside that root");
+	if (a->host && (status = client_host_arg("--host", a->host, &a->host_name)))
+		return status;
+	if (a->forget_host && (status = client_host_arg("--forget-host", a->forget_host, &a->forget_name)))
+		return status;
+	return 0;
+}
+
 static int parse_args(int argc, const char **argv, struct args *a)
 {
 	const struct poptOption options[] = {
@@ -117,6 +167,10 @@ static int parse_args(int argc, const char **argv, struct args *a)
 		{ "force", '\0', POPT_ARG_NONE, &a->force, 0, "with --undo: restore paths changed since the apply", NULL },
 		{ "list-undo", '\0', POPT_ARG_NONE, NULL, OPT_LIST_UNDO, "list recorded applies", NULL },
 		{ "list-checks", '\0', POPT_ARG_NONE, NULL, OPT_LIST_CHECKS, "list checks and problem ids", NULL },
+		{ "client", '\0', POPT_ARG_NONE, &a->client, 0, "examine the connecting side: private keys, ~/.ssh/config and its includes, known_hosts", NULL },
+		{ "home", '\0', POPT_ARG_STRING, &a->home, 0, "with --client: the home to examine (default $HOME), inside the target", "DIR" },
+		{ "host", '\0', POPT_ARG_STRING, &a->host, 0, "with --client: explain \"no mutual signature supported\" for HOST (advice only)", "HOST" },
+		{ "forget-host", '\0', POPT_ARG_STRING, &a->forget_host, 0, "with --client: remove HOST's entries from ~/.ssh/known_hosts, as ssh-keygen -R", "HOST" },
 		{ "who", '\0', POPT_ARG_NONE, &a->who, 0, "list the accounts that could log in and whether sshd lets each in with a key", NULL },
 		{ "version", 'V', POPT_ARG_NONE, NULL, OPT_VERSION, "print the version", NULL },
 		{ "add-key", '\0', POPT_ARG_STRING, &a->add_key, 0, "add the public KEY (the rest of the command line) to USER's authorized keys; applies unless --dry-run", "USER" },
@@ -208,6 +262,9 @@ static int parse_args(int argc, const char **argv, struct args *a)
 					 "--list-undo, --list-checks or --version");
 	if (a->force && !a->undo)
 		return usage_error("%s", "--force only applies to --undo");
+	status = check_client_args(a);
+	if (status)
+		return status;
 	if (a->who && (a->n_modes || a->undo || a->list_undo || a->list_checks || a->version || a->only || a->skip ||
 		       a->add_key))
 		return usage_error("%s", "--who cannot be combined with --dry-run, --apply, --interactive, --undo, "
@@ -255,7 +312,7 @@ static int list_undo(struct target *t)
 		return EXIT_ERROR;
 	}
 	if (n == 0)
-		printf("No applies recorded in %s/var/lib/sshfix/undo.\n", strcmp(t->root, "/") ? t->root : "");
+		printf("No applies recorded in %s%s.\n", strcmp(t->root, "/") ? t->root : "", target_undo_dir(t));
 	for (size_t i = 0; i < n; i++)
 		printf("%s  %s  %zu change(s)%s%s  %s\n", v[i].id, v[i].created ? v[i].created : "?", v[i].n_entries,
 		       v[i].undone ? ", undone" : "", !v[i].complete ? ", INCOMPLETE (interrupted)" : "",
@@ -551,6 +608,36 @@ static void close_rootmount(struct rootmount *rm)
 	rootmount_close(rm);
 }
 
+/* --client: the home to examine and, for a caller who is not root, the undo store in it. */
+static int open_client(struct run *run, const struct args *a, char **ret_home)
+{
+	int r = 0;
+
+	run->opt.client = true;
+	run->opt.home_given = a->home != NULL;
+	run->opt.host = a->host_name;
+	run->opt.forget_host = a->forget_name;
+	if (a->home)
+		*ret_home = strdup(a->home);
+	else
+		r = client_default_home(run->target, ret_home);
+	if (r == -ENOENT) {
+		fprintf(stderr, "sshfix: No home to examine: $HOME is not set and the caller's uid has no entry in "
+				"/etc/passwd; give --home DIR\n");
+		return r;
+	}
+	if (r < 0 || !*ret_home)
+		return r < 0 ? r : -ENOMEM;
+	run->opt.home = *ret_home;
+	r = client_set_undo_dir(run->target, *ret_home);
+	if (r < 0) {
+		_cleanup_free_ char *p = escape_display(*ret_home);
+		fprintf(stderr, "sshfix: Cannot use the home '%s': %s\n", p ? p : "?",
+			r == -ENOENT ? "it does not exist" : strerror(-r));
+	}
+	return r;
+}
+
 static unsigned sshfix_main(struct args *args)
 {
 	struct args a = *args;
@@ -593,7 +680,7 @@ static unsigned sshfix_main(struct args *args)
 	}
 
 	/* In an initramfs nothing is mounted yet: look for the root. */
-	if (!a.root && !a.device && !a.find_root && rootmount_in_initramfs()) {
+	if (!a.client && !a.root && !a.device && !a.find_root && rootmount_in_initramfs()) {
 		fprintf(stderr, "sshfix: Running in an initramfs: looking for the root file system "
 				"(--root DIR names a mounted one)\n");
 		a.find_root = 1;
@@ -608,6 +695,12 @@ static unsigned sshfix_main(struct args *args)
 	}
 
 	if (open_target(run.opt.root, &run.target) < 0) {
+		run_done(&run);
+		close_rootmount(rm);
+		return EXIT_ERROR;
+	}
+	_cleanup_free_ char *client_home = NULL;
+	if (a.client && open_client(&run, &a, &client_home) < 0) {
 		run_done(&run);
 		close_rootmount(rm);
 		return EXIT_ERROR;

@@ -29,7 +29,11 @@ static int load_accounts(struct run *run, const char **ret_path)
 		size_t len = 0;
 		int r;
 
-		r = target_read_file(run->target, account_files[i].path, CONFIG_MAX, &data, &len);
+		/* --client needs names, uids and groups only; a user cannot read shadow. */
+		if (run->opt.client && account_files[i].kind == ACCT_SHADOW)
+			r = -ENOENT;
+		else
+			r = target_read_file(run->target, account_files[i].path, CONFIG_MAX, &data, &len);
 		if (r == -ENOENT) {
 			*f = (struct acct_file) { .kind = account_files[i].kind };
 			continue;
@@ -75,6 +79,9 @@ int model_load(struct run *run, const char **ret_path)
 	r = load_accounts(run, ret_path);
 	if (r < 0)
 		return r;
+	/* --client examines the connecting side: sshd's configuration is not read. */
+	if (run->opt.client)
+		return 0;
 	r = sshd_config_load(run->target, path, &run->model.sshd);
 	if (r < 0) {
 		*ret_path = path;

@@ -36,8 +36,13 @@ static void target_line(const struct run *run, struct buf *b)
 	const struct target_facts *f = &run->target->facts;
 	_cleanup_free_ char *root = escape_display(run->opt.root);
 
-	buf_printf(b, "sshfix %s: target %s", PACKAGE_VERSION, root ? root : "?");
+	buf_printf(b, "sshfix %s: %starget %s", PACKAGE_VERSION, run->opt.client ? "client side, " : "", root ? root : "?");
 	buf_printf(b, " (%s", f->os_pretty ? f->os_pretty : "unknown distribution");
+	if (run->opt.client) {
+		/* The connecting side: the notes name its ssh; the server's sshd is beside the point. */
+		buf_puts(b, ")\n");
+		return;
+	}
 	if (f->sshd_version)
 		buf_printf(b, ", %s", f->sshd_version);
 	else
@@ -187,7 +192,9 @@ int report_text(const struct run *run, FILE *out)
 	summary_text(run, &b);
 	if (run->undo_id) {
 		_cleanup_free_ char *root = escape_display(run->opt.root);
-		buf_printf(&b, "Undo with: sshfix --undo %s%s%s\n", run->undo_id,
+		_cleanup_free_ char *home = run->opt.client && run->opt.home_given ? escape_display(run->opt.home) : NULL;
+		buf_printf(&b, "Undo with: sshfix %s%s%s%s--undo %s%s%s\n", run->opt.client ? "--client " : "",
+			   home ? "--home " : "", home ? home : "", home ? " " : "", run->undo_id,
 			   strcmp(run->opt.root, "/") ? " --root " : "", strcmp(run->opt.root, "/") ? root : "");
 	}
 	return emit(&b, out);
@@ -283,6 +290,8 @@ int report_json(const struct run *run, unsigned exit_status, FILE *out)
 	json_kv_str(&b, &first, "mode", mode_name(run->opt.mode));
 	json_key(&b, &first, "target");
 	json_target(run, &b);
+	if (run->opt.client)
+		json_kv_str(&b, &first, "client_home", run->opt.home);
 	json_key(&b, &first, "problems");
 	buf_putc(&b, '[');
 	for (size_t i = 0; i < run->n_findings; i++) {

@@ -38,6 +38,12 @@ struct run_options {
 	bool json, verbose, color, force;
 	bool tty;		/* stdout is a terminal: target bytes in diffs are escaped */
 	unsigned long crash_at;	/* SSHFIX_CRASH_AT, for the crash tests */
+	/* --client: the connecting side's files (src/client.h) */
+	bool client;
+	const char *home;	/* --home DIR, else the default home; inside the target */
+	bool home_given;	/* --home was on the command line */
+	const char *host;	/* --host HOST, lower case, or NULL */
+	const char *forget_host;	/* --forget-host HOST as known_hosts writes it, or NULL */
 };
 
 /* What the checks read: built once per detection pass. */

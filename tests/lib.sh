@@ -336,3 +336,27 @@ real_host_keys() {
 	ssh-keygen -q -t ecdsa -N '' -C root@host -f "$r/etc/ssh/ssh_host_ecdsa_key" < /dev/null
 	ssh-keygen -q -t ed25519 -N '' -C root@host -f "$r/etc/ssh/ssh_host_ed25519_key" < /dev/null
 }
+
+# set_ssh_version ROOT VERSION — a stand-in client /usr/bin/ssh carrying the
+# version string sshfix --client reads ("OpenSSH_9.2p1 Debian-2+deb12u6").
+set_ssh_version() {
+	mkdir -p "$1/usr/bin"
+	printf '\177ELF-not-really\000OpenSSH_7.0*,OpenSSH_7.1*\000%s\000' "$2" > "$1/usr/bin/ssh"
+	chmod 0755 "$1/usr/bin/ssh"
+}
+
+# client_key ROOT USER NAME MODE [TYPE] — a stand-in private key
+# ~USER/.ssh/NAME (an OpenSSH private key armour, no real key) with its
+# NAME.pub of TYPE (default ssh-ed25519), owned by USER (uid = gid, as
+# add_user makes them).
+client_key() {
+	r=$1 user=$2 name=$3 mode=$4 type=${5:-ssh-ed25519}
+	d=$r/home/$user/.ssh
+	uid=$(awk -F: -v u="$user" '$1 == u { print $3 }' "$r/etc/passwd")
+	printf -- '-----BEGIN OPENSSH PRIVATE KEY-----\nnot a real key\n-----END OPENSSH PRIVATE KEY-----\n' > "$d/$name"
+	printf '%s AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl %s@laptop\n' "$type" "$user" \
+		> "$d/$name.pub"
+	chown "$uid:$uid" "$d/$name" "$d/$name.pub"
+	chmod "$mode" "$d/$name"
+	chmod 0644 "$d/$name.pub"
+}
