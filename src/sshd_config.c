@@ -39,13 +39,16 @@ void sshd_config_free(struct sshd_config *c)
  * escapes \' \" \\ and (outside quotes) "\ "; a token starting with '#'
  * ends the line; an unclosed quote is an error.
  */
+/* Words on one line, at most (a power of two, for the doubling below). */
+#define SPLIT_WORDS_MAX 65536
+
 int sshd_config_split_line(const char *s, size_t len, char ***ret, bool *ret_comment)
 {
 	_cleanup_strv_free_ char **argv = NULL;
 	bool comment = false;
-	size_t i = 0;
+	size_t i = 0, n = 0, cap = 8;
 
-	argv = calloc(1, sizeof(char *));
+	argv = calloc(cap, sizeof(char *));
 	if (!argv)
 		return -ENOMEM;
 	while (i < len) {
@@ -79,9 +82,24 @@ int sshd_config_split_line(const char *s, size_t len, char ***ret, bool *ret_com
 		}
 		if (arg.len == 0)
 			buf_puts(&arg, "");
-		int r = strv_push(&argv, buf_steal(&arg));
-		if (r < 0)
-			return r;
+		/* No keyword takes thousands of words; a hostile line of millions
+		 * would cost gigabytes.  Room for the word and the NULL after it. */
+		if (n + 2 > cap) {
+			if (cap >= SPLIT_WORDS_MAX) {
+				buf_done(&arg);
+				return -E2BIG;
+			}
+			char **v = reallocarray(argv, cap * 2, sizeof(char *));
+			if (!v) {
+				buf_done(&arg);
+				return -ENOMEM;
+			}
+			argv = v;
+			cap *= 2;
+		}
+		if (!(argv[n] = buf_steal(&arg)))
+			return -ENOMEM;
+		argv[++n] = NULL;
 	}
 	if (ret_comment)
 		*ret_comment = comment;
@@ -264,6 +282,10 @@ static int parse_line(struct loader *l, const char *file, unsigned lineno, const
 	r = sshd_config_split_line(s + i, n - i, &args, &comment);
 	if (r == -EINVAL) {
 		diag(l, DIAG_INVALID_QUOTES, file, lineno, "invalid quotes");
+		return 0;
+	}
+	if (r == -E2BIG) {
+		diag(l, DIAG_UNREADABLE, file, lineno, "more than %d words on one line; not read", SPLIT_WORDS_MAX);
 		return 0;
 	}
 	if (r < 0)

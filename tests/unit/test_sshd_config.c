@@ -243,6 +243,31 @@ START_TEST(sshd_config_split_line_comments)
 }
 END_TEST
 
+/* Millions of words on one line: refused in linear time and bounded memory. */
+START_TEST(sshd_config_split_line_many_words)
+{
+	size_t n = 4u << 20;	/* 2 Mi one-letter words */
+	char *line = malloc(n);
+	char **argv = NULL;
+	size_t count = 0;
+
+	ck_assert_ptr_nonnull(line);
+	for (size_t i = 0; i < n; i += 2) {
+		line[i] = 'a';
+		line[i + 1] = ' ';
+	}
+	ck_assert_int_eq(sshd_config_split_line(line, n, &argv, NULL), -E2BIG);
+	ck_assert_ptr_null(argv);
+	/* 60,000 words are fine, all of them kept. */
+	ck_assert_int_eq(sshd_config_split_line(line, 120000, &argv, NULL), 0);
+	while (argv[count])
+		count++;
+	ck_assert_uint_eq(count, 60000);
+	strv_free(argv);
+	free(line);
+}
+END_TEST
+
 START_TEST(sshd_config_split_line_unbalanced_quotes)
 {
 	assert_split_fails("\"abc");
@@ -652,6 +677,7 @@ static Suite *sshd_config_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, sshd_config_split_line_whitespace);
+	tcase_add_test(tc, sshd_config_split_line_many_words);
 	tcase_add_test(tc, sshd_config_split_line_quotes);
 	tcase_add_test(tc, sshd_config_split_line_escapes);
 	tcase_add_test(tc, sshd_config_split_line_comments);
