@@ -259,11 +259,22 @@ _e2e_login_run() {
 		;;
 	esac
 	printf 'oracle: client: ssh -p %s %s@%s echo ok\n' "$port" "$user" "$E2E_SERVER_IP" >> "$log"
-	out=$(nsenter -t "$_E2E_CPID" -n timeout 30 ssh -F /dev/null -i "$key" -p "$port" \
-		-o BatchMode=yes -o IdentitiesOnly=yes -o StrictHostKeyChecking=no \
-		-o UserKnownHostsFile=/dev/null -o GlobalKnownHostsFile=/dev/null \
-		-o ConnectTimeout=5 -o LogLevel=ERROR \
-		"$user@$E2E_SERVER_IP" echo ok 2> "$log.client" < /dev/null) || true
+	if [ -n "${E2E_CLIENT_UID:-}" ]; then
+		# The client side's own files (tests/e2e/client.sh): ssh runs as
+		# that uid and reads its ~/.ssh/config, default keys and
+		# known_hosts, with ssh's own permission checks.  No -F, no -i.
+		# shellcheck disable=SC2086 # E2E_CLIENT_SSH_OPTS is a word list
+		out=$(nsenter -t "$_E2E_CPID" -n timeout 30 setpriv --reuid="$E2E_CLIENT_UID" \
+			--regid="$E2E_CLIENT_UID" --clear-groups ssh -p "$port" \
+			-o BatchMode=yes -o ConnectTimeout=5 -o LogLevel=ERROR ${E2E_CLIENT_SSH_OPTS:-} \
+			"$user@$E2E_SERVER_IP" echo ok 2> "$log.client" < /dev/null) || true
+	else
+		out=$(nsenter -t "$_E2E_CPID" -n timeout 30 ssh -F /dev/null -i "$key" -p "$port" \
+			-o BatchMode=yes -o IdentitiesOnly=yes -o StrictHostKeyChecking=no \
+			-o UserKnownHostsFile=/dev/null -o GlobalKnownHostsFile=/dev/null \
+			-o ConnectTimeout=5 -o LogLevel=ERROR \
+			"$user@$E2E_SERVER_IP" echo ok 2> "$log.client" < /dev/null) || true
+	fi
 	if [ "$out" = ok ]; then
 		return 0
 	fi
