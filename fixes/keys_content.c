@@ -550,6 +550,17 @@ static int seen_add(struct seen *s, const struct stat *st)
 	return 1;
 }
 
+/* Room for n files without growing: a doubling holds both tables at once. */
+static int seen_init(struct seen *s, size_t n)
+{
+	size_t cap = 64;
+
+	while (cap * 3 < (n + 1) * 4)
+		cap *= 2;
+	*s = (struct seen) { .cap = cap, .v = calloc(cap, sizeof(*s->v)) };
+	return s->v ? 0 : -ENOMEM;
+}
+
 static void seen_done(struct seen *s)
 {
 	free(s->v);
@@ -665,6 +676,10 @@ static int keys_content_detect(struct run *run)
 	if (!a->passwd.present)
 		return 0;
 	r = keyfiles_patterns(run->model.sshd, &patterns);
+	if (r < 0)
+		return r;
+	/* Most accounts have one keys file that exists, if any. */
+	r = seen_init(&seen, a->passwd.n_entries);
 	if (r < 0)
 		return r;
 	accept_ctx_init(run, &ctx);

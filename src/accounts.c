@@ -674,63 +674,135 @@ void acct_file_done(struct acct_file *f)
 	*f = (struct acct_file) { .kind = f->kind };
 }
 
-int acct_file_parse(enum acct_kind kind, const char *data, size_t len, struct acct_file *ret)
+/* Lines in data[0, len): '\n'-terminated ones, and a last one without. */
+static size_t count_lines(const char *data, size_t len)
 {
-	_cleanup_(acct_file_done) struct acct_file f = { .kind = kind, .present = true };
-	size_t cap_lines = 0, cap_entries = 0, pos = 0;
+	size_t n = 0;
 
-	if (kind_fields(kind) == 0 || (!data && len > 0))
-		return -EINVAL;
-	if (len > UINT32_MAX)
-		return -EFBIG;	/* line lengths are kept in 32 bits */
+	for (const char *p = data; p && (p = memchr(p, '\n', (size_t) (data + len - p))); p++)
+		n++;
+	return n + (len > 0 && data[len - 1] != '\n');
+}
+
+/*
+ * The arena's layout: the line at file offset o is at 2 * o, then a '\n'
+ * (a NUL once parsed), then room for parse_line()'s split copy: the 2n + 2
+ * bytes of line_alloc(), without a malloc per line.  Copy data so.
+ */
+static void lay_out(char *arena, const char *data, size_t len)
+{
+	for (size_t pos = 0; pos < len;) {
+		const char *nl = memchr(data + pos, '\n', len - pos);
+		size_t n = nl ? (size_t) (nl - (data + pos)) : len - pos;
+
+		memcpy(arena + 2 * pos, data + pos, n);
+		arena[2 * pos + n] = '\n';
+		pos += n + 1;
+	}
+}
+
+/*
+ * The same, for data read into the arena itself: last line first, each
+ * moved to twice its offset, which is never below the lines still to move.
+ */
+static void lay_out_in_place(char *arena, size_t len)
+{
+	for (size_t next = len; next > 0;) {
+		size_t end = next == len && arena[len - 1] != '\n' ? len : next - 1;
+		const char *nl = memrchr(arena, '\n', end);
+		size_t start = nl ? (size_t) (nl - arena) + 1 : 0;
+
+		memmove(arena + 2 * start, arena + start, end - start);
+		arena[2 * start + (end - start)] = '\n';
+		next = start;
+	}
+}
+
+/* Parse the lines laid out in f->arena (of a file of len bytes and n_lines lines). */
+static int parse_arena(struct acct_file *f, size_t len, size_t n_lines)
+{
+	size_t cap_lines = 0, cap_entries = 0;
 
 	/* Size the arrays once: doubling them would hold up to twice the
 	 * memory at the peak, and a rescue system may have little. */
-	size_t n_lines = 0;
-	for (const char *p = data; p && (p = memchr(p, '\n', (size_t) (data + len - p))); p++)
-		n_lines++;
-	n_lines += len > 0 && data[len - 1] != '\n';
+	if (n_lines > 0) {
+		f->lines = malloc(n_lines * sizeof(*f->lines));
+		f->pw = malloc(n_lines * entry_size(f->kind));
+		if (!f->lines || !f->pw)
+			return -ENOMEM;
+		cap_lines = cap_entries = n_lines;
+	}
+	for (size_t pos = 0; pos < len;) {
+		char *raw = f->arena + 2 * pos;
+		size_t n = (size_t) ((char *) memchr(raw, '\n', len - pos + 1) - raw);
+		int r;
+
+		raw[n] = '\0';
+		if (f->n_lines >= ACCT_LINES_MAX)
+			return -EFBIG;
+		r = file_reserve(f, &cap_lines, &cap_entries);
+		if (r < 0)
+			return r;
+		r = file_add_line(f, raw, n, pos + n < len, true);
+		if (r < 0)
+			return r;
+		pos += n + 1;
+	}
+	index_rebuild(f);
+	return 0;
+}
+
+/* Common to both parsers: *data is the arena when in_place, else copied into a new one. */
+static int parse(enum acct_kind kind, char **data, size_t len, bool in_place, struct acct_file *ret)
+{
+	_cleanup_(acct_file_done) struct acct_file f = { .kind = kind, .present = true };
+	size_t n_lines;
+	int r;
+
+	if (kind_fields(kind) == 0 || (!*data && len > 0))
+		return -EINVAL;
+	if (len > UINT32_MAX)
+		return -EFBIG;	/* line lengths are kept in 32 bits */
+	n_lines = count_lines(*data, len);
 	if (n_lines > ACCT_LINES_MAX)
 		return -EFBIG;
 	if (n_lines > 0) {
-		f.lines = malloc(n_lines * sizeof(*f.lines));
-		f.pw = malloc(n_lines * entry_size(kind));
-		if (!f.lines || !f.pw) {
-			/* f is _cleanup_(acct_file_done): both are freed; cppcheck cannot see it. */
-			// cppcheck-suppress memleak
-			return -ENOMEM;
+		size_t need = 2 * len + 2 * n_lines;
+		if (in_place) {
+			char *a = realloc(*data, need);
+			if (!a)
+				return -ENOMEM;
+			*data = NULL;
+			f.arena = a;
+			lay_out_in_place(f.arena, len);
+		} else {
+			f.arena = malloc(need);
+			if (!f.arena)
+				return -ENOMEM;
+			lay_out(f.arena, *data, len);
 		}
-		cap_lines = cap_entries = n_lines;
-		/* Each line takes n + 1 bytes and a split copy of as many (line_alloc()). */
-		f.arena = malloc(2 * len + 2 * n_lines);
-		if (!f.arena)
-			return -ENOMEM;
 	}
-
-	char *next = f.arena;
-	while (pos < len) {
-		const char *nl = memchr(data + pos, '\n', len - pos);
-		size_t n = nl ? (size_t) (nl - (data + pos)) : len - pos;
-		char *raw;
-		int r;
-
-		if (f.n_lines >= ACCT_LINES_MAX)
-			return -EFBIG;
-		r = file_reserve(&f, &cap_lines, &cap_entries);
-		if (r < 0)
-			return r;
-		raw = line_fill(next, data + pos, n);
-		next += 2 * n + 2;
-		r = file_add_line(&f, raw, n, nl != NULL, true);
-		if (r < 0)
-			return r;
-		pos += n + (nl ? 1 : 0);
-	}
-
-	index_rebuild(&f);
+	r = parse_arena(&f, len, n_lines);
+	if (r < 0)
+		return r;
 	*ret = f;
 	f = (struct acct_file) {0};	/* moved to *ret */
 	return 0;
+}
+
+int acct_file_parse(enum acct_kind kind, const char *data, size_t len, struct acct_file *ret)
+{
+	char *d = (char *) data;	/* only read: in_place is false */
+
+	return parse(kind, &d, len, false, ret);
+}
+
+int acct_file_parse_take(enum acct_kind kind, char *data, size_t len, struct acct_file *ret)
+{
+	int r = parse(kind, &data, len, true, ret);
+
+	free(data);	/* NULL once it became the arena */
+	return r;
 }
 
 int acct_file_render(const struct acct_file *f, char **ret_data, size_t *ret_len)

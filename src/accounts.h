@@ -168,6 +168,10 @@ struct accounts {
  * ACCT_LINES_MAX lines, or -ENOMEM.
  */
 int acct_file_parse(enum acct_kind kind, const char *data, size_t len, struct acct_file *ret);
+/* The same, taking data (malloc'ed): its buffer becomes the lines' arena,
+ * without a copy (at 10,000 accounts, half a MiB less at the peak).  data is
+ * freed or kept by *ret whatever the result. */
+int acct_file_parse_take(enum acct_kind kind, char *data, size_t len, struct acct_file *ret);
 /* Frees everything and empties *f (its kind stays); accepts NULL and zeroed structs. */
 void acct_file_done(struct acct_file *f);
 /*

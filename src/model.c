@@ -42,7 +42,7 @@ static int load_accounts(struct run *run, const char **ret_path)
 			*ret_path = account_files[i].path;
 			return r;
 		}
-		r = acct_file_parse(account_files[i].kind, data, len, f);
+		r = acct_file_parse_take(account_files[i].kind, TAKE_PTR(data), len, f);
 		if (r < 0) {
 			*ret_path = account_files[i].path;
 			return r;

@@ -681,6 +681,71 @@ START_TEST(accounts_user_by_uid_first_match)
 }
 END_TEST
 
+/*
+ * acct_file_parse_take() lays the lines out in the buffer it was given,
+ * last line first; acct_file_parse() copies.  Same lines, same states, same
+ * bytes back, on every shape of input: no final newline, empty lines, NUL
+ * bytes, CRLF, long lines, one byte, random bytes.
+ */
+START_TEST(acct_file_parse_take_same_as_copy)
+{
+	static const char *const fixed[] = {
+		"", "\n", "x", "root:x:0:0:root:/root:/bin/bash", "root:x:0:0:root:/root:/bin/bash\n",
+		"\n\n\nroot:x:0:0::/root:/bin/sh\n\n", "a:x:1:1::/:/bin/sh\r\nb:x:2:2::/:/bin/sh\r\n",
+		"+::::::\n-bob\n# comment\n  lead:x:3:3::/:/bin/sh\nshort:x\n",
+	};
+	uint64_t seed = 0x5eedacc7ull;
+
+	for (size_t i = 0; i < ELEMENTSOF(fixed) + 300; i++) {
+		char buf[600];
+		size_t len;
+		if (i < ELEMENTSOF(fixed)) {
+			len = strlen(fixed[i]);
+			memcpy(buf, fixed[i], len);
+		} else {
+			/* Random lines of passwd-ish bytes, NUL and '\n' included. */
+			static const char alphabet[] = "ab:01/\n\n\r\t #+-";
+			len = (size_t) (seed % sizeof(buf));
+			for (size_t k = 0; k < len; k++) {
+				seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+				buf[k] = (seed >> 60) == 0 ? '\0' : alphabet[(seed >> 33) % (sizeof(alphabet) - 1)];
+			}
+			if (i % 7 == 0)
+				for (size_t k = 0; k < len; k++)
+					buf[k] = (char) (k % 5 == 4 ? '\n' : 'a' + (char) (k % 26));
+			seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+		}
+		for (int kind = ACCT_PASSWD; kind <= ACCT_SHADOW; kind++) {
+			struct acct_file a = {0}, b = {0};
+			char *copy = malloc(len + 1), *ra = NULL, *rb = NULL;
+			size_t la = 0, lb = 0;
+
+			ck_assert_ptr_nonnull(copy);
+			memcpy(copy, buf, len);
+			ck_assert_int_eq(acct_file_parse((enum acct_kind) kind, buf, len, &a), 0);
+			ck_assert_int_eq(acct_file_parse_take((enum acct_kind) kind, copy, len, &b), 0);
+			ck_assert_uint_eq(a.n_lines, b.n_lines);
+			ck_assert_uint_eq(a.n_entries, b.n_entries);
+			for (size_t k = 0; k < a.n_lines; k++) {
+				ck_assert_uint_eq(a.lines[k].len, b.lines[k].len);
+				ck_assert_uint_eq(a.lines[k].state, b.lines[k].state);
+				ck_assert(a.lines[k].newline == b.lines[k].newline);
+				ck_assert_mem_eq(a.lines[k].raw, b.lines[k].raw, a.lines[k].len);
+			}
+			ck_assert_int_eq(acct_file_render(&b, &rb, &lb), 0);
+			ck_assert_int_eq(acct_file_render(&a, &ra, &la), 0);
+			ck_assert_uint_eq(lb, len);
+			ck_assert_mem_eq(rb, buf, len);
+			ck_assert_uint_eq(la, len);
+			free(ra);
+			free(rb);
+			acct_file_done(&a);
+			acct_file_done(&b);
+		}
+	}
+}
+END_TEST
+
 START_TEST(accounts_group_by_gid_first_match)
 {
 	struct accounts a;
@@ -1058,6 +1123,7 @@ static Suite *accounts_suite(void)
 	/* the garbage run parses 6000 buffers: allow for valgrind */
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, acct_file_parse_passwd_valid);
+	tcase_add_test(tc, acct_file_parse_take_same_as_copy);
 	tcase_add_test(tc, acct_file_parse_group_valid);
 	tcase_add_test(tc, acct_file_parse_group_members);
 	tcase_add_test(tc, acct_file_parse_shadow_valid);
