@@ -16,21 +16,8 @@
 set -eu
 . "$(dirname "$(readlink -f "$0")")/lib.sh"
 
-if [ -z "${SSHFIX:-}" ]; then
-	if [ -n "${abs_top_builddir:-}" ]; then
-		SSHFIX=$abs_top_builddir/sshfix
-	else
-		SSHFIX=$E2E_DIR/../../sshfix
-	fi
-fi
-if [ -z "${_E2E_PRIVATE_NS:-}" ]; then
-	e2e_preflight
-	[ -x "$SSHFIX" ] && [ -f "$SSHFIX" ] ||
-		e2e_skip "no sshfix binary at $SSHFIX (build it with make, or set SSHFIX)"
-	SSHFIX=$(readlink -f "$SSHFIX")
-	export SSHFIX _E2E_PRIVATE_NS=1
-	exec unshare --mount --propagation private -- "$E2E_DIR/add-key.sh"
-fi
+e2e_find_sshfix
+e2e_enter "$E2E_DIR/add-key.sh"
 
 npass=0 nfail=0
 result() {

@@ -24,6 +24,31 @@ e2e_skip() {
 e2e_now() { date +%s.%N; }
 e2e_secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 
+# The binary under test: $SSHFIX, else $abs_top_builddir/sshfix under
+# automake, else ../../sshfix relative to this directory.
+e2e_find_sshfix() {
+	if [ -z "${SSHFIX:-}" ]; then
+		if [ -n "${abs_top_builddir:-}" ]; then
+			SSHFIX=$abs_top_builddir/sshfix
+		else
+			SSHFIX=$E2E_DIR/../../sshfix
+		fi
+	fi
+}
+
+# e2e_enter SCRIPT [ARGS...]: unless already there, check the host and
+# re-run SCRIPT in a private mount namespace: every overlay and bind mount
+# it makes vanishes with it, even if it is SIGKILLed.
+e2e_enter() {
+	[ -z "${_E2E_PRIVATE_NS:-}" ] || return 0
+	e2e_preflight
+	[ -x "$SSHFIX" ] && [ -f "$SSHFIX" ] ||
+		e2e_skip "no sshfix binary at $SSHFIX (build it with make, or set SSHFIX)"
+	SSHFIX=$(readlink -f "$SSHFIX")
+	export SSHFIX _E2E_PRIVATE_NS=1
+	exec unshare --mount --propagation private -- "$@"
+}
+
 # Everything the tier needs from the host; exits 77 naming what is missing.
 e2e_preflight() {
 	local c
