@@ -83,6 +83,7 @@
 #include "fixes.h"
 #include "run.h"
 #include "sshd_keywords.h"
+#include "units.h"
 #include "util.h"
 
 #define UNIT_MAX (1u << 20)
@@ -136,11 +137,6 @@ static const struct problem ssh_service_problems[] = {
 	{ .id = NULL },
 };
 
-/* systemd's unit search path for the system manager, highest priority first. */
-static const char *const unit_dirs[] = {
-	ETC_UNITS, "/run/systemd/system", "/usr/local/lib/systemd/system", "/lib/systemd/system",
-	"/usr/lib/systemd/system",
-};
 /* Where a mask can live: `systemctl mask` and `mask --runtime`. */
 static const char *const mask_dirs[] = { ETC_UNITS, "/run/systemd/system" };
 /* Drop-in directories, highest priority first (generator output between /run and /usr/local). */
@@ -153,125 +149,6 @@ static const char *const generator_paths[] = {
 	"/lib/systemd/system-generators/sshd-socket-generator",
 };
 
-/* One value read from a unit file, with where it came from. */
-struct uval {
-	char *value;
-	char *file;
-	unsigned line;
-};
-
-struct uvals {
-	struct uval *v;
-	size_t n;
-};
-
-static void uvals_clear(struct uvals *u)
-{
-	for (size_t i = 0; i < u->n; i++) {
-		free(u->v[i].value);
-		free(u->v[i].file);
-	}
-	free(u->v);
-	*u = (struct uvals) {0};
-}
-
-static int uvals_push(struct uvals *u, const char *value, size_t n, const char *file, unsigned line)
-{
-	struct uval *nv = realloc(u->v, (u->n + 1) * sizeof(*nv));
-
-	if (!nv)
-		return -ENOMEM;
-	u->v = nv;
-	nv[u->n] = (struct uval) { strndup(value, n), strdup(file), line };
-	if (!nv[u->n].value || !nv[u->n].file) {
-		free(nv[u->n].value);
-		free(nv[u->n].file);
-		return -ENOMEM;
-	}
-	u->n++;
-	return 0;
-}
-
-static inline void uvals_clearp(struct uvals *u)
-{
-	uvals_clear(u);
-}
-#define _cleanup_uvals_ _cleanup_(uvals_clearp)
-
-/*
- * Collect Key= in [section] of a unit file's text, as systemd's ini parser
- * reads it: '#' and ';' start comments, a trailing '\' joins the next line,
- * white space around key and value is dropped.  An empty assignment resets
- * the list (systemd's rule for list settings); with `words`, a value adds
- * each white-space separated word, else the whole value.
- */
-static int unit_collect(const char *file, const char *text, size_t len, const char *section, const char *key,
-			bool words, struct uvals *acc)
-{
-	bool in_section = false;
-	unsigned lineno = 0;
-	size_t klen = strlen(key);
-
-	for (size_t off = 0; off < len;) {
-		struct buf l = {0};
-		unsigned first = lineno + 1;
-
-		/* One logical line: physical lines joined where one ends in '\'. */
-		for (;;) {
-			const char *s = text + off;
-			const char *nl = memchr(s, '\n', len - off);
-			size_t n = nl ? (size_t) (nl - s) : len - off;
-			off += n + (nl ? 1 : 0);
-			lineno++;
-			while (n > 0 && (s[n - 1] == '\r' || s[n - 1] == ' ' || s[n - 1] == '\t'))
-				n--;
-			if (n > 0 && s[n - 1] == '\\' && off < len) {
-				buf_append(&l, s, n - 1);
-				buf_putc(&l, ' ');
-				continue;
-			}
-			buf_append(&l, s, n);
-			break;
-		}
-		if (!buf_ok(&l)) {
-			buf_done(&l);
-			return -ENOMEM;
-		}
-		char *p = l.data ? l.data : (char *) "";
-		p += strspn(p, " \t");
-		if (*p == '[') {
-			char *e = strchr(p, ']');
-			size_t n = strlen(section);
-			in_section = e && (size_t) (e - p - 1) == n && strncmp(p + 1, section, n) == 0;
-		} else if (in_section && *p != '#' && *p != ';' && strncmp(p, key, klen) == 0) {
-			char *v = p + klen;
-			v += strspn(v, " \t");
-			if (*v == '=') {
-				v++;
-				v += strspn(v, " \t");
-				int r = 0;
-				if (!*v)
-					uvals_clear(acc);
-				else if (!words)
-					r = uvals_push(acc, v, strlen(v), file, first);
-				else
-					for (char *w = v; *w;) {
-						size_t n = strcspn(w, " \t");
-						if (n > 0)
-							r = r < 0 ? r : uvals_push(acc, w, n, file, first);
-						w += n;
-						w += strspn(w, " \t");
-					}
-				if (r < 0) {
-					buf_done(&l);
-					return r;
-				}
-			}
-		}
-		buf_done(&l);
-	}
-	return 0;
-}
 
 /*
  * A unit name systemd accepts (unit_name_is_valid()): at most 255 bytes
@@ -544,9 +421,9 @@ static int unit_enabled(struct run *run, const char *name, const char *path, con
 	_cleanup_free_ char *dangling = NULL;
 	int r;
 
-	if ((r = unit_collect(path, text, len, "Install", "WantedBy", true, &wanted)) < 0 ||
-	    (r = unit_collect(path, text, len, "Install", "RequiredBy", true, &required)) < 0 ||
-	    (r = unit_collect(path, text, len, "Install", "Alias", true, &alias)) < 0)
+	if ((r = units_collect(path, text, len, "Install", "WantedBy", true, &wanted)) < 0 ||
+	    (r = units_collect(path, text, len, "Install", "RequiredBy", true, &required)) < 0 ||
+	    (r = units_collect(path, text, len, "Install", "Alias", true, &alias)) < 0)
 		return r;
 	uvals_keep_units(&wanted);
 	uvals_keep_units(&required);
@@ -557,10 +434,10 @@ static int unit_enabled(struct run *run, const char *name, const char *path, con
 		const struct uvals *by = pass == 0 ? &wanted : &required;
 		const char *suffix = pass == 0 ? ".wants" : ".requires";
 		for (size_t i = 0; i < by->n; i++)
-			for (size_t d = 0; d < ELEMENTSOF(unit_dirs); d++)
+			for (const char *const *d = units_search_path; *d; d++)
 				for (size_t a = 0; a <= alias.n; a++) {
 					_cleanup_free_ char *p = NULL;
-					if (asprintf(&p, "%s/%s%s/%s", unit_dirs[d], by->v[i].value, suffix,
+					if (asprintf(&p, "%s/%s%s/%s", *d, by->v[i].value, suffix,
 						     a == 0 ? name : alias.v[a - 1].value) < 0)
 						return -ENOMEM;
 					if (link_enables(run->target, p))
@@ -677,7 +554,7 @@ static char *exec_program(const struct svc *s)
 {
 	_cleanup_uvals_ struct uvals exec = {0};
 
-	if (!s->text || unit_collect(s->path, s->text, s->len, "Service", "ExecStart", false, &exec) < 0 || exec.n == 0)
+	if (!s->text || units_collect(s->path, s->text, s->len, "Service", "ExecStart", false, &exec) < 0 || exec.n == 0)
 		return NULL;
 	const char *p = exec.v[0].value;
 	p += strspn(p, "-@+!:");
@@ -1161,7 +1038,7 @@ static int exec_vars(const struct svc *s, struct optvar **ret, size_t *ret_n)
 
 	if (!s->text)
 		return 0;
-	r = unit_collect(s->path, s->text, s->len, "Service", "ExecStart", false, &exec);
+	r = units_collect(s->path, s->text, s->len, "Service", "ExecStart", false, &exec);
 	if (r < 0 || exec.n == 0)
 		return r;
 	for (const char *p = exec.v[0].value; (p = strchr(p, '$'));) {
@@ -1225,7 +1102,7 @@ static int check_opts(struct run *run, const struct svc *s)
 	}
 
 	_cleanup_uvals_ struct uvals raw = {0};
-	r = unit_collect(s->path, s->text, s->len, "Service", "EnvironmentFile", false, &raw);
+	r = units_collect(s->path, s->text, s->len, "Service", "EnvironmentFile", false, &raw);
 	for (size_t i = 0; r >= 0 && i < raw.n; i++) {
 		const char *p = raw.v[i].value;
 		p += *p == '-';
@@ -1360,7 +1237,7 @@ static int socket_listens(struct run *run, const struct svc *s, struct uvals *re
 	bool generator = false;
 	int r;
 
-	r = unit_collect(s->sock_path, s->sock_text, s->sock_len, "Socket", "ListenStream", false, ret);
+	r = units_collect(s->sock_path, s->sock_text, s->sock_len, "Socket", "ListenStream", false, ret);
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < ELEMENTSOF(generator_paths); i++)
@@ -1425,7 +1302,7 @@ static int socket_listens(struct run *run, const struct svc *s, struct uvals *re
 			return r;
 		if (r < 0)
 			continue;
-		r = unit_collect(paths[i], text, len, "Socket", "ListenStream", false, ret);
+		r = units_collect(paths[i], text, len, "Socket", "ListenStream", false, ret);
 		if (r < 0)
 			return r;
 	}
@@ -1592,9 +1469,9 @@ static int enable_unit(struct run *run, struct finding *f)
 	r = target_read_file(run->target, f->path, UNIT_MAX, &text, &len);
 	if (r < 0)
 		return r;
-	if ((r = unit_collect(f->path, text, len, "Install", "WantedBy", true, &wanted)) < 0 ||
-	    (r = unit_collect(f->path, text, len, "Install", "RequiredBy", true, &required)) < 0 ||
-	    (r = unit_collect(f->path, text, len, "Install", "Alias", true, &alias)) < 0)
+	if ((r = units_collect(f->path, text, len, "Install", "WantedBy", true, &wanted)) < 0 ||
+	    (r = units_collect(f->path, text, len, "Install", "RequiredBy", true, &required)) < 0 ||
+	    (r = units_collect(f->path, text, len, "Install", "Alias", true, &alias)) < 0)
 		return r;
 	uvals_keep_units(&wanted);
 	uvals_keep_units(&required);

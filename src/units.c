@@ -14,10 +14,11 @@
 
 /* systemd's system unit search path, most important first (systemd.unit(5)),
  * without the transient and generator directories a stopped system lacks. */
-static const char *const unit_dirs[] = {
+const char *const units_search_path[] = {
 	"/etc/systemd/system", "/run/systemd/system", "/usr/local/lib/systemd/system",
-	"/usr/lib/systemd/system", "/lib/systemd/system",
+	"/usr/lib/systemd/system", "/lib/systemd/system", NULL,
 };
+#define N_UNIT_DIRS (ELEMENTSOF(units_search_path) - 1)
 
 /* Debian and Ubuntu call it ssh.service (with an sshd.service alias), the others sshd.service (RULES §11.1). */
 static const char *const ssh_units[] = { "ssh.service", "sshd.service" };
@@ -37,8 +38,8 @@ static bool is_regular(struct target *t, const char *path)
 int units_ssh_service(struct target *t, char **ret_path)
 {
 	for (size_t u = 0; u < ELEMENTSOF(ssh_units); u++)
-		for (size_t d = 0; d < ELEMENTSOF(unit_dirs); d++) {
-			_cleanup_free_ char *p = path_join(unit_dirs[d], ssh_units[u]);
+		for (size_t d = 0; d < N_UNIT_DIRS; d++) {
+			_cleanup_free_ char *p = path_join(units_search_path[d], ssh_units[u]);
 			if (!p)
 				return -ENOMEM;
 			/* A link to /dev/null (masked) is not a unit file; the
@@ -48,6 +49,104 @@ int units_ssh_service(struct target *t, char **ret_path)
 			*ret_path = TAKE_PTR(p);
 			return 1;
 		}
+	return 0;
+}
+
+void uvals_clear(struct uvals *u)
+{
+	for (size_t i = 0; i < u->n; i++) {
+		free(u->v[i].value);
+		free(u->v[i].file);
+	}
+	free(u->v);
+	*u = (struct uvals) {0};
+}
+
+int uvals_push(struct uvals *u, const char *value, size_t n, const char *file, unsigned line)
+{
+	struct uval *nv = realloc(u->v, (u->n + 1) * sizeof(*nv));
+
+	if (!nv)
+		return -ENOMEM;
+	u->v = nv;
+	nv[u->n] = (struct uval) { strndup(value, n), strdup(file), line };
+	if (!nv[u->n].value || !nv[u->n].file) {
+		free(nv[u->n].value);
+		free(nv[u->n].file);
+		return -ENOMEM;
+	}
+	u->n++;
+	return 0;
+}
+
+
+int units_collect(const char *file, const char *text, size_t len, const char *section, const char *key,
+			bool words, struct uvals *acc)
+{
+	bool in_section = false;
+	unsigned lineno = 0;
+	size_t klen = strlen(key);
+
+	for (size_t off = 0; off < len;) {
+		struct buf l = {0};
+		unsigned first = lineno + 1;
+
+		/* One logical line: physical lines joined where one ends in '\'. */
+		for (;;) {
+			const char *s = text + off;
+			const char *nl = memchr(s, '\n', len - off);
+			size_t n = nl ? (size_t) (nl - s) : len - off;
+			off += n + (nl ? 1 : 0);
+			lineno++;
+			while (n > 0 && (s[n - 1] == '\r' || s[n - 1] == ' ' || s[n - 1] == '\t'))
+				n--;
+			if (n > 0 && s[n - 1] == '\\' && off < len) {
+				buf_append(&l, s, n - 1);
+				buf_putc(&l, ' ');
+				continue;
+			}
+			buf_append(&l, s, n);
+			break;
+		}
+		if (!buf_ok(&l)) {
+			buf_done(&l);
+			return -ENOMEM;
+		}
+		char *p = l.data ? l.data : (char *) "";
+		p += strspn(p, " \t");
+		if (*p == '[') {
+			char *e = strchr(p, ']');
+			size_t n = strlen(section);
+			in_section = e && (size_t) (e - p - 1) == n && strncmp(p + 1, section, n) == 0;
+		} else if (in_section && *p != '#' && *p != ';' && strncmp(p, key, klen) == 0) {
+			char *v = p + klen;
+			v += strspn(v, " \t");
+			if (*v == '=') {
+				v++;
+				v += strspn(v, " \t");
+				int r = 0;
+				if (!*v) {
+					uvals_clear(acc);
+					acc->reset = true;
+				}
+				else if (!words)
+					r = uvals_push(acc, v, strlen(v), file, first);
+				else
+					for (char *w = v; *w;) {
+						size_t n = strcspn(w, " \t");
+						if (n > 0)
+							r = r < 0 ? r : uvals_push(acc, w, n, file, first);
+						w += n;
+						w += strspn(w, " \t");
+					}
+				if (r < 0) {
+					buf_done(&l);
+					return r;
+				}
+			}
+		}
+		buf_done(&l);
+	}
 	return 0;
 }
 
@@ -62,54 +161,24 @@ static void trim(const char **s, size_t *n)
 
 int unit_text_runtime_dirs(const char *text, size_t len, char ***dirs)
 {
-	static const char key[] = "RuntimeDirectory";
-	const char *p = text, *end = text + len;
-	bool service = false;
+	_cleanup_uvals_ struct uvals v = {0};
+	int r;
 
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t) (end - p));
-		const char *l = p;
-		size_t n = nl ? (size_t) (nl - p) : (size_t) (end - p);
-
-		p = nl ? nl + 1 : end;
-		trim(&l, &n);
-		if (n == 0 || l[0] == '#' || l[0] == ';')
+	r = units_collect("", text, len, "Service", "RuntimeDirectory", true, &v);
+	if (r < 0)
+		return r;
+	/* "RuntimeDirectory=" resets the list (systemd.exec(5)), also what earlier files set. */
+	if (v.reset) {
+		strv_free(*dirs);
+		*dirs = NULL;
+	}
+	for (size_t i = 0; i < v.n; i++) {
+		const char *word = v.v[i].value;
+		/* systemd refuses names that leave /run; so do we. */
+		if (strstr(word, "..") || word[0] == '/' || strv_contains(*dirs, word))
 			continue;
-		if (l[0] == '[') {
-			service = n == strlen("[Service]") && memcmp(l, "[Service]", n) == 0;
-			continue;
-		}
-		const char *eq = memchr(l, '=', n);
-		if (!service || !eq)
-			continue;
-		const char *k = l, *v = eq + 1;
-		size_t kn = (size_t) (eq - l), vn = n - kn - 1;
-		trim(&k, &kn);
-		trim(&v, &vn);
-		if (kn != strlen(key) || memcmp(k, key, kn) != 0)
-			continue;
-		if (vn == 0) {
-			/* "RuntimeDirectory=" resets the list (systemd.exec(5)). */
-			strv_free(*dirs);
-			*dirs = NULL;
-			continue;
-		}
-		while (vn > 0) {
-			size_t w = 0;
-			while (w < vn && v[w] != ' ' && v[w] != '\t')
-				w++;
-			_cleanup_free_ char *word = strndup(v, w);
-			if (!word)
-				return -ENOMEM;
-			/* systemd refuses names that leave /run; so do we. */
-			if (!strstr(word, "..") && word[0] != '/' && !strv_contains(*dirs, word) &&
-			    strv_push(dirs, TAKE_PTR(word)) < 0)
-				return -ENOMEM;
-			v += w;
-			vn -= w;
-			while (vn > 0 && (*v == ' ' || *v == '\t'))
-				v++, vn--;
-		}
+		if (strv_push(dirs, strdup(word)) < 0)
+			return -ENOMEM;
 	}
 	return 0;
 }
@@ -187,7 +256,7 @@ int units_ssh_runtime_dirs(struct target *t, char ***ret_dirs, char **ret_unit)
 		/* Drop-ins of the unit's own name, in name order, after the unit. */
 		if (asprintf(&dropin, "%s.d", path_last(unit)) < 0)
 			return -ENOMEM;
-		r = collect_confs(t, unit_dirs, ELEMENTSOF(unit_dirs), dropin, &names, &paths);
+		r = collect_confs(t, units_search_path, N_UNIT_DIRS, dropin, &names, &paths);
 		if (r < 0)
 			return r;
 		for (size_t i = 0; paths[i]; i++) {

@@ -18,6 +18,39 @@
 
 #include "target.h"
 
+/* One value read from a unit file, with where it came from. */
+struct uval {
+	char *value;
+	char *file;
+	unsigned line;
+};
+
+struct uvals {
+	struct uval *v;
+	size_t n;
+	bool reset;	/* an empty assignment emptied the list (values after it are kept) */
+};
+
+void uvals_clear(struct uvals *u);
+int uvals_push(struct uvals *u, const char *value, size_t n, const char *file, unsigned line);
+
+static inline void uvals_clearp(struct uvals *u)
+{
+	uvals_clear(u);
+}
+#define _cleanup_uvals_ _cleanup_(uvals_clearp)
+
+/*
+ * Collect Key= in [section] of a unit file's text, as systemd's ini parser
+ * reads it: '#' and ';' start comments, a trailing '\' joins the next line,
+ * white space around key and value is dropped.  An empty assignment resets
+ * the list (systemd's rule for list settings); with `words`, a value adds
+ * each white-space separated word, else the whole value.  file names the
+ * text in the values' provenance.
+ */
+int units_collect(const char *file, const char *text, size_t len, const char *section, const char *key,
+		  bool words, struct uvals *acc);
+
 /*
  * The ssh service's unit file: the first of ssh.service (Debian, Ubuntu)
  * and sshd.service (EL, SUSE, upstream) that is a readable regular file in
@@ -60,4 +93,8 @@ bool tmpfiles_line_creates_dir(const char *line, size_t len, const char *path);
 int tmpfiles_creates_dir(struct target *t, const char *path, char **ret_where);
 
 /* The tmpfiles.d directories, most important first (NULL-terminated). */
+/* systemd's unit search path for the system manager, most important first
+ * (systemd.unit(5)), without the transient and generator directories a
+ * stopped system lacks; NULL-terminated. */
+extern const char *const units_search_path[];
 extern const char *const tmpfiles_dirs[];

@@ -91,6 +91,8 @@ START_TEST(unit_text_runtime_dirs_merges)
 		      "RuntimeDirectory=../etc /abs ok\n[Install]\nRuntimeDirectory=w");
 	/* No final newline, an empty file, garbage with NUL bytes. */
 	DIRS_EQ("sshd", "[Service]\nRuntimeDirectory=sshd");
+	/* A trailing backslash continues the line, as in systemd's parser. */
+	DIRS_EQ("a|b", "[Service]\nRuntimeDirectory=a \\\n  b\n");
 	DIRS_EQ("", "");
 	{
 		static const char bin[] = "[Service]\nRuntimeDirectory=a\0b\n\0\0[Service\n=\n";
