@@ -74,6 +74,12 @@ static const struct problem user_key_paths_problems[] = {
 	  "keys are never read (and root's keys open every account). The repair writes %h/ for ~/, "
 	  "each user's own home; it asks first, because it changes which keys open which account. "
 	  "RULES §1.3" },
+	{ PR_KEYS_COMMAND_UNSAFE, "keys-command-unsafe", SEV_ERROR, PF_REPORT_ONLY,
+	  "AuthorizedKeysCommand {detail} ({path} line {line}) is never run",
+	  "sshd runs AuthorizedKeysCommand only from an absolute path whose program and every "
+	  "directory up to / belong to root and are not writable by group or others; otherwise it "
+	  "logs \"Unsafe AuthorizedKeysCommand\" and no key comes from it. sshfix does not change "
+	  "system directories: fix the owner or mode the evidence names. RULES §1.10" },
 	{ .id = NULL },
 };
 
@@ -286,6 +292,29 @@ static int tilde_detect(struct run *run)
 	return r;
 }
 
+/* AuthorizedKeysCommand that sshd refuses to run (RULES §1.10). */
+static int keys_command_detect(struct run *run)
+{
+	const struct sshd_option *o = sshd_config_first(run->model.sshd, "AuthorizedKeysCommand");
+	_cleanup_free_ char *why = NULL;
+	struct finding *f;
+	int r;
+
+	if (!o || !o->args[0] || strcasecmp(o->args[0], "none") == 0)
+		return 0;
+	r = keywalk_command_refused(run->target, &run->model.accounts, run->target->facts.sshd_debian_patches,
+				    o->args[0], &why);
+	if (r <= 0)
+		return r;
+	f = run_add_finding(run, PR_KEYS_COMMAND_UNSAFE, o->file, NULL);
+	if (!f)
+		return -ENOMEM;
+	f->line = o->line;
+	if (finding_set_detail(f, "%s", o->args[0]) < 0 || finding_add_evidence(f, "%s", why) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
 /*
  * The AuthorizedKeysFile line with each "~/" as "%h/".  -ECANCELED (and
  * why) when there is nothing sshfix should rewrite.
@@ -357,6 +386,8 @@ static int user_key_paths_detect(struct run *run)
 	if (r < 0)
 		return r;
 	r = tilde_detect(run);
+	if (r == 0)
+		r = keys_command_detect(run);
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < a->passwd.n_entries; i++) {

@@ -200,3 +200,61 @@ int keywalk_file(struct target *t, const struct accounts *a, const struct keywal
 	}
 	return r;
 }
+
+int keywalk_command_refused(struct target *t, const struct accounts *a, bool debian, const char *program,
+			    char **ret_why)
+{
+	struct target_path tp = {0};
+	const struct pw_entry *root = accounts_user_by_uid(a, 0);
+	int r;
+
+	*ret_why = NULL;
+	if (program[0] != '/')
+		return asprintf(ret_why, "%s is not an absolute path", program) < 0 ? -ENOMEM : 1;
+	r = target_resolve(t, program, 0, &tp, NULL);
+	if (r == -ENOMEM)
+		return r;
+	if (r < 0)
+		return asprintf(ret_why, "cannot stat %s: %s", program, strerror(-r)) < 0 ? -ENOMEM : 1;
+	if (!root) {
+		target_path_done(&tp);
+		return 0;	/* no root account: nothing to judge owners by (account-db says why) */
+	}
+	/* safe_path(): the real file, then each directory up to "/", owned by
+	 * root and not writable by others (Debian: nor by a shared group). */
+	for (bool first = true;; first = false) {
+		char *p = tp.canon, *slash;
+		bool top = streq(p, "/");
+		struct stat st;
+
+		if (first)
+			st = tp.st;
+		else if ((r = target_stat(t, p, &st)) < 0) {
+			r = asprintf(ret_why, "cannot stat %s: %s", p, strerror(-r)) < 0 ? -ENOMEM : 1;
+			break;
+		}
+		unsigned bad = strictmodes_check(a, root, &st, debian);
+		if (bad) {
+			char mode[8];
+			const char *what = first ? "the program" : "directory";
+			if (bad & SM_BAD_OWNER)
+				r = asprintf(ret_why, "%s %s is owned by uid %u, not root", what, p, (unsigned) st.st_uid);
+			else
+				r = asprintf(ret_why, "%s %s is writable by %s (mode %s)", what, p,
+					     bad & SM_OTHER_WRITABLE ? "others" : "its group", mode_str(st.st_mode, mode));
+			r = r < 0 ? -ENOMEM : 1;
+			break;
+		}
+		if (top) {
+			r = 0;
+			break;
+		}
+		slash = strrchr(p, '/');
+		if (slash == p)
+			slash[1] = '\0';	/* the parent is "/" */
+		else
+			*slash = '\0';
+	}
+	target_path_done(&tp);
+	return r;
+}

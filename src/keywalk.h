@@ -85,3 +85,15 @@ int keywalk_file(struct target *t, const struct accounts *a, const struct keywal
 
 /* "is writable by others (mode 0777)" and the like, for a KW_REFUSED problem. */
 const char *keywalk_describe(const struct keywalk_problem *p, char *buf, size_t n);
+
+/*
+ * Would sshd run this AuthorizedKeysCommand program, its first word (RULES
+ * §1.10)?  It must be an absolute path, and the program (symlinks followed)
+ * and every directory up
+ * to "/" owned by root and not writable by group or others (misc.c
+ * subprocess() -> safe_path(); Debian's patch allows a group private to
+ * root).  Returns 1 with *ret_why when sshd refuses to run it, and so no
+ * key comes from it; 0 when it would run; -ENOMEM.
+ */
+int keywalk_command_refused(struct target *t, const struct accounts *a, bool debian, const char *program,
+			    char **ret_why);

@@ -1039,6 +1039,8 @@ void verdict_env_done(struct verdict_env *e)
 	strv_free(e->limit_files);
 	strv_free(e->shells);
 	free(e->pam_limits_where);
+	free(e->keys_command);
+	free(e->keys_command_refused);
 	keywalk_cache_done(e->cache);
 	free(e->cache);
 	for (size_t i = 0; e->shells_seen && i < e->shells_seen->n; i++)
@@ -1529,6 +1531,28 @@ static bool names(char **entries, const char *name, bool user)
 	return false;
 }
 
+/* Judge AuthorizedKeysCommand once per command string (RULES §1.10). */
+static int keys_command_judge(struct target *t, const struct accounts *a, struct verdict_env *env,
+			      const char *command)
+{
+	int r;
+
+	if (env->keys_command && streq(env->keys_command, command))
+		return 0;
+	free(env->keys_command);
+	free(env->keys_command_refused);
+	env->keys_command_refused = NULL;
+	env->keys_command = strdup(command);
+	if (!env->keys_command)
+		return -ENOMEM;
+	/* The program is the first word (join_args() put single spaces between words). */
+	_cleanup_free_ char *program = strndup(command, strcspn(command, " "));
+	if (!program)
+		return -ENOMEM;
+	r = keywalk_command_refused(t, a, t->facts.sshd_debian_patches, program, &env->keys_command_refused);
+	return r < 0 ? r : 0;
+}
+
 /*
  * Everything sshd checks for one user in one world, in its order; evidence
  * (and the has_keys fact) is recorded into v when v is not NULL.
@@ -1748,14 +1772,25 @@ static int judge(struct target *t, const struct model *m, struct verdict_env *en
 		if (v && any)
 			v->has_keys = true;
 		const struct sshd_option *ca = sshd_config_first(m->sshd, "TrustedUserCAKeys");
-		bool other_source = vc->keys_command || (ca && strcasecmp(ca->args[0], "none") != 0);
-		if (vc->keys_command)
+		const char *kc_refused = NULL;
+		if (vc->keys_command) {
+			TRY(keys_command_judge(t, a, env, vc->keys_command));
+			kc_refused = env->keys_command_refused;
+		}
+		bool command_runs = vc->keys_command && !kc_refused;
+		bool other_source = command_runs || (ca && strcasecmp(ca->args[0], "none") != 0);
+		if (command_runs)
 			TRY(evidence(env, v, "AuthorizedKeysCommand %s may supply keys; sshfix cannot tell which",
 				     vc->keys_command));
-		if (other_source && !vc->keys_command)
+		else if (kc_refused)
+			TRY(evidence(env, v, "AuthorizedKeysCommand %s is never run: %s", vc->keys_command, kc_refused));
+		if (other_source && !command_runs)
 			TRY(evidence(env, v, "TrustedUserCAKeys: certificates may log in without authorized keys"));
 		if (env->detailed && !usable_keys && !other_source) {
-			if (refused) {
+			if (kc_refused && !refused)
+				TRY(reasons_add(rs, VW_KEYS_REFUSED, NULL, 0,
+						"sshd will not run AuthorizedKeysCommand: %s", kc_refused));
+			else if (refused) {
 				if (streq(refused, "it holds no key"))
 					TRY(reasons_add(rs, VW_NO_KEYS, refused_path, 0, "%s holds no key", refused_path));
 				else

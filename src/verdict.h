@@ -181,6 +181,8 @@ struct verdict_env {
 	char **limit_files;		/* the files they came from */
 	struct keywalk_cache *cache;	/* directories outside homes */
 	struct verdict_shells *shells_seen;	/* stat of each shell, once */
+	char *keys_command;		/* the last AuthorizedKeysCommand judged (RULES §1.10), */
+	char *keys_command_refused;	/* and why sshd will not run it (NULL: it runs) */
 	/* Set by the caller: walk every keys file (StrictModes, key lines) and keep
 	 * evidence, as --who does.  Without it, keys files are only looked up
 	 * (has_keys), and no reason about them is given: what the checks need,

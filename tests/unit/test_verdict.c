@@ -568,9 +568,24 @@ START_TEST(verdict_keys_files)
 	config("UsePAM yes\nAuthorizedKeysFile ~/.ssh/authorized_keys\n");
 	EXPECT("root", VERDICT_CAN, 0);
 	EXPECT("alice", VERDICT_CANNOT, VW_KEYS_REFUSED);
-	/* Keys from elsewhere: sshfix cannot tell, so it does not say "no keys". */
+	/* A relative AuthorizedKeysCommand is never run (RULES §1.10): bob has no keys. */
+	config("UsePAM yes\nAuthorizedKeysCommand fetch-keys %u\nAuthorizedKeysCommandUser nobody\n");
+	EXPECT("bob", VERDICT_CANNOT, VW_KEYS_REFUSED);
+	/* Nor a missing program. */
 	config("UsePAM yes\nAuthorizedKeysCommand /usr/bin/fetch-keys %u\nAuthorizedKeysCommandUser nobody\n");
+	EXPECT("bob", VERDICT_CANNOT, VW_KEYS_REFUSED);
+	if (!tl_is_root())
+		return;	/* the safe case needs the target's / to be root's */
+	/* Keys from a command that runs: sshfix cannot tell, so it does not say "no keys". */
+	tl_mkdir(root, "usr", 0755);
+	tl_mkdir(root, "usr/bin", 0755);
+	tl_write(root, "usr/bin/fetch-keys", "#!/bin/sh\n", 0755);
 	EXPECT("bob", VERDICT_CAN, 0);
+	/* Its directory writable by others: sshd refuses to run it. */
+	_cleanup_free_ char *bin = tl_path(root, "usr/bin");
+	ck_assert_int_eq(chmod(bin, 0777), 0);
+	EXPECT("bob", VERDICT_CANNOT, VW_KEYS_REFUSED);
+	ck_assert_int_eq(chmod(bin, 0755), 0);
 }
 END_TEST
 
