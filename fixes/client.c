@@ -41,9 +41,11 @@
 #include "authkeys.h"
 #include "client.h"
 #include "client_config.h"
+#include "config_edit.h"
 #include "fixes.h"
 #include "known_hosts.h"
 #include "run.h"
+#include "sandbox.h"
 #include "strictmodes.h"
 #include "util.h"
 
@@ -101,6 +103,13 @@ static const struct problem client_problems[] = {
 	  "that ssh is 8.8 or newer. The line re-enables SHA-1 signatures for that host alone "
 	  "(\"HostKeyAlgorithms +ssh-rsa\" may be needed too); better, give the host an ed25519 key. "
 	  "sshfix never writes it, and never for every host. RULES §5.4" },
+	{ PR_CLIENT_CONFIG_BAD_OPTION, "client-config-bad-option", SEV_ERROR, PF_SAFE_AUTO,
+	  "{path} line {line}: this ssh does not know \"{detail}\" and stops before connecting",
+	  "ssh prints \"Bad configuration option\" and \"terminating, N bad configuration options\" "
+	  "and connects nowhere, for every host: a keyword from a newer ssh, another program's "
+	  "syntax, or a typo. This ssh itself was asked (ssh -G, run as the home's owner, on the "
+	  "machine it runs on). The line is commented out with a marker; IgnoreUnknown is the "
+	  "lasting way to share one file with older clients. RULES §5.2" },
 	{ PR_CLIENT_KNOWN_HOST, "client-known-host", SEV_ERROR, PF_SAFE_AUTO,
 	  "{path} of {user} holds {detail}, which --forget-host removes",
 	  "A host whose key changed (reinstalled, rebuilt, a new address) makes ssh stop with "
@@ -117,6 +126,7 @@ struct scan {
 	struct client_home h;
 	bool debian;		/* the client ssh has Debian's group-writable rule (RULES §1.8) */
 	int ssh_major, ssh_minor;	/* -1: no ssh binary found */
+	const char *ssh_path;		/* that binary, in the target */
 	char *ssh_version;
 	struct client_config *user, *system;
 	char **seen_keys;	/* canonical key paths already examined */
@@ -190,6 +200,7 @@ static int read_ssh_facts(struct scan *s)
 			return r;
 		if (r == 0) {
 			s->debian = strstr(s->ssh_version, " Debian") || strstr(s->ssh_version, " Ubuntu");
+			s->ssh_path = candidates[i];
 			break;
 		}
 	}
@@ -376,6 +387,83 @@ static int check_configs(struct scan *s)
 	}
 	r = report_diags(s, s->user);
 	return r < 0 ? r : report_diags(s, s->system);
+}
+
+/* ---- keywords this ssh does not know ---- */
+
+/* The target is the running system: its ssh can be run as it would run. */
+static bool target_is_this_system(struct target *t)
+{
+	struct stat a, b;
+
+	return fstat(t->root_fd, &a) == 0 && stat("/", &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+/* "Match exec" runs a command even for ssh -G: sshfix does not run people's commands. */
+static bool runs_commands(const struct client_config *c)
+{
+	for (size_t i = 0; i < c->n_opts; i++)
+		if (strcasecmp(c->opts[i].keyword, "Match") == 0)
+			for (char **a = c->opts[i].args; *a; a++)
+				if (strcasecmp(*a, "exec") == 0 || strncasecmp(*a, "exec=", 5) == 0)
+					return true;
+	return false;
+}
+
+static int ask_ssh(struct scan *s, const struct client_config *c)
+{
+	const struct sandbox_opts opts = { .host = true, .as_uid = s->h.pw.uid, .as_gid = s->h.pw.gid };
+	struct sandbox_result res = {0};
+	struct client_config_bad_option *bad = NULL;
+	size_t n = 0;
+	const char *why;
+	int r;
+
+	if (c->n_files == 0)
+		return 0;	/* no such file */
+	if (runs_commands(c))
+		return model_note(&s->run->model, "%s was not given to ssh -G to find keywords it does not know: a "
+				  "\"Match exec\" line would run its command", c->files[0].path);
+	const char *const argv[] = { s->ssh_path, "-G", "-F", c->files[0].path, "sshfix-config-check", NULL };
+	r = sandbox_run(s->run->target, argv, &opts, &res, &why);
+	if (r == -ENOMEM)
+		return r;
+	if (r < 0)
+		return model_note(&s->run->model, "%s could not be checked with %s -G: %s", c->files[0].path,
+				  s->ssh_path, why ? why : strerror(-r));
+	r = client_config_bad_options(res.output ? res.output : "", &bad, &n);
+	for (size_t i = 0; r == 0 && i < n; i++) {
+		struct finding *f;
+		if (already_found(s->run, PR_CLIENT_CONFIG_BAD_OPTION, bad[i].file, bad[i].line))
+			continue;
+		f = run_add_finding(s->run, PR_CLIENT_CONFIG_BAD_OPTION, bad[i].file, s->h.pw.name);
+		if (!f || finding_set_detail(f, "%s", bad[i].keyword) < 0 ||
+		    finding_add_evidence(f, "%s -G: %s: line %u: Bad configuration option: %s", s->ssh_path,
+					 bad[i].file, bad[i].line, bad[i].keyword) < 0)
+			r = -ENOMEM;
+		else
+			f->line = bad[i].line;
+	}
+	client_config_bad_options_free(bad, n);
+	sandbox_result_done(&res);
+	return r;
+}
+
+/*
+ * Keywords this ssh does not know stop it before it connects anywhere.
+ * Which ones it knows depends on its version and build: only it can say,
+ * so it is asked, on the machine it runs on, as the home's owner.
+ */
+static int check_keywords(struct scan *s)
+{
+	int r;
+
+	if (!s->ssh_path || !target_is_this_system(s->run->target))
+		return model_note(&s->run->model, "keywords in ssh's configuration were not checked: %s",
+				  s->ssh_path ? "ssh can only be asked on the system it runs on (--root /)"
+					      : "no ssh program found");
+	r = ask_ssh(s, s->user);
+	return r < 0 ? r : ask_ssh(s, s->system);
 }
 
 /* ---- private keys ---- */
@@ -975,6 +1063,8 @@ static int client_detect(struct run *run)
 	if (r == 0)
 		r = check_configs(&s);
 	if (r == 0)
+		r = check_keywords(&s);
+	if (r == 0)
 		r = check_keys(&s);
 	if (r == 0)
 		r = advise_host(&s);
@@ -988,6 +1078,11 @@ static int client_repair(struct run *run, struct finding *f)
 {
 	if (f->problem->code == PR_CLIENT_KNOWN_HOST)
 		return forget_repair(run, f);
+	if (f->problem->code == PR_CLIENT_CONFIG_BAD_OPTION) {
+		if (asprintf(&f->action, "comment out line %u", f->line) < 0)
+			return -ENOMEM;
+		return config_comment_out(run->target, run->journal, f->path, f->line, "unknown to this ssh");
+	}
 	return fix_repair_perms(run, f);
 }
 

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -427,4 +428,56 @@ void client_config_free(struct client_config *c)
 	free(c->opts);
 	free(c->diags);
 	free(c);
+}
+
+void client_config_bad_options_free(struct client_config_bad_option *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].file);
+		free(v[i].keyword);
+	}
+	free(v);
+}
+
+int client_config_bad_options(const char *output, struct client_config_bad_option **ret, size_t *ret_n)
+{
+	static const char marker[] = ": Bad configuration option: ";
+	struct client_config_bad_option *v = NULL;
+	size_t n = 0;
+
+	for (const char *p = output; p && *p;) {
+		const char *eol = strchrnul(p, '\n'), *m = memmem(p, (size_t) (eol - p), marker, strlen(marker));
+		const char *at;
+		char *end;
+		unsigned long line;
+
+		/* "FILE: line N" before the marker; FILE may hold ": line " itself. */
+		for (at = m ? m : p; m && at > p; at--)
+			if (at[-1] == ':' && strncmp(at, " line ", 6) == 0)
+				break;
+		if (m && at > p + 1 && (line = strtoul(at + 6, &end, 10)) > 0 && line <= UINT_MAX && end == m &&
+		    eol > m + strlen(marker)) {
+			struct client_config_bad_option *nv = realloc(v, (n + 1) * sizeof(*nv));
+			if (!nv) {
+				client_config_bad_options_free(v, n);
+				return -ENOMEM;
+			}
+			v = nv;
+			const char *kw = m + strlen(marker);
+			size_t kn = (size_t) (eol - kw);
+			if (kn > 0 && kw[kn - 1] == '\r')
+				kn--;
+			v[n] = (struct client_config_bad_option) { strndup(p, (size_t) (at - 1 - p)), (unsigned) line,
+								   strndup(kw, kn) };
+			if (!v[n].file || !v[n].keyword) {
+				client_config_bad_options_free(v, n + 1);
+				return -ENOMEM;
+			}
+			n++;
+		}
+		p = *eol ? eol + 1 : eol;
+	}
+	*ret = v;
+	*ret_n = n;
+	return 0;
 }

@@ -107,3 +107,19 @@ bool client_config_host_matches(char *const *patterns, const char *host);
 
 /* The first active option with this keyword (ssh: the first value obtained wins), or NULL. */
 const struct client_config_option *client_config_first(const struct client_config *c, const char *keyword);
+
+/* One "FILE: line N: Bad configuration option: KEYWORD" that ssh printed. */
+struct client_config_bad_option {
+	char *file;
+	unsigned line;
+	char *keyword;
+};
+
+/*
+ * The keywords ssh refused, from what `ssh -G` printed (readconf.c: each
+ * is an error, then "terminating, N bad configuration options").  Lines of
+ * any other shape are skipped.  Returns 0 with *ret (free with
+ * client_config_bad_options_free()), or -ENOMEM.
+ */
+int client_config_bad_options(const char *output, struct client_config_bad_option **ret, size_t *ret_n);
+void client_config_bad_options_free(struct client_config_bad_option *v, size_t n);

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -65,6 +66,12 @@ static _Noreturn void child(struct target *t, const char *const argv[], const st
 {
 	static char *const envp[] = { "PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LANG=C", "LC_ALL=C", NULL };
 
+	if (o->host) {
+		/* Down to the user for good: groups, then gid, then uid. */
+		if (geteuid() == 0 && (setgroups(0, NULL) < 0 || setgid(o->as_gid) < 0 || setuid(o->as_uid) < 0))
+			child_fail(errfd, 7);
+		goto run;
+	}
 	if (unshare(CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS) < 0)
 		child_fail(errfd, 1);
 	/* Nothing mounted from here on may reach the rescue system's namespace. */
@@ -88,6 +95,7 @@ static _Noreturn void child(struct target *t, const char *const argv[], const st
 		}
 	if (chroot(".") < 0 || chdir("/") < 0)
 		child_fail(errfd, 4);
+run:;
 
 	int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	if (devnull >= 0)
@@ -148,7 +156,7 @@ int sandbox_run(struct target *t, const char *const argv[], const struct sandbox
 
 	*ret = (struct sandbox_result) {0};
 	*ret_why = NULL;
-	if (geteuid() != 0) {
+	if (!o->host && geteuid() != 0) {
 		*ret_why = "sshfix does not run as root";
 		return -EPERM;
 	}
@@ -190,6 +198,9 @@ int sandbox_run(struct target *t, const char *const argv[], const struct sandbox
 				 : msg[0] == ENOEXEC ? "it is not an executable for this machine"
 						     : "it cannot be executed";
 			return msg[0] == ENOEXEC || msg[0] == ENOENT ? -msg[0] : -EACCES;
+		case 7:
+			*ret_why = "it cannot be run as that user";
+			return -EPERM;
 		default:
 			*ret_why = "the target cannot be entered with chroot";
 			return -msg[0] ? -msg[0] : -EIO;

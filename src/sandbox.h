@@ -11,12 +11,20 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "target.h"
 
 struct sandbox_opts {
 	unsigned timeout_sec;		/* killed after this (0: 10 s) */
 	const char *const *run_dirs;	/* created in the tmpfs /run, mode 0755, as systemd's RuntimeDirectory= would */
+	/* The running system's own program (the client side examines the machine
+	 * it runs on): no namespaces, no chroot; argv[0] is a path of this
+	 * system.  Run as as_uid/as_gid when sshfix is root, with no other
+	 * groups, so that it sees what that user's own program would. */
+	bool host;
+	uid_t as_uid;
+	gid_t as_gid;
 };
 
 struct sandbox_result {

@@ -11,6 +11,8 @@
 #   (d) sshfix --client --apply (run as carol) exits 1 and she logs in
 #   (e) a second --apply exits 0 and changes nothing
 #   (f) sshfix --client --undo latest restores the broken ~/.ssh exactly
+# Cases: a private key left 0644, a world-writable ~/.ssh/config, a keyword
+# this ssh does not know, a stale host key (--forget-host).
 # Exit 0 all passed, 1 something failed, 77 cannot run here, 99 harness error.
 set -eu
 . "$(dirname "$(readlink -f "$0")")/lib.sh"
@@ -138,6 +140,9 @@ break_key_mode() { chmod 0644 "$CHOME/.ssh/id_ed25519"; }
 # config-perms: ~/.ssh/config made world-writable (a chmod -R 777, an
 # editor's umask); ssh stops before connecting (RULES §5.2).
 break_config_mode() { chmod 0666 "$CHOME/.ssh/config"; }
+# bad-option: a line from a newer ssh, or another tool's syntax, in
+# ~/.ssh/config; this ssh stops before connecting anywhere (RULES §5.2).
+break_bad_option() { printf 'Host *\n    IdentitiesOnly yes\n    NoSuchOption yes\n' > "$CHOME/.ssh/config"; }
 # forget-host: the server was reinstalled; her known_hosts holds its old
 # key: "REMOTE HOST IDENTIFICATION HAS CHANGED" (RULES §5.3).
 break_known_host() {
@@ -175,6 +180,7 @@ main() {
 	UNDO_BEFORE_LOGIN=
 	run_case key-perms 'UNPROTECTED PRIVATE KEY FILE' break_key_mode
 	run_case config-perms 'Bad owner or permissions' break_config_mode
+	run_case bad-option 'Bad configuration option: nosuchoption' break_bad_option
 	E2E_CLIENT_SSH_OPTS='-o StrictHostKeyChecking=accept-new'
 	UNDO_BEFORE_LOGIN=1
 	run_case forget-host 'REMOTE HOST IDENTIFICATION HAS CHANGED' break_known_host --forget-host "$E2E_SERVER_IP"

@@ -537,6 +537,41 @@ START_TEST(client_config_host_blocks)
 }
 END_TEST
 
+/* What ssh -G prints for keywords it does not know (readconf.c), and nothing else. */
+START_TEST(client_config_bad_options_from_ssh)
+{
+	static const char out[] =
+		"/home/a/.ssh/config: line 2: Bad configuration option: bogus\n"
+		"/home/a/.ssh/conf: line 9.d/x: line 12: Bad configuration option: alsobogus\r\n"
+		"/home/a/.ssh/config: terminating, 2 bad configuration options\n"
+		"/etc/ssh/ssh_config line 3: Unsupported option \"gssapiauthentication\"\n"
+		"x: line 0: Bad configuration option: zero\n"
+		"x: line 4: Bad configuration option: \n"
+		": line 5: Bad configuration option: nofile\n"
+		"Bad configuration option: noline\n"
+		"/f: line 7: Bad configuration option: last";
+	struct client_config_bad_option *v = NULL;
+	size_t n = 0;
+
+	ck_assert_int_eq(client_config_bad_options(out, &v, &n), 0);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_str_eq(v[0].file, "/home/a/.ssh/config");
+	ck_assert_uint_eq(v[0].line, 2);
+	ck_assert_str_eq(v[0].keyword, "bogus");
+	/* A file name holding ": line ": the last one before the number counts. */
+	ck_assert_str_eq(v[1].file, "/home/a/.ssh/conf: line 9.d/x");
+	ck_assert_uint_eq(v[1].line, 12);
+	ck_assert_str_eq(v[1].keyword, "alsobogus");
+	ck_assert_str_eq(v[2].file, "/f");
+	ck_assert_uint_eq(v[2].line, 7);
+	ck_assert_str_eq(v[2].keyword, "last");
+	client_config_bad_options_free(v, n);
+	ck_assert_int_eq(client_config_bad_options("", &v, &n), 0);
+	ck_assert_uint_eq(n, 0);
+	client_config_bad_options_free(v, n);
+}
+END_TEST
+
 START_TEST(client_config_garbage)
 {
 	struct buf b = {0};
@@ -626,6 +661,7 @@ static Suite *client_suite(void)
 	tcase_add_test(cfg, client_config_include_depth_and_loops);
 	tcase_add_test(cfg, client_config_host_blocks);
 	tcase_add_test(cfg, client_config_garbage);
+	tcase_add_test(cfg, client_config_bad_options_from_ssh);
 	tcase_add_test(cfg, client_config_tilde_forms);
 	suite_add_tcase(s, cfg);
 	return s;

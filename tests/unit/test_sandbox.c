@@ -129,6 +129,22 @@ START_TEST(sandbox_run_not_an_executable)
 }
 END_TEST
 
+/* host: the running system's own program, as another user, with no chroot. */
+START_TEST(sandbox_run_host_as_user)
+{
+	const struct sandbox_opts o = { .host = true, .as_uid = 65534, .as_gid = 65534 };
+	const char *const argv[] = { "/bin/sh", "-c", "id -u; id -g; id -G; test -e /etc/os-release && echo host", NULL };
+	struct sandbox_result res;
+	const char *why;
+
+	ck_assert_int_eq(sandbox_run(t, argv, &o, &res, &why), 0);
+	ck_assert_int_eq(res.exit_status, 0);
+	/* The uid and gid asked for, and no other group (root's are gone). */
+	ck_assert_str_eq(res.output, "65534\n65534\n65534\nhost\n");
+	sandbox_result_done(&res);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("sandbox");
@@ -148,6 +164,7 @@ int main(void)
 	tcase_add_test(tc, sandbox_run_timeout_kills);
 	tcase_add_test(tc, sandbox_run_missing_program);
 	tcase_add_test(tc, sandbox_run_not_an_executable);
+	tcase_add_test(tc, sandbox_run_host_as_user);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
