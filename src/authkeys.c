@@ -1011,8 +1011,8 @@ int authkeys_repair_paste(const char *line, size_t len, char **ret, unsigned *re
 		return 0;	/* not a paste */
 	if (n > 0 && line[n - 1] == '\r')
 		n--;
-	if (line_is_good_key(line, n))
-		return 0;
+	if (n == 0 || line_is_good_key(line, n))
+		return 0;	/* nothing, or nothing to repair */
 	buf_append(&t, line, n);
 	if (!buf_ok(&t)) {
 		buf_done(&t);

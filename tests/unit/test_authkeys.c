@@ -625,8 +625,11 @@ START_TEST(repair_paste_not_damage_or_not_repairable)
 	char *out = NULL;
 	unsigned what = 0;
 
-	/* A good key, a comment line, garbage, good options: no damage. */
+	/* A good key, nothing at all (found by fuzzing: no pointer arithmetic on an empty buffer),
+	 * a comment line, garbage, good options: no damage. */
 	ck_assert_int_eq(authkeys_repair_paste(ED25519_PUB, strlen(ED25519_PUB), &out, &what), 0);
+	ck_assert_int_eq(authkeys_repair_paste("", 0, &out, &what), 0);
+	ck_assert_int_eq(authkeys_repair_paste("\r", 1, &out, &what), 0);
 	ck_assert_int_eq(authkeys_repair_paste("# $ " ED25519_PUB, strlen("# $ " ED25519_PUB), &out, &what), 0);
 	ck_assert_int_eq(authkeys_repair_paste("hello world", 11, &out, &what), 0);
 	ck_assert_int_eq(authkeys_repair_paste("frm=\"x\" " ED25519_PUB, strlen("frm=\"x\" " ED25519_PUB), &out, &what), 0);
