@@ -278,7 +278,7 @@ static int accounts_detect(struct run *run)
 		const char *nologin = NULL;
 		struct verdict v;
 
-		/* A duplicate name is shadowed by the first entry, as for getpwnam(). */
+		/* A duplicate name is shadowed by the first entry: a lookup by name finds that one. */
 		if (accounts_user_by_name(a, pw->name) != pw)
 			continue;
 		r = verdict_user(run->target, &run->model, &env, pw, &v);

@@ -19,13 +19,11 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
@@ -369,61 +367,40 @@ static int split_keypair(const char *out, struct keypair *ret)
 	return 0;
 }
 
-static char *keygen_script(const char *type, const char *comment)
+/*
+ * ssh-keygen in a directory of its own, printing the pair: mkdir_cmd sets $d
+ * (a directory of the sandbox's private /run, or a fresh one in the rescue
+ * system's /tmp, removed on exit).
+ */
+static char *keygen_script(const char *type, const char *comment, const char *mkdir_cmd)
 {
 	char *s;
 
-	/* In the sandbox's private /run; printed, then gone with the namespace. */
 	if (asprintf(&s,
-		     "set -e; umask 077; d=/run/sshfix-keygen; mkdir -p $d\n"
+		     "set -e; umask 077; %s\n"
 		     "ssh-keygen -q -t %s %s -N '' -C '%s' -f $d/key < /dev/null > /dev/null\n"
 		     "echo '== PRIVATE'; cat $d/key; echo '== PUBLIC'; cat $d/key.pub\n",
-		     type, strcmp(type, "rsa") == 0 ? "-b 3072" : "", comment) < 0)
+		     mkdir_cmd, type, strcmp(type, "rsa") == 0 ? "-b 3072" : "", comment) < 0)
 		return NULL;
 	return s;
 }
 
-/* With the rescue system's own ssh-keygen, in a private temporary directory of its own. */
-static int keygen_rescue(const char *type, const char *comment, struct keypair *ret)
+/* Run the script; 0 and *ret when it printed a pair. */
+static int keygen_run(struct run *run, const char *script, const struct sandbox_opts *opts, struct keypair *ret)
 {
-	char dir[] = "/tmp/sshfix-keygen.XXXXXX";
-	_cleanup_free_ char *key = NULL, *pub = NULL;
-	int status, r;
-	pid_t pid;
+	const char *const argv[] = { "/bin/sh", "-c", script, NULL };
+	struct sandbox_result res = {0};
+	const char *why;
+	int r;
 
-	if (!mkdtemp(dir))
-		return negative_errno();
-	if (asprintf(&key, "%s/key", dir) < 0 || asprintf(&pub, "%s/key.pub", dir) < 0) {
-		rmdir(dir);
-		return -ENOMEM;
-	}
-	pid = fork();
-	if (pid == 0) {
-		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-		if (null >= 0) {
-			dup2(null, 0);
-			dup2(null, 1);
-			dup2(null, 2);
-		}
-		if (strcmp(type, "rsa") == 0)
-			execlp("ssh-keygen", "ssh-keygen", "-q", "-t", type, "-b", "3072", "-N", "", "-C", comment, "-f", key,
-			       (char *) NULL);
-		else
-			execlp("ssh-keygen", "ssh-keygen", "-q", "-t", type, "-N", "", "-C", comment, "-f", key, (char *) NULL);
-		_exit(127);
-	}
-	r = pid < 0 ? negative_errno() : 0;
-	if (r == 0 && (RETRY_EINTR(waitpid(pid, &status, 0)) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0))
+	r = sandbox_run(run->target, argv, opts, &res, &why);
+	if (r == 0 && (res.exit_status != 0 || split_keypair(res.output, ret) < 0))
 		r = -ENOEXEC;
-	if (r == 0) {
-		_cleanup_close_ int kf = open(key, O_RDONLY | O_CLOEXEC), pf = open(pub, O_RDONLY | O_CLOEXEC);
-		r = kf < 0 || pf < 0 ? -ENOENT : read_all(kf, 1u << 20, &ret->priv, &ret->priv_len);
-		if (r == 0)
-			r = read_all(pf, 1u << 20, &ret->pub, &ret->pub_len);
+	sandbox_result_done(&res);
+	if (r < 0) {
+		keypair_done(ret);
+		*ret = (struct keypair) {0};
 	}
-	(void) unlink(key);
-	(void) unlink(pub);
-	(void) rmdir(dir);
 	return r;
 }
 
@@ -444,25 +421,23 @@ static char *key_comment(struct run *run)
 
 static int generate(struct run *run, const char *type, struct keypair *ret, const char **ret_how)
 {
-	_cleanup_free_ char *comment = key_comment(run), *script = NULL;
-	struct sandbox_result res = {0};
-	const char *why;
-	int r;
+	/* In the target: a directory the sandbox made in its own tmpfs /run; if
+	 * it is not there, /run is the target's, and nothing is written to it. */
+	static const char *const run_dirs[] = { "sshfix-keygen", NULL };
+	const struct sandbox_opts sandboxed = { .run_dirs = run_dirs };
+	/* The rescue system's own, as root, when the target's cannot run here. */
+	const struct sandbox_opts host = { .host = true, .as_uid = 0, .as_gid = 0 };
+	_cleanup_free_ char *comment = key_comment(run), *in_target = NULL, *on_host = NULL;
 
-	if (!comment || !(script = keygen_script(type, comment)))
+	if (!comment || !(in_target = keygen_script(type, comment, "d=/run/sshfix-keygen; test -d $d")) ||
+	    !(on_host = keygen_script(type, comment,
+				      "d=$(mktemp -d /tmp/sshfix-keygen.XXXXXX); trap 'rm -rf \"$d\"' EXIT")))
 		return -ENOMEM;
-	const char *const argv[] = { "/bin/sh", "-c", script, NULL };
-	r = sandbox_run(run->target, argv, NULL, &res, &why);
-	if (r == 0 && res.exit_status == 0 && split_keypair(res.output, ret) == 0) {
-		sandbox_result_done(&res);
-		*ret_how = "the target's ssh-keygen";
+	*ret_how = "the target's ssh-keygen";
+	if (keygen_run(run, in_target, &sandboxed, ret) == 0)
 		return 0;
-	}
-	sandbox_result_done(&res);
-	keypair_done(ret);
-	*ret = (struct keypair) {0};
 	*ret_how = "the rescue system's ssh-keygen";
-	return keygen_rescue(type, comment, ret);
+	return keygen_run(run, on_host, &host, ret);
 }
 
 /* The SELinux label of a sibling host key, for a key we create. */

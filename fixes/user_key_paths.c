@@ -392,7 +392,7 @@ static int user_key_paths_detect(struct run *run)
 		return r;
 	for (size_t i = 0; i < a->passwd.n_entries; i++) {
 		const struct pw_entry *pw = &a->passwd.pw[i];
-		/* A duplicate name is shadowed by the first entry, as for getpwnam(). */
+		/* A duplicate name is shadowed by the first entry: a lookup by name finds that one. */
 		if (accounts_user_by_name(a, pw->name) != pw)
 			continue;
 		r = check_user(run, pw, patterns, strict, &cache);

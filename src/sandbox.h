@@ -6,6 +6,10 @@
  * into the target, with /proc, a minimal /dev and a fresh tmpfs /run mounted
  * over the target's own (existing, real) directories inside the child's
  * private mount namespace only (DESIGN §3, "the target's own tools first").
+ * With opts->host, a program of the running system instead (the client
+ * side's ssh, the rescue system's ssh-keygen when the target's cannot run):
+ * no namespaces, no chroot, as the user named.  Checks run programs only
+ * through here, so no check forks, opens or removes anything itself.
  */
 #pragma once
 

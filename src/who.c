@@ -279,7 +279,7 @@ int who_run(struct run *run, FILE *out)
 		const struct pw_entry *pw = &a->passwd.pw[i];
 		struct verdict one;
 
-		/* A duplicate name is shadowed by the first entry, as for getpwnam(). */
+		/* A duplicate name is shadowed by the first entry: a lookup by name finds that one. */
 		if (accounts_user_by_name(a, pw->name) != pw)
 			continue;
 		r = verdict_user(run->target, &run->model, &env, pw, &one);
