@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "client_config.h"
+#include "sshd_config.h"
 #include "sshmatch.h"
 #include "util.h"
 
@@ -107,68 +108,6 @@ const struct client_config_option *client_config_first(const struct client_confi
 		if (c->opts[i].active == 1 && strcasecmp(c->opts[i].keyword, keyword) == 0)
 			return &c->opts[i];
 	return NULL;
-}
-
-/*
- * sshd_config_split_line()'s tokenizer (OpenSSH's argv_split() with
- * terminate_on_comment, which ssh uses for its configuration too), with a
- * vector that grows by doubling: a line of a million words costs linear
- * time.  Returns 0 with *ret, -EINVAL for an unclosed quote, -ENOMEM.
- */
-static int split_words(const char *s, size_t len, char ***ret)
-{
-	_cleanup_strv_free_ char **argv = calloc(1, sizeof(char *));
-	size_t n = 0, cap = 1, i = 0;
-
-	if (!argv)
-		return -ENOMEM;
-	while (i < len) {
-		if (s[i] == ' ' || s[i] == '\t') {
-			i++;
-			continue;
-		}
-		if (s[i] == '#')
-			break;
-		struct buf arg = {0};
-		char quote = 0;
-		for (; i < len; i++) {
-			char ch = s[i];
-			if (ch == '\\' && i + 1 < len &&
-			    (s[i + 1] == '\'' || s[i + 1] == '"' || s[i + 1] == '\\' || (quote == 0 && s[i + 1] == ' ')))
-				buf_putc(&arg, s[++i]);
-			else if (quote == 0 && (ch == ' ' || ch == '\t'))
-				break;
-			else if (quote == 0 && (ch == '"' || ch == '\''))
-				quote = ch;
-			else if (quote != 0 && ch == quote)
-				quote = 0;
-			else
-				buf_putc(&arg, ch);
-		}
-		if (quote != 0) {
-			buf_done(&arg);
-			return -EINVAL;
-		}
-		if (arg.len == 0)
-			buf_puts(&arg, "");
-		if (!buf_ok(&arg)) {
-			buf_done(&arg);
-			return -ENOMEM;
-		}
-		if (n + 1 >= cap) {
-			char **nv = realloc(argv, 2 * cap * sizeof(char *));
-			if (!nv) {
-				buf_done(&arg);
-				return -ENOMEM;
-			}
-			argv = nv;
-			cap *= 2;
-		}
-		argv[n++] = buf_steal(&arg);
-		argv[n] = NULL;
-	}
-	*ret = TAKE_PTR(argv);
-	return 0;
 }
 
 static int add_option(struct loader *l, char *keyword, char **args, const char *file, unsigned line, int active,
@@ -293,9 +232,13 @@ static int parse_line(struct loader *l, const char *file, unsigned lineno, const
 	_cleanup_free_ char *keyword = strndup(s + ks, ke - ks);
 	if (!keyword)
 		return -ENOMEM;
-	r = split_words(s + i, n - i, &args);
+	/* ssh splits its lines as sshd does (argv_split(), terminate_on_comment). */
+	r = sshd_config_split_line(s + i, n - i, &args, NULL);
 	if (r == -EINVAL)
 		return diag(l, CCD_INVALID_QUOTES, file, lineno, "invalid quotes");
+	if (r == -E2BIG)
+		return diag(l, CCD_UNREADABLE, file, lineno, "more than %d words on one line; not read",
+			    SSHD_CONFIG_WORDS_MAX);
 	if (r < 0)
 		return r;
 	if (!args[0]) {

@@ -39,9 +39,6 @@ void sshd_config_free(struct sshd_config *c)
  * escapes \' \" \\ and (outside quotes) "\ "; a token starting with '#'
  * ends the line; an unclosed quote is an error.
  */
-/* Words on one line, at most (a power of two, for the doubling below). */
-#define SPLIT_WORDS_MAX 65536
-
 int sshd_config_split_line(const char *s, size_t len, char ***ret, bool *ret_comment)
 {
 	_cleanup_strv_free_ char **argv = NULL;
@@ -85,7 +82,7 @@ int sshd_config_split_line(const char *s, size_t len, char ***ret, bool *ret_com
 		/* No keyword takes thousands of words; a hostile line of millions
 		 * would cost gigabytes.  Room for the word and the NULL after it. */
 		if (n + 2 > cap) {
-			if (cap >= SPLIT_WORDS_MAX) {
+			if (cap >= SSHD_CONFIG_WORDS_MAX) {
 				buf_done(&arg);
 				return -E2BIG;
 			}
@@ -285,7 +282,7 @@ static int parse_line(struct loader *l, const char *file, unsigned lineno, const
 		return 0;
 	}
 	if (r == -E2BIG) {
-		diag(l, DIAG_UNREADABLE, file, lineno, "more than %d words on one line; not read", SPLIT_WORDS_MAX);
+		diag(l, DIAG_UNREADABLE, file, lineno, "more than %d words on one line; not read", SSHD_CONFIG_WORDS_MAX);
 		return 0;
 	}
 	if (r < 0)

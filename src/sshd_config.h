@@ -76,6 +76,10 @@ const struct sshd_option *sshd_config_first(const struct sshd_config *c, const c
 /* Is the keyword set anywhere inside a Match block? */
 const struct sshd_option *sshd_config_in_match(const struct sshd_config *c, const char *keyword);
 
+/* Words on one line, at most (a power of two): no keyword takes thousands,
+ * and a hostile line of millions would cost gigabytes (-E2BIG). */
+#define SSHD_CONFIG_WORDS_MAX 65536
+
 /*
  * Split one line as sshd does (8.7+ argv_split with comment termination):
  * returns 0 and a NULL-terminated vector (empty for blank/comment lines),

@@ -589,15 +589,32 @@ START_TEST(client_config_garbage)
 	buf_done(&b);
 
 	load(NULL, NULL);
-	ck_assert_uint_eq(c->n_diags, 3);
+	ck_assert_uint_eq(c->n_diags, 4);
 	ck_assert_int_eq(c->diags[0].kind, CCD_INVALID_QUOTES);
 	ck_assert_uint_eq(c->diags[0].line, 2);
 	ck_assert_int_eq(c->diags[1].kind, CCD_NO_ARGUMENT);
 	ck_assert_int_eq(c->diags[2].kind, CCD_NUL);
 	ck_assert_uint_eq(c->diags[2].line, 4);
+	/* 200,000 words on one line: refused, named, and the next line still read. */
+	ck_assert_int_eq(c->diags[3].kind, CCD_UNREADABLE);
+	ck_assert_uint_eq(c->diags[3].line, 5);
+	ck_assert_ptr_nonnull(strstr(c->diags[3].message, "words on one line"));
+	for (size_t i = 0; i < c->n_opts; i++)
+		ck_assert_str_ne(c->opts[i].keyword, "garbage");
 	ck_assert_str_eq(opt("User", 0)->args[0], "x");
 	ck_assert_str_eq(opt("User", 1)->args[0], "last");	/* CR stripped, as ssh strips trailing blanks */
-	ck_assert_str_eq(opt("garbage", 0)->args[0], "garbage");
+	/* 60,000 words are read, all of them. */
+	b = (struct buf) {0};
+	buf_puts(&b, "SendEnv");
+	for (int i = 0; i < 60000; i++)
+		buf_puts(&b, " V");
+	buf_puts(&b, "\n");
+	ck_assert(buf_ok(&b));
+	tl_write(root, "home/u/.ssh/config", b.data, 0600);
+	buf_done(&b);
+	load(NULL, NULL);
+	ck_assert_uint_eq(c->n_diags, 0);
+	ck_assert_uint_eq(strv_length(opt("SendEnv", 0)->args), 60000);
 
 	/* A missing file is an empty configuration; a directory named by Include is skipped. */
 	tl_write(root, "home/u/.ssh/config", "Include conf.d\n", 0600);
