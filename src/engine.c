@@ -271,5 +271,6 @@ void run_done(struct run *run)
 	strv_free(run->errors);
 	strv_free(run->opt.only);
 	strv_free(run->opt.skip);
+	strv_free(run->opt.yes_ids);
 	*run = (struct run) {0};
 }

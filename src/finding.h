@@ -45,6 +45,7 @@ struct finding {
 	char *action;		/* what the repair does, when the journal's summary is too generic */
 
 	enum finding_status status;
+	bool consented;		/* a needs-confirm repair planned under --yes */
 	char *status_reason;	/* why FAILED/NEEDS_CONFIRM, for the report */
 	size_t first_change, n_changes;	/* its entries in the journal */
 };

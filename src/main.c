@@ -40,10 +40,13 @@ enum {
 	OPT_LIST_UNDO,
 	OPT_LIST_CHECKS,
 	OPT_VERSION,
+	OPT_YES,
 };
 
 struct args {
 	char *root, *device, *only, *skip, *undo_id;	/* popt allocates them; args_done() frees */
+	char *yes_ids;			/* --yes=ID,... (popt allocates it) */
+	int yes;			/* --yes was given, with or without ids */
 	char *add_key, *key_file;	/* --add-key USER [KEY...] | --key-file FILE */
 	char **key_words;		/* the KEY words (a private key is wiped here and in argv) */
 	size_t n_key_words;
@@ -65,6 +68,7 @@ static void args_done(struct args *a)
 	free(a->only);
 	free(a->skip);
 	free(a->undo_id);
+	free(a->yes_ids);
 	free(a->add_key);
 	free(a->key_file);
 	for (size_t i = 0; i < a->n_key_words; i++)
@@ -158,6 +162,7 @@ static int parse_args(int argc, const char **argv, struct args *a)
 		{ "dry-run", '\0', POPT_ARG_NONE, NULL, OPT_DRY_RUN, "report and show the diff of every change; change nothing", NULL },
 		{ "apply", '\0', POPT_ARG_NONE, NULL, OPT_APPLY, "apply the safe repairs, recording an undo log", NULL },
 		{ "interactive", '\0', POPT_ARG_NONE, NULL, OPT_INTERACTIVE, "ask before each repair", NULL },
+		{ "yes", 'y', POPT_ARG_STRING | POPT_ARGFLAG_OPTIONAL, &a->yes_ids, OPT_YES, "consent to the repairs that need a yes (all, or only these problems or checks), as e2fsck -y", "ID,..." },
 		{ "only", '\0', POPT_ARG_STRING, &a->only, 0, "run only these checks or problems", "ID,..." },
 		{ "skip", '\0', POPT_ARG_STRING, &a->skip, 0, "skip these checks or problems", "ID,..." },
 		{ "json", '\0', POPT_ARG_NONE, &a->json, 0, "print one JSON document instead of text", NULL },
@@ -203,6 +208,9 @@ static int parse_args(int argc, const char **argv, struct args *a)
 			break;
 		case OPT_VERSION:
 			a->version = 1;
+			break;
+		case OPT_YES:
+			a->yes = 1;
 			break;
 		}
 	}
@@ -262,6 +270,9 @@ static int parse_args(int argc, const char **argv, struct args *a)
 					 "--list-undo, --list-checks or --version");
 	if (a->force && !a->undo)
 		return usage_error("%s", "--force only applies to --undo");
+	if (a->yes && (a->undo || a->list_undo || a->list_checks || a->version || a->who || a->add_key))
+		return usage_error("%s", "--yes cannot be combined with --undo, --list-undo, --list-checks, --version, "
+					 "--who or --add-key");
 	status = check_client_args(a);
 	if (status)
 		return status;
@@ -668,12 +679,15 @@ static unsigned sshfix_main(struct args *args)
 	unsigned long long crash_at = 0;
 	if (crash && parse_uint(crash, 10, ULONG_MAX, &crash_at) == 0)
 		run.opt.crash_at = (unsigned long) crash_at;
-	if ((a.only && split_ids(a.only, &run.opt.only) < 0) || (a.skip && split_ids(a.skip, &run.opt.skip) < 0)) {
+	run.opt.yes = a.yes;
+	if ((a.only && split_ids(a.only, &run.opt.only) < 0) || (a.skip && split_ids(a.skip, &run.opt.skip) < 0) ||
+	    (a.yes_ids && split_ids(a.yes_ids, &run.opt.yes_ids) < 0)) {
 		run_done(&run);
 		return EXIT_ERROR;
 	}
 	const char *bad = NULL;
-	if (engine_check_ids(run.opt.only, &bad) < 0 || engine_check_ids(run.opt.skip, &bad) < 0) {
+	if (engine_check_ids(run.opt.only, &bad) < 0 || engine_check_ids(run.opt.skip, &bad) < 0 ||
+	    engine_check_ids(run.opt.yes_ids, &bad) < 0) {
 		status = (unsigned) usage_error("unknown check or problem id '%s' (see --list-checks)", bad);
 		run_done(&run);
 		return status;

@@ -9,6 +9,17 @@
 #include "policy.h"
 #include "util.h"
 
+/* --yes, or --yes=ID,... naming this problem or its family. */
+static bool consented(const struct run *run, const struct finding *f)
+{
+	if (!run->opt.yes)
+		return false;
+	if (!run->opt.yes_ids)
+		return true;
+	return strv_contains(run->opt.yes_ids, f->problem->id) ||
+	       (f->fix && strv_contains(run->opt.yes_ids, f->fix->id));
+}
+
 enum decision policy_decide(const struct run *run, struct finding *f)
 {
 	const struct problem *p = f->problem;
@@ -17,18 +28,20 @@ enum decision policy_decide(const struct run *run, struct finding *f)
 		f->status = FS_REPORTED;
 		return DECIDE_REPORT;
 	}
+	/* Consent given up front (e2fsck -y) stands in for a person's yes. */
+	f->consented = !(p->flags & PF_SAFE_AUTO) && consented(run, f);
 	switch (run->opt.mode) {
 	case MODE_REPORT:
 	case MODE_DRY_RUN:
-		f->status = (p->flags & PF_SAFE_AUTO) ? FS_WOULD_FIX : FS_NEEDS_CONFIRM;
+		f->status = (p->flags & PF_SAFE_AUTO) || f->consented ? FS_WOULD_FIX : FS_NEEDS_CONFIRM;
 		return DECIDE_PREVIEW;
 	case MODE_APPLY:
-		if (p->flags & PF_SAFE_AUTO)
+		if ((p->flags & PF_SAFE_AUTO) || f->consented)
 			return DECIDE_APPLY;
 		f->status = FS_NEEDS_CONFIRM;
 		return DECIDE_LEAVE;
 	case MODE_INTERACTIVE:
-		return DECIDE_ASK;
+		return f->consented ? DECIDE_APPLY : DECIDE_ASK;
 	}
 	f->status = FS_REPORTED;
 	return DECIDE_REPORT;

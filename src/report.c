@@ -62,25 +62,35 @@ static void target_line(const struct run *run, struct buf *b)
 	}
 }
 
-static const char *status_text(const struct finding *f)
+static void status_text(const struct finding *f, struct buf *b)
 {
+	const char *s = "?";
+
 	switch (f->status) {
 	case FS_REPORTED:
-		return "left alone: explained only";
+		s = "left alone: explained only";
+		break;
 	case FS_WOULD_FIX:
-		return "--apply would fix this";
+		s = f->consented ? "--apply would fix this (consented with --yes)" : "--apply would fix this";
+		break;
 	case FS_NEEDS_CONFIRM:
-		return "needs confirmation (--interactive)";
+		/* Say how to consent without a prompt: a web console, a fleet job. */
+		buf_printf(b, "needs confirmation (--interactive, or --yes=%s)", f->problem->id);
+		return;
 	case FS_DECLINED:
-		return "declined";
+		s = "declined";
+		break;
 	case FS_FIXED:
-		return "fixed";
+		s = f->consented ? "fixed (consented with --yes)" : "fixed";
+		break;
 	case FS_FAILED:
-		return "NOT fixed";
+		s = "NOT fixed";
+		break;
 	case FS_FOUND:
-		return "found";
+		s = "found";
+		break;
 	}
-	return "?";
+	buf_puts(b, s);
 }
 
 static void finding_text(const struct run *run, const struct finding *f, size_t idx, struct buf *b)
@@ -101,8 +111,9 @@ static void finding_text(const struct run *run, const struct finding *f, size_t 
 		buf_printf(b, "        fix: %s\n", shown ? shown : "?");
 		buf_done(&act);
 	}
-	buf_printf(b, "        %s%s%s", color && f->status == FS_FIXED ? C_GREEN : "", status_text(f),
-		   color && f->status == FS_FIXED ? C_OFF : "");
+	buf_printf(b, "        %s", color && f->status == FS_FIXED ? C_GREEN : "");
+	status_text(f, b);
+	buf_puts(b, color && f->status == FS_FIXED ? C_OFF : "");
 	if (f->status_reason)
 		buf_printf(b, ": %s", f->status_reason);
 	buf_putc(b, '\n');
@@ -276,6 +287,7 @@ static void json_finding(const struct run *run, const struct finding *f, size_t 
 	} else
 		buf_puts(b, "null");
 	json_kv_str(b, &first, "status", finding_status_name(f->status));
+	json_kv_bool(b, &first, "consented", f->consented);
 	json_kv_str(b, &first, "status_reason", f->status_reason);
 	buf_putc(b, '}');
 }

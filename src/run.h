@@ -35,6 +35,10 @@ struct run_options {
 	enum run_mode mode;
 	const char *root;
 	char **only, **skip;	/* fix family ids or problem ids */
+	/* --yes: consent to needs-confirm repairs, as e2fsck -y; yes_ids
+	 * (--yes=ID,...) narrows it to those problem or family ids. */
+	bool yes;
+	char **yes_ids;
 	bool json, verbose, color, force;
 	bool tty;		/* stdout is a terminal: target bytes in diffs are escaped */
 	unsigned long crash_at;	/* SSHFIX_CRASH_AT, for the crash tests */
