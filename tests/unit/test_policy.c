@@ -130,6 +130,49 @@ START_TEST(policy_decide_without_repair_reports)
 }
 END_TEST
 
+/* --yes: consent stands in for the prompt, for needs-confirm problems only. */
+static enum decision decide_yes(enum run_mode mode, const struct problem *p, char **ids, struct finding *f)
+{
+	struct run run = { .opt.mode = mode, .opt.yes = true, .opt.yes_ids = ids };
+
+	*f = (struct finding) { .problem = p, .fix = &fix_with_repair, .want = PERMS_KEEP, .status = FS_FOUND };
+	return policy_decide(&run, f);
+}
+
+START_TEST(policy_decide_yes_consents_to_needs_confirm_only)
+{
+	struct finding f;
+
+	ck_assert_int_eq(decide_yes(MODE_APPLY, &p_confirm, NULL, &f), DECIDE_APPLY);
+	ck_assert(f.consented);
+	ck_assert_int_eq(decide_yes(MODE_INTERACTIVE, &p_confirm, NULL, &f), DECIDE_APPLY);
+	ck_assert_int_eq(decide_yes(MODE_DRY_RUN, &p_confirm, NULL, &f), DECIDE_PREVIEW);
+	ck_assert_int_eq(f.status, FS_WOULD_FIX);
+	ck_assert(f.consented);
+	/* Safe repairs need no consent; report-only stays report-only. */
+	ck_assert_int_eq(decide_yes(MODE_APPLY, &p_auto, NULL, &f), DECIDE_APPLY);
+	ck_assert(!f.consented);
+	ck_assert_int_eq(decide_yes(MODE_APPLY, &p_report, NULL, &f), DECIDE_REPORT);
+	ck_assert_int_eq(f.status, FS_REPORTED);
+	ck_assert(!f.consented);
+}
+END_TEST
+
+START_TEST(policy_decide_yes_ids_name_problem_or_check)
+{
+	char *by_problem[] = { "test-confirm", NULL }, *by_check[] = { "test-fix", NULL },
+	     *other[] = { "test-auto", NULL };
+	struct finding f;
+
+	ck_assert_int_eq(decide_yes(MODE_APPLY, &p_confirm, by_problem, &f), DECIDE_APPLY);
+	ck_assert_int_eq(decide_yes(MODE_APPLY, &p_confirm, by_check, &f), DECIDE_APPLY);
+	ck_assert_int_eq(decide_yes(MODE_APPLY, &p_confirm, other, &f), DECIDE_LEAVE);
+	ck_assert_int_eq(f.status, FS_NEEDS_CONFIRM);
+	ck_assert(!f.consented);
+	ck_assert_int_eq(decide_yes(MODE_INTERACTIVE, &p_confirm, other, &f), DECIDE_ASK);
+}
+END_TEST
+
 /* ---- policy_ask ---- */
 
 struct asked {
@@ -298,6 +341,8 @@ static Suite *policy_suite(void)
 
 	tcase_add_test(tc, policy_decide_every_mode_and_flag);
 	tcase_add_test(tc, policy_decide_without_repair_reports);
+	tcase_add_test(tc, policy_decide_yes_consents_to_needs_confirm_only);
+	tcase_add_test(tc, policy_decide_yes_ids_name_problem_or_check);
 	tcase_add_test(tc, policy_ask_yes);
 	tcase_add_test(tc, policy_ask_no);
 	tcase_add_test(tc, policy_ask_empty_line_is_no);
