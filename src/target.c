@@ -267,6 +267,27 @@ static int walk_take_fd(struct walk *w, size_t i, int *ret)
 	return 0;
 }
 
+bool target_dir_is_roots(const struct stat *st)
+{
+	if (!S_ISDIR(st->st_mode) || st->st_uid != 0)
+		return false;
+	if (st->st_mode & S_ISVTX)
+		return true;
+	return !(st->st_mode & S_IWOTH) && (!(st->st_mode & S_IWGRP) || st->st_gid == 0);
+}
+
+/* Are all directories on the walk so far root's?  A root-owned link in a
+ * user's directory can be renamed there, or carried in from elsewhere. */
+static bool walk_dirs_are_roots(const struct walk *w)
+{
+	for (size_t i = 0; i < w->depth; i++) {
+		struct stat st;
+		if (fstat(w->fds[i], &st) < 0 || !target_dir_is_roots(&st))
+			return false;
+	}
+	return true;
+}
+
 static int walk_resolve(struct target *t, const char *path, unsigned tflags, struct target_path *ret,
 			int *ret_parent_fd)
 {
@@ -375,12 +396,12 @@ static int walk_resolve(struct target *t, const char *path, unsigned tflags, str
 				r = -ELOOP;
 				goto out;
 			}
+			if ((tflags & TR_ROOT_SYMLINKS_ONLY) && (st.st_uid != 0 || !walk_dirs_are_roots(&w))) {
+				close(fd);
+				r = -ENOLINK;
+				goto out;
+			}
 			if (st.st_uid != 0) {
-				if (tflags & TR_ROOT_SYMLINKS_ONLY) {
-					close(fd);
-					r = -ENOLINK;
-					goto out;
-				}
 				if (!res.user_symlink) {
 					res.user_symlink = true;
 					res.user_symlink_path = TAKE_PTR(link_canon);
@@ -615,6 +636,29 @@ int target_open(struct target *t, const char *path, int oflags, unsigned tflags)
 	}
 	target_path_done(&tp);
 	return fd;
+}
+
+int target_ancestors_are_roots(struct target *t, const char *canon)
+{
+	_cleanup_free_ char *dir = path_parent(canon);
+
+	if (!dir)
+		return -ENOMEM;
+	for (;;) {
+		struct stat st;
+		int r = target_lstat(t, dir, &st);
+		if (r < 0)
+			return r;
+		if (!target_dir_is_roots(&st))
+			return 0;
+		if (strcmp(dir, "/") == 0)
+			return 1;
+		char *up = path_parent(dir);
+		if (!up)
+			return -ENOMEM;
+		free(dir);
+		dir = up;
+	}
 }
 
 int target_lstat(struct target *t, const char *path, struct stat *ret)

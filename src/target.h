@@ -64,8 +64,10 @@ enum {
 	/* Refuse any symlink on the way (-ELOOP): for canonical paths planned
 	 * earlier, where a symlink now means someone raced us. */
 	TR_NO_SYMLINKS = 1 << 1,
-	/* Follow only symlinks owned by root; a user-owned one gives -ENOLINK.
-	 * A user could plant such a link to make us touch /etc/shadow. */
+	/* Follow only symlinks no user can have planted or moved: owned by
+	 * root, in directories that are all root's (target_dir_is_roots());
+	 * any other gives -ENOLINK.  A user could plant a link to make us
+	 * touch /etc/shadow, or move a root-owned one that points there. */
 	TR_ROOT_SYMLINKS_ONLY = 1 << 2,
 	/* target_resolve(): a missing last component is not an error; the
 	 * result then names the parent and the entry that would be created. */
@@ -114,6 +116,22 @@ int target_open(struct target *t, const char *path, int oflags, unsigned tflags)
  */
 int target_resolve(struct target *t, const char *path, unsigned tflags, struct target_path *ret,
 		   int *ret_parent_fd);
+
+/*
+ * A directory no user but root can change the entries of: owned by root,
+ * and not writable by group or others, unless the group is root's or the
+ * directory is sticky (then nobody else can rename or remove root's
+ * entries in it, /tmp's rule).
+ */
+bool target_dir_is_roots(const struct stat *st);
+
+/*
+ * Is every directory above the canonical path `canon` (from the target's
+ * root down to its parent) root's, in target_dir_is_roots()'s sense?  Then
+ * no user can reach the entry by a name of their making.  Returns 1, 0, or
+ * -errno (the parent cannot be examined).
+ */
+int target_ancestors_are_roots(struct target *t, const char *canon);
 
 /* lstat()/stat() inside the target. */
 int target_lstat(struct target *t, const char *path, struct stat *ret);
