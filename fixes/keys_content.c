@@ -807,5 +807,6 @@ const struct fix fix_keys_content = {
 	.rules = "RULES §1.10a, §6.7",
 	.problems = keys_content_problems,
 	.detect = keys_content_detect,
+	.subject = fix_subject_keys_owner,
 	.repair = keys_content_repair,
 };

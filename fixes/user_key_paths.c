@@ -409,5 +409,6 @@ const struct fix fix_user_key_paths = {
 	.rules = "RULES §1.2-1.8, §1.11",
 	.problems = user_key_paths_problems,
 	.detect = user_key_paths_detect,
+	.subject = fix_subject_keys_owner,
 	.repair = user_key_paths_repair,
 };

@@ -539,10 +539,13 @@ static int resolve_dest(struct run *run, const struct pw_entry *pw, const char *
 				target_path_done(&tp);
 				return fail(d, "%s cannot be resolved: %s", next, strerror(-r));
 			}
-			if (tp.user_symlink && !path_is_below(tp.canon, d->home)) {
-				int e = fail(d, "%s is a symlink to %s, outside the home; sshfix never follows a symlink "
-						"the user could have planted (key-path-user-symlink)",
-					     tp.user_symlink_path, tp.canon);
+			if (tp.user_symlink) {
+				int e = path_is_below(tp.canon, d->home)
+						? fail(d, "%s is a symlink the user controls; sshfix never writes through one",
+						       tp.user_symlink_path)
+						: fail(d, "%s is a symlink to %s, outside the home; sshfix never follows a "
+							  "symlink the user could have planted (key-path-user-symlink)",
+						       tp.user_symlink_path, tp.canon);
 				target_path_done(&tp);
 				return e;
 			}
@@ -982,6 +985,14 @@ static unsigned add(struct run *run, const struct addkey_request *req, struct ou
 		return EXIT_ERROR;
 	}
 
+	/* Made for this account: the journal's rules keep it to what is hers (DESIGN §5). */
+	_cleanup_strv_free_ char **own = NULL;
+	if (keyfiles_paths(run->model.sshd, &run->model.accounts, pw, &own) < 0 ||
+	    journal_set_subject(run->journal,
+				&(struct journal_subject) { .pw = pw, .accounts = &run->model.accounts, .paths = own }) < 0) {
+		dest_done(&d);
+		return EXIT_ERROR;
+	}
 	journal_set_tag(run->journal, 0, "add-key");
 	for (size_t i = 0; r >= 0 && d.mkdirs && d.mkdirs[i]; i++) {
 		r = journal_mkdir(run->journal, d.mkdirs[i], 0700, pw->uid, pw->gid);
@@ -1044,12 +1055,16 @@ static unsigned add(struct run *run, const struct addkey_request *req, struct ou
 	}
 
 	_cleanup_free_ char *error = NULL;
-	size_t applied = 0;
-	r = journal_commit(run->journal, &run->undo_id, &applied, &error);
-	if (r < 0) {
+	r = journal_commit(run->journal, &run->undo_id, &error);
+	if (r != 0) {
 		o->status = "failed";
-		engine_commit_error(run, r, error, applied);
-		o->error = strdup(error ? error : strerror(-r));
+		if (r < 0)
+			engine_commit_error(run, r, error);
+		else
+			for (size_t i = 0; i < journal_n_entries(run->journal) && !error; i++)
+				if (journal_entry_error(run->journal, i))
+					error = strdup(journal_entry_error(run->journal, i));
+		o->error = strdup(error ? error : r < 0 ? strerror(-r) : "not applied");
 		return EXIT_ERROR;
 	}
 	o->status = "added";

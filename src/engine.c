@@ -105,6 +105,19 @@ static const char *plan_error(int r)
 	}
 }
 
+/* Tell the journal whom f's repair is made for: its rules depend on it. */
+static int plan_subject(struct run *run, const struct finding *f)
+{
+	struct journal_subject s = {0};
+	int r = f->fix->subject ? f->fix->subject(run, f, &s) : 0;
+
+	if (r < 0)
+		return r;
+	r = journal_set_subject(run->journal, r > 0 ? &s : NULL);
+	strv_free(s.paths);
+	return r;
+}
+
 int engine_plan(struct run *run)
 {
 	for (size_t i = 0; i < run->n_findings; i++) {
@@ -116,14 +129,17 @@ int engine_plan(struct run *run)
 		if (d == DECIDE_REPORT || d == DECIDE_LEAVE)
 			continue;
 		journal_set_tag(run->journal, i, f->problem->id);
-		r = f->fix->repair(run, f);
+		r = plan_subject(run, f);
+		if (r == 0)
+			r = f->fix->repair(run, f);
 		f = &run->findings[i];	/* a repair must not add findings, but never trust a stale pointer */
 		if (r < 0) {
 			journal_truncate(run->journal, n0);
 			f->status = FS_FAILED;
-			/* A repair may have said why itself. */
+			/* A repair may have said why itself; else the journal's rules may have. */
 			if (!f->status_reason)
-				f->status_reason = strdup(plan_error(r));
+				f->status_reason = strdup(journal_refusal(run->journal) ? journal_refusal(run->journal)
+											: plan_error(r));
 			continue;
 		}
 		f->first_change = n0;
@@ -150,10 +166,20 @@ static bool pending(const struct finding *f)
 	return f->status == FS_FOUND && f->problem && !(f->problem->flags & PF_REPORT_ONLY);
 }
 
+/* Why finding f's changes were not all made, or NULL when they were. */
+static const char *changes_error(const struct run *run, const struct finding *f)
+{
+	for (size_t k = f->first_change; k < f->first_change + f->n_changes; k++) {
+		const char *why = journal_entry_error(run->journal, k);
+		if (why)
+			return why;
+	}
+	return NULL;
+}
+
 int engine_apply(struct run *run)
 {
 	_cleanup_free_ char *error = NULL;
-	size_t applied = 0;
 	int r;
 
 	if (journal_n_entries(run->journal) == 0) {
@@ -162,25 +188,28 @@ int engine_apply(struct run *run)
 				run->findings[i].status = FS_FIXED;	/* covered by an earlier entry */
 		return 0;
 	}
-	r = journal_commit(run->journal, &run->undo_id, &applied, &error);
+	/* A change that cannot be made fails alone (r > 0): its finding says why. */
+	r = journal_commit(run->journal, &run->undo_id, &error);
 	for (size_t i = 0; i < run->n_findings; i++) {
 		struct finding *f = &run->findings[i];
+		const char *why;
 		if (!pending(f))
 			continue;
-		if (f->first_change + f->n_changes <= applied)
+		why = changes_error(run, f);
+		if (!why)
 			f->status = FS_FIXED;
 		else {
 			f->status = FS_FAILED;
 			free(f->status_reason);
-			f->status_reason = strdup(error ? error : "not applied");
+			f->status_reason = strdup(why);
 		}
 	}
 	if (r < 0)
-		engine_commit_error(run, r, error, applied);
+		engine_commit_error(run, r, error);
 	return r;
 }
 
-void engine_commit_error(struct run *run, int r, const char *error, size_t applied)
+void engine_commit_error(struct run *run, int r, const char *error)
 {
 	const char *what = error ? error : strerror(-r);
 
@@ -189,9 +218,9 @@ void engine_commit_error(struct run *run, int r, const char *error, size_t appli
 			       "(mount -o remount,rw MOUNTPOINT) and run again.", what);
 	else if (r == -ENOSPC)
 		run_error(run, "%s. Nothing was changed. Free some space on the target and run again.", what);
-	else if (run->undo_id && applied > 0)
-		run_error(run, "%s. %zu change(s) were made and recorded; undo them with: sshfix --undo %s", what,
-			  applied, run->undo_id);
+	else if (run->undo_id)
+		run_error(run, "%s. The changes made before it were recorded; undo them with: sshfix --undo %s", what,
+			  run->undo_id);
 	else
 		run_error(run, "%s", what);
 }

@@ -15,7 +15,7 @@ int engine_detect(struct run *run);
 int engine_plan(struct run *run);
 int engine_apply(struct run *run);
 /* Say why journal_commit() failed (r, its error text) and what to do about it. */
-void engine_commit_error(struct run *run, int r, const char *error, size_t applied);
+void engine_commit_error(struct run *run, int r, const char *error);
 int engine_verify(struct run *run);
 /* The exit status bits the findings call for. */
 unsigned engine_exit_flags(const struct run *run);

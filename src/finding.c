@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "finding.h"
 #include "fix.h"
+#include "keyfiles.h"
 #include "run.h"
 #include "util.h"
 
@@ -77,6 +79,22 @@ char *finding_message(const struct finding *f)
 int fix_repair_perms(struct run *run, struct finding *f)
 {
 	return journal_set_perms(run->journal, f->path, f->want.mode, f->want.uid, f->want.gid);
+}
+
+int fix_subject_keys_owner(struct run *run, const struct finding *f, struct journal_subject *ret)
+{
+	const struct accounts *a = &run->model.accounts;
+	const struct pw_entry *pw = f->user ? accounts_user_by_name(a, f->user) : NULL;
+	char **paths = NULL;
+	int r;
+
+	if (!pw)
+		return 0;	/* a finding about the configuration itself */
+	r = keyfiles_paths(run->model.sshd, a, pw, &paths);
+	if (r < 0)
+		return r;
+	*ret = (struct journal_subject) { .pw = pw, .accounts = a, .paths = paths };
+	return 1;
 }
 
 struct finding *run_add_finding(struct run *run, enum problem_code code, const char *path, const char *user)

@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "finding.h"
+#include "journal.h"
 #include "problem.h"
 
 struct run;
@@ -24,12 +25,25 @@ struct fix {
 	int (*detect)(struct run *run);
 	/* Plan the repair of f; returns 0, or -errno when it cannot be planned. */
 	int (*repair)(struct run *run, struct finding *f);
+	/*
+	 * Whom the repair of f is made for (DESIGN §5; journal_set_subject()):
+	 * returns 1 with *ret filled for an account (ret->paths allocated, the
+	 * caller frees them), 0 for a repair made for the system, or -errno.
+	 * NULL: always the system.
+	 */
+	int (*subject)(struct run *run, const struct finding *f, struct journal_subject *ret);
 	/* Examines the connecting side: runs with --client, and no other family does then. */
 	bool client_side;
 };
 
 /* repair() for findings whose fix is f->want (mode/owner of f->path). */
 int fix_repair_perms(struct run *run, struct finding *f);
+/*
+ * subject() for the families that repair an account's keys files (user-key-
+ * paths, keys-content): the account f->user, and its configured keys files
+ * as sshd expands them (src/keyfiles.h).
+ */
+int fix_subject_keys_owner(struct run *run, const struct finding *f, struct journal_subject *ret);
 
 /* The registry, in run order, ended by NULL. */
 extern const struct fix *const fix_registry[];

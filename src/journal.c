@@ -7,6 +7,7 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,15 @@ int journal_new(struct target *t, struct journal **ret)
 	return 0;
 }
 
+static void subject_free(struct subject *s)
+{
+	if (!s)
+		return;
+	free(s->name);
+	free(s->home);
+	strv_free(s->grantable);
+	free(s);
+}
 
 void journal_free(struct journal *j)
 {
@@ -44,6 +54,10 @@ void journal_free(struct journal *j)
 		journal_entry_done(&j->entries[i]);
 	free(j->entries);
 	free(j->label);
+	free(j->refusal);
+	free(j->hint);
+	free(j->test_hook);
+	subject_free(j->subject);
 	free(j);
 }
 
@@ -70,7 +84,39 @@ void journal_set_crash_at(struct journal *j, unsigned long n)
 	j->crash_at = n;
 }
 
-/* The state a path will have once the entries planned so far are applied. */
+int journal_set_test_hook(struct journal *j, const char *program)
+{
+	free(j->test_hook);
+	j->test_hook = NULL;
+	if (program && !(j->test_hook = strdup(program)))
+		return -ENOMEM;
+	return 0;
+}
+
+const char *journal_refusal(const struct journal *j)
+{
+	return j->refusal;
+}
+
+/* Say why, once, and return r: the engine shows it as the finding's reason. */
+static int refuse(struct journal *j, int r, const char *path, const char *fmt, ...) _printf_(4, 5);
+static int refuse(struct journal *j, int r, const char *path, const char *fmt, ...)
+{
+	_cleanup_free_ char *p = escape_display(path), *why = NULL;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&why, fmt, ap);
+	va_end(ap);
+	free(j->refusal);
+	j->refusal = NULL;
+	if (n >= 0 && asprintf(&j->refusal, "%s %s", p ? p : "?", why) < 0)
+		j->refusal = NULL;
+	return r;
+}
+
+/* The state a canonical path will have once the entries planned so far are applied. */
 static int current_image(struct journal *j, const char *path, struct image *ret)
 {
 	for (size_t i = j->n; i-- > 0;) {
@@ -90,11 +136,70 @@ static int current_image(struct journal *j, const char *path, struct image *ret)
 	return image_read(j->t, path, ret);
 }
 
+static bool planned_mkdir(const struct journal *j, const char *canon)
+{
+	for (size_t i = 0; i < j->n; i++)
+		if (j->entries[i].op == OP_MKDIR && strcmp(j->entries[i].path, canon) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * The canonical form of a path given to the planner: symlinks that only
+ * root can have planted and that sit in root's directories are followed
+ * (/var/run -> /run), any other is refused (-ENOLINK); the last component
+ * is never followed.  A path below a directory this journal will create
+ * is its own canonical form.
+ */
+static int plan_path(struct journal *j, const char *path, char **ret_canon)
+{
+	_cleanup_free_ char *s = NULL;
+	struct target_path tp = {0};
+	int r;
+
+	free(j->refusal);
+	j->refusal = NULL;
+	if (!path || path[0] != '/')
+		return -EINVAL;
+	s = path_simplify(path);
+	if (!s)
+		return -ENOMEM;
+	if (strstr(s, "/../") || strcmp(path_last(s), "..") == 0 || strcmp(path_last(s), ".") == 0)
+		return -EINVAL;
+	r = target_resolve(j->t, s, TR_NOFOLLOW | TR_ROOT_SYMLINKS_ONLY | TR_MAY_NOT_EXIST, &tp, NULL);
+	if (r == -ENOENT && strcmp(s, "/") != 0) {
+		/* The parent may be a directory this journal will create. */
+		_cleanup_free_ char *parent = path_parent(s), *pcanon = NULL;
+		if (!parent)
+			return -ENOMEM;
+		r = plan_path(j, parent, &pcanon);
+		if (r < 0)
+			return r;
+		if (!planned_mkdir(j, pcanon))
+			return -ENOENT;
+		*ret_canon = path_join(pcanon, path_last(s));
+		return *ret_canon ? 0 : -ENOMEM;
+	}
+	if (r == -ENOLINK)
+		return refuse(j, r, path, "is reached through a symlink that a user could have planted or moved; "
+					  "sshfix never follows one when it changes something");
+	if (r < 0)
+		return r;
+	*ret_canon = TAKE_PTR(tp.canon);
+	target_path_done(&tp);
+	return 0;
+}
+
 int journal_read_current(struct journal *j, const char *path, char **ret_data, size_t *ret_len)
 {
+	_cleanup_free_ char *canon = NULL;
 	struct image im = {0};
-	int r = current_image(j, path, &im);
+	int r;
 
+	r = plan_path(j, path, &canon);
+	if (r < 0)
+		return r;
+	r = current_image(j, canon, &im);
 	if (r < 0)
 		return r;
 	if (!im.exists)
@@ -123,20 +228,6 @@ static bool parent_planned_away(const struct journal *j, const char *path)
 	return false;
 }
 
-static int check_path_arg(const char *path)
-{
-	_cleanup_free_ char *s = NULL;
-
-	if (!path || path[0] != '/')
-		return -EINVAL;
-	s = path_simplify(path);
-	if (!s)
-		return -ENOMEM;
-	if (strcmp(s, path) != 0 || strstr(path, "/../") || (strlen(path) >= 3 && strcmp(path + strlen(path) - 3, "/..") == 0))
-		return -EINVAL;
-	return 0;
-}
-
 static int add_entry(struct journal *j, struct entry *e)
 {
 	if (j->n == j->cap) {
@@ -158,17 +249,17 @@ static int add_entry(struct journal *j, struct entry *e)
 /* Prepare an entry for `path` whose pre-image is the path's current state. */
 static int begin_entry(struct journal *j, enum op op, const char *path, struct entry *e)
 {
-	int r = check_path_arg(path);
+	_cleanup_free_ char *canon = NULL;
+	int r;
 
+	*e = (struct entry) { .op = op };
+	r = plan_path(j, path, &canon);
 	if (r < 0)
 		return r;
-	if (parent_planned_away(j, path))
+	if (parent_planned_away(j, canon))
 		return -EBUSY;
-	*e = (struct entry) { .op = op };
-	e->path = strdup(path);
-	if (!e->path)
-		return -ENOMEM;
-	r = current_image(j, path, &e->pre);
+	e->path = TAKE_PTR(canon);
+	r = current_image(j, e->path, &e->pre);
 	if (r < 0) {
 		journal_entry_done(e);
 		return r;
@@ -176,22 +267,262 @@ static int begin_entry(struct journal *j, enum op op, const char *path, struct e
 	return 0;
 }
 
-/* Regular files with several names are never changed: the other name may be
- * /etc/shadow, hard-linked into a home by its owner. */
-static int refuse_hardlinked(const struct image *im)
+/* ---- the rules of DESIGN §5, for every family ---- */
+
+int journal_set_subject(struct journal *j, const struct journal_subject *s)
 {
-	return im->exists && S_ISREG(im->mode) && im->nlink > 1 ? -EMLINK : 0;
+	struct subject *n;
+	struct target_path tp = {0};
+
+	subject_free(j->subject);
+	j->subject = NULL;
+	if (!s)
+		return 0;
+	n = calloc(1, sizeof(*n));
+	if (!n)
+		return -ENOMEM;
+	n->uid = s->pw->uid;
+	n->gid = s->pw->gid;
+	n->accounts = s->accounts;
+	n->name = strdup(s->pw->name ? s->pw->name : "?");
+	if (!n->name || strv_ensure(&n->grantable) < 0) {
+		subject_free(n);
+		return -ENOMEM;
+	}
+	/* The home as passwd names it, reached without a user's symlink. */
+	if (s->pw->dir && s->pw->dir[0] == '/' &&
+	    target_resolve(j->t, s->pw->dir, TR_ROOT_SYMLINKS_ONLY, &tp, NULL) == 0 && S_ISDIR(tp.st.st_mode) &&
+	    strcmp(tp.canon, "/") != 0) {
+		n->home = TAKE_PTR(tp.canon);
+		if (strv_push(&n->grantable, strdup(n->home)) < 0) {
+			target_path_done(&tp);
+			subject_free(n);
+			return -ENOMEM;
+		}
+	}
+	target_path_done(&tp);
+	/* Each component beneath the home of each configured path, until the
+	 * first that a user's symlink leads to or that does not exist yet. */
+	for (size_t i = 0; n->home && s->paths && s->paths[i]; i++) {
+		_cleanup_free_ char *p = path_simplify(s->paths[i]), *home = path_simplify(s->pw->dir);
+		if (!p || !home) {
+			subject_free(n);
+			return -ENOMEM;
+		}
+		if (!path_is_below(p, home) || strcmp(p, home) == 0)
+			continue;
+		for (char *c = p + strlen(home) + 1; c;) {
+			char *slash = strchr(c, '/');
+			if (slash)
+				*slash = '\0';
+			int r = target_resolve(j->t, p, TR_NOFOLLOW | TR_ROOT_SYMLINKS_ONLY | TR_MAY_NOT_EXIST, &tp, NULL);
+			bool ok = r == 0 && path_is_below(tp.canon, n->home);
+			if (ok && !strv_contains(n->grantable, tp.canon) && strv_push(&n->grantable, TAKE_PTR(tp.canon)) < 0) {
+				target_path_done(&tp);
+				subject_free(n);
+				return -ENOMEM;
+			}
+			target_path_done(&tp);
+			if (!ok || !slash)
+				break;
+			*slash = '/';
+			c = slash + 1;
+		}
+	}
+	j->subject = n;
+	return 0;
+}
+
+/* Bits added, or owner or group changed: the change gives something away. */
+static bool widens(const struct image *pre, const struct image *post)
+{
+	return ((post->mode & 07777) & ~(pre->mode & 07777)) != 0;
+}
+
+static bool moves_owner(const struct image *pre, const struct image *post)
+{
+	return pre->uid != post->uid || pre->gid != post->gid;
+}
+
+/* Content, a label, a name: more than mode and owner. */
+static bool changes_data(const struct entry *e)
+{
+	return e->op != OP_SET_PERMS;
+}
+
+/*
+ * For a refused mode or owner change: the command that would make it, for a
+ * person who knows it is meant (": if it is meant: chown 1000:1000 '/x'").
+ * Valid until the next call.
+ */
+static const char *by_hand(struct journal *j, const struct entry *e)
+{
+	_cleanup_free_ char *p = escape_display(e->path);
+	struct buf b = {0};
+	char m[8];
+
+	if (e->op != OP_SET_PERMS)
+		return "";
+	buf_puts(&b, "; if it is meant, by hand: ");
+	if (moves_owner(&e->pre, &e->post))
+		buf_printf(&b, "chown %u:%u '%s'%s", (unsigned) e->post.uid, (unsigned) e->post.gid, p ? p : "?",
+			   (e->pre.mode & 07777) != (e->post.mode & 07777) ? " && " : "");
+	if ((e->pre.mode & 07777) != (e->post.mode & 07777))
+		buf_printf(&b, "chmod %s '%s'", mode_str(e->post.mode, m), p ? p : "?");
+	free(j->hint);
+	j->hint = buf_steal(&b);
+	return j->hint ? j->hint : "";
+}
+
+/* A uid with a passwd entry other than the subject's and root's. */
+static const struct pw_entry *other_account(const struct subject *s, uid_t uid)
+{
+	if (uid == 0 || uid == s->uid || !s->accounts)
+		return NULL;
+	return accounts_user_by_uid(s->accounts, uid);
+}
+
+/*
+ * May a repair made for s change the existing object e->path (canonical)
+ * as e says?  0, or a refusal.
+ */
+static int subject_may_change(struct journal *j, const struct entry *e)
+{
+	const struct subject *s = j->subject;
+	const struct image *pre = &e->pre, *post = &e->post;
+	const struct pw_entry *other;
+	_cleanup_free_ char *who = NULL;
+	int r;
+
+	if (pre->uid == s->uid)
+		return 0;	/* the account's own object */
+	if (!changes_data(e) && !widens(pre, post) && !moves_owner(pre, post))
+		return 0;	/* only takes bits away */
+	/* The home as passwd names it is the account's whoever owns it now (a
+	 * uid renumbered by a migration); beneath it, another account's object
+	 * stays that account's (alice's directory in bob's sticky ~/.ssh). */
+	if (s->home && strcmp(e->path, s->home) == 0)
+		return 0;
+	other = other_account(s, pre->uid);
+	if (other) {
+		who = escape_display_trunc(other->name, 64);
+		return refuse(j, -EACCES, e->path,
+			      "belongs to another account (%s); sshfix never changes one account's files for another%s",
+			      who ? who : "?", by_hand(j, e));
+	}
+	if (strv_contains(s->grantable, e->path))
+		return 0;	/* a keys path component beneath the home */
+	if (changes_data(e) && !widens(pre, post) && !moves_owner(pre, post) && pre->uid == 0 &&
+	    !(s->home && path_is_below(e->path, s->home))) {
+		r = target_ancestors_are_roots(j->t, e->path);
+		if (r < 0)
+			return r;
+		if (r > 0)
+			return 0;	/* a keys file root keeps outside the homes */
+	}
+	who = escape_display_trunc(s->name, 64);
+	if (s->home && path_is_below(e->path, s->home))
+		return refuse(j, -EACCES, e->path,
+			      "is not %s's and not on the configured path to %s's keys; sshfix does not give it to %s, "
+			      "open it up or rewrite it%s",
+			      who ? who : "?", who ? who : "?", who ? who : "?", by_hand(j, e));
+	return refuse(j, -EACCES, e->path,
+		      "is outside %s's home and not %s's; sshfix does not give it to %s or open it up%s",
+		      who ? who : "?", who ? who : "?", who ? who : "?", by_hand(j, e));
+}
+
+/* May a repair made for s create e->path (a new file, directory or link)? */
+static int subject_may_create(struct journal *j, const struct entry *e)
+{
+	const struct subject *s = j->subject;
+	_cleanup_free_ char *parent = path_parent(e->path), *who = NULL;
+	struct image p = {0};
+	int r;
+
+	if (!parent)
+		return -ENOMEM;
+	if (e->post.uid != s->uid && e->post.uid != 0)
+		return refuse(j, -EACCES, e->path, "would be created for uid %u, neither the account nor root",
+			      (unsigned) e->post.uid);
+	r = current_image(j, parent, &p);
+	if (r < 0)
+		return r;
+	bool ok = p.exists && S_ISDIR(p.mode) &&
+		  (p.uid == s->uid || (!other_account(s, p.uid) && strv_contains(s->grantable, parent)));
+	if (!ok && image_dir_is_roots(&p) && !(s->home && path_is_below(parent, s->home))) {
+		r = target_ancestors_are_roots(j->t, parent);
+		ok = r > 0;
+	}
+	image_done(&p);
+	if (r < 0)
+		return r;
+	if (ok)
+		return 0;
+	who = escape_display_trunc(s->name, 64);
+	return refuse(j, -EACCES, e->path,
+		      "would be created in a directory that is neither %s's nor on the configured path to %s's keys",
+		      who ? who : "?", who ? who : "?");
+}
+
+/*
+ * The rules every planned change obeys, whoever it is for (DESIGN §5).
+ * May adjust the post-image (set-id and execute bits of a file given to
+ * root); returns 0 or a refusal.
+ */
+static int check_rules(struct journal *j, struct entry *e)
+{
+	struct image *pre = &e->pre, *post = &e->post;
+	bool changes = e->op == OP_SET_PERMS || e->op == OP_WRITE || e->op == OP_SET_XATTR;
+	int r;
+
+	if (!pre->exists && e->op != OP_RENAME) {
+		if (!j->subject && post->uid != 0 && !S_ISLNK(post->mode))
+			return refuse(j, -EACCES, e->path, "would be created for uid %u: a repair made for the system "
+							  "gives nothing to a user", (unsigned) post->uid);
+		return j->subject ? subject_may_create(j, e) : 0;
+	}
+	if (changes && S_ISREG(pre->mode) && pre->nlink > 1)
+		return refuse(j, -EMLINK, e->path, "has %lu hard links; sshfix never changes such a file (another "
+						   "name may be /etc/shadow)", (unsigned long) pre->nlink);
+	if (changes && !S_ISDIR(pre->mode) && (pre->mode & (S_ISUID | S_ISGID)))
+		return refuse(j, -EACCES, e->path, "is a set-%s file; sshfix never changes one",
+			      pre->mode & S_ISUID ? "user-id" : "group-id");
+	if (post->exists && pre->uid != post->uid) {
+		if (!j->subject && post->uid != 0)
+			return refuse(j, -EACCES, e->path, "would be given to uid %u: a repair made for the system "
+							  "gives nothing to a user", (unsigned) post->uid);
+		if (pre->uid != 0 && post->uid == 0) {
+			/* A user's file made root's must be out of that user's reach. */
+			r = target_ancestors_are_roots(j->t, e->path);
+			if (r < 0)
+				return r;
+			if (r == 0)
+				return refuse(j, -EACCES, e->path,
+					      "belongs to uid %u and a directory above it is not root's: made root's, it "
+					      "would still be within that user's reach%s", (unsigned) pre->uid, by_hand(j, e));
+			if (S_ISREG(post->mode))
+				post->mode &= ~(mode_t) (S_ISUID | S_ISGID | 0111);
+		}
+	}
+	return j->subject ? subject_may_change(j, e) : 0;
 }
 
 /* Add the entry unless the path already looks as asked (returns 1 then). */
-static int finish_entry(struct journal *j, struct entry *e)
+static int finish_entry(struct journal *j, struct entry *e, bool secret)
 {
 	int r;
 
+	r = check_rules(j, e);
+	if (r < 0) {
+		journal_entry_done(e);
+		return r;
+	}
 	if (e->op != OP_RENAME && image_matches(&e->pre, &e->post)) {
 		journal_entry_done(e);
 		return 1;
 	}
+	/* Private keys, host keys, password hashes: never shown, whoever asked. */
+	e->secret = secret || journal_is_secret(e->path, &e->pre) || journal_is_secret(e->path, &e->post);
 	r = add_entry(j, e);
 	if (r < 0)
 		journal_entry_done(e);
@@ -211,11 +542,10 @@ int journal_set_perms(struct journal *j, const char *path, mode_t mode, uid_t ui
 	if (!e.pre.exists)
 		r = -ENOENT;
 	else if (S_ISLNK(e.pre.mode))
-		r = -ELOOP;
+		r = refuse(j, -ELOOP, e.path, "is a symlink; sshfix never follows one when it changes something");
 	else if (!S_ISREG(e.pre.mode) && !S_ISDIR(e.pre.mode))
-		r = -EPERM;
-	else
-		r = refuse_hardlinked(&e.pre);
+		r = refuse(j, -EPERM, e.path, "is not a regular file or a directory (a %s); sshfix does not change it",
+			   type_name(e.pre.mode));
 	if (r == 0)
 		r = image_copy(&e.pre, &e.post);
 	if (r < 0) {
@@ -229,7 +559,7 @@ int journal_set_perms(struct journal *j, const char *path, mode_t mode, uid_t ui
 	if (gid != (gid_t) -1)
 		e.post.gid = gid;
 	/* chown(2) clears set-id bits of files; the post-image says what we set. */
-	return finish_entry(j, &e);
+	return finish_entry(j, &e, false);
 }
 
 int journal_write_file(struct journal *j, const char *path, const void *data, size_t len, mode_t mode,
@@ -250,12 +580,13 @@ int journal_write_file_flags(struct journal *j, const char *path, const void *da
 	r = begin_entry(j, OP_WRITE, path, &e);
 	if (r < 0)
 		return r;
-	if (e.pre.exists && !S_ISREG(e.pre.mode))
-		r = S_ISLNK(e.pre.mode) ? -ELOOP : -EPERM;
+	if (e.pre.exists && S_ISLNK(e.pre.mode))
+		r = refuse(j, -ELOOP, e.path, "is a symlink; sshfix never follows one when it changes something");
+	else if (e.pre.exists && !S_ISREG(e.pre.mode))
+		r = refuse(j, -EPERM, e.path, "is not a regular file (a %s); sshfix does not change it",
+			   type_name(e.pre.mode));
 	else if (e.pre.exists && !e.pre.have_content)
-		r = -EFBIG;
-	else
-		r = refuse_hardlinked(&e.pre);
+		r = refuse(j, -EFBIG, e.path, "is larger than %u MiB; sshfix does not rewrite it", CONTENT_MAX >> 20);
 	if (r == 0 && !e.pre.exists && (mode == (mode_t) -1 || uid == (uid_t) -1 || gid == (gid_t) -1))
 		r = -EINVAL;	/* a new file needs an explicit mode and owner */
 	if (r == 0)
@@ -278,11 +609,11 @@ int journal_write_file_flags(struct journal *j, const char *path, const void *da
 	if (gid != (gid_t) -1)
 		e.post.gid = gid;
 	e.post.nlink = 1;
+	e.post.dev = 0;
 	e.post.ino = 0;		/* a new inode replaces the old one */
-	e.secret = flags & JW_SECRET;
 	e.post.have_times = false;
 	image_set_content(&e.post, copy, len);
-	return finish_entry(j, &e);
+	return finish_entry(j, &e, flags & JW_SECRET);
 }
 
 int journal_mkdir(struct journal *j, const char *path, mode_t mode, uid_t uid, gid_t gid)
@@ -303,7 +634,7 @@ int journal_mkdir(struct journal *j, const char *path, mode_t mode, uid_t uid, g
 	e.post = (struct image) {
 		.exists = true, .mode = S_IFDIR | mode, .uid = uid, .gid = gid, .nlink = 2,
 	};
-	return finish_entry(j, &e);
+	return finish_entry(j, &e, false);
 }
 
 int journal_symlink(struct journal *j, const char *path, const char *target)
@@ -327,7 +658,7 @@ int journal_symlink(struct journal *j, const char *path, const char *target)
 		journal_entry_done(&e);
 		return -ENOMEM;
 	}
-	return finish_entry(j, &e);
+	return finish_entry(j, &e, false);
 }
 
 int journal_unlink(struct journal *j, const char *path)
@@ -350,7 +681,7 @@ int journal_unlink(struct journal *j, const char *path)
 		journal_entry_done(&e);
 		return r;
 	}
-	return finish_entry(j, &e);
+	return finish_entry(j, &e, false);
 }
 
 int journal_set_xattr(struct journal *j, const char *path, const char *name, const void *value, size_t len)
@@ -367,8 +698,6 @@ int journal_set_xattr(struct journal *j, const char *path, const char *name, con
 		r = -ENOENT;
 	else if (!S_ISREG(e.pre.mode) && !S_ISDIR(e.pre.mode) && !S_ISLNK(e.pre.mode))
 		r = -EPERM;
-	else
-		r = refuse_hardlinked(&e.pre);
 	if (r == 0)
 		r = image_copy(&e.pre, &e.post);
 	if (r == 0)
@@ -379,15 +708,16 @@ int journal_set_xattr(struct journal *j, const char *path, const char *name, con
 		journal_entry_done(&e);
 		return r;
 	}
-	return finish_entry(j, &e);
+	return finish_entry(j, &e, false);
 }
 
 int journal_rename(struct journal *j, const char *from, const char *to)
 {
+	_cleanup_free_ char *to_canon = NULL;
 	struct entry e;
 	int r;
 
-	r = check_path_arg(to);
+	r = plan_path(j, to, &to_canon);
 	if (r < 0)
 		return r;
 	r = begin_entry(j, OP_RENAME, from, &e);
@@ -397,10 +727,10 @@ int journal_rename(struct journal *j, const char *from, const char *to)
 		r = -ENOENT;
 	else if (S_ISDIR(e.pre.mode))
 		r = -EISDIR;	/* directories are never moved by a repair */
-	else if (!(e.path2 = strdup(to)))
-		r = -ENOMEM;
+	else
+		e.path2 = TAKE_PTR(to_canon);
 	if (r == 0)
-		r = current_image(j, to, &e.pre2);
+		r = current_image(j, e.path2, &e.pre2);
 	if (r == 0 && e.pre2.exists && !S_ISREG(e.pre2.mode) && !S_ISLNK(e.pre2.mode))
 		r = -EISDIR;
 	if (r == 0 && e.pre2.exists && S_ISREG(e.pre2.mode) && !e.pre2.have_content)
@@ -412,7 +742,7 @@ int journal_rename(struct journal *j, const char *from, const char *to)
 		return r;
 	}
 	e.post = (struct image) {0};
-	return finish_entry(j, &e);
+	return finish_entry(j, &e, false);
 }
 
 /* ---- rendering ---- */
@@ -470,13 +800,22 @@ static int render_content(struct buf *out, const char *a, size_t alen, const cha
 	return diff_unified(out, a, alen, b, blen, la, lb, 3);
 }
 
-/* A private key's old or new bytes are never printed, not even in a dry-run. */
-static int render_secret(struct buf *out, const struct image *a)
+/*
+ * Secret content (private keys, password hashes) is never printed, not even
+ * in a dry-run: its sizes and SHA-256 say that, and how, it changes.
+ */
+static int render_secret(struct buf *out, const struct image *a, const struct image *b)
 {
-	if (a->exists)
-		buf_printf(out, "content: %zu bytes -> new content (secret, not shown)\n", a->size);
+	buf_puts(out, "content changed (secret, not shown): ");
+	if (a->exists && a->have_content)
+		buf_printf(out, "%zu bytes, sha256 %.16s", a->size, a->sha);
 	else
-		buf_puts(out, "content: new (secret, not shown)\n");
+		buf_puts(out, a->exists ? "old content" : "new file");
+	buf_puts(out, " -> ");
+	if (b->exists && b->have_content)
+		buf_printf(out, "%zu bytes, sha256 %.16s\n", b->size, b->sha);
+	else
+		buf_puts(out, "removed\n");
 	return buf_ok(out) ? 0 : -ENOMEM;
 }
 
@@ -502,12 +841,12 @@ static int render_entry(const struct entry *e, struct buf *out)
 			buf_printf(out, "new file mode %s owner %u:%u\n", mode_str(e->post.mode, m),
 				   (unsigned) e->post.uid, (unsigned) e->post.gid);
 			if (e->secret)
-				return render_secret(out, &e->pre);
+				return render_secret(out, &e->pre, &e->post);
 			return render_content(out, "", 0, e->post.content, e->post.size, "/dev/null", lb);
 		}
 		render_mode_owner(out, &e->pre, &e->post);
 		if (e->secret)
-			return render_secret(out, &e->pre);
+			return render_secret(out, &e->pre, &e->post);
 		return render_content(out, e->pre.content, e->pre.size, e->post.content, e->post.size, la, lb);
 	case OP_MKDIR:
 		buf_printf(out, "new directory mode %s owner %u:%u\n", mode_str(e->post.mode, m),
@@ -521,6 +860,8 @@ static int render_entry(const struct entry *e, struct buf *out)
 	case OP_UNLINK:
 		if (S_ISREG(e->pre.mode)) {
 			buf_printf(out, "deleted file mode %s\n", mode_str(e->pre.mode, m));
+			if (e->secret)
+				return render_secret(out, &e->pre, &e->post);
 			return render_content(out, e->pre.content, e->pre.size, "", 0, la, "/dev/null");
 		}
 		buf_printf(out, "deleted %s\n", type_name(e->pre.mode));

@@ -18,10 +18,17 @@
  *  - journal_undo(): replays an id's records backwards, refusing a path
  *    that no longer matches its post-image unless forced.
  *
- * Planned paths must be canonical (target_resolve()); at apply time they are
- * re-resolved refusing any symlink, and the on-disk state must still equal
- * the pre-image, so a user racing us with a symlink or a swapped file makes
- * the apply stop instead of changing the wrong file.
+ * Planning is also where the safety rules of DESIGN §5 are enforced, for
+ * every family at once (journal_set_subject() below): a path is resolved
+ * following only symlinks no user can have planted or moved, and a change
+ * that would hand something to someone is refused with a reason
+ * (journal_refusal()).  At apply time each path is re-resolved refusing any
+ * symlink; the object must still be the very inode planned (device and
+ * inode) with the same state, and metadata is changed through the fd that
+ * was examined: narrowed first, then chowned, then given its final mode
+ * (systemd's fd_set_perms()).  A user racing us with a rename, a symlink
+ * or a swapped file makes that change fail alone instead of changing the
+ * wrong file.
  */
 #pragma once
 
@@ -30,6 +37,7 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include "accounts.h"
 #include "target.h"
 #include "util.h"
 
@@ -54,13 +62,54 @@ size_t journal_n_entries(const struct journal *j);
 void journal_truncate(struct journal *j, size_t n);
 /* Crash after the n-th step of an apply or undo (SIGKILL), for the crash tests; 0 = never. */
 void journal_set_crash_at(struct journal *j, unsigned long n);
+/*
+ * The attack tier's race hook (SSHFIX_TEST_HOOK): during an apply, run
+ * `program examine PATH` before re-examining each path and `program change
+ * PATH` once it holds the examined object, just before changing it; wait
+ * for it.  NULL: none.  Returns 0 or -ENOMEM.
+ */
+int journal_set_test_hook(struct journal *j, const char *program);
 
 /*
- * Planning.  Return 0 when an entry was added, 1 when the path already has
- * the requested state (nothing to do), or -errno:
+ * Whom the repairs planned from now on are made for (DESIGN §5).  A repair
+ * made for an account (StrictModes, keys files, --add-key, --client) may
+ * open up (add mode bits), give to the account (chown), rewrite or label
+ * only:
+ *  - objects the account already owns;
+ *  - its home as named in passwd and, beneath it, the components of
+ *    `paths` (its configured keys files and the directories on the way),
+ *    each reached without a symlink a user controls, when root or no
+ *    account owns them;
+ *  - for a rewrite or relabel that keeps owner and mode: a root-owned object
+ *    outside the home that no user can reach by a name of their making (a
+ *    keys file under /etc/ssh).
+ * Other objects may only lose mode bits.  New files and directories go only
+ * into directories the same rules allow, and belong to the account or root.
+ * Another account's object is never changed for this one.  NULL: repairs
+ * made for the system, which never give an object to a non-root uid.
+ * `accounts` must stay valid until the next call.  Returns 0 or -ENOMEM.
+ */
+struct journal_subject {
+	const struct pw_entry *pw;
+	const struct accounts *accounts;
+	char **paths;		/* absolute, as configured (not canonicalised); may be NULL */
+};
+int journal_set_subject(struct journal *j, const struct journal_subject *s);
+/* Why the last planning call refused (a sentence naming the path), or NULL. */
+const char *journal_refusal(const struct journal *j);
+
+/*
+ * Planning.  Paths are absolute, without "." or ".." (the path as the
+ * configuration or sshd names it; symlinks root planted in root's
+ * directories are followed, others refused).  Return 0 when an entry was
+ * added, 1 when the path already has the requested state (nothing to do),
+ * or -errno, with journal_refusal() saying why for the refusals:
  *   -EMLINK   a regular file with more than one hard link (never changed:
  *             it may be /etc/shadow linked into a home)
- *   -ELOOP    the path is (or passes through) a symlink
+ *   -ENOLINK  reached through a symlink a user could have planted or moved
+ *   -ELOOP    the path is itself a symlink where a file is needed
+ *   -EACCES   refused by the rules above (set-id file, another account's
+ *             object, something not the account's to be given)
  *   -EPERM    not a regular file, directory or symlink where one is needed
  *   -EEXIST   journal_mkdir/symlink on an existing path of another kind
  *   -ENOENT   the path (or its parent) does not exist
@@ -93,13 +142,19 @@ int journal_render(const struct journal *j, size_t tag, struct buf *out);
 int journal_describe(const struct journal *j, size_t tag, struct buf *out, const char *sep);
 
 /*
- * Apply every planned entry.  Returns 0 and sets *ret_id (caller frees), or
- * -errno with *ret_error describing which path failed (caller frees).  After
- * a failure part-way, the first *ret_applied entries stay applied and
- * journaled under *ret_id (when set); undo restores them.
+ * Apply every planned entry.  An entry that cannot be applied (the path
+ * changed since it was examined, a write error) fails alone: the entries
+ * that depend on it (the same path, below it) are not attempted, the others
+ * are.  Returns 0 when all were applied, the number that were not (> 0;
+ * journal_entry_error() says why for each), or -errno when the undo store
+ * could not be written (then *ret_error says why; entries not yet reached
+ * are not applied).  *ret_id (caller frees) is set once the store holds a
+ * record; undo restores whatever was applied.
  * -EROFS: target read-only; -ENOSPC: not enough room (nothing was changed).
  */
-int journal_commit(struct journal *j, char **ret_id, size_t *ret_applied, char **ret_error);
+int journal_commit(struct journal *j, char **ret_id, char **ret_error);
+/* After journal_commit(): NULL when entry k was applied, else why not. */
+const char *journal_entry_error(const struct journal *j, size_t k);
 
 /* The undo store. */
 int journal_list_undo(struct target *t, struct journal_undo_info **ret, size_t *ret_n);

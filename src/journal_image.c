@@ -11,6 +11,7 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include "authkeys.h"
 #include "journal_int.h"
 #include "util.h"
 
@@ -200,40 +201,33 @@ int open_entry(int dirfd, const char *name, mode_t type)
 }
 
 /*
- * The state of a canonical path on disk.  No symlink may lie before the last
- * component (TR_NO_SYMLINKS); the last one is described, not followed.
+ * The state of dirfd/name, the last component described, never followed.
+ * A regular file or directory is opened (O_NONBLOCK: a FIFO swapped in
+ * cannot block us) and must be the very inode the lookup saw; with ret_fd
+ * that fd is handed to the caller, who changes the object through it and so
+ * changes exactly what was examined (systemd's fd_set_perms()).
  */
-int image_read(struct target *t, const char *path, struct image *ret)
+int image_read_at(int dirfd, const char *name, struct image *ret, int *ret_fd)
 {
-	_cleanup_close_ int dirfd = -EBADF, fd = -EBADF;
-	struct target_path tp = {0};
+	_cleanup_close_ int fd = -EBADF;
 	struct image im = {0};
 	struct stat st;
-	const char *name;
 	int r;
 
-	r = target_resolve(t, path, TR_NOFOLLOW | TR_NO_SYMLINKS | TR_MAY_NOT_EXIST, &tp, &dirfd);
-	if (r < 0)
-		return r;
-	if (strcmp(tp.canon, path) != 0) {
-		/* Not canonical ("..", "//"): the planner must resolve first. */
-		target_path_done(&tp);
-		return -EINVAL;
-	}
-	if (!tp.exists) {
-		target_path_done(&tp);
+	if (ret_fd)
+		*ret_fd = -EBADF;
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		if (errno != ENOENT)
+			return negative_errno();
 		*ret = im;
 		return 0;
 	}
-	st = tp.st;
-	target_path_done(&tp);
-	name = strcmp(path, "/") == 0 ? "." : path_last(path);
-
 	im.exists = true;
 	im.mode = st.st_mode;
 	im.uid = st.st_uid;
 	im.gid = st.st_gid;
 	im.nlink = st.st_nlink;
+	im.dev = st.st_dev;
 	im.ino = st.st_ino;
 	im.atime = st.st_atim;
 	im.mtime = st.st_mtim;
@@ -271,7 +265,7 @@ int image_read(struct target *t, const char *path, struct image *ret)
 			r = -ESTALE;	/* swapped between lookup and open */
 			goto fail;
 		}
-		if (S_ISREG(st.st_mode) && (size_t) st.st_size <= CONTENT_MAX) {
+		if (S_ISREG(st.st_mode) && (unsigned long long) st.st_size <= CONTENT_MAX) {
 			char *data;
 			size_t len;
 			r = read_all(fd, CONTENT_MAX, &data, &len);
@@ -283,11 +277,35 @@ int image_read(struct target *t, const char *path, struct image *ret)
 		if (r < 0)
 			goto fail;
 	}
+	if (ret_fd)
+		*ret_fd = TAKE_FD(fd);
 	*ret = im;
 	return 0;
 fail:
 	image_done(&im);
 	return r;
+}
+
+/*
+ * The state of a canonical path on disk.  No symlink may lie before the last
+ * component (TR_NO_SYMLINKS); the last one is described, not followed.
+ */
+int image_read(struct target *t, const char *path, struct image *ret)
+{
+	_cleanup_close_ int dirfd = -EBADF;
+	struct target_path tp = {0};
+	int r;
+
+	r = target_resolve(t, path, TR_NOFOLLOW | TR_NO_SYMLINKS | TR_MAY_NOT_EXIST, &tp, &dirfd);
+	if (r < 0)
+		return r;
+	if (strcmp(tp.canon, path) != 0) {
+		/* Not canonical ("..", "//"): the planner must resolve first. */
+		target_path_done(&tp);
+		return -EINVAL;
+	}
+	target_path_done(&tp);
+	return image_read_at(dirfd, strcmp(path, "/") == 0 ? "." : path_last(path), ret, NULL);
 }
 
 const char *type_name(mode_t m)
@@ -317,7 +335,7 @@ static bool image_matches_ino(const struct image *cur, const struct image *want,
 		return false;
 	if (cur->uid != want->uid || cur->gid != want->gid)
 		return false;
-	if (check_ino && want->ino && cur->ino && want->ino != cur->ino)
+	if (check_ino && want->ino && cur->ino && (want->ino != cur->ino || want->dev != cur->dev))
 		return false;
 	if (cur->sha[0] && want->sha[0] && strcmp(cur->sha, want->sha) != 0)
 		return false;
@@ -343,9 +361,38 @@ void journal_entry_done(struct entry *e)
 	free(e->label);
 	free(e->xattr_name);
 	free(e->tmp);
+	free(e->error);
 	image_done(&e->pre);
 	image_done(&e->post);
 	image_done(&e->pre2);
 	image_done(&e->post2);
 }
 
+
+bool image_dir_is_roots(const struct image *im)
+{
+	struct stat st = { .st_mode = im->mode, .st_uid = im->uid, .st_gid = im->gid };
+
+	return im->exists && target_dir_is_roots(&st);
+}
+
+static bool host_private_key_name(const char *name)
+{
+	size_t n = strlen(name);
+
+	return startswith(name, "ssh_host_") && n > 4 && strcmp(name + n - 4, "_key") == 0;
+}
+
+bool journal_is_secret(const char *path, const struct image *im)
+{
+	static const char *const secret_files[] = {
+		"/etc/shadow", "/etc/shadow-", "/etc/gshadow", "/etc/gshadow-", "/etc/security/opasswd",
+	};
+
+	for (size_t i = 0; i < ELEMENTSOF(secret_files); i++)
+		if (strcmp(path, secret_files[i]) == 0)
+			return true;
+	if (host_private_key_name(path_last(path)))
+		return true;
+	return im->exists && im->content && authkeys_private_key_marker(im->content, im->size) != NULL;
+}

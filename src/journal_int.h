@@ -34,6 +34,7 @@ struct image {
 	uid_t uid;
 	gid_t gid;
 	nlink_t nlink;
+	dev_t dev;		/* with ino: which object this is (0 when not known) */
 	ino_t ino;		/* 0 when not known (a file we will create) */
 	struct timespec atime, mtime;
 	bool have_times;	/* atime/mtime were read from disk (not a file we create) */
@@ -66,7 +67,19 @@ struct entry {
 	struct image pre2, post2;	/* of path2 (rename) */
 	char *xattr_name;		/* OP_SET_XATTR */
 	char *tmp;			/* OP_WRITE: temp file name in the same directory */
-	bool secret;			/* content never shown (private keys): sizes only */
+	bool secret;			/* content never shown (private keys, shadow): sizes and hashes only */
+	bool failed;			/* after a commit: not applied */
+	char *error;			/* why, when known */
+};
+
+/* The account repairs are planned for (journal_set_subject()), resolved. */
+struct subject {
+	uid_t uid;
+	gid_t gid;
+	char *name;
+	char *home;		/* canonical, NULL when it cannot be reached safely */
+	char **grantable;	/* canonical home and keys path components beneath it */
+	const struct accounts *accounts;
 };
 
 struct journal {
@@ -76,6 +89,10 @@ struct journal {
 	size_t tag;
 	char *label;
 	unsigned long crash_at, steps;
+	struct subject *subject;	/* NULL: repairs for the system */
+	char *refusal;			/* why the last planning call refused */
+	char *hint;			/* by_hand()'s text */
+	char *test_hook;		/* SSHFIX_TEST_HOOK */
 };
 
 extern const char *const journal_op_names[OP_COUNT];
@@ -89,8 +106,17 @@ bool xattrs_equal(const struct image *a, const struct image *b);
 int proc_fd_path(int dirfd, const char *name, char **ret);
 int read_xattrs(int fd, int dirfd, const char *name, bool is_link, struct image *im);
 int open_entry(int dirfd, const char *name, mode_t type);
+int image_read_at(int dirfd, const char *name, struct image *ret, int *ret_fd);
 int image_read(struct target *t, const char *path, struct image *ret);
 const char *type_name(mode_t m);
 bool image_matches(const struct image *cur, const struct image *want);
 bool image_same(const struct image *cur, const struct image *want);
 void journal_entry_done(struct entry *e);
+/* A directory only root can change the entries of (target_dir_is_roots()). */
+bool image_dir_is_roots(const struct image *im);
+/*
+ * Is this content never to be shown?  Password hashes (/etc/shadow,
+ * /etc/gshadow and their backups), host private keys (ssh_host_*_key), and
+ * any file that holds private key material, whatever its name.
+ */
+bool journal_is_secret(const char *path, const struct image *im);

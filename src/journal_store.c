@@ -12,6 +12,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <sys/xattr.h>
 #include <time.h>
 #include <unistd.h>
@@ -428,6 +430,18 @@ static int new_id(int undofd, char **ret)
 
 /* ---- applying one entry ---- */
 
+#ifndef RENAME_NOREPLACE
+#define RENAME_NOREPLACE (1 << 0)
+#endif
+#ifndef RENAME_EXCHANGE
+#define RENAME_EXCHANGE (1 << 1)
+#endif
+
+static int sys_renameat2(int olddirfd, const char *oldpath, int newdirfd, const char *newpath, unsigned flags)
+{
+	return syscall(SYS_renameat2, olddirfd, oldpath, newdirfd, newpath, flags) < 0 ? negative_errno() : 0;
+}
+
 static int open_parent_dir(struct target *t, const char *path, int *ret_fd)
 {
 	_cleanup_free_ char *parent = path_parent(path);
@@ -464,27 +478,76 @@ static int apply_xattrs_fd(int fd, const char *lpath, const struct image *from, 
 	return 0;
 }
 
-/* Owner first, then mode: chown(2) clears set-id bits, so the mode must come last. */
+/*
+ * Mode and owner through the fd of the examined object, as systemd's
+ * fd_set_perms(): first narrow the mode to the bits old and new have in
+ * common, so that at no moment does the new owner get the old extra bits (a
+ * set-id bit kept across the chown); then the owner; then the final mode,
+ * last because chown(2) clears set-id bits.
+ */
 static int set_owner_mode_fd(int fd, const struct image *cur, const struct image *want, unsigned long crash_at,
 			     unsigned long *steps)
 {
-	if (cur->uid != want->uid || cur->gid != want->gid) {
+	mode_t old = cur->mode & 07777, new = want->mode & 07777;
+	bool owner = cur->uid != want->uid || cur->gid != want->gid;
+
+	if (owner && (old & new) != old) {
+		if (fchmod(fd, old & new) < 0)
+			return negative_errno();
+		crash_point(crash_at, steps);
+	}
+	if (owner) {
 		if (fchown(fd, want->uid, want->gid) < 0)
 			return negative_errno();
 		crash_point(crash_at, steps);
 	}
-	if (fchmod(fd, want->mode & 07777) < 0)
+	if (fchmod(fd, new) < 0)
 		return negative_errno();
 	return 0;
 }
 
 /*
- * Write `im` (a regular file image with content) to dirfd/name through a
- * temp file: content, owner, mode, xattrs, times, fsync, rename, fsync dir.
- * A crash leaves either the old file or the new one, plus at worst the temp.
+ * Put the finished temp file in place of dirfd/name, which must still be
+ * the object `cur` described (or still be absent): exchanged atomically,
+ * then the exchanged-out object is checked to be the very inode examined,
+ * and put back if it is not.  File systems without renameat2() flags get a
+ * plain rename.
  */
-static int replace_file(int dirfd, const char *name, const char *tmp, const struct image *im, bool keep_times,
-			unsigned long crash_at, unsigned long *steps)
+static int install_tmp(int dirfd, const char *tmp, const char *name, const struct image *cur)
+{
+	struct stat st;
+	int r;
+
+	if (!cur->exists) {
+		r = sys_renameat2(dirfd, tmp, dirfd, name, RENAME_NOREPLACE);
+		if (r == -EEXIST)
+			return -ESTALE;		/* it appeared since it was examined */
+		if (r != -EINVAL && r != -ENOSYS)
+			return r;
+		return renameat(dirfd, tmp, dirfd, name) < 0 ? negative_errno() : 0;
+	}
+	r = sys_renameat2(dirfd, tmp, dirfd, name, RENAME_EXCHANGE);
+	if (r == -EINVAL || r == -ENOSYS)
+		return renameat(dirfd, tmp, dirfd, name) < 0 ? negative_errno() : 0;
+	if (r < 0)
+		return r;
+	if (fstatat(dirfd, tmp, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+	    (cur->ino && (st.st_ino != cur->ino || st.st_dev != cur->dev))) {
+		/* Swapped after it was examined: put the swapped-in one back. */
+		(void) sys_renameat2(dirfd, tmp, dirfd, name, RENAME_EXCHANGE);
+		return -ESTALE;
+	}
+	return unlinkat(dirfd, tmp, 0) < 0 ? negative_errno() : 0;
+}
+
+/*
+ * Write `im` (a regular file image with content) to dirfd/name through a
+ * temp file: content, owner, mode, xattrs, times, fsync, exchange, fsync
+ * dir.  A crash leaves either the old file or the new one, plus at worst
+ * the temp.
+ */
+static int replace_file(int dirfd, const char *name, const char *tmp, const struct image *cur, const struct image *im,
+			bool keep_times, unsigned long crash_at, unsigned long *steps)
 {
 	_cleanup_close_ int fd = -EBADF;
 	struct image none = {0};
@@ -513,8 +576,8 @@ static int replace_file(int dirfd, const char *name, const char *tmp, const stru
 		return r;
 	}
 	crash_point(crash_at, steps);
-	if (renameat(dirfd, tmp, dirfd, name) < 0) {
-		r = negative_errno();
+	r = install_tmp(dirfd, tmp, name, cur);
+	if (r < 0) {
 		(void) unlinkat(dirfd, tmp, 0);
 		return r;
 	}
@@ -549,14 +612,17 @@ static int remove_entry(int dirfd, const char *name, const struct image *cur)
 }
 
 /*
- * Make dirfd/name look like `want`, given that it now looks like `cur`.
- * Used both to apply an entry (want = post) and to undo it (want = pre).
+ * Make dirfd/name look like `want`, given that it now looks like `cur`;
+ * `fd` is the open examined object when cur is a regular file or a
+ * directory (image_read_at()), and metadata is changed through it.  Used
+ * both to apply an entry (want = post) and to undo it (want = pre).
  */
-static int converge(int dirfd, const char *name, const char *tmp, const struct image *cur,
+static int converge(int dirfd, const char *name, int fd, const char *tmp, const struct image *cur,
 		    const struct image *want, bool keep_times, unsigned long crash_at, unsigned long *steps)
 {
-	_cleanup_close_ int fd = -EBADF;
+	_cleanup_close_ int newfd = -EBADF;
 	_cleanup_free_ char *lpath = NULL;
+	struct image none = {0};
 	int r;
 
 	if (!want->exists)
@@ -565,13 +631,16 @@ static int converge(int dirfd, const char *name, const char *tmp, const struct i
 	bool same_kind = cur->exists && (cur->mode & S_IFMT) == (want->mode & S_IFMT);
 	if (S_ISREG(want->mode)) {
 		bool same_content = same_kind && cur->sha[0] && strcmp(cur->sha, want->sha) == 0;
+		if (!same_content && !want->content)
+			return -ESTALE;	/* only its mode was recorded: its content cannot be put back */
 		if (!same_content) {
 			if (cur->exists && !S_ISREG(cur->mode)) {
 				r = remove_entry(dirfd, name, cur);
 				if (r < 0)
 					return r;
+				cur = &none;
 			}
-			return replace_file(dirfd, name, tmp, want, keep_times, crash_at, steps);
+			return replace_file(dirfd, name, tmp, cur, want, keep_times, crash_at, steps);
 		}
 	} else if (S_ISLNK(want->mode)) {
 		if (!same_kind || strcmp(cur->link, want->link) != 0) {
@@ -605,19 +674,22 @@ static int converge(int dirfd, const char *name, const char *tmp, const struct i
 	} else
 		return -EPERM;
 
-	/* Same kind and content: metadata only, through an fd. */
-	fd = open_entry(dirfd, name, want->mode);
-	if (fd < 0)
-		return negative_errno();
-	struct stat st;
-	if (fstat(fd, &st) < 0)
-		return negative_errno();
-	if (S_ISREG(st.st_mode) && st.st_nlink > 1)
-		return -EMLINK;
+	/* Same kind and content: metadata only, through the examined object's
+	 * fd, or through the directory just made. */
 	struct image now = *cur;
-	if (!same_kind) {
-		now = (struct image) { .exists = true, .mode = st.st_mode, .uid = st.st_uid, .gid = st.st_gid };
+	if (!same_kind || fd < 0) {
+		struct stat st;
+		newfd = open_entry(dirfd, name, want->mode);
+		if (newfd < 0 || fstat(newfd, &st) < 0)
+			return negative_errno();
+		if (same_kind && cur->ino && (st.st_ino != cur->ino || st.st_dev != cur->dev))
+			return -ESTALE;
+		if (!same_kind)
+			now = (struct image) { .exists = true, .mode = st.st_mode, .uid = st.st_uid, .gid = st.st_gid };
+		fd = newfd;
 	}
+	if (S_ISREG(now.mode) && now.nlink > 1)
+		return -EMLINK;
 	r = set_owner_mode_fd(fd, &now, want, crash_at, steps);
 	if (r == 0)
 		r = apply_xattrs_fd(fd, NULL, &now, want);
@@ -645,17 +717,42 @@ static int describe_error(char **ret, const char *what, const char *path, int r)
 	_cleanup_free_ char *p = escape_display(path);
 
 	free(*ret);
+	if (r == -ESTALE)
+		return describe_path(ret, path, "changed after sshfix examined it; stopping before changing it");
 	return asprintf(ret, "%s '%s': %s", what, p ? p : "?", strerror(-r)) < 0 ? -ENOMEM : 0;
 }
 
-/* Apply entry k: verify, change, return. */
+/* SSHFIX_TEST_HOOK: the attack tier races us here (journal_set_test_hook()). */
+static void run_hook(const struct journal *j, const char *stage, const char *path)
+{
+	pid_t pid;
+
+	if (!j->test_hook)
+		return;
+	pid = fork();
+	if (pid == 0) {
+		execl(j->test_hook, j->test_hook, stage, path, (char *) NULL);
+		_exit(127);
+	}
+	if (pid > 0)
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
+}
+
+/* Apply one entry: examine the object again, check it is the one planned, change it through its fd. */
 static int apply_entry(struct journal *j, struct entry *e, char **ret_error)
 {
-	_cleanup_close_ int dirfd = -EBADF, dirfd2 = -EBADF;
+	_cleanup_close_ int dirfd = -EBADF, dirfd2 = -EBADF, fd = -EBADF;
 	struct image cur = {0}, cur2 = {0};
+	const char *name = strcmp(e->path, "/") == 0 ? "." : path_last(e->path);
 	int r;
 
-	r = image_read(j->t, e->path, &cur);
+	run_hook(j, "examine", e->path);
+	r = open_parent_dir(j->t, e->path, &dirfd);
+	if (r < 0)
+		return describe_error(ret_error, r == -ELOOP ? "A symlink appeared on the way to" :
+					       "Failed to open the directory of", e->path, r), r;
+	r = image_read_at(dirfd, name, &cur, &fd);
 	if (r < 0)
 		return describe_error(ret_error, "Failed to examine", e->path, r), r;
 	if (!image_matches(&cur, &e->pre)) {
@@ -663,12 +760,7 @@ static int apply_entry(struct journal *j, struct entry *e, char **ret_error)
 		describe_path(ret_error, e->path, "changed after sshfix examined it; stopping before changing it");
 		return -ESTALE;
 	}
-	r = open_parent_dir(j->t, e->path, &dirfd);
-	if (r < 0) {
-		image_done(&cur);
-		return describe_error(ret_error, "Failed to open the directory of", e->path, r), r;
-	}
-	const char *name = path_last(e->path);
+	run_hook(j, "change", e->path);
 
 	if (e->op == OP_RENAME) {
 		r = image_read(j->t, e->path2, &cur2);
@@ -684,14 +776,18 @@ static int apply_entry(struct journal *j, struct entry *e, char **ret_error)
 			r = fsync_fd(dirfd);
 		image_done(&cur2);
 	} else
-		r = converge(dirfd, name, e->tmp, &cur, &e->post, false, j->crash_at, &j->steps);
+		r = converge(dirfd, name, fd, e->tmp, &cur, &e->post, false, j->crash_at, &j->steps);
 	image_done(&cur);
 	if (r < 0)
 		describe_error(ret_error, "Failed to change", e->path, r);
 	return r;
 }
 
-/* Bytes and inodes an apply needs: the undo records plus the new files. */
+/*
+ * Bytes and inodes an apply needs: the undo records plus the new files.
+ * Only what will be stored counts: a huge or sparse file whose mode is
+ * repaired costs a record, not its size.
+ */
 static int check_room(struct journal *j, char **ret_error)
 {
 	unsigned long long bytes = 1u << 20, inodes = 16;
@@ -717,7 +813,13 @@ static int check_room(struct journal *j, char **ret_error)
 
 	for (size_t i = 0; i < j->n; i++) {
 		const struct entry *e = &j->entries[i];
-		bytes += 8192 + e->pre.size + e->pre2.size + (e->post.have_content ? e->post.size : 0);
+		bytes += 8192;
+		if (e->pre.have_content)
+			bytes += e->pre.size;
+		if (e->pre2.have_content)
+			bytes += e->pre2.size;
+		if (e->post.have_content)
+			bytes += e->post.size;
 		inodes += 4;
 	}
 	if (fstatvfs(fd, &sv) < 0)
@@ -801,18 +903,54 @@ static int write_record(int dirfd, size_t k, const struct entry *e)
 	return r < 0 ? r : fsync_fd(dirfd);
 }
 
-int journal_commit(struct journal *j, char **ret_id, size_t *ret_applied, char **ret_error)
+/* Does entry k need one that was not applied (the same path, or a path below it)? */
+static const struct entry *failed_before(const struct journal *j, size_t k)
+{
+	const struct entry *e = &j->entries[k];
+
+	for (size_t i = 0; i < k; i++) {
+		const struct entry *d = &j->entries[i];
+		if (!d->failed)
+			continue;
+		if (path_is_below(e->path, d->path) || (d->path2 && path_is_below(e->path, d->path2)) ||
+		    (e->path2 && (path_is_below(e->path2, d->path) || (d->path2 && path_is_below(e->path2, d->path2)))))
+			return d;
+	}
+	return NULL;
+}
+
+static void not_attempted(struct entry *e, const char *why)
+{
+	e->failed = true;
+	free(e->error);
+	e->error = strdup(why);
+}
+
+const char *journal_entry_error(const struct journal *j, size_t k)
+{
+	if (k >= j->n || !j->entries[k].failed)
+		return NULL;
+	return j->entries[k].error ? j->entries[k].error : "not applied";
+}
+
+int journal_commit(struct journal *j, char **ret_id, char **ret_error)
 {
 	_cleanup_close_ int undofd = -EBADF, dirfd = -EBADF;
 	_cleanup_free_ char *id = NULL;
+	size_t rec = 0, failed = 0, k = 0;
 	int r;
 
 	*ret_error = NULL;
-	*ret_applied = 0;
+	*ret_id = NULL;
+	for (size_t i = 0; i < j->n; i++) {
+		free(j->entries[i].error);
+		j->entries[i].error = NULL;
+		j->entries[i].failed = false;
+	}
 	/* Room first: a full or read-only target must not get even the undo directory. */
 	r = check_room(j, ret_error);
 	if (r < 0)
-		return r;
+		goto fatal;
 	r = open_undo_root(j->t, true, &undofd);
 	if (r < 0) {
 		if (r == -EROFS)
@@ -823,11 +961,11 @@ int journal_commit(struct journal *j, char **ret_id, size_t *ret_applied, char *
 				      "which sshfix never follows");
 		else
 			describe_error(ret_error, "Failed to create the undo store", target_undo_dir(j->t), r);
-		return r;
+		goto fatal;
 	}
 	r = new_id(undofd, &id);
 	if (r < 0)
-		return r;
+		goto fatal;
 	r = ensure_dir_at(undofd, id, 0700, &dirfd);
 	if (r == 0)
 		r = write_header(dirfd, id, j);
@@ -835,38 +973,65 @@ int journal_commit(struct journal *j, char **ret_id, size_t *ret_applied, char *
 		r = fsync_fd(undofd);
 	if (r < 0) {
 		describe_error(ret_error, "Failed to write the undo record in", target_undo_dir(j->t), r);
-		return r;
+		goto fatal;
 	}
 
-	for (size_t k = 0; k < j->n; k++) {
+	for (; k < j->n; k++) {
 		struct entry *e = &j->entries[k];
+		const struct entry *dep = failed_before(j, k);
 		char name[32];
 
+		if (dep) {
+			_cleanup_free_ char *p = escape_display(dep->path), *why = NULL;
+			if (asprintf(&why, "not attempted: the change to '%s' before it was not made", p ? p : "?") < 0)
+				why = NULL;
+			not_attempted(e, why ? why : "not attempted");
+			failed++;
+			continue;
+		}
 		if (e->op == OP_WRITE && !e->tmp &&
-		    asprintf(&e->tmp, ".sshfix-%lu-%zu.tmp", id_counter(id), k) < 0)
-			return -ENOMEM;
-		r = write_record(dirfd, k, e);
+		    asprintf(&e->tmp, ".sshfix-%lu-%zu.tmp", id_counter(id), k) < 0) {
+			r = -ENOMEM;
+			goto fatal;
+		}
+		r = write_record(dirfd, rec, e);
 		if (r < 0) {
 			describe_error(ret_error, "Failed to write the undo record for", e->path, r);
-			break;
+			goto fatal;
 		}
 		crash_point(j->crash_at, &j->steps);
-		r = apply_entry(j, e, ret_error);
-		if (r < 0)
-			break;
-		*ret_applied = k + 1;
+		r = apply_entry(j, e, &e->error);
+		if (r < 0) {
+			/* It fails alone; its record stays, undo finds it unchanged or half-changed. */
+			e->failed = true;
+			failed++;
+			rec++;
+			r = 0;
+			continue;
+		}
 		crash_point(j->crash_at, &j->steps);
-		snprintf(name, sizeof(name), "%06zu.done", k);
+		snprintf(name, sizeof(name), "%06zu.done", rec++);
 		r = mark_at(dirfd, name);
 		if (r < 0) {
 			describe_error(ret_error, "Failed to mark done", e->path, r);
-			break;
+			k++;
+			goto fatal;
 		}
 		crash_point(j->crash_at, &j->steps);
 	}
-	if (r == 0)
-		r = mark_at(dirfd, "complete");
+	r = mark_at(dirfd, "complete");
+	if (r < 0)
+		describe_error(ret_error, "Failed to mark complete", target_undo_dir(j->t), r);
 	*ret_id = TAKE_PTR(id);
+	return r < 0 ? r : (int) failed;
+
+fatal:
+	/* The store cannot be trusted from here: nothing more is changed. */
+	for (; k < j->n; k++)
+		if (!j->entries[k].failed)
+			not_attempted(&j->entries[k], *ret_error ? *ret_error : "not attempted");
+	if (rec > 0)
+		*ret_id = TAKE_PTR(id);
 	return r;
 }
 
@@ -1071,10 +1236,12 @@ static bool image_between(const struct image *cur, const struct image *a, const 
 		return false;
 	if ((cur->mode & S_IFMT) != (a->mode & S_IFMT))
 		return false;
-	bool mode_ok = (cur->mode & 07777) == (a->mode & 07777) || (cur->mode & 07777) == (b->mode & 07777);
+	mode_t m = cur->mode & 07777, both = a->mode & b->mode & 07777;
+	bool mode_ok = m == (a->mode & 07777) || m == (b->mode & 07777);
 	bool own_ok = (cur->uid == a->uid && cur->gid == a->gid) || (cur->uid == b->uid && cur->gid == b->gid);
-	/* chown clears set-id bits before our chmod runs. */
-	bool mode_chowned = (cur->mode & 07777) == (a->mode & 01777);
+	/* The change narrows the mode first, and chown clears set-id bits,
+	 * before the final chmod runs (set_owner_mode_fd()). */
+	bool mode_chowned = m == (a->mode & 01777) || m == both || m == (both & 01777);
 	bool content_ok = !cur->sha[0] || !a->sha[0] || strcmp(cur->sha, a->sha) == 0 ||
 			  (b->sha[0] && strcmp(cur->sha, b->sha) == 0);
 	return (mode_ok || mode_chowned) && own_ok && content_ok && streq_ptr(cur->link, a->link);
@@ -1083,11 +1250,15 @@ static bool image_between(const struct image *cur, const struct image *a, const 
 static int undo_entry(struct target *t, struct entry *e, bool force, unsigned long crash_at,
 		      unsigned long *steps, char **ret_error)
 {
-	_cleanup_close_ int dirfd = -EBADF, dirfd2 = -EBADF;
+	_cleanup_close_ int dirfd = -EBADF, dirfd2 = -EBADF, fd = -EBADF;
 	struct image cur = {0}, cur2 = {0};
+	const char *name = strcmp(e->path, "/") == 0 ? "." : path_last(e->path);
 	int r;
 
-	r = image_read(t, e->path, &cur);
+	/* What is there now, held open: a restore changes what was looked at. */
+	r = open_parent_dir(t, e->path, &dirfd);
+	if (r == 0)
+		r = image_read_at(dirfd, name, &cur, &fd);
 	if (r < 0)
 		return describe_error(ret_error, "Failed to examine", e->path, r), r;
 	if (e->op == OP_RENAME) {
@@ -1117,8 +1288,7 @@ static int undo_entry(struct target *t, struct entry *e, bool force, unsigned lo
 		return -ESTALE;
 	}
 
-	r = open_parent_dir(t, e->path, &dirfd);
-	if (r == 0 && e->tmp)
+	if (e->tmp)
 		(void) unlinkat(dirfd, e->tmp, 0);	/* a temp file a crash left behind */
 	if (r == 0 && e->op == OP_RENAME) {
 		r = open_parent_dir(t, e->path2, &dirfd2);
@@ -1138,14 +1308,15 @@ static int undo_entry(struct target *t, struct entry *e, bool force, unsigned lo
 			if (asprintf(&tmp, ".sshfix-undo.tmp") < 0)
 				r = -ENOMEM;
 			if (r == 0)
-				r = converge(dirfd2, path_last(e->path2), tmp, &cur2, &e->pre2, true, crash_at, steps);
+				r = converge(dirfd2, path_last(e->path2), -EBADF, tmp, &cur2, &e->pre2, true, crash_at,
+					     steps);
 		}
-	} else if (r == 0) {
+	} else {
 		_cleanup_free_ char *tmp = NULL;
 		if (asprintf(&tmp, ".sshfix-undo.tmp") < 0)
 			r = -ENOMEM;
 		if (r == 0)
-			r = converge(dirfd, path_last(e->path), tmp, &cur, &e->pre, true, crash_at, steps);
+			r = converge(dirfd, name, fd, tmp, &cur, &e->pre, true, crash_at, steps);
 	}
 	image_done(&cur);
 	image_done(&cur2);

@@ -104,3 +104,25 @@ int keyfiles_path(const struct accounts *a, const char *pattern, const struct pw
 	*ret = expanded[0] == '/' ? TAKE_PTR(expanded) : path_join(pw->dir, expanded);
 	return *ret ? 0 : -ENOMEM;
 }
+
+int keyfiles_paths(const struct sshd_config *c, const struct accounts *a, const struct pw_entry *pw, char ***ret)
+{
+	_cleanup_strv_free_ char **patterns = NULL, **paths = NULL;
+	int r;
+
+	r = keyfiles_patterns(c, &patterns);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; patterns[i]; i++) {
+		char *p = NULL, bad;
+		r = keyfiles_path(a, patterns[i], pw, &p, &bad);
+		if (r == -ENOMEM)
+			return r;
+		if (r == 0 && strv_push(&paths, p) < 0)
+			return -ENOMEM;
+	}
+	if (strv_ensure(&paths) < 0)
+		return -ENOMEM;
+	*ret = TAKE_PTR(paths);
+	return 0;
+}

@@ -41,3 +41,10 @@ const struct pw_entry *keyfiles_tilde_owner(const struct accounts *a, const char
  */
 int keyfiles_path(const struct accounts *a, const char *pattern, const struct pw_entry *pw, char **ret,
 		  char *ret_bad);
+
+/*
+ * The account's own keys files, every pattern expanded for it (another
+ * account's "~" file and patterns with unknown tokens left out).  Returns 0
+ * with a NULL-terminated vector the caller frees, or -ENOMEM.
+ */
+int keyfiles_paths(const struct sshd_config *c, const struct accounts *a, const struct pw_entry *pw, char ***ret);

@@ -125,15 +125,36 @@ END_TEST
 
 START_TEST(journal_set_perms_refuses_symlinks)
 {
+	_cleanup_free_ char *user_link = tl_path(root, "home/c");
+
 	tl_symlink(root, "home/a/lnk", "/etc/ssh/key");
-	tl_symlink(root, "home/b", "/etc");
+	tl_symlink(root, "home/a/dir", "/etc");
+	tl_symlink(root, "home/c", "/etc");
+	ck_assert_int_eq(lchown(user_link, 1000, 1000), 0);
 	/* The last component is a link: never chmod what it points to. */
 	ck_assert_int_eq(journal_set_perms(j, "/home/a/lnk", 0600, (uid_t) -1, (gid_t) -1), -ELOOP);
-	/* A link on the way: planned paths must be canonical. */
-	ck_assert_int_eq(journal_set_perms(j, "/home/b/ssh/key", 0600, (uid_t) -1, (gid_t) -1), -ELOOP);
+	/* A link on the way that a user planted, or could move (root's, in
+	 * the world-writable /home/a): never followed, and said why. */
+	ck_assert_int_eq(journal_set_perms(j, "/home/c/ssh/key", 0600, (uid_t) -1, (gid_t) -1), -ENOLINK);
+	ck_assert_ptr_nonnull(strstr(journal_refusal(j), "symlink"));
+	ck_assert_int_eq(journal_set_perms(j, "/home/a/dir/ssh/key", 0600, (uid_t) -1, (gid_t) -1), -ENOLINK);
 	ck_assert_int_eq(journal_set_perms(j, "/home/a/../a", 0600, (uid_t) -1, (gid_t) -1), -EINVAL);
 	ck_assert_int_eq(journal_set_perms(j, "relative", 0600, (uid_t) -1, (gid_t) -1), -EINVAL);
 	ck_assert_uint_eq(journal_n_entries(j), 0);
+}
+END_TEST
+
+/* A link only root can have made, in root's directories, is followed: the
+ * entry names the path it leads to. */
+START_TEST(journal_follows_roots_symlinks)
+{
+	struct buf out = {0};
+
+	tl_symlink(root, "home/b", "/etc");
+	ck_assert_int_eq(journal_set_perms(j, "/home/b/ssh/key", 0640, (uid_t) -1, (gid_t) -1), 0);
+	ck_assert_int_eq(journal_render(j, (size_t) -1, &out), 0);
+	ck_assert_ptr_nonnull(strstr(out.data, "a/etc/ssh/key"));
+	buf_done(&out);
 }
 END_TEST
 
@@ -173,12 +194,13 @@ START_TEST(journal_apply_and_undo_every_kind)
 			    *err = NULL, *uid = NULL;
 	_cleanup_free_ char *cfgpath = tl_path(root, "etc/ssh/sshd_config");
 	char val[16];
-	size_t n = plan_all(j), done = 0;
+	size_t n = plan_all(j);
 	struct stat st;
 
-	ck_assert_int_eq(journal_commit(j, &id, &done, &err), 0);
+	ck_assert_int_eq(journal_commit(j, &id, &err), 0);
 	ck_assert_ptr_null(err);
-	ck_assert_uint_eq(done, n);
+	for (size_t k = 0; k < n; k++)
+		ck_assert_ptr_null(journal_entry_error(j, k));
 	ck_assert(startswith(id, "000001-"));
 
 	cfg = tl_read(root, "etc/ssh/sshd_config");
@@ -212,7 +234,7 @@ START_TEST(journal_mkdir_inside_new_directory)
 {
 	_cleanup_free_ char *before = tl_manifest(root), *after = NULL, *id = NULL, *err = NULL, *uid = NULL,
 			    *data = NULL, *p = tl_path(root, "var/empty/sshd/f");
-	size_t done = 0, len;
+	size_t len;
 	struct stat st;
 
 	ck_assert_int_eq(journal_mkdir(j, "/var/empty", 0755, getuid(), getgid()), 0);
@@ -220,8 +242,8 @@ START_TEST(journal_mkdir_inside_new_directory)
 	ck_assert_int_eq(journal_mkdir(j, "/var/empty/sshd", 0711, getuid(), getgid()), 1);
 	ck_assert_int_eq(journal_read_current(j, "/var/empty/sshd/f", &data, &len), -ENOENT);
 	ck_assert_int_eq(journal_write_file(j, "/var/empty/sshd/f", "x\n", 2, 0600, getuid(), getgid()), 0);
-	ck_assert_int_eq(journal_commit(j, &id, &done, &err), 0);
-	ck_assert_uint_eq(done, 3);
+	ck_assert_int_eq(journal_commit(j, &id, &err), 0);
+	ck_assert_uint_eq(journal_n_entries(j), 3);
 	ck_assert_int_eq(stat(p, &st), 0);
 	ck_assert_int_eq(journal_undo(t, "latest", false, 0, &uid, &err, NULL), 0);
 	after = tl_manifest(root);
@@ -233,10 +255,9 @@ START_TEST(journal_undo_refuses_changed_path)
 {
 	_cleanup_free_ char *before = tl_manifest(root), *after = NULL, *id = NULL, *err = NULL, *uid = NULL;
 	_cleanup_free_ char *key = tl_path(root, "etc/ssh/key");
-	size_t done;
 
 	ck_assert_int_eq(journal_set_perms(j, "/etc/ssh/key", 0600, (uid_t) -1, (gid_t) -1), 0);
-	ck_assert_int_eq(journal_commit(j, &id, &done, &err), 0);
+	ck_assert_int_eq(journal_commit(j, &id, &err), 0);
 	ck_assert_int_eq(chmod(key, 0640), 0);	/* someone changed it since */
 
 	ck_assert_int_eq(journal_undo(t, NULL, false, 0, &uid, &err, NULL), -ESTALE);
@@ -260,14 +281,14 @@ END_TEST
 START_TEST(journal_commit_refuses_stale_plan)
 {
 	_cleanup_free_ char *id = NULL, *err = NULL, *mid = NULL, *after = NULL;
-	size_t done;
 
 	ck_assert_int_eq(journal_write_file(j, "/etc/old", "x\n", 2, (mode_t) -1, (uid_t) -1, (gid_t) -1), 0);
 	tl_write(root, "etc/old", "edited by someone else\n", 0640);
 	mid = tl_manifest(root);
-	ck_assert_int_eq(journal_commit(j, &id, &done, &err), -ESTALE);
-	ck_assert_uint_eq(done, 0);
-	ck_assert_ptr_nonnull(strstr(err, "/etc/old"));
+	/* The change fails alone: the commit says how many, the entry says why. */
+	ck_assert_int_eq(journal_commit(j, &id, &err), 1);
+	ck_assert_ptr_nonnull(journal_entry_error(j, 0));
+	ck_assert_ptr_nonnull(strstr(journal_entry_error(j, 0), "/etc/old"));
 	after = tl_manifest(root);
 	ck_assert_str_eq(mid, after);
 }
@@ -278,15 +299,15 @@ START_TEST(journal_ids_sort_by_counter)
 	_cleanup_free_ char *id1 = NULL, *id2 = NULL, *err = NULL, *uid = NULL;
 	struct journal_undo_info *v = NULL;
 	struct journal *j2;
-	size_t n, done;
+	size_t n;
 
 	journal_set_tag(j, 0, "first-problem");
 	ck_assert_int_eq(journal_set_perms(j, "/etc/ssh/key", 0600, (uid_t) -1, (gid_t) -1), 0);
-	ck_assert_int_eq(journal_commit(j, &id1, &done, &err), 0);
+	ck_assert_int_eq(journal_commit(j, &id1, &err), 0);
 	ck_assert_int_eq(journal_new(t, &j2), 0);
 	journal_set_tag(j2, 0, "second-problem");
 	ck_assert_int_eq(journal_set_perms(j2, "/home/a", 0755, (uid_t) -1, (gid_t) -1), 0);
-	ck_assert_int_eq(journal_commit(j2, &id2, &done, &err), 0);
+	ck_assert_int_eq(journal_commit(j2, &id2, &err), 0);
 	journal_free(j2);
 	ck_assert(startswith(id1, "000001-"));
 	ck_assert(startswith(id2, "000002-"));
@@ -308,14 +329,13 @@ END_TEST
 START_TEST(journal_undo_rejects_bad_ids)
 {
 	_cleanup_free_ char *err = NULL, *uid = NULL, *id = NULL;
-	size_t done;
 
 	/* No undo store yet. */
 	ck_assert_int_eq(journal_undo(t, "latest", false, 0, &uid, &err, NULL), -ENOENT);
 	free(err);
 	err = NULL;
 	ck_assert_int_eq(journal_set_perms(j, "/etc/ssh/key", 0600, (uid_t) -1, (gid_t) -1), 0);
-	ck_assert_int_eq(journal_commit(j, &id, &done, &err), 0);
+	ck_assert_int_eq(journal_commit(j, &id, &err), 0);
 	static const char *const bad[] = { "../../etc", ".", "/etc", "nonsense", "000009-none" };
 	for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
 		free(err);
@@ -351,14 +371,13 @@ START_TEST(journal_write_keeps_selinux_label_and_acl)
 			    *after = NULL;
 	char val[256];
 	ssize_t n;
-	size_t done;
 
 	ck_assert_int_eq(setxattr(key, "security.selinux", label, sizeof(label), 0), 0);
 	ck_assert_int_eq(setxattr(key, "system.posix_acl_access", acl, sizeof(acl), 0), 0);
 	before = tl_manifest(root);
 	ck_assert_int_eq(journal_write_file(j, "/etc/ssh/key", "new secret\n", 11, (mode_t) -1, (uid_t) -1, (gid_t) -1),
 			 0);
-	ck_assert_int_eq(journal_commit(j, &id, &done, &err), 0);
+	ck_assert_int_eq(journal_commit(j, &id, &err), 0);
 	_cleanup_free_ char *content = tl_read(root, "etc/ssh/key");
 	ck_assert_str_eq(content, "new secret\n");
 	n = getxattr(key, "security.selinux", val, sizeof(val));
@@ -393,13 +412,12 @@ static void child_apply(unsigned long crash_at)
 	struct target *ct;
 	struct journal *cj;
 	_cleanup_free_ char *id = NULL, *err = NULL;
-	size_t done;
 
 	if (target_new(root, &ct) < 0 || journal_new(ct, &cj) < 0)
 		_exit(2);
 	plan_all(cj);
 	journal_set_crash_at(cj, crash_at);
-	_exit(journal_commit(cj, &id, &done, &err) == 0 ? 0 : 3);
+	_exit(journal_commit(cj, &id, &err) == 0 ? 0 : 3);
 }
 
 static void child_undo(unsigned long crash_at)
@@ -471,11 +489,10 @@ END_TEST
 START_TEST(journal_damaged_record_is_an_error)
 {
 	_cleanup_free_ char *id = NULL, *err = NULL, *uid = NULL, *rec = NULL;
-	size_t done;
 
 	ck_assert_int_eq(journal_set_perms(j, "/etc/ssh/key", 0600, (uid_t) -1, (gid_t) -1), 0);
 	ck_assert_int_eq(journal_set_perms(j, "/home/a", 0700, (uid_t) -1, (gid_t) -1), 0);
-	ck_assert_int_eq(journal_commit(j, &id, &done, &err), 0);
+	ck_assert_int_eq(journal_commit(j, &id, &err), 0);
 	ck_assert(asprintf(&rec, "var/lib/sshfix/undo/%s/000000.rec", id) > 0);
 	tl_write(root, rec, "sshfix-record 1\nop frobnicate\n\xff\x00garbage", 0600);
 	ck_assert_int_lt(journal_undo(t, id, false, 0, &uid, &err, NULL), 0);
@@ -489,7 +506,6 @@ static void child_full_target(unsigned long ro)
 	struct target *ct;
 	struct journal *cj;
 	_cleanup_free_ char *id = NULL, *err = NULL, *mnt = tl_path(root, "home");
-	size_t done;
 	char big[4096];
 
 	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
@@ -505,12 +521,12 @@ static void child_full_target(unsigned long ro)
 			_exit(4);
 		if (mount(NULL, mnt, NULL, MS_REMOUNT | MS_RDONLY, NULL) < 0)
 			_exit(77);
-		_exit(journal_commit(cj, &id, &done, &err) == -EROFS && done == 0 ? 0 : 5);
+		_exit(journal_commit(cj, &id, &err) == -EROFS ? 0 : 5);
 	}
 	if (journal_write_file(cj, "/f", big, sizeof(big), (mode_t) -1, (uid_t) -1, (gid_t) -1) != 0)
 		_exit(4);
 	/* 256 KiB cannot hold the 1 MiB margin: refused before anything is written. */
-	if (journal_commit(cj, &id, &done, &err) != -ENOSPC || done != 0)
+	if (journal_commit(cj, &id, &err) != -ENOSPC)
 		_exit(5);
 	_cleanup_free_ char *f = tl_read(mnt, "f");
 	struct stat st;
@@ -541,6 +557,7 @@ static Suite *journal_suite(void)
 	tcase_add_test(tc, journal_set_perms_noop_returns_1);
 	tcase_add_test(tc, journal_set_perms_refuses_hardlink);
 	tcase_add_test(tc, journal_set_perms_refuses_symlinks);
+	tcase_add_test(tc, journal_follows_roots_symlinks);
 	tcase_add_test(tc, journal_write_file_renders_unified_diff);
 	tcase_add_test(tc, journal_new_file_needs_mode_and_owner);
 	tcase_add_test(tc, journal_apply_and_undo_every_kind);
