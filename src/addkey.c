@@ -900,7 +900,7 @@ static unsigned add(struct run *run, const struct addkey_request *req, struct ou
 	int r;
 
 	r = journal_new(run->target, &run->journal);
-	if (r < 0)
+	if (r < 0 || journal_set_test_hook(run->journal, getenv("SSHFIX_TEST_HOOK")) < 0)
 		return EXIT_ERROR;
 	if (target_read_facts(run->target) < 0)
 		return EXIT_ERROR;

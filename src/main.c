@@ -388,6 +388,8 @@ static unsigned run_checks(struct run *run)
 	if (r < 0)
 		return EXIT_ERROR;
 	journal_set_crash_at(run->journal, run->opt.crash_at);
+	if (journal_set_test_hook(run->journal, getenv("SSHFIX_TEST_HOOK")) < 0)
+		return EXIT_ERROR;
 	r = target_read_facts(run->target);
 	if (r < 0 || engine_detect(run) < 0 || engine_plan(run) < 0)
 		return run->exit_flags | EXIT_ERROR;
