@@ -43,6 +43,7 @@ static void subject_free(struct subject *s)
 	free(s->name);
 	free(s->home);
 	strv_free(s->grantable);
+	strv_free(s->configured);
 	free(s);
 }
 
@@ -285,7 +286,7 @@ int journal_set_subject(struct journal *j, const struct journal_subject *s)
 	n->gid = s->pw->gid;
 	n->accounts = s->accounts;
 	n->name = strdup(s->pw->name ? s->pw->name : "?");
-	if (!n->name || strv_ensure(&n->grantable) < 0) {
+	if (!n->name || strv_ensure(&n->grantable) < 0 || strv_ensure(&n->configured) < 0) {
 		subject_free(n);
 		return -ENOMEM;
 	}
@@ -301,6 +302,18 @@ int journal_set_subject(struct journal *j, const struct journal_subject *s)
 		}
 	}
 	target_path_done(&tp);
+	/* Each keys file, when no user's symlink leads to it (the last
+	 * component is not followed: a link there stands for itself). */
+	for (size_t i = 0; s->paths && s->paths[i]; i++) {
+		int r = target_resolve(j->t, s->paths[i], TR_NOFOLLOW | TR_ROOT_SYMLINKS_ONLY | TR_MAY_NOT_EXIST, &tp,
+				       NULL);
+		if (r == 0 && !strv_contains(n->configured, tp.canon) && strv_push(&n->configured, TAKE_PTR(tp.canon)) < 0) {
+			target_path_done(&tp);
+			subject_free(n);
+			return -ENOMEM;
+		}
+		target_path_done(&tp);
+	}
 	/* Each component beneath the home of each configured path, until the
 	 * first that a user's symlink leads to or that does not exist yet. */
 	for (size_t i = 0; n->home && s->paths && s->paths[i]; i++) {
@@ -344,11 +357,6 @@ static bool moves_owner(const struct image *pre, const struct image *post)
 	return pre->uid != post->uid || pre->gid != post->gid;
 }
 
-/* Content, a label, a name: more than mode and owner. */
-static bool changes_data(const struct entry *e)
-{
-	return e->op != OP_SET_PERMS;
-}
 
 /*
  * For a refused mode or owner change: the command that would make it, for a
@@ -396,8 +404,6 @@ static int subject_may_change(struct journal *j, const struct entry *e)
 
 	if (pre->uid == s->uid)
 		return 0;	/* the account's own object */
-	if (!changes_data(e) && !widens(pre, post) && !moves_owner(pre, post))
-		return 0;	/* only takes bits away */
 	/* The home as passwd names it is the account's whoever owns it now (a
 	 * uid renumbered by a migration); beneath it, another account's object
 	 * stays that account's (alice's directory in bob's sticky ~/.ssh). */
@@ -412,13 +418,16 @@ static int subject_may_change(struct journal *j, const struct entry *e)
 	}
 	if (strv_contains(s->grantable, e->path))
 		return 0;	/* a keys path component beneath the home */
-	if (changes_data(e) && !widens(pre, post) && !moves_owner(pre, post) && pre->uid == 0 &&
+	/* A keys file root keeps outside the homes (/etc/ssh/keys/%u), named
+	 * by the configuration itself, not reached through anyone's link: it
+	 * may lose mode bits or be rewritten, never be opened up or given. */
+	if (pre->uid == 0 && !widens(pre, post) && !moves_owner(pre, post) && strv_contains(s->configured, e->path) &&
 	    !(s->home && path_is_below(e->path, s->home))) {
 		r = target_ancestors_are_roots(j->t, e->path);
 		if (r < 0)
 			return r;
 		if (r > 0)
-			return 0;	/* a keys file root keeps outside the homes */
+			return 0;
 	}
 	who = escape_display_trunc(s->name, 64);
 	if (s->home && path_is_below(e->path, s->home))

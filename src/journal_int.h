@@ -79,6 +79,7 @@ struct subject {
 	char *name;
 	char *home;		/* canonical, NULL when it cannot be reached safely */
 	char **grantable;	/* canonical home and keys path components beneath it */
+	char **configured;	/* canonical keys files, wherever they are, reached safely */
 	const struct accounts *accounts;
 };
 

@@ -396,12 +396,15 @@ static int walk_resolve(struct target *t, const char *path, unsigned tflags, str
 				r = -ELOOP;
 				goto out;
 			}
-			if ((tflags & TR_ROOT_SYMLINKS_ONLY) && (st.st_uid != 0 || !walk_dirs_are_roots(&w))) {
+			/* A link is a user's when a user made it, or could have
+			 * moved it here (a directory on the way is not root's). */
+			bool users = st.st_uid != 0 || !walk_dirs_are_roots(&w);
+			if ((tflags & TR_ROOT_SYMLINKS_ONLY) && users) {
 				close(fd);
 				r = -ENOLINK;
 				goto out;
 			}
-			if (st.st_uid != 0) {
+			if (users) {
 				if (!res.user_symlink) {
 					res.user_symlink = true;
 					res.user_symlink_path = TAKE_PTR(link_canon);

@@ -80,7 +80,7 @@ struct target_path {
 	bool exists;
 	struct stat st;		/* lstat of the final entry when exists */
 	unsigned n_symlinks;	/* symlinks followed on the way */
-	bool user_symlink;	/* one of them was not owned by root */
+	bool user_symlink;	/* one of them a user made, or could have moved there (TR_ROOT_SYMLINKS_ONLY) */
 	char *user_symlink_path;	/* the first such, canonical; NULL otherwise */
 };
 
