@@ -493,8 +493,11 @@ static int check_rules(struct journal *j, struct entry *e)
 	if (changes && S_ISREG(pre->mode) && pre->nlink > 1)
 		return refuse(j, -EMLINK, e->path, "has %lu hard links; sshfix never changes such a file (another "
 						   "name may be /etc/shadow)", (unsigned long) pre->nlink);
-	if (changes && !S_ISDIR(pre->mode) && (pre->mode & (S_ISUID | S_ISGID)))
-		return refuse(j, -EACCES, e->path, "is a set-%s file; sshfix never changes one",
+	/* A set-id file is never given, opened up or rewritten; taking bits
+	 * away (a keys file 4777 made 0600) only drops the set-id bit. */
+	if (changes && !S_ISDIR(pre->mode) && (pre->mode & (S_ISUID | S_ISGID)) &&
+	    (e->op != OP_SET_PERMS || widens(pre, post) || moves_owner(pre, post)))
+		return refuse(j, -EACCES, e->path, "is a set-%s file; sshfix only ever takes mode bits away from one",
 			      pre->mode & S_ISUID ? "user-id" : "group-id");
 	if (post->exists && pre->uid != post->uid) {
 		if (!j->subject && post->uid != 0)

@@ -159,6 +159,12 @@ const char *journal_entry_error(const struct journal *j, size_t k);
 /* The undo store. */
 int journal_list_undo(struct target *t, struct journal_undo_info **ret, size_t *ret_n);
 void journal_undo_info_free(struct journal_undo_info *v, size_t n);
+struct journal_undo_opts {
+	bool force;		/* restore paths changed since the apply (never onto another object) */
+	unsigned long crash_at;	/* journal_set_crash_at() */
+	const char *test_hook;	/* journal_set_test_hook() */
+	FILE *progress;		/* "restoring PATH" lines, or NULL */
+};
 /* id NULL or "latest": the newest id not yet undone. */
-int journal_undo(struct target *t, const char *id, bool force, unsigned long crash_at, char **ret_id,
-		 char **ret_error, FILE *progress);
+int journal_undo(struct target *t, const char *id, const struct journal_undo_opts *o, char **ret_id,
+		 char **ret_error);

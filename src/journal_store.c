@@ -630,7 +630,9 @@ static int converge(int dirfd, const char *name, int fd, const char *tmp, const 
 
 	bool same_kind = cur->exists && (cur->mode & S_IFMT) == (want->mode & S_IFMT);
 	if (S_ISREG(want->mode)) {
-		bool same_content = same_kind && cur->sha[0] && strcmp(cur->sha, want->sha) == 0;
+		/* A file too large to hold is never rewritten: only its metadata changes. */
+		bool same_content = same_kind && ((cur->sha[0] && strcmp(cur->sha, want->sha) == 0) ||
+						  (!cur->have_content && !want->have_content));
 		if (!same_content && !want->content)
 			return -ESTALE;	/* only its mode was recorded: its content cannot be put back */
 		if (!same_content) {
@@ -723,15 +725,15 @@ static int describe_error(char **ret, const char *what, const char *path, int r)
 }
 
 /* SSHFIX_TEST_HOOK: the attack tier races us here (journal_set_test_hook()). */
-static void run_hook(const struct journal *j, const char *stage, const char *path)
+static void run_hook(const char *program, const char *stage, const char *path)
 {
 	pid_t pid;
 
-	if (!j->test_hook)
+	if (!program)
 		return;
 	pid = fork();
 	if (pid == 0) {
-		execl(j->test_hook, j->test_hook, stage, path, (char *) NULL);
+		execl(program, program, stage, path, (char *) NULL);
 		_exit(127);
 	}
 	if (pid > 0)
@@ -747,7 +749,7 @@ static int apply_entry(struct journal *j, struct entry *e, char **ret_error)
 	const char *name = strcmp(e->path, "/") == 0 ? "." : path_last(e->path);
 	int r;
 
-	run_hook(j, "examine", e->path);
+	run_hook(j->test_hook, "examine", e->path);
 	r = open_parent_dir(j->t, e->path, &dirfd);
 	if (r < 0)
 		return describe_error(ret_error, r == -ELOOP ? "A symlink appeared on the way to" :
@@ -760,7 +762,7 @@ static int apply_entry(struct journal *j, struct entry *e, char **ret_error)
 		describe_path(ret_error, e->path, "changed after sshfix examined it; stopping before changing it");
 		return -ESTALE;
 	}
-	run_hook(j, "change", e->path);
+	run_hook(j->test_hook, "change", e->path);
 
 	if (e->op == OP_RENAME) {
 		r = image_read(j->t, e->path2, &cur2);
@@ -1247,15 +1249,38 @@ static bool image_between(const struct image *cur, const struct image *a, const 
 	return (mode_ok || mode_chowned) && own_ok && content_ok && streq_ptr(cur->link, a->link);
 }
 
-static int undo_entry(struct target *t, struct entry *e, bool force, unsigned long crash_at,
-		      unsigned long *steps, char **ret_error)
+/*
+ * Would restoring e keep the object that is there now (its mode, owner or
+ * labels set again rather than a new file written), and is that object
+ * not the one sshfix changed?  Then why, else NULL.
+ */
+static const char *foreign_object(const struct entry *e, const struct image *cur)
 {
+	const struct image *pre = &e->pre;
+
+	if (!cur->exists || !pre->exists || (cur->mode & S_IFMT) != (pre->mode & S_IFMT))
+		return NULL;	/* removed, or replaced by a new one */
+	if (S_ISREG(cur->mode) && pre->sha[0] && cur->sha[0] && strcmp(cur->sha, pre->sha) != 0 && pre->content)
+		return NULL;	/* a new file with the recorded content replaces it */
+	if ((e->op == OP_SET_PERMS || e->op == OP_SET_XATTR) && e->post.ino && cur->ino != e->post.ino)
+		return "is another object than the one sshfix changed; not restoring its mode, owner or labels onto it";
+	if (cur->uid != pre->uid && cur->uid != e->post.uid)
+		return "now belongs to another owner than sshfix left it with; not restoring its mode, owner or labels onto it";
+	return NULL;
+}
+
+static int undo_entry(struct target *t, struct entry *e, const struct journal_undo_opts *o, unsigned long *steps,
+		      char **ret_error)
+{
+	bool force = o->force;
+	unsigned long crash_at = o->crash_at;
 	_cleanup_close_ int dirfd = -EBADF, dirfd2 = -EBADF, fd = -EBADF;
 	struct image cur = {0}, cur2 = {0};
 	const char *name = strcmp(e->path, "/") == 0 ? "." : path_last(e->path);
 	int r;
 
 	/* What is there now, held open: a restore changes what was looked at. */
+	run_hook(o->test_hook, "examine", e->path);
 	r = open_parent_dir(t, e->path, &dirfd);
 	if (r == 0)
 		r = image_read_at(dirfd, name, &cur, &fd);
@@ -1287,7 +1312,18 @@ static int undo_entry(struct target *t, struct entry *e, bool force, unsigned lo
 		describe_path(ret_error, e->path, "changed since the apply; not restoring it (--force restores it anyway)");
 		return -ESTALE;
 	}
+	/* Not even --force puts a recorded mode or owner onto another object
+	 * than the one sshfix changed: a directory swapped in since would be
+	 * handed to whoever owned the old one. */
+	const char *why = foreign_object(e, &cur);
+	if (why) {
+		image_done(&cur);
+		image_done(&cur2);
+		describe_path(ret_error, e->path, why);
+		return -ESTALE;
+	}
 
+	run_hook(o->test_hook, "change", e->path);
 	if (e->tmp)
 		(void) unlinkat(dirfd, e->tmp, 0);	/* a temp file a crash left behind */
 	if (r == 0 && e->op == OP_RENAME) {
@@ -1342,9 +1378,10 @@ static int pick_latest(int undofd, char **ret)
 	return -ENOENT;
 }
 
-int journal_undo(struct target *t, const char *id, bool force, unsigned long crash_at, char **ret_id,
-		 char **ret_error, FILE *progress)
+int journal_undo(struct target *t, const char *id, const struct journal_undo_opts *o, char **ret_id,
+		 char **ret_error)
 {
+	bool force = o->force;
 	_cleanup_close_ int undofd = -EBADF, dirfd = -EBADF;
 	_cleanup_free_ char *pick = NULL;
 	unsigned long steps = 0;
@@ -1388,12 +1425,15 @@ int journal_undo(struct target *t, const char *id, bool force, unsigned long cra
 
 		if (s.undone[k])
 			continue;
-		if (progress)
-			fprintf(progress, "sshfix: restoring %s\n", s.entries[k].path);
-		r = undo_entry(t, &s.entries[k], force, crash_at, &steps, ret_error);
+		if (o->progress) {
+			/* A path from the target: a hostile name must not drive the console. */
+			_cleanup_free_ char *p = escape_display(s.entries[k].path);
+			fprintf(o->progress, "sshfix: restoring %s\n", p ? p : "?");
+		}
+		r = undo_entry(t, &s.entries[k], o, &steps, ret_error);
 		if (r < 0)
 			break;
-		crash_point(crash_at, &steps);
+		crash_point(o->crash_at, &steps);
 		snprintf(name, sizeof(name), "%06zu.undone", k);
 		r = mark_at(dirfd, name);
 		if (r < 0)

@@ -337,7 +337,10 @@ static int do_undo(struct run *run, const struct args *a)
 	_cleanup_free_ char *id = NULL, *error = NULL;
 	int r;
 
-	r = journal_undo(run->target, a->undo_id, a->force, run->opt.crash_at, &id, &error, stderr);
+	r = journal_undo(run->target, a->undo_id,
+			 &(struct journal_undo_opts) { .force = a->force, .crash_at = run->opt.crash_at,
+						       .test_hook = getenv("SSHFIX_TEST_HOOK"), .progress = stderr },
+			 &id, &error);
 	if (r < 0) {
 		if (id)
 			fprintf(stderr, "sshfix: Cannot undo %s: %s\n", id, error ? error : strerror(-r));

@@ -412,7 +412,7 @@ START_TEST(config_edits_chain_and_undo)
 			  " UsePAM yes\n");
 	COMMIT_EXPECT("# managed\nPort 2222\n# sshfix: disabled, unknown: Foo bar\nUsePAM yes\n");
 
-	ck_assert_int_eq(journal_undo(t, "latest", false, 0, &uid, &err, NULL), 0);
+	ck_assert_int_eq(journal_undo(t, "latest", &(struct journal_undo_opts) { .force = false, .crash_at = 0 }, &uid, &err), 0);
 	ck_assert_ptr_null(err);
 	after = tl_manifest(root);
 	ck_assert_str_eq(before, after);

@@ -221,7 +221,7 @@ START_TEST(journal_apply_and_undo_every_kind)
 	applied = tl_manifest(root);
 	ck_assert_str_ne(before, applied);
 
-	ck_assert_int_eq(journal_undo(t, "latest", false, 0, &uid, &err, NULL), 0);
+	ck_assert_int_eq(journal_undo(t, "latest", &(struct journal_undo_opts) { .force = false, .crash_at = 0 }, &uid, &err), 0);
 	ck_assert_str_eq(uid, id);
 	after = tl_manifest(root);
 	ck_assert_str_eq(before, after);
@@ -245,7 +245,7 @@ START_TEST(journal_mkdir_inside_new_directory)
 	ck_assert_int_eq(journal_commit(j, &id, &err), 0);
 	ck_assert_uint_eq(journal_n_entries(j), 3);
 	ck_assert_int_eq(stat(p, &st), 0);
-	ck_assert_int_eq(journal_undo(t, "latest", false, 0, &uid, &err, NULL), 0);
+	ck_assert_int_eq(journal_undo(t, "latest", &(struct journal_undo_opts) { .force = false, .crash_at = 0 }, &uid, &err), 0);
 	after = tl_manifest(root);
 	ck_assert_str_eq(before, after);
 }
@@ -260,13 +260,13 @@ START_TEST(journal_undo_refuses_changed_path)
 	ck_assert_int_eq(journal_commit(j, &id, &err), 0);
 	ck_assert_int_eq(chmod(key, 0640), 0);	/* someone changed it since */
 
-	ck_assert_int_eq(journal_undo(t, NULL, false, 0, &uid, &err, NULL), -ESTALE);
+	ck_assert_int_eq(journal_undo(t, NULL, &(struct journal_undo_opts) { .force = false, .crash_at = 0 }, &uid, &err), -ESTALE);
 	ck_assert_ptr_nonnull(strstr(err, "/etc/ssh/key"));
 	free(err);
 	err = NULL;
 	free(uid);
 	uid = NULL;
-	ck_assert_int_eq(journal_undo(t, NULL, true, 0, &uid, &err, NULL), 0);
+	ck_assert_int_eq(journal_undo(t, NULL, &(struct journal_undo_opts) { .force = true, .crash_at = 0 }, &uid, &err), 0);
 	after = tl_manifest(root);
 	ck_assert_str_eq(before, after);
 	/* Nothing left to undo. */
@@ -274,7 +274,7 @@ START_TEST(journal_undo_refuses_changed_path)
 	uid = NULL;
 	free(err);
 	err = NULL;
-	ck_assert_int_eq(journal_undo(t, "latest", false, 0, &uid, &err, NULL), -ENOENT);
+	ck_assert_int_eq(journal_undo(t, "latest", &(struct journal_undo_opts) { .force = false, .crash_at = 0 }, &uid, &err), -ENOENT);
 }
 END_TEST
 
@@ -313,7 +313,7 @@ START_TEST(journal_ids_sort_by_counter)
 	ck_assert(startswith(id2, "000002-"));
 
 	/* "latest" is the newest by counter, whatever the clock said. */
-	ck_assert_int_eq(journal_undo(t, "latest", false, 0, &uid, &err, NULL), 0);
+	ck_assert_int_eq(journal_undo(t, "latest", &(struct journal_undo_opts) { .force = false, .crash_at = 0 }, &uid, &err), 0);
 	ck_assert_str_eq(uid, id2);
 	ck_assert_int_eq(journal_list_undo(t, &v, &n), 0);
 	ck_assert_uint_eq(n, 2);
@@ -331,7 +331,7 @@ START_TEST(journal_undo_rejects_bad_ids)
 	_cleanup_free_ char *err = NULL, *uid = NULL, *id = NULL;
 
 	/* No undo store yet. */
-	ck_assert_int_eq(journal_undo(t, "latest", false, 0, &uid, &err, NULL), -ENOENT);
+	ck_assert_int_eq(journal_undo(t, "latest", &(struct journal_undo_opts) { .force = false, .crash_at = 0 }, &uid, &err), -ENOENT);
 	free(err);
 	err = NULL;
 	ck_assert_int_eq(journal_set_perms(j, "/etc/ssh/key", 0600, (uid_t) -1, (gid_t) -1), 0);
@@ -340,7 +340,7 @@ START_TEST(journal_undo_rejects_bad_ids)
 	for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
 		free(err);
 		err = NULL;
-		ck_assert_int_lt(journal_undo(t, bad[i], false, 0, &uid, &err, NULL), 0);
+		ck_assert_int_lt(journal_undo(t, bad[i], &(struct journal_undo_opts) { .force = false, .crash_at = 0 }, &uid, &err), 0);
 		ck_assert_ptr_nonnull(err);
 	}
 	_cleanup_free_ char *key = tl_path(root, "etc/ssh/key");
@@ -386,7 +386,7 @@ START_TEST(journal_write_keeps_selinux_label_and_acl)
 	n = getxattr(key, "system.posix_acl_access", val, sizeof(val));
 	ck_assert_int_eq(n, (ssize_t) sizeof(acl));
 	ck_assert_int_eq(memcmp(val, acl, sizeof(acl)), 0);
-	ck_assert_int_eq(journal_undo(t, "latest", false, 0, &uid, &err, NULL), 0);
+	ck_assert_int_eq(journal_undo(t, "latest", &(struct journal_undo_opts) { .force = false, .crash_at = 0 }, &uid, &err), 0);
 	after = tl_manifest(root);
 	ck_assert_str_eq(before, after);
 }
@@ -427,7 +427,7 @@ static void child_undo(unsigned long crash_at)
 
 	if (target_new(root, &ct) < 0)
 		_exit(2);
-	_exit(journal_undo(ct, "latest", false, crash_at, &id, &err, NULL) == 0 ? 0 : 3);
+	_exit(journal_undo(ct, "latest", &(struct journal_undo_opts) { .force = false, .crash_at = crash_at }, &id, &err) == 0 ? 0 : 3);
 }
 
 /* A fresh tree at the same place; the target is reopened on it. */
@@ -460,7 +460,7 @@ START_TEST(journal_crash_at_every_step_then_undo)
 		}
 		ck_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
 		_cleanup_free_ char *err = NULL, *uid = NULL, *now = NULL;
-		int r = journal_undo(t, "latest", false, 0, &uid, &err, NULL);
+		int r = journal_undo(t, "latest", &(struct journal_undo_opts) { .force = false, .crash_at = 0 }, &uid, &err);
 		ck_assert_msg(r == 0, "undo after crash at step %lu: %s", k, err ? err : strerror(-r));
 		now = tl_manifest(root);
 		ck_assert_msg(strcmp(orig, now) == 0, "crash at step %lu: undo did not restore the tree", k);
@@ -474,7 +474,7 @@ START_TEST(journal_crash_at_every_step_then_undo)
 		status = in_child(child_undo, u);
 		_cleanup_free_ char *err = NULL, *uid = NULL, *now = NULL;
 		if (WIFSIGNALED(status)) {
-			int r = journal_undo(t, "latest", false, 0, &uid, &err, NULL);
+			int r = journal_undo(t, "latest", &(struct journal_undo_opts) { .force = false, .crash_at = 0 }, &uid, &err);
 			ck_assert_msg(r == 0, "undo after undo crash at step %lu: %s", u, err ? err : strerror(-r));
 		} else
 			ck_assert_int_eq(WEXITSTATUS(status), 0);
@@ -495,7 +495,7 @@ START_TEST(journal_damaged_record_is_an_error)
 	ck_assert_int_eq(journal_commit(j, &id, &err), 0);
 	ck_assert(asprintf(&rec, "var/lib/sshfix/undo/%s/000000.rec", id) > 0);
 	tl_write(root, rec, "sshfix-record 1\nop frobnicate\n\xff\x00garbage", 0600);
-	ck_assert_int_lt(journal_undo(t, id, false, 0, &uid, &err, NULL), 0);
+	ck_assert_int_lt(journal_undo(t, id, &(struct journal_undo_opts) { .force = false, .crash_at = 0 }, &uid, &err), 0);
 	ck_assert_ptr_nonnull(err);
 }
 END_TEST
