@@ -22,8 +22,12 @@
 #include "asuser.h"
 #include "authkeys.h"
 #include "client_config.h"
+#include "fixes.h"
+#include "journal.h"
 #include "known_hosts.h"
+#include "run.h"
 #include "sha1.h"
+#include "sha256.h"
 #include "target.h"
 #include "testlib.h"
 #include "util.h"
@@ -673,6 +677,96 @@ START_TEST(client_config_diags_hold_no_text)
 }
 END_TEST
 
+/*
+ * The planning guard: a --client repair changes the very object detection
+ * saw, or nothing.  A finding as detection leaves it, then the target
+ * changes under it.
+ */
+static int plan_bad_option(const char *path, const struct stat *seen, const char *content, char **ret_reason)
+{
+	struct run run = {0};
+	struct finding f = {
+		.problem = problem_by_code(PR_CLIENT_CONFIG_BAD_OPTION), .fix = &fix_client, .line = 2,
+		.path = strdup(path), .want = PERMS_KEEP,
+		.seen = { .set = true, .has_hash = true, .dev = seen->st_dev, .ino = seen->st_ino, .uid = seen->st_uid },
+	};
+	struct sha256 h;
+	int r;
+
+	sha256_init(&h);
+	sha256_update(&h, content, strlen(content));
+	sha256_final(&h, f.seen.sha256);
+	run.target = t;
+	run.findings = &f;
+	run.n_findings = 1;
+	ck_assert_int_eq(journal_new(t, &run.journal), 0);
+	r = fix_client.repair(&run, &f);
+	*ret_reason = f.status_reason ? strdup(f.status_reason) : NULL;
+	journal_free(run.journal);
+	finding_done(&f);
+	return r;
+}
+
+START_TEST(client_repair_changes_only_what_was_seen)
+{
+	const char *text = "Host *\n  NoSuchOption yes\n";
+	_cleanup_free_ char *cfg = tl_path(root, "home/u/.ssh/config");
+	struct stat st;
+	char *why = NULL;
+
+	tl_write(root, "home/u/.ssh/config", text, 0600);
+	ck_assert_int_eq(stat(cfg, &st), 0);
+	/* As seen: planned. */
+	ck_assert_int_eq(plan_bad_option("/home/u/.ssh/config", &st, text, &why), 0);
+	ck_assert_ptr_null(why);
+
+	/* Other bytes than the reader read. */
+	ck_assert_int_eq(plan_bad_option("/home/u/.ssh/config", &st, "Host *\n  Other yes\n", &why), -ESTALE);
+	ck_assert_str_eq(why, "not changed: its content changed since it was examined");
+	free(why);
+
+	/* Another file now at that name. */
+	struct stat other = st;
+	other.st_ino++;
+	ck_assert_int_eq(plan_bad_option("/home/u/.ssh/config", &other, text, &why), -ESTALE);
+	ck_assert_str_eq(why, "not changed: it was replaced since it was examined");
+	free(why);
+
+	/* A second hard link. */
+	_cleanup_free_ char *link2 = tl_path(root, "home/u/hard");
+	ck_assert_int_eq(link(cfg, link2), 0);
+	ck_assert_int_eq(plan_bad_option("/home/u/.ssh/config", &st, text, &why), -ESTALE);
+	ck_assert_str_eq(why, "not changed: it has several hard links now");
+	free(why);
+	ck_assert_int_eq(unlink(link2), 0);
+
+	/* A symlink on the way (~/.ssh swapped for a link to the same directory). */
+	_cleanup_free_ char *ssh = tl_path(root, "home/u/.ssh"), *real = tl_path(root, "home/u/real");
+	ck_assert_int_eq(rename(ssh, real), 0);
+	tl_symlink(root, "home/u/.ssh", "real");
+	ck_assert_int_eq(plan_bad_option("/home/u/.ssh/config", &st, text, &why), -ESTALE);
+	ck_assert_str_eq(why, "not changed: it is now reached through a symlink");
+	free(why);
+
+	/* Gone. */
+	ck_assert_int_eq(plan_bad_option("/home/u/nothing", &st, text, &why), -ESTALE);
+	ck_assert_str_eq(why, "not changed: it no longer exists");
+	free(why);
+
+	/* Never examined: never planned. */
+	struct run run = { .target = t };
+	struct finding f = { .problem = problem_by_code(PR_CLIENT_KEY_PERMS), .fix = &fix_client,
+			     .path = strdup("/home/u/real/config"), .want = { 0600, (uid_t) -1, (gid_t) -1 } };
+	run.findings = &f;
+	run.n_findings = 1;
+	ck_assert_int_eq(journal_new(t, &run.journal), 0);
+	ck_assert_int_eq(fix_client.repair(&run, &f), -ESTALE);
+	ck_assert_str_eq(f.status_reason, "not changed: sshfix did not read this file itself");
+	journal_free(run.journal);
+	finding_done(&f);
+}
+END_TEST
+
 START_TEST(client_config_garbage)
 {
 	struct buf b = {0};
@@ -782,6 +876,7 @@ static Suite *client_suite(void)
 	tcase_add_test(cfg, client_config_match_bad_options);
 	tcase_add_test(cfg, client_config_keyword_display_rule);
 	tcase_add_test(cfg, client_config_diags_hold_no_text);
+	tcase_add_test(cfg, client_repair_changes_only_what_was_seen);
 	tcase_add_test(cfg, client_config_tilde_forms);
 	suite_add_tcase(s, cfg);
 	return s;
