@@ -40,10 +40,11 @@
 
 #define CLIENT_CONFIG_DEPTH_MAX 16
 /*
- * ssh itself has no bound on how many files Includes reach: eight files
- * that each include all eight make 8^16 reads.  sshfix stops after this
- * many reads and globs, or this many bytes, in all (CCD_TOO_MANY_FILES):
- * one user's files must not stall the run (DESIGN §5).
+ * ssh bounds the depth of Includes, not their number: fifteen levels of
+ * eight files, each including all eight of the next level, make 8^15
+ * reads.  sshfix stops after this many reads and globs, or this many bytes,
+ * in all (CCD_TOO_MANY_FILES): one user's files must not stall the run
+ * (DESIGN §5).
  */
 #define CLIENT_CONFIG_REQUESTS_MAX 65536u
 #define CLIENT_CONFIG_BYTES_MAX (64u << 20)

@@ -767,6 +767,26 @@ START_TEST(client_repair_changes_only_what_was_seen)
 }
 END_TEST
 
+/* Levels of files that each include the whole next level: exponential for ssh, bounded here. */
+START_TEST(client_config_include_fanout_is_bounded)
+{
+	char rel[64], text[128];
+
+	for (int level = 0; level < 15; level++)
+		for (int k = 0; k < 4; k++) {
+			snprintf(rel, sizeof(rel), "home/u/.ssh/conf.d/l%02d-%d", level, k);
+			snprintf(text, sizeof(text), "Include conf.d/l%02d-*\nUser u\n", level + 1);
+			tl_write(root, rel, text, 0600);
+		}
+	tl_write(root, "home/u/.ssh/config", "Include conf.d/l00-*\n", 0600);
+	load(NULL, NULL);
+	/* 4^15 files for ssh; here at most the budget, and one diag that says so. */
+	ck_assert_uint_le(c->n_files, CLIENT_CONFIG_REQUESTS_MAX);
+	ck_assert_uint_eq(c->n_diags, 1);
+	ck_assert_int_eq(c->diags[0].kind, CCD_TOO_MANY_FILES);
+}
+END_TEST
+
 START_TEST(client_config_garbage)
 {
 	struct buf b = {0};
@@ -877,6 +897,7 @@ static Suite *client_suite(void)
 	tcase_add_test(cfg, client_config_keyword_display_rule);
 	tcase_add_test(cfg, client_config_diags_hold_no_text);
 	tcase_add_test(cfg, client_repair_changes_only_what_was_seen);
+	tcase_add_test(cfg, client_config_include_fanout_is_bounded);
 	tcase_add_test(cfg, client_config_tilde_forms);
 	suite_add_tcase(s, cfg);
 	return s;
