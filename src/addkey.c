@@ -989,7 +989,8 @@ static unsigned add(struct run *run, const struct addkey_request *req, struct ou
 	_cleanup_strv_free_ char **own = NULL;
 	if (keyfiles_paths(run->model.sshd, &run->model.accounts, pw, &own) < 0 ||
 	    journal_set_subject(run->journal,
-				&(struct journal_subject) { .pw = pw, .accounts = &run->model.accounts, .paths = own }) < 0) {
+				&(struct journal_subject) { .uid = pw->uid, .gid = pw->gid, .name = pw->name, .home = pw->dir,
+							    .accounts = &run->model.accounts, .paths = own }) < 0) {
 		dest_done(&d);
 		return EXIT_ERROR;
 	}

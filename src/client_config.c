@@ -3,7 +3,7 @@
 
 #include <errno.h>
 #include <limits.h>
-#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "client_config.h"
+#include "sha256.h"
 #include "sshd_config.h"
 #include "sshmatch.h"
 #include "util.h"
@@ -18,10 +19,12 @@
 #define SYSTEM_SSHDIR "/etc/ssh"
 
 struct loader {
-	struct target *t;
+	struct asuser *rd;
 	const struct client_config_context *ctx;
 	struct client_config *c;
-	bool too_deep;		/* ssh's depth check is fatal: read nothing more */
+	bool stop;		/* ssh's depth check is fatal, or the budget is spent: read nothing more */
+	size_t requests;	/* reads and globs asked of the reader */
+	size_t bytes;		/* bytes read */
 };
 
 /* How far an included file's Host lines may apply: its Include's state (ssh's NEVERMATCH, or unknown). */
@@ -31,29 +34,46 @@ enum cap {
 	CAP_NORMAL = 1,
 };
 
-static int diag(struct loader *l, enum client_config_diag_kind kind, const char *file, unsigned line,
-		const char *fmt, ...) _printf_(5, 6);
-static int diag(struct loader *l, enum client_config_diag_kind kind, const char *file, unsigned line,
-		const char *fmt, ...)
+/* A diagnostic about a line (0: the file): only what it is and where; keyword is taken. */
+static int diag(struct loader *l, enum client_config_diag_kind kind, size_t file_index, unsigned line, char *keyword,
+		int error)
 {
-	struct client_config_diag *nd;
-	va_list ap;
-	char *msg;
-	int r;
+	struct client_config_diag *nd = realloc(l->c->diags, (l->c->n_diags + 1) * sizeof(*nd));
 
-	va_start(ap, fmt);
-	r = vasprintf(&msg, fmt, ap);
-	va_end(ap);
-	if (r < 0)
-		return -ENOMEM;
-	nd = realloc(l->c->diags, (l->c->n_diags + 1) * sizeof(*nd));
 	if (!nd) {
-		free(msg);
+		free(keyword);
 		return -ENOMEM;
 	}
 	l->c->diags = nd;
-	nd[l->c->n_diags++] = (struct client_config_diag) { kind, file, line, msg };
+	nd[l->c->n_diags++] = (struct client_config_diag) {
+		.kind = kind, .file = l->c->files[file_index].path, .file_index = file_index, .line = line,
+		.keyword = keyword, .error = error,
+	};
 	return 0;
+}
+
+/* Is there budget for one more request at this Include?  Else a diag, once, and nothing more is read. */
+static int budget(struct loader *l, size_t file, unsigned line)
+{
+	if (l->requests < CLIENT_CONFIG_REQUESTS_MAX && l->bytes < CLIENT_CONFIG_BYTES_MAX) {
+		l->requests++;
+		return 0;
+	}
+	l->stop = true;
+	return diag(l, CCD_TOO_MANY_FILES, file, line, NULL, 0) < 0 ? -ENOMEM : 1;
+}
+
+char *client_config_keyword_display(const char *word)
+{
+	size_t n = word ? strlen(word) : 0;
+
+	if (n == 0 || n > 40 || strspn(word, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") != n)
+		return NULL;
+	_cleanup_free_ char *e = escape_display(word);
+	char *q = NULL;
+	if (!e || asprintf(&q, "\"%s\"", e) < 0)
+		return NULL;
+	return q;
 }
 
 int client_config_tilde(const char *path, const char *home, const struct accounts *a, char **ret)
@@ -110,7 +130,7 @@ const struct client_config_option *client_config_first(const struct client_confi
 	return NULL;
 }
 
-static int add_option(struct loader *l, char *keyword, char **args, const char *file, unsigned line, int active,
+static int add_option(struct loader *l, char *keyword, char **args, size_t file_index, unsigned line, int active,
 		      const char *block_file, unsigned block_line)
 {
 	struct client_config_option *no = realloc(l->c->opts, (l->c->n_opts + 1) * sizeof(*no));
@@ -122,8 +142,8 @@ static int add_option(struct loader *l, char *keyword, char **args, const char *
 	}
 	l->c->opts = no;
 	no[l->c->n_opts++] = (struct client_config_option) {
-		.keyword = keyword, .args = args, .file = file, .line = line, .active = active,
-		.block_file = block_file, .block_line = block_line,
+		.keyword = keyword, .args = args, .file = l->c->files[file_index].path, .file_index = file_index,
+		.line = line, .active = active, .block_file = block_file, .block_line = block_line,
 	};
 	return 0;
 }
@@ -150,11 +170,10 @@ struct state {
 	unsigned block_line;
 };
 
-static int load_file(struct loader *l, const char *path, unsigned depth, const char *from, unsigned from_line,
+static int load_file(struct loader *l, const char *path, unsigned depth, size_t from, unsigned from_line,
 		     enum cap cap, struct state *st);
 
-static int do_include(struct loader *l, char **args, const char *file, unsigned line, unsigned depth,
-		      struct state *st)
+static int do_include(struct loader *l, char **args, size_t file, unsigned line, unsigned depth, struct state *st)
 {
 	const char *dir = l->ctx->system ? SYSTEM_SSHDIR : NULL;
 	int r;
@@ -164,7 +183,7 @@ static int do_include(struct loader *l, char **args, const char *file, unsigned 
 		_cleanup_free_ char *pattern = NULL;
 
 		if (args[i][0] == '~' && l->ctx->system)
-			return diag(l, CCD_BAD_INCLUDE, file, line, "bad include path %.200s", args[i]);
+			return diag(l, CCD_BAD_INCLUDE, file, line, NULL, 0);
 		if (args[i][0] == '~') {
 			r = client_config_tilde(args[i], l->ctx->home, l->ctx->accounts, &pattern);
 			if (r < 0)
@@ -183,7 +202,17 @@ static int do_include(struct loader *l, char **args, const char *file, unsigned 
 			return -ENOMEM;
 		if (pattern[0] != '/')
 			continue;
-		r = target_glob(l->t, pattern, &paths);
+		r = budget(l, file, line);
+		if (r != 0)
+			return r < 0 ? r : 0;
+		/* Globbed as the user: a directory only root may list matches nothing, as for ssh. */
+		r = asuser_glob(l->rd, pattern, &paths);
+		if (r == -E2BIG || r == -ENAMETOOLONG) {
+			r = diag(l, CCD_UNREADABLE, file, line, NULL, r);
+			if (r < 0)
+				return r;
+			continue;
+		}
 		if (r < 0)
 			return r;
 		/* Parse only when the Include stands in a block that does not apply. */
@@ -191,21 +220,24 @@ static int do_include(struct loader *l, char **args, const char *file, unsigned 
 		for (size_t k = 0; paths[k]; k++) {
 			struct state saved = *st;
 			if (depth + 1 > CLIENT_CONFIG_DEPTH_MAX) {
-				l->too_deep = true;
-				return diag(l, CCD_INCLUDE_DEPTH, file, line, "Too many recursive configuration includes");
+				l->stop = true;
+				return diag(l, CCD_INCLUDE_DEPTH, file, line, NULL, 0);
 			}
+			r = budget(l, file, line);
+			if (r != 0)
+				return r < 0 ? r : 0;
 			r = load_file(l, paths[k], depth + 1, file, line, cap, st);
 			/* Match/Host inside an included file do not change the includer's state. */
 			*st = saved;
-			if (r < 0 || l->too_deep)
+			if (r < 0 || l->stop)
 				return r;
 		}
 	}
 	return 0;
 }
 
-static int parse_line(struct loader *l, const char *file, unsigned lineno, const char *s, size_t n,
-		      unsigned depth, enum cap cap, struct state *st)
+static int parse_line(struct loader *l, size_t file, unsigned lineno, const char *s, size_t n, unsigned depth,
+		      enum cap cap, struct state *st)
 {
 	_cleanup_strv_free_ char **args = NULL;
 	size_t i = 0, ks, ke;
@@ -235,20 +267,17 @@ static int parse_line(struct loader *l, const char *file, unsigned lineno, const
 	/* ssh splits its lines as sshd does (argv_split(), terminate_on_comment). */
 	r = sshd_config_split_line(s + i, n - i, &args, NULL);
 	if (r == -EINVAL)
-		return diag(l, CCD_INVALID_QUOTES, file, lineno, "invalid quotes");
+		return diag(l, CCD_INVALID_QUOTES, file, lineno, NULL, 0);
 	if (r == -E2BIG)
-		return diag(l, CCD_UNREADABLE, file, lineno, "more than %d words on one line; not read",
-			    SSHD_CONFIG_WORDS_MAX);
+		return diag(l, CCD_TOO_MANY_WORDS, file, lineno, NULL, 0);
 	if (r < 0)
 		return r;
-	if (!args[0]) {
-		_cleanup_free_ char *k = escape_display_trunc(keyword, 100);
-		return diag(l, CCD_NO_ARGUMENT, file, lineno, "no argument after keyword \"%s\"", k ? k : "?");
-	}
+	if (!args[0])
+		return diag(l, CCD_NO_ARGUMENT, file, lineno, TAKE_PTR(keyword), 0);
 
 	if (strcasecmp(keyword, "Host") == 0 || strcasecmp(keyword, "Match") == 0) {
 		st->active = block_state(l, keyword, args, cap);
-		st->block_file = file;
+		st->block_file = l->c->files[file].path;
 		st->block_line = lineno;
 	}
 	if (strcasecmp(keyword, "Include") == 0) {
@@ -266,8 +295,8 @@ static int parse_line(struct loader *l, const char *file, unsigned lineno, const
 			  st->block_line);
 }
 
-static int add_file(struct loader *l, const char *path, const char *from, unsigned from_line, unsigned depth,
-		    const char **ret)
+static int add_file(struct loader *l, const char *path, size_t from, unsigned from_line, unsigned depth,
+		    const struct asuser_file *f, size_t *ret)
 {
 	struct client_config_file *nf = realloc(l->c->files, (l->c->n_files + 1) * sizeof(*nf));
 	char *p = strdup(path);
@@ -278,42 +307,27 @@ static int add_file(struct loader *l, const char *path, const char *from, unsign
 		free(p);
 		return -ENOMEM;
 	}
-	nf[l->c->n_files++] = (struct client_config_file) { p, from, from_line, depth };
-	*ret = p;
+	nf[l->c->n_files] = (struct client_config_file) {
+		.path = p, .from = from == SIZE_MAX ? NULL : l->c->files[from].path, .from_index = from,
+		.from_line = from_line, .depth = depth, .error = f->error, .has_stat = f->has_stat,
+		.indirect = f->indirect, .st = f->st,
+	};
+	if (f->error == 0) {
+		struct sha256 h;
+		sha256_init(&h);
+		sha256_update(&h, f->data, f->len);
+		sha256_final(&h, nf[l->c->n_files].sha256);
+	}
+	*ret = l->c->n_files++;
 	return 0;
 }
 
-static int load_file(struct loader *l, const char *path, unsigned depth, const char *from, unsigned from_line,
-		     enum cap cap, struct state *st)
+static int parse_data(struct loader *l, size_t file, const char *data, size_t len, unsigned depth, enum cap cap,
+		      struct state *st)
 {
-	_cleanup_free_ char *data = NULL;
-	const char *file;
-	size_t len = 0;
+	unsigned lineno = 0;
 	int r;
 
-	r = target_read_file(l->t, path, CONFIG_MAX, &data, &len);
-	if (r == -ENOMEM)
-		return r;
-	if (r == -ENOENT)
-		return 0;	/* ssh: a file that does not open is skipped */
-	if (r == -EINVAL || r == -EISDIR) {
-		struct stat st_dir;
-		/* fopen() of a directory works and reads nothing: harmless to ssh. */
-		if (target_stat(l->t, path, &st_dir) == 0 && S_ISDIR(st_dir.st_mode))
-			return 0;
-	}
-	int e = r;
-	r = add_file(l, path, from, from_line, depth, &file);
-	if (r < 0)
-		return r;
-	if (e == -EFBIG)
-		return diag(l, CCD_TOO_LARGE, file, 0, "larger than %u MiB; not read", CONFIG_MAX >> 20);
-	if (e == -EINVAL || e == -EISDIR)
-		return diag(l, CCD_UNREADABLE, file, 0, "is not a regular file; ssh may block reading it");
-	if (e < 0)
-		return diag(l, CCD_UNREADABLE, file, 0, "cannot be read: %s", strerror(-e));
-
-	unsigned lineno = 0;
 	for (size_t off = 0; off < len;) {
 		const char *s = data + off;
 		const char *nl = memchr(s, '\n', len - off);
@@ -323,30 +337,58 @@ static int load_file(struct loader *l, const char *path, unsigned depth, const c
 		off += n + (nl ? 1 : 0);
 		lineno++;
 		if (cut < n) {
-			r = diag(l, CCD_NUL, file, lineno, "holds a NUL byte; ssh reads the line only up to it");
+			r = diag(l, CCD_NUL, file, lineno, NULL, 0);
 			if (r < 0)
 				return r;
 		}
 		r = parse_line(l, file, lineno, s, cut, depth, cap, st);
 		if (r < 0)
 			return r;
-		if (l->too_deep)
+		if (l->stop)
 			break;
 	}
 	return 0;
 }
 
-int client_config_load(struct target *t, const char *path, const struct client_config_context *ctx,
+static int load_file(struct loader *l, const char *path, unsigned depth, size_t from, unsigned from_line,
+		     enum cap cap, struct state *st)
+{
+	struct asuser_file f;
+	size_t file;
+	int r;
+
+	/* As the user: a file ssh could not open is not read here either. */
+	r = asuser_read(l->rd, path, CONFIG_MAX, 0, &f);
+	if (r < 0)
+		return r;
+	/* ssh skips a file that does not open; fopen() of a directory works and reads nothing. */
+	if (f.error == -ENOENT || f.error == -EISDIR) {
+		asuser_file_done(&f);
+		return 0;
+	}
+	l->bytes += f.len;
+	r = add_file(l, path, from, from_line, depth, &f, &file);
+	if (r == 0 && f.error == -EFBIG)
+		r = diag(l, CCD_TOO_LARGE, file, 0, NULL, 0);
+	else if (r == 0 && f.error < 0)
+		r = diag(l, CCD_UNREADABLE, file, 0, NULL, f.error);
+	else if (r == 0)
+		r = parse_data(l, file, f.data, f.len, depth, cap, st);
+	asuser_file_done(&f);
+	return r;
+}
+
+int client_config_load(struct asuser *rd, const char *path, const struct client_config_context *ctx,
 		       struct client_config **ret)
 {
-	struct loader l = { .t = t, .ctx = ctx };
+	struct loader l = { .rd = rd, .ctx = ctx };
 	struct state st = { .active = 1 };
 	int r;
 
 	l.c = calloc(1, sizeof(*l.c));
 	if (!l.c)
 		return -ENOMEM;
-	r = load_file(&l, path, 0, NULL, 0, CAP_NORMAL, &st);
+	r = load_file(&l, path, 0, SIZE_MAX, 0, CAP_NORMAL, &st);
 	if (r < 0) {
 		client_config_free(l.c);
 		return r;
@@ -366,7 +408,7 @@ void client_config_free(struct client_config *c)
 		strv_free(c->opts[i].args);
 	}
 	for (size_t i = 0; i < c->n_diags; i++)
-		free(c->diags[i].message);
+		free(c->diags[i].keyword);
 	free(c->files);
 	free(c->opts);
 	free(c->diags);
@@ -423,4 +465,16 @@ int client_config_bad_options(const char *output, struct client_config_bad_optio
 	*ret = v;
 	*ret_n = n;
 	return 0;
+}
+
+const struct client_config_option *client_config_match_bad_option(const struct client_config *c,
+								  const struct client_config_bad_option *b)
+{
+	/* Options are in file order, so one pass; a file read twice (Include twice) has several entries. */
+	for (size_t i = 0; c && b && b->file && b->keyword && i < c->n_opts; i++) {
+		const struct client_config_option *o = &c->opts[i];
+		if (o->line == b->line && streq(o->file, b->file) && strcasecmp(o->keyword, b->keyword) == 0)
+			return o;
+	}
+	return NULL;
 }

@@ -93,7 +93,9 @@ int fix_subject_keys_owner(struct run *run, const struct finding *f, struct jour
 	r = keyfiles_paths(run->model.sshd, a, pw, &paths);
 	if (r < 0)
 		return r;
-	*ret = (struct journal_subject) { .pw = pw, .accounts = a, .paths = paths };
+	*ret = (struct journal_subject) {
+		.uid = pw->uid, .gid = pw->gid, .name = pw->name, .home = pw->dir, .accounts = a, .paths = paths,
+	};
 	return 1;
 }
 

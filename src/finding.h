@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "problem.h"
@@ -31,6 +32,19 @@ struct perms_want {
 	gid_t gid;	/* (gid_t) -1: keep */
 };
 
+/*
+ * The object detection examined (for --client: as the user's reader saw
+ * it).  A repair changes that object or nothing: before planning, the
+ * family compares it with what the target holds then.
+ */
+struct finding_seen {
+	bool set;
+	bool has_hash;		/* sha256 is the hash of its whole content */
+	uint64_t dev, ino;
+	uid_t uid;
+	unsigned char sha256[32];
+};
+
 #define PERMS_KEEP ((struct perms_want) { (mode_t) -1, (uid_t) -1, (gid_t) -1 })
 
 struct finding {
@@ -42,6 +56,7 @@ struct finding {
 	char *detail;		/* fills {detail} */
 	char **evidence;	/* facts that prove it, e.g. "/home/a: mode 0777 owner 1000:1000" */
 	struct perms_want want;	/* for permission repairs */
+	struct finding_seen seen;	/* what a repair may change; unset: the family does not ask */
 	char *action;		/* what the repair does, when the journal's summary is too generic */
 
 	enum finding_status status;

@@ -282,17 +282,17 @@ int journal_set_subject(struct journal *j, const struct journal_subject *s)
 	n = calloc(1, sizeof(*n));
 	if (!n)
 		return -ENOMEM;
-	n->uid = s->pw->uid;
-	n->gid = s->pw->gid;
+	n->uid = s->uid;
+	n->gid = s->gid;
 	n->accounts = s->accounts;
-	n->name = strdup(s->pw->name ? s->pw->name : "?");
+	n->name = strdup(s->name ? s->name : "?");
 	if (!n->name || strv_ensure(&n->grantable) < 0 || strv_ensure(&n->configured) < 0) {
 		subject_free(n);
 		return -ENOMEM;
 	}
 	/* The home as passwd names it, reached without a user's symlink. */
-	if (s->pw->dir && s->pw->dir[0] == '/' &&
-	    target_resolve(j->t, s->pw->dir, TR_ROOT_SYMLINKS_ONLY, &tp, NULL) == 0 && S_ISDIR(tp.st.st_mode) &&
+	if (s->home && s->home[0] == '/' &&
+	    target_resolve(j->t, s->home, TR_ROOT_SYMLINKS_ONLY, &tp, NULL) == 0 && S_ISDIR(tp.st.st_mode) &&
 	    strcmp(tp.canon, "/") != 0) {
 		n->home = TAKE_PTR(tp.canon);
 		if (strv_push(&n->grantable, strdup(n->home)) < 0) {
@@ -317,7 +317,7 @@ int journal_set_subject(struct journal *j, const struct journal_subject *s)
 	/* Each component beneath the home of each configured path, until the
 	 * first that a user's symlink leads to or that does not exist yet. */
 	for (size_t i = 0; n->home && s->paths && s->paths[i]; i++) {
-		_cleanup_free_ char *p = path_simplify(s->paths[i]), *home = path_simplify(s->pw->dir);
+		_cleanup_free_ char *p = path_simplify(s->paths[i]), *home = path_simplify(s->home);
 		if (!p || !home) {
 			subject_free(n);
 			return -ENOMEM;

@@ -90,7 +90,10 @@ int journal_set_test_hook(struct journal *j, const char *program);
  * `accounts` must stay valid until the next call.  Returns 0 or -ENOMEM.
  */
 struct journal_subject {
-	const struct pw_entry *pw;
+	uid_t uid;
+	gid_t gid;
+	const char *name;	/* for messages */
+	const char *home;	/* as passwd (or --home) names it */
 	const struct accounts *accounts;
 	char **paths;		/* absolute, as configured (not canonicalised); may be NULL */
 };

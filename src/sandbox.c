@@ -67,8 +67,11 @@ static _Noreturn void child(struct target *t, const char *const argv[], const st
 	static char *const envp[] = { "PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LANG=C", "LC_ALL=C", NULL };
 
 	if (o->host) {
-		/* Down to the user for good: groups, then gid, then uid. */
-		if (geteuid() == 0 && (setgroups(0, NULL) < 0 || setgid(o->as_gid) < 0 || setuid(o->as_uid) < 0))
+		/* Down to the user for good: groups, then gid, then uid; and no way back. */
+		if (geteuid() == 0 && (setgroups(o->as_groups ? o->n_as_groups : 0, o->as_groups) < 0 ||
+				       setgid(o->as_gid) < 0 || setuid(o->as_uid) < 0 || getuid() != o->as_uid ||
+				       geteuid() != o->as_uid || getgid() != o->as_gid || getegid() != o->as_gid ||
+				       (o->as_uid != 0 && setuid(0) == 0)))
 			child_fail(errfd, 7);
 		goto run;
 	}

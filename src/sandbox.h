@@ -24,11 +24,14 @@ struct sandbox_opts {
 	const char *const *run_dirs;	/* created in the tmpfs /run, mode 0755, as systemd's RuntimeDirectory= would */
 	/* The running system's own program (the client side examines the machine
 	 * it runs on): no namespaces, no chroot; argv[0] is a path of this
-	 * system.  Run as as_uid/as_gid when sshfix is root, with no other
-	 * groups, so that it sees what that user's own program would. */
+	 * system.  Run as as_uid/as_gid with the groups as_groups (none when
+	 * NULL) when sshfix is root, so that it sees what that user's own
+	 * program would; the child checks that the change stuck. */
 	bool host;
 	uid_t as_uid;
 	gid_t as_gid;
+	const gid_t *as_groups;
+	size_t n_as_groups;
 };
 
 struct sandbox_result {

@@ -868,6 +868,47 @@ int target_glob(struct target *t, const char *pattern, char ***ret_paths)
 	return 0;
 }
 
+/* The next '/'-separated component of *p (skipping slashes), or NULL at the end. */
+static const char *next_component(const char **p, size_t *ret_n)
+{
+	const char *s = *p;
+
+	while (*s == '/')
+		s++;
+	if (!*s)
+		return NULL;
+	*ret_n = strcspn(s, "/");
+	*p = s + *ret_n;
+	return s;
+}
+
+bool target_glob_matches(const char *pattern, const char *path)
+{
+	const char *p = pattern, *q = path;
+
+	if (!pattern || !path || pattern[0] != '/' || path[0] != '/')
+		return false;
+	for (;;) {
+		size_t pn = 0, qn = 0;
+		const char *pc = next_component(&p, &pn), *qc = next_component(&q, &qn);
+
+		if (!pc || !qc)
+			return !pc && !qc;
+		/* glob_at() joins a component without magic as it is written. */
+		if (!has_glob_magic(pc, pn)) {
+			if (pn != qn || memcmp(pc, qc, pn) != 0)
+				return false;
+			continue;
+		}
+		/* A listed name: never "." or "..", matched as glob_at() matches it. */
+		_cleanup_free_ char *pat = strndup(pc, pn), *name = strndup(qc, qn);
+		if (!pat || !name || streq(name, ".") || streq(name, ".."))
+			return false;
+		if (fnmatch(pat, name, FNM_PERIOD) != 0)
+			return false;
+	}
+}
+
 /* --- facts --- */
 
 const char *distro_family_name(enum distro_family f)

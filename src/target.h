@@ -153,6 +153,14 @@ int target_list_dir(struct target *t, const char *path, char ***ret_names);
 /* Expand a glob(7) pattern inside the target, results sorted (like glob(3)). */
 int target_glob(struct target *t, const char *pattern, char ***ret_paths);
 
+/*
+ * Could target_glob(pattern) have produced path?  The same components, each
+ * equal to the pattern's where it has no glob magic, else matched by it as
+ * a listed name.  For answers about globs that come from elsewhere (a child
+ * reading as a user: src/asuser.h).
+ */
+bool target_glob_matches(const char *pattern, const char *path);
+
 /* Read os-release and the sshd binary.  Missing pieces stay unknown; returns 0 or -ENOMEM. */
 int target_read_facts(struct target *t);
 const char *distro_family_name(enum distro_family f);

@@ -256,6 +256,24 @@ char *path_join(const char *a, const char *b)
 	return s;
 }
 
+char *glob_escape(const char *s)
+{
+	struct buf b = {0};
+
+	for (const char *p = s; *p; p++) {
+		if (strchr("\\*?[", *p))
+			buf_putc(&b, '\\');
+		buf_putc(&b, *p);
+	}
+	if (b.len == 0)
+		buf_puts(&b, "");
+	if (!buf_ok(&b)) {
+		buf_done(&b);
+		return NULL;
+	}
+	return buf_steal(&b);
+}
+
 char *path_simplify(const char *path)
 {
 	struct buf b = {0};

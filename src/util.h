@@ -76,6 +76,8 @@ char *strdup_or_null(const char *s);
 char *path_join(const char *a, const char *b);
 char *path_parent(const char *path);
 const char *path_last(const char *path);
+/* s with '\\', '*', '?' and '[' escaped by a backslash: a glob(7) pattern matching s alone. */
+char *glob_escape(const char *s);
 /* Normalise: collapse "//" and "/./", keep ".." (resolution is the target's job). */
 char *path_simplify(const char *path);
 /* True when path equals dir or lies below it (both simplified, absolute). */

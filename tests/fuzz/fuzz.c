@@ -4,11 +4,21 @@
  * wrote on the target: the first byte picks the parser, the rest is its
  * input.  Built and run by tests/fuzz/run.sh (clang, ASan, UBSan); every
  * parser must return, never crash, leak or read out of bounds.
+ *
+ * The --client parsers (12-15) take hostile input: a user's files, through
+ * the ssh client configuration loader on an in-memory file system; what
+ * ssh -G prints, matched against what that loader read; and the frames the
+ * reader child sends (src/asuser.h), which the parent must refuse unless
+ * they are well formed and answer what it asked.
  */
 #include "config.h"
+#include <errno.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <stdio.h>
 #include "authkeys.h"
 #include "known_hosts.h"
 #include "netconf.h"
@@ -16,14 +26,160 @@
 #include "client_config.h"
 #include "sshd_config.h"
 #include "accounts.h"
+#include "asuser.h"
 #include "sshmatch.h"
 #include "util.h"
+
+/*
+ * An in-memory home for the loader: the input split at "\0\0" into up to
+ * eight files, "/h/.ssh/config" first, then "/h/.ssh/1" ... "/h/.ssh/7"
+ * ("Include 1", "Include ~/.ssh/[1-7]", "Include /h/.ssh/?").  A file's first
+ * byte may make it answer as ssh's reader can: '!' unreadable, '@' reached
+ * through a symlink, '#' a FIFO, '$' a directory, '%' too large.
+ */
+#define MEMFS_FILES 8
+struct memfs {
+	const char *data[MEMFS_FILES];
+	size_t len[MEMFS_FILES];
+	size_t n;
+};
+
+static void memfs_name(size_t k, char out[16])
+{
+	if (k == 0)
+		memcpy(out, "/h/.ssh/config", 15);
+	else
+		snprintf(out, 16, "/h/.ssh/%zu", k);
+}
+
+static int mem_read(void *u, const char *path, size_t max, unsigned flags, struct asuser_file *ret)
+{
+	struct memfs *m = u;
+	char name[16];
+
+	(void) flags;
+	*ret = (struct asuser_file) { .error = -ENOENT };
+	for (size_t k = 0; k < m->n; k++) {
+		memfs_name(k, name);
+		if (strcmp(name, path) != 0)
+			continue;
+		const char *d = m->data[k];
+		size_t n = m->len[k];
+		*ret = (struct asuser_file) { .has_stat = true,
+					      .st = { .dev = 1, .ino = k + 1, .nlink = 1, .mode = S_IFREG | 0644 } };
+		if (n > 0 && d[0] == '!')
+			ret->error = -EACCES;
+		else if (n > 0 && d[0] == '#')
+			ret->st.mode = S_IFIFO | 0644, ret->error = -EINVAL;
+		else if (n > 0 && d[0] == '$')
+			ret->st.mode = S_IFDIR | 0755, ret->error = -EISDIR;
+		else if ((n > 0 && d[0] == '%') || n > max)
+			ret->error = -EFBIG;
+		ret->indirect = n > 0 && d[0] == '@';
+		if (ret->error == 0) {
+			ret->data = malloc(n + 1);
+			if (!ret->data)
+				return -ENOMEM;
+			memcpy(ret->data, d, n);
+			ret->data[n] = 0;
+			ret->len = n;
+		}
+		return 0;
+	}
+	return 0;
+}
+
+static int mem_glob(void *u, const char *pattern, char ***ret)
+{
+	struct memfs *m = u;
+	char **v = calloc(MEMFS_FILES + 1, sizeof(char *));
+	size_t k = 0;
+	char name[16];
+
+	if (!v)
+		return -ENOMEM;
+	for (size_t i = 0; i < m->n; i++) {
+		memfs_name(i, name);
+		if (target_glob_matches(pattern, name))
+			v[k++] = strdup(name);
+	}
+	strv_sort(v);
+	*ret = v;
+	return 0;
+}
+
+/* Load the in-memory home; with ssh_output, match what ssh printed against it. */
+static void fuzz_client_config(const char *d, size_t n, bool ssh_output)
+{
+	static const struct asuser_ops ops = { mem_read, mem_glob };
+	struct memfs m = {0};
+	const char *p = d, *end = d + n, *out = NULL;
+	struct accounts a = { .passwd = { .kind = ACCT_PASSWD } };
+	const char *pw = "u:x:1000:1000::/h:/bin/sh\nv:x:1001:1001::/h/.ssh:/bin/sh\n";
+
+	/* With ssh_output, everything after "\0\0\0" is what ssh -G printed. */
+	if (ssh_output) {
+		for (const char *q = d; q + 2 < end; q++)
+			if (!q[0] && !q[1] && !q[2]) {
+				out = q + 3;
+				end = q;
+				break;
+			}
+	}
+	while (m.n < MEMFS_FILES) {
+		const char *q = p;
+		while (q + 1 < end && !(q[0] == 0 && q[1] == 0))
+			q++;
+		if (q + 1 >= end)
+			q = end;
+		m.data[m.n] = p;
+		m.len[m.n++] = (size_t) (q - p);
+		if (q >= end)
+			break;
+		p = q + 2;
+	}
+	struct client_config_context ctx = { .home = "/h", .accounts = &a, .host = "a.example" };
+	struct client_config *c = NULL;
+	struct asuser *rd = NULL;
+	if (acct_file_parse(ACCT_PASSWD, pw, strlen(pw), &a.passwd) < 0 || asuser_new_ops(&ops, &m, &rd) < 0)
+		abort();
+	if (client_config_load(rd, "/h/.ssh/config", &ctx, &c) == 0) {
+		for (size_t i = 0; i < c->n_diags; i++) {
+			free(client_config_keyword_display(c->diags[i].keyword));
+			if (c->diags[i].file_index >= c->n_files || c->diags[i].file != c->files[c->diags[i].file_index].path)
+				abort();
+		}
+		for (size_t i = 0; i < c->n_files; i++)
+			if (c->files[i].from_index != SIZE_MAX && c->files[i].from_index >= i)
+				abort();	/* an includer is read before what it includes */
+		for (size_t i = 0; i < c->n_opts; i++)
+			free(client_config_keyword_display(c->opts[i].keyword));
+		if (out) {
+			_cleanup_free_ char *text = strndup(out, (size_t) (d + n - out));
+			struct client_config_bad_option *v = NULL;
+			size_t k = 0;
+			if (text && client_config_bad_options(text, &v, &k) == 0) {
+				for (size_t i = 0; i < k; i++) {
+					const struct client_config_option *o = client_config_match_bad_option(c, &v[i]);
+					/* A match is a line this loader read, holding that keyword. */
+					if (o && (strcmp(o->file, v[i].file) != 0 || o->line != v[i].line ||
+						  strcasecmp(o->keyword, v[i].keyword) != 0))
+						abort();
+				}
+				client_config_bad_options_free(v, k);
+			}
+		}
+		client_config_free(c);
+	}
+	asuser_free(rd);
+	acct_file_done(&a.passwd);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size < 1)
 		return 0;
-	unsigned which = data[0] % 12;
+	unsigned which = data[0] % 16;
 	const char *d = (const char *) data + 1;
 	size_t n = size - 1;
 	char *s = malloc(n + 1);
@@ -47,6 +203,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 8: { char *nl = strchr(s, '\n'); if (nl) { *nl = 0; (void) sshmatch_pattern(s, nl + 1); (void) sshmatch_list(s, nl + 1, true); (void) sshmatch_addr_list(s, nl + 1); (void) sshmatch_user(s, "h", "10.0.0.1", nl + 1); } break; }
 	case 9: { struct ip_addr a; char *scope = NULL; if (ip_parse_numeric(s, &a, &scope) == 0) free(scope); (void) ip_parse_cidr(d, n, &a); (void) services_lookup(d, n, "ssh", "tcp"); (void) listen_port_parse(s, d, n); break; }
 	case 10: { unsigned line; (void) sysctl_value(d, n, "net.ipv4.ip_nonlocal_bind", &line); break; }
+	case 12: fuzz_client_config(d, n, false); break;
+	case 13: fuzz_client_config(d, n, true); break;
+	case 14: { struct asuser_file f; if (asuser_decode_read(d, n, "/home/bob/.ssh/config", 4096, &f) == 0) {
+			if (f.error > 0 || f.error < -4095 || (f.error == 0 && (!f.has_stat || !S_ISREG(f.st.mode) || f.len > 4096)) ||
+			    (f.error != 0 && f.data)) abort();
+			asuser_file_done(&f); }
+		break; }
+	case 15: { char **v = NULL; if (asuser_decode_glob(d, n, "/home/bob/.ssh/*", &v) == 0) {
+			for (size_t i = 0; v[i]; i++) if (!target_glob_matches("/home/bob/.ssh/*", v[i]) || (i && strcmp(v[i - 1], v[i]) >= 0)) abort();
+			strv_free(v); }
+		break; }
 	case 11: { unsigned char *blob = NULL; size_t bl; if (authkeys_base64_decode(d, n, &blob, &bl) == 0) { const struct authkeys_type *t; unsigned bits; (void) authkeys_check_blob(blob, bl, &t, &bits); free(blob); } break; }
 	}
 	free(s);
