@@ -798,10 +798,9 @@ static int print_text(const struct run *run, const struct addkey_request *req, c
 	}
 	if (o->diff && *o->diff) {
 		buf_puts(&b, "\nChanges --add-key would make (nothing has been changed):\n\n");
-		if (run->opt.tty)
-			escape_text(&b, o->diff, strlen(o->diff));
-		else
-			buf_puts(&b, o->diff);
+		/* The target's bytes: a hostile file must not drive the console, nor
+		 * the pager or the log the report is piped into. */
+		escape_text(&b, o->diff, strlen(o->diff));
 	}
 	if (run->undo_id) {
 		_cleanup_free_ char *root = escape_display(run->opt.root);

@@ -677,7 +677,6 @@ static unsigned sshfix_main(struct args *args)
 		.json = a.json,
 		.verbose = a.verbose,
 		.color = want_color(&a),
-		.tty = isatty(STDOUT_FILENO),
 		.force = a.force,
 	};
 	const char *crash = getenv("SSHFIX_CRASH_AT");

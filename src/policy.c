@@ -53,8 +53,12 @@ bool policy_ask(struct run *run, const struct finding *f, const char *diff)
 	char line[64];
 
 	fprintf(run->err, "\n%s: %s\n", f->problem->id, msg ? msg : "?");
-	if (diff && *diff)
-		fputs(diff, run->err);
+	if (diff && *diff) {
+		struct buf b = {0};
+		escape_text(&b, diff, strlen(diff));
+		fputs(buf_ok(&b) && b.data ? b.data : "", run->err);
+		buf_done(&b);
+	}
 	for (;;) {
 		fprintf(run->err, "Fix it? [y/N] ");
 		fflush(run->err);

@@ -191,12 +191,9 @@ int report_text(const struct run *run, FILE *out)
 		struct buf diff = {0};
 		buf_puts(&b, "Changes --apply would make (nothing has been changed):\n\n");
 		journal_render(run->journal, (size_t) -1, &diff);
-		/* The diff holds the target's bytes; a hostile file must not
-		 * drive the rescue console.  Piped, it stays byte-exact. */
-		if (run->opt.tty)
-			escape_text(&b, diff.data ? diff.data : "", diff.len);
-		else
-			buf_append(&b, diff.data ? diff.data : "", diff.len);
+		/* The diff holds the target's bytes; a hostile file must not drive
+		 * the rescue console, nor the pager or log it is piped into. */
+		escape_text(&b, diff.data ? diff.data : "", diff.len);
 		buf_done(&diff);
 		buf_putc(&b, '\n');
 	}

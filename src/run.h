@@ -40,7 +40,6 @@ struct run_options {
 	bool yes;
 	char **yes_ids;
 	bool json, verbose, color, force;
-	bool tty;		/* stdout is a terminal: target bytes in diffs are escaped */
 	unsigned long crash_at;	/* SSHFIX_CRASH_AT, for the crash tests */
 	/* --client: the connecting side's files (src/client.h) */
 	bool client;
