@@ -11,7 +11,8 @@
  *
  * Repaired (SAFE_AUTO), each with the smallest rewrite through the journal,
  * which keeps the file's mode, owner and extended attributes (its SELinux
- * label):
+ * label); all the damage of one kind in one file is one finding and one
+ * rewrite, so the cost stays linear in the file (issue 10 §1.6):
  *  - a UTF-8 byte-order mark, which breaks the first key (D12, RULES
  *    §1.10a); CRLF line endings go in the same rewrite.  CRLF alone is
  *    harmless to sshd (it skips the CR inside the base64 and keeps it in the
@@ -566,10 +567,25 @@ static void seen_done(struct seen *s)
 	free(s->v);
 }
 
+/* At most this many damaged lines are listed one by one in a finding's evidence. */
+#define GROUP_EVIDENCE_MAX 20
+
+static bool repairable(enum problem_code code)
+{
+	return code == PR_AUTHORIZED_KEYS_SPLIT_KEY || code == PR_AUTHORIZED_KEYS_PASTE_DAMAGE;
+}
+
+/*
+ * The repairable damage of one kind in one file is one finding, repaired
+ * by one rewrite: 2,000 damaged lines cost one analysis and one journal
+ * entry, not 2,000 of each (the cost stays linear in the file).  Other
+ * problems are one finding per line: each is its own story.
+ */
 static int report_file(struct run *run, const struct accept_ctx *ctx, const char *path, const char *user,
 		       const char *data, size_t len)
 {
 	struct issues is = {0};
+	size_t group[2] = { SIZE_MAX, SIZE_MAX }, count[2] = {0};	/* by code: split-key, paste-damage */
 	int r;
 
 	if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0) {
@@ -579,13 +595,42 @@ static int report_file(struct run *run, const struct accept_ctx *ctx, const char
 	}
 	r = analyze(data, len, ctx, &is);
 	for (size_t i = 0; r == 0 && i < is.n; i++) {
-		struct finding *f = run_add_finding(run, is.v[i].code, path, user);
+		const struct issue *iss = &is.v[i];
+		size_t g = iss->code == PR_AUTHORIZED_KEYS_PASTE_DAMAGE;
+		struct finding *f;
+
+		if (repairable(iss->code) && group[g] != SIZE_MAX) {
+			f = &run->findings[group[g]];
+			if (++count[g] <= GROUP_EVIDENCE_MAX)
+				r = finding_add_evidence(f, "line %zu: %s", iss->line, iss->detail);
+			continue;
+		}
+		f = run_add_finding(run, iss->code, path, user);
 		if (!f) {
 			r = -ENOMEM;
 			break;
 		}
-		f->line = (unsigned) is.v[i].line;
+		f->line = (unsigned) iss->line;
 		f->detail = TAKE_PTR(is.v[i].detail);
+		if (repairable(iss->code)) {
+			group[g] = (size_t) (f - run->findings);
+			count[g] = 1;
+			r = finding_add_evidence(f, "line %zu: %s", iss->line, f->detail);
+		}
+	}
+	for (size_t g = 0; r == 0 && g < 2; g++) {
+		struct finding *f = group[g] == SIZE_MAX ? NULL : &run->findings[group[g]];
+		if (!f || count[g] < 2)
+			continue;
+		if (count[g] > GROUP_EVIDENCE_MAX)
+			r = finding_add_evidence(f, "... and %zu more lines", count[g] - GROUP_EVIDENCE_MAX);
+		_cleanup_free_ char *first = TAKE_PTR(f->detail);
+		if (r == 0 && f->problem->code == PR_AUTHORIZED_KEYS_SPLIT_KEY)
+			r = finding_set_detail(f, "%s, and %zu more key%s broken the same way", first, count[g] - 1,
+					       count[g] == 2 ? "" : "s");
+		else if (r == 0)
+			r = finding_set_detail(f, "%s, and %zu more line%s like it", first, count[g] - 1,
+					       count[g] == 2 ? "" : "s");
 	}
 	issues_done(&is);
 	return r;
@@ -725,56 +770,52 @@ static int strip_bom_crlf(const char *d, size_t len, char **ret, size_t *ret_len
 }
 
 /*
- * A line repair is found again by content: the issue the finding names (its
- * line, in the file as detected), then the issue with the same repaired line
- * in the file as the repairs planned so far leave it (the BOM repair, or a
- * join above, may have moved it).
+ * All the damage of f's kind in the file as the repairs planned so far
+ * leave it (the byte-order mark gone, say), found again by one analysis and
+ * repaired in one rewrite.
  */
-static int repair_line(struct run *run, struct finding *f)
+static int repair_lines(struct run *run, struct finding *f)
 {
-	_cleanup_free_ char *disk = NULL, *cur = NULL;
-	struct issues was = {0}, now = {0};
-	const char *want = NULL;
-	size_t disk_len, cur_len, nlines = 1;
+	_cleanup_free_ char *cur = NULL;
+	struct issues now = {0};
+	struct buf b = {0};
+	size_t cur_len, at = 0, n = 0, lines = 0;
 	int r;
 
-	r = target_read_file(run->target, f->path, CONFIG_MAX, &disk, &disk_len);
-	if (r == 0)
-		r = analyze(disk, disk_len, NULL, &was);
-	for (size_t i = 0; r == 0 && i < was.n; i++)
-		if (was.v[i].code == f->problem->code && was.v[i].line == f->line) {
-			want = was.v[i].replacement;
-			nlines = was.v[i].nlines;
-		}
-	if (r == 0 && !want)
-		r = -ESTALE;
-	if (r == 0)
-		r = journal_read_current(run->journal, f->path, &cur, &cur_len);
+	r = journal_read_current(run->journal, f->path, &cur, &cur_len);
 	if (r == 0)
 		r = analyze(cur, cur_len, NULL, &now);
-	const struct issue *is = NULL;
-	for (size_t i = 0; r == 0 && i < now.n && !is; i++)
-		if (now.v[i].code == f->problem->code && streq_ptr(now.v[i].replacement, want))
-			is = &now.v[i];
-	if (r == 0 && !is)
-		r = -ESTALE;
-	if (r == 0) {
-		struct buf b = {0};
-		buf_append(&b, cur, is->start);
+	for (size_t i = 0; r == 0 && i < now.n; i++) {
+		const struct issue *is = &now.v[i];
+		if (is->code != f->problem->code || !is->replacement || is->start < at)
+			continue;
+		buf_append(&b, cur + at, is->start - at);
 		buf_puts(&b, is->replacement);
-		buf_append(&b, cur + is->end, cur_len - is->end);
+		at = is->end;
+		n++;
+		lines += is->nlines;
+	}
+	if (r == 0 && n == 0)
+		r = -ESTALE;	/* nothing of the kind is left: the file changed */
+	if (r == 0) {
+		buf_append(&b, cur + at, cur_len - at);
 		if (!buf_ok(&b))
 			r = -ENOMEM;
-		else if ((f->problem->code == PR_AUTHORIZED_KEYS_SPLIT_KEY
-				  ? asprintf(&f->action, "join lines %u-%zu into one", f->line, f->line + nlines - 1)
-				  : asprintf(&f->action, "rewrite line %u without the damage", f->line)) < 0)
-			r = -ENOMEM;
-		else
-			/* Same mode, owner and extended attributes (the journal keeps them). */
-			r = journal_write_file(run->journal, f->path, b.data, b.len, (mode_t) -1, (uid_t) -1, (gid_t) -1);
-		buf_done(&b);
 	}
-	issues_done(&was);
+	if (r == 0) {
+		bool split = f->problem->code == PR_AUTHORIZED_KEYS_SPLIT_KEY;
+		if (n == 1)
+			r = split ? asprintf(&f->action, "join lines %u-%zu into one", f->line, f->line + lines - 1)
+				  : asprintf(&f->action, "rewrite line %u without the damage", f->line);
+		else
+			r = split ? asprintf(&f->action, "join %zu keys broken over %zu lines", n, lines)
+				  : asprintf(&f->action, "rewrite %zu lines without the damage", n);
+		r = r < 0 ? -ENOMEM : 0;
+	}
+	if (r == 0)
+		/* Same mode, owner and extended attributes (the journal keeps them). */
+		r = journal_write_file(run->journal, f->path, b.data, b.len, (mode_t) -1, (uid_t) -1, (gid_t) -1);
+	buf_done(&b);
 	issues_done(&now);
 	return r < 0 ? r : 0;
 }
@@ -786,7 +827,7 @@ static int keys_content_repair(struct run *run, struct finding *f)
 	int r;
 
 	if (f->problem->code != PR_AUTHORIZED_KEYS_BOM)
-		return repair_line(run, f);
+		return repair_lines(run, f);
 	r = journal_read_current(run->journal, f->path, &cur, &cur_len);
 	if (r < 0)
 		return r;
