@@ -58,6 +58,7 @@
 #include "client_config.h"
 #include "config_edit.h"
 #include "fixes.h"
+#include "inoset.h"
 #include "known_hosts.h"
 #include "run.h"
 #include "sandbox.h"
@@ -155,8 +156,8 @@ struct scan {
 	const char *ssh_path;		/* that binary, in the target */
 	char *ssh_version;
 	struct client_config *user, *system;
-	char **seen_keys;	/* "dev:ino" of key files already examined */
-	char **seen_configs;	/* the same for configuration files */
+	struct inoset seen_keys;	/* key files already examined */
+	struct inoset seen_configs;	/* the same for configuration files */
 	char **seen_lines;	/* configuration lines reported (add_line_finding()) */
 };
 
@@ -168,8 +169,8 @@ static void scan_done(struct scan *s)
 	free(s->ssh_version);
 	client_config_free(s->user);
 	client_config_free(s->system);
-	strv_free(s->seen_keys);
-	strv_free(s->seen_configs);
+	inoset_done(&s->seen_keys);
+	inoset_done(&s->seen_configs);
 	strv_free(s->seen_lines);
 }
 
@@ -220,17 +221,12 @@ static void set_seen(struct finding *f, const struct asuser_stat *st, const unsi
 }
 
 /* Each file once, however many names lead to it.  Returns 1 when seen before, 0, -ENOMEM. */
-static int seen_before(char ***seen, const struct asuser_stat *st)
+/* 1 when examined before, 0 (and now remembered), -ENOMEM. */
+static int seen_before(struct inoset *seen, const struct asuser_stat *st)
 {
-	char *id = NULL;
+	int r = inoset_add(seen, st->dev, st->ino);
 
-	if (asprintf(&id, "%llu:%llu", (unsigned long long) st->dev, (unsigned long long) st->ino) < 0)
-		return -ENOMEM;
-	if (strv_contains(*seen, id)) {
-		free(id);
-		return 1;
-	}
-	return strv_push(seen, id);
+	return r < 0 ? r : !r;
 }
 
 /* Named below the home, with no ".." that could lead out of it (whatever the reader says). */

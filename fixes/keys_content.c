@@ -45,6 +45,7 @@
 
 #include "authkeys.h"
 #include "fixes.h"
+#include "inoset.h"
 #include "keyfiles.h"
 #include "model.h"
 #include "run.h"
@@ -499,73 +500,7 @@ static int analyze(const char *d, size_t len, const struct accept_ctx *ctx, stru
 
 /* ---- detection ---- */
 
-/*
- * The files examined so far, so a file two accounts share is read once.  By
- * inode: only files with one link are read, so an inode is one file, and
- * 16 bytes an entry instead of a copy of each path.  Open addressing with
- * ino 0 (never a file's) marking a free slot.
- */
-struct file_id {
-	dev_t dev;
-	ino_t ino;
-};
-
-struct seen {
-	struct file_id *v;
-	size_t cap, n;
-};
-
-static size_t slot(const struct seen *s, const struct stat *st)
-{
-	uint64_t h = ((uint64_t) st->st_ino * 0x9e3779b97f4a7c15ULL) ^ (uint64_t) st->st_dev;
-
-	return (size_t) (h ^ (h >> 29)) & (s->cap - 1);
-}
-
-/* 1 when the file was new (now added), 0 when seen before, -ENOMEM. */
-static int seen_add(struct seen *s, const struct stat *st)
-{
-	if ((s->n + 1) * 4 > s->cap * 3) {
-		struct seen bigger = { .cap = s->cap ? s->cap * 2 : 64 };
-		bigger.v = calloc(bigger.cap, sizeof(*bigger.v));
-		if (!bigger.v)
-			return -ENOMEM;
-		for (size_t i = 0; i < s->cap; i++)
-			if (s->v[i].ino) {
-				struct stat old = { .st_dev = s->v[i].dev, .st_ino = s->v[i].ino };
-				size_t k = slot(&bigger, &old);
-				while (bigger.v[k].ino)
-					k = (k + 1) & (bigger.cap - 1);
-				bigger.v[k] = s->v[i];
-			}
-		free(s->v);
-		bigger.n = s->n;
-		*s = bigger;
-	}
-	size_t k = slot(s, st);
-	for (; s->v[k].ino; k = (k + 1) & (s->cap - 1))
-		if (s->v[k].ino == st->st_ino && s->v[k].dev == st->st_dev)
-			return 0;
-	s->v[k] = (struct file_id) { .dev = st->st_dev, .ino = st->st_ino };
-	s->n++;
-	return 1;
-}
-
-/* Room for n files without growing: a doubling holds both tables at once. */
-static int seen_init(struct seen *s, size_t n)
-{
-	size_t cap = 64;
-
-	while (cap * 3 < (n + 1) * 4)
-		cap *= 2;
-	*s = (struct seen) { .cap = cap, .v = calloc(cap, sizeof(*s->v)) };
-	return s->v ? 0 : -ENOMEM;
-}
-
-static void seen_done(struct seen *s)
-{
-	free(s->v);
-}
+/* The files examined so far (by inode), so a file two accounts share is read once. */
 
 /* At most this many damaged lines are listed one by one in a finding's evidence. */
 #define GROUP_EVIDENCE_MAX 20
@@ -685,7 +620,7 @@ static int open_keys_file(struct run *run, const struct pw_entry *pw, const char
 	return 1;
 }
 
-static int examine(struct run *run, const struct accept_ctx *ctx, struct seen *seen, const struct pw_entry *pw,
+static int examine(struct run *run, const struct accept_ctx *ctx, struct inoset *seen, const struct pw_entry *pw,
 		   const char *path)
 {
 	_cleanup_free_ char *canon = NULL, *data = NULL;
@@ -697,7 +632,7 @@ static int examine(struct run *run, const struct accept_ctx *ctx, struct seen *s
 	r = open_keys_file(run, pw, path, &canon, &fd, &st);
 	if (r <= 0)
 		return r;
-	r = seen_add(seen, &st);
+	r = inoset_add(seen, st.st_dev, st.st_ino);
 	if (r <= 0)
 		return r;
 	if ((unsigned long long) st.st_size > CONFIG_MAX)
@@ -714,7 +649,7 @@ static int keys_content_detect(struct run *run)
 {
 	const struct accounts *a = &run->model.accounts;
 	_cleanup_strv_free_ char **patterns = NULL;
-	struct seen seen = {0};
+	struct inoset seen = {0};
 	struct accept_ctx ctx;
 	int r;
 
@@ -724,7 +659,7 @@ static int keys_content_detect(struct run *run)
 	if (r < 0)
 		return r;
 	/* Most accounts have one keys file that exists, if any. */
-	r = seen_init(&seen, a->passwd.n_entries);
+	r = inoset_init(&seen, a->passwd.n_entries);
 	if (r < 0)
 		return r;
 	accept_ctx_init(run, &ctx);
@@ -744,7 +679,7 @@ static int keys_content_detect(struct run *run)
 				r = examine(run, &ctx, &seen, pw, path);
 		}
 	}
-	seen_done(&seen);
+	inoset_done(&seen);
 	return r < 0 ? r : 0;
 }
 
