@@ -10,7 +10,8 @@
 #   (d) `sshfix --root R --apply` exits with bit 1 set and she can log in
 #       (a scenario whose repair needs a person's yes sets APPLY_ANSWERS:
 #       then `--interactive` runs under script(1), which gives it the
-#       terminal it asks on, and those answers are typed, one per line)
+#       terminal it asks on, and those answers are typed, one per line;
+#       or APPLY_ARGS, e.g. '--yes', added to --apply)
 #   (e) a second --apply exits 0 and changes nothing
 #   (f) `sshfix --root R --undo latest` restores the broken tree exactly
 # and on the healthy root: (h) --dry-run exits 0 and changes nothing.
@@ -147,7 +148,7 @@ run_scenario() {
 	d=$logdir/$name
 	mkdir -p "$d"
 	t0=$(e2e_now) t_login=0 t_fix=0
-	LOGIN_USER='' EXPECT_LOG='' APPLY_ANSWERS=''
+	LOGIN_USER='' EXPECT_LOG='' APPLY_ANSWERS='' APPLY_ARGS=''
 	unset -f break_root
 	# shellcheck disable=SC1090
 	. "$file"
@@ -198,7 +199,9 @@ run_scenario() {
 			rc=99
 		fi
 	else
-		sshfix_run "$d/apply.out" --root "$E2E_MERGED" --apply
+		[ -z "$APPLY_ARGS" ] || how="--apply $APPLY_ARGS"
+		# shellcheck disable=SC2086 # APPLY_ARGS: words
+		sshfix_run "$d/apply.out" --root "$E2E_MERGED" --apply $APPLY_ARGS
 	fi
 	local arc=$rc
 	r=0; login "$d/d.sshd.log" || r=$?
