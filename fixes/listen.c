@@ -515,10 +515,9 @@ static int sysctl_files(struct ctx *c)
 /* The running system's addresses (getifaddrs is a netlink query, not NSS). */
 static int live_addresses(struct ctx *c)
 {
-	struct stat a, b;
 	struct ifaddrs *ifa = NULL;
 
-	if (fstat(c->run->target->root_fd, &a) < 0 || stat("/", &b) < 0 || a.st_dev != b.st_dev || a.st_ino != b.st_ino)
+	if (!target_is_this_system(c->run->target))
 		return 0;
 	c->live = true;
 	if (getifaddrs(&ifa) < 0)
