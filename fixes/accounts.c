@@ -16,7 +16,10 @@
  * no password logs in, as before, but keys do), and a missing shell
  * becomes the distribution's default shell.  Everything else is a choice
  * somebody made on purpose (or a date), so it is explained with the exact
- * command or line to change, and never changed.
+ * command or line to change, and never changed; /etc/nologin is removed
+ * with a yes where it blocks logins now (the running system) or after a
+ * boot that does not remove it, and only explained on a systemd target
+ * examined offline, whose next boot removes it (RULES §6.2).
  */
 #include "config.h"
 
@@ -62,11 +65,20 @@ static const struct problem accounts_problems[] = {
 	  "passwd -e) or the password is older than its maximum age; sshd can ask only on a terminal, so "
 	  "\"ssh host command\", scp and automation fail (\"Password change required but no TTY "
 	  "available\"). RULES §6.2" },
-	{ PR_NOLOGIN_FILE, "nologin-file", SEV_ERROR, PF_REPORT_ONLY,
+	{ PR_NOLOGIN_FILE, "nologin-file", SEV_ERROR, PF_NEEDS_CONFIRM,
 	  "{path} exists: {detail}",
 	  "While /etc/nologin exists, every login but root's is refused (pam_nologin with UsePAM yes, "
-	  "sshd's own check without PAM). shutdown creates it and removes it at boot; one left behind by "
-	  "an interrupted shutdown or written by hand keeps users out. RULES §6.2" },
+	  "sshd's own check without PAM). shutdown creates it; on a systemd machine every boot removes "
+	  "it, so on the running system one created since (written by hand, or left by a shutdown that "
+	  "was cancelled) keeps users out until the next boot, and on a machine without systemd one "
+	  "left behind keeps them out after it too. After confirmation it is removed (undo puts it "
+	  "back); not without one, as a shutdown may be under way. RULES §6.2" },
+	{ PR_NOLOGIN_FILE_CLEARED_AT_BOOT, "nologin-file-cleared-at-boot", SEV_INFO, PF_REPORT_ONLY,
+	  "{path} exists, but {detail}",
+	  "systemd-user-sessions.service, which multi-user.target pulls in at every boot, removes "
+	  "/etc/nologin and /run/nologin when it starts. Examined offline (a disk mounted in a rescue "
+	  "system, an initramfs before switch-root), a file that is there now keeps nobody out once "
+	  "the machine boots, so it is not why logins fail; nothing is changed. RULES §6.2" },
 	{ PR_USER_NOT_ALLOWED, "user-not-allowed", SEV_ERROR, PF_REPORT_ONLY,
 	  "{user} may not log in: {detail}",
 	  "sshd checks DenyUsers, AllowUsers, DenyGroups and AllowGroups in that order, after Match "
@@ -263,7 +275,7 @@ static int accounts_detect(struct run *run)
 {
 	const struct accounts *a = &run->model.accounts;
 	struct verdict_env env = {0};
-	_cleanup_strv_free_ char **blocked = NULL;
+	_cleanup_strv_free_ char **blocked = NULL, **spared = NULL;
 	int r;
 
 	if (!a->passwd.present)
@@ -292,7 +304,25 @@ static int accounts_detect(struct run *run)
 				       v.user, pw->shell);
 		if (r == 0 && nologin && !strv_contains(blocked, nologin))
 			r = strv_push(&blocked, strdup(nologin));
+		/* Those it would keep out, were it not removed at boot. */
+		if (r == 0 && env.nologin && !verdict_nologin_blocks(&env) && v.has_keys && pw->uid != 0 &&
+		    !strv_contains(spared, pw->name))
+			r = strv_push(&spared, strdup(pw->name));
 		verdict_done(&v);
+	}
+	/* Offline, on a systemd target: the next boot removes it (RULES §6.2). */
+	if (r == 0 && spared) {
+		struct verdict_reason x = { .path = (char *) "/etc/nologin" };
+		_cleanup_free_ char *list = NULL;
+		struct buf b = {0};
+		for (size_t i = 0; spared[i]; i++)
+			buf_printf(&b, "%s%s", i ? ", " : "", spared[i]);
+		list = buf_ok(&b) ? buf_steal(&b) : (buf_done(&b), NULL);
+		r = list ? add(run, PR_NOLOGIN_FILE_CLEARED_AT_BOOT, &x, NULL,
+			       "%s: after the reboot it keeps nobody out (users with keys: %s; examined offline, not on "
+			       "the running system)",
+			       env.nologin_cleared, list)
+			 : -ENOMEM;
 	}
 	if (r == 0 && blocked) {
 		struct verdict_reason x = { .path = (char *) "/etc/nologin" };
@@ -304,9 +334,13 @@ static int accounts_detect(struct run *run)
 		char ro[PATH_MAX + 8];
 		snprintf(ro, sizeof(ro), "%s/etc/nologin", strcmp(run->opt.root, "/") ? run->opt.root : "");
 		r = list ? add(run, PR_NOLOGIN_FILE, &x, NULL,
-			       "every login but root's is refused (users with keys: %s); if no shutdown is under way, "
+			       "every login but root's is refused (users with keys: %s)%s; if no shutdown is under way, "
 			       "remove it: rm %s",
-			       list, ro)
+			       list,
+			       env.this_system ? ", now, on the running system"
+			       : env.nologin_cleared ? ""
+						     : ", and the next boot keeps it (no systemd-user-sessions.service removes it)",
+			       ro)
 			 : -ENOMEM;
 	}
 	for (size_t i = 0; r == 0 && env.notes && env.notes[i]; i++)
@@ -363,6 +397,16 @@ static int accounts_repair(struct run *run, struct finding *f)
 		return set_field(run, f->path, shadow ? ACCT_SHADOW : ACCT_PASSWD, f->user, shadow ? SP_HASH : PW_PASSWD,
 				 "*");
 	}
+	case PR_NOLOGIN_FILE:
+		/* The file itself, whatever it says: pam_nologin and sshd only ask whether it exists. */
+		free(f->action);
+		f->action = strdup("remove /etc/nologin");
+		if (!f->action)
+			return -ENOMEM;
+		{
+			int r = journal_unlink(run->journal, "/etc/nologin");
+			return r < 0 ? r : 0;
+		}
 	case PR_SHELL_INVALID: {
 		const char *shell = default_shell(run);
 		if (!shell) {

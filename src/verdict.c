@@ -975,6 +975,9 @@ static int env_fill(struct target *t, struct verdict_env *e)
 	if (!e->cache || !e->shells_seen)
 		return -ENOMEM;
 	e->nologin = target_lstat(t, "/etc/nologin", &st) == 0;
+	e->this_system = target_is_this_system(t);
+	if (e->nologin && (r = units_boot_clears_nologin(t, &e->nologin_cleared)) < 0)
+		return r;
 	if (target_read_file(t, "/etc/shells", CONFIG_MAX, &shells, &len) == 0) {
 		if (strv_ensure(&e->shells) < 0)
 			return -ENOMEM;
@@ -1012,6 +1015,11 @@ static int env_fill(struct target *t, struct verdict_env *e)
 	return 0;
 }
 
+bool verdict_nologin_blocks(const struct verdict_env *env)
+{
+	return env->nologin && (env->this_system || !env->nologin_cleared);
+}
+
 int verdict_env_init(struct target *t, const struct model *m, struct verdict_env *ret)
 {
 	struct verdict_env e = { .today = days_now() };
@@ -1039,6 +1047,7 @@ void verdict_env_done(struct verdict_env *e)
 	strv_free(e->limit_files);
 	strv_free(e->shells);
 	free(e->pam_limits_where);
+	free(e->nologin_cleared);
 	free(e->keys_command);
 	free(e->keys_command_refused);
 	keywalk_cache_done(e->cache);
@@ -1813,9 +1822,12 @@ static int judge(struct target *t, const struct model *m, struct verdict_env *en
 				at(vc->src_root, where, sizeof(where))));
 
 	/* /etc/nologin: pam_nologin in the account phase, or sshd's own check in the session (RULES §6.2). */
-	if (env->nologin && pw->uid != 0)
+	if (verdict_nologin_blocks(env) && pw->uid != 0)
 		TRY(reasons_add(rs, VW_NOLOGIN_FILE, "/etc/nologin", 0,
 				"/etc/nologin exists: every login but root's is refused"));
+	else if (env->nologin && pw->uid != 0)
+		TRY(evidence(env, v, "/etc/nologin exists, but %s: after the reboot it keeps nobody out",
+			     env->nologin_cleared));
 
 	/* pam_unix's account phase (RULES §6.2). */
 	if (vc->use_pam && sp) {

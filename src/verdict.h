@@ -173,6 +173,8 @@ struct verdict_shells;
 struct verdict_env {
 	long today;			/* days since 1970 (SOURCE_DATE_EPOCH wins, for tests) */
 	bool nologin;			/* /etc/nologin exists */
+	bool this_system;		/* the target is the running system (target_is_this_system()) */
+	char *nologin_cleared;		/* what removes /etc/nologin at every boot (units_boot_clears_nologin()), or NULL */
 	char **shells;			/* /etc/shells entries; NULL when there is no such file */
 	bool pam_limits;		/* pam_limits.so is in sshd's PAM session stack */
 	char *pam_limits_where;		/* "FILE:LINE" of that line */
@@ -197,6 +199,15 @@ struct verdict_env {
 	unsigned n_crosschecks, n_skipped;
 	char **notes;			/* for the report: model/sshd disagreements, things not judged */
 };
+
+/*
+ * Does /etc/nologin keep non-root users out, for the machine sshfix
+ * answers about?  On the running system, while it exists.  Examined offline
+ * (a mounted disk, an initramfs before switch-root), the question is the
+ * next boot: on a systemd target that removes it (RULES §6.2), it blocks
+ * nothing then.
+ */
+bool verdict_nologin_blocks(const struct verdict_env *env);
 
 /* Read the shared facts.  Returns 0 or -ENOMEM; missing files are facts, not errors. */
 int verdict_env_init(struct target *t, const struct model *m, struct verdict_env *ret);
