@@ -679,7 +679,8 @@ START_TEST(verdict_pam_limits)
 	tl_write(root, "etc/security/limits.conf", "alice - maxlogins 0\n", 0644);
 	/* Without pam_limits in sshd's session stack, limits.conf does nothing. */
 	EXPECT("alice", VERDICT_CAN, 0);
-	tl_write(root, "etc/pam.d/sshd", "@include common-session\n", 0644);
+	tl_write(root, "etc/pam.d/sshd", "@include common-account\n@include common-session\n", 0644);
+	tl_write(root, "etc/pam.d/common-account", "account required pam_unix.so\n", 0644);
 	tl_write(root, "etc/pam.d/common-session",
 		 "session [default=1] pam_permit.so\n"
 		 "session required pam_limits.so\n",
