@@ -5,8 +5,11 @@
  * state (locked with UsePAM no, expired, a password that must be changed),
  * its shell (missing, not executable, nologin), /etc/nologin, sshd's
  * policy lines (AllowUsers, DenyUsers, AllowGroups, DenyGroups,
- * PermitRootLogin, PubkeyAuthentication, AuthenticationMethods) and
- * pam_limits entries that end every session.
+ * PermitRootLogin, PubkeyAuthentication, AuthenticationMethods), the PAM
+ * account stack's policy modules (pam_access, pam_listfile,
+ * pam_succeed_if: RULES §13.4; the stack itself is src/pam.h's, missing
+ * modules and counters are fixes/pam.c's) and pam_limits entries that end
+ * every session.
  *
  * Only accounts that have an authorized keys file, or that a policy line
  * names, are reported: system accounts (no keys, nologin shells) are meant
@@ -105,6 +108,27 @@ static const struct problem accounts_problems[] = {
 	  "every session (\"There were too many logins\"), and a tiny nofile leaves sshd no file "
 	  "descriptors for the session (\"Too many open files\", \"Broken pipe\"). Remove or raise the "
 	  "entry shown. RULES §12.1" },
+	{ PR_PAM_ACCESS_DENIED, "pam-access-denied", SEV_ERROR, PF_REPORT_ONLY,
+	  "{user} may not log in: {detail}",
+	  "With UsePAM yes, sshd runs the PAM account stack after the key was accepted. pam_access "
+	  "there reads /etc/security/access.conf (or accessfile=, then access.d): the first "
+	  "\"+|-:users:origins\" line that matches the user (a name, a group, (group), ALL, EXCEPT) and "
+	  "the client's origin (ALL, an address, a network; LOCAL is never a network login) decides, "
+	  "and a \"-\" line refuses (\"Access denied for user U by PAM account configuration\"). The "
+	  "origin is read as \"an address that is not local\"; an answer that rests on which one says so. "
+	  "Who may log in from where is a policy choice: edit the line shown if it is wrong. RULES §13.4" },
+	{ PR_PAM_LISTFILE_DENIED, "pam-listfile-denied", SEV_ERROR, PF_REPORT_ONLY,
+	  "{user} may not log in: {detail}",
+	  "pam_listfile in sshd's PAM account stack refuses a user named (item=user; group, shell) in "
+	  "its file= with sense=deny, or not named there with sense=allow; a file that is missing "
+	  "counts as onerr= says (fail by default), one that is world-writable or not a regular file "
+	  "refuses everyone. A policy choice: edit the list or the line shown. RULES §13.4" },
+	{ PR_PAM_SUCCEED_IF_DENIED, "pam-succeed-if-denied", SEV_ERROR, PF_REPORT_ONLY,
+	  "{user} may not log in: {detail}",
+	  "pam_succeed_if in sshd's PAM account stack fails when one of its conditions (uid >= 1000, "
+	  "user in a:b, shell, ingroup, ...) does not hold for the user, and with required or "
+	  "requisite that refuses the login after the key was accepted. A policy choice: explained "
+	  "with the condition and the line, never changed. RULES §13.4" },
 	{ .id = NULL },
 };
 
@@ -262,6 +286,15 @@ static int report_user(struct run *run, const struct verdict_env *env, const str
 			break;
 		case VW_PAM_LIMITS:
 			r = add(run, PR_PAM_LIMITS_SESSION, x, v->user, "%s", x->text);
+			break;
+		case VW_PAM_ACCESS:
+			r = add(run, PR_PAM_ACCESS_DENIED, x, v->user, "%s", x->text);
+			break;
+		case VW_PAM_LISTFILE:
+			r = add(run, PR_PAM_LISTFILE_DENIED, x, v->user, "%s", x->text);
+			break;
+		case VW_PAM_SUCCEED_IF:
+			r = add(run, PR_PAM_SUCCEED_IF_DENIED, x, v->user, "%s", x->text);
 			break;
 		default:
 			/* Keys files are user-key-paths' and keys-content's; the server is everybody's. */
@@ -424,8 +457,9 @@ static int accounts_repair(struct run *run, struct finding *f)
 
 const struct fix fix_accounts = {
 	.id = "accounts",
-	.summary = "account state, shell, /etc/nologin, Allow/Deny lines, root and key policy, pam_limits, per user",
-	.rules = "RULES §6.1-6.4, §12.1",
+	.summary = "account state, shell, /etc/nologin, Allow/Deny lines, root and key policy, PAM account modules, "
+		   "pam_limits, per user",
+	.rules = "RULES §6.1-6.4, §12.1, §13.4",
 	.problems = accounts_problems,
 	.detect = accounts_detect,
 	.repair = accounts_repair,

@@ -103,6 +103,12 @@ enum problem_code {
 	PR_PUBKEY_DISABLED,
 	PR_AUTH_METHODS_NO_PUBKEY,
 	PR_PAM_LIMITS_SESSION,
+	PR_PAM_ACCESS_DENIED,
+	PR_PAM_LISTFILE_DENIED,
+	PR_PAM_SUCCEED_IF_DENIED,
+	/* pam (fixes/pam.c) */
+	PR_PAM_MODULE_MISSING,
+	PR_PAM_TALLY_LOCKED,
 	/* client (fixes/client.c): --client, the connecting side */
 	PR_CLIENT_KEY_PERMS,
 	PR_CLIENT_KEY_OWNER,
