@@ -259,6 +259,15 @@ static int pam_repair(struct run *run, struct finding *f)
 		const struct pam_counter *x = &c.v[i];
 		if (!x->locked || !streq_ptr(x->user, f->user) || !streq_ptr(x->path, f->path))
 			continue;
+		if (x->unsafe) {
+			/* A link could make the reset write some other file (a tallylog linked to shadow). */
+			free(f->status_reason);
+			if (asprintf(&f->status_reason, "%s is a symbolic link or hard-linked: reset it by hand (%s)", x->path,
+				     x->kind == PAMC_FAILLOCK ? "faillock --user NAME --reset" : "pam_tally2 --user NAME --reset") < 0)
+				f->status_reason = NULL;
+			r = -EPERM;
+			break;
+		}
 		if (x->kind == PAMC_FAILLOCK) {
 			free(f->action);
 			f->action = NULL;

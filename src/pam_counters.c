@@ -267,10 +267,11 @@ static int read_faillock(struct target *t, const struct accounts *a, const struc
 			r = -ENOMEM;
 			break;
 		}
-		if (!pw || target_read_file(t, path, CONFIG_MAX, &data, &len) < 0)
+		struct stat st;
+		if (!pw || target_lstat(t, path, &st) < 0 || target_read_file(t, path, CONFIG_MAX, &data, &len) < 0)
 			continue;
 		struct pam_counter x = { .kind = PAMC_FAILLOCK, .line = l, .uid = pw->uid, .tmpfs = under_run(o.dir),
-					 .deny = o.deny };
+					 .deny = o.deny, .unsafe = !S_ISREG(st.st_mode) || st.st_nlink > 1 };
 		x.failures = faillock_failures(data, len, o.fail_interval, &x.latest);
 		if (!x.failures)
 			continue;
@@ -305,6 +306,8 @@ static int read_tally2(struct target *t, const struct accounts *a, const struct 
 	tally2_options(l, &o);
 	if (target_stat(t, o.file, &st) < 0 || !S_ISREG(st.st_mode))
 		return 0;
+	struct stat lst;
+	bool unsafe = target_lstat(t, o.file, &lst) < 0 || !S_ISREG(lst.st_mode) || lst.st_nlink > 1;
 	if ((uint64_t) st.st_size > TALLYLOG_MAX) {
 		char *n = NULL;
 		if (asprintf(&n, "%s is %lld bytes (a sparse file indexed by uid): not read", o.file,
@@ -329,7 +332,7 @@ static int read_tally2(struct target *t, const struct accounts *a, const struct 
 		bool admin = pw->uid == 0;
 		unsigned long unlock = admin ? o.root_unlock_time : o.unlock_time;
 		struct pam_counter x = { .kind = PAMC_TALLY2, .line = l, .uid = pw->uid, .failures = cnt, .deny = o.deny,
-					 .latest = when, .unlock_time = unlock, .tmpfs = under_run(o.file) };
+					 .latest = when, .unlock_time = unlock, .tmpfs = under_run(o.file), .unsafe = unsafe };
 		x.locked = !o.magic_root && o.deny && cnt >= o.deny && (!admin || o.even_deny_root) &&
 			   !(unlock && when && when + unlock <= now);
 		x.unlocks_at = x.locked && unlock && when ? when + unlock : 0;

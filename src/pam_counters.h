@@ -41,6 +41,7 @@ struct pam_counter {
 	uid_t uid;
 	char *path;		/* faillock: DIR/USER; tally2: the tallylog */
 	bool tmpfs;		/* the file lives under /run: every boot starts without it */
+	bool unsafe;		/* a symbolic link or a hard-linked file: read, never reset */
 	unsigned failures;	/* as the module counts them (faillock: within fail_interval of the latest) */
 	unsigned deny;
 	uint64_t latest;	/* time of the latest failure (seconds since 1970) */

@@ -12,6 +12,9 @@
 #include "authkeys.h"
 #include "known_hosts.h"
 #include "netconf.h"
+#include "pam.h"
+#include "pam_counters.h"
+#include "pam_modules.h"
 #include "listen_addr.h"
 #include "client_config.h"
 #include "sshd_config.h"
@@ -23,7 +26,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size < 1)
 		return 0;
-	unsigned which = data[0] % 12;
+	unsigned which = data[0] % 13;
 	const char *d = (const char *) data + 1;
 	size_t n = size - 1;
 	char *s = malloc(n + 1);
@@ -47,6 +50,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 8: { char *nl = strchr(s, '\n'); if (nl) { *nl = 0; (void) sshmatch_pattern(s, nl + 1); (void) sshmatch_list(s, nl + 1, true); (void) sshmatch_addr_list(s, nl + 1); (void) sshmatch_user(s, "h", "10.0.0.1", nl + 1); } break; }
 	case 9: { struct ip_addr a; char *scope = NULL; if (ip_parse_numeric(s, &a, &scope) == 0) free(scope); (void) ip_parse_cidr(d, n, &a); (void) services_lookup(d, n, "ssh", "tcp"); (void) listen_port_parse(s, d, n); break; }
 	case 10: { unsigned line; (void) sysctl_value(d, n, "net.ipv4.ip_nonlocal_bind", &line); break; }
+	case 12: {
+		static const char pw[] = "alice:x:1000:1000::/home/alice:/bin/bash\n", gr[] = "wheel:x:10:alice\n";
+		struct accounts a = {0};
+		struct pam_eval e = {0};
+		int act[_PAMR_MAX];
+		uint64_t latest;
+		if (acct_file_parse(ACCT_PASSWD, pw, sizeof(pw) - 1, &a.passwd) == 0 &&
+		    acct_file_parse(ACCT_GROUP, gr, sizeof(gr) - 1, &a.group) == 0) {
+			struct pam_subject w = { .a = &a, .pw = accounts_user_by_name(&a, "alice"), .matched = n & 1,
+						 .addr = n & 2 ? "192.0.2.20" : NULL, .hostname = "h" };
+			(void) pam_access_text("f", d, n, NULL, NULL, n & 4, &w, &e);
+			pam_eval_done(&e);
+		}
+		accounts_done(&a);
+		(void) pam_parse_control(s, true, act);
+		(void) faillock_failures(d, n, 900, &latest);
+		break; }
 	case 11: { unsigned char *blob = NULL; size_t bl; if (authkeys_base64_decode(d, n, &blob, &bl) == 0) { const struct authkeys_type *t; unsigned bits; (void) authkeys_check_blob(blob, bl, &t, &bits); free(blob); } break; }
 	}
 	free(s);
