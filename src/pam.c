@@ -123,8 +123,10 @@ int pam_parse_control(const char *control, bool bracketed, int actions[static _P
 			action = PAMA_DIE;
 		else if (vl == 5 && strncasecmp(v, "reset", 5) == 0)
 			action = PAMA_RESET;
-		else if (vl > 0 && vl < 6 && strspn(v, "0123456789") == vl) {
-			action = atoi(v);	/* digits only, at most 5 */
+		else if (vl > 0 && vl < 6 && strspn(v, "0123456789") >= vl) {
+			action = 0;	/* a jump: digits only, at most 5 */
+			for (size_t k = 0; k < vl; k++)
+				action = action * 10 + (v[k] - '0');
 			if (action <= 0) {
 				r = -EINVAL;	/* libpam: "bad action"; the value stays unset */
 				p += n;
