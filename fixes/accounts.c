@@ -5,8 +5,11 @@
  * state (locked with UsePAM no, expired, a password that must be changed),
  * its shell (missing, not executable, nologin), /etc/nologin, sshd's
  * policy lines (AllowUsers, DenyUsers, AllowGroups, DenyGroups,
- * PermitRootLogin, PubkeyAuthentication, AuthenticationMethods) and
- * pam_limits entries that end every session.
+ * PermitRootLogin, PubkeyAuthentication, AuthenticationMethods), the PAM
+ * account stack's policy modules (pam_access, pam_listfile,
+ * pam_succeed_if: RULES §13.4; the stack itself is src/pam.h's, missing
+ * modules and counters are fixes/pam.c's) and pam_limits entries that end
+ * every session.
  *
  * Only accounts that have an authorized keys file, or that a policy line
  * names, are reported: system accounts (no keys, nologin shells) are meant
@@ -16,7 +19,10 @@
  * no password logs in, as before, but keys do), and a missing shell
  * becomes the distribution's default shell.  Everything else is a choice
  * somebody made on purpose (or a date), so it is explained with the exact
- * command or line to change, and never changed.
+ * command or line to change, and never changed; /etc/nologin is removed
+ * with a yes where it blocks logins now (the running system) or after a
+ * boot that does not remove it, and only explained on a systemd target
+ * examined offline, whose next boot removes it (RULES §6.2).
  */
 #include "config.h"
 
@@ -62,11 +68,20 @@ static const struct problem accounts_problems[] = {
 	  "passwd -e) or the password is older than its maximum age; sshd can ask only on a terminal, so "
 	  "\"ssh host command\", scp and automation fail (\"Password change required but no TTY "
 	  "available\"). RULES §6.2" },
-	{ PR_NOLOGIN_FILE, "nologin-file", SEV_ERROR, PF_REPORT_ONLY,
+	{ PR_NOLOGIN_FILE, "nologin-file", SEV_ERROR, PF_NEEDS_CONFIRM,
 	  "{path} exists: {detail}",
 	  "While /etc/nologin exists, every login but root's is refused (pam_nologin with UsePAM yes, "
-	  "sshd's own check without PAM). shutdown creates it and removes it at boot; one left behind by "
-	  "an interrupted shutdown or written by hand keeps users out. RULES §6.2" },
+	  "sshd's own check without PAM). shutdown creates it; on a systemd machine every boot removes "
+	  "it, so on the running system one created since (written by hand, or left by a shutdown that "
+	  "was cancelled) keeps users out until the next boot, and on a machine without systemd one "
+	  "left behind keeps them out after it too. After confirmation it is removed (undo puts it "
+	  "back); not without one, as a shutdown may be under way. RULES §6.2" },
+	{ PR_NOLOGIN_FILE_CLEARED_AT_BOOT, "nologin-file-cleared-at-boot", SEV_INFO, PF_REPORT_ONLY,
+	  "{path} exists, but {detail}",
+	  "systemd-user-sessions.service, which multi-user.target pulls in at every boot, removes "
+	  "/etc/nologin and /run/nologin when it starts. Examined offline (a disk mounted in a rescue "
+	  "system, an initramfs before switch-root), a file that is there now keeps nobody out once "
+	  "the machine boots, so it is not why logins fail; nothing is changed. RULES §6.2" },
 	{ PR_USER_NOT_ALLOWED, "user-not-allowed", SEV_ERROR, PF_REPORT_ONLY,
 	  "{user} may not log in: {detail}",
 	  "sshd checks DenyUsers, AllowUsers, DenyGroups and AllowGroups in that order, after Match "
@@ -93,6 +108,27 @@ static const struct problem accounts_problems[] = {
 	  "every session (\"There were too many logins\"), and a tiny nofile leaves sshd no file "
 	  "descriptors for the session (\"Too many open files\", \"Broken pipe\"). Remove or raise the "
 	  "entry shown. RULES §12.1" },
+	{ PR_PAM_ACCESS_DENIED, "pam-access-denied", SEV_ERROR, PF_REPORT_ONLY,
+	  "{user} may not log in: {detail}",
+	  "With UsePAM yes, sshd runs the PAM account stack after the key was accepted. pam_access "
+	  "there reads /etc/security/access.conf (or accessfile=, then access.d): the first "
+	  "\"+|-:users:origins\" line that matches the user (a name, a group, (group), ALL, EXCEPT) and "
+	  "the client's origin (ALL, an address, a network; LOCAL is never a network login) decides, "
+	  "and a \"-\" line refuses (\"Access denied for user U by PAM account configuration\"). The "
+	  "origin is read as \"an address that is not local\"; an answer that rests on which one says so. "
+	  "Who may log in from where is a policy choice: edit the line shown if it is wrong. RULES §13.4" },
+	{ PR_PAM_LISTFILE_DENIED, "pam-listfile-denied", SEV_ERROR, PF_REPORT_ONLY,
+	  "{user} may not log in: {detail}",
+	  "pam_listfile in sshd's PAM account stack refuses a user named (item=user; group, shell) in "
+	  "its file= with sense=deny, or not named there with sense=allow; a file that is missing "
+	  "counts as onerr= says (fail by default), one that is world-writable or not a regular file "
+	  "refuses everyone. A policy choice: edit the list or the line shown. RULES §13.4" },
+	{ PR_PAM_SUCCEED_IF_DENIED, "pam-succeed-if-denied", SEV_ERROR, PF_REPORT_ONLY,
+	  "{user} may not log in: {detail}",
+	  "pam_succeed_if in sshd's PAM account stack fails when one of its conditions (uid >= 1000, "
+	  "user in a:b, shell, ingroup, ...) does not hold for the user, and with required or "
+	  "requisite that refuses the login after the key was accepted. A policy choice: explained "
+	  "with the condition and the line, never changed. RULES §13.4" },
 	{ .id = NULL },
 };
 
@@ -251,6 +287,15 @@ static int report_user(struct run *run, const struct verdict_env *env, const str
 		case VW_PAM_LIMITS:
 			r = add(run, PR_PAM_LIMITS_SESSION, x, v->user, "%s", x->text);
 			break;
+		case VW_PAM_ACCESS:
+			r = add(run, PR_PAM_ACCESS_DENIED, x, v->user, "%s", x->text);
+			break;
+		case VW_PAM_LISTFILE:
+			r = add(run, PR_PAM_LISTFILE_DENIED, x, v->user, "%s", x->text);
+			break;
+		case VW_PAM_SUCCEED_IF:
+			r = add(run, PR_PAM_SUCCEED_IF_DENIED, x, v->user, "%s", x->text);
+			break;
 		default:
 			/* Keys files are user-key-paths' and keys-content's; the server is everybody's. */
 			break;
@@ -263,7 +308,7 @@ static int accounts_detect(struct run *run)
 {
 	const struct accounts *a = &run->model.accounts;
 	struct verdict_env env = {0};
-	_cleanup_strv_free_ char **blocked = NULL;
+	_cleanup_strv_free_ char **blocked = NULL, **spared = NULL;
 	int r;
 
 	if (!a->passwd.present)
@@ -292,7 +337,25 @@ static int accounts_detect(struct run *run)
 				       v.user, pw->shell);
 		if (r == 0 && nologin && !strv_contains(blocked, nologin))
 			r = strv_push(&blocked, strdup(nologin));
+		/* Those it would keep out, were it not removed at boot. */
+		if (r == 0 && env.nologin && !verdict_nologin_blocks(&env) && v.has_keys && pw->uid != 0 &&
+		    !strv_contains(spared, pw->name))
+			r = strv_push(&spared, strdup(pw->name));
 		verdict_done(&v);
+	}
+	/* Offline, on a systemd target: the next boot removes it (RULES §6.2). */
+	if (r == 0 && spared) {
+		struct verdict_reason x = { .path = (char *) "/etc/nologin" };
+		_cleanup_free_ char *list = NULL;
+		struct buf b = {0};
+		for (size_t i = 0; spared[i]; i++)
+			buf_printf(&b, "%s%s", i ? ", " : "", spared[i]);
+		list = buf_ok(&b) ? buf_steal(&b) : (buf_done(&b), NULL);
+		r = list ? add(run, PR_NOLOGIN_FILE_CLEARED_AT_BOOT, &x, NULL,
+			       "%s: after the reboot it keeps nobody out (users with keys: %s; examined offline, not on "
+			       "the running system)",
+			       env.nologin_cleared, list)
+			 : -ENOMEM;
 	}
 	if (r == 0 && blocked) {
 		struct verdict_reason x = { .path = (char *) "/etc/nologin" };
@@ -304,9 +367,13 @@ static int accounts_detect(struct run *run)
 		char ro[PATH_MAX + 8];
 		snprintf(ro, sizeof(ro), "%s/etc/nologin", strcmp(run->opt.root, "/") ? run->opt.root : "");
 		r = list ? add(run, PR_NOLOGIN_FILE, &x, NULL,
-			       "every login but root's is refused (users with keys: %s); if no shutdown is under way, "
+			       "every login but root's is refused (users with keys: %s)%s; if no shutdown is under way, "
 			       "remove it: rm %s",
-			       list, ro)
+			       list,
+			       env.this_system ? ", now, on the running system"
+			       : env.nologin_cleared ? ""
+						     : ", and the next boot keeps it (no systemd-user-sessions.service removes it)",
+			       ro)
 			 : -ENOMEM;
 	}
 	for (size_t i = 0; r == 0 && env.notes && env.notes[i]; i++)
@@ -363,6 +430,16 @@ static int accounts_repair(struct run *run, struct finding *f)
 		return set_field(run, f->path, shadow ? ACCT_SHADOW : ACCT_PASSWD, f->user, shadow ? SP_HASH : PW_PASSWD,
 				 "*");
 	}
+	case PR_NOLOGIN_FILE:
+		/* The file itself, whatever it says: pam_nologin and sshd only ask whether it exists. */
+		free(f->action);
+		f->action = strdup("remove /etc/nologin");
+		if (!f->action)
+			return -ENOMEM;
+		{
+			int r = journal_unlink(run->journal, "/etc/nologin");
+			return r < 0 ? r : 0;
+		}
 	case PR_SHELL_INVALID: {
 		const char *shell = default_shell(run);
 		if (!shell) {
@@ -380,8 +457,9 @@ static int accounts_repair(struct run *run, struct finding *f)
 
 const struct fix fix_accounts = {
 	.id = "accounts",
-	.summary = "account state, shell, /etc/nologin, Allow/Deny lines, root and key policy, pam_limits, per user",
-	.rules = "RULES §6.1-6.4, §12.1",
+	.summary = "account state, shell, /etc/nologin, Allow/Deny lines, root and key policy, PAM account modules, "
+		   "pam_limits, per user",
+	.rules = "RULES §6.1-6.4, §12.1, §13.4",
 	.problems = accounts_problems,
 	.detect = accounts_detect,
 	.repair = accounts_repair,

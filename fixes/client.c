@@ -582,14 +582,6 @@ static int check_configs(struct scan *s)
 
 /* ---- keywords this ssh does not know ---- */
 
-/* The target is the running system: its ssh can be run as it would run. */
-static bool target_is_this_system(struct target *t)
-{
-	struct stat a, b;
-
-	return fstat(t->root_fd, &a) == 0 && stat("/", &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
-}
-
 /* "Match exec" runs a command even for ssh -G: sshfix does not run people's commands. */
 static bool runs_commands(const struct client_config *c)
 {

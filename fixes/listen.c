@@ -51,22 +51,29 @@
  *    localhost, a reverse tunnel) are why the explanation says so and
  *    --undo restores the lines.
  *  - listen-cannot-bind: every non-loopback ListenAddress is an IPv4
- *    address the machine does not have (RULES §3.7): the bind fails, and
- *    with no other address sshd stops ("Cannot bind any address."); with
- *    only loopback left, nobody outside can connect.  The same edit as for
- *    loopback-only, but NEEDS_CONFIRM: "not configured" is read from files
- *    (ifupdown, netplan, NetworkManager, networkd, ifcfg, wg-quick,
- *    keepalived), and an address assigned some other way (a script, a
- *    cluster manager) would make the edit widen a restriction that worked.
- *    An address is judged only when every source is static: DHCP (or
- *    NetworkManager without a profile, cloud-init) means "cannot be
- *    confirmed", said as a note, never a finding; IPv6 addresses are never
- *    judged (router advertisements assign them at run time); nor anything
- *    when sysctl sets ip_nonlocal_bind (the bind succeeds).
+ *    address the machine does not have, or one no network configuration
+ *    names while the machine takes its addresses from DHCP or a cloud
+ *    (RULES §3.7): the bind fails, and with no other address sshd stops
+ *    ("Cannot bind any address."); with only loopback left, nobody outside
+ *    can connect.  The same edit as for loopback-only, but NEEDS_CONFIRM:
+ *    "not configured" is read from files (ifupdown, netplan, NetworkManager,
+ *    networkd, ifcfg, wg-quick, keepalived), and an address assigned some
+ *    other way (a script, a cluster manager, a DHCP reservation) would make
+ *    the edit widen a restriction that worked.  An address is "not
+ *    configured" when every source is static and none names it, or when the
+ *    target is the running system and none of its interfaces has it; it is
+ *    "named by no configuration" when DHCP (or NetworkManager without a
+ *    profile, cloud-init) may assign addresses: the classic lockout after a
+ *    VM is cloned or moved, where the lease changes and the ListenAddress
+ *    written for the old one stays.  Without any network configuration
+ *    sshfix reads, nothing is judged (a note says so); IPv6 addresses are
+ *    never judged (router advertisements assign them at run time); nor
+ *    anything when sysctl sets ip_nonlocal_bind (the bind succeeds).
  *  - listen-address-unknown: the same, for an address next to others that
- *    remain usable: sshd logs "Bind to port P on A failed" and serves the
- *    others.  Report only: logins work, and the address may be one that
- *    comes later (a VIP).
+ *    may remain usable: sshd logs "Bind to port P on A failed" and serves
+ *    the others.  A warning; with a yes the line is commented out, so sshd
+ *    stops trying it (an address that appears later, a VIP, is why it is
+ *    not done without one).
  *  - listen-unresolvable: a host name the target's /etc/hosts does not
  *    give (for the AddressFamily): sshd resolves it at start, through DNS
  *    if at all, before the network may be up; when it fails, sshd stops
@@ -145,19 +152,22 @@ static const struct problem listen_problems[] = {
 	  "sshd binds each listen address when it starts; an address the machine does not have "
 	  "fails (\"Bind to port 22 on A failed: Cannot assign requested address\"), not under "
 	  "sshd -t, and when no address is left sshd stops (\"Cannot bind any address.\"); with only "
-	  "loopback left, nobody outside can connect. Typical after a disk moved to another machine "
-	  "or a renumbering. The ListenAddress lines are commented out (or rewritten to the "
+	  "loopback left, nobody outside can connect. Typical after a disk moved to another machine, "
+	  "a renumbering, or a VM cloned or moved while it takes its address from DHCP or a cloud: "
+	  "the new lease differs, the ListenAddress written for the old one stays. The ListenAddress "
+	  "lines are commented out (or rewritten to the "
 	  "any-address of their family where one names its own port), which widens what sshd "
 	  "listens on; it needs confirmation because \"not configured\" is read from the network "
-	  "configuration files, and an address assigned some other way would make the old lines "
-	  "right. RULES §3.6, §3.7" },
-	{ PR_LISTEN_ADDRESS_UNKNOWN, "listen-address-unknown", SEV_WARNING, PF_REPORT_ONLY,
+	  "configuration files, and an address assigned some other way (a DHCP reservation, a "
+	  "script) would make the old lines right. RULES §3.6, §3.7" },
+	{ PR_LISTEN_ADDRESS_UNKNOWN, "listen-address-unknown", SEV_WARNING, PF_NEEDS_CONFIRM,
 	  "{path} line {line}: {detail}",
-	  "The address is not configured on this machine, so binding it fails when sshd starts "
-	  "(\"Bind to port 22 on A failed: Cannot assign requested address\"); sshd goes on with "
-	  "the other listen addresses, and only clients that use this one get \"Connection "
-	  "refused\". Left alone: logins work, and the address may be one that appears later. "
-	  "RULES §3.7" },
+	  "The address is not configured on this machine (or no network configuration names it "
+	  "while the machine takes its addresses from DHCP or a cloud), so binding it fails when "
+	  "sshd starts (\"Bind to port 22 on A failed: Cannot assign requested address\"); sshd "
+	  "goes on with the other listen addresses, and only clients that use this one get "
+	  "\"Connection refused\". With a yes the line is commented out, so sshd stops trying it; "
+	  "not without one, as the address may be one that appears later. RULES §3.7" },
 	{ PR_LISTEN_UNRESOLVABLE, "listen-unresolvable", SEV_WARNING, PF_REPORT_ONLY,
 	  "{path} line {line}: {detail}",
 	  "sshd resolves a ListenAddress name when it starts, with the target's resolver; sshfix "
@@ -181,6 +191,7 @@ enum verdict {
 	V_LOOPBACK,	/* loopback only */
 	V_USABLE,	/* the any-address, or configured, or cannot be judged */
 	V_UNKNOWN,	/* an address the machine does not have */
+	V_UNCONFIRMED,	/* an IPv4 address no configuration names, on a machine with DHCP (or a cloud) */
 };
 
 struct lentry {
@@ -190,9 +201,10 @@ struct lentry {
 	bool conflict;		/* its family contradicts AddressFamily */
 	bool dropped;		/* a repair comments it out: invalid, or a family conflict */
 	bool unresolved;	/* a name /etc/hosts does not give */
+	bool unsure;		/* V_USABLE only because it cannot be judged offline (IPv6, a scope) */
 	enum verdict v;
 	int fam;		/* family of the first address it stands for; AF_UNSPEC when unknown */
-	char *why;		/* evidence for V_UNKNOWN and notes */
+	char *why;		/* evidence for V_UNKNOWN and V_UNCONFIRMED */
 };
 
 struct ctx {
@@ -503,10 +515,9 @@ static int sysctl_files(struct ctx *c)
 /* The running system's addresses (getifaddrs is a netlink query, not NSS). */
 static int live_addresses(struct ctx *c)
 {
-	struct stat a, b;
 	struct ifaddrs *ifa = NULL;
 
-	if (fstat(c->run->target->root_fd, &a) < 0 || stat("/", &b) < 0 || a.st_dev != b.st_dev || a.st_ino != b.st_ino)
+	if (!target_is_this_system(c->run->target))
 		return 0;
 	c->live = true;
 	if (getifaddrs(&ifa) < 0)
@@ -673,7 +684,7 @@ static bool live_has(const struct ctx *c, const struct ip_addr *a)
 }
 
 /*
- * Judge one address.  Returns the verdict; for V_UNKNOWN sets *ret_why to
+ * Judge one address.  Returns the verdict; for V_UNKNOWN and V_UNCONFIRMED sets e->why to
  * the evidence; adds a note when it cannot be judged.
  */
 static int judge(struct ctx *c, struct lentry *e, const struct ip_addr *a0, enum verdict *ret)
@@ -709,26 +720,42 @@ static int judge(struct ctx *c, struct lentry *e, const struct ip_addr *a0, enum
 		return note(c, "ListenAddress %s (%s line %u): %s is not configured, but %s lets sshd bind it anyway",
 			    shown, where, line, ip_to_string(&a, buf),
 			    a.family == AF_INET && c->nonlocal_where ? c->nonlocal_where : "net.ipv6.ip_nonlocal_bind = 1");
-	if (a.family == AF_INET6)
+	if (a.family == AF_INET6) {
+		e->unsure = true;
 		return note(c,
 				  "ListenAddress %s (%s line %u): whether this machine has %s cannot be confirmed offline "
 				  "(IPv6 addresses also come from router advertisements)",
 				  shown, where, line, ip_to_string(&a, buf));
-	if (c->nc.dynamic)
-		return note(c,
-				  "ListenAddress %s (%s line %u): whether this machine has %s cannot be confirmed offline: %s",
-				  shown, where, line, ip_to_string(&a, buf), c->nc.dynamic[0]);
-	if (c->nc_files == 0 && !c->live)
+	}
+	free(e->why);
+	e->why = NULL;
+	if (c->live) {
+		/* The running system: its interfaces say what it has now, DHCP leases included. */
+		*ret = V_UNKNOWN;
+		if (asprintf(&e->why, "%s is in no network configuration of this machine and on none of its interfaces%s%s%s",
+			     ip_to_string(&a, buf), c->nc.dynamic ? " (its addresses come from " : "",
+			     c->nc.dynamic ? c->nc.dynamic[0] : "", c->nc.dynamic ? ")" : "") < 0)
+			return -ENOMEM;
+		return 0;
+	}
+	if (c->nc.dynamic) {
+		/* DHCP or a cloud: the address is whatever the lease says, and no file names this one. */
+		*ret = V_UNCONFIRMED;
+		if (asprintf(&e->why, "%s is named by no network configuration of this machine, which takes its IPv4 "
+				      "addresses from DHCP or a cloud (%s): sshd can bind it only if exactly this "
+				      "address is handed out",
+			     ip_to_string(&a, buf), c->nc.dynamic[0]) < 0)
+			return -ENOMEM;
+		return 0;
+	}
+	if (c->nc_files == 0)
 		return note(c,
 				  "ListenAddress %s (%s line %u): whether this machine has %s cannot be confirmed: no network "
 				  "configuration sshfix reads (ifupdown, netplan, NetworkManager, systemd-networkd, ifcfg) "
 				  "names any address",
 				  shown, where, line, ip_to_string(&a, buf));
 	*ret = V_UNKNOWN;
-	free(e->why);
-	e->why = NULL;
-	if (asprintf(&e->why, "%s is in no network configuration of this machine%s", ip_to_string(&a, buf),
-		     c->live ? " and on none of its interfaces" : "") < 0)
+	if (asprintf(&e->why, "%s is in no network configuration of this machine", ip_to_string(&a, buf)) < 0)
 		return -ENOMEM;
 	return 0;
 }
@@ -778,6 +805,7 @@ static int resolve(struct ctx *c, struct lentry *e)
 			/* A scoped address binds only where that interface exists at start. */
 			_cleanup_free_ char *shown = strdup_trunc(e->la.host, 100);
 			e->v = V_USABLE;
+			e->unsure = true;
 			return note(c,
 					  "ListenAddress %s (%s line %u): a link-local address with an interface scope "
 					  "cannot be confirmed offline",
@@ -801,16 +829,20 @@ static int resolve(struct ctx *c, struct lentry *e)
 		return 0;
 	}
 	e->fam = v[0].family;
-	bool any_usable = false, any_unknown = false;
+	bool any_usable = false, any_sure = false, any_unknown = false, any_unconfirmed = false;
 	for (int i = 0; i < n; i++) {
 		enum verdict vd;
+		e->unsure = false;
 		r = judge(c, e, &v[i], &vd);
 		if (r < 0)
 			return r;
 		any_usable |= vd == V_USABLE;
+		any_sure |= vd == V_USABLE && !e->unsure;
 		any_unknown |= vd == V_UNKNOWN;
+		any_unconfirmed |= vd == V_UNCONFIRMED;
 	}
-	e->v = any_usable ? V_USABLE : any_unknown ? V_UNKNOWN : V_LOOPBACK;
+	e->unsure = any_usable && !any_sure;
+	e->v = any_usable ? V_USABLE : any_unknown ? V_UNKNOWN : any_unconfirmed ? V_UNCONFIRMED : V_LOOPBACK;
 	return 0;
 }
 
@@ -1033,7 +1065,16 @@ static int network_evidence(const struct ctx *c, struct finding *f)
 			return -ENOMEM;
 	if (c->nc.n_addrs > 8 && finding_add_evidence(f, "configured: %zu more addresses", c->nc.n_addrs - 8) < 0)
 		return -ENOMEM;
+	for (size_t i = 0; c->nc.dynamic && c->nc.dynamic[i] && i < 4; i++)
+		if (finding_add_evidence(f, "dynamic: %s", c->nc.dynamic[i]) < 0)
+			return -ENOMEM;
 	return 0;
+}
+
+/* An address the bind will fail on, as far as the machine's configuration says. */
+static bool unbindable(const struct lentry *e)
+{
+	return e->v == V_UNKNOWN || e->v == V_UNCONFIRMED;
 }
 
 /* Is sshd's loopback listener served from outside by something the target runs? */
@@ -1137,14 +1178,16 @@ static int listen_detect(struct run *run)
 	}
 
 	/* Where sshd ends up listening. */
-	size_t n_live = 0, n_loop = 0, n_unknown = 0;
+	size_t n_live = 0, n_loop = 0, n_unknown = 0, n_unconfirmed = 0, n_unsure = 0;
 	for (size_t i = 0; i < c.n; i++) {
 		const struct lentry *e = &c.e[i];
 		if (e->dropped)
 			continue;
 		n_live++;
 		n_loop += e->v == V_LOOPBACK;
-		n_unknown += e->v == V_UNKNOWN;
+		n_unknown += e->v == V_UNKNOWN || e->v == V_UNCONFIRMED;
+		n_unconfirmed += e->v == V_UNCONFIRMED;
+		n_unsure += e->v == V_USABLE && e->unsure;
 	}
 	if (n_live > 0 && n_loop == n_live && (!c.socket_activated || c.socket_generator)) {
 		_cleanup_free_ char *front = NULL, *where = NULL;
@@ -1173,18 +1216,33 @@ static int listen_detect(struct run *run)
 					return -ENOMEM;
 			}
 		}
-	} else if (n_unknown > 0 && n_loop + n_unknown == n_live && !c.socket_activated) {
+	} else if (n_unknown > 0 && n_loop + n_unknown + n_unsure == n_live && !c.socket_activated) {
+		/* No listen address can be confirmed: sshd binds nothing, or loopback only.  An IPv6
+		 * address sshfix cannot judge is no confirmation; the repair must then drop it too, or
+		 * sshd would still listen nowhere else. */
 		struct buf what = {0};
 		struct finding *f = NULL;
 		for (size_t i = 0; i < c.n; i++) {
 			const struct lentry *e = &c.e[i];
-			if (e->dropped || e->v != V_UNKNOWN)
+			if (e->dropped || !unbindable(e))
 				continue;
 			_cleanup_free_ char *h = strdup_trunc(e->la.host, 60);
 			buf_printf(&what, "%s%s (%s line %u)", what.len ? ", " : "", h ? h : "?", e->o->file, e->o->line);
 		}
-		if (!buf_ok(&what)) {
+		struct buf unsure = {0};
+		for (size_t i = 0; i < c.n; i++) {
+			const struct lentry *e = &c.e[i];
+			if (e->dropped || e->v != V_USABLE || !e->unsure)
+				continue;
+			_cleanup_free_ char *h = strdup_trunc(e->la.host, 60);
+			buf_printf(&unsure, "%s%s (%s line %u)", unsure.len ? ", " : "; no other listen address can be "
+											 "confirmed offline: ",
+				   h ? h : "?", e->o->file, e->o->line);
+		}
+		buf_puts(&unsure, "");
+		if (!buf_ok(&what) || !buf_ok(&unsure)) {
 			buf_done(&what);
+			buf_done(&unsure);
 			return -ENOMEM;
 		}
 		for (size_t i = 0; i < c.n; i++) {
@@ -1192,9 +1250,19 @@ static int listen_detect(struct run *run)
 			if (e->dropped)
 				continue;
 			if (!f) {
-				f = add(run, PR_LISTEN_CANNOT_BIND, e->o, "ListenAddress %s: not configured on this machine, "
-									  "so sshd %s",
-					what.data, n_loop ? "listens only on loopback" : "stops (\"Cannot bind any address\")");
+				f = add(run, PR_LISTEN_CANNOT_BIND, e->o, "ListenAddress %s: %s, so sshd %s%s", what.data,
+					n_unconfirmed == 0 ? "not configured on this machine"
+					: n_unconfirmed == n_unknown
+						? "no network configuration names it, and the machine takes its addresses "
+						  "from DHCP or a cloud"
+						: "not configured on this machine, or named by no network configuration "
+						  "while the machine takes its addresses from DHCP or a cloud",
+					n_loop ? "listens only on loopback"
+					: n_unconfirmed ? "stops (\"Cannot bind any address\") unless DHCP hands out exactly "
+							  "that address"
+							: "stops (\"Cannot bind any address\")",
+					unsure.data);
+				buf_done(&unsure);
 				if (!f) {
 					buf_done(&what);
 					return -ENOMEM;
@@ -1203,24 +1271,40 @@ static int listen_detect(struct run *run)
 				buf_done(&what);
 				return -ENOMEM;
 			}
-			if (e->v == V_UNKNOWN && finding_add_evidence(f, "%s", e->why) < 0) {
+			if (unbindable(e) && finding_add_evidence(f, "%s", e->why) < 0) {
 				buf_done(&what);
 				return -ENOMEM;
+			}
+			if (e->v == V_USABLE && e->unsure) {
+				_cleanup_free_ char *h = strdup_trunc(e->la.host, 100);
+				if (finding_add_evidence(f, "%s: cannot be confirmed offline either (IPv6 or a scoped "
+							    "address)",
+							 h ? h : "?") < 0) {
+					buf_done(&what);
+					return -ENOMEM;
+				}
 			}
 		}
 		buf_done(&what);
 		if (network_evidence(&c, f) < 0)
 			return -ENOMEM;
 	} else if (!c.socket_activated) {
+		/* Others remain (or may: a name, an IPv6 address sshfix cannot judge): one warning each. */
 		for (size_t i = 0; i < c.n; i++) {
 			const struct lentry *e = &c.e[i];
-			if (e->dropped || e->v != V_UNKNOWN)
+			if (e->dropped || !unbindable(e))
 				continue;
 			_cleanup_free_ char *h = strdup_trunc(e->la.host, 100);
-			struct finding *f = add(run, PR_LISTEN_ADDRESS_UNKNOWN, e->o,
-						"ListenAddress %s: not configured on this machine; sshd listens on its other "
-						"addresses",
-						h ? h : "?");
+			struct finding *f =
+				e->v == V_UNKNOWN
+					? add(run, PR_LISTEN_ADDRESS_UNKNOWN, e->o,
+					      "ListenAddress %s: not configured on this machine; sshd listens on its other "
+					      "addresses",
+					      h ? h : "?")
+					: add(run, PR_LISTEN_ADDRESS_UNKNOWN, e->o,
+					      "ListenAddress %s: no network configuration names it, and the machine takes "
+					      "its addresses from DHCP or a cloud; sshd listens on its other addresses",
+					      h ? h : "?");
 			if (!f || finding_add_evidence(f, "%s", e->why) < 0 || network_evidence(&c, f) < 0)
 				return -ENOMEM;
 		}
@@ -1653,6 +1737,8 @@ static int widen(struct run *run, struct finding *f, struct ctx *c)
 			continue;
 		const char *why = e->v == V_LOOPBACK ? "loopback only, nobody outside could connect"
 			: e->v == V_UNKNOWN	     ? "an address this machine does not have"
+			: e->v == V_UNCONFIRMED	     ? "an address no network configuration names (addresses come from DHCP)"
+			: e->unsure		     ? "an address sshfix cannot confirm, and no other listen address could be"
 						     : "sshd listens on its other addresses";
 		if (!ported) {
 			r = comment(run, f, e->o, why);
@@ -1772,6 +1858,15 @@ static int listen_repair(struct run *run, struct finding *f)
 
 	case PR_LISTEN_CANNOT_BIND:
 		return widen(run, f, &c);
+
+	case PR_LISTEN_ADDRESS_UNKNOWN:
+		/* Only this line: the others still bind, so sshd keeps listening where it did. */
+		e = entry_at(&c, f->path, f->line);
+		if (!e || !unbindable(e))
+			return -ESTALE;
+		return comment(run, f, e->o,
+			       e->v == V_UNKNOWN ? "an address this machine does not have"
+						 : "an address no network configuration names (addresses come from DHCP)");
 
 	default:
 		return -EOPNOTSUPP;	/* report-only */

@@ -24,6 +24,7 @@ const struct fix *const fix_registry[] = {
 	&fix_listen,
 	&fix_keys_content,
 	&fix_accounts,
+	&fix_pam,
 	/* Last: it explains only what the checks above did not. */
 	&fix_sshd_test,
 	/* Only with --client, and then alone (fix.client_side). */

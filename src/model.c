@@ -87,7 +87,12 @@ int model_load(struct run *run, const char **ret_path)
 		*ret_path = path;
 		return r;
 	}
-	return 0;
+	/* sshd's PAM service: "sshd", or PAMServiceName (9.8+). */
+	const struct sshd_option *svc = sshd_config_first(run->model.sshd, "PAMServiceName");
+	run->model.pam = calloc(1, sizeof(*run->model.pam));
+	if (!run->model.pam)
+		return -ENOMEM;
+	return pam_stack_load(run->target, svc && svc->args[0] ? svc->args[0] : "sshd", run->model.pam);
 }
 
 int model_host_keys(const struct model *m, char ***ret, bool *ret_configured)
@@ -124,6 +129,8 @@ void model_done(struct model *m)
 	if (m->accounts_loaded)
 		accounts_done(&m->accounts);
 	sshd_config_free(m->sshd);
+	pam_stack_done(m->pam);
+	free(m->pam);
 	strv_free(m->notes);
 	*m = (struct model) {0};
 }

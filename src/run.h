@@ -12,6 +12,7 @@
 #include "accounts.h"
 #include "finding.h"
 #include "journal.h"
+#include "pam.h"
 #include "sshd_config.h"
 #include "target.h"
 
@@ -54,6 +55,7 @@ struct model {
 	struct accounts accounts;
 	bool accounts_loaded;
 	struct sshd_config *sshd;
+	struct pam_stack *pam;	/* sshd's PAM service (src/pam.h); NULL with --client */
 	char **notes;		/* things a check could not look at, said in the report */
 };
 

@@ -1316,6 +1316,13 @@ int target_read_facts(struct target *t)
 	return read_sshd_facts(t);
 }
 
+bool target_is_this_system(const struct target *t)
+{
+	struct stat a, b;
+
+	return fstat(t->root_fd, &a) == 0 && stat("/", &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
 bool target_sshd_at_least(const struct target *t, int major, int minor)
 {
 	if (t->facts.sshd_major < 0)

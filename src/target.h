@@ -168,6 +168,15 @@ const char *distro_family_name(enum distro_family f);
 /* True when the target's sshd is at least major.minor (unknown version: assume the newest rules). */
 bool target_sshd_at_least(const struct target *t, int major, int minor);
 
+/*
+ * Is the target the running system: its root the same inode as this
+ * process's "/"?  Then its own binaries run as the machine runs them
+ * (--client), its interfaces are the machine's (listen), and a file such
+ * as /etc/nologin acts now rather than after the next boot.  False when
+ * either cannot be examined.
+ */
+bool target_is_this_system(const struct target *t);
+
 /* Parse "OpenSSH_9.2p1 Debian-2" style text found in a binary; exposed for tests. */
 int sshd_version_scan(const char *data, size_t len, char **ret_version, int *ret_major, int *ret_minor);
 /*

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "units.h"
 #include "util.h"
@@ -358,4 +359,48 @@ int tmpfiles_creates_dir(struct target *t, const char *path, char **ret_where)
 		}
 	}
 	return 0;
+}
+
+int units_boot_clears_nologin(struct target *t, char **ret_why)
+{
+	struct target_path init = {0};
+	_cleanup_free_ char *unit = NULL, *wanted = NULL;
+	struct stat st;
+	int r;
+
+	/* systemd is the init the kernel starts. */
+	r = target_resolve(t, "/sbin/init", 0, &init, NULL);
+	if (r == -ENOMEM)
+		return r;
+	bool systemd = r == 0 && init.exists && S_ISREG(init.st.st_mode) && streq(path_last(init.canon), "systemd");
+	target_path_done(&init);
+	if (!systemd)
+		return 0;
+	/* The unit: the first one in the search path, unless masked (a link to /dev/null, an empty file). */
+	for (size_t d = 0; d < N_UNIT_DIRS && !unit; d++) {
+		_cleanup_free_ char *p = path_join(units_search_path[d], "systemd-user-sessions.service");
+		if (!p)
+			return -ENOMEM;
+		if (target_lstat(t, p, &st) < 0)
+			continue;
+		if (target_stat(t, p, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size == 0)
+			return 0;	/* masked */
+		unit = TAKE_PTR(p);
+	}
+	if (!unit)
+		return 0;
+	/* Pulled in at every boot: systemd ships the multi-user.target.wants link (static). */
+	for (size_t d = 0; d < N_UNIT_DIRS && !wanted; d++) {
+		_cleanup_free_ char *p = NULL;
+		if (asprintf(&p, "%s/multi-user.target.wants/systemd-user-sessions.service", units_search_path[d]) < 0)
+			return -ENOMEM;
+		if (target_lstat(t, p, &st) == 0)
+			wanted = TAKE_PTR(p);
+	}
+	if (!wanted)
+		return 0;
+	if (ret_why && asprintf(ret_why, "systemd-user-sessions.service (%s, pulled in by %s) removes it at every boot",
+				unit, wanted) < 0)
+		return -ENOMEM;
+	return 1;
 }

@@ -92,6 +92,17 @@ bool tmpfiles_line_creates_dir(const char *line, size_t len, const char *path);
  */
 int tmpfiles_creates_dir(struct target *t, const char *path, char **ret_where);
 
+/*
+ * Does every boot of the target remove /etc/nologin and /run/nologin?  On
+ * a systemd target, systemd-user-sessions.service, which multi-user.target
+ * pulls in, unlinks both when it starts (RULES §6.2): a stale /etc/nologin
+ * blocks the running system, not the next boot.  True when /sbin/init is
+ * systemd, that unit exists in the search path and is not masked, and a
+ * multi-user.target.wants link names it.  Returns 1 with *ret_why (owned
+ * by the caller; ret_why may be NULL), 0 when not, or -ENOMEM.
+ */
+int units_boot_clears_nologin(struct target *t, char **ret_why);
+
 /* The tmpfiles.d directories, most important first (NULL-terminated). */
 /* systemd's unit search path for the system manager, most important first
  * (systemd.unit(5)), without the transient and generator directories a

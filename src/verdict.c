@@ -838,66 +838,6 @@ static long days_now(void)
 	return (long) (time(NULL) / 86400);
 }
 
-/* Is pam_limits.so in the session stack of PAM service file path (following includes)? */
-static int pam_has_limits(struct target *t, const char *path, unsigned depth, char **ret_where)
-{
-	_cleanup_free_ char *data = NULL;
-	size_t len;
-	unsigned lineno = 0;
-
-	if (depth > 8 || target_read_file(t, path, CONFIG_MAX, &data, &len) < 0)
-		return 0;
-	for (size_t off = 0; off < len;) {
-		const char *s = data + off;
-		const char *nl = memchr(s, '\n', len - off);
-		size_t n = nl ? (size_t) (nl - s) : len - off;
-		_cleanup_strv_free_ char **w = NULL;
-		_cleanup_free_ char *line = strndup(s, n);
-		off += n + (nl ? 1 : 0);
-		lineno++;
-		if (!line)
-			return -ENOMEM;
-		line[strcspn(line, "#")] = '\0';
-		if (split_words(line, &w) < 0)
-			return -ENOMEM;
-		if (!w || !w[0])
-			continue;
-		if (streq(w[0], "@include") && w[1]) {
-			_cleanup_free_ char *inc = w[1][0] == '/' ? strdup(w[1]) : path_join("/etc/pam.d", w[1]);
-			int r = inc ? pam_has_limits(t, inc, depth + 1, ret_where) : -ENOMEM;
-			if (r != 0)
-				return r;
-			continue;
-		}
-		const char *type = w[0][0] == '-' ? w[0] + 1 : w[0];
-		if (strcasecmp(type, "session") != 0 || !w[1])
-			continue;
-		/* The control: a word, or [value=action ...] over several words. */
-		size_t k = 1;
-		const char *control = w[1];
-		if (control[0] == '[')
-			while (w[k] && !strchr(w[k], ']'))
-				k++;
-		if (!w[k] || !w[k + 1])
-			continue;
-		const char *module = w[k + 1];
-		if (streq(control, "include") || streq(control, "substack")) {
-			_cleanup_free_ char *inc = module[0] == '/' ? strdup(module) : path_join("/etc/pam.d", module);
-			int r = inc ? pam_has_limits(t, inc, depth + 1, ret_where) : -ENOMEM;
-			if (r != 0)
-				return r;
-			continue;
-		}
-		if (streq(path_last(module), "pam_limits.so") && !streq(control, "optional")) {
-			if (asprintf(ret_where, "%s:%u", path, lineno) < 0)
-				return -ENOMEM;
-			return 1;
-		}
-	}
-	return 0;
-}
-
-
 /* One limits file, as pam_limits' parse_config_file() splits its lines. */
 static int read_limits(struct target *t, struct verdict_env *env, const char *path)
 {
@@ -962,7 +902,7 @@ static int read_limits(struct target *t, struct verdict_env *env, const char *pa
 }
 
 /* The body of verdict_env_init(). */
-static int env_fill(struct target *t, struct verdict_env *e)
+static int env_fill(struct target *t, const struct model *m, struct verdict_env *e)
 {
 	_cleanup_free_ char *shells = NULL;
 	_cleanup_strv_free_ char **limitsd = NULL;
@@ -975,6 +915,9 @@ static int env_fill(struct target *t, struct verdict_env *e)
 	if (!e->cache || !e->shells_seen)
 		return -ENOMEM;
 	e->nologin = target_lstat(t, "/etc/nologin", &st) == 0;
+	e->this_system = target_is_this_system(t);
+	if (e->nologin && (r = units_boot_clears_nologin(t, &e->nologin_cleared)) < 0)
+		return r;
 	if (target_read_file(t, "/etc/shells", CONFIG_MAX, &shells, &len) == 0) {
 		if (strv_ensure(&e->shells) < 0)
 			return -ENOMEM;
@@ -989,10 +932,37 @@ static int env_fill(struct target *t, struct verdict_env *e)
 				return -ENOMEM;
 		}
 	}
-	r = pam_has_limits(t, "/etc/pam.d/sshd", 0, &e->pam_limits_where);
-	if (r < 0)
-		return r;
-	e->pam_limits = r > 0;
+	/* sshd's PAM service, as the model read it (or read here when it did not). */
+	if (m && m->pam)
+		e->pam = m->pam;
+	else {
+		const struct sshd_option *svc = m ? sshd_config_first(m->sshd, "PAMServiceName") : NULL;
+		e->pam_own = calloc(1, sizeof(*e->pam_own));
+		if (!e->pam_own)
+			return -ENOMEM;
+		r = pam_stack_load(t, svc && svc->args[0] ? svc->args[0] : "sshd", e->pam_own);
+		if (r < 0)
+			return r;
+		e->pam = e->pam_own;
+	}
+	/* pam_limits in the session stack, unless optional (RULES §12.1). */
+	for (size_t i = 0; i < e->pam->n[PAMT_SESSION] && !e->pam_limits; i++) {
+		const struct pam_line *l = &e->pam->lines[PAMT_SESSION][i];
+		if (!pam_line_is(l, "pam_limits") || strcasecmp(l->control, "optional") == 0)
+			continue;
+		e->pam_limits = true;
+		if (asprintf(&e->pam_limits_where, "%s:%u", l->file, l->line) < 0)
+			return -ENOMEM;
+	}
+	{
+		_cleanup_free_ char *h = NULL;
+		size_t hl = 0;
+		if (target_read_file(t, "/etc/hostname", 4096, &h, &hl) == 0) {
+			h[strcspn(h, " \t\r\n")] = '\0';
+			if (*h)
+				e->hostname = TAKE_PTR(h);
+		}
+	}
 	if ((r = read_limits(t, e, "/etc/security/limits.conf")) < 0 ||
 	    (r = target_glob(t, "/etc/security/limits.d/*.conf", &limitsd)) < 0)
 		return r;
@@ -1012,13 +982,17 @@ static int env_fill(struct target *t, struct verdict_env *e)
 	return 0;
 }
 
+bool verdict_nologin_blocks(const struct verdict_env *env)
+{
+	return env->nologin && (env->this_system || !env->nologin_cleared);
+}
+
 int verdict_env_init(struct target *t, const struct model *m, struct verdict_env *ret)
 {
 	struct verdict_env e = { .today = days_now() };
 	int r;
 
-	(void) m;
-	r = env_fill(t, &e);
+	r = env_fill(t, m, &e);
 	if (r < 0) {
 		verdict_env_done(&e);
 		return r;
@@ -1039,6 +1013,11 @@ void verdict_env_done(struct verdict_env *e)
 	strv_free(e->limit_files);
 	strv_free(e->shells);
 	free(e->pam_limits_where);
+	free(e->nologin_cleared);
+	pam_stack_done(e->pam_own);
+	free(e->pam_own);
+	pam_cache_free(e->pam_cache);
+	free(e->hostname);
 	free(e->keys_command);
 	free(e->keys_command_refused);
 	keywalk_cache_done(e->cache);
@@ -1252,6 +1231,11 @@ static const char *const why_names[_VW_MAX] = {
 	[VW_NO_KEYS] = "no-keys",
 	[VW_ROOT_LOGIN] = "root-login",
 	[VW_NOLOGIN_FILE] = "nologin-file",
+	[VW_PAM_MODULE_MISSING] = "pam-module-missing",
+	[VW_PAM_ACCESS] = "pam-access",
+	[VW_PAM_LISTFILE] = "pam-listfile",
+	[VW_PAM_SUCCEED_IF] = "pam-succeed-if",
+	[VW_PAM_ACCOUNT] = "pam-account",
 	[VW_PAM_ACCOUNT_EXPIRED] = "pam-account-expired",
 	[VW_PASSWORD_CHANGE] = "password-change",
 	[VW_PAM_LIMITS] = "pam-limits",
@@ -1553,6 +1537,132 @@ static int keys_command_judge(struct target *t, const struct accounts *a, struct
 	return r < 0 ? r : 0;
 }
 
+/* pam_stack_run()'s view of one user: the module evaluations, kept for the reasons. */
+struct acct_run {
+	struct target *t;
+	struct verdict_env *env;
+	struct verdict *v;
+	struct pam_subject who;
+	const struct pam_line **lines;
+	struct pam_eval *evals;
+	size_t n;
+	bool depends;
+};
+
+static int acct_module(void *userdata, const struct pam_line *l, enum pam_ret *ret)
+{
+	struct acct_run *x = userdata;
+	struct pam_eval e;
+	int r;
+
+	r = pam_module_eval(x->t, &x->env->pam_cache, l, &x->who, &e);
+	if (r < 0)
+		return r;
+	struct pam_eval *nv = realloc(x->evals, (x->n + 1) * sizeof(*nv));
+	const struct pam_line **nl = realloc(x->lines, (x->n + 1) * sizeof(*nl));
+	if (nv)
+		x->evals = nv;
+	if (nl)
+		x->lines = nl;
+	if (!nv || !nl) {
+		pam_eval_done(&e);
+		return -ENOMEM;
+	}
+	x->depends |= e.depends;
+	*ret = e.ret;
+	x->lines[x->n] = l;
+	x->evals[x->n++] = e;
+	return 0;
+}
+
+static const struct pam_eval *eval_of(const struct acct_run *x, const struct pam_line *l)
+{
+	for (size_t i = 0; i < x->n; i++)
+		if (x->lines[i] == l)
+			return &x->evals[i];
+	return NULL;
+}
+
+/*
+ * The account stack of sshd's PAM service for pw in world: a reason for
+ * every line whose failure made it refuse, evidence for --who.
+ */
+static int pam_account(struct target *t, const struct model *m, struct verdict_env *env, const struct pw_entry *pw,
+		       enum verdict_world world, struct verdict *v, bool *ret_depends, struct reasons *rs)
+{
+	const struct pam_stack *s = env->pam;
+	struct acct_run x = {
+		.t = t, .env = env, .v = v,
+		.who = { .a = &m->accounts, .pw = pw, .service = s->service, .matched = world == WORLD_MATCHED,
+			 .nologin = verdict_nologin_blocks(env), .hostname = env->hostname },
+	};
+	struct pam_outcome o = {0};
+	char buf[64];
+	int r;
+
+	r = pam_stack_run(s, PAMT_ACCOUNT, acct_module, &x, &o);
+	for (size_t i = 0; r >= 0 && i < x.n; i++) {
+		const struct pam_line *l = x.lines[i];
+		if (!x.evals[i].judged)
+			r = evidence(env, v, "PAM account stack: %s (%s line %u) is not judged by sshfix; taken to succeed",
+				     pam_module_base(l, buf), l->file, l->line);
+		else if (x.evals[i].text)
+			r = evidence(env, v, "PAM account stack: %s (%s line %u): %s", pam_module_base(l, buf), l->file,
+				     l->line, x.evals[i].text);
+	}
+	if (r >= 0 && o.success)
+		r = evidence(env, v, "PAM account stack of %s (%s): lets %s in", s->service, s->path, pw->name);
+	for (size_t i = 0; r >= 0 && !o.success && i < o.n_failed; i++) {
+		const struct pam_line *l = o.failed[i];
+		const struct pam_eval *e = eval_of(&x, l);
+		const char *mod = pam_module_base(l, buf);
+		if (l->kind == PAML_MUST_FAIL)
+			r = reasons_add(rs, VW_PAM_ACCOUNT, l->file, l->line,
+					"the PAM account stack fails for everyone: %s line %u: %s (\"Access denied for user %s "
+					"by PAM account configuration\")",
+					l->file, l->line, l->why_fail, pw->name);
+		else if (l->state == PAM_MODULE_MISSING)
+			r = reasons_add(rs, VW_PAM_MODULE_MISSING, l->file, l->line,
+					"%s (%s line %u, account stack) does not exist on the target: libpam cannot load it "
+					"(\"PAM unable to dlopen\") and the account stack fails (\"Access denied for user %s by "
+					"PAM account configuration\")",
+					l->module, l->file, l->line, pw->name);
+		else if (pam_line_is(l, "pam_nologin"))
+			r = reasons_add(rs, VW_NOLOGIN_FILE, "/etc/nologin", 0,
+					"/etc/nologin exists: every login but root's is refused (pam_nologin, %s line %u)",
+					l->file, l->line);
+		else if (e && (pam_line_is(l, "pam_access") || pam_line_is(l, "pam_listfile") ||
+			       pam_line_is(l, "pam_succeed_if")))
+			r = reasons_add(rs,
+					pam_line_is(l, "pam_access")	   ? VW_PAM_ACCESS
+					: pam_line_is(l, "pam_listfile") ? VW_PAM_LISTFILE
+									 : VW_PAM_SUCCEED_IF,
+					e->path ? e->path : l->file, e->path ? e->line : l->line,
+					"%s denies %s (%s; account stack, %s line %u): \"Access denied for user %s by PAM "
+					"account configuration\"",
+					mod, pw->name, e->text ? e->text : "refused", l->file, l->line, pw->name);
+		else
+			r = reasons_add(rs, VW_PAM_ACCOUNT, l->file, l->line,
+					"%s (%s line %u, account stack) refuses %s%s%s (\"Access denied for user %s by PAM "
+					"account configuration\")",
+					mod, l->file, l->line, pw->name, e && e->text ? ": " : "", e && e->text ? e->text : "",
+					pw->name);
+	}
+	if (r >= 0 && !o.success && o.n_failed == 0)
+		r = reasons_add(rs, VW_PAM_ACCOUNT, s->path, 0,
+				"no module of the PAM account stack (%s) lets %s in: libpam refuses (\"Access denied for "
+				"user %s by PAM account configuration\")",
+				s->path, pw->name, pw->name);
+	if (x.depends)
+		*ret_depends = true;
+	for (size_t i = 0; i < x.n; i++)
+		pam_eval_done(&x.evals[i]);
+	free(x.evals);
+	free(x.lines);
+	pam_outcome_done(&o);
+	return r < 0 ? r : 0;
+}
+
 /*
  * Everything sshd checks for one user in one world, in its order; evidence
  * (and the has_keys fact) is recorded into v when v is not NULL.
@@ -1812,10 +1922,20 @@ static int judge(struct target *t, const struct model *m, struct verdict_env *en
 						      "option, which run that command instead of a shell%s",
 				at(vc->src_root, where, sizeof(where))));
 
-	/* /etc/nologin: pam_nologin in the account phase, or sshd's own check in the session (RULES §6.2). */
-	if (env->nologin && pw->uid != 0)
+	/* /etc/nologin: sshd's own check without PAM (session.c do_nologin()), pam_nologin in the
+	 * account stack with it (RULES §6.2); without a PAM configuration sshfix can read, the
+	 * distributions' default (pam_nologin in sshd's account stack) is assumed. */
+	bool pam_read = vc->use_pam && env->pam && env->pam->path;
+	if (verdict_nologin_blocks(env) && pw->uid != 0 && !pam_read)
 		TRY(reasons_add(rs, VW_NOLOGIN_FILE, "/etc/nologin", 0,
 				"/etc/nologin exists: every login but root's is refused"));
+	else if (env->nologin && !verdict_nologin_blocks(env) && pw->uid != 0)
+		TRY(evidence(env, v, "/etc/nologin exists, but %s: after the reboot it keeps nobody out",
+			     env->nologin_cleared));
+
+	/* The PAM account stack, as libpam runs it after the key was accepted (RULES §13.4). */
+	if (pam_read)
+		TRY(pam_account(t, m, env, pw, world, v, ret_depends, rs));
 
 	/* pam_unix's account phase (RULES §6.2). */
 	if (vc->use_pam && sp) {

@@ -16,8 +16,12 @@
  *      sshd does, %-tokens), StrictModes on the way (src/keywalk.h), and at
  *      least one key line in a file sshd accepts;
  *   5. PermitRootLogin for uid 0;
- *   6. with UsePAM yes, the PAM account phase: /etc/nologin (pam_nologin),
- *      an expired account, a password that must be changed (pam_unix);
+ *   6. with UsePAM yes, the PAM account phase: the account stack of sshd's
+ *      service run as libpam runs it (src/pam.h), its modules decided from
+ *      the target's files (src/pam_modules.h): /etc/nologin (pam_nologin),
+ *      pam_access, pam_listfile, pam_succeed_if, a module that does not
+ *      exist; an expired account, a password that must be changed
+ *      (pam_unix);
  *   7. the session: pam_limits entries that end it (maxlogins 0, a tiny
  *      nofile), /etc/nologin with UsePAM no, a nologin/false shell.
  *
@@ -37,6 +41,8 @@
 #include <sys/types.h>
 
 #include "keywalk.h"
+#include "pam.h"
+#include "pam_modules.h"
 #include "run.h"
 
 /* The address and host name of the client sshd -T is asked about. */
@@ -119,6 +125,11 @@ enum verdict_why {
 	VW_NO_KEYS,
 	VW_ROOT_LOGIN,
 	VW_NOLOGIN_FILE,
+	VW_PAM_MODULE_MISSING,	/* a module of the account stack does not exist: the stack fails */
+	VW_PAM_ACCESS,		/* pam_access: a "-" line of access.conf */
+	VW_PAM_LISTFILE,	/* pam_listfile */
+	VW_PAM_SUCCEED_IF,	/* pam_succeed_if */
+	VW_PAM_ACCOUNT,		/* the account stack refuses otherwise (pam_deny, a line libpam cannot use, nothing succeeds) */
 	VW_PAM_ACCOUNT_EXPIRED,	/* UsePAM yes: expired, or inactive too long after the password expired */
 	VW_PASSWORD_CHANGE,	/* UsePAM yes: the password must be changed; no TTY, no session */
 	VW_PAM_LIMITS,
@@ -173,7 +184,13 @@ struct verdict_shells;
 struct verdict_env {
 	long today;			/* days since 1970 (SOURCE_DATE_EPOCH wins, for tests) */
 	bool nologin;			/* /etc/nologin exists */
+	bool this_system;		/* the target is the running system (target_is_this_system()) */
+	char *nologin_cleared;		/* what removes /etc/nologin at every boot (units_boot_clears_nologin()), or NULL */
 	char **shells;			/* /etc/shells entries; NULL when there is no such file */
+	const struct pam_stack *pam;	/* sshd's PAM service: the model's, or pam_own */
+	struct pam_stack *pam_own;	/* read by verdict_env_init() when the model has none */
+	struct pam_cache *pam_cache;	/* files the modules read (access.conf, ...) */
+	char *hostname;			/* /etc/hostname, for pam_access's USER@HOST */
 	bool pam_limits;		/* pam_limits.so is in sshd's PAM session stack */
 	char *pam_limits_where;		/* "FILE:LINE" of that line */
 	struct verdict_limit *limits;	/* limits.conf, then limits.d in name order, as pam_limits reads them */
@@ -197,6 +214,15 @@ struct verdict_env {
 	unsigned n_crosschecks, n_skipped;
 	char **notes;			/* for the report: model/sshd disagreements, things not judged */
 };
+
+/*
+ * Does /etc/nologin keep non-root users out, for the machine sshfix
+ * answers about?  On the running system, while it exists.  Examined offline
+ * (a mounted disk, an initramfs before switch-root), the question is the
+ * next boot: on a systemd target that removes it (RULES §6.2), it blocks
+ * nothing then.
+ */
+bool verdict_nologin_blocks(const struct verdict_env *env);
 
 /* Read the shared facts.  Returns 0 or -ENOMEM; missing files are facts, not errors. */
 int verdict_env_init(struct target *t, const struct model *m, struct verdict_env *ret);

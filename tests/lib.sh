@@ -62,6 +62,104 @@ C
 	add_user "$r" alice 1000
 }
 
+# pam_debian ROOT — Debian 12's PAM configuration for sshd, as libpam-runtime
+# and openssh-server ship it (/etc/pam.d/sshd with pam_access commented out,
+# the common-* files, other), and its module directory with a stand-in for
+# each module those lines name (RULES §13.4).
+pam_debian() {
+	r=$1
+	mkdir -p "$r/etc/pam.d" "$r/etc/security" "$r/usr/lib/x86_64-linux-gnu/security"
+	[ -e "$r/lib" ] || [ -L "$r/lib" ] || ln -s usr/lib "$r/lib"
+	cat > "$r/etc/pam.d/sshd" <<'P'
+# PAM configuration for the Secure Shell service
+
+# Standard Un*x authentication.
+@include common-auth
+
+# Disallow non-root logins when /etc/nologin exists.
+account    required     pam_nologin.so
+
+# Uncomment and edit /etc/security/access.conf if you need to set complex
+# access limits that are hard to express in sshd_config.
+# account  required     pam_access.so
+
+# Standard Un*x authorization.
+@include common-account
+
+# SELinux needs to be the first session rule.  This ensures that any
+# lingering context has been cleared.  Without this it is possible that a
+# module could execute code in the wrong domain.
+session [success=ok ignore=ignore module_unknown=ignore default=bad]        pam_selinux.so close
+
+# Set the loginuid process attribute.
+session    required     pam_loginuid.so
+
+# Create a new session keyring.
+session    optional     pam_keyinit.so force revoke
+
+# Standard Un*x session setup and teardown.
+@include common-session
+
+# Print the message of the day upon successful login.
+# This includes a dynamically generated part from /run/motd.dynamic
+# and a static (admin-editable) part from /etc/motd.
+session    optional     pam_motd.so  motd=/run/motd.dynamic
+session    optional     pam_motd.so noupdate
+
+# Print the status of the user's mailbox upon successful login.
+session    optional     pam_mail.so standard noenv # [1]
+
+# Set up user limits from /etc/security/limits.conf.
+session    required     pam_limits.so
+
+# Read environment variables from /etc/environment and
+# /etc/security/pam_env.conf.
+session    required     pam_env.so # [1]
+# In Debian 4.0 (etch), locale-related environment variables were moved to
+# /etc/default/locale, so read that as well.
+session    required     pam_env.so user_readenv=1 envfile=/etc/default/locale
+
+# SELinux needs to intervene at login time to ensure that the process starts
+# in the proper default security context.  Only sessions which are intended
+# to run in the user's context should be run after this.
+session [success=ok ignore=ignore module_unknown=ignore default=bad]        pam_selinux.so open
+
+# Standard Un*x password updating.
+@include common-password
+P
+	cat > "$r/etc/pam.d/common-account" <<'P'
+account	[success=1 new_authtok_reqd=done default=ignore]	pam_unix.so 
+account	requisite			pam_deny.so
+account	required			pam_permit.so
+P
+	cat > "$r/etc/pam.d/common-auth" <<'P'
+auth	[success=1 default=ignore]	pam_unix.so nullok
+auth	requisite			pam_deny.so
+auth	required			pam_permit.so
+P
+	cat > "$r/etc/pam.d/common-session" <<'P'
+session	[default=1]			pam_permit.so
+session	requisite			pam_deny.so
+session	required			pam_permit.so
+session	required	pam_unix.so 
+P
+	cat > "$r/etc/pam.d/common-password" <<'P'
+password	[success=1 default=ignore]	pam_unix.so obscure yescrypt
+password	requisite			pam_deny.so
+password	required			pam_permit.so
+P
+	cat > "$r/etc/pam.d/other" <<'P'
+@include common-auth
+@include common-account
+@include common-password
+@include common-session
+P
+	for m in pam_access pam_deny pam_env pam_faillock pam_keyinit pam_limits pam_listfile pam_loginuid \
+		pam_mail pam_motd pam_nologin pam_permit pam_selinux pam_succeed_if pam_unix; do
+		printf '\177ELF-not-really %s\n' "$m" > "$r/usr/lib/x86_64-linux-gnu/security/$m.so"
+	done
+}
+
 # systemd_units ROOT debian|el|ubuntu-socket — systemd (a stand-in
 # /usr/lib/systemd/systemd), a merged /usr (/lib -> usr/lib, as Debian 12
 # and EL 9 have it), the distribution's ssh units and the links that

@@ -10,9 +10,15 @@
 #   (d) `sshfix --root R --apply` exits with bit 1 set and she can log in
 #       (a scenario whose repair needs a person's yes sets APPLY_ANSWERS:
 #       then `--interactive` runs under script(1), which gives it the
-#       terminal it asks on, and those answers are typed, one per line)
+#       terminal it asks on, and those answers are typed, one per line;
+#       or APPLY_ARGS, e.g. '--yes', added to --apply)
 #   (e) a second --apply exits 0 and changes nothing
 #   (f) `sshfix --root R --undo latest` restores the broken tree exactly
+# A scenario may also set EXPECT_REPORT (a fixed string (c)'s report must
+# hold) and EXPECT_WHO (one `sshfix --who` must print: invariant (w)).
+# A scenario whose cause is policy sshfix only explains sets REPORT_ONLY=1:
+# then (d) is "--apply exits 4, changes nothing, and the login still
+# fails", and (e) and (f), which need a repair, are not run.
 # and on the healthy root: (h) --dry-run exits 0 and changes nothing.
 # One PASS/FAIL line per invariant, per-scenario timings, and a closing
 # "N passed, N failed" line.  Exit 0 all passed, 1 something failed,
@@ -147,7 +153,7 @@ run_scenario() {
 	d=$logdir/$name
 	mkdir -p "$d"
 	t0=$(e2e_now) t_login=0 t_fix=0
-	LOGIN_USER='' EXPECT_LOG='' APPLY_ANSWERS=''
+	LOGIN_USER='' EXPECT_LOG='' APPLY_ANSWERS='' APPLY_ARGS='' EXPECT_REPORT='' EXPECT_WHO='' REPORT_ONLY=''
 	unset -f break_root
 	# shellcheck disable=SC1090
 	. "$file"
@@ -177,8 +183,11 @@ run_scenario() {
 	sshfix_run "$d/dry-run.out" --root "$E2E_MERGED" --dry-run
 	e2e_snapshot "$d/dry"
 	if e2e_compare "$d/broken" "$d/dry" keep-journal 2> "$d/c.diff"; then
-		if [ "$rc" -eq 4 ]; then
-			result 1 "$name" c "--dry-run exits 4 and changes nothing"
+		if [ "$rc" -eq 4 ] && [ -n "$EXPECT_REPORT" ] && ! grep -qF -- "$EXPECT_REPORT" "$d/dry-run.out"; then
+			result 0 "$name" c "--dry-run exits 4 and changes nothing, but does not say '$EXPECT_REPORT'; $d/dry-run.out"
+			show "$d/dry-run.out"
+		elif [ "$rc" -eq 4 ]; then
+			result 1 "$name" c "--dry-run exits 4 and changes nothing${EXPECT_REPORT:+, and names the cause}"
 		else
 			result 0 "$name" c "--dry-run changes nothing but exits $rc (want 4: problem pending); $d/dry-run.out"
 			show "$d/dry-run.out"
@@ -186,6 +195,33 @@ run_scenario() {
 	else
 		result 0 "$name" c "--dry-run CHANGED the tree (exit $rc):"
 		sed 's/^/      /' "$d/c.diff"
+	fi
+
+	if [ -n "$EXPECT_WHO" ]; then
+		sshfix_run "$d/who.out" --root "$E2E_MERGED" --who
+		if [ "$rc" -eq 0 ] && grep -qF -- "$EXPECT_WHO" "$d/who.out"; then
+			result 1 "$name" w "--who says: $EXPECT_WHO"
+		else
+			result 0 "$name" w "--who exits $rc and does not say '$EXPECT_WHO'; $d/who.out"
+			show "$d/who.out"
+		fi
+	fi
+
+	if [ -n "$REPORT_ONLY" ]; then
+		# Policy sshfix explains and never changes: --apply leaves all as it is.
+		sshfix_run "$d/apply.out" --root "$E2E_MERGED" --apply
+		local arc=$rc
+		e2e_snapshot "$d/applied"
+		r=0; login "$d/d.sshd.log" || r=$?
+		if [ "$arc" -eq 4 ] && [ "$r" -eq 1 ] && e2e_compare "$d/broken" "$d/applied" keep-journal 2> "$d/d.diff"; then
+			result 1 "$name" d "report only: --apply exits 4, changes nothing, and the login still fails"
+		else
+			result 0 "$name" d "report only: --apply exits $arc (want 4), login $( ((r == 0)) && echo works || echo fails), tree $( [ -s "$d/d.diff" ] && echo changed || echo unchanged); $d/apply.out"
+			show "$d/apply.out"
+		fi
+		e2e_overlay_down
+		timings+=("$(printf '%-28s %6.2fs (logins %.2fs, sshfix %.2fs)' "$name" "$(e2e_secs "$t0" "$(e2e_now)")" "$t_login" "$t_fix")")
+		return 0
 	fi
 
 	local how=--apply
@@ -198,7 +234,9 @@ run_scenario() {
 			rc=99
 		fi
 	else
-		sshfix_run "$d/apply.out" --root "$E2E_MERGED" --apply
+		[ -z "$APPLY_ARGS" ] || how="--apply $APPLY_ARGS"
+		# shellcheck disable=SC2086 # APPLY_ARGS: words
+		sshfix_run "$d/apply.out" --root "$E2E_MERGED" --apply $APPLY_ARGS
 	fi
 	local arc=$rc
 	r=0; login "$d/d.sshd.log" || r=$?

@@ -13,7 +13,10 @@
 #   5. what boot makes in /run for sshd: systemd-tmpfiles' lines for
 #      /run/sshd, then ssh.service's RuntimeDirectory= (not a /run/sshd made
 #      unconditionally: a unit or tmpfiles.d without it is a real breakage);
-#   6. ssh.service: ExecStartPre `sshd -t`, ExecStart `sshd -D $SSHD_OPTS`
+#   6. systemd-user-sessions.service, when multi-user.target pulls it in and
+#      it is not masked: the target's own `systemd-user-sessions start`,
+#      which removes /etc/nologin and /run/nologin (RULES §6.2);
+#   7. ssh.service: ExecStartPre `sshd -t`, ExecStart `sshd -D $SSHD_OPTS`
 #      (plus -e so the log is ours).
 # It reports through WORKDIR/status (one line per event) and waits for
 # WORKDIR/go (the veth is configured) before starting sshd.
@@ -203,6 +206,31 @@ make_run_dirs() {
 		done
 }
 
+# systemd-user-sessions.service: systemd ships it in multi-user.target.wants
+# (a static link), so every boot into multi-user.target starts it, unless it
+# is masked.  Its "start" unlinks /run/nologin and /etc/nologin; the
+# target's own binary does it, chrooted, in our overlay.
+user_sessions() {
+	local d wanted=0 bin
+	for d in /etc/systemd/system /usr/lib/systemd/system /lib/systemd/system; do
+		if [ -e "$r$d/multi-user.target.wants/systemd-user-sessions.service" ] ||
+			[ -L "$r$d/multi-user.target.wants/systemd-user-sessions.service" ]; then
+			wanted=1
+		fi
+	done
+	[ "$wanted" = 1 ] || return 0
+	if unit_masked systemd-user-sessions.service; then
+		note "boot: systemd-user-sessions.service is masked"
+		return 0
+	fi
+	for bin in /lib/systemd/systemd-user-sessions /usr/lib/systemd/systemd-user-sessions; do
+		[ -x "$r$bin" ] || continue
+		in_target "$bin" start >> "$log" 2>&1 || note "$bin start failed ($?)"
+		note "boot: systemd-user-sessions start$([ -e "$r/etc/nologin" ] && echo ' (/etc/nologin is still there)')"
+		return 0
+	done
+}
+
 ssh_unit_options() {
 	# EnvironmentFile=-/etc/default/ssh, read by a shell in the target; the
 	# unit then splits $SSHD_OPTS on whitespace, as we do.
@@ -237,6 +265,7 @@ main() {
 	load_firewall
 	start_fail2ban
 	make_run_dirs
+	user_sessions
 	opts=$(ssh_unit_options)
 	note "ExecStartPre: /usr/sbin/sshd -t"
 	in_target /usr/sbin/sshd -t >> "$log" 2>&1 && rc=0 || rc=$?

@@ -8,10 +8,17 @@
 # of RULES §1, §6 and §12 (shell missing or nologin, password locked,
 # account expired, password to be changed, pam_limits, DenyUsers, Match
 # blocks, StrictModes ...), each with the harness's key for alice
-# authorized.  Then, for three configurations of the same root
-#   pam       Debian's own (UsePAM yes)
-#   no-pam    UsePAM no
-#   nologin   UsePAM yes and /etc/nologin
+# authorized.  Then, for these configurations of the same root
+#   pam           Debian's own (UsePAM yes)
+#   no-pam        UsePAM no
+#   nologin       UsePAM yes and /etc/nologin, systemd-user-sessions.service
+#                 masked (so no boot removes the file)
+#   nologin-boot  UsePAM yes and /etc/nologin as systemd ships it: every
+#                 boot removes the file (RULES §6.2), so logins are as "pam"
+#   pam-access    UsePAM yes, pam_access and pam_listfile in the account
+#                 stack (RULES §13.4): access.conf refuses ivy everywhere and
+#                 carol from 192.0.2.0/24 (so --who says "depends"), a
+#                 sense=deny list names root
 # `sshfix --who` runs, and every user it lists is logged in for real with
 # the oracle (lib.sh: e2e_login), from 192.0.2.20:
 #   PASS/FAIL: NAME (CONFIG) ...  --who's verdict equals the real login
@@ -60,25 +67,25 @@ set_shadow() {
 }
 
 # The states.  Expected verdicts per configuration: can / cannot / depends.
-#        name   pam      no-pam   nologin
+#        name   pam      no-pam   nologin nologin-boot pam-access
 expect_table='
-root    can     can     can
-alice   can     cannot  cannot
-bob     cannot  cannot  cannot
-carol   can     cannot  cannot
-dave    cannot  cannot  cannot
-erin    cannot  cannot  cannot
-frank   cannot  cannot  cannot
-grace   cannot  can     cannot
-oscar   cannot  can     cannot
-heidi   cannot  can     cannot
-ivan    cannot  can     cannot
-ivy     can     can     cannot
-judy    cannot  cannot  cannot
-kim     cannot  cannot  cannot
-leo     cannot  cannot  cannot
-mia     cannot  cannot  cannot
-nick    depends depends cannot
+root    can     can     can     can     cannot
+alice   can     cannot  cannot  can     can
+bob     cannot  cannot  cannot  cannot  cannot
+carol   can     cannot  cannot  can     depends
+dave    cannot  cannot  cannot  cannot  cannot
+erin    cannot  cannot  cannot  cannot  cannot
+frank   cannot  cannot  cannot  cannot  cannot
+grace   cannot  can     cannot  cannot  cannot
+oscar   cannot  can     cannot  cannot  cannot
+heidi   cannot  can     cannot  cannot  cannot
+ivan    cannot  can     cannot  cannot  cannot
+ivy     can     can     cannot  can     cannot
+judy    cannot  cannot  cannot  cannot  cannot
+kim     cannot  cannot  cannot  cannot  cannot
+leo     cannot  cannot  cannot  cannot  cannot
+mia     cannot  cannot  cannot  cannot  cannot
+nick    depends depends cannot  depends depends
 '
 
 make_states() {
@@ -215,7 +222,18 @@ main() {
 
 	sed -i 's/^UsePAM no$/UsePAM yes/' "$E2E_MERGED/etc/ssh/sshd_config"
 	printf 'System maintenance.\n' > "$E2E_MERGED/etc/nologin"
+	ln -s /dev/null "$E2E_MERGED/etc/systemd/system/systemd-user-sessions.service"
 	check nologin 4
+
+	rm "$E2E_MERGED/etc/systemd/system/systemd-user-sessions.service"
+	check nologin-boot 5
+
+	rm "$E2E_MERGED/etc/nologin"
+	sed -i 's/^# account  required     pam_access.so$/account  required     pam_access.so\naccount  required     pam_listfile.so item=user sense=deny file=\/etc\/ssh\/denied_users onerr=succeed/' \
+		"$E2E_MERGED/etc/pam.d/sshd"
+	printf 'root\n' > "$E2E_MERGED/etc/ssh/denied_users"
+	sed -i '2a -:ivy:ALL\n-:carol:192.0.2.0/24' "$E2E_MERGED/etc/security/access.conf"
+	check pam-access 6
 
 	echo "  whole test: $(e2e_secs "$t0" "$(e2e_now)") s"
 	[ "$nfail" -eq 0 ] || printf 'failed:\n%s\n' "$(printf '  %s\n' "${failed[@]}")"

@@ -22,6 +22,9 @@
 #include "authkeys.h"
 #include "known_hosts.h"
 #include "netconf.h"
+#include "pam.h"
+#include "pam_counters.h"
+#include "pam_modules.h"
 #include "listen_addr.h"
 #include "client_config.h"
 #include "sshd_config.h"
@@ -179,7 +182,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size < 1)
 		return 0;
-	unsigned which = data[0] % 16;
+	unsigned which = data[0] % 17;
 	const char *d = (const char *) data + 1;
 	size_t n = size - 1;
 	char *s = malloc(n + 1);
@@ -213,6 +216,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 15: { char **v = NULL; if (asuser_decode_glob(d, n, "/home/bob/.ssh/*", &v) == 0) {
 			for (size_t i = 0; v[i]; i++) if (!target_glob_matches("/home/bob/.ssh/*", v[i]) || (i && strcmp(v[i - 1], v[i]) >= 0)) abort();
 			strv_free(v); }
+		break; }
+	case 16: {
+		static const char pw[] = "alice:x:1000:1000::/home/alice:/bin/bash\n", gr[] = "wheel:x:10:alice\n";
+		struct accounts a = {0};
+		struct pam_eval e = {0};
+		int act[_PAMR_MAX];
+		uint64_t latest;
+		if (acct_file_parse(ACCT_PASSWD, pw, sizeof(pw) - 1, &a.passwd) == 0 &&
+		    acct_file_parse(ACCT_GROUP, gr, sizeof(gr) - 1, &a.group) == 0) {
+			struct pam_subject w = { .a = &a, .pw = accounts_user_by_name(&a, "alice"), .matched = n & 1,
+						 .addr = n & 2 ? "192.0.2.20" : NULL, .hostname = "h" };
+			(void) pam_access_text("f", d, n, NULL, NULL, n & 4, &w, &e);
+			pam_eval_done(&e);
+		}
+		accounts_done(&a);
+		(void) pam_parse_control(s, true, act);
+		(void) faillock_failures(d, n, 900, &latest);
 		break; }
 	case 11: { unsigned char *blob = NULL; size_t bl; if (authkeys_base64_decode(d, n, &blob, &bl) == 0) { const struct authkeys_type *t; unsigned bits; (void) authkeys_check_blob(blob, bl, &t, &bits); free(blob); } break; }
 	}

@@ -884,6 +884,18 @@ START_TEST(target_read_facts_fallbacks)
 }
 END_TEST
 
+START_TEST(target_is_this_system_root_only)
+{
+	struct target *slash = NULL;
+
+	/* The test root is a directory of the host, not the running system. */
+	ck_assert(!target_is_this_system(t));
+	ck_assert_int_eq(target_new("/", &slash), 0);
+	ck_assert(target_is_this_system(slash));
+	target_free(slash);
+}
+END_TEST
+
 static void assert_scan(const char *data, size_t len, const char *want, int maj, int min)
 {
 	/* An exact-size copy: ASan catches any read past len. */
@@ -1245,6 +1257,7 @@ static Suite *target_suite(void)
 	tcase_add_test(tc, target_read_facts_redhat_elf);
 	tcase_add_test(tc, target_read_facts_nothing_known);
 	tcase_add_test(tc, target_read_facts_fallbacks);
+	tcase_add_test(tc, target_is_this_system_root_only);
 	tcase_add_test(tc, sshd_version_scan_skips_compat_patterns);
 	tcase_add_test(tc, elf_needed_own_binary_lists_libc);
 	tcase_add_test(tc, elf_needed_built_images);

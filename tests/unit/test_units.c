@@ -214,6 +214,58 @@ START_TEST(tmpfiles_creates_dir_precedence)
 }
 END_TEST
 
+START_TEST(units_boot_clears_nologin_systemd)
+{
+	_cleanup_free_ char *why = NULL;
+
+	/* Nothing: no init at all. */
+	ck_assert_int_eq(units_boot_clears_nologin(t, &why), 0);
+	ck_assert_ptr_null(why);
+
+	/* Debian 12's layout: merged /usr, /sbin/init -> /lib/systemd/systemd, the static wants link. */
+	tl_mkdir(root, "usr", 0755);
+	tl_mkdir(root, "usr/lib", 0755);
+	tl_mkdir(root, "usr/sbin", 0755);
+	tl_mkdir(root, "usr/lib/systemd", 0755);
+	tl_mkdir(root, "usr/lib/systemd/system", 0755);
+	tl_mkdir(root, "usr/lib/systemd/system/multi-user.target.wants", 0755);
+	tl_symlink(root, "lib", "usr/lib");
+	tl_symlink(root, "sbin", "usr/sbin");
+	tl_write(root, "usr/lib/systemd/systemd", "\177ELF", 0755);
+	tl_symlink(root, "usr/sbin/init", "/lib/systemd/systemd");
+	tl_write(root, "usr/lib/systemd/system/systemd-user-sessions.service",
+		 "[Service]\nExecStart=/lib/systemd/systemd-user-sessions start\n", 0644);
+	/* Not pulled in by multi-user.target: nothing removes it. */
+	ck_assert_int_eq(units_boot_clears_nologin(t, NULL), 0);
+	tl_symlink(root, "usr/lib/systemd/system/multi-user.target.wants/systemd-user-sessions.service",
+		   "../systemd-user-sessions.service");
+	ck_assert_int_eq(units_boot_clears_nologin(t, &why), 1);
+	ck_assert_str_eq(why, "systemd-user-sessions.service (/usr/lib/systemd/system/systemd-user-sessions.service, "
+			      "pulled in by /usr/lib/systemd/system/multi-user.target.wants/"
+			      "systemd-user-sessions.service) removes it at every boot");
+
+	/* Masked in /etc. */
+	tl_mkdir(root, "etc", 0755);
+	tl_mkdir(root, "etc/systemd", 0755);
+	tl_mkdir(root, "etc/systemd/system", 0755);
+	tl_symlink(root, "etc/systemd/system/systemd-user-sessions.service", "/dev/null");
+	ck_assert_int_eq(units_boot_clears_nologin(t, NULL), 0);
+	{
+		_cleanup_free_ char *p = tl_path(root, "etc/systemd/system/systemd-user-sessions.service");
+		ck_assert_int_eq(unlink(p), 0);
+	}
+	ck_assert_int_eq(units_boot_clears_nologin(t, NULL), 1);
+
+	/* Another init (sysvinit): its own scripts decide, not judged here. */
+	{
+		_cleanup_free_ char *p = tl_path(root, "usr/sbin/init");
+		ck_assert_int_eq(unlink(p), 0);
+	}
+	tl_write(root, "usr/sbin/init", "\177ELF sysvinit", 0755);
+	ck_assert_int_eq(units_boot_clears_nologin(t, NULL), 0);
+}
+END_TEST
+
 static Suite *units_suite(void)
 {
 	Suite *s = suite_create("units");
@@ -224,6 +276,7 @@ static Suite *units_suite(void)
 	tcase_add_test(tc, tmpfiles_line_creates_dir_types);
 	tcase_add_test(tc, units_ssh_runtime_dirs_search_path);
 	tcase_add_test(tc, tmpfiles_creates_dir_precedence);
+	tcase_add_test(tc, units_boot_clears_nologin_systemd);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -627,6 +627,50 @@ START_TEST(verdict_nologin_file)
 }
 END_TEST
 
+/* A systemd target: every boot removes /etc/nologin (RULES §6.2). */
+START_TEST(verdict_nologin_cleared_at_boot)
+{
+	struct verdict_env env;
+
+	tl_write(root, "etc/nologin", "maintenance\n", 0644);
+	tl_mkdir(root, "sbin", 0755);
+	tl_mkdir(root, "lib", 0755);
+	tl_mkdir(root, "lib/systemd", 0755);
+	tl_mkdir(root, "lib/systemd/system", 0755);
+	tl_mkdir(root, "lib/systemd/system/multi-user.target.wants", 0755);
+	tl_write(root, "lib/systemd/systemd", "\177ELF", 0755);
+	tl_symlink(root, "sbin/init", "/lib/systemd/systemd");
+	tl_write(root, "lib/systemd/system/systemd-user-sessions.service", "[Service]\n", 0644);
+	tl_symlink(root, "lib/systemd/system/multi-user.target.wants/systemd-user-sessions.service",
+		   "../systemd-user-sessions.service");
+	/* Examined offline: it keeps nobody out after the boot; the evidence says why. */
+	EXPECT("alice", VERDICT_CAN, 0);
+	struct verdict v = judge("alice");
+	bool said = false;
+	for (size_t i = 0; v.evidence && v.evidence[i]; i++)
+		said |= strstr(v.evidence[i], "/etc/nologin exists, but systemd-user-sessions.service") != NULL;
+	ck_assert(said);
+	verdict_done(&v);
+
+	load();
+	ck_assert_int_eq(verdict_env_init(t, &m, &env), 0);
+	ck_assert(env.nologin);
+	ck_assert_ptr_nonnull(env.nologin_cleared);
+	ck_assert(!env.this_system);
+	ck_assert(!verdict_nologin_blocks(&env));
+	/* The running system: it keeps users out now, whatever the next boot does. */
+	env.this_system = true;
+	ck_assert(verdict_nologin_blocks(&env));
+	verdict_env_done(&env);
+
+	/* Masked: nothing removes it, so it blocks after the boot too. */
+	tl_mkdir(root, "etc/systemd", 0755);
+	tl_mkdir(root, "etc/systemd/system", 0755);
+	tl_symlink(root, "etc/systemd/system/systemd-user-sessions.service", "/dev/null");
+	EXPECT("alice", VERDICT_CANNOT, VW_NOLOGIN_FILE);
+}
+END_TEST
+
 START_TEST(verdict_pam_limits)
 {
 	tl_mkdir(root, "etc/pam.d", 0755);
@@ -635,7 +679,8 @@ START_TEST(verdict_pam_limits)
 	tl_write(root, "etc/security/limits.conf", "alice - maxlogins 0\n", 0644);
 	/* Without pam_limits in sshd's session stack, limits.conf does nothing. */
 	EXPECT("alice", VERDICT_CAN, 0);
-	tl_write(root, "etc/pam.d/sshd", "@include common-session\n", 0644);
+	tl_write(root, "etc/pam.d/sshd", "@include common-account\n@include common-session\n", 0644);
+	tl_write(root, "etc/pam.d/common-account", "account required pam_unix.so\n", 0644);
 	tl_write(root, "etc/pam.d/common-session",
 		 "session [default=1] pam_permit.so\n"
 		 "session required pam_limits.so\n",
@@ -720,6 +765,7 @@ int main(void)
 		tcase_add_test(tc, verdict_keys_files);
 		tcase_add_test(tc, verdict_keys_lookup_only);
 		tcase_add_test(tc, verdict_nologin_file);
+		tcase_add_test(tc, verdict_nologin_cleared_at_boot);
 		tcase_add_test(tc, verdict_pam_limits);
 		tcase_add_test(tc, verdict_first_reason_in_sshd_order);
 		suite_add_tcase(s, tc);
