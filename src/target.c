@@ -652,7 +652,7 @@ int target_ancestors_are_roots(struct target *t, const char *canon)
 		int r = target_lstat(t, dir, &st);
 		if (r < 0)
 			return r;
-		if (!target_dir_is_roots(&st))
+		if (!target_dir_is_roots(&st) || ((st.st_mode & S_ISVTX) && (st.st_mode & (S_IWGRP | S_IWOTH))))
 			return 0;
 		if (strcmp(dir, "/") == 0)
 			return 1;

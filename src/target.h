@@ -127,9 +127,11 @@ bool target_dir_is_roots(const struct stat *st);
 
 /*
  * Is every directory above the canonical path `canon` (from the target's
- * root down to its parent) root's, in target_dir_is_roots()'s sense?  Then
- * no user can reach the entry by a name of their making.  Returns 1, 0, or
- * -errno (the parent cannot be examined).
+ * root down to its parent) owned by root and writable by nobody else (the
+ * group only when it is root's; sticky does not count here: others may
+ * still create names beside it)?  Then no user can reach the entry by a
+ * name of their making (/etc/ssh, not /var/tmp).  Returns 1, 0, or -errno
+ * (the parent cannot be examined).
  */
 int target_ancestors_are_roots(struct target *t, const char *canon);
 
