@@ -45,7 +45,8 @@ static const struct problem accounts_problems[] = {
 	  "Without PAM, sshd takes a password hash that starts with '!' (passwd -l, usermod -L) for a "
 	  "locked account and refuses every method, keys included (\"User U not allowed because account "
 	  "is locked\"). With PAM it would not. After confirmation the hash becomes '*': no password can "
-	  "match it, as before, but the account is no longer locked, so its keys work. RULES §6.1-6.2" },
+	  "match it, as before, but the account is no longer locked, so its keys work. RULES §6.1-6.2",
+	  .follows_from = PROBLEMS_NO_SSHD_CONFIG },
 	{ PR_SHELL_INVALID, "shell-invalid", SEV_ERROR, PF_NEEDS_CONFIRM,
 	  "{user}'s shell {detail}",
 	  "sshd refuses a user whose shell does not exist or is not an executable file, before it looks "
@@ -61,13 +62,15 @@ static const struct problem accounts_problems[] = {
 	  "An account past its expiry day (shadow's 8th field) is refused: by sshd itself with UsePAM no "
 	  "(\"Account U has expired\"), by pam_unix with UsePAM yes (\"Access denied ... by PAM account "
 	  "configuration\"). Expiry is an administrator's decision, so sshfix only shows the command that "
-	  "clears it. RULES §6.1-6.2" },
+	  "clears it. RULES §6.1-6.2",
+	  .follows_from = PROBLEMS_NO_SSHD_CONFIG },
 	{ PR_PASSWORD_CHANGE_REQUIRED, "password-change-required", SEV_ERROR, PF_REPORT_ONLY,
 	  "{user} must change the password before logging in: {detail}",
 	  "With UsePAM yes, pam_unix asks for a new password when the last change is 0 (chage -d 0, "
 	  "passwd -e) or the password is older than its maximum age; sshd can ask only on a terminal, so "
 	  "\"ssh host command\", scp and automation fail (\"Password change required but no TTY "
-	  "available\"). RULES §6.2" },
+	  "available\"). RULES §6.2",
+	  .follows_from = PROBLEMS_NO_SSHD_CONFIG },
 	{ PR_NOLOGIN_FILE, "nologin-file", SEV_ERROR, PF_NEEDS_CONFIRM,
 	  "{path} exists: {detail}",
 	  "While /etc/nologin exists, every login but root's is refused (pam_nologin with UsePAM yes, "

@@ -34,7 +34,8 @@ static const struct problem config_syntax_problems[] = {
 	  "{path} does not exist",
 	  "sshd will not start without its configuration file (\"Could not open configuration\"). "
 	  "On Debian and Ubuntu the package's own default is " DEBIAN_TEMPLATE ", which sshfix "
-	  "can copy after you confirm; elsewhere restore it from a backup or the package. RULES §3.8" },
+	  "can copy after you confirm; elsewhere restore it from a backup or the package. RULES §3.8",
+	  .follows_from = PROBLEMS_NO_SSHD },
 	{ PR_CONFIG_UNREADABLE, "config-unreadable", SEV_ERROR, PF_REPORT_ONLY,
 	  "{path} cannot be read ({detail})",
 	  "sshd stops when a configuration file it includes cannot be read. RULES §3.8" },

@@ -38,11 +38,13 @@ static const struct problem hostkey_content_problems[] = {
 	  "host key {path} does not exist{detail}",
 	  "sshd loads the keys its HostKey lines name (or, without any, the default rsa, ecdsa and "
 	  "ed25519 keys); without a usable one it exits with \"no hostkeys available\". The missing "
-	  "key is generated with ssh-keygen. RULES §2.1, §2.3, §2.4" },
+	  "key is generated with ssh-keygen. RULES §2.1, §2.3, §2.4",
+	  .follows_from = PROBLEMS_NO_SSHD },
 	{ PR_HOSTKEY_EMPTY, "hostkey-empty", SEV_ERROR, PF_SAFE_AUTO,
 	  "host key {path} is empty",
 	  "An empty key file cannot be loaded (\"Unable to load host key\"); ssh-keygen -A treats it "
-	  "as missing. A new key is generated; the empty file is kept in the undo record. RULES §2.3, §2.6" },
+	  "as missing. A new key is generated; the empty file is kept in the undo record. RULES §2.3, §2.6",
+	  .follows_from = PROBLEMS_NO_SSHD },
 	{ PR_HOSTKEY_CORRUPT, "hostkey-corrupt", SEV_ERROR, PF_SAFE_AUTO,
 	  "host key {path} cannot be read as a key ({detail})",
 	  "sshd skips a key it cannot parse (\"Unable to load host key ...: error in libcrypto\"). It "

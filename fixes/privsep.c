@@ -44,13 +44,15 @@ static const struct problem privsep_problems[] = {
 	  "logs in as it. It is recreated as the distribution's package creates it (Debian: adduser "
 	  "--system, the first free uid from FIRST_SYSTEM_UID, group nogroup; EL: uid and group 74), "
 	  "with its shadow (and on EL group) line appended; nothing else in those files changes. "
-	  "RULES §4.1" },
+	  "RULES §4.1",
+	  .follows_from = PROBLEMS_NO_SSHD },
 	{ PR_PRIVSEP_DIR_MISSING, "privsep-dir-missing", SEV_ERROR, PF_SAFE_AUTO,
 	  "the privilege separation directory {path} {detail}",
 	  "sshd chroots its unprivileged child into this directory, compiled into the binary, and "
 	  "stops at once, also for sshd -t, when it is not a directory (\"Missing privilege "
 	  "separation directory\"). It is created empty, 0711 root:root, as the package ships it; "
-	  "anything found in its place is renamed, never deleted. RULES §4.2, §4.3" },
+	  "anything found in its place is renamed, never deleted. RULES §4.2, §4.3",
+	  .follows_from = PROBLEMS_NO_SSHD },
 	{ PR_PRIVSEP_DIR_PERMS, "privsep-dir-perms", SEV_ERROR, PF_SAFE_AUTO,
 	  "the privilege separation directory {path} {detail}",
 	  "sshd stops at once, also for sshd -t, unless its chroot directory is owned by root and "
@@ -65,13 +67,15 @@ static const struct problem privsep_problems[] = {
 	  "-t stops with \"Missing privilege separation directory: /run/sshd\" and the service does "
 	  "not start. sshfix writes the line \"d /run/sshd 0755 root root\" to "
 	  TMPFILES_CONF ": systemd-tmpfiles creates the directory from it at every boot, before "
-	  "services start, whatever the unit says. RULES §4.2, §4.3, §11.3" },
+	  "services start, whatever the unit says. RULES §4.2, §4.3, §11.3",
+	  .follows_from = PROBLEMS_NO_SSHD },
 	{ PR_SSHD_SESSION_MISSING, "sshd-session-missing", SEV_ERROR, PF_REPORT_ONLY,
 	  "{path} {detail}",
 	  "From OpenSSH 9.8, sshd runs a separate program, sshd-session, for every connection and "
 	  "refuses to start when it \"does not exist or is not executable\". It belongs to the "
 	  "openssh-server package: reinstall that (apt-get install --reinstall openssh-server, "
-	  "dnf reinstall openssh-server) rather than copy a binary from elsewhere. RULES §4.4" },
+	  "dnf reinstall openssh-server) rather than copy a binary from elsewhere. RULES §4.4",
+	  .follows_from = PROBLEMS_NO_SSHD },
 	{ .id = NULL },
 };
 

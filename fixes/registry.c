@@ -32,6 +32,10 @@ const struct fix *const fix_registry[] = {
 	NULL,
 };
 
+/* What follows when openssh-server is not installed, or sshd has no configuration. */
+const char *const PROBLEMS_NO_SSHD[] = { "sshd-binary-missing", NULL };
+const char *const PROBLEMS_NO_SSHD_CONFIG[] = { "config-missing", "sshd-binary-missing", NULL };
+
 const struct fix *fix_by_id(const char *id)
 {
 	for (size_t i = 0; fix_registry[i]; i++)

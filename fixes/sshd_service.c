@@ -106,7 +106,8 @@ static const struct problem ssh_service_problems[] = {
 	  "WantedBy= says (multi-user.target for ssh.service); the socket unit is not enabled either, "
 	  "so no socket activation (healthy on Ubuntu 22.10 and later) starts it instead. The links "
 	  "`systemctl enable` would make are created: the .wants link and the Alias= links, pointing to "
-	  "the unit file. RULES §11.1, §11.2, §11.4" },
+	  "the unit file. RULES §11.1, §11.2, §11.4",
+	  .follows_from = PROBLEMS_NO_SSHD },
 	{ PR_SSHD_NOT_TO_BE_RUN, "sshd-not-to-be-run", SEV_ERROR, PF_SAFE_AUTO,
 	  "{path} exists: sshd was switched off on purpose, and the ssh unit skips it without a word",
 	  "Debian's ssh.service (and ssh.socket, and the init script) carry "

@@ -33,7 +33,8 @@ static const struct problem sshd_test_problems[] = {
 	  "the target's own sshd -t fails: {detail}",
 	  "sshd checks its configuration and keys with -t before it starts (Debian's ssh.service "
 	  "does so in ExecStartPre), and will not run while this fails. No other check of sshfix "
-	  "explains this message; it is shown as sshd printed it. RULES §3.8, §11.3" },
+	  "explains this message; it is shown as sshd printed it. RULES §3.8, §11.3",
+	  .follows_from = PROBLEMS_NO_SSHD_CONFIG },
 	{ .id = NULL },
 };
 

@@ -54,6 +54,55 @@ static void free_findings(struct finding *v, size_t n)
 	free(v);
 }
 
+static const struct problem *found(const struct run *run, const char *id)
+{
+	for (size_t i = 0; i < run->n_findings; i++)
+		if (strcmp(run->findings[i].problem->id, id) == 0)
+			return run->findings[i].problem;
+	return NULL;
+}
+
+static bool is_cause(const struct run *run, const struct problem *p)
+{
+	for (size_t i = 0; i < run->n_findings; i++)
+		if (run->findings[i].follows == p)
+			return true;
+	return false;
+}
+
+/*
+ * Root cause first: a finding whose problem follows from another found too
+ * (host keys missing because openssh-server is not installed) says so and
+ * is not repaired on its own, and the causes are reported before the rest.
+ */
+static int root_causes_first(struct run *run)
+{
+	struct finding *v;
+	size_t k = 0;
+
+	for (size_t i = 0; i < run->n_findings; i++) {
+		const char *const *c = run->findings[i].problem->follows_from;
+		for (; c && *c && !run->findings[i].follows; c++)
+			run->findings[i].follows = found(run, *c);
+	}
+	if (run->n_findings < 2)
+		return 0;
+	v = malloc(run->n_findings * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	/* Root causes, then causes that follow from them, then the rest. */
+	for (int rank = 0; rank < 3; rank++)
+		for (size_t i = 0; i < run->n_findings; i++) {
+			const struct finding *f = &run->findings[i];
+			int r = !is_cause(run, f->problem) ? 2 : f->follows ? 1 : 0;
+			if (r == rank)
+				v[k++] = *f;
+		}
+	memcpy(run->findings, v, run->n_findings * sizeof(*v));
+	free(v);
+	return 0;
+}
+
 int engine_detect(struct run *run)
 {
 	const char *path = NULL;
@@ -86,7 +135,7 @@ int engine_detect(struct run *run)
 			finding_done(&run->findings[i]);
 	}
 	run->n_findings = k;
-	return 0;
+	return root_causes_first(run);
 }
 
 static const char *plan_error(int r)

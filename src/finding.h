@@ -61,6 +61,7 @@ struct finding {
 
 	enum finding_status status;
 	bool consented;		/* a needs-confirm repair planned under --yes */
+	const struct problem *follows;	/* the root cause found too (problem.follows_from), or NULL */
 	char *status_reason;	/* why FAILED/NEEDS_CONFIRM, for the report */
 	size_t first_change, n_changes;	/* its entries in the journal */
 };

@@ -24,7 +24,8 @@ enum decision policy_decide(const struct run *run, struct finding *f)
 {
 	const struct problem *p = f->problem;
 
-	if ((p->flags & PF_REPORT_ONLY) || !f->fix || !f->fix->repair) {
+	/* What follows from a root cause found too waits for that one. */
+	if ((p->flags & PF_REPORT_ONLY) || !f->fix || !f->fix->repair || f->follows) {
 		f->status = FS_REPORTED;
 		return DECIDE_REPORT;
 	}

@@ -146,6 +146,14 @@ struct problem {
 	unsigned flags;
 	const char *message;	/* one line, what is wrong */
 	const char *explain;	/* why sshd cares, with the RULES.md reference */
+	/* Problem ids that, when found too, explain this one: it follows
+	 * from them (host keys missing because openssh-server is not
+	 * installed), is reported after them and not repaired on its own. */
+	const char *const *follows_from;
 };
+
+/* Shared follows_from lists. */
+extern const char *const PROBLEMS_NO_SSHD[];		/* sshd-binary-missing */
+extern const char *const PROBLEMS_NO_SSHD_CONFIG[];	/* config-missing, sshd-binary-missing */
 
 const char *severity_name(enum severity s);

@@ -68,6 +68,11 @@ static void status_text(const struct finding *f, struct buf *b)
 
 	switch (f->status) {
 	case FS_REPORTED:
+		if (f->follows) {
+			buf_printf(b, "left alone: follows from %s (above); repair that first, then run sshfix again",
+				   f->follows->id);
+			return;
+		}
 		s = "left alone: explained only";
 		break;
 	case FS_WOULD_FIX:
@@ -285,6 +290,7 @@ static void json_finding(const struct run *run, const struct finding *f, size_t 
 		buf_puts(b, "null");
 	json_kv_str(b, &first, "status", finding_status_name(f->status));
 	json_kv_bool(b, &first, "consented", f->consented);
+	json_kv_str(b, &first, "follows_from", f->follows ? f->follows->id : NULL);
 	json_kv_str(b, &first, "status_reason", f->status_reason);
 	buf_putc(b, '}');
 }

@@ -89,6 +89,21 @@ START_TEST(registry_problem_rows_complete)
 }
 END_TEST
 
+START_TEST(registry_follows_from_names_real_problems)
+{
+	for (size_t i = 0; fix_registry[i]; i++)
+		for (const struct problem *p = fix_registry[i]->problems; p->id; p++)
+			for (const char *const *c = p->follows_from; c && *c; c++) {
+				const struct problem *cause = problem_by_id(*c);
+				ck_assert_msg(cause, "%s follows from unknown problem '%s'", p->id, *c);
+				ck_assert_msg(cause != p, "%s follows from itself", p->id);
+				/* A cause that follows from its own consequence would never be reported first. */
+				for (const char *const *cc = cause->follows_from; cc && *cc; cc++)
+					ck_assert_msg(strcmp(*cc, p->id) != 0, "%s and %s follow from each other", p->id, *c);
+			}
+}
+END_TEST
+
 START_TEST(registry_ids_documented_in_man_page)
 {
 	_cleanup_fclose_ FILE *f = fopen(TOP_SRCDIR "/man/sshfix.8", "re");
@@ -130,6 +145,7 @@ int main(void)
 	tcase_add_test(tc, registry_ids_unique_and_kebab);
 	tcase_add_test(tc, registry_problem_rows_complete);
 	tcase_add_test(tc, registry_ids_documented_in_man_page);
+	tcase_add_test(tc, registry_follows_from_names_real_problems);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
