@@ -291,8 +291,15 @@ static int report_key(struct run *run, const struct key_info *k, bool configured
 		_cleanup_free_ char *pub = NULL;
 		if (asprintf(&pub, "%s.pub", k->path) < 0)
 			return -ENOMEM;
-		return add(run, PR_HOSTKEY_PUB_MISMATCH, pub, "%s",
-			   pub_exists ? "does not match its private key" : "is missing");
+		r = add(run, PR_HOSTKEY_PUB_MISMATCH, pub, "%s",
+			pub_exists ? "does not match its private key" : "is missing");
+		if (r < 0)
+			return r;
+		/* The public half ssh-keygen derived: the repair writes it, no second run. */
+		char *derived = strdup(k->pub);
+		if (!derived)
+			return -ENOMEM;
+		finding_set_data(&run->findings[run->n_findings - 1], derived, free);
 	}
 	return 0;
 }
@@ -488,30 +495,14 @@ static int hostkey_content_repair(struct run *run, struct finding *f)
 	int r;
 
 	if (f->problem->code == PR_HOSTKEY_PUB_MISMATCH) {
-		/* Rewrite the .pub from the private key: derive it again. */
-		key = strndup(f->path, strlen(f->path) - 4);
-		if (!key)
-			return -ENOMEM;
-		char *keys[] = { key, NULL };
-		struct sandbox_result res = {0};
-		struct key_info ki = { .state = KEY_BAD };
-		const char *why;
-		r = inspect(run, keys, &res, &why);
-		if (r == 0)
-			r = parse_inspection(res.output, keys, &ki);
-		sandbox_result_done(&res);
-		if (r == 0 && !ki.pub)
-			r = -EINVAL;
+		/* Rewrite the .pub with the public half detect derived from the private key. */
 		_cleanup_free_ char *comment = key_comment(run), *line = NULL;
-		if (r == 0 && asprintf(&line, "%s %s\n", ki.pub, comment ? comment : "root@localhost") < 0)
-			r = -ENOMEM;
-		if (r == 0) {
-			r = asprintf(&f->action, "rewrite it from the private key") < 0 ? -ENOMEM : 0;
-			if (r == 0)
-				r = write_key_file(run, f->path, line, strlen(line), 0644, NULL, 0, false);
-		}
-		key_info_done(&ki);
-		return r;
+		if (!f->data)
+			return -ESTALE;
+		if (asprintf(&line, "%s %s\n", (const char *) f->data, comment ? comment : "root@localhost") < 0 ||
+		    asprintf(&f->action, "rewrite it from the private key") < 0)
+			return -ENOMEM;
+		return write_key_file(run, f->path, line, strlen(line), 0644, NULL, 0, false);
 	}
 
 	type = type_from_name(f->path);

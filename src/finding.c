@@ -36,8 +36,18 @@ const char *finding_status_name(enum finding_status s)
 	return (size_t) s < ELEMENTSOF(names) ? names[s] : "unknown";
 }
 
+void finding_set_data(struct finding *f, void *data, void (*data_free)(void *data))
+{
+	if (f->data_free)
+		f->data_free(f->data);
+	f->data = data;
+	f->data_free = data_free;
+}
+
 void finding_done(struct finding *f)
 {
+	if (f->data_free)
+		f->data_free(f->data);
 	free(f->path);
 	free(f->user);
 	free(f->detail);

@@ -62,11 +62,17 @@ struct finding {
 	enum finding_status status;
 	bool consented;		/* a needs-confirm repair planned under --yes */
 	const struct problem *follows;	/* the root cause found too (problem.follows_from), or NULL */
+	/* What detect knew that the repair needs (finding_set_data()): the
+	 * repair uses it instead of working it out again. */
+	void *data;
+	void (*data_free)(void *data);
 	char *status_reason;	/* why FAILED/NEEDS_CONFIRM, for the report */
 	size_t first_change, n_changes;	/* its entries in the journal */
 };
 
 void finding_done(struct finding *f);
+/* Give f its family's data for the repair; finding_done() frees it with data_free (may be NULL). */
+void finding_set_data(struct finding *f, void *data, void (*data_free)(void *data));
 const char *finding_status_name(enum finding_status s);
 /* Fill the problem's message template ({path}, {user}, {detail}, {line}); returns a new string or NULL. */
 char *finding_message(const struct finding *f);
