@@ -458,6 +458,9 @@ static int accounts_repair(struct run *run, struct finding *f)
 	}
 }
 
+/* A configuration line config-dropin-override already names is not named again. */
+static const struct fix *const accounts_after[] = { &fix_config_dropins, NULL };
+
 const struct fix fix_accounts = {
 	.id = "accounts",
 	.summary = "account state, shell, /etc/nologin, Allow/Deny lines, root and key policy, PAM account modules, "
@@ -466,4 +469,5 @@ const struct fix fix_accounts = {
 	.problems = accounts_problems,
 	.detect = accounts_detect,
 	.repair = accounts_repair,
+	.after = accounts_after,
 };

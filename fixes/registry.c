@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The one list of check families, in the order they run.  Account files
- * come first: the other checks read accounts from them; then the
- * configuration sshd must be able to read before anything else matters.
+ * The one list of check families.  Its order is the order of the report
+ * (what sshd must be able to read first, then the rest), not a contract:
+ * a family that reads another's findings says so (fix.after) and the
+ * engine runs that one first, selected or not.
  */
 #include "config.h"
 
@@ -25,7 +26,6 @@ const struct fix *const fix_registry[] = {
 	&fix_keys_content,
 	&fix_accounts,
 	&fix_pam,
-	/* Last: it explains only what the checks above did not. */
 	&fix_sshd_test,
 	/* Only with --client, and then alone (fix.client_side). */
 	&fix_client,

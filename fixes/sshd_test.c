@@ -162,6 +162,13 @@ static int sshd_test_detect(struct run *run)
 	return 0;
 }
 
+/* It explains only what no other check does: all of those run first. */
+static const struct fix *const sshd_test_after[] = {
+	&fix_config_syntax, &fix_config_perms, &fix_config_dropins, &fix_hostkey_perms,
+	&fix_hostkey_content, &fix_user_key_paths, &fix_privsep, &fix_ssh_service,
+	&fix_listen, &fix_keys_content, &fix_accounts, &fix_pam, NULL,
+};
+
 const struct fix fix_sshd_test = {
 	.id = "sshd-test",
 	.summary = "the target's own sshd -t, run in a sandbox; failures no other check explains",
@@ -169,4 +176,5 @@ const struct fix fix_sshd_test = {
 	.problems = sshd_test_problems,
 	.detect = sshd_test_detect,
 	.repair = NULL,
+	.after = sshd_test_after,
 };

@@ -54,6 +54,58 @@ static void free_findings(struct finding *v, size_t n)
 	free(v);
 }
 
+static size_t registry_index(const struct fix *fix)
+{
+	size_t i = 0;
+
+	while (fix_registry[i] && fix_registry[i] != fix)
+		i++;
+	return i;
+}
+
+enum { UNSEEN, VISITING, DONE };
+
+/* Depth first: what fix reads, then fix itself. */
+static int visit(const struct fix *fix, unsigned char *state, const struct fix **order, size_t *n)
+{
+	size_t i = registry_index(fix);
+
+	if (!fix_registry[i])
+		return -EINVAL;	/* after names a family the registry does not have */
+	if (state[i] == DONE)
+		return 0;
+	if (state[i] == VISITING)
+		return -ELOOP;
+	state[i] = VISITING;
+	for (const struct fix *const *a = fix->after; a && *a; a++) {
+		int r = visit(*a, state, order, n);
+		if (r < 0)
+			return r;
+	}
+	state[i] = DONE;
+	order[(*n)++] = fix;
+	return 0;
+}
+
+int engine_families(const struct run *run, const struct fix ***ret)
+{
+	size_t n_registry = registry_index(NULL), n = 0;
+	_cleanup_free_ unsigned char *state = calloc(n_registry + 1, 1);
+	_cleanup_free_ const struct fix **order = calloc(n_registry + 1, sizeof(*order));
+
+	if (!state || !order)
+		return -ENOMEM;
+	for (size_t i = 0; i < n_registry; i++) {
+		if (!fix_selected(run, fix_registry[i]))
+			continue;
+		int r = visit(fix_registry[i], state, order, &n);
+		if (r < 0)
+			return r;
+	}
+	*ret = TAKE_PTR(order);
+	return (int) n;
+}
+
 static const struct problem *found(const struct run *run, const char *id)
 {
 	for (size_t i = 0; i < run->n_findings; i++)
@@ -115,10 +167,14 @@ int engine_detect(struct run *run)
 			  r == -EFBIG ? "file too large (over 16 MiB), refusing to parse it" : strerror(-r));
 		return r;
 	}
-	for (size_t i = 0; fix_registry[i]; i++) {
-		const struct fix *fix = fix_registry[i];
-		if (!fix_selected(run, fix))
-			continue;
+	_cleanup_free_ const struct fix **families = NULL;
+	r = engine_families(run, &families);
+	if (r < 0) {
+		run_error(run, "The checks cannot be ordered: %s", strerror(-r));
+		return r;
+	}
+	for (size_t i = 0; families[i]; i++) {
+		const struct fix *fix = families[i];
 		r = fix->detect(run);
 		if (r < 0) {
 			run_error(run, "The %s check failed: %s", fix->id, strerror(-r));

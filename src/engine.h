@@ -11,6 +11,13 @@
 
 /* Parse --only/--skip ids; -EINVAL (with the bad id in *ret_bad) for one no check or problem has. */
 int engine_check_ids(char **ids, const char **ret_bad);
+/*
+ * The families a run examines, in an order where each runs after those it
+ * reads (fix.after): the selected ones (fix_selected) and, even when --only
+ * or --skip leaves them out, what they build on.  Returns the count and a
+ * NULL-terminated array the caller frees, or -ELOOP for a cycle, -ENOMEM.
+ */
+int engine_families(const struct run *run, const struct fix ***ret);
 int engine_detect(struct run *run);
 int engine_plan(struct run *run);
 int engine_apply(struct run *run);

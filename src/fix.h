@@ -34,6 +34,13 @@ struct fix {
 	int (*subject)(struct run *run, const struct finding *f, struct journal_subject *ret);
 	/* Examines the connecting side: runs with --client, and no other family does then. */
 	bool client_side;
+	/*
+	 * The families whose findings this one reads (NULL-terminated, or
+	 * NULL): they run first, and run even when --only leaves them out
+	 * (their findings are then not reported), so a family's answer never
+	 * depends on the registry's order or on what else was selected.
+	 */
+	const struct fix *const *after;
 };
 
 /* repair() for findings whose fix is f->want (mode/owner of f->path). */
@@ -45,7 +52,7 @@ int fix_repair_perms(struct run *run, struct finding *f);
  */
 int fix_subject_keys_owner(struct run *run, const struct finding *f, struct journal_subject *ret);
 
-/* The registry, in run order, ended by NULL. */
+/* The registry, ended by NULL; the engine orders it by fix.after. */
 extern const struct fix *const fix_registry[];
 
 const struct fix *fix_by_id(const char *id);

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine.h"
 #include "fix.h"
 #include "util.h"
 
@@ -104,6 +105,40 @@ START_TEST(registry_follows_from_names_real_problems)
 }
 END_TEST
 
+/* Every family runs after those it reads, whatever is selected. */
+static void check_order(const struct run *run, const char *want_first, const char *want_last)
+{
+	_cleanup_free_ const struct fix **v = NULL;
+	int n = engine_families(run, &v);
+
+	ck_assert_int_ge(n, 1);
+	for (int i = 0; i < n; i++)
+		for (const struct fix *const *a = v[i]->after; a && *a; a++) {
+			bool before = false;
+			for (int k = 0; k < i; k++)
+				before |= v[k] == *a;
+			ck_assert_msg(before, "%s runs before %s, which it reads", v[i]->id, (*a)->id);
+		}
+	if (want_first)
+		ck_assert_str_eq(v[0]->id, want_first);
+	if (want_last)
+		ck_assert_str_eq(v[n - 1]->id, want_last);
+}
+
+START_TEST(registry_families_run_after_what_they_read)
+{
+	char *only_test[] = { "sshd-test", NULL }, *only_problem[] = { "sshd-test-failed", NULL };
+	char *skip_syntax[] = { "config-syntax", NULL };
+
+	check_order(&(struct run) {0}, NULL, NULL);
+	/* --only sshd-test still runs what sshd-test reads, first. */
+	check_order(&(struct run) { .opt.only = only_test }, "config-syntax", "sshd-test");
+	check_order(&(struct run) { .opt.only = only_problem }, "config-syntax", "sshd-test");
+	check_order(&(struct run) { .opt.skip = skip_syntax }, NULL, NULL);
+	check_order(&(struct run) { .opt.client = true }, "client", "client");
+}
+END_TEST
+
 START_TEST(registry_ids_documented_in_man_page)
 {
 	_cleanup_fclose_ FILE *f = fopen(TOP_SRCDIR "/man/sshfix.8", "re");
@@ -146,6 +181,7 @@ int main(void)
 	tcase_add_test(tc, registry_problem_rows_complete);
 	tcase_add_test(tc, registry_ids_documented_in_man_page);
 	tcase_add_test(tc, registry_follows_from_names_real_problems);
+	tcase_add_test(tc, registry_families_run_after_what_they_read);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
