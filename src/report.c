@@ -131,6 +131,33 @@ static void finding_text(const struct run *run, const struct finding *f, size_t 
 	}
 }
 
+/*
+ * Every finding, except that past REPORT_SAME_MAX of one problem the rest
+ * are one line (e2fsck's max_count): on a machine with 10,000 accounts the
+ * hundredth world-writable home says nothing the first ones did not.
+ * --verbose and --json list them all.
+ */
+#define REPORT_SAME_MAX 10
+static void findings_text(const struct run *run, struct buf *b)
+{
+	size_t seen[_PR_MAX] = {0}, total[_PR_MAX] = {0};
+
+	for (size_t i = 0; i < run->n_findings; i++)
+		total[run->findings[i].problem->code]++;
+	for (size_t i = 0; i < run->n_findings; i++) {
+		const struct finding *f = &run->findings[i];
+		size_t k = ++seen[f->problem->code];
+		if (run->opt.verbose || k <= REPORT_SAME_MAX)
+			finding_text(run, f, i, b);
+		if (!run->opt.verbose && k == REPORT_SAME_MAX && total[f->problem->code] > REPORT_SAME_MAX)
+			buf_printf(b, "[%s] %s: ... and %zu more like these (--verbose or --json lists every one)\n",
+				   severity_name(f->problem->severity), f->problem->id,
+				   total[f->problem->code] - REPORT_SAME_MAX);
+	}
+	if (run->n_findings)
+		buf_putc(b, '\n');
+}
+
 static void summary_text(const struct run *run, struct buf *b)
 {
 	size_t n[FS_FAILED + 1] = {0};
@@ -187,10 +214,7 @@ int report_text(const struct run *run, FILE *out)
 	for (size_t i = 0; run->model.notes && run->model.notes[i]; i++)
 		buf_printf(&b, "note: %s\n", run->model.notes[i]);
 	buf_putc(&b, '\n');
-	for (size_t i = 0; i < run->n_findings; i++)
-		finding_text(run, &run->findings[i], i, &b);
-	if (run->n_findings)
-		buf_putc(&b, '\n');
+	findings_text(run, &b);
 
 	if (run->opt.mode == MODE_DRY_RUN && journal_n_entries(run->journal) > 0) {
 		struct buf diff = {0};
