@@ -49,7 +49,8 @@ usage() {
 list=no
 [ "${1:-}" = --list ] && { list=yes; shift; }
 [ $# -eq 1 ] || usage
-case $1 in
+group=$1
+case $group in
 build) with=$BUILD without= ;;
 test) with="$BUILD $TEST" without=$TEST_NORECOMMENDS ;;
 ci) with="$BUILD $TEST $CI" without=$TEST_NORECOMMENDS ;;
@@ -83,7 +84,7 @@ command -v apt-get > /dev/null 2>&1 ||
 # shellcheck disable=SC2086 # $as_root is empty or one word
 apt_get() { $as_root env DEBIAN_FRONTEND=noninteractive apt-get "$@"; }
 
-say "installing for '$1': $with${without:+ (and without recommendations: $without)}"
+say "installing for '$group': $with${without:+ (and without recommendations: $without)}"
 apt_get update -q
 # shellcheck disable=SC2086
 apt_get install -y -q $with
