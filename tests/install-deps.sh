@@ -150,6 +150,8 @@ owner() {
 	done
 	return 1
 }
+# The tiers run as root: look where root looks (a user's PATH lacks sbin).
+PATH=$PATH:/usr/local/sbin:/usr/sbin:/sbin
 if command -v dpkg-query > /dev/null && command -v apt-cache > /dev/null; then
 	bad='' unchecked=''
 	while read -r t pkg via; do
