@@ -91,6 +91,9 @@ sleep coreutils
 sync coreutils
 timeout coreutils
 touch coreutils
+mkfifo coreutils
+/usr/bin/time time
+jq jq
 flock util-linux
 losetup mount
 mount mount
