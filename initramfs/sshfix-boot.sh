@@ -6,11 +6,20 @@
 # (which sources it as /lib/sshfix/sshfix-boot.sh).  Each of them reads its
 # own kernel command line parameter and calls
 #
-#	sshfix_boot MODE ROOTDIR [TIMEOUT [BINARY]]
+#	sshfix_boot VALUE ROOTDIR [TIMEOUT [BINARY [PARAM]]]
 #
-# MODE is "dry-run" or "apply"; anything else does nothing but say so.
+# VALUE is the parameter's value: words separated by commas, one mode
+# ("dry-run" or "apply") and, optionally, the consent of `sshfix --yes`:
+#	apply		sshfix --apply
+#	apply,yes	sshfix --apply --yes	(every repair that needs a yes)
+#	apply,yes=ID+ID	sshfix --apply --yes=ID,ID	(only these problems or checks)
+# Ids are joined with "+" because the comma already separates the words.
+# Unknown words, malformed ids and ids this sshfix does not know are
+# ignored, each with one line on the console; without a mode nothing runs.
 # ROOTDIR is where the real root is mounted (${rootmnt}, $NEWROOT).
 # TIMEOUT is in seconds (default 120); BINARY defaults to /sbin/sshfix.
+# PARAM is the parameter's name ("sshfix", dracut: "rd.sshfix"), used only
+# in what the console shows.
 #
 # The one promise: whatever happens here, the boot goes on.  Nothing in this
 # file exits, sets -e, or waits without a limit, and sshfix_boot always
@@ -21,9 +30,12 @@
 #
 # POSIX sh plus `local`, which busybox ash, klibc's dash, dash and bash all
 # have; klibc's sh splits `local x=$1` on blanks, so locals are declared
-# first and assigned after.  The tools used are the ones both initramfs
-# flavours carry: mount, cat, mkdir, kill, sleep; timeout, date, sync and rm
-# only when present.
+# first and assigned after.  Helpers fill in variables their caller
+# declared local (every one of those shells scopes locals dynamically), so
+# nothing is left behind in a shell that sources this file.  The tools used
+# are the ones both initramfs flavours carry: mount, cat, mkdir, kill, sleep;
+# timeout, date, sync and rm only when present.  The parameter's words are
+# split with parameter expansion, never with IFS or globbing.
 # shellcheck shell=sh disable=SC3043
 
 # sshfix_say TEXT...: one line on the console, prefixed so it stands out.
@@ -150,19 +162,135 @@ sshfix_append_log() {
 	return 0
 }
 
-# sshfix_boot MODE ROOTDIR [TIMEOUT [BINARY]]: see the top of this file.
+# sshfix_parse_value VALUE PARAM: split the parameter's value (see the top of
+# this file) into the caller's locals `mode` (dry-run, apply, or empty when
+# there is none) and `yes` (empty: no consent; "all": --yes; else the ids,
+# comma-separated, for --yes=).  Every word that is not understood is said
+# and ignored; two different modes run the dry-run, which changes nothing.
+sshfix_parse_value() {
+	local rest word ids id good
+	rest=$1 mode='' yes=''
+	# A value quoted on the kernel command line keeps its quotes in
+	# /proc/cmdline: sshfix="apply,yes".
+	rest=${rest#\"}
+	rest=${rest%\"}
+	rest=$rest,
+	while [ -n "$rest" ]; do
+		word=${rest%%,*}
+		rest=${rest#*,}
+		case $word in
+		'') ;;
+		dry-run|apply)
+			if [ -n "$mode" ] && [ "$mode" != "$word" ]; then
+				sshfix_say "both dry-run and apply in $2=$1: running the dry-run, which changes nothing"
+				mode=dry-run
+			elif [ -z "$mode" ]; then
+				mode=$word
+			fi
+			;;
+		yes)
+			yes=all
+			;;
+		yes=*)
+			ids=${word#yes=}+ good=
+			while [ -n "$ids" ]; do
+				id=${ids%%+*}
+				ids=${ids#*+}
+				case $id in
+				'') ;;
+				*[!a-z0-9-]*|-*)
+					sshfix_say "ignoring '$id' in $2=$1: not a problem or check id"
+					;;
+				*)
+					good=${good:+$good,}$id
+					;;
+				esac
+			done
+			# "yes" alone consents to everything; that wins.
+			if [ "$yes" = all ]; then
+				:
+			elif [ -n "$good" ]; then
+				yes=${yes:+$yes,}$good
+			else
+				sshfix_say "ignoring '$word' in $2=$1: it names no problem or check id (yes=ID+ID, or yes for all)"
+			fi
+			;;
+		*)
+			sshfix_say "ignoring unknown word '$word' in $2=$1 (use dry-run or apply, and yes or yes=ID+ID)"
+			;;
+		esac
+	done
+}
+
+# sshfix_known_ids BINARY: keep only those of the caller's `yes` ids that
+# the binary knows, as its --list-checks lists them (a check's id at the
+# start of a line, its problems' ids indented below), saying which are
+# dropped.  sshfix refuses an unknown id as a usage error and would then do
+# nothing at all: one mistyped id must not cost the boot its repair.  If the
+# list cannot be had, the ids are passed on as given.
+sshfix_known_ids() {
+	local list rest id first line known kept
+	list=/run/sshfix.ids
+	[ -d /run ] && [ -w /run ] || list=/sshfix.ids
+	if ! sshfix_run_limited 20 "$list" "$1" --list-checks; then
+		command -v rm > /dev/null 2>&1 && rm -f "$list"
+		return 0
+	fi
+	rest=$yes, kept=
+	while [ -n "$rest" ]; do
+		id=${rest%%,*}
+		rest=${rest#*,}
+		[ -n "$id" ] || continue
+		known=no
+		while read -r first line; do
+			if [ "$first" = "$id" ] || [ "$first" = "$id:" ]; then
+				known=yes
+				break
+			fi
+		done < "$list"
+		if [ "$known" = yes ]; then
+			kept=${kept:+$kept,}$id
+		else
+			sshfix_say "ignoring '$id' in yes=: this sshfix knows no such problem or check (see sshfix --list-checks)"
+		fi
+	done
+	command -v rm > /dev/null 2>&1 && rm -f "$list"
+	yes=$kept
+}
+
+# sshfix_consent_hint OUTFILE PARAM: when the report left repairs for want
+# of a yes, name the parameter that gives it ("needs confirmation
+# (--interactive, or --yes=ID)" is what sshfix prints for each of them).
+sshfix_consent_hint() {
+	local line id ids
+	ids=
+	while IFS= read -r line; do
+		case $line in
+		*"needs confirmation (--interactive, or --yes="*")"*)
+			id=${line##*--yes=}
+			id=${id%%)*}
+			case +$ids+ in
+			*+$id+*) ;;
+			*) ids=${ids:+$ids+}$id ;;
+			esac
+			;;
+		esac
+	done < "$1"
+	[ -n "$ids" ] || return 0
+	sshfix_say "repairs that need a yes were left alone; to consent, boot once with $2=apply,yes=$ids (or $2=apply,yes for all of them)"
+}
+
+# sshfix_boot VALUE ROOTDIR [TIMEOUT [BINARY [PARAM]]]: see the top of this file.
 # Always returns 0.
 sshfix_boot() {
-	local mode root limit bin state remounted run_mode out rc when header
-	mode=$1 root=$2 limit=${3:-120} bin=${4:-/sbin/sshfix} remounted=no
+	local value root limit bin param mode yes yes_opt state remounted run_mode out rc when header
+	value=$1 root=$2 limit=${3:-120} bin=${4:-/sbin/sshfix} param=${5:-sshfix} remounted=no
 
-	case $mode in
-	dry-run|apply) ;;
-	*)
-		sshfix_say "ignoring unknown mode '$mode' (use dry-run or apply); boot continues"
+	sshfix_parse_value "$value" "$param"
+	if [ -z "$mode" ]; then
+		sshfix_say "no mode in $param=$value (use dry-run or apply); nothing done; boot continues"
 		return 0
-		;;
-	esac
+	fi
 	case $limit in
 	''|*[!0-9]*|0)
 		sshfix_say "ignoring time limit '$limit', using 120 s"
@@ -178,6 +306,19 @@ sshfix_boot() {
 		sshfix_say "the root file system is not mounted at $root; nothing done; boot continues"
 		return 0
 	fi
+	case $yes in
+	'') yes_opt= ;;
+	all) yes_opt=--yes ;;
+	*)
+		sshfix_known_ids "$bin"
+		if [ -n "$yes" ]; then
+			yes_opt=--yes=$yes
+		else
+			yes_opt=
+			sshfix_say "no known id left in yes=: running without consent"
+		fi
+		;;
+	esac
 
 	# Dry-run never touches the mount: whatever the boot chose stays.
 	# Apply needs it writable; if it cannot be, show what is wrong anyway.
@@ -197,22 +338,25 @@ sshfix_boot() {
 	out=/run/sshfix.out
 	[ -d /run ] && [ -w /run ] || out=/sshfix.out
 	(umask 077 && : > "$out")
-	sshfix_say "running sshfix --$run_mode on the root file system (time limit ${limit} s)"
-	sshfix_run_limited "$limit" "$out" "$bin" --root "$root" "--$run_mode" --no-color
+	sshfix_say "running sshfix --$run_mode${yes_opt:+ $yes_opt} on the root file system (time limit ${limit} s)"
+	# $yes_opt is one word or none: ids hold only [a-z0-9-] and commas.
+	# shellcheck disable=SC2086
+	sshfix_run_limited "$limit" "$out" "$bin" --root "$root" "--$run_mode" $yes_opt --no-color
 	rc=$?
 
 	# The report, on the console whatever happened.
 	cat "$out" 2> /dev/null
 	sshfix_say "exit status $rc: $(sshfix_status_text "$rc")"
+	sshfix_consent_hint "$out" "$param"
 
 	if [ "$run_mode" = apply ]; then
 		when=unknown
 		command -v date > /dev/null 2>&1 &&
 			when=$(date -u '+%Y-%m-%d %H:%M:%S UTC' 2> /dev/null)
-		# The report names the target as the initramfs saw it ($root);
-		# say so, or an "Undo with: ... --root /root" line misleads.
-		header="==== sshfix --apply from the initramfs, $when, kernel $(cat /proc/sys/kernel/osrelease 2> /dev/null), exit status $rc ($(sshfix_status_text "$rc")) ====
-(the root file system was mounted at $root: in the booted system, use --root / or no --root)"
+		# The report's "Undo with:" line names the command for the
+		# booted system; say where the root was, for the other lines.
+		header="==== sshfix --apply${yes_opt:+ $yes_opt} from the initramfs, $when, kernel $(cat /proc/sys/kernel/osrelease 2> /dev/null), exit status $rc ($(sshfix_status_text "$rc")) ====
+(the root file system was mounted at $root: paths in this report are inside it; in the booted system, use no --root)"
 		if sshfix_append_log "$root" "$out" "$header"; then
 			sshfix_say "report appended to /var/log/sshfix.log on the root file system"
 		fi

@@ -50,6 +50,7 @@
 #include "keyfiles.h"
 #include "keywalk.h"
 #include "model.h"
+#include "report.h"
 #include "strictmodes.h"
 #include "util.h"
 
@@ -803,9 +804,8 @@ static int print_text(const struct run *run, const struct addkey_request *req, c
 		escape_text(&b, o->diff, strlen(o->diff));
 	}
 	if (run->undo_id) {
-		_cleanup_free_ char *root = escape_display(run->opt.root);
-		buf_printf(&b, "\nUndo with: sshfix --undo %s%s%s\n", run->undo_id, strcmp(run->opt.root, "/") ? " --root " : "",
-			   strcmp(run->opt.root, "/") ? root : "");
+		buf_putc(&b, '\n');
+		report_undo_line(run, &b);
 	}
 	if (!buf_ok(&b)) {
 		buf_done(&b);
@@ -871,6 +871,10 @@ static int print_json(const struct run *run, const struct addkey_request *req, c
 	}
 	buf_putc(&b, ']');
 	json_kv_str(&b, &first, "undo_id", run->undo_id);
+	_cleanup_free_ char *undo = NULL;
+	if (report_undo_command(run, &undo, NULL) < 0)
+		b.oom = true;
+	json_kv_str(&b, &first, "undo_command", undo);
 	json_kv_int(&b, &first, "exit_status", status);
 	buf_puts(&b, "}\n");
 	if (!buf_ok(&b)) {

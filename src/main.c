@@ -654,6 +654,20 @@ static int open_client(struct run *run, const struct args *a, char **ret_home)
 	return r;
 }
 
+/* "/root" or "/sysroot", trailing slashes aside. */
+static bool is_initramfs_rootmnt(const char *root)
+{
+	static const char *const dirs[] = { "/root", "/sysroot" };
+	size_t n = strlen(root);
+
+	while (n > 1 && root[n - 1] == '/')
+		n--;
+	for (size_t i = 0; i < ELEMENTSOF(dirs); i++)
+		if (n == strlen(dirs[i]) && strncmp(root, dirs[i], n) == 0)
+			return true;
+	return false;
+}
+
 static unsigned sshfix_main(struct args *args)
 {
 	struct args a = *args;
@@ -698,11 +712,18 @@ static unsigned sshfix_main(struct args *args)
 	}
 
 	/* In an initramfs nothing is mounted yet: look for the root. */
-	if (!a.client && !a.root && !a.device && !a.find_root && rootmount_in_initramfs()) {
+	bool in_initramfs = !a.client && rootmount_in_initramfs();
+	if (in_initramfs && !a.root && !a.device && !a.find_root) {
 		fprintf(stderr, "sshfix: Running in an initramfs: looking for the root file system "
 				"(--root DIR names a mounted one)\n");
 		a.find_root = 1;
+		/* The root it finds is the one about to boot. */
+		run.opt.boot_root = true;
 	}
+	/* The frameworks' mount points for the real root (initramfs-tools'
+	 * ${rootmnt}, dracut's $NEWROOT), where the boot hooks run sshfix. */
+	if (in_initramfs && a.root && is_initramfs_rootmnt(a.root))
+		run.opt.boot_root = true;
 	if (a.device || a.find_root) {
 		status = open_rootmount(&a, &rm);
 		if (status) {
@@ -710,6 +731,7 @@ static unsigned sshfix_main(struct args *args)
 			return status;
 		}
 		run.opt.root = rm->root;
+		run.opt.reopen_device = rm->reopen_device;
 	}
 
 	if (open_target(run.opt.root, &run.target) < 0) {

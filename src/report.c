@@ -227,14 +227,108 @@ int report_text(const struct run *run, FILE *out)
 		buf_putc(&b, '\n');
 	}
 	summary_text(run, &b);
-	if (run->undo_id) {
-		_cleanup_free_ char *root = escape_display(run->opt.root);
-		_cleanup_free_ char *home = run->opt.client && run->opt.home_given ? escape_display(run->opt.home) : NULL;
-		buf_printf(&b, "Undo with: sshfix %s%s%s%s--undo %s%s%s\n", run->opt.client ? "--client " : "",
-			   home ? "--home " : "", home ? home : "", home ? " " : "", run->undo_id,
-			   strcmp(run->opt.root, "/") ? " --root " : "", strcmp(run->opt.root, "/") ? root : "");
-	}
+	report_undo_line(run, &b);
 	return emit(&b, out);
+}
+
+/* A word as a shell reads it back: as is when it holds only characters no
+ * shell treats specially, else in single quotes, a quote as '"'"' (no
+ * backslash, which the terminal escaping would turn into \x5c). */
+static void shell_word(struct buf *b, const char *s)
+{
+	static const char safe[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._+:@%,-=";
+
+	if (*s && s[strspn(s, safe)] == '\0') {
+		buf_puts(b, s);
+		return;
+	}
+	buf_putc(b, '\'');
+	for (; *s; s++)
+		if (*s == '\'')
+			buf_puts(b, "'\"'\"'");
+		else
+			buf_putc(b, *s);
+	buf_putc(b, '\'');
+}
+
+/* "sshfix [--device DEV] [--client [--home H]] --undo ID [--root R]";
+ * root NULL: no --root. */
+static char *undo_command(const struct run *run, const char *device, const char *root)
+{
+	struct buf b = {0};
+
+	buf_puts(&b, "sshfix");
+	if (device) {
+		buf_puts(&b, " --device ");
+		shell_word(&b, device);
+	}
+	if (run->opt.client)
+		buf_puts(&b, " --client");
+	if (run->opt.client && run->opt.home_given) {
+		buf_puts(&b, " --home ");
+		shell_word(&b, run->opt.home);
+	}
+	buf_puts(&b, " --undo ");
+	shell_word(&b, run->undo_id);
+	if (root && strcmp(root, "/") != 0) {
+		buf_puts(&b, " --root ");
+		shell_word(&b, root);
+	}
+	if (!buf_ok(&b)) {
+		buf_done(&b);
+		return NULL;
+	}
+	return buf_steal(&b);
+}
+
+int report_undo_command(const struct run *run, char **ret, char **ret_here)
+{
+	_cleanup_free_ char *cmd = NULL, *here = NULL;
+
+	*ret = NULL;
+	if (ret_here)
+		*ret_here = NULL;
+	if (!run->undo_id)
+		return 0;
+	/* A root sshfix mounted is reopened with --device: the mount point
+	 * in run->opt.root is gone once sshfix has ended. */
+	if (run->opt.reopen_device)
+		here = undo_command(run, run->opt.reopen_device, NULL);
+	else
+		here = undo_command(run, NULL, run->opt.root);
+	if (!here)
+		return -ENOMEM;
+	if (run->opt.boot_root) {
+		cmd = undo_command(run, NULL, NULL);
+		if (!cmd)
+			return -ENOMEM;
+		if (ret_here)
+			*ret_here = TAKE_PTR(here);
+	} else
+		cmd = TAKE_PTR(here);
+	*ret = TAKE_PTR(cmd);
+	return 0;
+}
+
+void report_undo_line(const struct run *run, struct buf *b)
+{
+	_cleanup_free_ char *cmd = NULL, *here = NULL;
+
+	if (report_undo_command(run, &cmd, &here) < 0) {
+		b->oom = true;
+		return;
+	}
+	if (!cmd)
+		return;
+	_cleanup_free_ char *shown = escape_display(cmd), *shown_here = here ? escape_display(here) : NULL;
+	if (!shown || (here && !shown_here)) {
+		b->oom = true;
+		return;
+	}
+	if (here)
+		buf_printf(b, "Undo with: %s (in the booted system; from this initramfs: %s)\n", shown, shown_here);
+	else
+		buf_printf(b, "Undo with: %s\n", shown);
 }
 
 static void json_target(const struct run *run, struct buf *b)
@@ -356,6 +450,10 @@ int report_json(const struct run *run, unsigned exit_status, FILE *out)
 	}
 	buf_putc(&b, ']');
 	json_kv_str(&b, &first, "undo_id", run->undo_id);
+	_cleanup_free_ char *undo = NULL;
+	if (report_undo_command(run, &undo, NULL) < 0)
+		b.oom = true;
+	json_kv_str(&b, &first, "undo_command", undo);
 	json_kv_int(&b, &first, "exit_status", exit_status);
 	buf_puts(&b, "}\n");
 	return emit(&b, out);

@@ -9,6 +9,21 @@
 #include <stdio.h>
 
 #include "run.h"
+#include "util.h"
 
 int report_text(const struct run *run, FILE *out);
+/*
+ * The command that undoes this run's apply, as a person can type it again
+ * after sshfix has ended: "sshfix --undo ID --root /mnt", "sshfix --device
+ * /dev/sdb2 --undo ID" (a root sshfix mounted itself, gone now), or for the
+ * root an initramfs is about to boot "sshfix --undo ID" (in the booted
+ * system), with *ret_here (may be NULL) set to the command from within the
+ * initramfs; otherwise *ret_here is NULL.  Words are quoted for a shell.
+ * Returns 0 with *ret NULL when nothing was applied, or -ENOMEM; the
+ * caller frees both.
+ */
+int report_undo_command(const struct run *run, char **ret, char **ret_here);
+/* "Undo with: COMMAND\n" (and where, for a boot root), escaped for a terminal,
+ * appended to b; nothing when nothing was applied. */
+void report_undo_line(const struct run *run, struct buf *b);
 int report_json(const struct run *run, unsigned exit_status, FILE *out);

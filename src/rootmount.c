@@ -1454,6 +1454,27 @@ static bool ext_needs_recovery(const char *path)
 
 static int mount_fstab(struct rootmount *rm);
 
+/*
+ * The device to name in "sshfix --device DEV ..." for the root on d (see
+ * rootmount.h).  A logical volume's path exists only while its group is
+ * active: if sshfix activated the group it deactivates it at the end, and
+ * --device on the physical volume (d's first slave, as in_scope() walks it)
+ * activates it again and finds the root among its volumes.  Returns a new
+ * string or NULL (ENOMEM).
+ */
+static char *reopen_device(struct rootmount *rm, const struct rm_dev *d)
+{
+	struct rootmount_state *s = rm->state;
+	const struct rm_dev *pv = d->stacked_on ? dev_by_devno(s, d->stacked_on) : NULL;
+
+	if (pv && streq_ptr(pv->type, "LVM2_member")) {
+		_cleanup_free_ char *vg = NULL;
+		if (lvm_vg_name(pv->path, &vg) >= 0 && strv_contains(s->activated_vgs, vg))
+			return strdup(pv->path);
+	}
+	return strdup(d->path);
+}
+
 static int mount_root(struct rootmount *rm, size_t idx, const char *subvol, bool subvol_known)
 {
 	struct rootmount_state *s = rm->state;
@@ -1525,8 +1546,9 @@ static int mount_root(struct rootmount *rm, size_t idx, const char *subvol, bool
 
 	rm->root = strdup(dir);
 	rm->device = strdup(d->path);
+	rm->reopen_device = reopen_device(rm, d);
 	rm->fstype = strdup(d->type);
-	if (!rm->root || !rm->device || !rm->fstype)
+	if (!rm->root || !rm->device || !rm->reopen_device || !rm->fstype)
 		return -ENOMEM;
 
 	if (!s->opts->writable && (streq(d->type, "ext3") || streq(d->type, "ext4")) && ext_needs_recovery(d->path))
@@ -2441,6 +2463,7 @@ void rootmount_close(struct rootmount *rm)
 	free(rm->mounts);
 	free(rm->root);
 	free(rm->device);
+	free(rm->reopen_device);
 	free(rm->fstype);
 	free(rm->summary);
 	free(rm->explanation);

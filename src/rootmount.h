@@ -59,6 +59,13 @@ struct rootmount_mount {
 struct rootmount {
 	char *root;		/* the target root to hand to target_new(); NULL unless rootmount_open() returned 0 */
 	char *device;		/* the root file system's device */
+	/* What a person gives --device afterwards to open this same root again,
+	 * e.g. to undo (the "Undo with:" line): ->device, or for a logical
+	 * volume of a group sshfix activated (and deactivates when it ends, so
+	 * the volume's path is gone) the physical volume it sits on.  A btrfs
+	 * root in a subvolume needs nothing more: --device looks in the same
+	 * subvolumes in the same order (the default one, "@", "root"). */
+	char *reopen_device;
 	char *fstype;
 	char *summary;		/* one line: what is being examined, and how it is mounted */
 	char *explanation;	/* why it failed and what to run instead; NULL: nothing to say */

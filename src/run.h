@@ -35,6 +35,13 @@ enum {
 struct run_options {
 	enum run_mode mode;
 	const char *root;
+	/* --device, --find-root: the device that opens this root again (the
+	 * root is a mount point that is gone when sshfix ends); NULL: --root. */
+	const char *reopen_device;
+	/* The root the system boots from next: sshfix runs in an initramfs on
+	 * the root it mounted (/root, /sysroot) or found; an undo happens in
+	 * the booted system, on "/". */
+	bool boot_root;
 	char **only, **skip;	/* fix family ids or problem ids */
 	/* --yes: consent to needs-confirm repairs, as e2fsck -y; yes_ids
 	 * (--yes=ID,...) narrows it to those problem or family ids. */

@@ -15,8 +15,17 @@
 #   ignored  an unknown mode, a missing binary, an unmounted root: nothing
 #            runs, one line says why
 #   symlink  var/log/sshfix.log as a symlink: the file it names is untouched
-# and sshfix_boot returns 0 every time.  Then which binary the initramfs-tools
-# hook and the dracut module pick: the static build before the dynamic one.  Exit 0 all passed, 1 a failure,
+#   consent  the value's words: apply,yes -> --apply --yes; apply,yes=A+B ->
+#            --yes=A,B; words in any order, a quoted value; malformed ids,
+#            ids the binary's --list-checks does not know, unknown words and
+#            an empty yes= are each said and dropped; dry-run,apply runs the
+#            dry-run; yes without a mode runs nothing; without consent, the
+#            needs-confirm ids of the report are named as the parameter to
+#            give (sshfix=... or rd.sshfix=...)
+# and sshfix_boot returns 0 every time.  Then the id filter against the real
+# binary's --list-checks (its format must stay what the hook reads), and
+# which binary the initramfs-tools hook and the dracut module pick: the
+# static build before the dynamic one.  Exit 0 all passed, 1 a failure,
 # 77 cannot run here (the reason is printed).
 set -u
 
@@ -57,12 +66,43 @@ if touch "$2/written-by-sshfix" 2> /dev/null; then echo "root was writable"; els
 [ "$3" = --apply ] && exit 1
 exit 4
 EOF
+# A sshfix with repairs that need a yes: it takes --yes / --yes=IDS as
+# consent, knows a few ids in --list-checks, and says what it was given.
+cat > "$W/bin/confirm" <<'EOF'
+#!/bin/sh
+if [ "$1" = --list-checks ]; then
+	printf '%s\n' 'accounts: what sshd decides after the keys (RULES §6)' \
+		'  account-locked                   error    needs-confirm' \
+		'  shell-invalid                    error    needs-confirm' \
+		'home: home directories (RULES §1)' '  home-perms                       error    safe-auto'
+	exit 0
+fi
+echo "fake report: $*"
+yes=
+for a; do
+	case $a in
+	--yes) yes=account-locked,shell-invalid ;;
+	--yes=*) yes=${a#--yes=} ;;
+	esac
+done
+rc=0
+for id in account-locked shell-invalid; do
+	echo "[error] $id: fake"
+	case ,$yes, in
+	*,$id,*|*,accounts,*) echo "        fixed (consented with --yes)"; rc=$((rc | 1)) ;;
+	*) echo "        needs confirmation (--interactive, or --yes=$id)"; rc=$((rc | 4)) ;;
+	esac
+done
+exit $rc
+EOF
+# The same without --list-checks (an older sshfix): ids pass as given.
+sed 's/--list-checks/--no-such-option/' "$W/bin/confirm" > "$W/bin/confirm-nolist"
 cat > "$W/bin/hang" <<'EOF'
 #!/bin/sh
 echo "fake sshfix that never ends"
 exec sleep 1000
 EOF
-chmod 0755 "$W/bin/fix" "$W/bin/hang"
+chmod 0755 "$W/bin/fix" "$W/bin/hang" "$W/bin/confirm" "$W/bin/confirm-nolist"
 # A PATH without timeout(1), for the fallback (dash and bash only: busybox
 # sh finds its own applets whatever PATH says).
 for c in mount cat mkdir sleep rm date sync touch; do
@@ -151,9 +191,63 @@ for sh in "${shells[@]}"; do
 
 	fresh_root ro
 	run "$sh" -- bogus "$R" 30 "$W/bin/fix"
-	check "$([ "$rc" = 0 ] && grep -q "ignoring unknown mode 'bogus'" "$W/out" &&
+	check "$([ "$rc" = 0 ] && grep -q "ignoring unknown word 'bogus' in sshfix=bogus" "$W/out" &&
+		grep -q "no mode in sshfix=bogus" "$W/out" &&
 		[ ! -e "$R/written-by-sshfix" ] && [ "$(state)" = ro ] && echo 1)" \
 		"$n unknown mode: ignored, says so"
+
+	# Consent: what reaches the binary, and what the console says.
+	fresh_root ro
+	run "$sh" -- apply,yes "$R" 30 "$W/bin/confirm"
+	check "$([ "$rc" = 0 ] && [ "$(state)" = ro ] &&
+		grep -qx -- "fake report: --root $R --apply --yes --no-color" "$W/out" &&
+		grep -q -- 'sshfix: running sshfix --apply --yes on the root' "$W/out" &&
+		grep -q 'exit status 1: problems fixed' "$W/out" && ! grep -q 'boot once with' "$W/out" &&
+		grep -q -- '^==== sshfix --apply --yes from the initramfs, .* exit status 1 (problems fixed) ====$' "$R/var/log/sshfix.log" &&
+		echo 1)" \
+		"$n apply,yes: sshfix --apply --yes, logged under a header that names the consent"
+	run "$sh" -- 'apply,yes=account-locked+shell-invalid' "$R" 30 "$W/bin/confirm"
+	check "$([ "$rc" = 0 ] && grep -qx -- "fake report: --root $R --apply --yes=account-locked,shell-invalid --no-color" "$W/out" &&
+		grep -q 'exit status 1: problems fixed' "$W/out" && ! grep -q 'ignoring' "$W/out" && echo 1)" \
+		"$n apply,yes=A+B: --yes=A,B"
+	run "$sh" -- 'yes=account-locked,apply' "$R" 30 "$W/bin/confirm"
+	check "$([ "$rc" = 0 ] && grep -qx -- "fake report: --root $R --apply --yes=account-locked --no-color" "$W/out" &&
+		grep -q 'exit status 5: problems fixed, problems left unfixed' "$W/out" &&
+		grep -q 'boot once with sshfix=apply,yes=shell-invalid (or sshfix=apply,yes for all of them)' "$W/out" && echo 1)" \
+		"$n yes=A,apply (words in any order): --yes=A; what is left is named as sshfix=apply,yes=B"
+	run "$sh" -- '"apply,yes"' "$R" 30 "$W/bin/confirm"
+	check "$([ "$rc" = 0 ] && grep -qx -- "fake report: --root $R --apply --yes --no-color" "$W/out" && echo 1)" \
+		"$n \"apply,yes\" quoted on the command line: the quotes are dropped"
+	run "$sh" -- 'apply,yes=account-locked+Bad_Id+no-such-id+,frobnicate,,yes=' "$R" 30 "$W/bin/confirm"
+	check "$([ "$rc" = 0 ] && grep -qx -- "fake report: --root $R --apply --yes=account-locked --no-color" "$W/out" &&
+		grep -q "ignoring 'Bad_Id' in sshfix=.*: not a problem or check id" "$W/out" &&
+		grep -q "ignoring 'no-such-id' in yes=: this sshfix knows no such problem or check" "$W/out" &&
+		grep -q "ignoring unknown word 'frobnicate'" "$W/out" &&
+		grep -q "ignoring 'yes=' in sshfix=.*: it names no problem or check id" "$W/out" && echo 1)" \
+		"$n malformed and unknown ids, unknown words, an empty yes=: each said and dropped, the rest runs"
+	run "$sh" -- 'apply,yes=nothing-known' "$R" 30 "$W/bin/confirm"
+	check "$([ "$rc" = 0 ] && grep -qx -- "fake report: --root $R --apply --no-color" "$W/out" &&
+		grep -q 'no known id left in yes=: running without consent' "$W/out" && echo 1)" \
+		"$n yes= with no id the binary knows: runs without consent, says so"
+	run "$sh" -- 'apply,yes=not-listed' "$R" 30 "$W/bin/confirm-nolist"
+	check "$([ "$rc" = 0 ] && grep -qx -- "fake report: --root $R --apply --yes=not-listed --no-color" "$W/out" && echo 1)" \
+		"$n a binary without --list-checks: the ids are passed as given"
+	run "$sh" -- apply "$R" 30 "$W/bin/confirm" rd.sshfix
+	check "$([ "$rc" = 0 ] && grep -qx -- "fake report: --root $R --apply --no-color" "$W/out" &&
+		grep -q 'exit status 4: problems left unfixed' "$W/out" &&
+		grep -q 'boot once with rd.sshfix=apply,yes=account-locked+shell-invalid (or rd.sshfix=apply,yes for all of them)' "$W/out" &&
+		echo 1)" \
+		"$n apply without consent: the needs-confirm ids are named as the parameter to add (dracut's name)"
+	run "$sh" -- dry-run,apply,yes "$R" 30 "$W/bin/confirm"
+	check "$([ "$rc" = 0 ] && grep -qx -- "fake report: --root $R --dry-run --yes --no-color" "$W/out" &&
+		grep -q 'both dry-run and apply in sshfix=dry-run,apply,yes: running the dry-run' "$W/out" &&
+		[ "$(state)" = ro ] && echo 1)" \
+		"$n dry-run,apply: the dry-run runs, the root stays read-only"
+	fresh_root ro
+	run "$sh" -- yes "$R" 30 "$W/bin/confirm"
+	check "$([ "$rc" = 0 ] && ! grep -q '^fake report' "$W/out" && grep -q 'no mode in sshfix=yes' "$W/out" &&
+		[ ! -e "$R/var/log/sshfix.log" ] && [ "$(state)" = ro ] && echo 1)" \
+		"$n yes without a mode: nothing runs, says so"
 	run "$sh" -- apply "$R" 30 "$W/bin/absent"
 	check "$([ "$rc" = 0 ] && grep -q 'no sshfix binary in this initramfs' "$W/out" && [ "$(state)" = ro ] && echo 1)" \
 		"$n missing binary: says so, root untouched"
@@ -169,6 +263,20 @@ for sh in "${shells[@]}"; do
 		grep -q 'not writing /var/log/sshfix.log' "$W/out" && [ "$(state)" = ro ] && echo 1)" \
 		"$n var/log/sshfix.log is a symlink: refused, the file it names is untouched"
 done
+
+# The id filter reads the real binary's --list-checks: a check's id and a
+# problem's id are kept, anything else is dropped.
+REAL=${SSHFIX:-$SRC/sshfix}
+if [ -x "$REAL" ]; then
+	rc=0
+	"$TIMEOUT" 60 sh -c '. "$1"; yes=accounts,account-locked,shell-invalid,no-such-id; sshfix_known_ids "$2"; echo "kept: $yes"' \
+		sh "$LIB" "$REAL" > "$W/out" 2>&1 || rc=$?
+	check "$([ "$rc" = 0 ] && grep -qx 'kept: accounts,account-locked,shell-invalid' "$W/out" &&
+		grep -q "ignoring 'no-such-id' in yes=" "$W/out" && echo 1)" \
+		"the real sshfix's --list-checks: check and problem ids kept, an unknown one dropped ($REAL)"
+else
+	echo "note: no sshfix binary at $REAL: the id filter was not run against the real --list-checks"
+fi
 
 # Which binary the build-time halves pick: SSHFIX_BINARY, else sshfix-static
 # before sshfix, the configured sbindir first.  Fake binaries: the

@@ -23,7 +23,21 @@
 #   dry-run: sshfix=dry-run  (a) the report is on the console and the boot
 #            went on, (b) the image is byte-identical (sha256) to before;
 #   absent:  no sshfix= at all  (a) no sshfix line on the console and the
-#            boot went on, (b) the image is byte-identical to before.
+#            boot went on, (b) the image is byte-identical to before;
+#   apply-yes: a second image whose repairs need a person's yes (UsePAM no
+#            with alice's password '!'-locked, alice's shell /bin/zsh
+#            missing), booted with the consent on the command line:
+#            sshfix=apply,yes (initramfs-tools) and
+#            rd.sshfix=apply,yes=account-locked+shell-invalid (dracut, the
+#            named form)  (a) the report says both were fixed with the
+#            consent, exit 1, and the boot went on, (b) alice's shadow field
+#            is '*' and her shell /bin/bash in the image, (c) the log header
+#            names the consent, (d) the "Undo with:" line names sshfix
+#            --undo ID for the booted system, (e) a dry-run of the host's
+#            sshfix on a copy of the booted image finds nothing left,
+#            (f) e2fsck -fn finds the file system clean, (g) that undo
+#            (with --root standing for the booted system's "/") on the copy
+#            gives back the broken passwd and shadow.
 # One PASS/FAIL/SKIP line per check, what each build and boot cost, and a
 # closing "N passed, N failed, N skipped" line.  Exit 0 all passed, 1
 # something failed, 77 nothing could run or a generator is missing (the
@@ -159,18 +173,30 @@ show() {
 say "boot tier: kernel $KERNEL, sshfix binary $BIN ($BIN_KIND)"
 say "boot tier: work dir $W"
 
-# ------------------------------------------------------------ the image
-# A root that sshfix repairs today (two SAFE_AUTO problems) and that boots
-# in as little time as possible: its init announces itself and powers off.
+# ------------------------------------------------------------ the images
+# Roots that sshfix repairs today and that boot in as little time as
+# possible: their init announces itself and powers off.
+# broken: two SAFE_AUTO problems (--apply repairs them).
+break_safe() {
+	chmod 0644 "$1/etc/ssh/ssh_host_ed25519_key"
+	chmod 0777 "$1/home/alice"
+}
+# broken-yes: two NEEDS_CONFIRM problems (only --apply --yes repairs them).
+break_needs_yes() {
+	sed -i 's/^UsePAM yes$/UsePAM no/' "$1/etc/ssh/sshd_config"
+	sed -i 's/^alice:[^:]*:/alice:!:/' "$1/etc/shadow"
+	sed -i 's|^\(alice:.*:\)/bin/bash$|\1/bin/zsh|' "$1/etc/passwd"
+	grep -q '^alice:!:' "$1/etc/shadow" && grep -q '^alice:.*:/bin/zsh$' "$1/etc/passwd"
+}
+# build_image NAME BREAK: $W/NAME.raw, a root broken by the function BREAK.
 build_image() {
-	local r=$W/root
+	local r=$W/root-$1
 	(
 		set -e
 		# shellcheck source=../lib.sh
 		. "$SRC/tests/lib.sh"
 		mkroot "$r"
-		chmod 0644 "$r/etc/ssh/ssh_host_ed25519_key"
-		chmod 0777 "$r/home/alice"
+		"$2" "$r"
 		# Mount points initramfs-tools and systemd move /dev /proc /sys
 		# /run onto before handing over.
 		mkdir -p "$r/bin" "$r/sbin" "$r/dev" "$r/proc" "$r/sys" "$r/run" "$r/var/log"
@@ -181,17 +207,17 @@ build_image() {
 			/bin/busybox poweroff -f
 		EOF
 		chmod 0755 "$r/sbin/init"
-		mkfs.ext4 -q -F -L sshfix-boot -d "$r" "$W/broken.raw" 32M
+		mkfs.ext4 -q -F -L sshfix-boot -d "$r" "$W/$1.raw" 32M
 	)
 }
 t=$(now)
-if ! build_image > "$W/image.log" 2>&1; then
-	result 0 "building the broken image failed"
+if ! { build_image broken break_safe && build_image broken-yes break_needs_yes; } > "$W/image.log" 2>&1; then
+	result 0 "building the broken images failed"
 	show "$W/image.log"
 	exit 1
 fi
 BROKEN_SHA=$(sha256sum < "$W/broken.raw")
-say "boot tier: broken image built in $(secs "$t" "$(now)") s"
+say "boot tier: broken images built in $(secs "$t" "$(now)") s"
 
 # ------------------------------------------------------------ initramfs builds
 # initramfs-tools: -d CONFDIR replaces /etc/initramfs-tools, so the host's
@@ -245,12 +271,12 @@ build_dracut() {
 }
 
 # ------------------------------------------------------------ one boot
-# boot NAME INITRD PARAM: boot a fresh copy of the broken image as
-# $W/NAME.raw with PARAM on the command line; console in $W/NAME.console,
-# qemu's status in $qrc, the time in $boot_secs.
+# boot NAME INITRD PARAM [IMAGE]: boot a fresh copy of the broken image
+# (or $W/IMAGE.raw) as $W/NAME.raw with PARAM on the command line; console
+# in $W/NAME.console, qemu's status in $qrc, the time in $boot_secs.
 boot() {
-	local name=$1 initrd=$2 param=$3 t
-	cp --sparse=always "$W/broken.raw" "$W/$name.raw"
+	local name=$1 initrd=$2 param=$3 image=${4:-broken} t
+	cp --sparse=always "$W/$image.raw" "$W/$name.raw"
 	t=$(now)
 	# ro: the root is mounted read-only, as on a real boot; the hook
 	# remounts it only for apply.  fsck.mode=skip: a clean image needs no
@@ -347,6 +373,81 @@ check_dry_run() {
 	fi
 }
 
+# field IMAGE FILE USER N: field N of USER's line in FILE of the image.
+field() {
+	debugfs -R "cat $2" "$1" 2> /dev/null | awk -F: -v u="$3" -v n="$4" '$1 == u { print $n }'
+}
+
+# apply-yes: repairs that need a yes, consented on the command line.
+check_apply_yes() {
+	local fw=$1 name=$1-apply-yes img=$W/$1-apply-yes.raw con=$W/$1-apply-yes.console
+	local root opt pw sh log id want rc
+	case $fw in
+	initramfs-tools) root=/root opt=--yes ;;
+	dracut) root=/sysroot opt=--yes=account-locked,shell-invalid ;;
+	esac
+	if booted "$name" && grep -qF -- "sshfix: running sshfix --apply $opt on the root" "$con" &&
+	   grep -q 'sshfix: exit status 1: problems fixed' "$con" &&
+	   [ "$(grep -c 'fixed (consented with --yes)' "$con")" -ge 2 ] &&
+	   grep -q 'account-locked: alice' "$con" && grep -q 'shell-invalid: alice' "$con"; then
+		result 1 "$name (a) --apply $opt: both repairs made with the consent, exit 1, boot went on to init (${boot_secs} s)"
+	else
+		result 0 "$name (a) qemu exit $qrc after ${boot_secs} s; want 'running sshfix --apply $opt', two 'fixed (consented with --yes)', 'exit status 1' and the target's init ($con)"
+		show "$con" 40
+	fi
+	pw=$(field "$img" /etc/shadow alice 2)
+	sh=$(field "$img" /etc/passwd alice 7)
+	result "$([ "$pw" = '*' ] && [ "$sh" = /bin/bash ] && echo 1 || echo 0)" \
+		"$name (b) alice's shadow field is '$pw' (want '*', was '!'), her shell $sh (want /bin/bash, was /bin/zsh)"
+	log=$(debugfs -R "cat /var/log/sshfix.log" "$img" 2> /dev/null)
+	if printf '%s\n' "$log" | grep -q -- "^==== sshfix --apply $opt from the initramfs, [0-9-]* [0-9:]* UTC, .*exit status 1" &&
+	   printf '%s\n' "$log" | grep -q 'fixed (consented with --yes)'; then
+		result 1 "$name (c) /var/log/sshfix.log: the report, under a header that names $opt"
+	else
+		result 0 "$name (c) /var/log/sshfix.log lacks the header naming $opt or the report:"
+		printf '%s\n' "$log" | head -n 12 | sed 's/^/      | /'
+	fi
+	id=$(sed -n 's/.*Undo with: sshfix --undo \([0-9]*-[0-9TZ]*\) .*/\1/p' "$con" | tr -d '\r' | head -n1)
+	want="Undo with: sshfix --undo $id (in the booted system; from this initramfs: sshfix --undo $id --root $root)"
+	# dracut under systemd prefixes each line ("dracut-pre-pivot[323]: ").
+	if [ -n "$id" ] && tr -d '\r' < "$con" | grep -qF -- "$want"; then
+		result 1 "$name (d) the undo line names the booted system's command: sshfix --undo $id"
+	else
+		result 0 "$name (d) no line '$want' on the console:"
+		grep 'Undo with' "$con" | sed 's/^/      | /'
+	fi
+	# From outside, on copies: nothing left to do, and the booted system's
+	# undo command (here with --root for "/") gives back the broken files.
+	rm -rf "$W/$name.tree" "$W/$name.broken"
+	mkdir "$W/$name.tree" "$W/$name.broken"
+	debugfs -R "rdump / $W/$name.tree" "$img" > /dev/null 2>&1
+	debugfs -R "rdump / $W/$name.broken" "$W/broken-yes.raw" > /dev/null 2>&1
+	rc=0
+	"$BIN" --root "$W/$name.tree" --dry-run --no-color > "$W/$name.recheck" 2>&1 || rc=$?
+	if [ "$rc" -eq 0 ]; then
+		result 1 "$name (e) sshfix --dry-run on the booted image finds nothing left (exit 0)"
+	else
+		result 0 "$name (e) sshfix --dry-run on the booted image exits $rc (want 0):"
+		show "$W/$name.recheck" 15
+	fi
+	if e2fsck -fn "$img" > "$W/$name.fsck" 2>&1; then
+		result 1 "$name (f) e2fsck -fn: the file system is clean"
+	else
+		result 0 "$name (f) e2fsck -fn reports problems:"
+		show "$W/$name.fsck" 15
+	fi
+	rc=0
+	"$BIN" --root "$W/$name.tree" --undo "$id" > "$W/$name.undo" 2>&1 || rc=$?
+	if [ "$rc" -eq 0 ] && cmp -s "$W/$name.tree/etc/passwd" "$W/$name.broken/etc/passwd" &&
+	   cmp -s "$W/$name.tree/etc/shadow" "$W/$name.broken/etc/shadow"; then
+		result 1 "$name (g) sshfix --undo $id on a copy gives back the broken /etc/passwd and /etc/shadow"
+	else
+		result 0 "$name (g) sshfix --undo $id exits $rc, or passwd/shadow differ from the broken image:"
+		show "$W/$name.undo" 15
+	fi
+	rm -rf "$W/$name.tree" "$W/$name.broken"
+}
+
 # The control: no sshfix= at all, as on every ordinary boot.  Proves the
 # harness too: what the apply boot changed, the hook changed.
 check_absent() {
@@ -414,6 +515,15 @@ for fw in "${frameworks[@]}"; do
 	boot "$fw-absent" "$initrd" ""
 	costs+=("$(printf '%-16s absent   %6.1f s' "$fw" "$boot_secs")")
 	check_absent "$fw"
+
+	# The consent: initramfs-tools with yes for all, dracut with the ids.
+	case $fw in
+	initramfs-tools) consent=apply,yes ;;
+	dracut) consent=apply,yes=account-locked+shell-invalid ;;
+	esac
+	boot "$fw-apply-yes" "$initrd" "$param=$consent" broken-yes
+	costs+=("$(printf '%-16s apply,yes %5.1f s' "$fw" "$boot_secs")")
+	check_apply_yes "$fw"
 done
 
 for s in "${skipped_fw[@]}"; do

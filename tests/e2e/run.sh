@@ -8,10 +8,7 @@
 #   (b) she cannot after break_root (and sshd logs EXPECT_LOG, if given)
 #   (c) `sshfix --root R --dry-run` exits 4 and changes nothing at all
 #   (d) `sshfix --root R --apply` exits with bit 1 set and she can log in
-#       (a scenario whose repair needs a person's yes sets APPLY_ANSWERS:
-#       then `--interactive` runs under script(1), which gives it the
-#       terminal it asks on, and those answers are typed, one per line;
-#       or APPLY_ARGS, e.g. '--yes', added to --apply)
+#       (or with APPLY_ARGS, e.g. '--yes', added to --apply)
 #   (e) a second --apply exits 0 and changes nothing
 #   (f) `sshfix --root R --undo latest` restores the broken tree exactly
 # A scenario may also set EXPECT_REPORT (a fixed string (c)'s report must
@@ -20,6 +17,16 @@
 # then (d) is "--apply exits 4, changes nothing, and the login still
 # fails", and (e) and (f), which need a repair, are not run.
 # and on the healthy root: (h) --dry-run exits 0 and changes nothing.
+# A scenario whose repair needs a person's yes sets APPLY_ANSWERS and runs
+# twice, each time on a fresh overlay with all six invariants:
+#   NAME        (d) is `--interactive` under script(1), which gives it the
+#               terminal it asks on, with those answers typed, one per line
+#   NAME[--yes] the consent given up front, as a web console or a boot
+#               hook gives it: (c) is `--dry-run --yes`, (d) `--apply
+#               --yes`, (e) a second `--apply --yes`; before (d), (d0)
+#               `--apply` without --yes must leave the tree as it is
+#               (exit 4): the consent is what makes the repair
+# E2E_CONSENT=interactive or yes runs only that one of the two.
 # One PASS/FAIL line per invariant, per-scenario timings, and a closing
 # "N passed, N failed" line.  Exit 0 all passed, 1 something failed,
 # 77 cannot run here (the reason is printed), 99 harness error.
@@ -147,10 +154,26 @@ run_healthy() {
 	timings+=("$(printf '%-28s %6.2fs (logins %.2fs, sshfix %.2fs)' $name "$(e2e_secs "$t0" "$(e2e_now)")" "$t_login" "$t_fix")")
 }
 
+# needs_yes FILE: the scenario's repair needs a person's yes (APPLY_ANSWERS).
+needs_yes() {
+	(
+		APPLY_ANSWERS=''
+		# shellcheck disable=SC1090
+		. "$1"
+		[ -n "$APPLY_ANSWERS" ]
+	)
+}
+
+# run_scenario FILE [yes]: the six invariants; with "yes", the repair that
+# needs a person's yes is made with --yes instead of --interactive.
 run_scenario() {
-	local file=$1 name d t0 r
-	name=$(basename "$file" .sh)
-	d=$logdir/$name
+	local file=$1 consent=${2:-} name dir d t0 r yes=()
+	name=$(basename "$file" .sh) dir=$(basename "$file" .sh)
+	if [ "$consent" = yes ]; then
+		name="${name}[--yes]" dir=$dir+yes
+		yes=(--yes)
+	fi
+	d=$logdir/$dir
 	mkdir -p "$d"
 	t0=$(e2e_now) t_login=0 t_fix=0
 	LOGIN_USER='' EXPECT_LOG='' APPLY_ANSWERS='' APPLY_ARGS='' EXPECT_REPORT='' EXPECT_WHO='' REPORT_ONLY=''
@@ -159,7 +182,7 @@ run_scenario() {
 	. "$file"
 	user=${LOGIN_USER:-alice}
 	key=$(e2e_key "$user")
-	e2e_overlay_up "$E2E_IMAGE/rootfs" "$work/$name"
+	e2e_overlay_up "$E2E_IMAGE/rootfs" "$work/$dir"
 
 	r=0; login "$d/a.sshd.log" || r=$?
 	result "$((r == 0))" "$name" a "$user can log in before the break$( ((r)) && echo ": $(why "$d/a.sshd.log"); $d/a.sshd.log")"
@@ -180,20 +203,20 @@ run_scenario() {
 		result 0 "$name" b "login still $( ((r == 0)) && echo works || echo 'errors (oracle)') after the break ($d/b.sshd.log)"
 	fi
 
-	sshfix_run "$d/dry-run.out" --root "$E2E_MERGED" --dry-run
+	sshfix_run "$d/dry-run.out" --root "$E2E_MERGED" --dry-run "${yes[@]}"
 	e2e_snapshot "$d/dry"
 	if e2e_compare "$d/broken" "$d/dry" keep-journal 2> "$d/c.diff"; then
 		if [ "$rc" -eq 4 ] && [ -n "$EXPECT_REPORT" ] && ! grep -qF -- "$EXPECT_REPORT" "$d/dry-run.out"; then
-			result 0 "$name" c "--dry-run exits 4 and changes nothing, but does not say '$EXPECT_REPORT'; $d/dry-run.out"
+			result 0 "$name" c "--dry-run${yes:+ --yes} exits 4 and changes nothing, but does not say '$EXPECT_REPORT'; $d/dry-run.out"
 			show "$d/dry-run.out"
 		elif [ "$rc" -eq 4 ]; then
-			result 1 "$name" c "--dry-run exits 4 and changes nothing${EXPECT_REPORT:+, and names the cause}"
+			result 1 "$name" c "--dry-run${yes:+ --yes} exits 4 and changes nothing${EXPECT_REPORT:+, and names the cause}"
 		else
-			result 0 "$name" c "--dry-run changes nothing but exits $rc (want 4: problem pending); $d/dry-run.out"
+			result 0 "$name" c "--dry-run${yes:+ --yes} changes nothing but exits $rc (want 4: problem pending); $d/dry-run.out"
 			show "$d/dry-run.out"
 		fi
 	else
-		result 0 "$name" c "--dry-run CHANGED the tree (exit $rc):"
+		result 0 "$name" c "--dry-run${yes:+ --yes} CHANGED the tree (exit $rc):"
 		sed 's/^/      /' "$d/c.diff"
 	fi
 
@@ -225,7 +248,22 @@ run_scenario() {
 	fi
 
 	local how=--apply
-	if [ -n "$APPLY_ANSWERS" ]; then
+	if [ "$consent" = yes ]; then
+		# Without the consent nothing may happen: --apply leaves a repair
+		# that needs a yes, and says how to give it.
+		sshfix_run "$d/apply-no-yes.out" --root "$E2E_MERGED" --apply
+		e2e_snapshot "$d/no-yes"
+		if e2e_compare "$d/broken" "$d/no-yes" 2> "$d/d0.diff" && [ "$rc" -eq 4 ] &&
+		   grep -q 'needs confirmation (--interactive, or --yes=' "$d/apply-no-yes.out"; then
+			result 1 "$name" d0 "--apply without --yes exits 4, changes nothing and names the --yes to give"
+		else
+			result 0 "$name" d0 "--apply without --yes exits $rc (want 4), tree $( [ -s "$d/d0.diff" ] && echo changed || echo unchanged); $d/apply-no-yes.out"
+			show "$d/apply-no-yes.out"
+			sed 's/^/      /' "$d/d0.diff"
+		fi
+		how="--apply --yes"
+		sshfix_run "$d/apply.out" --root "$E2E_MERGED" --apply --yes
+	elif [ -n "$APPLY_ANSWERS" ]; then
 		how="--interactive (answering $APPLY_ANSWERS)"
 		if command -v script > /dev/null; then
 			sshfix_answer "$d/apply.out" "$APPLY_ANSWERS" --root "$E2E_MERGED" --interactive
@@ -248,12 +286,12 @@ run_scenario() {
 	fi
 
 	e2e_snapshot "$d/applied"
-	sshfix_run "$d/apply2.out" --root "$E2E_MERGED" --apply
+	sshfix_run "$d/apply2.out" --root "$E2E_MERGED" --apply "${yes[@]}"
 	e2e_snapshot "$d/applied2"
 	if e2e_compare "$d/applied" "$d/applied2" 2> "$d/e.diff" && [ "$rc" -eq 0 ]; then
-		result 1 "$name" e "a second --apply exits 0 and changes nothing"
+		result 1 "$name" e "a second --apply${yes:+ --yes} exits 0 and changes nothing"
 	else
-		result 0 "$name" e "a second --apply exits $rc (want 0), tree $( [ -s "$d/e.diff" ] && echo changed || echo unchanged); $d/apply2.out"
+		result 0 "$name" e "a second --apply${yes:+ --yes} exits $rc (want 0), tree $( [ -s "$d/e.diff" ] && echo changed || echo unchanged); $d/apply2.out"
 		show "$d/apply2.out"
 		sed 's/^/      /' "$d/e.diff"
 	fi
@@ -314,7 +352,15 @@ main() {
 	echo "logs:   $logdir"
 	run_healthy
 	for s in "${scenarios[@]}"; do
-		run_scenario "$s"
+		if ! needs_yes "$s"; then
+			run_scenario "$s"
+			continue
+		fi
+		case ${E2E_CONSENT:-both} in
+		interactive) run_scenario "$s" ;;
+		yes) run_scenario "$s" yes ;;
+		*) run_scenario "$s"; run_scenario "$s" yes ;;
+		esac
 	done
 	echo "timings:"
 	printf '  %s\n' "${timings[@]}"

@@ -11,13 +11,21 @@
 #      --dry-run sees /home's broken ~/.ssh; the image stays byte-identical,
 #      also with a dirty journal (noload), while a plain "ro" mount changes it;
 #      a device mounted on this system is skipped
-#   b  LVM: root and /home as logical volumes (/dev/VG/LV in fstab)
-#   c  btrfs: root in subvolume @, /home in @home
+#   b  LVM: root and /home as logical volumes (/dev/VG/LV in fstab); the
+#      undo command after an apply names the physical volume (the volumes
+#      are gone once sshfix deactivates the group) and works
+#   c  btrfs: root in subvolume @, /home in @home; the printed undo
+#      command (the device) reopens the same subvolume and works
 #   d  two roots: both listed, exit 8, nothing mounted
 #   e  LUKS: explains how to unlock, never asks for a passphrase
-#   f  --apply through --device repairs the image; --undo restores it
+#   f  --apply through --device repairs the image; --undo restores it; the
+#      "Undo with:" line and JSON's undo_command after --find-root and
+#      --device name sshfix --device DEV --undo ID, and run as printed
 #   g  XFS clone of a mounted file system (nouuid)
-#   h  the initramfs default (tmpfs "/", /init, no os-release)
+#   h  the initramfs default (tmpfs "/", /init, no os-release); after an
+#      apply there (and with --root /root, as the boot hooks run it) the
+#      undo line names sshfix --undo ID for the booted system and the
+#      command for the initramfs, and both work
 #   i  SIGTERM while mounted read-write: everything is unmounted
 # After each: no mount under /run/sshfix or /tmp/sshfix.*, no directory left,
 # and every loop device detached.
@@ -166,6 +174,24 @@ expect_rc() {
 expect_in() { grep -q -- "$2" "$work/$1" || { fail "'$2' not in $1"; sed 's/^/    /' "$work/$1" | head -30; }; }
 expect_not_in() { ! grep -q -- "$2" "$work/$1" || fail "'$2' unexpectedly in $1"; }
 
+# undo_cmd OUT: the command of OUT's "Undo with:" line; undo_json OUT: JSON's undo_command.
+undo_cmd() { sed -n 's/^Undo with: //p' "$work/$1.out"; }
+undo_json() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["undo_command"])' "$work/$1.out"; }
+undo_id() { sed -n 's/^Undo with: sshfix [^(]*--undo \([^ )]*\).*/\1/p' "$work/$1.out"; }
+# run_printed OUT COMMAND: run a command sshfix printed for a person to type
+# ("sshfix --device ..."), as a shell reads it, with the binary under test;
+# as sshfix() does otherwise.
+run_printed() {
+	local out=$work/$1 cmd=$2
+	case $cmd in
+	"sshfix "*) ;;
+	*) fail "not an sshfix command: '$cmd'"; rc=99; return ;;
+	esac
+	note "running as printed: $cmd"
+	(sshfix() { SSHFIX_SHARED_MOUNTS=1 SSHFIX_PROBE_DEVICES="$PROBE" "$SSHFIX" "$@"; }; eval "$cmd") > "$out.out" 2> "$out.err"
+	rc=$?
+}
+
 # lib.sh's helpers set global variables of their own: run them in a subshell.
 mkroot_() { (mkroot "$1") || fail "mkroot $1"; }
 
@@ -299,6 +325,34 @@ m=$(mode_in "$homedev" /alice/.ssh)
 e2fsck -fn "$rootdev" > "$work/f.fsck" 2>&1 || fail "the root file system is not clean after apply/undo"
 e2fsck -fn "$homedev" >> "$work/f.fsck" 2>&1 || fail "/home is not clean after apply/undo"
 note "apply: 0777 -> $([ "$m" = 0777 ] && echo 0700) in the image; undo: back to $m; both file systems fsck-clean"
+# The undo command printed after --find-root --apply: the device, never
+# the private mount point, which is gone by now; typed as printed, it works.
+sshfix f5 --find-root --apply
+expect_rc 1 "--find-root --apply" f5
+id=$(undo_id f5)
+[ "$(undo_cmd f5)" = "sshfix --device $rootdev --undo $id" ] ||
+	fail "after --find-root --apply: 'Undo with: $(undo_cmd f5)', want 'sshfix --device $rootdev --undo $id'"
+expect_not_in f5.out "Undo with: .*/run/sshfix"
+[ "$(mode_in "$homedev" /alice/.ssh)" = 0700 ] || fail "--find-root --apply did not repair ~/.ssh"
+run_printed f6 "$(undo_cmd f5)"
+expect_rc 0 "the printed undo command" f6
+expect_in f6.out "Undone $id"
+m=$(mode_in "$homedev" /alice/.ssh)
+[ "$m" = 0777 ] || fail "after the printed undo command ~/.ssh is $m, expected 0777"
+# The same from JSON, after --device.
+sshfix f7 --device "$rootdev" --apply --json
+expect_rc 1 "--device --apply --json" f7
+cmd=$(undo_json f7)
+case $cmd in
+"sshfix --device $rootdev --undo "*) ;;
+*) fail "JSON undo_command after --device --apply is '$cmd'" ;;
+esac
+run_printed f8 "$cmd"
+expect_rc 0 "JSON's undo_command" f8
+m=$(mode_in "$homedev" /alice/.ssh)
+[ "$m" = 0777 ] || fail "after JSON's undo_command ~/.ssh is $m, expected 0777"
+e2fsck -fn "$rootdev" > "$work/f.fsck" 2>&1 || fail "the root file system is not clean after the printed undos"
+note "printed undo commands (text after --find-root, JSON after --device) restored ~/.ssh to $m"
 end
 
 # ---- j: fstab: by-uuid path, LABEL=, NFS, a missing kernel name, /home -> var/home ----
@@ -390,6 +444,23 @@ else
 		[ -e "/dev/mapper/$vg-root" ] && fail "sshfix left the volume group active"
 		after=$(sha256sum < "$img")
 		[ "$before" = "$after" ] || fail "the image changed"
+		# Apply, then undo as printed: the logical volume's path is gone
+		# once sshfix deactivates the group, so the command names the PV.
+		sshfix b3 --find-root --apply
+		expect_rc 1 "--find-root --apply on LVM" b3
+		id=$(undo_id b3)
+		[ "$(undo_cmd b3)" = "sshfix --device $pv --undo $id" ] ||
+			fail "after --apply on LVM: 'Undo with: $(undo_cmd b3)', want 'sshfix --device $pv --undo $id'"
+		[ -e "/dev/mapper/$vg-root" ] && fail "sshfix left the volume group active after --apply"
+		sshfix b4 --device "$pv" --dry-run
+		expect_rc 0 "--dry-run after the apply on LVM" b4
+		run_printed b5 "$(undo_cmd b3)"
+		expect_rc 0 "the printed undo command on LVM" b5
+		expect_in b5.out "Undone $id"
+		sshfix b6 --device "$pv" --dry-run
+		expect_rc 4 "--dry-run after the printed undo on LVM" b6
+		expect_in b6.out "key-dir-perms: directory /home/alice/.ssh"
+		note "LVM: the printed undo ($(undo_cmd b3)) reactivated the group and restored ~/.ssh"
 	else
 		# This kernel has no device-mapper: sshfix must find the volume
 		# group, try to activate it and say what failed.
@@ -439,6 +510,19 @@ else
 	expect_in c2.err "subvolume @"
 	after=$(sha256sum < "$img")
 	[ "$before" = "$after" ] || fail "the image changed"
+	# Apply, then undo as printed: the device alone finds subvolume @ again.
+	sshfix c3 --find-root --apply
+	expect_rc 1 "--find-root --apply on btrfs" c3
+	id=$(undo_id c3)
+	[ "$(undo_cmd c3)" = "sshfix --device $dev --undo $id" ] ||
+		fail "after --apply on btrfs: 'Undo with: $(undo_cmd c3)', want 'sshfix --device $dev --undo $id'"
+	run_printed c4 "$(undo_cmd c3)"
+	expect_rc 0 "the printed undo command on btrfs" c4
+	expect_in c4.err "Examining $dev (btrfs, subvolume @,"
+	expect_in c4.out "Undone $id"
+	sshfix c5 --device "$dev" --dry-run
+	expect_rc 4 "--dry-run after the printed undo on btrfs" c5
+	expect_in c5.out "key-dir-perms: directory /home/alice/.ssh"
 	end
 fi
 
@@ -543,6 +627,7 @@ fi
 begin h-initramfs
 img=$work/a.img
 attach "$img"
+rootdev=${PARTS[1]} homedev=${PARTS[2]}
 PROBE="${PARTS[*]}"
 ir=$work/initrd
 mkdir -p "$ir"
@@ -563,6 +648,48 @@ rc=$?
 expect_rc 4 "sshfix in an initramfs" h1
 expect_in h1.err "Running in an initramfs: looking for the root file system"
 expect_in h1.out "key-dir-perms: directory /home/alice/.ssh"
+# An apply there: the root it found is the one about to boot, so the undo
+# line names the booted system's command, and the initramfs's own.
+SSHFIX_SHARED_MOUNTS=1 SSHFIX_PROBE_DEVICES="$PROBE" chroot "$ir" /bin/sshfix --apply > "$work/h3.out" 2> "$work/h3.err"
+rc=$?
+expect_rc 1 "--apply in an initramfs" h3
+id=$(undo_id h3)
+want="sshfix --undo $id (in the booted system; from this initramfs: sshfix --device $rootdev --undo $id)"
+[ "$(undo_cmd h3)" = "$want" ] || fail "in an initramfs: 'Undo with: $(undo_cmd h3)', want '$want'"
+SSHFIX_SHARED_MOUNTS=1 SSHFIX_PROBE_DEVICES="$PROBE" chroot "$ir" /bin/sshfix --device "$rootdev" --undo "$id" > "$work/h4.out" 2> "$work/h4.err"
+rc=$?
+expect_rc 0 "the initramfs's undo command" h4
+[ "$(mode_in "$homedev" /alice/.ssh)" = 0777 ] || fail "the initramfs's undo command did not restore ~/.ssh"
+# As the boot hooks run it: --root /root, the root the framework mounted.
+mkdir -p "$ir/root"
+mount "$rootdev" "$ir/root" && mount "$homedev" "$ir/root/home" || fail "mounting the root at $ir/root"
+SSHFIX_SHARED_MOUNTS=1 chroot "$ir" /bin/sshfix --root /root --apply > "$work/h5.out" 2> "$work/h5.err"
+rc=$?
+expect_rc 1 "--root /root --apply in an initramfs" h5
+id=$(undo_id h5)
+want="sshfix --undo $id (in the booted system; from this initramfs: sshfix --undo $id --root /root)"
+[ "$(undo_cmd h5)" = "$want" ] || fail "with --root /root in an initramfs: 'Undo with: $(undo_cmd h5)', want '$want'"
+# The booted system's command, run with the root as "/": the binary and
+# its libraries on a tmpfs over the root's /tmp, started by its loader.
+mkdir -p "$ir/root/proc"
+mount -t tmpfs tmpfs "$ir/root/tmp" && mount -t proc proc "$ir/root/proc"
+cp "$SSHFIX" "$ir/root/tmp/sshfix"
+loader=
+for lib in $(ldd "$SSHFIX" | grep -o '/[^ ]*'); do
+	cp -L "$lib" "$ir/root/tmp/"
+	case $lib in */ld-linux*) loader=/tmp/${lib##*/} ;; esac
+done
+cmd=${want%% (*}
+note "running as printed, in the booted system: $cmd"
+# shellcheck disable=SC2086 # the printed command, split as a shell would
+chroot "$ir/root" $loader --library-path /tmp /tmp/sshfix ${cmd#sshfix } > "$work/h6.out" 2> "$work/h6.err"
+rc=$?
+expect_rc 0 "the booted system's undo command" h6
+expect_in h6.out "Undone $id"
+umount "$ir/root/proc" "$ir/root/tmp"
+rmdir "$ir/root/proc" 2> /dev/null
+umount "$ir/root/home" "$ir/root"
+[ "$(mode_in "$homedev" /alice/.ssh)" = 0777 ] || fail "the booted system's undo command did not restore ~/.ssh"
 # A tmpfs root with an os-release (a live or diskless system) is not an initramfs.
 mkdir -p "$ir/etc"
 printf 'ID=debian\n' > "$ir/etc/os-release"

@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # dracut module "sshfix": put sshfix into the initramfs as /sbin/sshfix and a
 # pre-pivot hook that runs it against $NEWROOT when the kernel command line
-# says rd.sshfix=dry-run or rd.sshfix=apply (rd.sshfix.timeout=SECONDS
-# changes the time limit, default 120).
+# says rd.sshfix=dry-run or rd.sshfix=apply, optionally with ,yes or
+# ,yes=ID+ID (rd.sshfix.timeout=SECONDS changes the time limit, default 120).
 #
 # Which binary: $SSHFIX_BINARY if set (tests, or a build tree), else the
 # first of sshfix-static, then sshfix, in the directory sshfix was installed

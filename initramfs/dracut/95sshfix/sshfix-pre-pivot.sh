@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
 # dracut pre-pivot hook (priority 90): with rd.sshfix=dry-run or
-# rd.sshfix=apply, run sshfix against the real root at $NEWROOT before
+# rd.sshfix=apply (plus ,yes or ,yes=ID+ID for the consent of --yes, see
+# sshfix-boot.sh), run sshfix against the real root at $NEWROOT before
 # switch-root.  Pre-pivot is the last hook with $NEWROOT fully mounted
 # (a separate /usr included) and the target's init not yet started.
 #
@@ -17,12 +18,12 @@
 
 # shellcheck disable=SC3043 # local: every shell an initramfs uses has it
 sshfix_dracut_hook() {
-    local mode limit
-    mode=$(getarg rd.sshfix=) || return 0
+    local value limit
+    value=$(getarg rd.sshfix=) || return 0
     limit=$(getarg rd.sshfix.timeout=)
     if [ -r /lib/sshfix/sshfix-boot.sh ]; then
         . /lib/sshfix/sshfix-boot.sh
-        sshfix_boot "$mode" "${NEWROOT:-/sysroot}" "$limit" /sbin/sshfix >&2
+        sshfix_boot "$value" "${NEWROOT:-/sysroot}" "$limit" /sbin/sshfix rd.sshfix >&2
     else
         echo "sshfix: /lib/sshfix/sshfix-boot.sh is missing from this initramfs; nothing done" >&2
     fi

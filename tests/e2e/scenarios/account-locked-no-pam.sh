@@ -6,8 +6,9 @@
 # account and refuses every method, keys included (RULES §6.1-6.2):
 #   sshd log: User alice not allowed because account is locked
 #   user sees: alice@host: Permission denied (publickey).
-# The repair (the hash becomes '*') needs a person's yes, so this scenario
-# answers the question of `sshfix --interactive` (run.sh: APPLY_ANSWERS).
+# The repair (the hash becomes '*') needs a person's yes: run.sh answers
+# the question of `sshfix --interactive` (APPLY_ANSWERS), and runs the
+# scenario again with the consent given up front (`--apply --yes`).
 EXPECT_LOG='User alice not allowed because account is locked'
 APPLY_ANSWERS=y
 

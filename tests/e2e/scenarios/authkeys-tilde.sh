@@ -6,7 +6,8 @@
 # /root/.ssh/authorized_keys (RULES §1.3), and alice's own key is never read:
 #   user sees: alice@host: Permission denied (publickey).
 # The repair (%h/ for ~/) changes which keys open which account, so it asks:
-# this scenario answers the question of `sshfix --interactive`.
+# run.sh answers the question of `sshfix --interactive`, and runs the
+# scenario again with `--apply --yes`.
 APPLY_ANSWERS=y
 
 break_root() {

@@ -6,7 +6,8 @@
 #   sshd log: User alice not allowed because shell /bin/zsh does not exist
 #   user sees: alice@host: Permission denied (publickey).
 # The repair (the distribution's default shell, /bin/bash on Debian) needs
-# a person's yes: this scenario answers `sshfix --interactive`.
+# a person's yes: run.sh answers `sshfix --interactive`, and runs the
+# scenario again with `--apply --yes`.
 EXPECT_LOG='User alice not allowed because shell /bin/zsh does not exist'
 APPLY_ANSWERS=y
 
