@@ -9,6 +9,7 @@
 #include "fix.h"
 #include "model.h"
 #include "policy.h"
+#include "report.h"
 #include "util.h"
 
 int engine_check_ids(char **ids, const char **ret_bad)
@@ -323,9 +324,13 @@ void engine_commit_error(struct run *run, int r, const char *error)
 			       "(mount -o remount,rw MOUNTPOINT) and run again.", what);
 	else if (r == -ENOSPC)
 		run_error(run, "%s. Nothing was changed. Free some space on the target and run again.", what);
-	else if (run->undo_id)
-		run_error(run, "%s. The changes made before it were recorded; undo them with: sshfix --undo %s", what,
-			  run->undo_id);
+	else if (run->undo_id) {
+		_cleanup_free_ char *cmd = NULL;
+		if (report_undo_command(run, &cmd, NULL) < 0)
+			cmd = NULL;
+		run_error(run, "%s. The changes made before it were recorded; undo them with: %s", what,
+			  cmd ? cmd : run->undo_id);
+	}
 	else
 		run_error(run, "%s", what);
 }
