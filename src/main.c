@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <arpa/inet.h>
 #include <popt.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -26,6 +27,7 @@
 #include "journal.h"
 #include "json.h"
 #include "known_hosts.h"
+#include "listen_addr.h"
 #include "report.h"
 #include "rootmount.h"
 #include "run.h"
@@ -46,6 +48,8 @@ enum {
 struct args {
 	char *root, *device, *only, *skip, *undo_id;	/* popt allocates them; args_done() frees */
 	char *yes_ids;			/* --yes=ID,... (popt allocates it) */
+	char *from;			/* --from ADDR (popt allocates it) */
+	char from_canon[INET6_ADDRSTRLEN];	/* its canonical text */
 	int yes;			/* --yes was given, with or without ids */
 	char *add_key, *key_file;	/* --add-key USER [KEY...] | --key-file FILE */
 	char **key_words;		/* the KEY words (a private key is wiped here and in argv) */
@@ -69,6 +73,7 @@ static void args_done(struct args *a)
 	free(a->skip);
 	free(a->undo_id);
 	free(a->yes_ids);
+	free(a->from);
 	free(a->add_key);
 	free(a->key_file);
 	for (size_t i = 0; i < a->n_key_words; i++)
@@ -128,6 +133,21 @@ static int client_host_arg(const char *opt, const char *arg, char **ret)
 	return 0;
 }
 
+/* --from ADDR: a numeric address, kept in canonical text ("2001:DB8::1" -> "2001:db8::1"). */
+static int from_arg(const char *arg, char out[static INET6_ADDRSTRLEN])
+{
+	_cleanup_free_ char *scope = NULL;
+	struct ip_addr a;
+
+	if (ip_parse_numeric(arg, &a, &scope) < 0 || scope ||
+	    !inet_ntop(a.family, a.a, out, INET6_ADDRSTRLEN)) {
+		_cleanup_free_ char *shown = escape_display_trunc(arg, 60);
+		return usage_error("--from '%s': not an IPv4 or IPv6 address (a host name would need a resolver "
+				   "the rescue system may not have)", shown ? shown : "?");
+	}
+	return 0;
+}
+
 /* --client and its options: what they need and what they exclude. */
 static int check_client_args(struct args *a)
 {
@@ -163,6 +183,7 @@ static int parse_args(int argc, const char **argv, struct args *a)
 		{ "apply", '\0', POPT_ARG_NONE, NULL, OPT_APPLY, "apply the safe repairs, recording an undo log", NULL },
 		{ "interactive", '\0', POPT_ARG_NONE, NULL, OPT_INTERACTIVE, "ask before each repair", NULL },
 		{ "yes", 'y', POPT_ARG_STRING | POPT_ARGFLAG_OPTIONAL, &a->yes_ids, OPT_YES, "consent to the repairs that need a yes (all, or only these problems or checks), as e2fsck -y", "ID,..." },
+		{ "from", '\0', POPT_ARG_STRING, &a->from, 0, "answer for connections from this address (IPv4 or IPv6)", "ADDR" },
 		{ "only", '\0', POPT_ARG_STRING, &a->only, 0, "run only these checks or problems", "ID,..." },
 		{ "skip", '\0', POPT_ARG_STRING, &a->skip, 0, "skip these checks or problems", "ID,..." },
 		{ "json", '\0', POPT_ARG_NONE, &a->json, 0, "print one JSON document instead of text", NULL },
@@ -270,6 +291,11 @@ static int parse_args(int argc, const char **argv, struct args *a)
 					 "--list-undo, --list-checks or --version");
 	if (a->force && !a->undo)
 		return usage_error("%s", "--force only applies to --undo");
+	if (a->from && (a->undo || a->list_undo || a->list_checks || a->version || a->add_key || a->client))
+		return usage_error("%s", "--from cannot be combined with --undo, --list-undo, --list-checks, --version, "
+					 "--add-key or --client");
+	if (a->from && (status = from_arg(a->from, a->from_canon)))
+		return status;
 	if (a->yes && (a->undo || a->list_undo || a->list_checks || a->version || a->who || a->add_key))
 		return usage_error("%s", "--yes cannot be combined with --undo, --list-undo, --list-checks, --version, "
 					 "--who or --add-key");
@@ -698,6 +724,7 @@ static unsigned sshfix_main(struct args *args)
 	if (crash && parse_uint(crash, 10, ULONG_MAX, &crash_at) == 0)
 		run.opt.crash_at = (unsigned long) crash_at;
 	run.opt.yes = a.yes;
+	run.opt.from = a.from ? a.from_canon : NULL;
 	if ((a.only && split_ids(a.only, &run.opt.only) < 0) || (a.skip && split_ids(a.skip, &run.opt.skip) < 0) ||
 	    (a.yes_ids && split_ids(a.yes_ids, &run.opt.yes_ids) < 0)) {
 		run_done(&run);

@@ -48,6 +48,8 @@ static void target_line(const struct run *run, struct buf *b)
 	else
 		buf_puts(b, ", no sshd binary found");
 	buf_puts(b, ")\n");
+	if (run->opt.from)
+		buf_printf(b, "  for connections from %s\n", run->opt.from);
 	if (f->sshd_version && (f->sshd_debian_patches || f->sshd_libwrap || f->sshd_keyperm_group)) {
 		buf_puts(b, "  sshd build:");
 		if (f->sshd_debian_patches)
@@ -425,6 +427,7 @@ int report_json(const struct run *run, unsigned exit_status, FILE *out)
 	json_target(run, &b);
 	if (run->opt.client)
 		json_kv_str(&b, &first, "client_home", run->opt.home);
+	json_kv_str(&b, &first, "from", run->opt.from);
 	json_key(&b, &first, "problems");
 	buf_putc(&b, '[');
 	for (size_t i = 0; i < run->n_findings; i++) {

@@ -55,6 +55,11 @@ struct run_options {
 	bool home_given;	/* --home was on the command line */
 	const char *host;	/* --host HOST, lower case, or NULL */
 	const char *forget_host;	/* --forget-host HOST as known_hosts writes it, or NULL */
+	/* --from ADDR: the address the person will connect from, in its
+	 * canonical text; firewall, TCP-wrapper, fail2ban, PAM and Match
+	 * Address answers are given for it.  NULL: for "an address that is
+	 * not local", and an answer that depends on the address says so. */
+	const char *from;
 };
 
 /* What the checks read: built once per detection pass. */
