@@ -610,21 +610,20 @@ static int bad_option_finding(struct scan *s, const struct client_config *c, con
 		if (r < 0 || !f)
 			return r;
 	} else {
+		_cleanup_free_ char *simple = path_simplify(file->path);
+		if (!simple)
+			return -ENOMEM;
+		unsafe = file->error ? "sshfix could not read it" : unsafe_reason(s, file->path, file->indirect, &file->st);
+		if (already_found(s->run, unsafe ? PR_CLIENT_FILE_UNSAFE : PR_CLIENT_CONFIG_BAD_OPTION,
+				  unsafe ? file->path : simple, o->line))
+			return 0;
 		kw = client_config_keyword_display(o->keyword);
 		if (!kw && !(kw = strdup("its first word (not a keyword; not shown)")))
 			return -ENOMEM;
-		unsafe = file->error ? "sshfix could not read it" : unsafe_reason(s, file->path, file->indirect, &file->st);
-		if (unsafe) {
-			if (already_found(s->run, PR_CLIENT_FILE_UNSAFE, file->path, o->line))
-				return 0;
+		if (unsafe)
 			f = add(s, PR_CLIENT_FILE_UNSAFE, file->path,
 				"line %u: this ssh does not know %s and stops before connecting; %s", o->line, kw, unsafe);
-		} else {
-			_cleanup_free_ char *simple = path_simplify(file->path);
-			if (!simple)
-				return -ENOMEM;
-			if (already_found(s->run, PR_CLIENT_CONFIG_BAD_OPTION, simple, o->line))
-				return 0;
+		else {
 			f = run_add_finding(s->run, PR_CLIENT_CONFIG_BAD_OPTION, simple, s->h.pw.name);
 			if (f && finding_set_detail(f, "%s", kw) < 0)
 				f = NULL;

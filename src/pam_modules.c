@@ -96,7 +96,11 @@ static int cache_read(struct target *t, struct pam_cache **cp, const char *path,
 		free(data);
 		return -ENOMEM;
 	}
-	nv[c->n++] = (struct cached) { p, data, len, r < 0 ? r : 0 };
+	nv[c->n].path = p;	/* the cache owns both now */
+	nv[c->n].data = data;
+	nv[c->n].len = len;
+	nv[c->n].r = r < 0 ? r : 0;
+	c->n++;
 	*ret = data;
 	*ret_len = len;
 	return r < 0 ? r : 0;
