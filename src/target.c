@@ -1219,6 +1219,17 @@ static bool holds_string(const char *data, size_t len, const char *s)
 	return false;
 }
 
+int target_file_holds_string(struct target *t, const char *path, const char *s)
+{
+	_cleanup_free_ char *data = NULL;
+	size_t len = 0;
+	int r = target_read_file(t, path, SSHD_BINARY_MAX, &data, &len);
+
+	if (r < 0)
+		return r;
+	return holds_string(data, len, s);
+}
+
 const char *sshd_privsep_dir_scan(const char *data, size_t len)
 {
 	/* Most specific first: a build holds one of them (_PATH_PRIVSEP_CHROOT_DIR),

@@ -168,6 +168,13 @@ int target_glob(struct target *t, const char *pattern, char ***ret_paths);
  */
 bool target_glob_matches(const char *pattern, const char *path);
 
+/*
+ * Does the regular file at path (a program) hold s as a whole NUL-terminated
+ * string, as a compiled-in path is held?  1, 0, or -errno from reading it
+ * (-ENOENT: no such file).  At most 64 MiB are read.
+ */
+int target_file_holds_string(struct target *t, const char *path, const char *s);
+
 /* Read os-release and the sshd binary.  Missing pieces stay unknown; returns 0 or -ENOMEM. */
 int target_read_facts(struct target *t);
 const char *distro_family_name(enum distro_family f);
