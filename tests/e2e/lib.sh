@@ -99,6 +99,7 @@ e2e_image() {
 	E2E_SUITE=${1:-${E2E_SUITE:-bookworm}}
 	E2E_IMAGE=$("$E2E_DIR/build-root.sh" "$E2E_SUITE") || rc=$?
 	if [ "$rc" -eq 0 ]; then
+		# shellcheck disable=SC2034 # for the callers' result lines
 		E2E_OPENSSH=$(sed -n "s/^openssh=\([0-9]*:\)\{0,1\}//p" "$E2E_IMAGE/build.info")
 		return 0
 	fi

@@ -14,6 +14,7 @@ set -eu
 . "$(dirname "$(readlink -f "$0")")/lib.sh"
 
 user=alice key='' log='' root=''
+# shellcheck disable=SC2034 # E2E_SUITE is read by e2e_image (lib.sh)
 while getopts s:u:k:l:h o; do
 	case $o in
 	s) E2E_SUITE=$OPTARG ;;
