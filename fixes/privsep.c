@@ -76,6 +76,14 @@ static const struct problem privsep_problems[] = {
 	  "openssh-server package: reinstall that (apt-get install --reinstall openssh-server, "
 	  "dnf reinstall openssh-server) rather than copy a binary from elsewhere. RULES §4.4",
 	  .follows_from = PROBLEMS_NO_SSHD },
+	{ PR_SSHD_AUTH_MISSING, "sshd-auth-missing", SEV_ERROR, PF_REPORT_ONLY,
+	  "{path} {detail}",
+	  "From OpenSSH 10.0, sshd-session runs a third program, sshd-auth, for the authentication "
+	  "phase of every connection, and sshd refuses to start when it \"does not exist or is not "
+	  "executable\" (sshd -t does not check it: ExecStartPre passes, ExecStart fails). It belongs to "
+	  "the openssh-server package: reinstall that (apt-get install --reinstall openssh-server, "
+	  "dnf reinstall openssh-server) rather than copy a binary from elsewhere. RULES §4.4, §13.1",
+	  .follows_from = PROBLEMS_NO_SSHD },
 	{ .id = NULL },
 };
 
@@ -711,33 +719,35 @@ static int repair_not_provided(struct run *run, struct finding *f)
 	return 0;
 }
 
-/* ------------------------------------------------------- sshd-session */
+/* ------------------------------------------- sshd-session, sshd-auth */
 
-static int check_session(struct run *run)
+/* The helper a 9.8+ sshd runs (sshd-session; sshd-auth from 10.0): the
+ * path compiled into the binary, or the keyword's in sshd_config. */
+static int check_helper(struct run *run, int major, int minor, const char *keyword, const char *compiled,
+			enum problem_code code)
 {
-	const struct target_facts *tf = &run->target->facts;
 	const struct sshd_option *o = NULL;
-	const char *path = tf->sshd_session_path;
+	const char *path = compiled;
 	struct finding *f;
 	struct stat st;
 	char m[8];
 	int r;
 
-	if (!target_sshd_at_least(run->target, 9, 8))
+	if (!target_sshd_at_least(run->target, major, minor))
 		return 0;
 	if (run->model.sshd)
-		o = sshd_config_first(run->model.sshd, "SshdSessionPath");
+		o = sshd_config_first(run->model.sshd, keyword);
 	if (o && o->args[0] && o->args[0][0] == '/')
 		path = o->args[0];
 	if (!path)
-		return 0;	/* a binary that names none: older than 9.8 or not one we can read */
+		return 0;	/* a binary that names none: older, or not one we can read */
 
 	r = target_stat(run->target, path, &st);
 	if (r == -ENOMEM)
 		return r;
 	if (r == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0111))
 		return 0;
-	f = run_add_finding(run, PR_SSHD_SESSION_MISSING, path, NULL);
+	f = run_add_finding(run, code, path, NULL);
 	if (!f)
 		return -ENOMEM;
 	if (r < 0)
@@ -747,9 +757,19 @@ static int check_session(struct run *run)
 	else
 		r = finding_set_detail(f, "is not executable (mode %s)", mode_str(st.st_mode, m));
 	if (r >= 0)
-		r = o ? finding_add_evidence(f, "SshdSessionPath %s (%s line %u)", path, o->file, o->line)
+		r = o ? finding_add_evidence(f, "%s %s (%s line %u)", keyword, path, o->file, o->line)
 		      : finding_add_evidence(f, "the sshd binary names %s", path);
 	return r < 0 ? -ENOMEM : 0;
+}
+
+static int check_session(struct run *run)
+{
+	const struct target_facts *tf = &run->target->facts;
+	int r = check_helper(run, 9, 8, "SshdSessionPath", tf->sshd_session_path, PR_SSHD_SESSION_MISSING);
+
+	if (r >= 0)
+		r = check_helper(run, 10, 0, "SshdAuthPath", tf->sshd_auth_path, PR_SSHD_AUTH_MISSING);
+	return r;
 }
 
 /* ------------------------------------------------------------ family */

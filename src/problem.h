@@ -64,6 +64,7 @@ enum problem_code {
 	PR_PRIVSEP_DIR_PERMS,
 	PR_PRIVSEP_DIR_NOT_PROVIDED,
 	PR_SSHD_SESSION_MISSING,
+	PR_SSHD_AUTH_MISSING,
 	/* ssh-service (fixes/sshd_service.c) */
 	PR_SSH_UNIT_MASKED,
 	PR_SSH_UNIT_NOT_ENABLED,

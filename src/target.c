@@ -105,6 +105,7 @@ static void facts_done(struct target_facts *f)
 	free(f->sshd_version);
 	free(f->sshd_privsep_dir);
 	free(f->sshd_session_path);
+	free(f->sshd_auth_path);
 	free(f->sshd_vendor_config);
 }
 
@@ -1218,6 +1219,17 @@ static bool holds_string(const char *data, size_t len, const char *s)
 	return false;
 }
 
+int target_file_holds_string(struct target *t, const char *path, const char *s)
+{
+	_cleanup_free_ char *data = NULL;
+	size_t len = 0;
+	int r = target_read_file(t, path, SSHD_BINARY_MAX, &data, &len);
+
+	if (r < 0)
+		return r;
+	return holds_string(data, len, s);
+}
+
 const char *sshd_privsep_dir_scan(const char *data, size_t len)
 {
 	/* Most specific first: a build holds one of them (_PATH_PRIVSEP_CHROOT_DIR),
@@ -1232,19 +1244,19 @@ const char *sshd_privsep_dir_scan(const char *data, size_t len)
 	return NULL;
 }
 
-int sshd_session_path_scan(const char *data, size_t len, char **ret)
+/* The first whole NUL-terminated absolute path ending in tail (tail_len
+ * bytes, counting its NUL). */
+static int helper_path_scan(const char *data, size_t len, const char *tail, size_t tail_len, char **ret)
 {
-	static const char tail[] = "/sshd-session";	/* with its NUL: sizeof */
-
 	for (const char *p = data, *end = data + len; p < end;) {
-		const char *hit = memmem(p, (size_t) (end - p), tail, sizeof(tail));
+		const char *hit = memmem(p, (size_t) (end - p), tail, tail_len);
 		if (!hit)
 			return 0;
 		const char *s = hit;
 		while (s > data && s[-1] >= 0x21 && s[-1] < 0x7f && hit - s < 256)
 			s--;
 		if (*s == '/' && (s == data || s[-1] == '\0')) {
-			*ret = strndup(s, (size_t) (hit - s) + sizeof(tail) - 1);
+			*ret = strndup(s, (size_t) (hit - s) + tail_len - 1);
 			return *ret ? 1 : -ENOMEM;
 		}
 		p = hit + 1;
@@ -1252,11 +1264,68 @@ int sshd_session_path_scan(const char *data, size_t len, char **ret)
 	return 0;
 }
 
+int sshd_session_path_scan(const char *data, size_t len, char **ret)
+{
+	static const char tail[] = "/sshd-session";	/* with its NUL: sizeof */
+
+	return helper_path_scan(data, len, tail, sizeof(tail), ret);
+}
+
+int sshd_auth_path_scan(const char *data, size_t len, char **ret)
+{
+	static const char tail[] = "/sshd-auth";
+
+	return helper_path_scan(data, len, tail, sizeof(tail), ret);
+}
+
+/* Does the ELF image link libwrap (DT_NEEDED libwrap.so.*)?  1, 0 (also
+ * for an image that is not ELF), or -ENOMEM. */
+static int links_libwrap(const char *data, size_t len)
+{
+	_cleanup_strv_free_ char **needed = NULL;
+	int r = elf_needed(data, len, &needed);
+
+	if (r == -ENOMEM)
+		return r;
+	if (r < 0)
+		return 0;
+	for (size_t i = 0; needed[i]; i++)
+		if (startswith(needed[i], "libwrap.so"))
+			return 1;
+	return 0;
+}
+
+/*
+ * From 9.8 the work per connection -- TCP wrappers among it -- is done by
+ * the sshd-session the sshd names, and Debian links libwrap into that, not
+ * into sshd (RULES §7.4, §13.1).  Read the facts of the binary that does
+ * the work: sshd-session when sshd names one we can read, else sshd.
+ */
+static int read_session_facts(struct target *t)
+{
+	_cleanup_free_ char *data = NULL;
+	size_t len = 0;
+	int r;
+
+	if (!t->facts.sshd_session_path)
+		return 0;
+	r = target_read_file(t, t->facts.sshd_session_path, SSHD_BINARY_MAX, &data, &len);
+	if (r == -ENOMEM)
+		return r;
+	if (r < 0)
+		return 0;	/* missing: a finding of its own (sshd will not start); sshd's facts stand */
+	r = links_libwrap(data, len);
+	if (r < 0)
+		return r;
+	t->facts.sshd_libwrap = r;
+	t->facts.sshd_libwrap_from = t->facts.sshd_session_path;
+	return 0;
+}
+
 static int read_sshd_facts(struct target *t)
 {
 	static const char *const candidates[] = { "/usr/sbin/sshd", "/usr/local/sbin/sshd", "/sbin/sshd" };
 	_cleanup_free_ char *data = NULL;
-	_cleanup_strv_free_ char **needed = NULL;
 	size_t len = 0;
 	int r = -ENOENT;
 
@@ -1279,10 +1348,11 @@ static int read_sshd_facts(struct target *t)
 		t->facts.sshd_debian_patches = strstr(t->facts.sshd_version, " Debian") ||
 					       strstr(t->facts.sshd_version, " Ubuntu");
 
-	if (elf_needed(data, len, &needed) >= 0)
-		for (size_t i = 0; needed[i]; i++)
-			if (startswith(needed[i], "libwrap.so"))
-				t->facts.sshd_libwrap = true;
+	r = links_libwrap(data, len);
+	if (r < 0)
+		return r;
+	t->facts.sshd_libwrap = r;
+	t->facts.sshd_libwrap_from = t->facts.sshd_path;
 
 	/* The EL keyperm patch looks up the "ssh_keys" group by name, so the
 	 * name is in the binary; upstream and Debian builds do not have it. */
@@ -1299,6 +1369,10 @@ static int read_sshd_facts(struct target *t)
 	    !(t->facts.sshd_vendor_config = strdup("/usr/etc/ssh/sshd_config")))
 		return -ENOMEM;
 	r = sshd_session_path_scan(data, len, &t->facts.sshd_session_path);
+	if (r >= 0)
+		r = sshd_auth_path_scan(data, len, &t->facts.sshd_auth_path);
+	if (r >= 0)
+		r = read_session_facts(t);
 	return r < 0 ? r : 0;
 }
 

@@ -38,10 +38,15 @@ struct target_facts {
 	char *sshd_version;	/* "OpenSSH_9.2p1 Debian-2+deb12u6" */
 	int sshd_major, sshd_minor;	/* -1 when unknown */
 	bool sshd_debian_patches;	/* Debian/Ubuntu build: group-writable rule, RULES §1.8 */
-	bool sshd_libwrap;		/* DT_NEEDED libwrap.so.*, RULES §7.1 */
+	bool sshd_libwrap;		/* DT_NEEDED libwrap.so.* of the binary that accepts the
+					 * connection: sshd-session from 9.8, else sshd (RULES §7.1, §7.4) */
+	const char *sshd_libwrap_from;	/* that binary: sshd_path or sshd_session_path (not owned);
+					 * NULL when no sshd was read */
 	bool sshd_keyperm_group;	/* EL keyperm patch: 0640 root:ssh_keys host keys, RULES §2.5 */
 	char *sshd_privsep_dir;		/* compiled-in privilege separation directory, RULES §4.3; NULL if not found */
 	char *sshd_session_path;	/* 9.8+: the sshd-session it runs, RULES §4.4; NULL if none named */
+	char *sshd_auth_path;		/* 10.0+: the sshd-auth sshd-session runs for the pre-auth phase,
+					 * RULES §4.4, §13.1; NULL if none named */
 	char *sshd_vendor_config;	/* SUSE vendordir patch: /usr/etc/ssh/sshd_config, read when
 					 * /etc/ssh/sshd_config does not exist; NULL for other builds */
 };
@@ -163,6 +168,13 @@ int target_glob(struct target *t, const char *pattern, char ***ret_paths);
  */
 bool target_glob_matches(const char *pattern, const char *path);
 
+/*
+ * Does the regular file at path (a program) hold s as a whole NUL-terminated
+ * string, as a compiled-in path is held?  1, 0, or -errno from reading it
+ * (-ENOENT: no such file).  At most 64 MiB are read.
+ */
+int target_file_holds_string(struct target *t, const char *path, const char *s);
+
 /* Read os-release and the sshd binary.  Missing pieces stay unknown; returns 0 or -ENOMEM. */
 int target_read_facts(struct target *t);
 const char *distro_family_name(enum distro_family f);
@@ -194,5 +206,7 @@ const char *sshd_privsep_dir_scan(const char *data, size_t len);
  * Returns 1 with *ret (owned by the caller), 0 when there is none, -ENOMEM.
  */
 int sshd_session_path_scan(const char *data, size_t len, char **ret);
+/* The same for "/sshd-auth" (10.0 names the program that authenticates). */
+int sshd_auth_path_scan(const char *data, size_t len, char **ret);
 /* List DT_NEEDED entries of an ELF image held in memory; exposed for tests. */
 int elf_needed(const char *data, size_t len, char ***ret_needed);

@@ -361,6 +361,12 @@ int tmpfiles_creates_dir(struct target *t, const char *path, char **ret_where)
 	return 0;
 }
 
+/* Where systemd installs the program systemd-user-sessions.service runs. */
+static const char *const user_sessions_programs[] = {
+	"/usr/lib/systemd/systemd-user-sessions",
+	"/lib/systemd/systemd-user-sessions",
+};
+
 int units_boot_clears_nologin(struct target *t, char **ret_why)
 {
 	struct target_path init = {0};
@@ -399,6 +405,20 @@ int units_boot_clears_nologin(struct target *t, char **ret_why)
 	}
 	if (!wanted)
 		return 0;
+	/* What it removes is the program's to say: up to systemd 253 it unlinks
+	 * /run/nologin and /etc/nologin, from 254 (and in backports) only
+	 * /run/nologin (systemd PR #26981).  Debian 12's binary (252) holds both
+	 * paths, Debian 13's (257) only /run/nologin.  A program we cannot read
+	 * leaves the unit's word. */
+	for (size_t i = 0; i < ELEMENTSOF(user_sessions_programs); i++) {
+		r = target_file_holds_string(t, user_sessions_programs[i], "/etc/nologin");
+		if (r == -ENOMEM)
+			return r;
+		if (r == 0)
+			return 0;
+		if (r == 1)
+			break;
+	}
 	if (ret_why && asprintf(ret_why, "systemd-user-sessions.service (%s, pulled in by %s) removes it at every boot",
 				unit, wanted) < 0)
 		return -ENOMEM;

@@ -94,11 +94,13 @@ int tmpfiles_creates_dir(struct target *t, const char *path, char **ret_where);
 
 /*
  * Does every boot of the target remove /etc/nologin and /run/nologin?  On
- * a systemd target, systemd-user-sessions.service, which multi-user.target
- * pulls in, unlinks both when it starts (RULES §6.2): a stale /etc/nologin
- * blocks the running system, not the next boot.  True when /sbin/init is
- * systemd, that unit exists in the search path and is not masked, and a
- * multi-user.target.wants link names it.  Returns 1 with *ret_why (owned
+ * a systemd target up to 253, systemd-user-sessions.service, which
+ * multi-user.target pulls in, unlinks both when it starts (RULES §6.2): a
+ * stale /etc/nologin blocks the running system, not the next boot; from
+ * 254 (Debian 13) it leaves /etc/nologin alone.  True when /sbin/init is
+ * systemd, that unit exists in the search path and is not masked, a
+ * multi-user.target.wants link names it, and its program (when it can be
+ * read) still names /etc/nologin.  Returns 1 with *ret_why (owned
  * by the caller; ret_why may be NULL), 0 when not, or -ENOMEM.
  */
 int units_boot_clears_nologin(struct target *t, char **ret_why);

@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # add-key.sh: "the injected key logs in, undo removes it" (issue 5), with a
-# real sshd and a real ssh login on the cached Debian root (README.md):
+# real sshd and a real ssh login on the cached Debian root of each OpenSSH
+# generation ($E2E_SUITES, default "bookworm trixie"; README.md):
 #   (a) alice logs in with her key
 #   (b) her ~/.ssh removed: she cannot
 #   (c) sshfix --add-key alice --dry-run changes nothing (exit 4)
@@ -23,10 +24,10 @@ npass=0 nfail=0
 result() {
 	if [ "$1" = 1 ]; then
 		npass=$((npass + 1))
-		printf 'PASS: add-key (%s) %s\n' "$2" "$3"
+		printf 'PASS: add-key@%s (%s) %s\n' "$E2E_SUITE" "$2" "$3"
 	else
 		nfail=$((nfail + 1))
-		printf 'FAIL: add-key (%s) %s\n' "$2" "$3"
+		printf 'FAIL: add-key@%s (%s) %s\n' "$E2E_SUITE" "$2" "$3"
 	fi
 }
 
@@ -47,17 +48,15 @@ login() {
 	e2e_login "$E2E_MERGED" alice "$(e2e_key alice)" "$1" 2> "$1.oracle"
 }
 
-main() {
-	local d r rc key
-	e2e_image
-	work=$(mktemp -d "/tmp/sshfix-e2e-addkey.$$.XXXXXX")
-	export E2E_TMP=$work
-	trap cleanup EXIT
-	d=${E2E_LOGDIR:-$E2E_CACHE/logs/add-key-$(date +%Y%m%d-%H%M%S)-$$}
+# add_key_suite SUITE: (a)-(g) on that generation's root.
+add_key_suite() {
+	local d r rc key t0 p0=$npass f0=$nfail
+	t0=$(e2e_now)
+	e2e_image "$1"
+	echo "== $E2E_SUITE: openssh-server $E2E_OPENSSH, $E2E_IMAGE/rootfs"
+	d=$logdir/$E2E_SUITE
 	mkdir -p "$d"
-	echo "sshfix: $SSHFIX"
-	echo "logs:   $d"
-	e2e_overlay_up "$E2E_IMAGE/rootfs" "$work/ovl"
+	e2e_overlay_up "$E2E_IMAGE/rootfs" "$work/ovl-$E2E_SUITE"
 	R=$E2E_MERGED
 
 	r=0; login "$d/a.sshd.log" || r=$?
@@ -120,6 +119,25 @@ main() {
 		result 0 g "a private key: exit $rc (want 16), $leaked of its lines found; $d/private.out"
 	fi
 
+	e2e_overlay_down
+	suite_lines+=("$(printf 'add-key %s (openssh-server %s): %d passed, %d failed, %s s' "$E2E_SUITE" "$E2E_OPENSSH" \
+		$((npass - p0)) $((nfail - f0)) "$(e2e_secs "$t0" "$(e2e_now)")")")
+}
+
+main() {
+	local suite
+	work=$(mktemp -d "/tmp/sshfix-e2e-addkey.$$.XXXXXX")
+	export E2E_TMP=$work
+	trap cleanup EXIT
+	logdir=${E2E_LOGDIR:-$E2E_CACHE/logs/add-key-$(date +%Y%m%d-%H%M%S)-$$}
+	mkdir -p "$logdir"
+	echo "sshfix: $SSHFIX"
+	echo "logs:   $logdir/<suite>"
+	suite_lines=()
+	for suite in $(e2e_suites); do
+		add_key_suite "$suite"
+	done
+	printf '%s\n' "${suite_lines[@]}"
 	echo "add-key: $npass passed, $nfail failed"
 	[ "$nfail" -eq 0 ]
 }

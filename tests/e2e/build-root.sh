@@ -1,18 +1,25 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# build-root.sh: build (once) and cache the Debian root the real-login tier
-# breaks and repairs (DESIGN §6 tier 3).
+# build-root.sh [SUITE]: build (once) and cache a Debian root the
+# real-login tier breaks and repairs (DESIGN §6 tier 3).  SUITE is one of
+# the OpenSSH generations the tier runs on (default: $E2E_SUITE, else
+# bookworm):
+#   bookworm   Debian 12, OpenSSH 9.2: one sshd binary
+#   trixie     Debian 13, OpenSSH 10.0: sshd plus /usr/lib/openssh/sshd-session
+#              and sshd-auth, no DSA, PerSourcePenalties on by default
 #
 # Prints the image directory on stdout; it holds
-#   rootfs/            debootstrap --variant=minbase bookworm + PACKAGES below
+#   rootfs/            debootstrap --variant=minbase SUITE + PACKAGES below
 #   id_alice id_root   the private halves of the keys authorized in rootfs
-#   build.info         how long the build took, the mirror, the package list
+#   build.info         how long the build took, the mirror, the package list,
+#                      the suite and the OpenSSH package version
 #
-# Cache: ${SSHFIX_E2E_CACHE:-/var/tmp/sshfix-e2e}/root-<key>, where <key> is
-# a hash of this script (which holds the package list and every step), so a
-# changed recipe builds a new root and a second run reuses the old one.  The
-# root is built in building-<key>.<pid> and renamed into place only when it
-# is complete: an interrupted build never leaves a root that a later run
+# Cache: ${SSHFIX_E2E_CACHE:-/var/tmp/sshfix-e2e}/root-<suite>-<key>, where
+# <key> is a hash of this script (which holds the package list and every
+# step) and the suite, so a changed recipe builds a new root and a second
+# run reuses the old one; each suite has its own root.  The root is built
+# in building-<suite>-<key>.<pid> and renamed into place only when it is
+# complete: an interrupted build never leaves a root that a later run
 # trusts.  Remove the directory (or set SSHFIX_E2E_REBUILD=1) to rebuild.
 #
 # Exit: 0 ready, 77 cannot build here (not root, no debootstrap, no mirror),
@@ -24,12 +31,21 @@
 # (lib.sh: e2e_swap_in_iptables_persistent), never in this root.
 set -eu
 
-SUITE=bookworm
+SUITE=${1:-${E2E_SUITE:-bookworm}}
 # Packages later checks need, in their default (healthy) state.  fail2ban's
 # sshd jail reads /var/log/auth.log, which a root without syslog lacks, so
 # the jail uses the journal: python3-systemd plus jail.local (DESIGN §6).
-PACKAGES=openssh-server,systemd-sysv,nftables,ufw,fail2ban,python3-systemd
-EXTRA_DEBS="iptables-persistent netfilter-persistent"
+# The names are the same in both suites.
+case $SUITE in
+bookworm | trixie)
+	PACKAGES=openssh-server,systemd-sysv,nftables,ufw,fail2ban,python3-systemd
+	EXTRA_DEBS="iptables-persistent netfilter-persistent"
+	;;
+*)
+	printf 'build-root: unknown suite %s (known: bookworm trixie)\n' "$SUITE" >&2
+	exit 99
+	;;
+esac
 
 self=$(readlink -f "${BASH_SOURCE[0]}")
 cache=${SSHFIX_E2E_CACHE:-/var/tmp/sshfix-e2e}
@@ -112,7 +128,7 @@ build() {
 	local key=$1 mirror=$2 tmp=$3 t0 t1 t2 t3
 	mkdir -p "$tmp" "$cache/debs"
 	t0=$(date +%s.%N)
-	say "debootstrap $SUITE from $mirror (log: $tmp/build.log)"
+	say "debootstrap $SUITE from $mirror (log: $tmp/build.log; about a minute)"
 	debootstrap --variant=minbase --foreign --cache-dir="$cache/debs" \
 		--include="$PACKAGES" "$SUITE" "$tmp/rootfs" "$mirror" \
 		>> "$tmp/build.log" 2>&1 || return 1
@@ -137,6 +153,7 @@ build() {
 	t3=$(date +%s.%N)
 	{
 		printf 'key=%s\nsuite=%s\nmirror=%s\npackages=%s\n' "$key" "$SUITE" "$mirror" "$PACKAGES"
+		printf 'openssh=%s\n' "$(chroot "$tmp/rootfs" dpkg-query -W -f '${Version}' openssh-server 2> /dev/null)"
 		printf 'debootstrap_first_stage_s=%.1f\nsecond_stage_s=%.1f\nconfigure_s=%.1f\ntotal_s=%.1f\n' \
 			"$(elapsed "$t0" "$t1")" "$(elapsed "$t1" "$t2")" \
 			"$(elapsed "$t2" "$t3")" "$(elapsed "$t0" "$t3")"
@@ -147,8 +164,8 @@ build() {
 main() {
 	local key mirror img tmp old
 	preflight
-	key=$(sha256sum < "$self" | cut -c1-16)
-	img=$cache/root-$key
+	key=$({ cat "$self"; printf 'suite=%s\n' "$SUITE"; } | sha256sum | cut -c1-16)
+	img=$cache/root-$SUITE-$key
 	mkdir -p "$cache"
 	chmod 0700 "$cache"	# private keys live here
 	# One builder at a time; a second run waits and then reuses its result.
@@ -168,7 +185,7 @@ main() {
 	mirror=$(find_mirror)
 	wget -q -T 10 -t 1 -O /dev/null "$mirror/dists/$SUITE/Release" ||
 		skip "cannot reach the Debian mirror $mirror (set SSHFIX_E2E_MIRROR)"
-	tmp=$cache/building-$key.$$
+	tmp=$cache/building-$SUITE-$key.$$
 	trap 'rm -rf "$tmp"' EXIT
 	trap 'exit 130' INT
 	trap 'exit 143' TERM
@@ -180,9 +197,16 @@ main() {
 	mv -T "$tmp" "$img"
 	trap - EXIT
 	say "built $img in $(sed -n 's/^total_s=//p' "$img/build.info") s ($(sed -n 's/^size=//p' "$img/build.info"))"
-	# Roots of older recipes are dead weight (300 MB each).
+	# Roots of older recipes of this suite are dead weight (300 MB each);
+	# the other suite's root stays.  A root-<key> without a suite in its
+	# name is from before there were two: its build.info names the suite.
 	for old in "$cache"/root-*; do
-		[ "$old" = "$img" ] || rm -rf "$old"
+		[ "$old" != "$img" ] || continue
+		case ${old##*/} in
+		root-"$SUITE"-*) rm -rf "$old" ;;
+		root-bookworm-* | root-trixie-*) ;;
+		*) grep -qx "suite=$SUITE" "$old/build.info" 2> /dev/null && rm -rf "$old" ;;
+		esac
 	done
 	printf '%s\n' "$img"
 }

@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # client.sh: `sshfix --client` (issue 5) proven by real logins from the
-# connecting side.  The server is the cached Debian root, healthy; the
+# connecting side.  The server is the cached Debian root of each OpenSSH
+# generation ($E2E_SUITES, default "bookworm trixie"), healthy; the
 # client is carol, an account of this test's own (a passwd line bind-mounted
 # in its private mount namespace), whose ssh reads her ~/.ssh with ssh's own
 # checks.  Each case breaks her home as people do, then:
@@ -25,10 +26,10 @@ npass=0 nfail=0
 result() {
 	if [ "$1" = 1 ]; then
 		npass=$((npass + 1))
-		printf 'PASS: client %s (%s) %s\n' "$case" "$2" "$3"
+		printf 'PASS: client %s@%s (%s) %s\n' "$case" "$E2E_SUITE" "$2" "$3"
 	else
 		nfail=$((nfail + 1))
-		printf 'FAIL: client %s (%s) %s\n' "$case" "$2" "$3"
+		printf 'FAIL: client %s@%s (%s) %s\n' "$case" "$E2E_SUITE" "$2" "$3"
 	fi
 }
 
@@ -73,7 +74,7 @@ healthy_home() {
 # run_case NAME EXPECT BREAK-FUNCTION [SSHFIX APPLY ARGS...]
 run_case() {
 	case=$1
-	local expect=$2 brk=$3 d=$logdir/$1 r rc
+	local expect=$2 brk=$3 d=$logdir/$E2E_SUITE/$1 r rc
 	shift 3
 	mkdir -p "$d"
 	healthy_home
@@ -153,27 +154,14 @@ break_known_host() {
 	chmod 0644 "$CHOME/.ssh/known_hosts"
 }
 
-main() {
-	e2e_image
-	work=$(mktemp -d "/tmp/sshfix-e2e-client.$$.XXXXXX")
-	chmod 0755 "$work"	# carol walks through it to her home
-	export E2E_TMP=$work
-	trap cleanup EXIT
-	logdir=${E2E_LOGDIR:-$E2E_CACHE/logs/client-$(date +%Y%m%d-%H%M%S)-$$}
-	mkdir -p "$logdir"
-	echo "sshfix: $SSHFIX"
-	echo "logs:   $logdir"
-	e2e_overlay_up "$E2E_IMAGE/rootfs" "$work/ovl"
+# client_suite SUITE: the four cases against that generation's server.
+client_suite() {
+	local t0 p0=$npass f0=$nfail
+	t0=$(e2e_now)
+	e2e_image "$1"
+	echo "== $E2E_SUITE (server): openssh-server $E2E_OPENSSH, $E2E_IMAGE/rootfs"
+	e2e_overlay_up "$E2E_IMAGE/rootfs" "$work/ovl-$E2E_SUITE"
 	R=$E2E_MERGED
-	CHOME=$work/home/carol
-	# carol exists in this mount namespace only.
-	cp /etc/passwd "$work/passwd"
-	cp /etc/group "$work/group"
-	printf 'carol:x:%s:%s:client:%s:/bin/sh\n' "$CUID" "$CUID" "$CHOME" >> "$work/passwd"
-	printf 'carol:x:%s:\n' "$CUID" >> "$work/group"
-	mount --bind "$work/passwd" /etc/passwd
-	mount --bind "$work/group" /etc/group
-	export E2E_CLIENT_UID=$CUID
 
 	# shellcheck disable=SC2034 # read by e2e_login (lib.sh)
 	E2E_CLIENT_SSH_OPTS='-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null'
@@ -184,7 +172,35 @@ main() {
 	E2E_CLIENT_SSH_OPTS='-o StrictHostKeyChecking=accept-new'
 	UNDO_BEFORE_LOGIN=1
 	run_case forget-host 'REMOTE HOST IDENTIFICATION HAS CHANGED' break_known_host --forget-host "$E2E_SERVER_IP"
+	e2e_overlay_down
+	suite_lines+=("$(printf 'client %s (openssh-server %s): %d passed, %d failed, %s s' "$E2E_SUITE" "$E2E_OPENSSH" \
+		$((npass - p0)) $((nfail - f0)) "$(e2e_secs "$t0" "$(e2e_now)")")")
+}
 
+main() {
+	local suite
+	work=$(mktemp -d "/tmp/sshfix-e2e-client.$$.XXXXXX")
+	chmod 0755 "$work"	# carol walks through it to her home
+	export E2E_TMP=$work
+	trap cleanup EXIT
+	logdir=${E2E_LOGDIR:-$E2E_CACHE/logs/client-$(date +%Y%m%d-%H%M%S)-$$}
+	mkdir -p "$logdir"
+	echo "sshfix: $SSHFIX"
+	echo "logs:   $logdir/<suite>/<case>"
+	CHOME=$work/home/carol
+	# carol exists in this mount namespace only.
+	cp /etc/passwd "$work/passwd"
+	cp /etc/group "$work/group"
+	printf 'carol:x:%s:%s:client:%s:/bin/sh\n' "$CUID" "$CUID" "$CHOME" >> "$work/passwd"
+	printf 'carol:x:%s:\n' "$CUID" >> "$work/group"
+	mount --bind "$work/passwd" /etc/passwd
+	mount --bind "$work/group" /etc/group
+	export E2E_CLIENT_UID=$CUID
+	suite_lines=()
+	for suite in $(e2e_suites); do
+		client_suite "$suite"
+	done
+	printf '%s\n' "${suite_lines[@]}"
 	echo "client: $npass passed, $nfail failed"
 	[ "$nfail" -eq 0 ]
 }

@@ -72,15 +72,51 @@ e2e_preflight() {
 		e2e_skip "$E2E_CACHE is on overlayfs (too deep to stack two more overlays); set SSHFIX_E2E_CACHE to a directory on another file system"
 }
 
-# Build or reuse the cached root; sets E2E_IMAGE (the directory holding
-# rootfs/ and the private keys).  Exit 77 passes through as a skip.
+# The OpenSSH generations the tier runs on, in order: $E2E_SUITES (words),
+# default both.  bookworm = Debian 12, OpenSSH 9.2 (one sshd binary);
+# trixie = Debian 13, OpenSSH 10.0 (sshd-session and sshd-auth helpers, no
+# DSA, PerSourcePenalties on).  Exit 99 for a suite build-root.sh does not know.
+E2E_ALL_SUITES="bookworm trixie"
+e2e_suites() {
+	local s
+	for s in ${E2E_SUITES:-$E2E_ALL_SUITES}; do
+		case " $E2E_ALL_SUITES " in
+		*" $s "*) printf '%s\n' "$s" ;;
+		*)
+			e2e_say "e2e: unknown suite '$s' in E2E_SUITES (known: $E2E_ALL_SUITES)"
+			exit 99
+			;;
+		esac
+	done
+}
+
+# e2e_image [SUITE]: build or reuse the cached root of SUITE (default:
+# $E2E_SUITE, else bookworm); sets E2E_IMAGE (the directory holding rootfs/
+# and the private keys), E2E_SUITE and E2E_OPENSSH (the openssh-server
+# package version, "1:10.0p1-7+deb13u4").  Exit 77 passes through as a skip.
 e2e_image() {
 	local rc=0
-	E2E_IMAGE=$("$E2E_DIR/build-root.sh") || rc=$?
-	[ "$rc" -eq 0 ] && return 0
-	[ "$rc" -eq 77 ] && e2e_skip "cannot build the Debian root (see build-root's message above)"
-	e2e_say "e2e: building the Debian root failed (exit $rc)"
+	E2E_SUITE=${1:-${E2E_SUITE:-bookworm}}
+	E2E_IMAGE=$("$E2E_DIR/build-root.sh" "$E2E_SUITE") || rc=$?
+	if [ "$rc" -eq 0 ]; then
+		# shellcheck disable=SC2034 # for the callers' result lines
+		E2E_OPENSSH=$(sed -n "s/^openssh=\([0-9]*:\)\{0,1\}//p" "$E2E_IMAGE/build.info")
+		return 0
+	fi
+	[ "$rc" -eq 77 ] && e2e_skip "cannot build the Debian $E2E_SUITE root (see build-root's message above)"
+	e2e_say "e2e: building the Debian $E2E_SUITE root failed (exit $rc)"
 	exit 99
+}
+
+# e2e_suite_var NAME: the scenario's value of NAME for the current suite:
+# NAME_<suite> (e.g. EXPECT_LOG_trixie) when the scenario sets it, else NAME.
+e2e_suite_var() {
+	local v=${1}_$E2E_SUITE
+	if [ -n "${!v+set}" ]; then
+		printf '%s' "${!v}"
+	else
+		printf '%s' "${!1:-}"
+	fi
 }
 
 # The private key the harness holds for USER.
@@ -164,11 +200,14 @@ e2e_boot_refusal() {
 # this shell takes them, and with them every process and mount, down.
 #
 # E2E_SSHD_DEBUG=1 adds -o LogLevel=DEBUG3 to sshd (logging only).
+# E2E_CLIENT_FAILS=N (for selftest.sh): before the login, N logins from the
+# client address with a key the server does not know, against the same sshd
+# -- what it takes to see OpenSSH 9.8's PerSourcePenalties at work.
 e2e_login() {
 	local root=$1 user=$2 key=$3 log=$4
 	local reason rc=0
 	: > "$log"
-	rm -f "$log.client" "$log.fail2ban"
+	rm -f "$log.client" "$log.client-fails" "$log.fail2ban"
 	if [ ! -e "$root/etc/systemd/system/multi-user.target.wants/ssh.service" ] &&
 		[ -e "$root/etc/systemd/system/sockets.target.wants/ssh.socket" ]; then
 		# Ubuntu-style socket activation (RULES §11.4): sshd -i per
@@ -283,6 +322,18 @@ _e2e_login_run() {
 		return 2
 		;;
 	esac
+	if [ "${E2E_CLIENT_FAILS:-0}" -gt 0 ]; then
+		ssh-keygen -q -t ed25519 -N '' -C stranger -f "$w/stranger"
+		printf 'oracle: client: %s failed logins first (a key %s@%s does not know)\n' \
+			"$E2E_CLIENT_FAILS" "$user" "$E2E_SERVER_IP" >> "$log"
+		for _ in $(seq "$E2E_CLIENT_FAILS"); do
+			nsenter -t "$_E2E_CPID" -n timeout 30 ssh -F /dev/null -i "$w/stranger" -p "$port" \
+				-o BatchMode=yes -o IdentitiesOnly=yes -o StrictHostKeyChecking=no \
+				-o UserKnownHostsFile=/dev/null -o GlobalKnownHostsFile=/dev/null \
+				-o ConnectTimeout=5 -o LogLevel=ERROR \
+				"$user@$E2E_SERVER_IP" echo ok >> "$log.client-fails" 2>&1 < /dev/null || true
+		done
+	fi
 	printf 'oracle: client: ssh -p %s %s@%s echo ok\n' "$port" "$user" "$E2E_SERVER_IP" >> "$log"
 	if [ -n "${E2E_CLIENT_UID:-}" ]; then
 		# The client side's own files (tests/e2e/client.sh): ssh runs as

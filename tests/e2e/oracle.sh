@@ -1,9 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# oracle.sh [-u USER] [-k KEY] [-l LOG] [ROOT]
+# oracle.sh [-s SUITE] [-u USER] [-k KEY] [-l LOG] [ROOT]
 #
 # "Can USER log in to ROOT?", answered as the machine would after a reboot
-# (lib.sh: e2e_login).  ROOT defaults to the cached Debian root (built if
+# (lib.sh: e2e_login).  ROOT defaults to the cached Debian root of SUITE
+# (bookworm or trixie; default $E2E_SUITE, else bookworm; built if
 # needed); USER to alice; KEY to the harness's key for USER; LOG to
 # $SSHFIX_E2E_CACHE/logs/oracle-*.log; its path is always printed.  ROOT itself is never written: the oracle
 # boots an overlay of it.
@@ -13,13 +14,15 @@ set -eu
 . "$(dirname "$(readlink -f "$0")")/lib.sh"
 
 user=alice key='' log='' root=''
-while getopts u:k:l:h o; do
+# shellcheck disable=SC2034 # E2E_SUITE is read by e2e_image (lib.sh)
+while getopts s:u:k:l:h o; do
 	case $o in
+	s) E2E_SUITE=$OPTARG ;;
 	u) user=$OPTARG ;;
 	k) key=$OPTARG ;;
 	l) log=$OPTARG ;;
 	*)
-		sed -n '3,12s/^# \{0,1\}//p' "$0"
+		sed -n '3,13s/^# \{0,1\}//p' "$0"
 		exit 2
 		;;
 	esac

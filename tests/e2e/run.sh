@@ -1,9 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# run.sh [scenarios/NAME.sh ...]: the real-login tier (DESIGN §6 tier 3).
+# run.sh [--suite SUITE]... [scenarios/NAME.sh ...]: the real-login tier
+# (DESIGN §6 tier 3).
 #
-# For the healthy root and then every scenario (default: all of
-# scenarios/*.sh), on an overlay of the cached Debian root:
+# On each OpenSSH generation ($E2E_SUITES or --suite, default "bookworm
+# trixie": a Debian 12 root with OpenSSH 9.2, then a Debian 13 root with
+# OpenSSH 10.0), for the healthy root and then every scenario (default: all
+# of scenarios/*.sh), on an overlay of that generation's cached root:
 #   (a) alice (or the scenario's LOGIN_USER) can log in before the break
 #   (b) she cannot after break_root (and sshd logs EXPECT_LOG, if given)
 #   (c) `sshfix --root R --dry-run` exits 4 and changes nothing at all
@@ -16,7 +19,9 @@
 # A scenario whose cause is policy sshfix only explains sets REPORT_ONLY=1:
 # then (d) is "--apply exits 4, changes nothing, and the login still
 # fails", and (e) and (f), which need a repair, are not run.
-# and on the healthy root: (h) --dry-run exits 0 and changes nothing.
+# and on the healthy root: (h) --dry-run exits 0 and changes nothing, and
+# (t) its "sshd build:" line says TCP wrappers (Debian links libwrap into
+# sshd on 9.2, into sshd-session on 10.0: RULES §7.4).
 # A scenario whose repair needs a person's yes sets APPLY_ANSWERS and runs
 # twice, each time on a fresh overlay with all six invariants:
 #   NAME        (d) is `--interactive` under script(1), which gives it the
@@ -27,13 +32,26 @@
 #               `--apply` without --yes must leave the tree as it is
 #               (exit 4): the consent is what makes the repair
 # E2E_CONSENT=interactive or yes runs only that one of the two.
-# One PASS/FAIL line per invariant, per-scenario timings, and a closing
+# Where a generation genuinely differs, the scenario says so per suite:
+#   VAR_<suite>         overrides VAR on that suite (EXPECT_LOG_trixie=...;
+#                       also EXPECT_REPORT, EXPECT_WHO, APPLY_ARGS,
+#                       APPLY_ANSWERS, REPORT_ONLY)
+#   NOT_A_FAILURE_<suite>='why'
+#                       the break is no login failure there: (b) is "the
+#                       login still works" and (h) "--dry-run exits 0 and
+#                       changes nothing" (no false positive; with
+#                       EXPECT_REPORT_<suite>: exits 4, only explains that,
+#                       no [error]), with why printed
+#   SKIP_<suite>='why'  not run there; the reason is printed and counted
+# One PASS/FAIL line per invariant (NAME@SUITE), per-scenario timings per
+# generation, a result line per generation and a closing
 # "N passed, N failed" line.  Exit 0 all passed, 1 something failed,
 # 77 cannot run here (the reason is printed), 99 harness error.
 #
 # SSHFIX: the binary under test; default $abs_top_builddir/sshfix under
 # automake, else ../../sshfix relative to this script.
-# E2E_LOGDIR: where logs go (default: $SSHFIX_E2E_CACHE/logs/run-...).
+# E2E_LOGDIR: where logs go (default: $SSHFIX_E2E_CACHE/logs/run-...), one
+# directory per suite.
 set -eu
 . "$(dirname "$(readlink -f "$0")")/lib.sh"
 
@@ -41,7 +59,17 @@ e2e_find_sshfix
 
 # Scenario arguments may be given relative to the caller or to this dir.
 scenarios=()
-for s in "$@"; do
+args=("$@")
+while [ $# -gt 0 ]; do
+	s=$1
+	shift
+	if [ "$s" = --suite ]; then
+		[ $# -gt 0 ] || { e2e_say "run.sh: --suite needs a suite ($E2E_ALL_SUITES)"; exit 99; }
+		E2E_SUITES="${_suites:+$_suites }$1" _suites=$E2E_SUITES
+		export E2E_SUITES
+		shift
+		continue
+	fi
 	if [ -f "$s" ]; then
 		scenarios+=("$(readlink -f "$s")")
 	elif [ -f "$E2E_DIR/$s" ]; then
@@ -57,17 +85,22 @@ if [ ${#scenarios[@]} -eq 0 ]; then
 	for s in "$E2E_DIR"/scenarios/*.sh; do scenarios+=("$s"); done
 fi
 
+e2e_suites > /dev/null	# an unknown suite is a harness error before anything runs
+
 # A private mount namespace for the whole run: every overlay we mount
 # vanishes with it, even if this script is SIGKILLed.
-e2e_enter "$E2E_DIR/run.sh" "${scenarios[@]}"
+e2e_enter "$E2E_DIR/run.sh" "${args[@]}"
 
-npass=0 nfail=0
+npass=0 nfail=0 nskip=0
 failed=()
 timings=()
+skipped=()
+declare -A took=()	# "suite/name" -> seconds, for the closing table
+names=()		# scenario names in the order they ran (once each)
 
 # result OK SCENARIO INVARIANT TEXT
 result() {
-	local ok=$1 name=$2 inv=$3 text=$4
+	local ok=$1 name=$2@$E2E_SUITE inv=$3 text=$4
 	if [ "$ok" = 1 ]; then
 		npass=$((npass + 1))
 		printf 'PASS: %s (%s) %s\n' "$name" "$inv" "$text"
@@ -118,6 +151,16 @@ sshfix_answer() {
 	t_fix=$(awk -v a="$t_fix" -v b="$(e2e_secs "$t" "$(e2e_now)")" 'BEGIN { print a + b }')
 }
 
+# timed NAME T0: the scenario's time, for the per-suite lines and the table.
+timed() {
+	local name=$1 secs
+	secs=$(e2e_secs "$2" "$(e2e_now)")
+	timings+=("$(printf '%-30s %6.2fs (logins %.2fs, sshfix %.2fs)' "$name" "$secs" "$t_login" "$t_fix")")
+	[ -n "${took[x/$name]:-}" ] || names+=("$name")
+	took[x/$name]=1
+	took[$E2E_SUITE/$name]=$secs
+}
+
 # Why a login failed, in one line, for FAIL messages.
 why() {
 	grep -m1 'REFUSED\|ERROR' "$1.oracle" 2> /dev/null | sed 's/^oracle: //' || true
@@ -129,7 +172,7 @@ show() {
 }
 
 run_healthy() {
-	local name=healthy d=$logdir/healthy t0 r=0
+	local name=healthy d=$logdir/$E2E_SUITE/healthy t0 r=0
 	t0=$(e2e_now) t_login=0 t_fix=0
 	mkdir -p "$d"
 	user=alice key=$(e2e_key alice)
@@ -150,17 +193,43 @@ run_healthy() {
 		result 0 $name h "--dry-run on the healthy root CHANGED the tree (exit $rc):"
 		sed 's/^/      /' "$d/h.diff"
 	fi
+	# Debian links libwrap into the binary that accepts the connection:
+	# sshd in 9.2, sshd-session from 9.8 (RULES §7.1, §7.4).  The report
+	# must know TCP wrappers apply on both generations.
+	if grep -q '^  sshd build: .*TCP wrappers' "$d/dry-run.out"; then
+		result 1 $name t "the report's sshd build line says TCP wrappers ($([ "$E2E_SUITE" = bookworm ] && echo 'sshd links libwrap' || echo 'sshd-session links libwrap'))"
+	else
+		result 0 $name t "the report's sshd build line does not say TCP wrappers: $(grep -m1 'sshd build:' "$d/dry-run.out" || echo 'no such line'); $d/dry-run.out"
+	fi
 	e2e_overlay_down
-	timings+=("$(printf '%-28s %6.2fs (logins %.2fs, sshfix %.2fs)' $name "$(e2e_secs "$t0" "$(e2e_now)")" "$t_login" "$t_fix")")
+	timed "$name" "$t0"
 }
 
-# needs_yes FILE: the scenario's repair needs a person's yes (APPLY_ANSWERS).
+# The variables a scenario may set, each also per suite (VAR_<suite>).
+SCENARIO_VARS="LOGIN_USER EXPECT_LOG APPLY_ANSWERS APPLY_ARGS EXPECT_REPORT EXPECT_WHO REPORT_ONLY NOT_A_FAILURE SKIP"
+
+# load_scenario FILE: source it with every variable reset, then make each
+# VAR the value for this suite (VAR_<suite> wins over VAR).
+load_scenario() {
+	local v s
+	for v in $SCENARIO_VARS; do
+		eval "$v=''"
+		for s in $E2E_ALL_SUITES; do unset "${v}_$s"; done
+	done
+	unset -f break_root
+	# shellcheck disable=SC1090
+	. "$1"
+	for v in $SCENARIO_VARS; do
+		eval "$v=\$(e2e_suite_var $v)"
+	done
+}
+
+# needs_yes FILE: the scenario's repair needs a person's yes (APPLY_ANSWERS)
+# on this suite and it runs here at all.
 needs_yes() {
 	(
-		APPLY_ANSWERS=''
-		# shellcheck disable=SC1090
-		. "$1"
-		[ -n "$APPLY_ANSWERS" ]
+		load_scenario "$1"
+		[ -n "$APPLY_ANSWERS" ] && [ -z "$SKIP" ] && [ -z "$NOT_A_FAILURE" ]
 	)
 }
 
@@ -173,13 +242,16 @@ run_scenario() {
 		name="${name}[--yes]" dir=$dir+yes
 		yes=(--yes)
 	fi
-	d=$logdir/$dir
-	mkdir -p "$d"
+	d=$logdir/$E2E_SUITE/$dir
 	t0=$(e2e_now) t_login=0 t_fix=0
-	LOGIN_USER='' EXPECT_LOG='' APPLY_ANSWERS='' APPLY_ARGS='' EXPECT_REPORT='' EXPECT_WHO='' REPORT_ONLY=''
-	unset -f break_root
-	# shellcheck disable=SC1090
-	. "$file"
+	load_scenario "$file"
+	if [ -n "$SKIP" ]; then
+		nskip=$((nskip + 1))
+		skipped+=("$name@$E2E_SUITE")
+		printf 'SKIP: %s@%s not run on %s: %s\n' "$name" "$E2E_SUITE" "$E2E_SUITE" "$SKIP"
+		return 0
+	fi
+	mkdir -p "$d"
 	user=${LOGIN_USER:-alice}
 	key=$(e2e_key "$user")
 	e2e_overlay_up "$E2E_IMAGE/rootfs" "$work/$dir"
@@ -190,9 +262,17 @@ run_scenario() {
 	if ! (set -eu; break_root "$E2E_MERGED") > "$d/break.out" 2>&1; then
 		result 0 "$name" b "break_root failed: $(tail -n1 "$d/break.out")"
 		e2e_overlay_down
+		timed "$name" "$t0"
 		return 0
 	fi
 	e2e_snapshot "$d/broken"
+
+	if [ -n "$NOT_A_FAILURE" ]; then
+		not_a_failure "$name" "$d"
+		e2e_overlay_down
+		timed "$name" "$t0"
+		return 0
+	fi
 
 	r=0; login "$d/b.sshd.log" || r=$?
 	if [ "$r" -eq 1 ] && { [ -z "$EXPECT_LOG" ] || grep -qF -- "$EXPECT_LOG" "$d/b.sshd.log"; }; then
@@ -243,7 +323,7 @@ run_scenario() {
 			show "$d/apply.out"
 		fi
 		e2e_overlay_down
-		timings+=("$(printf '%-28s %6.2fs (logins %.2fs, sshfix %.2fs)' "$name" "$(e2e_secs "$t0" "$(e2e_now)")" "$t_login" "$t_fix")")
+		timed "$name" "$t0"
 		return 0
 	fi
 
@@ -307,7 +387,76 @@ run_scenario() {
 	fi
 
 	e2e_overlay_down
-	timings+=("$(printf '%-28s %6.2fs (logins %.2fs, sshfix %.2fs)' "$name" "$(e2e_secs "$t0" "$(e2e_now)")" "$t_login" "$t_fix")")
+	timed "$name" "$t0"
+}
+
+# not_a_failure NAME DIR: on this generation the break is no login failure
+# (NOT_A_FAILURE says why): the login still works, and sshfix must not
+# call it a problem -- --dry-run exits 0 and changes nothing; or, when the
+# scenario gives EXPECT_REPORT for this suite, exits 4 with that
+# explanation in the report and no [error] line (explained, not a problem).
+not_a_failure() {
+	local name=$1 d=$2 r=0
+	printf 'NOTE: %s@%s: not a login failure on %s: %s\n' "$name" "$E2E_SUITE" "$E2E_SUITE" "$NOT_A_FAILURE"
+	login "$d/b.sshd.log" || r=$?
+	result "$((r == 0))" "$name" b "not a login failure here: the login still works after the break$( ((r)) && echo " -- but it fails: $(why "$d/b.sshd.log"); $d/b.sshd.log")"
+	sshfix_run "$d/dry-run.out" --root "$E2E_MERGED" --dry-run
+	e2e_snapshot "$d/dry"
+	if ! e2e_compare "$d/broken" "$d/dry" keep-journal 2> "$d/h.diff"; then
+		result 0 "$name" h "--dry-run CHANGED the tree (exit $rc):"
+		sed 's/^/      /' "$d/h.diff"
+	elif [ "$rc" -eq 0 ] && [ -z "$EXPECT_REPORT" ]; then
+		result 1 "$name" h "--dry-run exits 0 and changes nothing (no false positive)"
+	elif [ "$rc" -eq 4 ] && [ -n "$EXPECT_REPORT" ] && grep -qF -- "$EXPECT_REPORT" "$d/dry-run.out" &&
+		! grep -q '^\[error\]' "$d/dry-run.out"; then
+		result 1 "$name" h "--dry-run changes nothing and only explains: $EXPECT_REPORT (no [error])"
+	else
+		result 0 "$name" h "--dry-run exits $rc (want ${EXPECT_REPORT:+4 with '$EXPECT_REPORT' and no [error], else }0: nothing is broken here); $d/dry-run.out"
+		show "$d/dry-run.out"
+		sed 's/^/      /' "$d/h.diff"
+	fi
+}
+
+# run_suite SUITE: the healthy root and every scenario on that generation.
+run_suite() {
+	local t0 s p0=$npass f0=$nfail k0=$nskip
+	t0=$(e2e_now)
+	e2e_image "$1"
+	timings=()
+	mkdir -p "$logdir/$E2E_SUITE"
+	echo "== $E2E_SUITE: openssh-server $E2E_OPENSSH, $E2E_IMAGE/rootfs (built in $(sed -n 's/^total_s=//p' "$E2E_IMAGE/build.info") s)"
+	run_healthy
+	for s in "${scenarios[@]}"; do
+		if ! needs_yes "$s"; then
+			run_scenario "$s"
+			continue
+		fi
+		case ${E2E_CONSENT:-both} in
+		interactive) run_scenario "$s" ;;
+		yes) run_scenario "$s" yes ;;
+		*) run_scenario "$s"; run_scenario "$s" yes ;;
+		esac
+	done
+	echo "timings ($E2E_SUITE):"
+	printf '  %s\n' "${timings[@]}"
+	s=$(e2e_secs "$t0" "$(e2e_now)")
+	echo "  whole $E2E_SUITE: $s s"
+	suite_lines+=("$(printf 'e2e %s (openssh-server %s): %d passed, %d failed, %d skipped, %s s' "$E2E_SUITE" \
+		"$E2E_OPENSSH" $((npass - p0)) $((nfail - f0)) $((nskip - k0)) "$s")")
+}
+
+# The per-scenario times of every generation side by side.
+time_table() {
+	local n s line suites
+	suites=$(e2e_suites)
+	line=$(printf '  %-30s' scenario)
+	for s in $suites; do line+=$(printf ' %9s' "$s"); done
+	echo "$line"
+	for n in "${names[@]}"; do
+		line=$(printf '  %-30s' "$n")
+		for s in $suites; do line+=$(printf ' %9s' "${took[$s/$n]:+${took[$s/$n]}s}"); done
+		[ -z "${line// /}" ] || echo "$line"
+	done
 }
 
 # Exit 0, 1 and 77 are answers; anything else (set -e stopping the
@@ -329,7 +478,6 @@ cleanup() {
 main() {
 	local t0 s
 	t0=$(e2e_now)
-	e2e_image
 	logdir=${E2E_LOGDIR:-$E2E_CACHE/logs/run-$(date +%Y%m%d-%H%M%S)-$$}
 	mkdir -p "$logdir"
 	# Keep the logs of the last 10 runs.
@@ -348,24 +496,18 @@ main() {
 	trap 'exit 143' TERM
 	trap 'exit 129' HUP
 	echo "sshfix: $SSHFIX ($("$SSHFIX" --version 2> /dev/null | head -n1 || echo 'no --version'))"
-	echo "root:   $E2E_IMAGE/rootfs (built in $(sed -n 's/^total_s=//p' "$E2E_IMAGE/build.info") s)"
-	echo "logs:   $logdir"
-	run_healthy
-	for s in "${scenarios[@]}"; do
-		if ! needs_yes "$s"; then
-			run_scenario "$s"
-			continue
-		fi
-		case ${E2E_CONSENT:-both} in
-		interactive) run_scenario "$s" ;;
-		yes) run_scenario "$s" yes ;;
-		*) run_scenario "$s"; run_scenario "$s" yes ;;
-		esac
+	echo "suites: $(e2e_suites | tr '\n' ' ')"
+	echo "logs:   $logdir/<suite>/<scenario>"
+	suite_lines=()
+	for s in $(e2e_suites); do
+		run_suite "$s"
 	done
-	echo "timings:"
-	printf '  %s\n' "${timings[@]}"
+	echo "per-scenario times:"
+	time_table
 	echo "  whole tier: $(e2e_secs "$t0" "$(e2e_now)") s"
+	[ "$nskip" -eq 0 ] || echo "skipped (reasons above): ${skipped[*]}"
 	[ "$nfail" -eq 0 ] || echo "failed: ${failed[*]}"
+	printf '%s\n' "${suite_lines[@]}"
 	echo "e2e: $npass passed, $nfail failed"
 	[ "$nfail" -eq 0 ]
 }

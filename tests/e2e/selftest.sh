@@ -5,14 +5,19 @@
 #   manifest   our batched manifest prints what tests/manifest.sh prints
 #   compare    the overlay-upper comparison agrees with a full manifest of
 #              the whole tree, for changes it must and must not see
-#   oracle     login works on the healthy root and is refused for each way
-#              boot can keep sshd away (broken keys, masked, not enabled,
-#              sshd_not_to_be_run, nothing making /run/sshd, ufw, nftables,
-#              a restored fail2ban ban),
+#   oracle     on each OpenSSH generation ($E2E_SUITES, default "bookworm
+#              trixie"): login works on the healthy root and is refused for
+#              each way boot can keep sshd away (broken keys, masked, not
+#              enabled, sshd_not_to_be_run, nothing making /run/sshd, ufw,
+#              nftables, a restored fail2ban ban), OpenSSH 10.0's
+#              PerSourcePenalties refuse a client after failed logins
+#              against one sshd but never carry over to the next login,
 #              and the oracle leaves no process, mount or directory behind
 #   fakes      run.sh with deliberately wrong fixers reports FAIL for the
 #              invariant each one breaks ((d) for a fixer that does nothing)
 #   skips      run.sh skips with 77 and a reason without sshfix or root
+# manifest, compare, fakes and skips test the harness's own logic and run
+# on the first suite only.
 # Exit 0 all passed, 1 something failed, 77 cannot run here.
 set -eu
 . "$(dirname "$(readlink -f "$0")")/lib.sh"
@@ -102,18 +107,26 @@ test_compare() {
 }
 
 # ---------------------------------------------------------------- oracle
-# oracle_case TEXT WANT(0|1) COMMANDS: fresh overlay, COMMANDS in it ($R),
-# then the oracle; also checks nothing of the oracle's is left behind.
+# oracle_case TEXT WANT(0|1) COMMANDS [LOG]: fresh overlay, COMMANDS in it
+# ($R), then the oracle, whose sshd log must hold LOG if given; also checks
+# nothing of the oracle's is left behind.  Names carry the suite.
 oracle_case() {
-	local text=$1 want=$2 cmds=$3 rc=0 left ndirs
+	local text="$1 [$E2E_SUITE]" want=$2 cmds=$3 logline=${4:-} rc=0 left ndirs
 	ndirs=$(ls -d /tmp/sshfix-e2e-oracle.* 2> /dev/null | wc -l)
 	e2e_overlay_up "$E2E_IMAGE/rootfs" "$tmp/ovl"
 	(R=$E2E_MERGED; eval "$cmds") > "$tmp/case.out" 2>&1 ||
 		{ check 0 "oracle: $text: setting up failed: $(tail -n1 "$tmp/case.out")"; e2e_overlay_down "$tmp/ovl"; return 0; }
 	e2e_login "$E2E_MERGED" alice "$(e2e_key alice)" "$tmp/oracle.log" 2> "$tmp/oracle.err" || rc=$?
 	e2e_overlay_down "$tmp/ovl"
-	if [ "$rc" -eq "$want" ]; then
-		check 1 "oracle: $text: $( ((rc)) && echo "refused ($(grep -m1 REFUSED "$tmp/oracle.err" | sed 's/.*REFUSED for alice: //'))" || echo 'login works')"
+	if [ "$rc" -eq "$want" ] && [ -n "$logline" ] && ! grep -qF -- "$logline" "$tmp/oracle.log"; then
+		check 0 "oracle: $text: exit $rc as wanted, but the sshd log does not say '$logline'"
+		sed 's/^/      /' "$tmp/oracle.log" | head -n 30
+	elif [ "$rc" -eq "$want" ]; then
+		check 1 "oracle: $text: $(case $rc in
+			0) echo 'login works' ;;
+			1) echo "refused ($(grep -m1 REFUSED "$tmp/oracle.err" | sed 's/.*REFUSED for alice: //'))" ;;
+			*) echo "oracle error ($(grep -m1 ERROR "$tmp/oracle.err" | sed 's/.*ERROR: //'))" ;;
+			esac)${logline:+ (sshd: $logline)}"
 	else
 		check 0 "oracle: $text: exit $rc, want $want"
 		sed 's/^/      /' "$tmp/oracle.err" "$tmp/oracle.log" | head -n 30
@@ -153,14 +166,27 @@ test_oracle() {
 	oracle_case "sshd.service alias masked" 1 'ln -sfn /dev/null "$R/etc/systemd/system/sshd.service"'
 	oracle_case "ssh.service not enabled" 1 'rm "$R/etc/systemd/system/multi-user.target.wants/ssh.service"'
 	oracle_case "sshd_not_to_be_run" 1 'touch "$R/etc/ssh/sshd_not_to_be_run"'
-	# /run/sshd exists only if boot makes it (RULES §4.3): the unit or tmpfiles.d.
+	# /run/sshd exists only if boot makes it (RULES §4.3): the unit or
+	# tmpfiles.d.  Debian 13's systemd (257) ships a tmpfiles.d line for it
+	# (20-systemd-ssh-generator.conf: "d /run/sshd 0755"); there the unit
+	# alone cannot lose it unless that line is masked too.
+	local notmp=':'
+	if [ "$E2E_SUITE" = trixie ]; then
+		oracle_case "ssh.service copy in /etc without RuntimeDirectory=: systemd's tmpfiles.d line makes /run/sshd" 0 \
+			'sed "/^RuntimeDirectory/d" "$R/lib/systemd/system/ssh.service" > "$R/etc/systemd/system/ssh.service"' \
+			'systemd-tmpfiles made /run/sshd'
+		notmp='ln -s /dev/null "$R/etc/tmpfiles.d/20-systemd-ssh-generator.conf"'
+	fi
 	oracle_case "ssh.service copy in /etc without RuntimeDirectory=, no tmpfiles.d line" 1 \
-		'sed "/^RuntimeDirectory/d" "$R/lib/systemd/system/ssh.service" > "$R/etc/systemd/system/ssh.service"'
-	oracle_case "a drop-in resetting RuntimeDirectory=" 1 \
+		'sed "/^RuntimeDirectory/d" "$R/lib/systemd/system/ssh.service" > "$R/etc/systemd/system/ssh.service"
+		'"$notmp" 'Missing privilege separation directory: /run/sshd'
+	oracle_case "a drop-in resetting RuntimeDirectory=, no tmpfiles.d line" 1 \
 		'mkdir -p "$R/etc/systemd/system/ssh.service.d"
-		printf "[Service]\nRuntimeDirectory=\n" > "$R/etc/systemd/system/ssh.service.d/x.conf"'
+		printf "[Service]\nRuntimeDirectory=\n" > "$R/etc/systemd/system/ssh.service.d/x.conf"
+		'"$notmp"
 	oracle_case "no RuntimeDirectory=, but a tmpfiles.d line for /run/sshd" 0 \
 		'sed "/^RuntimeDirectory/d" "$R/lib/systemd/system/ssh.service" > "$R/etc/systemd/system/ssh.service"
+		'"$notmp"'
 		echo "d /run/sshd 0755 root root" > "$R/etc/tmpfiles.d/sshd.conf"'
 	oracle_case "sshd_config Port 2222 (client follows sshd -T)" 0 \
 		'echo "Port 2222" > "$R/etc/ssh/sshd_config.d/port.conf"'
@@ -203,6 +229,49 @@ test_oracle() {
 		EOF
 		in_target python3 /tmp/ban.py && rm "$R/tmp/ban.py"'
 	oracle_case "~alice/.ssh/authorized_keys missing" 1 'rm "$R/home/alice/.ssh/authorized_keys"'
+	# The oracle runs `sshd -t`, then `sshd -D $SSHD_OPTS`: a unit that
+	# says otherwise is not modelled, and the oracle says so (exit 2).
+	oracle_case "ssh.service copy in /etc with another ExecStart= (not modelled: oracle error)" 2 \
+		'sed "s|^ExecStart=.*|ExecStart=/usr/sbin/sshd -D -p 2022|" "$R/lib/systemd/system/ssh.service" \
+			> "$R/etc/systemd/system/ssh.service"'
+	if [ "$E2E_SUITE" = trixie ]; then
+		# Debian 13's sshd-keygen.service (ConditionFirstBoot=yes) makes
+		# missing host keys on a first boot only.
+		oracle_case "every host key removed, /etc/machine-id set (no first boot)" 1 \
+			'rm -f "$R"/etc/ssh/ssh_host_*' 'no hostkeys available'
+		oracle_case "every host key removed, /etc/machine-id 'uninitialized' (first boot): sshd-keygen.service makes them" 0 \
+			'rm -f "$R"/etc/ssh/ssh_host_*; echo uninitialized > "$R/etc/machine-id"' 'sshd-keygen.service runs ssh-keygen -A'
+	fi
+}
+
+# PerSourcePenalties (OpenSSH 9.8+, on by default: authfail 5 s, blocking
+# from min 15 s): four failed logins against one sshd and the client's
+# address is refused ("penalty: failed authentication"); OpenSSH 9.2 has no
+# such thing.  The next login boots a fresh sshd, as every phase of a
+# scenario does, and works at once: a refusal in (b) cannot leak into (d).
+# The target's configuration is left alone (no PerSourcePenaltyExemptList).
+test_penalties() {
+	local rc1=0 rc2=0 want1=1 text
+	[ "$E2E_SUITE" = bookworm ] && want1=0
+	e2e_overlay_up "$E2E_IMAGE/rootfs" "$tmp/ovl"
+	E2E_CLIENT_FAILS=4 e2e_login "$E2E_MERGED" alice "$(e2e_key alice)" "$tmp/pen1.log" 2> "$tmp/pen1.err" || rc1=$?
+	e2e_login "$E2E_MERGED" alice "$(e2e_key alice)" "$tmp/pen2.log" 2> "$tmp/pen2.err" || rc2=$?
+	e2e_overlay_down "$tmp/ovl"
+	text="penalties [$E2E_SUITE]: 4 failed logins, then alice against the same sshd"
+	if [ "$want1" = 1 ] && [ "$rc1" = 1 ] && grep -q 'penalty: failed authentication' "$tmp/pen1.log"; then
+		check 1 "$text: refused ($(grep -m1 'penalty:' "$tmp/pen1.log" | sed 's/ from .*penalty/: penalty/'))"
+	elif [ "$want1" = 0 ] && [ "$rc1" = 0 ]; then
+		check 1 "$text: login works (no PerSourcePenalties before 9.8)"
+	else
+		check 0 "$text: exit $rc1, want $want1$([ "$want1" = 1 ] && echo " and 'penalty: failed authentication' logged")"
+		sed 's/^/      /' "$tmp/pen1.err" "$tmp/pen1.log" | head -n 30
+	fi
+	if [ "$rc2" = 0 ]; then
+		check 1 "penalties [$E2E_SUITE]: the next login (a fresh sshd) works at once"
+	else
+		check 0 "penalties [$E2E_SUITE]: the next login (a fresh sshd) exits $rc2, want 0"
+		sed 's/^/      /' "$tmp/pen2.err" "$tmp/pen2.log" | head -n 30
+	fi
 }
 
 # ----------------------------------------------------------------- fakes
@@ -243,9 +312,10 @@ fake_case() {
 	local mode=$1 f rc=0 p ok=1
 	shift
 	f=$(fake "$mode")
-	SSHFIX=$f E2E_LOGDIR=$tmp/logs-$mode _E2E_PRIVATE_NS='' \
+	SSHFIX=$f E2E_LOGDIR=$tmp/logs-$mode _E2E_PRIVATE_NS='' E2E_SUITES=$E2E_SUITE \
 		"$E2E_DIR/run.sh" scenarios/home-mode.sh > "$tmp/run-$mode.out" 2>&1 || rc=$?
 	for p in "$@"; do
+		p=${p/home-mode /home-mode@$E2E_SUITE }
 		grep -q -- "^$p" "$tmp/run-$mode.out" || ok=0
 	done
 	if [ "$ok" = 1 ] && [ "$rc" -eq 1 ]; then
@@ -273,20 +343,31 @@ test_skips() {
 }
 
 main() {
-	local t0
+	local t0 t1 suite first
 	t0=$(e2e_now)
-	e2e_image
 	# World-traversable, for the not-root skip test.
 	tmp=$(mktemp -d /tmp/sshfix-e2e-selftest.XXXXXX)
 	chmod 0755 "$tmp"
 	trap cleanup EXIT
 	trap 'exit 130' INT
 	trap 'exit 143' TERM
-	test_manifest
-	test_compare
-	test_oracle
-	test_fakes
-	test_skips
+	first=$(e2e_suites | head -n1)
+	for suite in $(e2e_suites); do
+		t1=$(e2e_now)
+		e2e_image "$suite"
+		echo "== $suite: openssh-server $E2E_OPENSSH, $E2E_IMAGE/rootfs"
+		if [ "$suite" = "$first" ]; then
+			test_manifest
+			test_compare
+		fi
+		test_oracle
+		test_penalties
+		if [ "$suite" = "$first" ]; then
+			test_fakes
+			test_skips
+		fi
+		echo "selftest $suite: $(e2e_secs "$t1" "$(e2e_now)") s"
+	done
 	echo "selftest: $(e2e_secs "$t0" "$(e2e_now)") s"
 	echo "selftest: $npass passed, $nfail failed"
 	[ "$nfail" -eq 0 ]

@@ -16,8 +16,18 @@
 #   6. systemd-user-sessions.service, when multi-user.target pulls it in and
 #      it is not masked: the target's own `systemd-user-sessions start`,
 #      which removes /etc/nologin and /run/nologin (RULES §6.2);
-#   7. ssh.service: ExecStartPre `sshd -t`, ExecStart `sshd -D $SSHD_OPTS`
-#      (plus -e so the log is ours).
+#   7. sshd-keygen.service (Debian 13): on a first boot only (no
+#      /etc/machine-id, or "uninitialized"), the target's `ssh-keygen -A`;
+#   8. ssh.service: ExecStartPre `sshd -t`, ExecStart `sshd -D $SSHD_OPTS`
+#      (plus -e so the log is ours), after checking that the unit's own
+#      Exec lines are those two (anything else is not modelled: an error,
+#      never a guess).  sshd runs chrooted, so the sshd-session and
+#      sshd-auth it starts (OpenSSH 9.8, 10.0) are the target's, at the
+#      paths compiled into it; no option of ours changes them.
+# The target's configuration is never changed: in particular no
+# PerSourcePenaltyExemptList (OpenSSH 9.8+).  Each login boots a fresh sshd,
+# and penalties live in sshd's memory, so a login refused in one phase of a
+# scenario cannot penalise the client in the next (selftest.sh shows both).
 # It reports through WORKDIR/status (one line per event) and waits for
 # WORKDIR/go (the veth is configured) before starting sshd.
 #
@@ -231,6 +241,48 @@ user_sessions() {
 	done
 }
 
+# The [Service] Exec lines of ssh.service as systemd would run them (an
+# empty assignment resets the list): "pre: ..." and "start: ..." lines.
+ssh_unit_exec() {
+	ssh_unit_text | awk '
+		/^[ \t]*\[/ { svc = ($0 ~ /^[ \t]*\[Service\][ \t\r]*$/); next }
+		!svc { next }
+		{ sub(/\r$/, "") }
+		/^[ \t]*ExecStartPre[ \t]*=/ {
+			v = $0; sub(/^[^=]*=[ \t]*/, "", v)
+			if (v == "") np = 0; else pre[++np] = v
+		}
+		/^[ \t]*ExecStart[ \t]*=/ {
+			v = $0; sub(/^[^=]*=[ \t]*/, "", v)
+			if (v == "") ns = 0; else st[++ns] = v
+		}
+		END {
+			for (i = 1; i <= np; i++) print "pre: " pre[i]
+			for (i = 1; i <= ns; i++) print "start: " st[i]
+		}'
+}
+
+# sshd-keygen.service (Debian 13: WantedBy=ssh.service, ConditionFirstBoot=yes):
+# on a first boot, `ssh-keygen -A` makes the host keys that are missing.
+# systemd's first boot is an /etc/machine-id that is missing, empty or
+# "uninitialized"; an installed machine has one, so this rarely runs.
+sshd_keygen() {
+	local d wanted=0 id
+	for d in /etc/systemd/system /usr/lib/systemd/system /lib/systemd/system; do
+		{ [ -e "$r$d/ssh.service.wants/sshd-keygen.service" ] || [ -L "$r$d/ssh.service.wants/sshd-keygen.service" ]; } && wanted=1
+	done
+	[ "$wanted" = 1 ] || return 0
+	unit_masked sshd-keygen.service && { note "boot: sshd-keygen.service is masked"; return 0; }
+	id=$(cat "$r/etc/machine-id" 2> /dev/null || true)
+	if [ -n "$id" ] && [ "$id" != uninitialized ]; then
+		note "boot: sshd-keygen.service: not a first boot (/etc/machine-id is set), skipped"
+		return 0
+	fi
+	[ ! -L "$r/etc/ssh" ] && [ -d "$r/etc/ssh" ] || return 0
+	note "boot: first boot (/etc/machine-id ${id:-missing}): sshd-keygen.service runs ssh-keygen -A"
+	in_target ssh-keygen -A >> "$log" 2>&1 || note "ssh-keygen -A failed ($?)"
+}
+
 ssh_unit_options() {
 	# EnvironmentFile=-/etc/default/ssh, read by a shell in the target; the
 	# unit then splits $SSHD_OPTS on whitespace, as we do.
@@ -259,13 +311,21 @@ listening() {
 }
 
 main() {
-	local opts port spid rc
+	local opts port spid rc exec_lines helpers
 	mount_root
 	ip link set lo up
 	load_firewall
 	start_fail2ban
 	make_run_dirs
 	user_sessions
+	sshd_keygen
+	exec_lines=$(ssh_unit_exec)
+	if [ "$exec_lines" != "$(printf '%s\n' 'pre: /usr/sbin/sshd -t' 'start: /usr/sbin/sshd -D $SSHD_OPTS')" ]; then
+		status "error: ssh.service's Exec lines are not Debian's (the oracle runs only 'sshd -t', then 'sshd -D \$SSHD_OPTS'): $(printf '%s' "$exec_lines" | tr '\n' ';')"
+		exit 0
+	fi
+	helpers=$(grep -aoE '/[A-Za-z0-9/._-]+/sshd-(session|auth)' "$r/usr/sbin/sshd" 2> /dev/null | sort -u | tr '\n' ' ' || true)
+	[ -z "$helpers" ] || note "sshd runs the target's own ${helpers% } (paths compiled into /usr/sbin/sshd)"
 	opts=$(ssh_unit_options)
 	note "ExecStartPre: /usr/sbin/sshd -t"
 	in_target /usr/sbin/sshd -t >> "$log" 2>&1 && rc=0 || rc=$?

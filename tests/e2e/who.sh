@@ -4,7 +4,8 @@
 # root lists every user with the right verdict; a test compares it with
 # real login attempts for several users in several states").
 #
-# On one overlay of the cached Debian root, users are added in the states
+# On each OpenSSH generation ($E2E_SUITES, default "bookworm trixie"), on
+# one overlay of that generation's cached Debian root, users are added in the states
 # of RULES §1, §6 and §12 (shell missing or nologin, password locked,
 # account expired, password to be changed, pam_limits, DenyUsers, Match
 # blocks, StrictModes ...), each with the harness's key for alice
@@ -13,16 +14,19 @@
 #   no-pam        UsePAM no
 #   nologin       UsePAM yes and /etc/nologin, systemd-user-sessions.service
 #                 masked (so no boot removes the file)
-#   nologin-boot  UsePAM yes and /etc/nologin as systemd ships it: every
-#                 boot removes the file (RULES §6.2), so logins are as "pam"
+#   nologin-boot  UsePAM yes and /etc/nologin as systemd ships it: on
+#                 Debian 12 (systemd 252) every boot removes the file (RULES
+#                 §6.2), so logins are as "pam"; Debian 13's systemd 257
+#                 removes only /run/nologin (systemd PR #26981, from 254),
+#                 so there they are as "nologin"
 #   pam-access    UsePAM yes, pam_access and pam_listfile in the account
 #                 stack (RULES §13.4): access.conf refuses ivy everywhere and
 #                 carol from 192.0.2.0/24 (so --who says "depends"), a
 #                 sense=deny list names root
 # `sshfix --who` runs, and every user it lists is logged in for real with
 # the oracle (lib.sh: e2e_login), from 192.0.2.20:
-#   PASS/FAIL: NAME (CONFIG) ...  --who's verdict equals the real login
-#   PASS/FAIL: NAME (CONFIG) expected ...  --who's verdict is the one the
+#   PASS/FAIL: NAME (CONFIG@SUITE) ...  --who's verdict equals the real login
+#   PASS/FAIL: NAME (CONFIG@SUITE) expected ...  --who's verdict is the one the
 #              state calls for (so the comparison cannot pass by sshfix
 #              and sshd agreeing on something nobody meant)
 # A "depends on where you connect from" verdict is compared with the login
@@ -131,7 +135,7 @@ make_states() {
 
 # check CONFIG COLUMN: --who, its expected verdicts, and a real login per listed user.
 check() {
-	local config=$1 col=$2 d=$logdir/$1 line name verdict want key r got
+	local config=$1@$E2E_SUITE col=$2 d=$logdir/$E2E_SUITE/$1 line name verdict want key r got
 	mkdir -p "$d"
 	rc=0
 	"$SSHFIX" --root "$E2E_MERGED" --who --verbose > "$d/who.out" 2>&1 || rc=$?
@@ -199,21 +203,13 @@ cleanup() {
 	esac
 }
 
-main() {
-	local t0
+# who_suite SUITE: the five configurations on that generation's root.
+who_suite() {
+	local t0 p0=$npass f0=$nfail
 	t0=$(e2e_now)
-	e2e_image
-	logdir=${E2E_LOGDIR:-$E2E_CACHE/logs/who-$(date +%Y%m%d-%H%M%S)-$$}
-	mkdir -p "$logdir"
-	ls -d "$E2E_CACHE"/logs/who-* 2> /dev/null | sort | head -n -5 | xargs -r rm -rf
-	work=$(mktemp -d "/tmp/sshfix-e2e-who.$$.XXXXXX")
-	export E2E_TMP=$work
-	trap cleanup EXIT
-	trap 'exit 130' INT
-	trap 'exit 143' TERM
-	echo "sshfix: $SSHFIX"
-	echo "logs:   $logdir"
-	e2e_overlay_up "$E2E_IMAGE/rootfs" "$work/root"
+	e2e_image "$1"
+	echo "== $E2E_SUITE: openssh-server $E2E_OPENSSH, $E2E_IMAGE/rootfs"
+	e2e_overlay_up "$E2E_IMAGE/rootfs" "$work/root-$E2E_SUITE"
 	make_states
 	check pam 2
 
@@ -226,7 +222,8 @@ main() {
 	check nologin 4
 
 	rm "$E2E_MERGED/etc/systemd/system/systemd-user-sessions.service"
-	check nologin-boot 5
+	# Debian 13's systemd-user-sessions leaves /etc/nologin: the "nologin" column.
+	check nologin-boot "$([ "$E2E_SUITE" = trixie ] && echo 4 || echo 5)"
 
 	rm "$E2E_MERGED/etc/nologin"
 	sed -i 's/^# account  required     pam_access.so$/account  required     pam_access.so\naccount  required     pam_listfile.so item=user sense=deny file=\/etc\/ssh\/denied_users onerr=succeed/' \
@@ -234,9 +231,32 @@ main() {
 	printf 'root\n' > "$E2E_MERGED/etc/ssh/denied_users"
 	sed -i '2a -:ivy:ALL\n-:carol:192.0.2.0/24' "$E2E_MERGED/etc/security/access.conf"
 	check pam-access 6
+	e2e_overlay_down
+	suite_lines+=("$(printf 'who %s (openssh-server %s): %d passed, %d failed, %s s' "$E2E_SUITE" "$E2E_OPENSSH" \
+		$((npass - p0)) $((nfail - f0)) "$(e2e_secs "$t0" "$(e2e_now)")")")
+}
+
+main() {
+	local t0 suite
+	t0=$(e2e_now)
+	logdir=${E2E_LOGDIR:-$E2E_CACHE/logs/who-$(date +%Y%m%d-%H%M%S)-$$}
+	mkdir -p "$logdir"
+	ls -d "$E2E_CACHE"/logs/who-* 2> /dev/null | sort | head -n -5 | xargs -r rm -rf
+	work=$(mktemp -d "/tmp/sshfix-e2e-who.$$.XXXXXX")
+	export E2E_TMP=$work
+	trap cleanup EXIT
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+	echo "sshfix: $SSHFIX"
+	echo "logs:   $logdir/<suite>/<configuration>"
+	suite_lines=()
+	for suite in $(e2e_suites); do
+		who_suite "$suite"
+	done
 
 	echo "  whole test: $(e2e_secs "$t0" "$(e2e_now)") s"
 	[ "$nfail" -eq 0 ] || printf 'failed:\n%s\n' "$(printf '  %s\n' "${failed[@]}")"
+	printf '%s\n' "${suite_lines[@]}"
 	echo "who: $npass passed, $nfail failed"
 	[ "$nfail" -eq 0 ]
 }

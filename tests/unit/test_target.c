@@ -14,6 +14,7 @@
 #include <check.h>
 #include <elf.h>
 #include <errno.h>
+#include <glob.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -1222,6 +1223,156 @@ START_TEST(target_read_facts_privsep_and_session)
 }
 END_TEST
 
+/* An ELF image naming `needed`, followed by the NUL-terminated strings in
+ * tail (tail_len bytes): a fake sshd binary.  *ret_len is its size. */
+static unsigned char *elf_with(const char *const *needed, const char *tail, size_t tail_len, size_t *ret_len)
+{
+	size_t elf_len;
+	_cleanup_free_ unsigned char *elf = build_elf(true, false, needed, true, &elf_len);
+	unsigned char *img = malloc(elf_len + tail_len);
+
+	ck_assert_ptr_nonnull(img);
+	memcpy(img, elf, elf_len);
+	memcpy(img + elf_len, tail, tail_len);
+	*ret_len = elf_len + tail_len;
+	return img;
+}
+
+/* Debian 13 (OpenSSH 10.0p2): /usr/sbin/sshd names sshd-session and
+ * sshd-auth and does not link libwrap; sshd-session does (RULES §7.4). */
+START_TEST(target_read_facts_libwrap_from_sshd_session)
+{
+	static const char *const sshd_needed[] = { "libselinux.so.1", "libcrypto.so.3", "libc.so.6", NULL };
+	static const char *const session_needed[] = { "libcrypt.so.1", "libwrap.so.0", "libpam.so.0", "libc.so.6", NULL };
+	static const char *const auth_needed[] = { "libcrypt.so.1", "libpam.so.0", "libc.so.6", NULL };
+	static const char tail[] = "\0OpenSSH_10.0p2 Debian-7+deb13u4\0/run/sshd\0"
+				   "/usr/lib/openssh/sshd-session\0/usr/lib/openssh/sshd-auth\0";
+	size_t n_sshd, n_session, n_auth, n_wrap;
+	_cleanup_free_ unsigned char *sshd = elf_with(sshd_needed, tail, sizeof(tail), &n_sshd);
+	_cleanup_free_ unsigned char *session = elf_with(session_needed, tail, sizeof(tail), &n_session);
+	_cleanup_free_ unsigned char *auth = elf_with(auth_needed, tail, sizeof(tail), &n_auth);
+	_cleanup_free_ unsigned char *sshd_wrap = elf_with(session_needed, tail, sizeof(tail), &n_wrap);
+
+	tl_mkdir(root, "usr", 0755);
+	tl_mkdir(root, "usr/sbin", 0755);
+	tl_mkdir(root, "usr/lib", 0755);
+	tl_mkdir(root, "usr/lib/openssh", 0755);
+	write_bytes(root, "usr/sbin/sshd", sshd, n_sshd, 0755);
+	write_bytes(root, "usr/lib/openssh/sshd-session", session, n_session, 0755);
+	write_bytes(root, "usr/lib/openssh/sshd-auth", auth, n_auth, 0755);
+
+	ck_assert_int_eq(target_read_facts(t), 0);
+	ck_assert_int_eq(t->facts.sshd_major, 10);
+	ck_assert_int_eq(t->facts.sshd_minor, 0);
+	ck_assert_str_eq(t->facts.sshd_session_path, "/usr/lib/openssh/sshd-session");
+	ck_assert_str_eq(t->facts.sshd_auth_path, "/usr/lib/openssh/sshd-auth");
+	ck_assert(t->facts.sshd_libwrap);
+	ck_assert_str_eq(t->facts.sshd_libwrap_from, "/usr/lib/openssh/sshd-session");
+
+	/* sshd-session missing: sshd will not start (a finding elsewhere);
+	 * the fact falls back to sshd's own DT_NEEDED. */
+	_cleanup_free_ char *session_path = tl_path(root, "usr/lib/openssh/sshd-session");
+	ck_assert_int_eq(unlink(session_path), 0);
+	ck_assert_int_eq(target_read_facts(t), 0);
+	ck_assert(!t->facts.sshd_libwrap);
+	ck_assert_str_eq(t->facts.sshd_libwrap_from, "/usr/sbin/sshd");
+	ck_assert_str_eq(t->facts.sshd_session_path, "/usr/lib/openssh/sshd-session");
+
+	/* libwrap in sshd but not in the sshd-session that does the work:
+	 * no TCP wrappers are consulted. */
+	write_bytes(root, "usr/sbin/sshd", sshd_wrap, n_wrap, 0755);
+	write_bytes(root, "usr/lib/openssh/sshd-session", auth, n_auth, 0755);
+	ck_assert_int_eq(target_read_facts(t), 0);
+	ck_assert(!t->facts.sshd_libwrap);
+	ck_assert_str_eq(t->facts.sshd_libwrap_from, "/usr/lib/openssh/sshd-session");
+
+	/* A 9.2 sshd names no helper: its own DT_NEEDED decides. */
+	static const char tail92[] = "\0OpenSSH_9.2p1 Debian-2+deb12u6\0/run/sshd\0";
+	size_t n92;
+	_cleanup_free_ unsigned char *sshd92 = elf_with(session_needed, tail92, sizeof(tail92), &n92);
+	write_bytes(root, "usr/sbin/sshd", sshd92, n92, 0755);
+	ck_assert_int_eq(target_read_facts(t), 0);
+	ck_assert_ptr_null(t->facts.sshd_session_path);
+	ck_assert_ptr_null(t->facts.sshd_auth_path);
+	ck_assert(t->facts.sshd_libwrap);
+	ck_assert_str_eq(t->facts.sshd_libwrap_from, "/usr/sbin/sshd");
+}
+END_TEST
+
+START_TEST(sshd_auth_path_scan_whole_strings)
+{
+	_cleanup_free_ char *a = NULL, *b = NULL, *c = NULL;
+	static const char d1[] = "x\0/usr/lib/openssh/sshd-session\0/usr/lib/openssh/sshd-auth\0";
+	static const char d2[] = "x\0SshdAuthPath\0sshd-auth\0/x/sshd-auth.c\0/y/sshd-auth";
+	static const char d3[] = "/usr/libexec/openssh/sshd-auth\0";
+
+	ck_assert_int_eq(sshd_auth_path_scan(d1, sizeof(d1) - 1, &a), 1);
+	ck_assert_str_eq(a, "/usr/lib/openssh/sshd-auth");
+	/* Not a path, not the whole name, unterminated: none. */
+	ck_assert_int_eq(sshd_auth_path_scan(d2, sizeof(d2) - 1, &b), 0);
+	ck_assert_ptr_null(b);
+	ck_assert_int_eq(sshd_auth_path_scan(d3, sizeof(d3) - 1, &c), 1);
+	ck_assert_str_eq(c, "/usr/libexec/openssh/sshd-auth");
+}
+END_TEST
+
+/*
+ * The real binaries, from the real-login tier's cached Debian roots
+ * (tests/e2e/build-root.sh) when they exist: a Debian 12 sshd links
+ * libwrap itself, a Debian 13 one leaves it to sshd-session (RULES §7.1,
+ * §7.4).  Skipped, with the reason, where no root has been built.
+ */
+static char *cached_rootfs(const char *suite)
+{
+	const char *cache = getenv("SSHFIX_E2E_CACHE");
+	_cleanup_free_ char *pattern = NULL;
+	glob_t g;
+	char *r = NULL;
+
+	if (!cache || !*cache)
+		cache = "/var/tmp/sshfix-e2e";
+	ck_assert_int_ge(asprintf(&pattern, "%s/root-%s-*/rootfs/usr/sbin/sshd", cache, suite), 0);
+	if (glob(pattern, 0, NULL, &g) != 0)
+		return NULL;
+	r = strndup(g.gl_pathv[0], strlen(g.gl_pathv[0]) - strlen("/usr/sbin/sshd"));
+	globfree(&g);
+	ck_assert_ptr_nonnull(r);
+	return r;
+}
+
+START_TEST(target_read_facts_real_debian_binaries)
+{
+	static const char *const suites[] = { "bookworm", "trixie" };
+	const char *suite = suites[_i];
+	_cleanup_free_ char *rootfs = cached_rootfs(suite);
+	struct target *rt = NULL;
+
+	if (!rootfs) {
+		fprintf(stderr, "SKIP: target_read_facts_real_debian_binaries(%s): no cached %s root "
+			"(tests/e2e/build-root.sh %s builds one)\n", suite, suite, suite);
+		return;
+	}
+	ck_assert_int_eq(target_new(rootfs, &rt), 0);
+	ck_assert_int_eq(target_read_facts(rt), 0);
+	ck_assert(rt->facts.sshd_debian_patches);
+	ck_assert(rt->facts.sshd_libwrap);
+	ck_assert_str_eq(rt->facts.sshd_privsep_dir, "/run/sshd");
+	if (_i == 0) {
+		ck_assert_int_eq(rt->facts.sshd_major, 9);
+		ck_assert_int_eq(rt->facts.sshd_minor, 2);
+		ck_assert_ptr_null(rt->facts.sshd_session_path);
+		ck_assert_ptr_null(rt->facts.sshd_auth_path);
+		ck_assert_str_eq(rt->facts.sshd_libwrap_from, "/usr/sbin/sshd");
+	} else {
+		ck_assert_int_eq(rt->facts.sshd_major, 10);
+		ck_assert_str_eq(rt->facts.sshd_session_path, "/usr/lib/openssh/sshd-session");
+		ck_assert_str_eq(rt->facts.sshd_auth_path, "/usr/lib/openssh/sshd-auth");
+		ck_assert_str_eq(rt->facts.sshd_libwrap_from, "/usr/lib/openssh/sshd-session");
+	}
+	target_free(rt);
+}
+END_TEST
+
 static Suite *target_suite(void)
 {
 	Suite *s = suite_create("target");
@@ -1265,6 +1416,9 @@ static Suite *target_suite(void)
 	tcase_add_test(tc, elf_needed_random_garbage_never_crashes);
 	tcase_add_test(tc, sshd_privsep_dir_scan_whole_strings);
 	tcase_add_test(tc, target_read_facts_privsep_and_session);
+	tcase_add_test(tc, target_read_facts_libwrap_from_sshd_session);
+	tcase_add_test(tc, sshd_auth_path_scan_whole_strings);
+	tcase_add_loop_test(tc, target_read_facts_real_debian_binaries, 0, 2);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -256,6 +256,27 @@ START_TEST(units_boot_clears_nologin_systemd)
 	}
 	ck_assert_int_eq(units_boot_clears_nologin(t, NULL), 1);
 
+	/* The program decides: systemd 252's (Debian 12) names both files;
+	 * from 254 (Debian 13's 257) only /run/nologin: /etc/nologin stays. */
+	static const char sessions252[] = "\177ELF\0/run/nologin\0/etc/nologin\0start\0";
+	static const char sessions257[] = "\177ELF\0create_shutdown_run_nologin_or_warn\0/run/nologin\0"
+					  "x/etc/nologin\0";
+	{
+		_cleanup_free_ char *p = tl_path(root, "usr/lib/systemd/systemd-user-sessions");
+		FILE *f = fopen(p, "w");
+		ck_assert_ptr_nonnull(f);
+		ck_assert_int_eq(fwrite(sessions252, 1, sizeof(sessions252), f), sizeof(sessions252));
+		ck_assert_int_eq(fclose(f), 0);
+		ck_assert_int_eq(units_boot_clears_nologin(t, NULL), 1);
+		f = fopen(p, "w");
+		ck_assert_ptr_nonnull(f);
+		ck_assert_int_eq(fwrite(sessions257, 1, sizeof(sessions257), f), sizeof(sessions257));
+		ck_assert_int_eq(fclose(f), 0);
+		ck_assert_int_eq(units_boot_clears_nologin(t, NULL), 0);
+		ck_assert_int_eq(unlink(p), 0);
+	}
+	ck_assert_int_eq(units_boot_clears_nologin(t, NULL), 1);
+
 	/* Another init (sysvinit): its own scripts decide, not judged here. */
 	{
 		_cleanup_free_ char *p = tl_path(root, "usr/sbin/init");
