@@ -281,7 +281,7 @@ int asuser_decode_glob(const void *frame, size_t n, const char *pattern, char **
 		return -ENOMEM;
 	/* Our order, not the child's: glob(3)'s, which ssh reads in; each name once. */
 	strv_sort(v);
-	for (size_t i = 1; v[i]; i++)
+	for (size_t i = 1; v[0] && v[i]; i++)
 		if (streq(v[i - 1], v[i]))
 			return -EPROTO;
 	*ret_paths = TAKE_PTR(v);
