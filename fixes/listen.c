@@ -105,6 +105,7 @@
 #include "config_edit.h"
 #include "fixes.h"
 #include "listen_addr.h"
+#include "mac.h"
 #include "netconf.h"
 #include "run.h"
 #include "util.h"
@@ -1512,90 +1513,16 @@ static int loopback_front(struct ctx *c, char **ret_what)
 
 /* ---------------------------------------------------------------- SELinux */
 
-static bool selinux_enforcing(const char *t, size_t len, char *type, size_t type_size)
-{
-	bool enforcing = false;
-
-	snprintf(type, type_size, "targeted");
-	for (size_t off = 0; off < len;) {
-		const char *l = t + off, *nl = memchr(l, '\n', len - off);
-		size_t n = nl ? (size_t) (nl - l) : len - off;
-		off += n + (nl ? 1 : 0);
-		while (n > 0 && (*l == ' ' || *l == '\t'))
-			l++, n--;
-		while (n > 0 && (l[n - 1] == ' ' || l[n - 1] == '\t' || l[n - 1] == '\r'))
-			n--;
-		if (n >= 8 && strncmp(l, "SELINUX=", 8) == 0)
-			enforcing = n - 8 == 9 && strncasecmp(l + 8, "enforcing", 9) == 0;
-		else if (n > 12 && strncmp(l, "SELINUXTYPE=", 12) == 0 && n - 12 < type_size) {
-			memcpy(type, l + 12, n - 12);
-			type[n - 12] = '\0';
-		}
-	}
-	return enforcing;
-}
-
-/* "portcon tcp 2222 system_u:object_r:ssh_port_t:s0" (or a range "2222-2230") naming port. */
-static bool ports_local_has(const char *t, size_t len, int port)
-{
-	for (size_t off = 0; off < len;) {
-		const char *l = t + off, *nl = memchr(l, '\n', len - off);
-		size_t n = nl ? (size_t) (nl - l) : len - off;
-		char buf[512];
-		off += n + (nl ? 1 : 0);
-		if (n >= sizeof(buf))
-			continue;
-		memcpy(buf, l, n);
-		buf[n] = '\0';
-		char proto[8], range[32], context[256];
-		if (sscanf(buf, " portcon %7s %31s %255s", proto, range, context) != 3 || strcmp(proto, "tcp") != 0 ||
-		    !strstr(context, ":ssh_port_t"))
-			continue;
-		unsigned lo = 0, hi = 0;
-		int k = sscanf(range, "%u-%u", &lo, &hi);
-		if (k == 1)
-			hi = lo;
-		if (k >= 1 && (unsigned) port >= lo && (unsigned) port <= hi)
-			return true;
-	}
-	return false;
-}
-
+/* Each port sshd binds that the next boot's enforcing policy does not give ssh_port_t (RULES §9.3). */
 static int selinux_check(struct ctx *c)
 {
-	_cleanup_free_ char *cfg = NULL, *sem = NULL;
 	_cleanup_free_ struct listen_entry *v = NULL;
-	size_t len = 0, slen = 0;
-	char type[64], root[256] = "/var/lib/selinux";
+	const struct mac_state *m;
 	int r;
 
-	r = read_opt(c->run, "/etc/selinux/config", 1u << 20, &cfg, &len);
-	if (r < 0 || !cfg || !selinux_enforcing(cfg, len, type, sizeof(type)) || strchr(type, '/') || !*type)
+	r = mac_get(c->run, &m);
+	if (r < 0 || m->mode != SELINUX_ENFORCING || !m->selinux_type)
 		return r;
-	/* semanage.conf may move the store (store-root=). */
-	r = read_opt(c->run, "/etc/selinux/semanage.conf", 1u << 20, &sem, &slen);
-	if (r < 0)
-		return r;
-	for (char *l = sem, *next; l && *l; l = next) {
-		next = strchr(l, '\n');
-		if (next)
-			*next++ = '\0';
-		l += strspn(l, " \t");
-		if (strncmp(l, "store-root", 10) == 0) {
-			char *val = l + 10;
-			val += strspn(val, " \t=");
-			val[strcspn(val, " \t\r")] = '\0';
-			if (val[0] == '/' && strlen(val) < sizeof(root))
-				snprintf(root, sizeof(root), "%s", val);
-		}
-	}
-	_cleanup_free_ char *p1 = NULL, *p2 = NULL, *p3 = NULL;
-	if (asprintf(&p1, "%s/%s/active/ports.local", root, type) < 0 ||
-	    asprintf(&p2, "/etc/selinux/%s/active/ports.local", type) < 0 ||
-	    asprintf(&p3, "/etc/selinux/%s/modules/active/ports.local", type) < 0)
-		return -ENOMEM;
-	const char *stores[] = { p1, p2, p3 };
-
 	int k = ctx_listen_set(c, &v);
 	if (k < 0)
 		return k;
@@ -1603,19 +1530,11 @@ static int selinux_check(struct ctx *c)
 	size_t n_done = 0;
 	for (int i = 0; i < k; i++) {
 		int port = v[i].port;
-		if (port == LISTEN_DEFAULT_PORT || port_in(done, n_done, port) || n_done >= ELEMENTSOF(done))
+		const char *where;
+		if (port_in(done, n_done, port) || n_done >= ELEMENTSOF(done))
 			continue;
 		done[n_done++] = port;
-		bool labelled = false;
-		for (size_t s = 0; !labelled && s < ELEMENTSOF(stores); s++) {
-			_cleanup_free_ char *t = NULL;
-			size_t tl = 0;
-			r = read_opt(c->run, stores[s], CONFIG_MAX, &t, &tl);
-			if (r < 0)
-				return r;
-			labelled = t && ports_local_has(t, tl, port);
-		}
-		if (labelled)
+		if (mac_selinux_port_has_type(m, true, (unsigned) port, "ssh_port_t", &where))
 			continue;
 		/* The line that names the port: a ListenAddress with it, else the Port line. */
 		const struct sshd_option *o = NULL;
@@ -1630,8 +1549,12 @@ static int selinux_check(struct ctx *c)
 					"sshd listens on port %d, which SELinux (enforcing) does not let it bind until it is "
 					"labelled: run in the target: semanage port -a -N -t ssh_port_t -p tcp %d",
 					port, port);
-		if (!f || finding_add_evidence(f, "/etc/selinux/config: SELINUX=enforcing, SELINUXTYPE=%s", type) < 0 ||
-		    finding_add_evidence(f, "%s: no portcon tcp %d ... ssh_port_t", p1, port) < 0)
+		if (!f)
+			return -ENOMEM;
+		for (size_t e = 0; m->selinux_evidence[e]; e++)
+			if (finding_add_evidence(f, "%s", m->selinux_evidence[e]) < 0)
+				return -ENOMEM;
+		if (finding_add_evidence(f, "%s: no portcon tcp %d ... ssh_port_t", m->store_ports, port) < 0)
 			return -ENOMEM;
 	}
 	return 0;

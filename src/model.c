@@ -6,6 +6,8 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "bootcmd.h"
+#include "mac.h"
 #include "model.h"
 #include "util.h"
 
@@ -131,6 +133,9 @@ void model_done(struct model *m)
 	sshd_config_free(m->sshd);
 	pam_stack_done(m->pam);
 	free(m->pam);
+	mac_free(m->mac);
+	boot_cmdline_done(m->boot);
+	free(m->boot);
 	strv_free(m->notes);
 	*m = (struct model) {0};
 }

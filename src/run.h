@@ -50,12 +50,18 @@ struct run_options {
 	const char *forget_host;	/* --forget-host HOST as known_hosts writes it, or NULL */
 };
 
+struct boot_cmdline;
+struct mac_state;
+
 /* What the checks read: built once per detection pass. */
 struct model {
 	struct accounts accounts;
 	bool accounts_loaded;
 	struct sshd_config *sshd;
 	struct pam_stack *pam;	/* sshd's PAM service (src/pam.h); NULL with --client */
+	/* Providers built on first use (their *_get()), freed by model_done(). */
+	struct boot_cmdline *boot;	/* src/bootcmd.h */
+	struct mac_state *mac;		/* src/mac.h */
 	char **notes;		/* things a check could not look at, said in the report */
 };
 
