@@ -92,7 +92,6 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <ifaddrs.h>
 #include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -102,16 +101,15 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 
+#include "addresses.h"
 #include "config_edit.h"
 #include "fixes.h"
 #include "listen_addr.h"
 #include "mac.h"
-#include "netconf.h"
 #include "run.h"
 #include "util.h"
 
 #define HOSTS_MAX (4u << 20)
-#define NETCONF_FILES_MAX 256
 
 static const struct problem listen_problems[] = {
 	{ PR_LISTEN_ADDRESS_INVALID, "listen-address-invalid", SEV_ERROR, PF_SAFE_AUTO,
@@ -220,15 +218,7 @@ struct ctx {
 	size_t n_ports;
 	struct lentry *e;
 	size_t n;
-	/* the machine's addresses */
-	bool nc_loaded;
-	struct netconf nc;
-	size_t nc_files;		/* files that stated an address or a dynamic source */
-	int nonlocal4, nonlocal6;
-	char *nonlocal_where;
-	bool live;
-	struct ip_addr *live_addrs;
-	size_t n_live;
+	const struct addresses *as;	/* the machine's addresses (src/addresses.h), fetched when first needed */
 	/* socket activation */
 	bool socket_activated, socket_generator;
 	char *socket_unit;
@@ -264,9 +254,6 @@ static void ctx_done(struct ctx *c)
 		free(c->e[i].why);
 	}
 	free(c->e);
-	netconf_done(&c->nc);
-	free(c->nonlocal_where);
-	free(c->live_addrs);
 	free(c->socket_unit);
 }
 
@@ -310,140 +297,6 @@ static const char *family_words(int f)
 
 /* ----------------------------------------------------------- the network */
 
-static bool ifcfg_name_ok(const char *name)
-{
-	static const char *const skip[] = { "~", ".bak", ".orig", ".rpmnew", ".rpmsave", ".old" };
-	size_t n = strlen(name);
-
-	if (!startswith(name, "ifcfg-") || streq(name, "ifcfg-lo"))
-		return false;
-	for (size_t i = 0; i < ELEMENTSOF(skip); i++) {
-		size_t k = strlen(skip[i]);
-		if (n >= k && streq(name + n - k, skip[i]))
-			return false;
-	}
-	return true;
-}
-
-typedef int (*parse_fn)(struct netconf *nc, const char *file, const char *text, size_t len);
-
-/* Parse one file with fn; counts it when it stated anything. */
-static int parse_file(struct ctx *c, const char *path, parse_fn fn)
-{
-	_cleanup_free_ char *text = NULL;
-	size_t len = 0, na = c->nc.n_addrs, nd = strv_length(c->nc.dynamic);
-	int r;
-
-	r = read_opt(c->run, path, CONFIG_MAX, &text, &len);
-	if (r < 0 || !text)
-		return r;
-	r = fn(&c->nc, path, text, len);
-	if (r < 0)
-		return r;
-	if (c->nc.n_addrs != na || strv_length(c->nc.dynamic) != nd)
-		c->nc_files++;
-	return 0;
-}
-
-/* ifupdown, with its source and source-directory includes (bounded: no loop can run away). */
-static int parse_ifupdown(struct ctx *c, const char *path, unsigned depth, char ***seen)
-{
-	_cleanup_free_ char *text = NULL;
-	struct ifupdown_include *inc = NULL;
-	size_t len = 0, n_inc = 0, na = c->nc.n_addrs, nd = strv_length(c->nc.dynamic);
-	int r;
-
-	if (depth > 8 || strv_contains(*seen, path) || strv_length(*seen) >= NETCONF_FILES_MAX)
-		return 0;
-	r = strv_push(seen, strdup(path));
-	if (r < 0)
-		return r;
-	r = read_opt(c->run, path, CONFIG_MAX, &text, &len);
-	if (r < 0 || !text)
-		return r;
-	r = netconf_parse_ifupdown(&c->nc, path, text, len, &inc, &n_inc);
-	if (r < 0)
-		return r;
-	if (c->nc.n_addrs != na || strv_length(c->nc.dynamic) != nd)
-		c->nc_files++;
-	_cleanup_free_ char *dir = path_parent(path);
-	for (size_t i = 0; r >= 0 && dir && i < n_inc; i++) {
-		_cleanup_free_ char *p = inc[i].pattern[0] == '/' ? strdup(inc[i].pattern) : path_join(dir, inc[i].pattern);
-		_cleanup_strv_free_ char **paths = NULL;
-		if (!p) {
-			r = -ENOMEM;
-			break;
-		}
-		if (inc[i].directory) {
-			_cleanup_strv_free_ char **names = NULL;
-			if (target_list_dir(c->run->target, p, &names) < 0)
-				continue;
-			for (size_t k = 0; r >= 0 && names[k]; k++) {
-				_cleanup_free_ char *f = NULL;
-				if (!ifupdown_run_parts_name(names[k]))
-					continue;
-				f = path_join(p, names[k]);
-				r = f ? parse_ifupdown(c, f, depth + 1, seen) : -ENOMEM;
-			}
-			continue;
-		}
-		if (target_glob(c->run->target, p, &paths) < 0)
-			continue;
-		for (size_t k = 0; r >= 0 && paths[k]; k++)
-			r = parse_ifupdown(c, paths[k], depth + 1, seen);
-	}
-	ifupdown_includes_free(inc, n_inc);
-	return r;
-}
-
-/*
- * Files named NAME in dirs (most important first): the first of each name
- * wins, as netplan, networkd and sysctl.d read them.  Returns the winners,
- * sorted by name.
- */
-static int layered(struct ctx *c, const char *const *dirs, size_t n_dirs, const char *suffix, char ***ret)
-{
-	_cleanup_strv_free_ char **names = NULL, **paths = NULL;
-	int r;
-
-	for (size_t d = 0; d < n_dirs; d++) {
-		_cleanup_strv_free_ char **ls = NULL;
-		if (target_list_dir(c->run->target, dirs[d], &ls) < 0)
-			continue;
-		for (size_t i = 0; ls[i] && strv_length(names) < NETCONF_FILES_MAX; i++) {
-			size_t n = strlen(ls[i]), k = strlen(suffix);
-			if (n <= k || !streq(ls[i] + n - k, suffix) || strv_contains(names, ls[i]))
-				continue;
-			r = strv_push(&names, strdup(ls[i]));
-			if (r < 0)
-				return r;
-		}
-	}
-	if (strv_ensure(&names) < 0)
-		return -ENOMEM;
-	strv_sort(names);
-	for (size_t i = 0; names[i]; i++)
-		for (size_t d = 0; d < n_dirs; d++) {
-			_cleanup_free_ char *p = path_join(dirs[d], names[i]);
-			struct stat st;
-			if (!p)
-				return -ENOMEM;
-			if (target_lstat(c->run->target, p, &st) < 0)
-				continue;
-			/* A link to /dev/null or an empty file masks the name. */
-			if (target_stat(c->run->target, p, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
-				r = strv_push(&paths, TAKE_PTR(p));
-				if (r < 0)
-					return r;
-			}
-			break;
-		}
-	if (strv_ensure(&paths) < 0)
-		return -ENOMEM;
-	*ret = TAKE_PTR(paths);
-	return 0;
-}
-
 static bool exists(struct ctx *c, const char *path)
 {
 	struct stat st;
@@ -458,230 +311,6 @@ static bool enabled_unit(struct ctx *c, const char *wants, const char *unit)
 	if (asprintf(&p, "/etc/systemd/system/%s/%s", wants, unit) < 0)
 		return false;
 	return target_lstat(c->run->target, p, &st) == 0;
-}
-
-/* Does any of the files at paths hold needle? */
-static int any_file_has(struct ctx *c, char **paths, const char *needle)
-{
-	for (size_t i = 0; paths && paths[i]; i++) {
-		_cleanup_free_ char *t = NULL;
-		size_t len = 0;
-		int r = read_opt(c->run, paths[i], CONFIG_MAX, &t, &len);
-		if (r < 0)
-			return r;
-		if (t && memmem(t, len, needle, strlen(needle)))
-			return 1;
-	}
-	return 0;
-}
-
-static int sysctl_files(struct ctx *c)
-{
-	static const char *const dirs[] = { "/etc/sysctl.d", "/run/sysctl.d", "/usr/local/lib/sysctl.d",
-					    "/usr/lib/sysctl.d", "/lib/sysctl.d" };
-	_cleanup_strv_free_ char **paths = NULL;
-	int r;
-
-	c->nonlocal4 = c->nonlocal6 = -1;
-	r = layered(c, dirs, ELEMENTSOF(dirs), ".conf", &paths);
-	if (r < 0)
-		return r;
-	/* /etc/sysctl.conf last (Debian links it as 99-sysctl.conf; reading it twice changes nothing). */
-	r = strv_push(&paths, strdup("/etc/sysctl.conf"));
-	if (r < 0)
-		return r;
-	for (size_t i = 0; paths[i]; i++) {
-		_cleanup_free_ char *t = NULL;
-		size_t len = 0;
-		unsigned line = 0;
-		r = read_opt(c->run, paths[i], CONFIG_MAX, &t, &len);
-		if (r < 0)
-			return r;
-		if (!t)
-			continue;
-		int v4 = sysctl_value(t, len, "net.ipv4.ip_nonlocal_bind", &line);
-		if (v4 >= 0) {
-			c->nonlocal4 = v4;
-			free(c->nonlocal_where);
-			if (asprintf(&c->nonlocal_where, "%s line %u (net.ipv4.ip_nonlocal_bind = 1)", paths[i], line) < 0)
-				return -ENOMEM;
-		}
-		int v6 = sysctl_value(t, len, "net.ipv6.ip_nonlocal_bind", NULL);
-		if (v6 >= 0)
-			c->nonlocal6 = v6;
-	}
-	return 0;
-}
-
-/* The running system's addresses (getifaddrs is a netlink query, not NSS). */
-static int live_addresses(struct ctx *c)
-{
-	struct ifaddrs *ifa = NULL;
-
-	if (!target_is_this_system(c->run->target))
-		return 0;
-	c->live = true;
-	if (getifaddrs(&ifa) < 0)
-		return 0;
-	for (struct ifaddrs *p = ifa; p; p = p->ifa_next) {
-		struct ip_addr x = {0};
-		if (!p->ifa_addr)
-			continue;
-		if (p->ifa_addr->sa_family == AF_INET) {
-			x.family = AF_INET;
-			memcpy(x.a, &((struct sockaddr_in *) (void *) p->ifa_addr)->sin_addr, 4);
-		} else if (p->ifa_addr->sa_family == AF_INET6) {
-			x.family = AF_INET6;
-			memcpy(x.a, &((struct sockaddr_in6 *) (void *) p->ifa_addr)->sin6_addr, 16);
-		} else
-			continue;
-		struct ip_addr *nv = realloc(c->live_addrs, (c->n_live + 1) * sizeof(*nv));
-		if (!nv) {
-			freeifaddrs(ifa);
-			return -ENOMEM;
-		}
-		c->live_addrs = nv;
-		nv[c->n_live++] = x;
-	}
-	freeifaddrs(ifa);
-	return 0;
-}
-
-static int load_network(struct ctx *c)
-{
-	static const char *const netplan_dirs[] = { "/run/netplan", "/etc/netplan", "/lib/netplan", "/usr/lib/netplan" };
-	static const char *const nm_dirs[] = { "/etc/NetworkManager/system-connections",
-					       "/run/NetworkManager/system-connections",
-					       "/usr/lib/NetworkManager/system-connections" };
-	static const char *const networkd_dirs[] = { "/etc/systemd/network", "/run/systemd/network",
-						     "/usr/local/lib/systemd/network", "/usr/lib/systemd/network",
-						     "/lib/systemd/network" };
-	static const char *const ifcfg_dirs[] = { "/etc/sysconfig/network-scripts", "/etc/sysconfig/network" };
-	_cleanup_strv_free_ char **seen = NULL, **paths = NULL;
-	int r;
-
-	if (c->nc_loaded)
-		return 0;
-	c->nc_loaded = true;
-
-	r = parse_ifupdown(c, "/etc/network/interfaces", 0, &seen);
-	if (r < 0)
-		return r;
-
-	r = layered(c, netplan_dirs, ELEMENTSOF(netplan_dirs), ".yaml", &paths);
-	for (size_t i = 0; r >= 0 && paths[i]; i++)
-		r = parse_file(c, paths[i], netconf_parse_netplan);
-	strv_free(paths);
-	paths = NULL;
-	if (r < 0)
-		return r;
-
-	size_t profiles = c->nc_files;
-	if (exists(c, "/usr/sbin/NetworkManager") || exists(c, "/usr/bin/NetworkManager")) {
-		r = layered(c, nm_dirs, ELEMENTSOF(nm_dirs), ".nmconnection", &paths);
-		for (size_t i = 0; r >= 0 && paths[i]; i++)
-			r = parse_file(c, paths[i], netconf_parse_nmconnection);
-		if (r < 0)
-			return r;
-		profiles += strv_length(paths);
-		strv_free(paths);
-		paths = NULL;
-	}
-
-	for (size_t d = 0; d < ELEMENTSOF(ifcfg_dirs); d++) {
-		_cleanup_strv_free_ char **names = NULL;
-		if (target_list_dir(c->run->target, ifcfg_dirs[d], &names) < 0)
-			continue;
-		for (size_t i = 0; i < NETCONF_FILES_MAX && names[i]; i++) {
-			_cleanup_free_ char *p = NULL;
-			if (!ifcfg_name_ok(names[i]))
-				continue;
-			p = path_join(ifcfg_dirs[d], names[i]);
-			r = p ? parse_file(c, p, netconf_parse_ifcfg) : -ENOMEM;
-			if (r < 0)
-				return r;
-			profiles++;
-		}
-	}
-
-	/* NetworkManager with no profile at all makes a DHCP "Wired connection"
-	 * for every wired device (unless no-auto-default=*). */
-	if ((exists(c, "/usr/sbin/NetworkManager") || exists(c, "/usr/bin/NetworkManager")) && profiles == 0) {
-		_cleanup_strv_free_ char **conf = NULL;
-		r = target_glob(c->run->target, "/etc/NetworkManager/conf.d/*.conf", &conf);
-		if (r < 0)
-			return r;
-		r = strv_push(&conf, strdup("/etc/NetworkManager/NetworkManager.conf"));
-		if (r < 0)
-			return r;
-		r = any_file_has(c, conf, "no-auto-default=*");
-		if (r < 0)
-			return r;
-		if (r == 0) {
-			r = netconf_add_dynamic(&c->nc, "/usr/sbin/NetworkManager", 0,
-						"no connection profile: NetworkManager uses DHCP on every wired device");
-			if (r < 0)
-				return r;
-			c->nc_files++;
-		}
-	}
-
-	if (enabled_unit(c, "multi-user.target.wants", "systemd-networkd.service") ||
-	    enabled_unit(c, "sockets.target.wants", "systemd-networkd.socket")) {
-		r = layered(c, networkd_dirs, ELEMENTSOF(networkd_dirs), ".network", &paths);
-		for (size_t i = 0; r >= 0 && paths[i]; i++)
-			r = parse_file(c, paths[i], netconf_parse_networkd);
-		strv_free(paths);
-		paths = NULL;
-		if (r < 0)
-			return r;
-	}
-
-	/* Addresses that come with a tunnel or a cluster manager: known, if late. */
-	r = target_glob(c->run->target, "/etc/wireguard/*.conf", &paths);
-	for (size_t i = 0; r >= 0 && paths[i]; i++)
-		r = parse_file(c, paths[i], netconf_parse_wireguard);
-	strv_free(paths);
-	paths = NULL;
-	if (r < 0)
-		return r;
-	r = parse_file(c, "/etc/keepalived/keepalived.conf", netconf_parse_keepalived);
-	if (r < 0)
-		return r;
-
-	/* cloud-init renders the network configuration at boot from its datasource. */
-	if (exists(c, "/etc/cloud/cloud.cfg") && !exists(c, "/etc/cloud/cloud-init.disabled")) {
-		r = target_glob(c->run->target, "/etc/cloud/cloud.cfg.d/*.cfg", &paths);
-		if (r < 0)
-			return r;
-		r = strv_push(&paths, strdup("/etc/cloud/cloud.cfg"));
-		if (r < 0)
-			return r;
-		int off = any_file_has(c, paths, "config: disabled");
-		if (off == 0)
-			off = any_file_has(c, paths, "\"config\": \"disabled\"");
-		if (off < 0)
-			return off;
-		if (off == 0) {
-			r = netconf_add_dynamic(&c->nc, "/etc/cloud/cloud.cfg", 0,
-						"cloud-init writes the network configuration at boot");
-			if (r < 0)
-				return r;
-		}
-	}
-
-	r = sysctl_files(c);
-	if (r < 0)
-		return r;
-	return live_addresses(c);
-}
-
-static bool live_has(const struct ctx *c, const struct ip_addr *a)
-{
-	for (size_t i = 0; i < c->n_live; i++)
-		if (ip_equal(&c->live_addrs[i], a))
-			return true;
-	return false;
 }
 
 /*
@@ -706,21 +335,21 @@ static int judge(struct ctx *c, struct lentry *e, const struct ip_addr *a0, enum
 	*ret = V_USABLE;
 	if (ip_is_any(&a))
 		return 0;
-	r = load_network(c);
-	if (r < 0)
+	if (!c->as && (r = addresses_get(c->run, &c->as)) < 0)
 		return r;
-	if (netconf_find(&c->nc, &a) || live_has(c, &a))
+	const struct addresses *as = c->as;
+	if (addresses_find(as, &a, NULL, NULL) != ADDR_NONE)
 		return 0;
 	_cleanup_free_ char *shown = strdup_trunc(e->la.host, 100);
 	const char *where = e->o->file;
 	unsigned line = e->o->line;
 	if (!shown)
 		return -ENOMEM;
-	if ((a.family == AF_INET && c->nonlocal4 > 0) || (a.family == AF_INET6 && c->nonlocal6 > 0))
+	if ((a.family == AF_INET && as->nonlocal4 > 0) || (a.family == AF_INET6 && as->nonlocal6 > 0))
 		/* the kernel lets sshd bind an address it does not have */
 		return note(c, "ListenAddress %s (%s line %u): %s is not configured, but %s lets sshd bind it anyway",
 			    shown, where, line, ip_to_string(&a, buf),
-			    a.family == AF_INET && c->nonlocal_where ? c->nonlocal_where : "net.ipv6.ip_nonlocal_bind = 1");
+			    a.family == AF_INET && as->nonlocal4_where ? as->nonlocal4_where : "net.ipv6.ip_nonlocal_bind = 1");
 	if (a.family == AF_INET6) {
 		e->unsure = true;
 		return note(c,
@@ -730,26 +359,26 @@ static int judge(struct ctx *c, struct lentry *e, const struct ip_addr *a0, enum
 	}
 	free(e->why);
 	e->why = NULL;
-	if (c->live) {
+	if (as->live) {
 		/* The running system: its interfaces say what it has now, DHCP leases included. */
 		*ret = V_UNKNOWN;
 		if (asprintf(&e->why, "%s is in no network configuration of this machine and on none of its interfaces%s%s%s",
-			     ip_to_string(&a, buf), c->nc.dynamic ? " (its addresses come from " : "",
-			     c->nc.dynamic ? c->nc.dynamic[0] : "", c->nc.dynamic ? ")" : "") < 0)
+			     ip_to_string(&a, buf), as->conf.dynamic ? " (its addresses come from " : "",
+			     as->conf.dynamic ? as->conf.dynamic[0] : "", as->conf.dynamic ? ")" : "") < 0)
 			return -ENOMEM;
 		return 0;
 	}
-	if (c->nc.dynamic) {
+	if (as->conf.dynamic) {
 		/* DHCP or a cloud: the address is whatever the lease says, and no file names this one. */
 		*ret = V_UNCONFIRMED;
 		if (asprintf(&e->why, "%s is named by no network configuration of this machine, which takes its IPv4 "
 				      "addresses from DHCP or a cloud (%s): sshd can bind it only if exactly this "
 				      "address is handed out",
-			     ip_to_string(&a, buf), c->nc.dynamic[0]) < 0)
+			     ip_to_string(&a, buf), as->conf.dynamic[0]) < 0)
 			return -ENOMEM;
 		return 0;
 	}
-	if (c->nc_files == 0)
+	if (as->n_files == 0)
 		return note(c,
 				  "ListenAddress %s (%s line %u): whether this machine has %s cannot be confirmed: no network "
 				  "configuration sshfix reads (ifupdown, netplan, NetworkManager, systemd-networkd, ifcfg) "
@@ -1058,16 +687,17 @@ static int listed(const struct ctx *c, char **ret)
 /* What the network configuration does configure, as evidence (the first few). */
 static int network_evidence(const struct ctx *c, struct finding *f)
 {
+	const struct netconf *nc = &c->as->conf;
 	char buf[46];
 
-	for (size_t i = 0; i < c->nc.n_addrs && i < 8; i++)
-		if (finding_add_evidence(f, "configured: %s, %s", ip_to_string(&c->nc.addrs[i].addr, buf),
-					 c->nc.addrs[i].where) < 0)
+	for (size_t i = 0; i < nc->n_addrs && i < 8; i++)
+		if (finding_add_evidence(f, "configured: %s, %s", ip_to_string(&nc->addrs[i].addr, buf), nc->addrs[i].where) <
+		    0)
 			return -ENOMEM;
-	if (c->nc.n_addrs > 8 && finding_add_evidence(f, "configured: %zu more addresses", c->nc.n_addrs - 8) < 0)
+	if (nc->n_addrs > 8 && finding_add_evidence(f, "configured: %zu more addresses", nc->n_addrs - 8) < 0)
 		return -ENOMEM;
-	for (size_t i = 0; c->nc.dynamic && c->nc.dynamic[i] && i < 4; i++)
-		if (finding_add_evidence(f, "dynamic: %s", c->nc.dynamic[i]) < 0)
+	for (size_t i = 0; nc->dynamic && nc->dynamic[i] && i < 4; i++)
+		if (finding_add_evidence(f, "dynamic: %s", nc->dynamic[i]) < 0)
 			return -ENOMEM;
 	return 0;
 }

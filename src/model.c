@@ -6,6 +6,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "addresses.h"
 #include "bootcmd.h"
 #include "mac.h"
 #include "model.h"
@@ -133,6 +134,7 @@ void model_done(struct model *m)
 	sshd_config_free(m->sshd);
 	pam_stack_done(m->pam);
 	free(m->pam);
+	addresses_free(m->addresses);
 	mac_free(m->mac);
 	boot_cmdline_done(m->boot);
 	free(m->boot);

@@ -50,6 +50,7 @@ struct run_options {
 	const char *forget_host;	/* --forget-host HOST as known_hosts writes it, or NULL */
 };
 
+struct addresses;
 struct boot_cmdline;
 struct mac_state;
 
@@ -60,6 +61,7 @@ struct model {
 	struct sshd_config *sshd;
 	struct pam_stack *pam;	/* sshd's PAM service (src/pam.h); NULL with --client */
 	/* Providers built on first use (their *_get()), freed by model_done(). */
+	struct addresses *addresses;	/* src/addresses.h */
 	struct boot_cmdline *boot;	/* src/bootcmd.h */
 	struct mac_state *mac;		/* src/mac.h */
 	char **notes;		/* things a check could not look at, said in the report */
