@@ -8,8 +8,10 @@
 
 #include "addresses.h"
 #include "bootcmd.h"
+#include "listen_set.h"
 #include "mac.h"
 #include "model.h"
+#include "sshd_cmdline.h"
 #include "util.h"
 
 static const struct {
@@ -131,6 +133,8 @@ void model_done(struct model *m)
 {
 	if (m->accounts_loaded)
 		accounts_done(&m->accounts);
+	listen_set_free(m->listen);	/* points into sshd */
+	sshd_cmdline_free(m->cmdline);
 	sshd_config_free(m->sshd);
 	pam_stack_done(m->pam);
 	free(m->pam);

@@ -52,7 +52,9 @@ struct run_options {
 
 struct addresses;
 struct boot_cmdline;
+struct listen_set;
 struct mac_state;
+struct sshd_cmdline;
 
 /* What the checks read: built once per detection pass. */
 struct model {
@@ -61,6 +63,8 @@ struct model {
 	struct sshd_config *sshd;
 	struct pam_stack *pam;	/* sshd's PAM service (src/pam.h); NULL with --client */
 	/* Providers built on first use (their *_get()), freed by model_done(). */
+	struct sshd_cmdline *cmdline;	/* src/sshd_cmdline.h */
+	struct listen_set *listen;	/* src/listen_set.h */
 	struct addresses *addresses;	/* src/addresses.h */
 	struct boot_cmdline *boot;	/* src/bootcmd.h */
 	struct mac_state *mac;		/* src/mac.h */
