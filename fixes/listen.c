@@ -103,13 +103,14 @@
 
 #include "addresses.h"
 #include "config_edit.h"
+#include "fronts.h"
 #include "fixes.h"
 #include "listen_addr.h"
+#include "listen_set.h"
 #include "mac.h"
 #include "run.h"
 #include "util.h"
 
-#define HOSTS_MAX (4u << 20)
 
 static const struct problem listen_problems[] = {
 	{ PR_LISTEN_ADDRESS_INVALID, "listen-address-invalid", SEV_ERROR, PF_SAFE_AUTO,
@@ -195,7 +196,7 @@ enum verdict {
 
 struct lentry {
 	const struct sshd_option *o;
-	struct listen_addr la;
+	struct listen_addr la;		/* a shallow copy of the listen set's (src/listen_set.h) */
 	enum listen_error err;
 	bool conflict;		/* its family contradicts AddressFamily */
 	bool dropped;		/* a repair comments it out: invalid, or a family conflict */
@@ -208,8 +209,7 @@ struct lentry {
 
 struct ctx {
 	struct run *run;
-	char *services, *hosts, *nsswitch, *hostname;
-	size_t services_len, hosts_len, nsswitch_len;
+	const struct listen_set *ls;	/* where sshd listens (src/listen_set.h) */
 	int family;			/* AddressFamily after the family repair */
 	int family_written;		/* as the configuration has it */
 	const struct sshd_option *af;	/* the AddressFamily line that counts */
@@ -219,9 +219,6 @@ struct ctx {
 	struct lentry *e;
 	size_t n;
 	const struct addresses *as;	/* the machine's addresses (src/addresses.h), fetched when first needed */
-	/* socket activation */
-	bool socket_activated, socket_generator;
-	char *socket_unit;
 	bool quiet;			/* repair(): the notes were made by detect() */
 };
 
@@ -245,33 +242,9 @@ static int note(struct ctx *c, const char *fmt, ...)
 
 static void ctx_done(struct ctx *c)
 {
-	free(c->services);
-	free(c->hosts);
-	free(c->nsswitch);
-	free(c->hostname);
-	for (size_t i = 0; i < c->n; i++) {
-		listen_addr_done(&c->e[i].la);
+	for (size_t i = 0; i < c->n; i++)
 		free(c->e[i].why);
-	}
 	free(c->e);
-	free(c->socket_unit);
-}
-
-/* A target file, or NULL when it is missing or unreadable (len 0). */
-static int read_opt(struct run *run, const char *path, size_t max, char **ret, size_t *ret_len)
-{
-	size_t len = 0;
-	int r = target_read_file(run->target, path, max, ret, &len);
-
-	if (r == -ENOMEM)
-		return r;
-	if (r < 0) {
-		*ret = NULL;
-		len = 0;
-	}
-	if (ret_len)
-		*ret_len = len;
-	return 0;
 }
 
 /* A service name rather than a number: a2port() looks it up in /etc/services. */
@@ -296,22 +269,6 @@ static const char *family_words(int f)
 }
 
 /* ----------------------------------------------------------- the network */
-
-static bool exists(struct ctx *c, const char *path)
-{
-	struct stat st;
-	return target_stat(c->run->target, path, &st) == 0;
-}
-
-static bool enabled_unit(struct ctx *c, const char *wants, const char *unit)
-{
-	_cleanup_free_ char *p = NULL;
-	struct stat st;
-
-	if (asprintf(&p, "/etc/systemd/system/%s/%s", wants, unit) < 0)
-		return false;
-	return target_lstat(c->run->target, p, &st) == 0;
-}
 
 /*
  * Judge one address.  Returns the verdict; for V_UNKNOWN and V_UNCONFIRMED sets e->why to
@@ -392,40 +349,11 @@ static int judge(struct ctx *c, struct lentry *e, const struct ip_addr *a0, enum
 
 /* ------------------------------------------------------------- analysis */
 
-/* Does nss-myhostname answer for name?  (localhost, *.localhost, the host name.) */
-static bool myhostname_knows(const struct ctx *c, const char *name, bool *ret_loopback)
-{
-	bool on = false;
-
-	for (size_t off = 0; c->nsswitch && off < c->nsswitch_len;) {
-		const char *l = c->nsswitch + off, *nl = memchr(l, '\n', c->nsswitch_len - off);
-		size_t n = nl ? (size_t) (nl - l) : c->nsswitch_len - off;
-		off += n + (nl ? 1 : 0);
-		const char *hash = memchr(l, '#', n);
-		if (hash)
-			n = (size_t) (hash - l);
-		if (n >= 6 && memcmp(l, "hosts:", 6) == 0)
-			on = memmem(l, n, "myhostname", 10) != NULL;
-	}
-	if (!on)
-		return false;
-	size_t n = strlen(name);
-	if (strcasecmp(name, "localhost") == 0 || strcasecmp(name, "localhost.localdomain") == 0 ||
-	    (n > 10 && strcasecmp(name + n - 10, ".localhost") == 0)) {
-		*ret_loopback = true;
-		return true;
-	}
-	if (c->hostname && *c->hostname && strcasecmp(name, c->hostname) == 0) {
-		*ret_loopback = false;
-		return true;
-	}
-	return false;
-}
-
 /* The addresses a name stands for; marks the entry unresolved when /etc/hosts lacks it. */
 static int resolve(struct ctx *c, struct lentry *e)
 {
 	_cleanup_free_ struct ip_addr *v = NULL;
+	size_t nv = 0;
 	int n, r;
 
 	if (e->la.kind == LH_NUMERIC) {
@@ -443,16 +371,16 @@ static int resolve(struct ctx *c, struct lentry *e)
 		}
 		return judge(c, e, &a, &e->v);
 	}
-	n = hosts_lookup(c->hosts, c->hosts_len, e->la.host, c->family, &v, NULL);
+	bool lo = false;
+	n = listen_set_resolve(c->ls, e->la.host, c->family, &v, &nv, &lo);
 	if (n < 0)
 		return n;
-	if (n == 0) {
-		bool lo = false;
-		if (myhostname_knows(c, e->la.host, &lo)) {
-			e->v = lo ? V_LOOPBACK : V_USABLE;
-			e->fam = c->family == AF_INET6 ? AF_INET6 : AF_INET;
-			return 0;
-		}
+	if (n == LISTEN_BY_MYHOSTNAME) {
+		e->v = lo ? V_LOOPBACK : V_USABLE;
+		e->fam = c->family == AF_INET6 ? AF_INET6 : AF_INET;
+		return 0;
+	}
+	if (n == LISTEN_UNRESOLVED) {
 		e->unresolved = true;
 		e->v = V_USABLE;	/* it may well resolve; then it is probably right */
 		e->fam = AF_UNSPEC;
@@ -460,7 +388,7 @@ static int resolve(struct ctx *c, struct lentry *e)
 	}
 	e->fam = v[0].family;
 	bool any_usable = false, any_sure = false, any_unknown = false, any_unconfirmed = false;
-	for (int i = 0; i < n; i++) {
+	for (size_t i = 0; i < nv; i++) {
 		enum verdict vd;
 		e->unsure = false;
 		r = judge(c, e, &v[i], &vd);
@@ -498,15 +426,15 @@ static int name_only_other_family(const struct ctx *c, const struct lentry *e, b
 	*ret = false;
 	if (c->family == AF_UNSPEC || e->la.kind != LH_NAME)
 		return 0;
-	n = hosts_lookup(c->hosts, c->hosts_len, e->la.host, c->family, &v, NULL);
-	if (n != 0)
+	size_t nv = 0;
+	bool lo;
+	n = listen_set_resolve(c->ls, e->la.host, c->family, &v, &nv, &lo);
+	if (n != LISTEN_UNRESOLVED)
 		return n < 0 ? n : 0;
-	free(v);
-	v = NULL;
-	n = hosts_lookup(c->hosts, c->hosts_len, e->la.host, AF_UNSPEC, &v, NULL);
+	n = listen_set_resolve(c->ls, e->la.host, AF_UNSPEC, &v, &nv, &lo);
 	if (n < 0)
 		return n;
-	*ret = n > 0;
+	*ret = n == LISTEN_BY_HOSTS;
 	return 0;
 }
 
@@ -518,47 +446,27 @@ static int analyze(struct run *run, struct ctx *c)
 	*c = (struct ctx) { .run = run, .family = AF_UNSPEC, .family_written = AF_UNSPEC, .quiet = c->quiet };
 	if (!cfg)
 		return 0;
-	r = read_opt(run, "/etc/services", CONFIG_MAX, &c->services, &c->services_len);
-	if (r >= 0)
-		r = read_opt(run, "/etc/hosts", HOSTS_MAX, &c->hosts, &c->hosts_len);
-	if (r >= 0)
-		r = read_opt(run, "/etc/nsswitch.conf", HOSTS_MAX, &c->nsswitch, &c->nsswitch_len);
-	if (r >= 0) {
-		size_t len = 0;
-		r = read_opt(run, "/etc/hostname", 4096, &c->hostname, &len);
-		if (c->hostname)
-			c->hostname[strcspn(c->hostname, " \t\r\n")] = '\0';
-	}
+	r = listen_set_get(run, &c->ls);
 	if (r < 0)
 		return r;
+	const struct listen_set *ls = c->ls;
 
-	for (size_t i = 0; i < cfg->n_opts; i++) {
-		const struct sshd_option *o = &cfg->opts[i];
-		if (is_kw(o, "Port")) {
-			int p = listen_port_parse(o->args[0], c->services, c->services_len);
-			if (p > 0 && c->n_ports < ELEMENTSOF(c->ports))
-				c->ports[c->n_ports++] = p;
-		} else if (is_kw(o, "AddressFamily") && !c->af) {
-			const char *v = o->args[0];
-			if (strcasecmp(v, "inet") == 0 || strcasecmp(v, "inet6") == 0 || strcasecmp(v, "any") == 0) {
-				c->af = o;
-				c->family = strcasecmp(v, "inet") == 0 ? AF_INET : strcasecmp(v, "inet6") == 0 ? AF_INET6 : AF_UNSPEC;
-			}
-		} else if (o->match < 0 && strcasecmp(o->keyword, "ListenAddress") == 0) {
-			struct lentry *nv = realloc(c->e, (c->n + 1) * sizeof(*nv));
-			if (!nv)
-				return -ENOMEM;
-			c->e = nv;
-			struct lentry *e = &c->e[c->n];
-			*e = (struct lentry) { .o = o, .fam = AF_UNSPEC };
-			c->n++;
-			r = listen_addr_parse(o->args, c->services, c->services_len, &e->la, &e->err);
-			if (r < 0)
-				return r;
-			/* Without /etc/services a port name cannot be judged: take it as given. */
-			if (e->err == LISTEN_BAD_PORT && !c->services && e->la.port_text && port_is_name(e->la.port_text))
-				e->err = LISTEN_OK;
-		}
+	for (size_t i = 0; i < ls->n_ports && c->n_ports < ELEMENTSOF(c->ports); i++)
+		c->ports[c->n_ports++] = ls->ports[i].port;
+	/* A family from the command line (-4, -6, -o) is not the configuration's to repair. */
+	if (ls->family_opt && ls->family_origin == LISTEN_FROM_CONFIG) {
+		c->af = ls->family_opt;
+		c->family = ls->family;
+	}
+	for (size_t i = 0; i < ls->n_lines; i++) {
+		const struct listen_line *l = &ls->lines[i];
+		if (l->origin != LISTEN_FROM_CONFIG)
+			continue;	/* -o ListenAddress in the unit's environment: said below, not judged */
+		struct lentry *nv = realloc(c->e, (c->n + 1) * sizeof(*nv));
+		if (!nv)
+			return -ENOMEM;
+		c->e = nv;
+		c->e[c->n++] = (struct lentry) { .o = l->o, .la = l->la, .err = l->err, .fam = AF_UNSPEC };
 	}
 	c->family_written = c->family;
 
@@ -590,25 +498,11 @@ static int analyze(struct run *run, struct ctx *c)
 		}
 	}
 
-	/* socket activation: systemd listens (RULES §11.4) */
-	static const char *const socks[][2] = { { "ssh.socket", "ssh.service" }, { "sshd.socket", "sshd.service" } };
-	for (size_t i = 0; i < ELEMENTSOF(socks); i++)
-		if (enabled_unit(c, "sockets.target.wants", socks[i][0]) &&
-		    !enabled_unit(c, "multi-user.target.wants", socks[i][1])) {
-			c->socket_activated = true;
-			c->socket_unit = strdup(socks[i][0]);
-			if (!c->socket_unit)
-				return -ENOMEM;
-			break;
-		}
-	c->socket_generator = exists(c, "/usr/lib/systemd/system-generators/sshd-socket-generator") ||
-			      exists(c, "/lib/systemd/system-generators/sshd-socket-generator");
-
 	for (size_t i = 0; i < c->n; i++) {
 		struct lentry *e = &c->e[i];
 		if (e->dropped)
 			continue;
-		if (c->socket_activated && e->la.kind == LH_NUMERIC && !ip_is_loopback(&e->la.addr)) {
+		if (ls->socket_activated && e->la.kind == LH_NUMERIC && !ip_is_loopback(&e->la.addr)) {
 			e->v = V_USABLE;	/* systemd binds it, with FreeBind= on Ubuntu */
 			e->fam = e->la.addr.family;
 			continue;
@@ -722,12 +616,34 @@ static int listen_detect(struct run *run)
 	if (r < 0 || !run->model.sshd)
 		return r;
 
+	/* What the unit's command line adds is counted, never repaired here (sshd-opts-bad owns that line). */
+	for (size_t i = 0; i < c.ls->n_lines; i++)
+		if (c.ls->lines[i].origin == LISTEN_FROM_CMDLINE) {
+			_cleanup_free_ char *v = shown_value(c.ls->lines[i].o);
+			r = v ? model_note(&run->model, "%s line %u passes sshd -o \"%s\": that listen address is not judged",
+					   c.ls->lines[i].o->file, c.ls->lines[i].o->line, v)
+			      : -ENOMEM;
+			if (r < 0)
+				return r;
+		}
+	if (c.ls->family_opt && c.ls->family_origin == LISTEN_FROM_CMDLINE && c.n > 0) {
+		const struct sshd_option *o = c.ls->family_opt;
+		_cleanup_free_ char *v = shown_value(o);
+		if (!v)
+			return -ENOMEM;
+		r = model_note(&run->model, "%s line %u passes sshd %s%s%s: the listen addresses were not judged against it",
+			       o->file, o->line, o->keyword[0] == '-' ? o->keyword : "-o \"",
+			       o->keyword[0] == '-' ? "" : v, o->keyword[0] == '-' ? "" : "\"");
+		if (r < 0)
+			return r;
+	}
+
 	/* Port NAME that /etc/services lacks: sshd's a2port() fails. */
 	for (size_t i = 0; i < run->model.sshd->n_opts; i++) {
 		const struct sshd_option *o = &run->model.sshd->opts[i];
-		if (!is_kw(o, "Port") || !port_is_name(o->args[0]) || !c.services)
+		if (!is_kw(o, "Port") || !port_is_name(o->args[0]) || !c.ls->services)
 			continue;
-		if (listen_port_parse(o->args[0], c.services, c.services_len) > 0)
+		if (listen_port_parse(o->args[0], c.ls->services, c.ls->services_len) > 0)
 			continue;
 		_cleanup_free_ char *p = strdup_trunc(o->args[0], 100);
 		if (!add(run, PR_LISTEN_PORT_INVALID, o, "Port %s: no service of that name in /etc/services (sshd: "
@@ -800,10 +716,10 @@ static int listen_detect(struct run *run)
 			return -ENOMEM;
 	}
 
-	if (c.socket_activated && c.n > 0) {
+	if (c.ls->socket_activated && c.n > 0) {
 		r = model_note(&run->model, "%s is enabled: systemd binds the listen addresses (with FreeBind= on Ubuntu), so "
 					    "whether this machine has them is not judged",
-			       c.socket_unit);
+			       c.ls->socket_unit);
 		if (r < 0)
 			return r;
 	}
@@ -820,7 +736,7 @@ static int listen_detect(struct run *run)
 		n_unconfirmed += e->v == V_UNCONFIRMED;
 		n_unsure += e->v == V_USABLE && e->unsure;
 	}
-	if (n_live > 0 && n_loop == n_live && (!c.socket_activated || c.socket_generator)) {
+	if (n_live > 0 && n_loop == n_live && (!c.ls->socket_activated || c.ls->socket_generator)) {
 		_cleanup_free_ char *front = NULL, *where = NULL;
 		r = loopback_front(&c, &front);
 		if (r < 0)
@@ -847,7 +763,7 @@ static int listen_detect(struct run *run)
 					return -ENOMEM;
 			}
 		}
-	} else if (n_unknown > 0 && n_loop + n_unknown + n_unsure == n_live && !c.socket_activated) {
+	} else if (n_unknown > 0 && n_loop + n_unknown + n_unsure == n_live && !c.ls->socket_activated) {
 		/* No listen address can be confirmed: sshd binds nothing, or loopback only.  An IPv6
 		 * address sshfix cannot judge is no confirmation; the repair must then drop it too, or
 		 * sshd would still listen nowhere else. */
@@ -919,7 +835,7 @@ static int listen_detect(struct run *run)
 		buf_done(&what);
 		if (network_evidence(&c, f) < 0)
 			return -ENOMEM;
-	} else if (!c.socket_activated) {
+	} else if (!c.ls->socket_activated) {
 		/* Others remain (or may: a name, an IPv6 address sshfix cannot judge): one warning each. */
 		for (size_t i = 0; i < c.n; i++) {
 			const struct lentry *e = &c.e[i];
@@ -944,7 +860,7 @@ static int listen_detect(struct run *run)
 	return selinux_check(&c);
 }
 
-/* ------------------------------------------------------------ loopback fronts */
+/* ---------------------------------------------------------- the listen set */
 
 /* The listen set of the lines sshd keeps once the repairs are made (RULES §3.6). */
 static int ctx_listen_set(const struct ctx *c, struct listen_entry **ret)
@@ -985,36 +901,6 @@ static int loopback_ports(const struct ctx *c, int *ports, size_t max, size_t *r
 	return 0;
 }
 
-/* "127.0.0.1:22", "[::1]:22", "localhost:22", "22": the port when the host part is loopback or absent. */
-static int loopback_target_port(const char *s, size_t n)
-{
-	char buf[128];
-	const char *colon;
-
-	if (n == 0 || n >= sizeof(buf))
-		return -1;
-	memcpy(buf, s, n);
-	buf[n] = '\0';
-	colon = strrchr(buf, ':');
-	if (colon) {
-		char host[128];
-		size_t hl = (size_t) (colon - buf);
-		memcpy(host, buf, hl);
-		host[hl] = '\0';
-		if (hl >= 2 && host[0] == '[' && host[hl - 1] == ']') {
-			memmove(host, host + 1, hl - 2);
-			host[hl - 2] = '\0';
-		}
-		struct ip_addr a;
-		bool lo = strcasecmp(host, "localhost") == 0 ||
-			  (ip_parse_numeric(host, &a, NULL) != AF_UNSPEC && ip_is_loopback(&a));
-		if (!lo)
-			return -1;
-		return listen_port_parse(colon + 1, NULL, 0);
-	}
-	return listen_port_parse(buf, NULL, 0);
-}
-
 static bool port_in(const int *ports, size_t n, int p)
 {
 	for (size_t i = 0; i < n; i++)
@@ -1023,122 +909,18 @@ static bool port_in(const int *ports, size_t n, int p)
 	return false;
 }
 
+/* Is sshd's loopback listener served from outside by something the target runs (src/fronts.h)? */
 static int loopback_front(struct ctx *c, char **ret_what)
 {
 	int ports[64];
 	size_t n_ports = 0;
-	_cleanup_strv_free_ char **tor = NULL, **stunnel = NULL;
 	int r;
 
 	*ret_what = NULL;
 	r = loopback_ports(c, ports, ELEMENTSOF(ports), &n_ports);
 	if (r < 0)
 		return r;
-
-	/* tor: HiddenServicePort VIRTPORT [TARGET] (TARGET defaults to VIRTPORT on 127.0.0.1). */
-	r = target_glob(c->run->target, "/etc/tor/torrc.d/*", &tor);
-	if (r < 0)
-		return r;
-	r = strv_push(&tor, strdup("/etc/tor/torrc"));
-	if (r < 0)
-		return r;
-	for (size_t i = 0; tor[i]; i++) {
-		_cleanup_free_ char *t = NULL;
-		size_t len = 0;
-		r = read_opt(c->run, tor[i], CONFIG_MAX, &t, &len);
-		if (r < 0)
-			return r;
-		for (char *l = t, *next; l && *l; l = next) {
-			next = strchr(l, '\n');
-			if (next)
-				*next++ = '\0';
-			char *w[3] = {0};
-			char *save = NULL;
-			w[0] = strtok_r(l, " \t\r", &save);
-			w[1] = w[0] ? strtok_r(NULL, " \t\r", &save) : NULL;
-			w[2] = w[1] ? strtok_r(NULL, " \t\r", &save) : NULL;
-			if (!w[1] || strcasecmp(w[0], "HiddenServicePort") != 0)
-				continue;
-			const char *target = w[2] && w[2][0] != '#' ? w[2] : w[1];
-			int p = loopback_target_port(target, strlen(target));
-			if (p > 0 && port_in(ports, n_ports, p))
-				return asprintf(ret_what, "a tor onion service (%s: HiddenServicePort %s)", tor[i], w[1]) < 0
-					       ? -ENOMEM
-					       : 0;
-		}
-	}
-
-	/* sslh: --ssh HOST:PORT in /etc/default/sslh, or an "ssh" protocol in sslh.cfg. */
-	static const char *const sslh[] = { "/etc/default/sslh", "/etc/sslh.cfg", "/etc/sslh/sslh.cfg" };
-	for (size_t i = 0; i < ELEMENTSOF(sslh); i++) {
-		_cleanup_free_ char *t = NULL;
-		size_t len = 0;
-		r = read_opt(c->run, sslh[i], CONFIG_MAX, &t, &len);
-		if (r < 0)
-			return r;
-		for (char *l = t, *next; l && *l; l = next) {
-			next = strchr(l, '\n');
-			if (next)
-				*next++ = '\0';
-			char *hash = strchr(l, '#');
-			if (hash)
-				*hash = '\0';
-			char *o = strstr(l, "--ssh");
-			int p = -1;
-			if (o) {
-				o += 5;
-				o += strspn(o, " =");
-				p = loopback_target_port(o, strcspn(o, " \t\"'"));
-			} else if (strstr(l, "\"ssh\"") && strstr(l, "port:")) {
-				/* sslh.cfg: { name: "ssh"; host: "localhost"; port: "22"; } on one line */
-				char hp[160];
-				const char *h = strstr(l, "host:"), *q = strstr(l, "port:") + 5;
-				size_t hl = 0, pl;
-				if (h) {
-					h += 5;
-					h += strspn(h, " \t\"");
-					hl = strcspn(h, "\";} \t");
-				}
-				q += strspn(q, " \t\"");
-				pl = strcspn(q, "\";} \t");
-				if (hl + pl + 2 < sizeof(hp) && snprintf(hp, sizeof(hp), "%.*s%s%.*s", (int) hl, h ? h : "",
-									   h ? ":" : "", (int) pl, q) > 0)
-					p = loopback_target_port(hp, strlen(hp));
-			}
-			if (p > 0 && port_in(ports, n_ports, p))
-				return asprintf(ret_what, "sslh (%s)", sslh[i]) < 0 ? -ENOMEM : 0;
-		}
-	}
-
-	/* stunnel: connect = [HOST:]PORT */
-	r = target_glob(c->run->target, "/etc/stunnel/*.conf", &stunnel);
-	if (r < 0)
-		return r;
-	for (size_t i = 0; stunnel[i]; i++) {
-		_cleanup_free_ char *t = NULL;
-		size_t len = 0;
-		r = read_opt(c->run, stunnel[i], CONFIG_MAX, &t, &len);
-		if (r < 0)
-			return r;
-		for (char *l = t, *next; l && *l; l = next) {
-			next = strchr(l, '\n');
-			if (next)
-				*next++ = '\0';
-			l += strspn(l, " \t");
-			if (strncmp(l, "connect", 7) != 0)
-				continue;
-			char *v = l + 7;
-			v += strspn(v, " \t");
-			if (*v != '=')
-				continue;
-			v++;
-			v += strspn(v, " \t");
-			int p = loopback_target_port(v, strcspn(v, " \t\r;#"));
-			if (p > 0 && port_in(ports, n_ports, p))
-				return asprintf(ret_what, "stunnel (%s)", stunnel[i]) < 0 ? -ENOMEM : 0;
-		}
-	}
-	return 0;
+	return fronts_find(c->run->target, ports, n_ports, ret_what);
 }
 
 /* ---------------------------------------------------------------- SELinux */
@@ -1172,7 +954,7 @@ static int selinux_check(struct ctx *c)
 			o = c->e[v[i].addr_index].o;
 		for (size_t j = 0; !o && j < c->run->model.sshd->n_opts; j++) {
 			const struct sshd_option *x = &c->run->model.sshd->opts[j];
-			if (is_kw(x, "Port") && listen_port_parse(x->args[0], c->services, c->services_len) == port)
+			if (is_kw(x, "Port") && listen_port_parse(x->args[0], c->ls->services, c->ls->services_len) == port)
 				o = x;
 		}
 		struct finding *f = add(c->run, PR_LISTEN_PORT_SELINUX, o,
