@@ -1,92 +1,30 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * listen: where sshd listens, and whether anyone can reach it there
- * (RULES §3.6, §3.7, §9.3).  The listen set is worked out as sshd does
- * (src/listen_addr.h): Port lines add up (22 only without any), each
- * ListenAddress is host|addr, host:port, v4:port, [host|v6]:port or a bare
- * IPv6 address, with an optional "rdomain NAME", queued until every Port and
- * AddressFamily line is read.  Names are looked up only in the target's
- * /etc/hosts (and nss-myhostname's names when its nsswitch.conf uses it),
- * never through the rescue system's resolver.  The machine's own addresses
- * come from its network configuration (src/netconf.h) and, when the target
- * is the running system, from getifaddrs(3) (not NSS).
+ * (RULES §3.6, §3.7, §9.3).  Each problem's rule and repair are in the table
+ * below.  The facts come from the model: the listen set with its lines,
+ * ports, AddressFamily and socket activation (src/listen_set.h; names only
+ * through the target's /etc/hosts and nss-myhostname, never the rescue
+ * system's resolver), the machine's addresses (src/addresses.h), what
+ * forwards to a loopback sshd (src/fronts.h), and the next boot's SELinux
+ * mode and port types (src/mac.h).  This file judges and repairs
+ * sshd_config's own lines; flags from the unit's environment are counted
+ * and left to sshd-opts-bad.
  *
- *  - listen-address-invalid: a ListenAddress sshd cannot parse ("bad
- *    address:port usage", "bad ListenAddress syntax", "missing address") or
- *    a host that can never resolve (empty, white space): fatal at start,
- *    also for sshd -t.  Commented out, as config-syntax does with any line
- *    sshd cannot parse: nothing of its intent can be kept.
- *  - listen-port-invalid: a port inside a ListenAddress that a2port()
- *    refuses ("bad port number": 0, above 65535, a name missing from the
- *    target's /etc/services), or a Port given as a service name that
- *    /etc/services lacks ("Badly formatted port number"; numeric Port
- *    values are config-syntax's config-bad-value).  A ListenAddress keeps
- *    its address and loses only the port, so sshd listens there on the Port
- *    ports: commenting the line out would make sshd listen everywhere.  A
- *    Port line is commented out.
- *  - listen-family-mismatch: AddressFamily inet with an IPv6 ListenAddress,
- *    or inet6 with an IPv4 one: getaddrinfo() refuses it and sshd stops
- *    ("bad addr or host: ... Address family for hostname not supported"),
- *    even under -t.  When a ListenAddress of the allowed family remains, the
- *    contradicting ones are commented out: they could never have worked,
- *    and the result listens on a subset of what was written.  When none
- *    would remain, the AddressFamily lines are commented out instead, so
- *    sshd listens exactly on the addresses written (commenting those out
- *    would make it listen on every address of the family).  SAFE_AUTO:
- *    either way no socket is added that the configuration did not name.
- *  - listen-loopback-only: every ListenAddress is loopback (127.0.0.0/8,
- *    ::1, a name /etc/hosts maps there such as "localhost" or Debian's
- *    127.0.1.1 host name): nobody on the network can connect.  The lines
- *    are commented out (sshd then listens on every address on its Port
- *    ports), or, when a line carries its own port, every line is rewritten
- *    in place to the any-address of its family with the same port and
- *    rdomain (0.0.0.0, [::]), so no port is lost.  This widens access, and
- *    DESIGN §5 allows only what SSH needs to work: a network login needs
- *    sshd on a network address, and this is exactly that, on the ports and
- *    families already configured (a firewall still applies).  SAFE_AUTO,
- *    like opening the sshd port in a firewall: sshfix runs because logins
- *    fail.  Deliberate loopback-only setups that sshfix can see are left
- *    alone: a tor onion service, sslh or stunnel forwarding to sshd's
- *    loopback port.  Ones it cannot see (a cloud's port forwarding to
- *    localhost, a reverse tunnel) are why the explanation says so and
- *    --undo restores the lines.
- *  - listen-cannot-bind: every non-loopback ListenAddress is an IPv4
- *    address the machine does not have, or one no network configuration
- *    names while the machine takes its addresses from DHCP or a cloud
- *    (RULES §3.7): the bind fails, and with no other address sshd stops
- *    ("Cannot bind any address."); with only loopback left, nobody outside
- *    can connect.  The same edit as for loopback-only, but NEEDS_CONFIRM:
- *    "not configured" is read from files (ifupdown, netplan, NetworkManager,
- *    networkd, ifcfg, wg-quick, keepalived), and an address assigned some
- *    other way (a script, a cluster manager, a DHCP reservation) would make
- *    the edit widen a restriction that worked.  An address is "not
- *    configured" when every source is static and none names it, or when the
- *    target is the running system and none of its interfaces has it; it is
- *    "named by no configuration" when DHCP (or NetworkManager without a
- *    profile, cloud-init) may assign addresses: the classic lockout after a
- *    VM is cloned or moved, where the lease changes and the ListenAddress
- *    written for the old one stays.  Without any network configuration
- *    sshfix reads, nothing is judged (a note says so); IPv6 addresses are
- *    never judged (router advertisements assign them at run time); nor
- *    anything when sysctl sets ip_nonlocal_bind (the bind succeeds).
- *  - listen-address-unknown: the same, for an address next to others that
- *    may remain usable: sshd logs "Bind to port P on A failed" and serves
- *    the others.  A warning; with a yes the line is commented out, so sshd
- *    stops trying it (an address that appears later, a VIP, is why it is
- *    not done without one).
- *  - listen-unresolvable: a host name the target's /etc/hosts does not
- *    give (for the AddressFamily): sshd resolves it at start, through DNS
- *    if at all, before the network may be up; when it fails, sshd stops
- *    ("bad addr or host").  Report only: the name may well be in DNS.
- *  - listen-port-selinux: a port other than 22 while /etc/selinux/config
- *    says enforcing, and the policy store's ports.local does not label it
- *    ssh_port_t: the bind is denied (RULES §9.3).  Report only, with the
- *    semanage command to run in the target; the MAC checks own labels.
- *
- * With socket activation (ssh.socket enabled, ssh.service not, RULES
- * §11.4) systemd listens: the bind checks are skipped (Ubuntu's socket has
- * FreeBind=yes), and loopback-only applies only where the
- * sshd-socket-generator turns ListenAddress into ListenStream= (24.04+).
+ * Repairs never add a socket the configuration did not name, except where
+ * a network login needs one: loopback-only widens to the any-address of the
+ * families and ports already configured (DESIGN §5, SAFE_AUTO, like opening
+ * the sshd port in a firewall; a tor onion service, sslh or stunnel in
+ * front is left alone, and --undo restores the lines for a tunnel sshfix
+ * cannot see).  "Not configured" is read from files, so cannot-bind and
+ * address-unknown need a yes: an address assigned another way (a script, a
+ * DHCP reservation, a VIP that comes later) would make the edit widen a
+ * restriction that worked.  Nothing is judged without a network
+ * configuration, for IPv6 (router advertisements), or under
+ * ip_nonlocal_bind.  With socket activation (RULES §11.4) systemd listens:
+ * the bind checks are skipped (Ubuntu's socket has FreeBind=yes), and
+ * loopback-only applies only where the sshd-socket-generator turns
+ * ListenAddress into ListenStream= (24.04+).
  */
 #include "config.h"
 
@@ -106,6 +44,7 @@
 #include "fronts.h"
 #include "fixes.h"
 #include "listen_addr.h"
+#include "listen_edit.h"
 #include "listen_set.h"
 #include "mac.h"
 #include "run.h"
@@ -195,6 +134,7 @@ enum verdict {
 };
 
 struct lentry {
+	size_t li;			/* its line in the listen set */
 	const struct sshd_option *o;
 	struct listen_addr la;		/* a shallow copy of the listen set's (src/listen_set.h) */
 	enum listen_error err;
@@ -214,8 +154,6 @@ struct ctx {
 	int family_written;		/* as the configuration has it */
 	const struct sshd_option *af;	/* the AddressFamily line that counts */
 	bool family_repair_af;		/* the family repair comments out AddressFamily */
-	int ports[256];
-	size_t n_ports;
 	struct lentry *e;
 	size_t n;
 	const struct addresses *as;	/* the machine's addresses (src/addresses.h), fetched when first needed */
@@ -271,79 +209,43 @@ static const char *family_words(int f)
 /* ----------------------------------------------------------- the network */
 
 /*
- * Judge one address.  Returns the verdict; for V_UNKNOWN and V_UNCONFIRMED sets e->why to
- * the evidence; adds a note when it cannot be judged.
+ * Judge one address against the machine's (src/addresses.h).  Returns the
+ * verdict; for V_UNKNOWN and V_UNCONFIRMED sets e->why to the evidence;
+ * adds a note when it cannot be judged.
  */
 static int judge(struct ctx *c, struct lentry *e, const struct ip_addr *a0, enum verdict *ret)
 {
-	struct ip_addr a = *a0;
+	struct ip_addr a = addresses_unmap(a0);
+	_cleanup_free_ char *why = NULL, *shown = strdup_trunc(e->la.host, 100);
+	enum addr_bind b;
 	char buf[46];
 	int r;
 
-	if (ip_is_v4mapped(&a)) {
-		memmove(a.a, a.a + 12, 4);
-		memset(a.a + 4, 0, 12);
-		a.family = AF_INET;
-	}
-	if (ip_is_loopback(&a)) {
-		*ret = V_LOOPBACK;
-		return 0;
-	}
-	*ret = V_USABLE;
-	if (ip_is_any(&a))
-		return 0;
-	if (!c->as && (r = addresses_get(c->run, &c->as)) < 0)
-		return r;
-	const struct addresses *as = c->as;
-	if (addresses_find(as, &a, NULL, NULL) != ADDR_NONE)
-		return 0;
-	_cleanup_free_ char *shown = strdup_trunc(e->la.host, 100);
-	const char *where = e->o->file;
-	unsigned line = e->o->line;
 	if (!shown)
 		return -ENOMEM;
-	if ((a.family == AF_INET && as->nonlocal4 > 0) || (a.family == AF_INET6 && as->nonlocal6 > 0))
-		/* the kernel lets sshd bind an address it does not have */
+	if (!c->as && (r = addresses_get(c->run, &c->as)) < 0)
+		return r;
+	r = addresses_bindable(c->as, &a, &b, &why);
+	if (r < 0)
+		return r;
+	*ret = b == BIND_LOOPBACK ? V_LOOPBACK : b == BIND_MISSING ? V_UNKNOWN : b == BIND_UNCONFIRMED ? V_UNCONFIRMED
+														: V_USABLE;
+	if (b == BIND_MISSING || b == BIND_UNCONFIRMED) {
+		free(e->why);
+		e->why = TAKE_PTR(why);
+	} else if (b == BIND_NONLOCAL)
 		return note(c, "ListenAddress %s (%s line %u): %s is not configured, but %s lets sshd bind it anyway",
-			    shown, where, line, ip_to_string(&a, buf),
-			    a.family == AF_INET && as->nonlocal4_where ? as->nonlocal4_where : "net.ipv6.ip_nonlocal_bind = 1");
-	if (a.family == AF_INET6) {
+			    shown, e->o->file, e->o->line, ip_to_string(&a, buf), why);
+	else if (b == BIND_UNSURE) {
 		e->unsure = true;
-		return note(c,
-				  "ListenAddress %s (%s line %u): whether this machine has %s cannot be confirmed offline "
-				  "(IPv6 addresses also come from router advertisements)",
-				  shown, where, line, ip_to_string(&a, buf));
-	}
-	free(e->why);
-	e->why = NULL;
-	if (as->live) {
-		/* The running system: its interfaces say what it has now, DHCP leases included. */
-		*ret = V_UNKNOWN;
-		if (asprintf(&e->why, "%s is in no network configuration of this machine and on none of its interfaces%s%s%s",
-			     ip_to_string(&a, buf), as->conf.dynamic ? " (its addresses come from " : "",
-			     as->conf.dynamic ? as->conf.dynamic[0] : "", as->conf.dynamic ? ")" : "") < 0)
-			return -ENOMEM;
-		return 0;
-	}
-	if (as->conf.dynamic) {
-		/* DHCP or a cloud: the address is whatever the lease says, and no file names this one. */
-		*ret = V_UNCONFIRMED;
-		if (asprintf(&e->why, "%s is named by no network configuration of this machine, which takes its IPv4 "
-				      "addresses from DHCP or a cloud (%s): sshd can bind it only if exactly this "
-				      "address is handed out",
-			     ip_to_string(&a, buf), as->conf.dynamic[0]) < 0)
-			return -ENOMEM;
-		return 0;
-	}
-	if (as->n_files == 0)
-		return note(c,
-				  "ListenAddress %s (%s line %u): whether this machine has %s cannot be confirmed: no network "
-				  "configuration sshfix reads (ifupdown, netplan, NetworkManager, systemd-networkd, ifcfg) "
-				  "names any address",
-				  shown, where, line, ip_to_string(&a, buf));
-	*ret = V_UNKNOWN;
-	if (asprintf(&e->why, "%s is in no network configuration of this machine", ip_to_string(&a, buf)) < 0)
-		return -ENOMEM;
+		return note(c, "ListenAddress %s (%s line %u): whether this machine has %s cannot be confirmed offline "
+			       "(IPv6 addresses also come from router advertisements)",
+			    shown, e->o->file, e->o->line, ip_to_string(&a, buf));
+	} else if (b == BIND_NO_SOURCE)
+		return note(c, "ListenAddress %s (%s line %u): whether this machine has %s cannot be confirmed: no network "
+			       "configuration sshfix reads (ifupdown, netplan, NetworkManager, systemd-networkd, ifcfg) "
+			       "names any address",
+			    shown, e->o->file, e->o->line, ip_to_string(&a, buf));
 	return 0;
 }
 
@@ -451,8 +353,6 @@ static int analyze(struct run *run, struct ctx *c)
 		return r;
 	const struct listen_set *ls = c->ls;
 
-	for (size_t i = 0; i < ls->n_ports && c->n_ports < ELEMENTSOF(c->ports); i++)
-		c->ports[c->n_ports++] = ls->ports[i].port;
 	/* A family from the command line (-4, -6, -o) is not the configuration's to repair. */
 	if (ls->family_opt && ls->family_origin == LISTEN_FROM_CONFIG) {
 		c->af = ls->family_opt;
@@ -466,27 +366,17 @@ static int analyze(struct run *run, struct ctx *c)
 		if (!nv)
 			return -ENOMEM;
 		c->e = nv;
-		c->e[c->n++] = (struct lentry) { .o = l->o, .la = l->la, .err = l->err, .fam = AF_UNSPEC };
+		c->e[c->n++] = (struct lentry) { .li = i, .o = l->o, .la = l->la, .err = l->err, .fam = AF_UNSPEC,
+						 .conflict = c->af && l->family_mismatch };
 	}
 	c->family_written = c->family;
 
-	/* Family conflicts, among the lines whose host sshd will look up. */
-	for (size_t i = 0; i < c->n; i++) {
-		struct lentry *e = &c->e[i];
-		if (e->err != LISTEN_OK && e->err != LISTEN_BAD_PORT) {
-			e->dropped = true;
-			continue;
-		}
-		if (c->family == AF_UNSPEC || e->la.kind != LH_NUMERIC)
-			continue;
-		int f = e->la.addr.family;
-		if (f == AF_INET6 && c->family == AF_INET && ip_is_v4mapped(&e->la.addr))
-			f = AF_INET;	/* getaddrinfo(AF_INET) takes ::ffff:a.b.c.d as a.b.c.d */
-		e->conflict = f != c->family;
-	}
+	/* Lines sshd cannot parse go; family conflicts (the listen set's) decide what else does. */
 	bool any_conflict = false;
-	for (size_t i = 0; i < c->n; i++)
+	for (size_t i = 0; i < c->n; i++) {
+		c->e[i].dropped = c->e[i].err != LISTEN_OK && c->e[i].err != LISTEN_BAD_PORT;
 		any_conflict |= c->e[i].conflict;
+	}
 	if (any_conflict) {
 		if (family_survivor(c)) {
 			for (size_t i = 0; i < c->n; i++)
@@ -581,17 +471,12 @@ static int listed(const struct ctx *c, char **ret)
 /* What the network configuration does configure, as evidence (the first few). */
 static int network_evidence(const struct ctx *c, struct finding *f)
 {
-	const struct netconf *nc = &c->as->conf;
-	char buf[46];
+	_cleanup_strv_free_ char **v = NULL;
 
-	for (size_t i = 0; i < nc->n_addrs && i < 8; i++)
-		if (finding_add_evidence(f, "configured: %s, %s", ip_to_string(&nc->addrs[i].addr, buf), nc->addrs[i].where) <
-		    0)
-			return -ENOMEM;
-	if (nc->n_addrs > 8 && finding_add_evidence(f, "configured: %zu more addresses", nc->n_addrs - 8) < 0)
+	if (addresses_describe(c->as, 8, 4, &v) < 0)
 		return -ENOMEM;
-	for (size_t i = 0; nc->dynamic && nc->dynamic[i] && i < 4; i++)
-		if (finding_add_evidence(f, "dynamic: %s", nc->dynamic[i]) < 0)
+	for (size_t i = 0; v[i]; i++)
+		if (finding_add_evidence(f, "%s", v[i]) < 0)
 			return -ENOMEM;
 	return 0;
 }
@@ -674,7 +559,7 @@ static int listen_detect(struct run *run)
 		struct lentry *e = &c.e[i];
 		if (!e->conflict)
 			continue;
-		struct buf lines = {0};
+		_cleanup_(buf_done) struct buf lines = {0};
 		for (size_t k = i; k < c.n; k++)
 			if (c.e[k].conflict) {
 				_cleanup_free_ char *h = strdup_trunc(c.e[k].la.host, 60);
@@ -687,7 +572,6 @@ static int listen_detect(struct run *run)
 			      family_name(c.family_written), c.af->file, c.af->line,
 			      family_words(c.family_written == AF_INET ? AF_INET6 : AF_INET), lines.data)
 			: NULL;
-		buf_done(&lines);
 		if (!f || finding_add_evidence(f, "%s:%u", c.af->file, c.af->line) < 0)
 			return -ENOMEM;
 		break;
@@ -767,31 +651,22 @@ static int listen_detect(struct run *run)
 		/* No listen address can be confirmed: sshd binds nothing, or loopback only.  An IPv6
 		 * address sshfix cannot judge is no confirmation; the repair must then drop it too, or
 		 * sshd would still listen nowhere else. */
-		struct buf what = {0};
+		_cleanup_(buf_done) struct buf what = {0}, unsure = {0};
 		struct finding *f = NULL;
 		for (size_t i = 0; i < c.n; i++) {
 			const struct lentry *e = &c.e[i];
-			if (e->dropped || !unbindable(e))
-				continue;
 			_cleanup_free_ char *h = strdup_trunc(e->la.host, 60);
-			buf_printf(&what, "%s%s (%s line %u)", what.len ? ", " : "", h ? h : "?", e->o->file, e->o->line);
-		}
-		struct buf unsure = {0};
-		for (size_t i = 0; i < c.n; i++) {
-			const struct lentry *e = &c.e[i];
-			if (e->dropped || e->v != V_USABLE || !e->unsure)
-				continue;
-			_cleanup_free_ char *h = strdup_trunc(e->la.host, 60);
-			buf_printf(&unsure, "%s%s (%s line %u)", unsure.len ? ", " : "; no other listen address can be "
-											 "confirmed offline: ",
-				   h ? h : "?", e->o->file, e->o->line);
+			if (!e->dropped && unbindable(e))
+				buf_printf(&what, "%s%s (%s line %u)", what.len ? ", " : "", h ? h : "?", e->o->file,
+					   e->o->line);
+			else if (!e->dropped && e->v == V_USABLE && e->unsure)
+				buf_printf(&unsure, "%s%s (%s line %u)",
+					   unsure.len ? ", " : "; no other listen address can be confirmed offline: ",
+					   h ? h : "?", e->o->file, e->o->line);
 		}
 		buf_puts(&unsure, "");
-		if (!buf_ok(&what) || !buf_ok(&unsure)) {
-			buf_done(&what);
-			buf_done(&unsure);
+		if (!buf_ok(&what) || !buf_ok(&unsure))
 			return -ENOMEM;
-		}
 		for (size_t i = 0; i < c.n; i++) {
 			const struct lentry *e = &c.e[i];
 			if (e->dropped)
@@ -809,30 +684,17 @@ static int listen_detect(struct run *run)
 							  "that address"
 							: "stops (\"Cannot bind any address\")",
 					unsure.data);
-				buf_done(&unsure);
-				if (!f) {
-					buf_done(&what);
+				if (!f)
 					return -ENOMEM;
-				}
-			} else if (finding_add_evidence(f, "%s:%u", e->o->file, e->o->line) < 0) {
-				buf_done(&what);
+			} else if (finding_add_evidence(f, "%s:%u", e->o->file, e->o->line) < 0)
 				return -ENOMEM;
-			}
-			if (unbindable(e) && finding_add_evidence(f, "%s", e->why) < 0) {
-				buf_done(&what);
+			_cleanup_free_ char *h = strdup_trunc(e->la.host, 100);
+			if ((unbindable(e) && finding_add_evidence(f, "%s", e->why) < 0) ||
+			    (e->v == V_USABLE && e->unsure &&
+			     finding_add_evidence(f, "%s: cannot be confirmed offline either (IPv6 or a scoped address)",
+						  h ? h : "?") < 0))
 				return -ENOMEM;
-			}
-			if (e->v == V_USABLE && e->unsure) {
-				_cleanup_free_ char *h = strdup_trunc(e->la.host, 100);
-				if (finding_add_evidence(f, "%s: cannot be confirmed offline either (IPv6 or a scoped "
-							    "address)",
-							 h ? h : "?") < 0) {
-					buf_done(&what);
-					return -ENOMEM;
-				}
-			}
 		}
-		buf_done(&what);
 		if (network_evidence(&c, f) < 0)
 			return -ENOMEM;
 	} else if (!c.ls->socket_activated) {
@@ -862,43 +724,18 @@ static int listen_detect(struct run *run)
 
 /* ---------------------------------------------------------- the listen set */
 
-/* The listen set of the lines sshd keeps once the repairs are made (RULES §3.6). */
-static int ctx_listen_set(const struct ctx *c, struct listen_entry **ret)
+/* The sockets sshd opens once the repairs are made: its lines, less those a repair drops (RULES §3.6). */
+static int kept_sockets(const struct ctx *c, struct listen_entry **ret)
 {
-	struct listen_addr *addrs = calloc(c->n ? c->n : 1, sizeof(*addrs));
-	bool *use = calloc(c->n ? c->n : 1, sizeof(*use));
-	int k = -ENOMEM;
+	_cleanup_free_ bool *keep = calloc(c->ls->n_lines + 1, sizeof(*keep));
 
-	if (addrs && use) {
-		for (size_t i = 0; i < c->n; i++) {
-			addrs[i] = c->e[i].la;	/* shallow: listen_set_compute() only reads */
-			use[i] = !c->e[i].dropped;
-		}
-		k = listen_set_compute(c->ports, c->n_ports, addrs, use, c->n, ret);
-	}
-	free(addrs);
-	free(use);
-	return k;
-}
-
-/* The ports sshd listens on at loopback addresses. */
-static int loopback_ports(const struct ctx *c, int *ports, size_t max, size_t *ret_n)
-{
-	_cleanup_free_ struct listen_entry *v = NULL;
-	size_t n = 0;
-
-	int k = ctx_listen_set(c, &v);
-	if (k < 0)
-		return k;
-	for (int i = 0; i < k && n < max; i++) {
-		bool dup = false;
-		for (size_t j = 0; j < n; j++)
-			dup |= ports[j] == v[i].port;
-		if (!dup)
-			ports[n++] = v[i].port;
-	}
-	*ret_n = n;
-	return 0;
+	if (!keep)
+		return -ENOMEM;
+	for (size_t i = 0; i < c->ls->n_lines; i++)
+		keep[i] = c->ls->lines[i].err == LISTEN_OK && !c->ls->lines[i].family_mismatch;
+	for (size_t i = 0; i < c->n; i++)
+		keep[c->e[i].li] = !c->e[i].dropped;
+	return listen_set_sockets_keeping(c->ls, keep, ret);
 }
 
 static bool port_in(const int *ports, size_t n, int p)
@@ -912,15 +749,18 @@ static bool port_in(const int *ports, size_t n, int p)
 /* Is sshd's loopback listener served from outside by something the target runs (src/fronts.h)? */
 static int loopback_front(struct ctx *c, char **ret_what)
 {
+	_cleanup_free_ struct listen_entry *v = NULL;
 	int ports[64];
-	size_t n_ports = 0;
-	int r;
+	size_t n = 0;
+	int k = kept_sockets(c, &v);
 
 	*ret_what = NULL;
-	r = loopback_ports(c, ports, ELEMENTSOF(ports), &n_ports);
-	if (r < 0)
-		return r;
-	return fronts_find(c->run->target, ports, n_ports, ret_what);
+	if (k < 0)
+		return k;
+	for (int i = 0; i < k && n < ELEMENTSOF(ports); i++)
+		if (!port_in(ports, n, v[i].port))
+			ports[n++] = v[i].port;
+	return fronts_find(c->run->target, ports, n, ret_what);
 }
 
 /* ---------------------------------------------------------------- SELinux */
@@ -935,7 +775,7 @@ static int selinux_check(struct ctx *c)
 	r = mac_get(c->run, &m);
 	if (r < 0 || m->mode != SELINUX_ENFORCING || !m->selinux_type)
 		return r;
-	int k = ctx_listen_set(c, &v);
+	int k = kept_sockets(c, &v);
 	if (k < 0)
 		return k;
 	int done[64];
@@ -948,16 +788,7 @@ static int selinux_check(struct ctx *c)
 		done[n_done++] = port;
 		if (mac_selinux_port_has_type(m, true, (unsigned) port, "ssh_port_t", &where))
 			continue;
-		/* The line that names the port: a ListenAddress with it, else the Port line. */
-		const struct sshd_option *o = NULL;
-		if (v[i].addr_index >= 0 && c->e[v[i].addr_index].la.port == port)
-			o = c->e[v[i].addr_index].o;
-		for (size_t j = 0; !o && j < c->run->model.sshd->n_opts; j++) {
-			const struct sshd_option *x = &c->run->model.sshd->opts[j];
-			if (is_kw(x, "Port") && listen_port_parse(x->args[0], c->ls->services, c->ls->services_len) == port)
-				o = x;
-		}
-		struct finding *f = add(c->run, PR_LISTEN_PORT_SELINUX, o,
+		struct finding *f = add(c->run, PR_LISTEN_PORT_SELINUX, listen_set_port_line(c->ls, &v[i]),
 					"sshd listens on port %d, which SELinux (enforcing) does not let it bind until it is "
 					"labelled: run in the target: semanage port -a -N -t ssh_port_t -p tcp %d",
 					port, port);
@@ -980,76 +811,6 @@ static struct lentry *entry_at(struct ctx *c, const char *file, unsigned line)
 		if (c->e[i].o->line == line && streq(c->e[i].o->file, file))
 			return &c->e[i];
 	return NULL;
-}
-
-/* Characters that stand for themselves in an sshd_config line (no quoting needed). */
-static bool plain_word(const char *s)
-{
-	if (!*s)
-		return false;
-	for (const char *p = s; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		      strchr(".:-_%[]", *p)))
-			return false;
-	return true;
-}
-
-/* Replace line `line` of o->file by "<indent><keyword> <value>". */
-static int rewrite(struct run *run, const struct sshd_option *o, const char *value)
-{
-	_cleanup_free_ char *old = NULL, *text = NULL;
-	size_t len;
-	int r;
-
-	r = config_read_line(run->target, run->journal, o->file, o->line, &old, &len);
-	if (r < 0)
-		return r;
-	size_t ind = strspn(old, " \t");
-	if (asprintf(&text, "%.*s%s %s", (int) ind, old, o->keyword, value) < 0)
-		return -ENOMEM;
-	return config_replace_line(run->target, run->journal, o->file, o->line, text);
-}
-
-static int append_action(struct finding *f, const char *fmt, ...) _printf_(2, 3);
-static int append_action(struct finding *f, const char *fmt, ...)
-{
-	struct buf b = {0};
-	va_list ap;
-
-	if (f->action) {
-		buf_puts(&b, f->action);
-		buf_puts(&b, "; ");
-	}
-	va_start(ap, fmt);
-	buf_vprintf(&b, fmt, ap);
-	va_end(ap);
-	if (!buf_ok(&b)) {
-		buf_done(&b);
-		return -ENOMEM;
-	}
-	free(f->action);
-	f->action = buf_steal(&b);
-	return 0;
-}
-
-/* "line 3" in the finding's own file, else "/etc/ssh/sshd_config line 3". */
-static char *where(const struct finding *f, const struct sshd_option *o)
-{
-	char *s;
-
-	if (asprintf(&s, "%s%sline %u", streq_ptr(f->path, o->file) ? "" : o->file,
-		     streq_ptr(f->path, o->file) ? "" : " ", o->line) < 0)
-		return NULL;
-	return s;
-}
-
-static int comment(struct run *run, struct finding *f, const struct sshd_option *o, const char *reason)
-{
-	_cleanup_free_ char *w = where(f, o);
-	int r = config_comment_out(run->target, run->journal, o->file, o->line, reason);
-	if (r < 0)
-		return r;
-	return w ? append_action(f, "comment out %s", w) : -ENOMEM;
 }
 
 /*
@@ -1076,7 +837,7 @@ static int widen(struct run *run, struct finding *f, struct ctx *c)
 			: e->unsure		     ? "an address sshfix cannot confirm, and no other listen address could be"
 						     : "sshd listens on its other addresses";
 		if (!ported) {
-			r = comment(run, f, e->o, why);
+			r = listen_edit_comment(run, f, e->o, why);
 			if (r < 0)
 				return r;
 			continue;
@@ -1088,9 +849,9 @@ static int widen(struct run *run, struct finding *f, struct ctx *c)
 		else
 			buf_puts(&b, fam == AF_INET6 ? "::" : "0.0.0.0");
 		if (e->la.rdomain) {
-			if (!plain_word(e->la.rdomain)) {
+			if (!listen_edit_plain(e->la.rdomain)) {
 				buf_done(&b);
-				r = comment(run, f, e->o, why);
+				r = listen_edit_comment(run, f, e->o, why);
 				if (r < 0)
 					return r;
 				continue;
@@ -1103,12 +864,12 @@ static int widen(struct run *run, struct finding *f, struct ctx *c)
 		}
 		_cleanup_free_ char *value = buf_steal(&b);
 		if (strv_contains(written, value)) {
-			r = comment(run, f, e->o, "the same socket as another ListenAddress once on every address");
+			r = listen_edit_comment(run, f, e->o, "the same socket as another ListenAddress once on every address");
 		} else {
-			_cleanup_free_ char *w = where(f, e->o);
-			r = w ? rewrite(run, e->o, value) : -ENOMEM;
+			_cleanup_free_ char *w = listen_edit_where(f, e->o);
+			r = w ? listen_edit_set(run, e->o, value) : -ENOMEM;
 			if (r >= 0)
-				r = append_action(f, "%s: ListenAddress %s", w, value);
+				r = listen_edit_action(f, "%s: ListenAddress %s", w, value);
 			if (r >= 0)
 				r = strv_push(&written, strdup(value));
 		}
@@ -1136,7 +897,7 @@ static int listen_repair(struct run *run, struct finding *f)
 		e = entry_at(&c, f->path, f->line);
 		if (!e)
 			return -ESTALE;
-		return comment(run, f, e->o, "a ListenAddress sshd cannot parse");
+		return listen_edit_comment(run, f, e->o, "a ListenAddress sshd cannot parse");
 
 	case PR_LISTEN_PORT_INVALID:
 		e = entry_at(&c, f->path, f->line);
@@ -1145,22 +906,22 @@ static int listen_repair(struct run *run, struct finding *f)
 			for (size_t i = 0; i < run->model.sshd->n_opts; i++) {
 				const struct sshd_option *o = &run->model.sshd->opts[i];
 				if (o->line == f->line && streq(o->file, f->path) && is_kw(o, "Port"))
-					return comment(run, f, o, "a port name /etc/services does not have");
+					return listen_edit_comment(run, f, o, "a port name /etc/services does not have");
 			}
 			return -ESTALE;
 		}
 		/* Keep the address, drop the port: "[::1]:x" -> "[::1]", "0.0.0.0:x" -> "0.0.0.0". */
-		if (!plain_word(e->la.host) || (e->la.rdomain && !plain_word(e->la.rdomain)))
-			return comment(run, f, e->o, "a port sshd cannot parse");
+		if (!listen_edit_plain(e->la.host) || (e->la.rdomain && !listen_edit_plain(e->la.rdomain)))
+			return listen_edit_comment(run, f, e->o, "a port sshd cannot parse");
 		{
 			_cleanup_free_ char *value = NULL;
 			if (asprintf(&value, "%s%s%s%s%s", e->la.bracketed ? "[" : "", e->la.host, e->la.bracketed ? "]" : "",
 				     e->la.rdomain ? " rdomain " : "", e->la.rdomain ? e->la.rdomain : "") < 0)
 				return -ENOMEM;
-			r = rewrite(run, e->o, value);
+			r = listen_edit_set(run, e->o, value);
 			if (r < 0)
 				return r;
-			return append_action(f, "line %u: ListenAddress %s (the port removed)", e->o->line, value);
+			return listen_edit_action(f, "line %u: ListenAddress %s (the port removed)", e->o->line, value);
 		}
 
 	case PR_LISTEN_FAMILY_MISMATCH:
@@ -1170,7 +931,7 @@ static int listen_repair(struct run *run, struct finding *f)
 				const struct sshd_option *o = &run->model.sshd->opts[i];
 				if (!is_kw(o, "AddressFamily"))
 					continue;
-				r = comment(run, f, o, "no ListenAddress of this family");
+				r = listen_edit_comment(run, f, o, "no ListenAddress of this family");
 				if (r < 0)
 					return r;
 			}
@@ -1182,7 +943,7 @@ static int listen_repair(struct run *run, struct finding *f)
 			_cleanup_free_ char *why = NULL;
 			if (asprintf(&why, "not an address of AddressFamily %s", family_name(c.family_written)) < 0)
 				return -ENOMEM;
-			r = comment(run, f, c.e[i].o, why);
+			r = listen_edit_comment(run, f, c.e[i].o, why);
 			if (r < 0)
 				return r;
 		}
@@ -1199,7 +960,7 @@ static int listen_repair(struct run *run, struct finding *f)
 		e = entry_at(&c, f->path, f->line);
 		if (!e || !unbindable(e))
 			return -ESTALE;
-		return comment(run, f, e->o,
+		return listen_edit_comment(run, f, e->o,
 			       e->v == V_UNKNOWN ? "an address this machine does not have"
 						 : "an address no network configuration names (addresses come from DHCP)");
 

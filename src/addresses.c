@@ -454,8 +454,7 @@ int addresses_get(struct run *run, const struct addresses **ret)
 	return 0;
 }
 
-/* ::ffff:a.b.c.d as a.b.c.d, for a bind */
-static struct ip_addr unmapped(const struct ip_addr *a)
+struct ip_addr addresses_unmap(const struct ip_addr *a)
 {
 	struct ip_addr x = *a;
 
@@ -470,7 +469,7 @@ static struct ip_addr unmapped(const struct ip_addr *a)
 enum addr_source addresses_find(const struct addresses *as, const struct ip_addr *a,
 				const struct netconf_addr **ret_conf, const struct live_addr **ret_live)
 {
-	struct ip_addr x = unmapped(a);
+	struct ip_addr x = addresses_unmap(a);
 	const struct netconf_addr *c;
 
 	if (ip_is_loopback(&x))
@@ -482,7 +481,7 @@ enum addr_source addresses_find(const struct addresses *as, const struct ip_addr
 		return ADDR_CONFIGURED;
 	}
 	for (size_t i = 0; i < as->n_live; i++) {
-		struct ip_addr y = unmapped(&as->live_addrs[i].addr);
+		struct ip_addr y = addresses_unmap(&as->live_addrs[i].addr);
 		if (ip_equal(&y, &x)) {
 			if (ret_live)
 				*ret_live = &as->live_addrs[i];
@@ -490,4 +489,73 @@ enum addr_source addresses_find(const struct addresses *as, const struct ip_addr
 		}
 	}
 	return ADDR_NONE;
+}
+
+int addresses_bindable(const struct addresses *as, const struct ip_addr *a0, enum addr_bind *ret, char **ret_why)
+{
+	struct ip_addr a = addresses_unmap(a0);
+	char buf[46];
+	int r = 0;
+
+	*ret_why = NULL;
+	if (ip_is_loopback(&a))
+		*ret = BIND_LOOPBACK;
+	else if (ip_is_any(&a))
+		*ret = BIND_ANY;
+	else if (addresses_find(as, &a, NULL, NULL) != ADDR_NONE)
+		*ret = BIND_HAS;
+	else if ((a.family == AF_INET && as->nonlocal4 > 0) || (a.family == AF_INET6 && as->nonlocal6 > 0)) {
+		/* the kernel lets a program bind an address the machine does not have */
+		*ret = BIND_NONLOCAL;
+		*ret_why = strdup(a.family == AF_INET && as->nonlocal4_where ? as->nonlocal4_where
+									     : "net.ipv6.ip_nonlocal_bind = 1");
+		r = *ret_why ? 0 : -ENOMEM;
+	} else if (a.family == AF_INET6)
+		*ret = BIND_UNSURE;
+	else if (as->live) {
+		/* The running system: its interfaces say what it has now, DHCP leases included. */
+		*ret = BIND_MISSING;
+		r = asprintf(ret_why, "%s is in no network configuration of this machine and on none of its interfaces%s%s%s",
+			     ip_to_string(&a, buf), as->conf.dynamic ? " (its addresses come from " : "",
+			     as->conf.dynamic ? as->conf.dynamic[0] : "", as->conf.dynamic ? ")" : "");
+	} else if (as->conf.dynamic) {
+		/* DHCP or a cloud: the address is whatever the lease says, and no file names this one. */
+		*ret = BIND_UNCONFIRMED;
+		r = asprintf(ret_why, "%s is named by no network configuration of this machine, which takes its IPv4 "
+				      "addresses from DHCP or a cloud (%s): sshd can bind it only if exactly this "
+				      "address is handed out",
+			     ip_to_string(&a, buf), as->conf.dynamic[0]);
+	} else if (as->n_files == 0)
+		*ret = BIND_NO_SOURCE;
+	else {
+		*ret = BIND_MISSING;
+		r = asprintf(ret_why, "%s is in no network configuration of this machine", ip_to_string(&a, buf));
+	}
+	if (r < 0) {
+		*ret_why = NULL;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+int addresses_describe(const struct addresses *as, size_t max_addrs, size_t max_dynamic, char ***ret)
+{
+	_cleanup_strv_free_ char **v = NULL;
+	const struct netconf *nc = &as->conf;
+	char buf[46], *s;
+
+	for (size_t i = 0; i < nc->n_addrs && i < max_addrs; i++)
+		if (asprintf(&s, "configured: %s, %s", ip_to_string(&nc->addrs[i].addr, buf), nc->addrs[i].where) < 0 ||
+		    strv_push(&v, s) < 0)
+			return -ENOMEM;
+	if (nc->n_addrs > max_addrs &&
+	    (asprintf(&s, "configured: %zu more addresses", nc->n_addrs - max_addrs) < 0 || strv_push(&v, s) < 0))
+		return -ENOMEM;
+	for (size_t i = 0; nc->dynamic && nc->dynamic[i] && i < max_dynamic; i++)
+		if (asprintf(&s, "dynamic: %s", nc->dynamic[i]) < 0 || strv_push(&v, s) < 0)
+			return -ENOMEM;
+	if (strv_ensure(&v) < 0)
+		return -ENOMEM;
+	*ret = TAKE_PTR(v);
+	return 0;
 }

@@ -80,3 +80,36 @@ enum addr_source {
  */
 enum addr_source addresses_find(const struct addresses *as, const struct ip_addr *a,
 				const struct netconf_addr **ret_conf, const struct live_addr **ret_live);
+
+/* a, with an IPv4-mapped IPv6 address (::ffff:a.b.c.d) as its IPv4 one: the same socket address for a bind. */
+struct ip_addr addresses_unmap(const struct ip_addr *a);
+
+/* Whether a program can bind an address when the machine boots (RULES §3.7). */
+enum addr_bind {
+	BIND_LOOPBACK,		/* 127.0.0.0/8 or ::1 */
+	BIND_ANY,		/* 0.0.0.0 or :: */
+	BIND_HAS,		/* configured for the boot, or on an interface of the running system */
+	BIND_NONLOCAL,		/* not the machine's, but ip_nonlocal_bind lets it be bound (*ret_why: where) */
+	BIND_UNSURE,		/* IPv6 not configured anywhere: router advertisements assign addresses at run time */
+	BIND_NO_SOURCE,		/* no network configuration read here names any address: not judged */
+	BIND_MISSING,		/* the machine does not have it (*ret_why: the evidence) */
+	BIND_UNCONFIRMED,	/* no file names it, and IPv4 addresses come from DHCP or a cloud (*ret_why) */
+};
+
+/*
+ * Judge address a against what the boot configures (and, on the running
+ * system, its interfaces), in this order: loopback, the any-address,
+ * configured or live, ip_nonlocal_bind, IPv6, the running system's
+ * interfaces, a dynamic source, no source at all.  Returns 0 with *ret and,
+ * for BIND_NONLOCAL, BIND_MISSING and BIND_UNCONFIRMED, *ret_why (owned by
+ * the caller; NULL otherwise), or -ENOMEM.
+ */
+int addresses_bindable(const struct addresses *as, const struct ip_addr *a, enum addr_bind *ret, char **ret_why);
+
+/*
+ * What the boot configures, as evidence lines: "configured: ADDR, FILE line
+ * N (what)" for the first max_addrs addresses, then "configured: N more
+ * addresses", and "dynamic: ..." for the first max_dynamic dynamic sources.
+ * Returns 0 with *ret (NULL-terminated, owned by the caller), or -ENOMEM.
+ */
+int addresses_describe(const struct addresses *as, size_t max_addrs, size_t max_dynamic, char ***ret);

@@ -296,12 +296,11 @@ static void socks_free(struct listen_sock *v, size_t n)
 	free(v);
 }
 
-static int compute_sshd(struct listen_set *ls)
+int listen_set_sockets_keeping(const struct listen_set *ls, const bool *keep, struct listen_entry **ret)
 {
 	_cleanup_free_ int *ports = calloc(ls->n_ports ? ls->n_ports : 1, sizeof(int));
 	_cleanup_free_ struct listen_addr *addrs = calloc(ls->n_lines ? ls->n_lines : 1, sizeof(*addrs));
 	_cleanup_free_ bool *use = calloc(ls->n_lines ? ls->n_lines : 1, sizeof(*use));
-	_cleanup_free_ struct listen_entry *v = NULL;
 
 	if (!ports || !addrs || !use)
 		return -ENOMEM;
@@ -309,17 +308,37 @@ static int compute_sshd(struct listen_set *ls)
 		ports[i] = ls->ports[i].port;
 	for (size_t i = 0; i < ls->n_lines; i++) {
 		addrs[i] = ls->lines[i].la;	/* shallow: listen_set_compute() only reads */
-		use[i] = ls->lines[i].err == LISTEN_OK && !ls->lines[i].family_mismatch;
+		use[i] = keep ? keep[i] : ls->lines[i].err == LISTEN_OK && !ls->lines[i].family_mismatch;
 	}
-	int k = listen_set_compute(ports, ls->n_ports, addrs, use, ls->n_lines, &v);
+	return listen_set_compute(ports, ls->n_ports, addrs, use, ls->n_lines, ret);
+}
+
+const struct sshd_option *listen_set_port_line(const struct listen_set *ls, const struct listen_entry *e)
+{
+	if (e->addr_index >= 0 && (size_t) e->addr_index < ls->n_lines && ls->lines[e->addr_index].la.port == e->port)
+		return ls->lines[e->addr_index].o;
+	for (size_t j = 0; j < ls->n_ports; j++)
+		if (ls->ports[j].port == e->port)
+			return ls->ports[j].o;
+	return NULL;
+}
+
+static int compute_sshd(struct listen_set *ls)
+{
+	_cleanup_free_ struct listen_entry *v = NULL;
+	int k = listen_set_sockets_keeping(ls, NULL, &v);
+
 	if (k < 0)
 		return k;
 	for (int i = 0; i < k; i++) {
 		struct listen_sock s = { .port = v[i].port, .line_index = v[i].addr_index, .origin = LISTEN_FROM_DEFAULT };
-		const struct sshd_option *o = NULL;
+		const struct sshd_option *o = listen_set_port_line(ls, &v[i]);
+		for (size_t j = 0; j < ls->n_ports && o; j++)
+			if (ls->ports[j].o == o)
+				s.origin = ls->ports[j].origin;
 		if (v[i].addr_index >= 0) {
 			const struct listen_line *l = &ls->lines[v[i].addr_index];
-			o = l->o;
+			o = l->o;	/* the socket is named by its ListenAddress, whoever gives the port */
 			s.origin = l->origin;
 			s.host = strdup(l->la.host);
 			if (!s.host || (l->la.rdomain && !(s.rdomain = strdup(l->la.rdomain)))) {
@@ -327,16 +346,6 @@ static int compute_sshd(struct listen_set *ls)
 				return -ENOMEM;
 			}
 		}
-		if (!o || v[i].addr_index < 0 || ls->lines[v[i].addr_index].la.port <= 0)
-			/* the port came from a Port line (or -p, or the default) */
-			for (size_t j = 0; j < ls->n_ports; j++)
-				if (ls->ports[j].port == v[i].port) {
-					if (!o) {
-						o = ls->ports[j].o;
-						s.origin = ls->ports[j].origin;
-					}
-					break;
-				}
 		s.file = o ? o->file : NULL;
 		s.line = o ? o->line : 0;
 		if (sock_push(&ls->sshd, &ls->n_sshd, &s) < 0) {
@@ -726,7 +735,8 @@ int listen_set_load(struct target *t, const struct sshd_config *cfg, const struc
 	/* AddressFamily is read before the queued ListenAddress lines: judge them now (RULES §3.6). */
 	for (size_t i = 0; i < ls->n_lines; i++) {
 		struct listen_line *l = &ls->lines[i];
-		if (l->err == LISTEN_OK && ls->family != AF_UNSPEC && l->la.kind == LH_NUMERIC) {
+		if ((l->err == LISTEN_OK || l->err == LISTEN_BAD_PORT) && ls->family != AF_UNSPEC &&
+		    l->la.kind == LH_NUMERIC) {
 			int f = l->la.addr.family;
 			if (f == AF_INET6 && ls->family == AF_INET && ip_is_v4mapped(&l->la.addr))
 				f = AF_INET;	/* getaddrinfo(AF_INET) takes ::ffff:a.b.c.d as a.b.c.d */

@@ -141,6 +141,22 @@ void listen_set_free(struct listen_set *ls);
  */
 int listen_set_get(struct run *run, const struct listen_set **ret);
 
+/*
+ * The sockets sshd opens when only the ListenAddress lines with keep[i] set
+ * remain (keep indexes ->lines; NULL: the lines sshd takes), as a repair
+ * would leave them, in sshd's order.  A kept line whose port is bad counts
+ * as one without a port.  Returns the number of entries with *ret (owned by
+ * the caller; addr_index points into ->lines), or -ENOMEM.
+ */
+int listen_set_sockets_keeping(const struct listen_set *ls, const bool *keep, struct listen_entry **ret);
+
+/*
+ * The line that names the port of socket e: its ListenAddress when that
+ * names the port itself, else the Port line (or -p) that gives it; NULL for
+ * the default 22.
+ */
+const struct sshd_option *listen_set_port_line(const struct listen_set *ls, const struct listen_entry *e);
+
 enum listen_resolved {
 	LISTEN_UNRESOLVED,	/* neither /etc/hosts nor nss-myhostname gives the name */
 	LISTEN_BY_HOSTS,	/* /etc/hosts: *ret_addrs */
