@@ -306,9 +306,13 @@ int listen_set_sockets_keeping(const struct listen_set *ls, const bool *keep, st
 		return -ENOMEM;
 	for (size_t i = 0; i < ls->n_ports; i++)
 		ports[i] = ls->ports[i].port;
+	size_t n = 0;
 	for (size_t i = 0; i < ls->n_lines; i++) {
 		addrs[i] = ls->lines[i].la;	/* shallow: listen_set_compute() only reads */
 		use[i] = keep ? keep[i] : ls->lines[i].err == LISTEN_OK && !ls->lines[i].family_mismatch;
+		/* a line adds a socket per port at most: stop before the bound (sshd's own is 16) */
+		if (use[i] && (n += ls->lines[i].la.port > 0 ? 1 : ls->n_ports) > LISTEN_SOCKETS_MAX)
+			use[i] = false;
 	}
 	return listen_set_compute(ports, ls->n_ports, addrs, use, ls->n_lines, ret);
 }

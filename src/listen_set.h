@@ -47,6 +47,13 @@
 
 struct run;
 
+/*
+ * sshd stops at start beyond 16 sockets (sshd.c MAX_LISTEN_SOCKS, "Too many
+ * listen sockets"); the set keeps far more, but not lines times ports
+ * without bound: a hostile configuration must not cost gigabytes.
+ */
+#define LISTEN_SOCKETS_MAX 4096
+
 enum listen_origin {
 	LISTEN_FROM_DEFAULT,	/* no Port anywhere: 22 */
 	LISTEN_FROM_CONFIG,	/* sshd_config or a file it includes */
@@ -144,8 +151,9 @@ int listen_set_get(struct run *run, const struct listen_set **ret);
 /*
  * The sockets sshd opens when only the ListenAddress lines with keep[i] set
  * remain (keep indexes ->lines; NULL: the lines sshd takes), as a repair
- * would leave them, in sshd's order.  A kept line whose port is bad counts
- * as one without a port.  Returns the number of entries with *ret (owned by
+ * would leave them, in sshd's order, at most about LISTEN_SOCKETS_MAX (later
+ * lines are left out).  A kept line whose port is bad counts as one without
+ * a port.  Returns the number of entries with *ret (owned by
  * the caller; addr_index points into ->lines), or -ENOMEM.
  */
 int listen_set_sockets_keeping(const struct listen_set *ls, const bool *keep, struct listen_entry **ret);

@@ -412,6 +412,18 @@ START_TEST(listen_set_hostile)
 	ck_assert_uint_eq(ls->n_ports, 256);
 	ck_assert_ptr_nonnull(ls->fatal);
 
+	/* 256 ports times 20000 addresses: bounded, not 5 million sockets */
+	for (int i = 0; i < 256; i++)
+		buf_printf(&b, "Port %d\n", 1000 + i);
+	for (int i = 0; i < 20000; i++)
+		buf_printf(&b, "ListenAddress 10.%d.%d.1\n", i / 256, i % 256);
+	ck_assert(buf_ok(&b));
+	load(b.data);
+	buf_done(&b);
+	ck_assert_uint_eq(ls->n_lines, 20000);
+	ck_assert_uint_le(ls->n_sshd, LISTEN_SOCKETS_MAX);
+	ck_assert_uint_ge(ls->n_sshd, LISTEN_SOCKETS_MAX - 256);
+
 	tl_write(root, "etc/services", "\0\0\0ssh 22/tcp\n", 0644);
 	debian_unit("SSHD_OPTS=\"-o\"\n");
 	load("Port ssh\n");
