@@ -137,7 +137,11 @@ int mac_apparmor_headers(const char *text, size_t len, const char *const *progra
 			 int (*fn)(const char *attach, unsigned line, bool complain, bool other, void *userdata),
 			 void *userdata);
 
-/* AppArmor's globbing for an attachment: '*', '**', '?', [...], {a,b}; @{VAR} matches any one component. */
+/*
+ * AppArmor's globbing for an attachment: '*' (not '/'), '**', '?', [...],
+ * {a,b}; an unexpanded @{VAR} stands for any non-empty text.  Backtracking
+ * is bounded: a pattern that would cost more does not match.
+ */
 bool mac_apparmor_glob(const char *pattern, const char *path);
 
 const char *selinux_mode_name(enum selinux_mode m);
