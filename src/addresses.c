@@ -28,23 +28,6 @@ struct loader {
 	struct addresses *a;
 };
 
-/* A target file, or NULL when it is missing or unreadable (len 0). */
-static int read_opt(struct target *t, const char *path, size_t max, char **ret, size_t *ret_len)
-{
-	size_t len = 0;
-	int r = target_read_file(t, path, max, ret, &len);
-
-	if (r == -ENOMEM)
-		return r;
-	if (r < 0) {
-		*ret = NULL;
-		len = 0;
-	}
-	if (ret_len)
-		*ret_len = len;
-	return 0;
-}
-
 static bool ifcfg_name_ok(const char *name)
 {
 	static const char *const skip[] = { "~", ".bak", ".orig", ".rpmnew", ".rpmsave", ".old" };
@@ -69,7 +52,7 @@ static int parse_file(struct loader *c, const char *path, parse_fn fn)
 	size_t len = 0, na = c->a->conf.n_addrs, nd = strv_length(c->a->conf.dynamic);
 	int r;
 
-	r = read_opt(c->t, path, CONFIG_MAX, &text, &len);
+	r = target_read_file_optional(c->t, path, CONFIG_MAX, &text, &len);
 	if (r < 0 || !text)
 		return r;
 	r = fn(&c->a->conf, path, text, len);
@@ -93,7 +76,7 @@ static int parse_ifupdown(struct loader *c, const char *path, unsigned depth, ch
 	r = strv_push(seen, strdup(path));
 	if (r < 0)
 		return r;
-	r = read_opt(c->t, path, CONFIG_MAX, &text, &len);
+	r = target_read_file_optional(c->t, path, CONFIG_MAX, &text, &len);
 	if (r < 0 || !text)
 		return r;
 	r = netconf_parse_ifupdown(&c->a->conf, path, text, len, &inc, &n_inc);
@@ -201,7 +184,7 @@ static int any_file_has(struct loader *c, char **paths, const char *needle)
 	for (size_t i = 0; paths && paths[i]; i++) {
 		_cleanup_free_ char *t = NULL;
 		size_t len = 0;
-		int r = read_opt(c->t, paths[i], CONFIG_MAX, &t, &len);
+		int r = target_read_file_optional(c->t, paths[i], CONFIG_MAX, &t, &len);
 		if (r < 0)
 			return r;
 		if (t && memmem(t, len, needle, strlen(needle)))
@@ -229,7 +212,7 @@ static int sysctl_files(struct loader *c)
 		_cleanup_free_ char *t = NULL;
 		size_t len = 0;
 		unsigned line = 0;
-		r = read_opt(c->t, paths[i], CONFIG_MAX, &t, &len);
+		r = target_read_file_optional(c->t, paths[i], CONFIG_MAX, &t, &len);
 		if (r < 0)
 			return r;
 		if (!t)

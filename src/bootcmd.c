@@ -22,31 +22,6 @@
 /* A value that expands itself ("X=\"$X$X\"" on every line) doubles per line: cut it. */
 #define VALUE_MAX (64u << 10)
 
-struct lines {
-	const char *text;
-	size_t len, off;
-	unsigned lineno;
-};
-
-/* The next line without '\n' and '\r', cut at a NUL byte. */
-static bool next_line(struct lines *it, const char **ret, size_t *ret_n)
-{
-	if (!it->text || it->off >= it->len)
-		return false;
-	const char *l = it->text + it->off, *nl = memchr(l, '\n', it->len - it->off);
-	size_t n = nl ? (size_t) (nl - l) : it->len - it->off;
-	it->off += n + (nl ? 1 : 0);
-	it->lineno++;
-	const char *nul = memchr(l, '\0', n);
-	if (nul)
-		n = (size_t) (nul - l);
-	if (n > 0 && l[n - 1] == '\r')
-		n--;
-	*ret = l;
-	*ret_n = n;
-	return true;
-}
-
 static void trim(const char **s, size_t *n)
 {
 	while (*n > 0 && (**s == ' ' || **s == '\t'))
@@ -305,12 +280,12 @@ int boot_shell_assignment(const char *text, size_t len, const char *name, char *
 
 int boot_grubenv_get(const char *text, size_t len, const char *key, char **ret)
 {
-	struct lines it = { text, len, 0, 0 };
+	struct text_lines it = { text, len, 0, 0 };
 	const char *l;
 	size_t n, kl = strlen(key);
 	char *v = NULL;
 
-	while (next_line(&it, &l, &n)) {
+	while (text_next_line(&it, &l, &n)) {
 		if (n <= kl || l[0] == '#' || memcmp(l, key, kl) != 0 || l[kl] != '=')
 			continue;
 		free(v);
@@ -326,13 +301,13 @@ int boot_grubenv_get(const char *text, size_t len, const char *key, char **ret)
 
 int boot_bls_options(const char *text, size_t len, char **ret, unsigned *ret_line)
 {
-	struct lines it = { text, len, 0, 0 };
+	struct text_lines it = { text, len, 0, 0 };
 	struct buf b = {0};
 	unsigned first = 0;
 	const char *l;
 	size_t n;
 
-	while (next_line(&it, &l, &n)) {
+	while (text_next_line(&it, &l, &n)) {
 		trim(&l, &n);
 		if (n < 8 || memcmp(l, "options", 7) != 0 || (l[7] != ' ' && l[7] != '\t'))
 			continue;
@@ -361,22 +336,6 @@ int boot_bls_options(const char *text, size_t len, char **ret, unsigned *ret_lin
 
 
 /* ------------------------------------------------------------------ load */
-
-/* A target file, or NULL (len 0) when missing or unreadable: these are all optional. */
-static int read_opt(struct target *t, const char *path, char **ret, size_t *ret_len)
-{
-	size_t len = 0;
-	int r = target_read_file(t, path, CONFIG_MAX, ret, &len);
-
-	if (r == -ENOMEM)
-		return r;
-	if (r < 0) {
-		*ret = NULL;
-		len = 0;
-	}
-	*ret_len = len;
-	return 0;
-}
 
 static const char *const grubenv_paths[] = { "/boot/grub2/grubenv", "/boot/grub/grubenv" };
 
@@ -415,7 +374,7 @@ static int bls_cmdline(struct target *t, struct boot_cmdline *c, const char *gru
 	path = path_join("/boot/loader/entries", pick);
 	if (!path)
 		return -ENOMEM;
-	r = read_opt(t, path, &text, &len);
+	r = target_read_file_optional(t, path, CONFIG_MAX, &text, &len);
 	if (r < 0 || !text)
 		return r;
 	r = boot_bls_options(text, len, &opts, &line);
@@ -479,7 +438,7 @@ static int grub_default_cmdline(struct target *t, struct boot_cmdline *c)
 			_cleanup_free_ char *text = NULL;
 			size_t len;
 			unsigned line = 0;
-			r = read_opt(t, all[i], &text, &len);
+			r = target_read_file_optional(t, all[i], CONFIG_MAX, &text, &len);
 			if (r < 0)
 				return r;
 			if (!text)
@@ -513,7 +472,7 @@ static int load_cmdline(struct target *t, struct boot_cmdline *c)
 	int r;
 
 	for (size_t i = 0; i < ELEMENTSOF(grubenv_paths) && !env; i++) {
-		r = read_opt(t, grubenv_paths[i], &env, &len);
+		r = target_read_file_optional(t, grubenv_paths[i], CONFIG_MAX, &env, &len);
 		if (r < 0)
 			return r;
 		if (env && memchr(env, '\0', len))

@@ -19,23 +19,6 @@
 #include "listen_addr.h"
 #include "util.h"
 
-/* A target file, or NULL when it is missing or unreadable (len 0). */
-static int read_opt(struct target *t, const char *path, size_t max, char **ret, size_t *ret_len)
-{
-	size_t len = 0;
-	int r = target_read_file(t, path, max, ret, &len);
-
-	if (r == -ENOMEM)
-		return r;
-	if (r < 0) {
-		*ret = NULL;
-		len = 0;
-	}
-	if (ret_len)
-		*ret_len = len;
-	return 0;
-}
-
 /*
  * "127.0.0.1:22", "[::1]:22", "localhost:22", "22": the port when the host
  * part is loopback or absent, else -1.
@@ -88,7 +71,7 @@ int fronts_find(struct target *tg, const int *ports, size_t n_ports, char **ret_
 	for (size_t i = 0; tor[i]; i++) {
 		_cleanup_free_ char *t = NULL;
 		size_t len = 0;
-		r = read_opt(tg, tor[i], CONFIG_MAX, &t, &len);
+		r = target_read_file_optional(tg, tor[i], CONFIG_MAX, &t, &len);
 		if (r < 0)
 			return r;
 		for (char *l = t, *next; l && *l; l = next) {
@@ -116,7 +99,7 @@ int fronts_find(struct target *tg, const int *ports, size_t n_ports, char **ret_
 	for (size_t i = 0; i < ELEMENTSOF(sslh); i++) {
 		_cleanup_free_ char *t = NULL;
 		size_t len = 0;
-		r = read_opt(tg, sslh[i], CONFIG_MAX, &t, &len);
+		r = target_read_file_optional(tg, sslh[i], CONFIG_MAX, &t, &len);
 		if (r < 0)
 			return r;
 		for (char *l = t, *next; l && *l; l = next) {
@@ -160,7 +143,7 @@ int fronts_find(struct target *tg, const int *ports, size_t n_ports, char **ret_
 	for (size_t i = 0; stunnel[i]; i++) {
 		_cleanup_free_ char *t = NULL;
 		size_t len = 0;
-		r = read_opt(tg, stunnel[i], CONFIG_MAX, &t, &len);
+		r = target_read_file_optional(tg, stunnel[i], CONFIG_MAX, &t, &len);
 		if (r < 0)
 			return r;
 		for (char *l = t, *next; l && *l; l = next) {

@@ -43,23 +43,6 @@ static const char *const generator_paths[] = {
 	"/lib/systemd/system-generators/sshd-socket-generator",
 };
 
-/* A target file, or NULL when it is missing or unreadable (len 0). */
-static int read_opt(struct target *t, const char *path, size_t max, char **ret, size_t *ret_len)
-{
-	size_t len = 0;
-	int r = target_read_file(t, path, max, ret, &len);
-
-	if (r == -ENOMEM)
-		return r;
-	if (r < 0) {
-		*ret = NULL;
-		len = 0;
-	}
-	if (ret_len)
-		*ret_len = len;
-	return 0;
-}
-
 static bool exists(struct target *t, const char *path)
 {
 	struct stat st;
@@ -461,7 +444,7 @@ static int load_socket(struct target *t, struct listen_set *ls)
 
 	_cleanup_free_ char *text = NULL;
 	size_t len = 0;
-	r = read_opt(t, ls->socket_path, UNIT_MAX, &text, &len);
+	r = target_read_file_optional(t, ls->socket_path, UNIT_MAX, &text, &len);
 	if (r >= 0 && text)
 		r = units_collect(ls->socket_path, text, len, "Socket", "ListenStream", false, &acc);
 	if (r < 0)
@@ -524,7 +507,7 @@ static int load_socket(struct target *t, struct listen_set *ls)
 			}
 			continue;
 		}
-		r = read_opt(t, paths[i], UNIT_MAX, &dt, &dl);
+		r = target_read_file_optional(t, paths[i], UNIT_MAX, &dt, &dl);
 		if (r >= 0 && dt)
 			r = units_collect(paths[i], dt, dl, "Socket", "ListenStream", false, &acc);
 		if (r < 0)
@@ -712,13 +695,13 @@ int listen_set_load(struct target *t, const struct sshd_config *cfg, const struc
 	if (!ls)
 		return -ENOMEM;
 	ls->family = AF_UNSPEC;
-	r = read_opt(t, "/etc/services", CONFIG_MAX, &ls->services, &ls->services_len);
+	r = target_read_file_optional(t, "/etc/services", CONFIG_MAX, &ls->services, &ls->services_len);
 	if (r >= 0)
-		r = read_opt(t, "/etc/hosts", HOSTS_MAX, &ls->hosts, &ls->hosts_len);
+		r = target_read_file_optional(t, "/etc/hosts", HOSTS_MAX, &ls->hosts, &ls->hosts_len);
 	if (r >= 0)
-		r = read_opt(t, "/etc/nsswitch.conf", HOSTS_MAX, &ls->nsswitch, &ls->nsswitch_len);
+		r = target_read_file_optional(t, "/etc/nsswitch.conf", HOSTS_MAX, &ls->nsswitch, &ls->nsswitch_len);
 	if (r >= 0)
-		r = read_opt(t, "/etc/hostname", 4096, &ls->hostname, &len);
+		r = target_read_file_optional(t, "/etc/hostname", 4096, &ls->hostname, &len);
 	if (r < 0)
 		return r;
 	if (ls->hostname)

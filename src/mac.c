@@ -47,31 +47,6 @@ const char *selinux_mode_name(enum selinux_mode m)
 
 /* ------------------------------------------------------------- lines */
 
-struct lines {
-	const char *text;
-	size_t len, off;
-	unsigned lineno;
-};
-
-/* The next line without '\n' and '\r', cut at a NUL byte (as the C readers of these files see it). */
-static bool next_line(struct lines *it, const char **ret, size_t *ret_n)
-{
-	if (!it->text || it->off >= it->len)
-		return false;
-	const char *l = it->text + it->off, *nl = memchr(l, '\n', it->len - it->off);
-	size_t n = nl ? (size_t) (nl - l) : it->len - it->off;
-	it->off += n + (nl ? 1 : 0);
-	it->lineno++;
-	const char *nul = memchr(l, '\0', n);
-	if (nul)
-		n = (size_t) (nul - l);
-	if (n > 0 && l[n - 1] == '\r')
-		n--;
-	*ret = l;
-	*ret_n = n;
-	return true;
-}
-
 static void trim(const char **s, size_t *n)
 {
 	while (*n > 0 && (**s == ' ' || **s == '\t'))
@@ -90,7 +65,7 @@ static bool word_is(const char *w, size_t n, const char *s)
 int mac_parse_selinux_config(const char *text, size_t len, enum selinux_mode *ret_mode, unsigned *ret_mode_line,
 			     char **ret_type)
 {
-	struct lines it = { text, len, 0, 0 };
+	struct text_lines it = { text, len, 0, 0 };
 	enum selinux_mode mode = SELINUX_NONE;
 	unsigned mode_line = 0;
 	_cleanup_free_ char *type = strdup("targeted");
@@ -100,7 +75,7 @@ int mac_parse_selinux_config(const char *text, size_t len, enum selinux_mode *re
 
 	if (!type)
 		return -ENOMEM;
-	while (next_line(&it, &l, &n)) {
+	while (text_next_line(&it, &l, &n)) {
 		trim(&l, &n);
 		if (n == 0 || l[0] == '#')
 			continue;
@@ -379,12 +354,12 @@ int mac_apparmor_headers(const char *text, size_t len, const char *const *progra
 			 int (*fn)(const char *attach, unsigned line, bool complain, bool other, void *userdata),
 			 void *userdata)
 {
-	struct lines it = { text, len, 0, 0 };
+	struct text_lines it = { text, len, 0, 0 };
 	unsigned depth = 0;
 	const char *l;
 	size_t n;
 
-	while (next_line(&it, &l, &n)) {
+	while (text_next_line(&it, &l, &n)) {
 		/* the line without its comment (a '#' outside quotes; "#include" is a directive, not a header) */
 		size_t e = 0;
 		bool q = false;
@@ -498,11 +473,11 @@ bool mac_selinux_port_has_type(const struct mac_state *m, bool tcp, unsigned por
 /* "portcon tcp 2222 system_u:object_r:ssh_port_t:s0" or a range "2222-2230". */
 static int parse_portcons(struct mac_state *m, const char *file, const char *text, size_t len)
 {
-	struct lines it = { text, len, 0, 0 };
+	struct text_lines it = { text, len, 0, 0 };
 	const char *l;
 	size_t n;
 
-	while (next_line(&it, &l, &n)) {
+	while (text_next_line(&it, &l, &n)) {
 		const char *w[4];
 		size_t wl[4], k = 0;
 		for (size_t i = 0; i < n && k < 4;) {
@@ -552,22 +527,6 @@ static int parse_portcons(struct mac_state *m, const char *file, const char *tex
 
 /* ------------------------------------------------------------------ load */
 
-/* A target file, or NULL (len 0) when missing or unreadable: these are all optional. */
-static int read_opt(struct target *t, const char *path, char **ret, size_t *ret_len)
-{
-	size_t len = 0;
-	int r = target_read_file(t, path, CONFIG_MAX, ret, &len);
-
-	if (r == -ENOMEM)
-		return r;
-	if (r < 0) {
-		*ret = NULL;
-		len = 0;
-	}
-	*ret_len = len;
-	return 0;
-}
-
 static int push_fmt(char ***v, const char *fmt, ...) _printf_(2, 3);
 static int push_fmt(char ***v, const char *fmt, ...)
 {
@@ -588,7 +547,7 @@ static int load_selinux(struct target *t, const struct boot_cmdline *boot, struc
 	size_t len = 0, slen = 0;
 	int r;
 
-	r = read_opt(t, SELINUX_CONFIG, &cfg, &len);
+	r = target_read_file_optional(t, SELINUX_CONFIG, CONFIG_MAX, &cfg, &len);
 	if (r < 0)
 		return r;
 	if (cfg) {
@@ -632,13 +591,13 @@ static int load_selinux(struct target *t, const struct boot_cmdline *boot, struc
 	_cleanup_free_ char *root = strdup("/var/lib/selinux");
 	if (!root)
 		return -ENOMEM;
-	r = read_opt(t, "/etc/selinux/semanage.conf", &sem, &slen);
+	r = target_read_file_optional(t, "/etc/selinux/semanage.conf", CONFIG_MAX, &sem, &slen);
 	if (r < 0)
 		return r;
-	struct lines it = { sem, slen, 0, 0 };
+	struct text_lines it = { sem, slen, 0, 0 };
 	const char *l;
 	size_t n;
-	while (next_line(&it, &l, &n)) {
+	while (text_next_line(&it, &l, &n)) {
 		trim(&l, &n);
 		if (n < 10 || memcmp(l, "store-root", 10) != 0)
 			continue;
@@ -666,7 +625,7 @@ static int load_selinux(struct target *t, const struct boot_cmdline *boot, struc
 	for (size_t i = 0; i < ELEMENTSOF(stores); i++) {
 		_cleanup_free_ char *text = NULL;
 		size_t tl = 0;
-		r = read_opt(t, stores[i], &text, &tl);
+		r = target_read_file_optional(t, stores[i], CONFIG_MAX, &text, &tl);
 		if (r < 0)
 			return r;
 		if (text && (r = parse_portcons(m, stores[i], text, tl)) < 0)
@@ -774,7 +733,7 @@ static int load_apparmor(struct target *t, const struct boot_cmdline *boot, stru
 			return -ENOMEM;
 		if (target_stat(t, p, &st) < 0 || !S_ISREG(st.st_mode))
 			continue;	/* abstractions/, tunables/, disable/, local/ ... */
-		r = read_opt(t, p, &text, &len);
+		r = target_read_file_optional(t, p, CONFIG_MAX, &text, &len);
 		if (r < 0)
 			return r;
 		if (!text || !memmem(text, len, "sshd", 4))

@@ -94,31 +94,6 @@ const struct netconf_addr *netconf_find(const struct netconf *nc, const struct i
 
 /* ---------------------------------------------------------------- lines */
 
-struct lines {
-	const char *text;
-	size_t len, off;
-	unsigned lineno;
-};
-
-/* The next physical line, without '\n', a trailing '\r' and anything from a NUL on. */
-static bool next_line(struct lines *it, const char **ret, size_t *ret_n)
-{
-	if (!it->text || it->off >= it->len)
-		return false;
-	const char *l = it->text + it->off, *nl = memchr(l, '\n', it->len - it->off);
-	size_t n = nl ? (size_t) (nl - l) : it->len - it->off;
-	it->off += n + (nl ? 1 : 0);
-	it->lineno++;
-	const char *nul = memchr(l, '\0', n);
-	if (nul)
-		n = (size_t) (nul - l);
-	if (n > 0 && l[n - 1] == '\r')
-		n--;
-	*ret = l;
-	*ret_n = n;
-	return true;
-}
-
 static bool is_ws(char c)
 {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
@@ -274,7 +249,7 @@ static size_t up_command_address(const char *const *w, const size_t *wl, size_t 
 int netconf_parse_ifupdown(struct netconf *nc, const char *file, const char *text, size_t len,
 			   struct ifupdown_include **ret_includes, size_t *ret_n)
 {
-	struct lines it = { text, len, 0, 0 };
+	struct text_lines it = { text, len, 0, 0 };
 	struct ifupdown_include *inc = NULL;
 	size_t n_inc = 0;
 	bool in_iface = false;
@@ -283,7 +258,7 @@ int netconf_parse_ifupdown(struct netconf *nc, const char *file, const char *tex
 	size_t n;
 	int r = 0;
 
-	while (r >= 0 && next_line(&it, &l, &n)) {
+	while (r >= 0 && text_next_line(&it, &l, &n)) {
 		unsigned first = it.lineno;
 		struct buf logical = {0};
 
@@ -295,7 +270,7 @@ int netconf_parse_ifupdown(struct netconf *nc, const char *file, const char *tex
 			if (sn > 0 && s[sn - 1] == '\\') {
 				buf_append(&logical, s, sn - 1);
 				buf_putc(&logical, ' ');
-				if (next_line(&it, &l, &n))
+				if (text_next_line(&it, &l, &n))
 					continue;
 				break;
 			}
@@ -484,7 +459,7 @@ static void netplan_ifname(const struct yaml_frame *stack, size_t depth, char *o
 
 int netconf_parse_netplan(struct netconf *nc, const char *file, const char *text, size_t len)
 {
-	struct lines it = { text, len, 0, 0 };
+	struct text_lines it = { text, len, 0, 0 };
 	struct yaml_frame stack[YAML_DEPTH];
 	size_t depth = 0;
 	bool in_list = false;
@@ -494,7 +469,7 @@ int netconf_parse_netplan(struct netconf *nc, const char *file, const char *text
 	size_t n;
 	int r;
 
-	while (next_line(&it, &l, &n)) {
+	while (text_next_line(&it, &l, &n)) {
 		size_t indent = 0;
 		while (indent < n && (l[indent] == ' ' || l[indent] == '\t'))
 			indent++;
@@ -598,7 +573,7 @@ static bool nm_address_key(const char *k, size_t kl)
 
 int netconf_parse_nmconnection(struct netconf *nc, const char *file, const char *text, size_t len)
 {
-	struct lines it = { text, len, 0, 0 };
+	struct text_lines it = { text, len, 0, 0 };
 	struct netconf tmp = {0};
 	char section[16] = "";
 	bool port = false, v4_seen = false;
@@ -609,7 +584,7 @@ int netconf_parse_nmconnection(struct netconf *nc, const char *file, const char 
 	size_t n;
 	int r = 0;
 
-	while (r >= 0 && next_line(&it, &l, &n)) {
+	while (r >= 0 && text_next_line(&it, &l, &n)) {
 		const char *s = l, *k, *v;
 		size_t sn = n, kl, vl;
 		trim(&s, &sn);
@@ -675,7 +650,7 @@ int netconf_parse_nmconnection(struct netconf *nc, const char *file, const char 
 
 int netconf_parse_networkd(struct netconf *nc, const char *file, const char *text, size_t len)
 {
-	struct lines it = { text, len, 0, 0 };
+	struct text_lines it = { text, len, 0, 0 };
 	char section[16] = "";
 	_cleanup_free_ char *ifname = NULL;
 	const char *l;
@@ -683,7 +658,7 @@ int netconf_parse_networkd(struct netconf *nc, const char *file, const char *tex
 	int r = 0;
 
 	/* First: does [Match] limit it to containers? */
-	while (next_line(&it, &l, &n)) {
+	while (text_next_line(&it, &l, &n)) {
 		const char *s = l, *k, *v;
 		size_t sn = n, kl, vl;
 		trim(&s, &sn);
@@ -704,9 +679,9 @@ int netconf_parse_networkd(struct netconf *nc, const char *file, const char *tex
 				return -ENOMEM;
 		}
 	}
-	it = (struct lines) { text, len, 0, 0 };
+	it = (struct text_lines) { text, len, 0, 0 };
 	section[0] = '\0';
-	while (r >= 0 && next_line(&it, &l, &n)) {
+	while (r >= 0 && text_next_line(&it, &l, &n)) {
 		const char *s = l, *k, *v;
 		size_t sn = n, kl, vl;
 		trim(&s, &sn);
@@ -745,7 +720,7 @@ struct kv {
 
 int netconf_parse_ifcfg(struct netconf *nc, const char *file, const char *text, size_t len)
 {
-	struct lines it = { text, len, 0, 0 };
+	struct text_lines it = { text, len, 0, 0 };
 	struct kv *kv = NULL;
 	size_t n_kv = 0;
 	const char *l;
@@ -753,7 +728,7 @@ int netconf_parse_ifcfg(struct netconf *nc, const char *file, const char *text, 
 	int r = 0;
 
 	/* KEY=value, the last assignment of a key wins (it is sourced by a shell). */
-	while (r >= 0 && next_line(&it, &l, &n)) {
+	while (r >= 0 && text_next_line(&it, &l, &n)) {
 		const char *s = l, *k, *v;
 		size_t sn = n, kl, vl;
 		trim(&s, &sn);
@@ -824,7 +799,7 @@ int netconf_parse_ifcfg(struct netconf *nc, const char *file, const char *text, 
 
 int netconf_parse_wireguard(struct netconf *nc, const char *file, const char *text, size_t len)
 {
-	struct lines it = { text, len, 0, 0 };
+	struct text_lines it = { text, len, 0, 0 };
 	char section[16] = "";
 	const char *l, *base = strrchr(file, '/');
 	size_t n;
@@ -836,7 +811,7 @@ int netconf_parse_wireguard(struct netconf *nc, const char *file, const char *te
 	if (!ifname)
 		return -ENOMEM;
 
-	while (r >= 0 && next_line(&it, &l, &n)) {
+	while (r >= 0 && text_next_line(&it, &l, &n)) {
 		const char *s = l, *k, *v;
 		size_t sn = n, kl, vl;
 		const char *hash = memchr(s, '#', sn);
@@ -877,14 +852,14 @@ static int keepalived_address(struct netconf *nc, const char *const *w, const si
 
 int netconf_parse_keepalived(struct netconf *nc, const char *file, const char *text, size_t len)
 {
-	struct lines it = { text, len, 0, 0 };
+	struct text_lines it = { text, len, 0, 0 };
 	bool want_brace = false, in_block = false;
 	char iface[64] = "";	/* the vrrp_instance's "interface X" (IFNAMSIZ is 16) */
 	const char *l;
 	size_t n;
 	int r = 0;
 
-	while (r >= 0 && next_line(&it, &l, &n)) {
+	while (r >= 0 && text_next_line(&it, &l, &n)) {
 		const char *s = l;
 		size_t sn = n;
 		for (size_t i = 0; i < sn; i++)
@@ -946,12 +921,12 @@ static bool sysctl_key_eq(const char *k, size_t kl, const char *key)
 
 int sysctl_value(const char *text, size_t len, const char *key, unsigned *ret_line)
 {
-	struct lines it = { text, len, 0, 0 };
+	struct text_lines it = { text, len, 0, 0 };
 	const char *l;
 	size_t n;
 	int v = -1;
 
-	while (next_line(&it, &l, &n)) {
+	while (text_next_line(&it, &l, &n)) {
 		const char *s = l, *k, *val;
 		size_t sn = n, kl, vl;
 		trim(&s, &sn);

@@ -19,23 +19,6 @@
 
 #define UNIT_MAX (1u << 20)
 
-/* A target file, or NULL when it is missing or unreadable (len 0). */
-static int read_opt(struct target *t, const char *path, size_t max, char **ret, size_t *ret_len)
-{
-	size_t len = 0;
-	int r = target_read_file(t, path, max, ret, &len);
-
-	if (r == -ENOMEM)
-		return r;
-	if (r < 0) {
-		*ret = NULL;
-		len = 0;
-	}
-	if (ret_len)
-		*ret_len = len;
-	return 0;
-}
-
 /* ------------------------------------------------------------ EnvironmentFile= */
 
 int sshd_cmdline_env_assignment(const char *text, size_t len, const char *var, char **ret_value, unsigned *ret_first,
@@ -256,7 +239,7 @@ static int env_value(struct target *t, char **envfiles, const char *var, char **
 		size_t len;
 		unsigned first, last;
 		bool exp;
-		int r = read_opt(t, envfiles[i], CONFIG_MAX, &text, &len);
+		int r = target_read_file_optional(t, envfiles[i], CONFIG_MAX, &text, &len);
 		if (r < 0)
 			return r;
 		if (!text)
@@ -315,7 +298,7 @@ int sshd_cmdline_load(struct target *t, struct sshd_cmdline **ret)
 	r = units_ssh_service(t, &c->unit);
 	if (r < 0)
 		return r;
-	if (r > 0 && (r = read_opt(t, c->unit, UNIT_MAX, &text, &len)) < 0)
+	if (r > 0 && (r = target_read_file_optional(t, c->unit, UNIT_MAX, &text, &len)) < 0)
 		return r;
 	if (!text) {
 		/* no unit to ask (SysV init, no systemd): the distributions' own pairs */
