@@ -310,6 +310,20 @@ const struct sshd_option *listen_set_port_line(const struct listen_set *ls, cons
 	return NULL;
 }
 
+int listen_set_single_port(const struct listen_set *ls)
+{
+	int port = 0;
+
+	for (size_t i = 0; i < ls->n_boot; i++) {
+		if (ls->boot[i].port <= 0)
+			continue;
+		if (port && ls->boot[i].port != port)
+			return 0;
+		port = ls->boot[i].port;
+	}
+	return port;
+}
+
 static int compute_sshd(struct listen_set *ls)
 {
 	_cleanup_free_ struct listen_entry *v = NULL;

@@ -165,6 +165,13 @@ int listen_set_sockets_keeping(const struct listen_set *ls, const bool *keep, st
  */
 const struct sshd_option *listen_set_port_line(const struct listen_set *ls, const struct listen_entry *e);
 
+/*
+ * The only TCP port sshd is reached on at boot (->boot: the socket's when
+ * socket-activated, else sshd's own), for Match LocalPort and sshd -T -C
+ * lport=; 0 when there are several or none.
+ */
+int listen_set_single_port(const struct listen_set *ls);
+
 enum listen_resolved {
 	LISTEN_UNRESOLVED,	/* neither /etc/hosts nor nss-myhostname gives the name */
 	LISTEN_BY_HOSTS,	/* /etc/hosts: *ret_addrs */

@@ -101,6 +101,7 @@ START_TEST(listen_set_ports_accumulate)
 	load("Port 22\nPort 2222\n");
 	ck_assert_uint_eq(ls->n_ports, 2);
 	ASSERT_SSHD("*:22|*:2222");
+	ck_assert_int_eq(listen_set_single_port(ls), 0);
 	ck_assert_int_eq(ls->sshd[1].origin, LISTEN_FROM_CONFIG);
 	ck_assert_str_eq(ls->sshd[1].file, "/etc/ssh/sshd_config");
 	ck_assert_uint_eq(ls->sshd[1].line, 2);
@@ -108,6 +109,7 @@ START_TEST(listen_set_ports_accumulate)
 	/* no Port: 22, from nowhere */
 	load("# nothing\n");
 	ASSERT_SSHD("*:22");
+	ck_assert_int_eq(listen_set_single_port(ls), 22);
 	ck_assert_int_eq(ls->ports[0].origin, LISTEN_FROM_DEFAULT);
 	ck_assert_ptr_null(ls->sshd[0].file);
 
@@ -265,6 +267,7 @@ START_TEST(listen_set_socket_activation)
 	ck_assert_ptr_eq(ls->boot, ls->stream);
 	_cleanup_free_ char *s1 = socks(ls->boot, ls->n_boot);
 	ck_assert_str_eq(s1, "*:22");
+	ck_assert_int_eq(listen_set_single_port(ls), 22);	/* not sshd_config's 2222 */
 	ck_assert_str_eq(ls->stream[0].file, "/usr/lib/systemd/system/ssh.socket");
 	ck_assert_uint_eq(ls->stream[0].line, 4);
 
