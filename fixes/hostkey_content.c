@@ -24,10 +24,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "fixes.h"
+#include "mac.h"
 #include "model.h"
 #include "run.h"
 #include "sandbox.h"
@@ -454,7 +454,6 @@ static int sibling_label(struct run *run, const char *key, char **ret, size_t *r
 {
 	_cleanup_free_ char *dir = path_parent(key);
 	_cleanup_strv_free_ char **names = NULL;
-	char val[512];
 
 	if (!dir || target_list_dir(run->target, dir, &names) < 0)
 		return -ENOENT;
@@ -463,15 +462,9 @@ static int sibling_label(struct run *run, const char *key, char **ret, size_t *r
 		if (!startswith(names[i], "ssh_host_") || !(p = path_join(dir, names[i])))
 			continue;
 		_cleanup_close_ int fd = target_open_inode(run->target, p, TR_NO_SYMLINKS, NULL);
-		ssize_t n = fd < 0 ? -1 : fgetxattr(fd, "security.selinux", val, sizeof(val));
-		if (n > 0) {
-			*ret = malloc((size_t) n);
-			if (!*ret)
-				return -ENOMEM;
-			memcpy(*ret, val, (size_t) n);
-			*ret_len = (size_t) n;
-			return 0;
-		}
+		int r = fd < 0 ? fd : mac_read_label(fd, ret, ret_len);
+		if (r == 0 || r == -ENOMEM)
+			return r;
 	}
 	return -ENOENT;
 }

@@ -1,98 +1,35 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * listen: where sshd listens, and whether anyone can reach it there
- * (RULES §3.6, §3.7, §9.3).  The listen set is worked out as sshd does
- * (src/listen_addr.h): Port lines add up (22 only without any), each
- * ListenAddress is host|addr, host:port, v4:port, [host|v6]:port or a bare
- * IPv6 address, with an optional "rdomain NAME", queued until every Port and
- * AddressFamily line is read.  Names are looked up only in the target's
- * /etc/hosts (and nss-myhostname's names when its nsswitch.conf uses it),
- * never through the rescue system's resolver.  The machine's own addresses
- * come from its network configuration (src/netconf.h) and, when the target
- * is the running system, from getifaddrs(3) (not NSS).
+ * (RULES §3.6, §3.7, §9.3).  Each problem's rule and repair are in the table
+ * below.  The facts come from the model: the listen set with its lines,
+ * ports, AddressFamily and socket activation (src/listen_set.h; names only
+ * through the target's /etc/hosts and nss-myhostname, never the rescue
+ * system's resolver), the machine's addresses (src/addresses.h), what
+ * forwards to a loopback sshd (src/fronts.h), and the next boot's SELinux
+ * mode and port types (src/mac.h).  This file judges and repairs
+ * sshd_config's own lines; flags from the unit's environment are counted
+ * and left to sshd-opts-bad.
  *
- *  - listen-address-invalid: a ListenAddress sshd cannot parse ("bad
- *    address:port usage", "bad ListenAddress syntax", "missing address") or
- *    a host that can never resolve (empty, white space): fatal at start,
- *    also for sshd -t.  Commented out, as config-syntax does with any line
- *    sshd cannot parse: nothing of its intent can be kept.
- *  - listen-port-invalid: a port inside a ListenAddress that a2port()
- *    refuses ("bad port number": 0, above 65535, a name missing from the
- *    target's /etc/services), or a Port given as a service name that
- *    /etc/services lacks ("Badly formatted port number"; numeric Port
- *    values are config-syntax's config-bad-value).  A ListenAddress keeps
- *    its address and loses only the port, so sshd listens there on the Port
- *    ports: commenting the line out would make sshd listen everywhere.  A
- *    Port line is commented out.
- *  - listen-family-mismatch: AddressFamily inet with an IPv6 ListenAddress,
- *    or inet6 with an IPv4 one: getaddrinfo() refuses it and sshd stops
- *    ("bad addr or host: ... Address family for hostname not supported"),
- *    even under -t.  When a ListenAddress of the allowed family remains, the
- *    contradicting ones are commented out: they could never have worked,
- *    and the result listens on a subset of what was written.  When none
- *    would remain, the AddressFamily lines are commented out instead, so
- *    sshd listens exactly on the addresses written (commenting those out
- *    would make it listen on every address of the family).  SAFE_AUTO:
- *    either way no socket is added that the configuration did not name.
- *  - listen-loopback-only: every ListenAddress is loopback (127.0.0.0/8,
- *    ::1, a name /etc/hosts maps there such as "localhost" or Debian's
- *    127.0.1.1 host name): nobody on the network can connect.  The lines
- *    are commented out (sshd then listens on every address on its Port
- *    ports), or, when a line carries its own port, every line is rewritten
- *    in place to the any-address of its family with the same port and
- *    rdomain (0.0.0.0, [::]), so no port is lost.  This widens access, and
- *    DESIGN §5 allows only what SSH needs to work: a network login needs
- *    sshd on a network address, and this is exactly that, on the ports and
- *    families already configured (a firewall still applies).  SAFE_AUTO,
- *    like opening the sshd port in a firewall: sshfix runs because logins
- *    fail.  Deliberate loopback-only setups that sshfix can see are left
- *    alone: a tor onion service, sslh or stunnel forwarding to sshd's
- *    loopback port.  Ones it cannot see (a cloud's port forwarding to
- *    localhost, a reverse tunnel) are why the explanation says so and
- *    --undo restores the lines.
- *  - listen-cannot-bind: every non-loopback ListenAddress is an IPv4
- *    address the machine does not have, or one no network configuration
- *    names while the machine takes its addresses from DHCP or a cloud
- *    (RULES §3.7): the bind fails, and with no other address sshd stops
- *    ("Cannot bind any address."); with only loopback left, nobody outside
- *    can connect.  The same edit as for loopback-only, but NEEDS_CONFIRM:
- *    "not configured" is read from files (ifupdown, netplan, NetworkManager,
- *    networkd, ifcfg, wg-quick, keepalived), and an address assigned some
- *    other way (a script, a cluster manager, a DHCP reservation) would make
- *    the edit widen a restriction that worked.  An address is "not
- *    configured" when every source is static and none names it, or when the
- *    target is the running system and none of its interfaces has it; it is
- *    "named by no configuration" when DHCP (or NetworkManager without a
- *    profile, cloud-init) may assign addresses: the classic lockout after a
- *    VM is cloned or moved, where the lease changes and the ListenAddress
- *    written for the old one stays.  Without any network configuration
- *    sshfix reads, nothing is judged (a note says so); IPv6 addresses are
- *    never judged (router advertisements assign them at run time); nor
- *    anything when sysctl sets ip_nonlocal_bind (the bind succeeds).
- *  - listen-address-unknown: the same, for an address next to others that
- *    may remain usable: sshd logs "Bind to port P on A failed" and serves
- *    the others.  A warning; with a yes the line is commented out, so sshd
- *    stops trying it (an address that appears later, a VIP, is why it is
- *    not done without one).
- *  - listen-unresolvable: a host name the target's /etc/hosts does not
- *    give (for the AddressFamily): sshd resolves it at start, through DNS
- *    if at all, before the network may be up; when it fails, sshd stops
- *    ("bad addr or host").  Report only: the name may well be in DNS.
- *  - listen-port-selinux: a port other than 22 while /etc/selinux/config
- *    says enforcing, and the policy store's ports.local does not label it
- *    ssh_port_t: the bind is denied (RULES §9.3).  Report only, with the
- *    semanage command to run in the target; the MAC checks own labels.
- *
- * With socket activation (ssh.socket enabled, ssh.service not, RULES
- * §11.4) systemd listens: the bind checks are skipped (Ubuntu's socket has
- * FreeBind=yes), and loopback-only applies only where the
- * sshd-socket-generator turns ListenAddress into ListenStream= (24.04+).
+ * Repairs never add a socket the configuration did not name, except where
+ * a network login needs one: loopback-only widens to the any-address of the
+ * families and ports already configured (DESIGN §5, SAFE_AUTO, like opening
+ * the sshd port in a firewall; a tor onion service, sslh or stunnel in
+ * front is left alone, and --undo restores the lines for a tunnel sshfix
+ * cannot see).  "Not configured" is read from files, so cannot-bind and
+ * address-unknown need a yes: an address assigned another way (a script, a
+ * DHCP reservation, a VIP that comes later) would make the edit widen a
+ * restriction that worked.  Nothing is judged without a network
+ * configuration, for IPv6 (router advertisements), or under
+ * ip_nonlocal_bind.  With socket activation (RULES §11.4) systemd listens:
+ * the bind checks are skipped (Ubuntu's socket has FreeBind=yes), and
+ * loopback-only applies only where the sshd-socket-generator turns
+ * ListenAddress into ListenStream= (24.04+).
  */
 #include "config.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <ifaddrs.h>
 #include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -102,15 +39,17 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 
+#include "addresses.h"
 #include "config_edit.h"
+#include "fronts.h"
 #include "fixes.h"
 #include "listen_addr.h"
-#include "netconf.h"
+#include "listen_edit.h"
+#include "listen_set.h"
+#include "mac.h"
 #include "run.h"
 #include "util.h"
 
-#define HOSTS_MAX (4u << 20)
-#define NETCONF_FILES_MAX 256
 
 static const struct problem listen_problems[] = {
 	{ PR_LISTEN_ADDRESS_INVALID, "listen-address-invalid", SEV_ERROR, PF_SAFE_AUTO,
@@ -195,8 +134,9 @@ enum verdict {
 };
 
 struct lentry {
+	size_t li;			/* its line in the listen set */
 	const struct sshd_option *o;
-	struct listen_addr la;
+	struct listen_addr la;		/* a shallow copy of the listen set's (src/listen_set.h) */
 	enum listen_error err;
 	bool conflict;		/* its family contradicts AddressFamily */
 	bool dropped;		/* a repair comments it out: invalid, or a family conflict */
@@ -209,28 +149,14 @@ struct lentry {
 
 struct ctx {
 	struct run *run;
-	char *services, *hosts, *nsswitch, *hostname;
-	size_t services_len, hosts_len, nsswitch_len;
+	const struct listen_set *ls;	/* where sshd listens (src/listen_set.h) */
 	int family;			/* AddressFamily after the family repair */
 	int family_written;		/* as the configuration has it */
 	const struct sshd_option *af;	/* the AddressFamily line that counts */
 	bool family_repair_af;		/* the family repair comments out AddressFamily */
-	int ports[256];
-	size_t n_ports;
 	struct lentry *e;
 	size_t n;
-	/* the machine's addresses */
-	bool nc_loaded;
-	struct netconf nc;
-	size_t nc_files;		/* files that stated an address or a dynamic source */
-	int nonlocal4, nonlocal6;
-	char *nonlocal_where;
-	bool live;
-	struct ip_addr *live_addrs;
-	size_t n_live;
-	/* socket activation */
-	bool socket_activated, socket_generator;
-	char *socket_unit;
+	const struct addresses *as;	/* the machine's addresses (src/addresses.h), fetched when first needed */
 	bool quiet;			/* repair(): the notes were made by detect() */
 };
 
@@ -254,36 +180,9 @@ static int note(struct ctx *c, const char *fmt, ...)
 
 static void ctx_done(struct ctx *c)
 {
-	free(c->services);
-	free(c->hosts);
-	free(c->nsswitch);
-	free(c->hostname);
-	for (size_t i = 0; i < c->n; i++) {
-		listen_addr_done(&c->e[i].la);
+	for (size_t i = 0; i < c->n; i++)
 		free(c->e[i].why);
-	}
 	free(c->e);
-	netconf_done(&c->nc);
-	free(c->nonlocal_where);
-	free(c->live_addrs);
-	free(c->socket_unit);
-}
-
-/* A target file, or NULL when it is missing or unreadable (len 0). */
-static int read_opt(struct run *run, const char *path, size_t max, char **ret, size_t *ret_len)
-{
-	size_t len = 0;
-	int r = target_read_file(run->target, path, max, ret, &len);
-
-	if (r == -ENOMEM)
-		return r;
-	if (r < 0) {
-		*ret = NULL;
-		len = 0;
-	}
-	if (ret_len)
-		*ret_len = len;
-	return 0;
 }
 
 /* A service name rather than a number: a2port() looks it up in /etc/services. */
@@ -309,493 +208,54 @@ static const char *family_words(int f)
 
 /* ----------------------------------------------------------- the network */
 
-static bool ifcfg_name_ok(const char *name)
-{
-	static const char *const skip[] = { "~", ".bak", ".orig", ".rpmnew", ".rpmsave", ".old" };
-	size_t n = strlen(name);
-
-	if (!startswith(name, "ifcfg-") || streq(name, "ifcfg-lo"))
-		return false;
-	for (size_t i = 0; i < ELEMENTSOF(skip); i++) {
-		size_t k = strlen(skip[i]);
-		if (n >= k && streq(name + n - k, skip[i]))
-			return false;
-	}
-	return true;
-}
-
-typedef int (*parse_fn)(struct netconf *nc, const char *file, const char *text, size_t len);
-
-/* Parse one file with fn; counts it when it stated anything. */
-static int parse_file(struct ctx *c, const char *path, parse_fn fn)
-{
-	_cleanup_free_ char *text = NULL;
-	size_t len = 0, na = c->nc.n_addrs, nd = strv_length(c->nc.dynamic);
-	int r;
-
-	r = read_opt(c->run, path, CONFIG_MAX, &text, &len);
-	if (r < 0 || !text)
-		return r;
-	r = fn(&c->nc, path, text, len);
-	if (r < 0)
-		return r;
-	if (c->nc.n_addrs != na || strv_length(c->nc.dynamic) != nd)
-		c->nc_files++;
-	return 0;
-}
-
-/* ifupdown, with its source and source-directory includes (bounded: no loop can run away). */
-static int parse_ifupdown(struct ctx *c, const char *path, unsigned depth, char ***seen)
-{
-	_cleanup_free_ char *text = NULL;
-	struct ifupdown_include *inc = NULL;
-	size_t len = 0, n_inc = 0, na = c->nc.n_addrs, nd = strv_length(c->nc.dynamic);
-	int r;
-
-	if (depth > 8 || strv_contains(*seen, path) || strv_length(*seen) >= NETCONF_FILES_MAX)
-		return 0;
-	r = strv_push(seen, strdup(path));
-	if (r < 0)
-		return r;
-	r = read_opt(c->run, path, CONFIG_MAX, &text, &len);
-	if (r < 0 || !text)
-		return r;
-	r = netconf_parse_ifupdown(&c->nc, path, text, len, &inc, &n_inc);
-	if (r < 0)
-		return r;
-	if (c->nc.n_addrs != na || strv_length(c->nc.dynamic) != nd)
-		c->nc_files++;
-	_cleanup_free_ char *dir = path_parent(path);
-	for (size_t i = 0; r >= 0 && dir && i < n_inc; i++) {
-		_cleanup_free_ char *p = inc[i].pattern[0] == '/' ? strdup(inc[i].pattern) : path_join(dir, inc[i].pattern);
-		_cleanup_strv_free_ char **paths = NULL;
-		if (!p) {
-			r = -ENOMEM;
-			break;
-		}
-		if (inc[i].directory) {
-			_cleanup_strv_free_ char **names = NULL;
-			if (target_list_dir(c->run->target, p, &names) < 0)
-				continue;
-			for (size_t k = 0; r >= 0 && names[k]; k++) {
-				_cleanup_free_ char *f = NULL;
-				if (!ifupdown_run_parts_name(names[k]))
-					continue;
-				f = path_join(p, names[k]);
-				r = f ? parse_ifupdown(c, f, depth + 1, seen) : -ENOMEM;
-			}
-			continue;
-		}
-		if (target_glob(c->run->target, p, &paths) < 0)
-			continue;
-		for (size_t k = 0; r >= 0 && paths[k]; k++)
-			r = parse_ifupdown(c, paths[k], depth + 1, seen);
-	}
-	ifupdown_includes_free(inc, n_inc);
-	return r;
-}
-
 /*
- * Files named NAME in dirs (most important first): the first of each name
- * wins, as netplan, networkd and sysctl.d read them.  Returns the winners,
- * sorted by name.
- */
-static int layered(struct ctx *c, const char *const *dirs, size_t n_dirs, const char *suffix, char ***ret)
-{
-	_cleanup_strv_free_ char **names = NULL, **paths = NULL;
-	int r;
-
-	for (size_t d = 0; d < n_dirs; d++) {
-		_cleanup_strv_free_ char **ls = NULL;
-		if (target_list_dir(c->run->target, dirs[d], &ls) < 0)
-			continue;
-		for (size_t i = 0; ls[i] && strv_length(names) < NETCONF_FILES_MAX; i++) {
-			size_t n = strlen(ls[i]), k = strlen(suffix);
-			if (n <= k || !streq(ls[i] + n - k, suffix) || strv_contains(names, ls[i]))
-				continue;
-			r = strv_push(&names, strdup(ls[i]));
-			if (r < 0)
-				return r;
-		}
-	}
-	if (strv_ensure(&names) < 0)
-		return -ENOMEM;
-	strv_sort(names);
-	for (size_t i = 0; names[i]; i++)
-		for (size_t d = 0; d < n_dirs; d++) {
-			_cleanup_free_ char *p = path_join(dirs[d], names[i]);
-			struct stat st;
-			if (!p)
-				return -ENOMEM;
-			if (target_lstat(c->run->target, p, &st) < 0)
-				continue;
-			/* A link to /dev/null or an empty file masks the name. */
-			if (target_stat(c->run->target, p, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
-				r = strv_push(&paths, TAKE_PTR(p));
-				if (r < 0)
-					return r;
-			}
-			break;
-		}
-	if (strv_ensure(&paths) < 0)
-		return -ENOMEM;
-	*ret = TAKE_PTR(paths);
-	return 0;
-}
-
-static bool exists(struct ctx *c, const char *path)
-{
-	struct stat st;
-	return target_stat(c->run->target, path, &st) == 0;
-}
-
-static bool enabled_unit(struct ctx *c, const char *wants, const char *unit)
-{
-	_cleanup_free_ char *p = NULL;
-	struct stat st;
-
-	if (asprintf(&p, "/etc/systemd/system/%s/%s", wants, unit) < 0)
-		return false;
-	return target_lstat(c->run->target, p, &st) == 0;
-}
-
-/* Does any of the files at paths hold needle? */
-static int any_file_has(struct ctx *c, char **paths, const char *needle)
-{
-	for (size_t i = 0; paths && paths[i]; i++) {
-		_cleanup_free_ char *t = NULL;
-		size_t len = 0;
-		int r = read_opt(c->run, paths[i], CONFIG_MAX, &t, &len);
-		if (r < 0)
-			return r;
-		if (t && memmem(t, len, needle, strlen(needle)))
-			return 1;
-	}
-	return 0;
-}
-
-static int sysctl_files(struct ctx *c)
-{
-	static const char *const dirs[] = { "/etc/sysctl.d", "/run/sysctl.d", "/usr/local/lib/sysctl.d",
-					    "/usr/lib/sysctl.d", "/lib/sysctl.d" };
-	_cleanup_strv_free_ char **paths = NULL;
-	int r;
-
-	c->nonlocal4 = c->nonlocal6 = -1;
-	r = layered(c, dirs, ELEMENTSOF(dirs), ".conf", &paths);
-	if (r < 0)
-		return r;
-	/* /etc/sysctl.conf last (Debian links it as 99-sysctl.conf; reading it twice changes nothing). */
-	r = strv_push(&paths, strdup("/etc/sysctl.conf"));
-	if (r < 0)
-		return r;
-	for (size_t i = 0; paths[i]; i++) {
-		_cleanup_free_ char *t = NULL;
-		size_t len = 0;
-		unsigned line = 0;
-		r = read_opt(c->run, paths[i], CONFIG_MAX, &t, &len);
-		if (r < 0)
-			return r;
-		if (!t)
-			continue;
-		int v4 = sysctl_value(t, len, "net.ipv4.ip_nonlocal_bind", &line);
-		if (v4 >= 0) {
-			c->nonlocal4 = v4;
-			free(c->nonlocal_where);
-			if (asprintf(&c->nonlocal_where, "%s line %u (net.ipv4.ip_nonlocal_bind = 1)", paths[i], line) < 0)
-				return -ENOMEM;
-		}
-		int v6 = sysctl_value(t, len, "net.ipv6.ip_nonlocal_bind", NULL);
-		if (v6 >= 0)
-			c->nonlocal6 = v6;
-	}
-	return 0;
-}
-
-/* The running system's addresses (getifaddrs is a netlink query, not NSS). */
-static int live_addresses(struct ctx *c)
-{
-	struct ifaddrs *ifa = NULL;
-
-	if (!target_is_this_system(c->run->target))
-		return 0;
-	c->live = true;
-	if (getifaddrs(&ifa) < 0)
-		return 0;
-	for (struct ifaddrs *p = ifa; p; p = p->ifa_next) {
-		struct ip_addr x = {0};
-		if (!p->ifa_addr)
-			continue;
-		if (p->ifa_addr->sa_family == AF_INET) {
-			x.family = AF_INET;
-			memcpy(x.a, &((struct sockaddr_in *) (void *) p->ifa_addr)->sin_addr, 4);
-		} else if (p->ifa_addr->sa_family == AF_INET6) {
-			x.family = AF_INET6;
-			memcpy(x.a, &((struct sockaddr_in6 *) (void *) p->ifa_addr)->sin6_addr, 16);
-		} else
-			continue;
-		struct ip_addr *nv = realloc(c->live_addrs, (c->n_live + 1) * sizeof(*nv));
-		if (!nv) {
-			freeifaddrs(ifa);
-			return -ENOMEM;
-		}
-		c->live_addrs = nv;
-		nv[c->n_live++] = x;
-	}
-	freeifaddrs(ifa);
-	return 0;
-}
-
-static int load_network(struct ctx *c)
-{
-	static const char *const netplan_dirs[] = { "/run/netplan", "/etc/netplan", "/lib/netplan", "/usr/lib/netplan" };
-	static const char *const nm_dirs[] = { "/etc/NetworkManager/system-connections",
-					       "/run/NetworkManager/system-connections",
-					       "/usr/lib/NetworkManager/system-connections" };
-	static const char *const networkd_dirs[] = { "/etc/systemd/network", "/run/systemd/network",
-						     "/usr/local/lib/systemd/network", "/usr/lib/systemd/network",
-						     "/lib/systemd/network" };
-	static const char *const ifcfg_dirs[] = { "/etc/sysconfig/network-scripts", "/etc/sysconfig/network" };
-	_cleanup_strv_free_ char **seen = NULL, **paths = NULL;
-	int r;
-
-	if (c->nc_loaded)
-		return 0;
-	c->nc_loaded = true;
-
-	r = parse_ifupdown(c, "/etc/network/interfaces", 0, &seen);
-	if (r < 0)
-		return r;
-
-	r = layered(c, netplan_dirs, ELEMENTSOF(netplan_dirs), ".yaml", &paths);
-	for (size_t i = 0; r >= 0 && paths[i]; i++)
-		r = parse_file(c, paths[i], netconf_parse_netplan);
-	strv_free(paths);
-	paths = NULL;
-	if (r < 0)
-		return r;
-
-	size_t profiles = c->nc_files;
-	if (exists(c, "/usr/sbin/NetworkManager") || exists(c, "/usr/bin/NetworkManager")) {
-		r = layered(c, nm_dirs, ELEMENTSOF(nm_dirs), ".nmconnection", &paths);
-		for (size_t i = 0; r >= 0 && paths[i]; i++)
-			r = parse_file(c, paths[i], netconf_parse_nmconnection);
-		if (r < 0)
-			return r;
-		profiles += strv_length(paths);
-		strv_free(paths);
-		paths = NULL;
-	}
-
-	for (size_t d = 0; d < ELEMENTSOF(ifcfg_dirs); d++) {
-		_cleanup_strv_free_ char **names = NULL;
-		if (target_list_dir(c->run->target, ifcfg_dirs[d], &names) < 0)
-			continue;
-		for (size_t i = 0; i < NETCONF_FILES_MAX && names[i]; i++) {
-			_cleanup_free_ char *p = NULL;
-			if (!ifcfg_name_ok(names[i]))
-				continue;
-			p = path_join(ifcfg_dirs[d], names[i]);
-			r = p ? parse_file(c, p, netconf_parse_ifcfg) : -ENOMEM;
-			if (r < 0)
-				return r;
-			profiles++;
-		}
-	}
-
-	/* NetworkManager with no profile at all makes a DHCP "Wired connection"
-	 * for every wired device (unless no-auto-default=*). */
-	if ((exists(c, "/usr/sbin/NetworkManager") || exists(c, "/usr/bin/NetworkManager")) && profiles == 0) {
-		_cleanup_strv_free_ char **conf = NULL;
-		r = target_glob(c->run->target, "/etc/NetworkManager/conf.d/*.conf", &conf);
-		if (r < 0)
-			return r;
-		r = strv_push(&conf, strdup("/etc/NetworkManager/NetworkManager.conf"));
-		if (r < 0)
-			return r;
-		r = any_file_has(c, conf, "no-auto-default=*");
-		if (r < 0)
-			return r;
-		if (r == 0) {
-			r = netconf_add_dynamic(&c->nc, "/usr/sbin/NetworkManager", 0,
-						"no connection profile: NetworkManager uses DHCP on every wired device");
-			if (r < 0)
-				return r;
-			c->nc_files++;
-		}
-	}
-
-	if (enabled_unit(c, "multi-user.target.wants", "systemd-networkd.service") ||
-	    enabled_unit(c, "sockets.target.wants", "systemd-networkd.socket")) {
-		r = layered(c, networkd_dirs, ELEMENTSOF(networkd_dirs), ".network", &paths);
-		for (size_t i = 0; r >= 0 && paths[i]; i++)
-			r = parse_file(c, paths[i], netconf_parse_networkd);
-		strv_free(paths);
-		paths = NULL;
-		if (r < 0)
-			return r;
-	}
-
-	/* Addresses that come with a tunnel or a cluster manager: known, if late. */
-	r = target_glob(c->run->target, "/etc/wireguard/*.conf", &paths);
-	for (size_t i = 0; r >= 0 && paths[i]; i++)
-		r = parse_file(c, paths[i], netconf_parse_wireguard);
-	strv_free(paths);
-	paths = NULL;
-	if (r < 0)
-		return r;
-	r = parse_file(c, "/etc/keepalived/keepalived.conf", netconf_parse_keepalived);
-	if (r < 0)
-		return r;
-
-	/* cloud-init renders the network configuration at boot from its datasource. */
-	if (exists(c, "/etc/cloud/cloud.cfg") && !exists(c, "/etc/cloud/cloud-init.disabled")) {
-		r = target_glob(c->run->target, "/etc/cloud/cloud.cfg.d/*.cfg", &paths);
-		if (r < 0)
-			return r;
-		r = strv_push(&paths, strdup("/etc/cloud/cloud.cfg"));
-		if (r < 0)
-			return r;
-		int off = any_file_has(c, paths, "config: disabled");
-		if (off == 0)
-			off = any_file_has(c, paths, "\"config\": \"disabled\"");
-		if (off < 0)
-			return off;
-		if (off == 0) {
-			r = netconf_add_dynamic(&c->nc, "/etc/cloud/cloud.cfg", 0,
-						"cloud-init writes the network configuration at boot");
-			if (r < 0)
-				return r;
-		}
-	}
-
-	r = sysctl_files(c);
-	if (r < 0)
-		return r;
-	return live_addresses(c);
-}
-
-static bool live_has(const struct ctx *c, const struct ip_addr *a)
-{
-	for (size_t i = 0; i < c->n_live; i++)
-		if (ip_equal(&c->live_addrs[i], a))
-			return true;
-	return false;
-}
-
-/*
- * Judge one address.  Returns the verdict; for V_UNKNOWN and V_UNCONFIRMED sets e->why to
- * the evidence; adds a note when it cannot be judged.
+ * Judge one address against the machine's (src/addresses.h).  Returns the
+ * verdict; for V_UNKNOWN and V_UNCONFIRMED sets e->why to the evidence;
+ * adds a note when it cannot be judged.
  */
 static int judge(struct ctx *c, struct lentry *e, const struct ip_addr *a0, enum verdict *ret)
 {
-	struct ip_addr a = *a0;
+	struct ip_addr a = addresses_unmap(a0);
+	_cleanup_free_ char *why = NULL, *shown = strdup_trunc(e->la.host, 100);
+	enum addr_bind b;
 	char buf[46];
 	int r;
 
-	if (ip_is_v4mapped(&a)) {
-		memmove(a.a, a.a + 12, 4);
-		memset(a.a + 4, 0, 12);
-		a.family = AF_INET;
-	}
-	if (ip_is_loopback(&a)) {
-		*ret = V_LOOPBACK;
-		return 0;
-	}
-	*ret = V_USABLE;
-	if (ip_is_any(&a))
-		return 0;
-	r = load_network(c);
-	if (r < 0)
-		return r;
-	if (netconf_find(&c->nc, &a) || live_has(c, &a))
-		return 0;
-	_cleanup_free_ char *shown = strdup_trunc(e->la.host, 100);
-	const char *where = e->o->file;
-	unsigned line = e->o->line;
 	if (!shown)
 		return -ENOMEM;
-	if ((a.family == AF_INET && c->nonlocal4 > 0) || (a.family == AF_INET6 && c->nonlocal6 > 0))
-		/* the kernel lets sshd bind an address it does not have */
+	if (!c->as && (r = addresses_get(c->run, &c->as)) < 0)
+		return r;
+	r = addresses_bindable(c->as, &a, &b, &why);
+	if (r < 0)
+		return r;
+	*ret = b == BIND_LOOPBACK ? V_LOOPBACK : b == BIND_MISSING ? V_UNKNOWN : b == BIND_UNCONFIRMED ? V_UNCONFIRMED
+														: V_USABLE;
+	if (b == BIND_MISSING || b == BIND_UNCONFIRMED) {
+		free(e->why);
+		e->why = TAKE_PTR(why);
+	} else if (b == BIND_NONLOCAL)
 		return note(c, "ListenAddress %s (%s line %u): %s is not configured, but %s lets sshd bind it anyway",
-			    shown, where, line, ip_to_string(&a, buf),
-			    a.family == AF_INET && c->nonlocal_where ? c->nonlocal_where : "net.ipv6.ip_nonlocal_bind = 1");
-	if (a.family == AF_INET6) {
+			    shown, e->o->file, e->o->line, ip_to_string(&a, buf), why);
+	else if (b == BIND_UNSURE) {
 		e->unsure = true;
-		return note(c,
-				  "ListenAddress %s (%s line %u): whether this machine has %s cannot be confirmed offline "
-				  "(IPv6 addresses also come from router advertisements)",
-				  shown, where, line, ip_to_string(&a, buf));
-	}
-	free(e->why);
-	e->why = NULL;
-	if (c->live) {
-		/* The running system: its interfaces say what it has now, DHCP leases included. */
-		*ret = V_UNKNOWN;
-		if (asprintf(&e->why, "%s is in no network configuration of this machine and on none of its interfaces%s%s%s",
-			     ip_to_string(&a, buf), c->nc.dynamic ? " (its addresses come from " : "",
-			     c->nc.dynamic ? c->nc.dynamic[0] : "", c->nc.dynamic ? ")" : "") < 0)
-			return -ENOMEM;
-		return 0;
-	}
-	if (c->nc.dynamic) {
-		/* DHCP or a cloud: the address is whatever the lease says, and no file names this one. */
-		*ret = V_UNCONFIRMED;
-		if (asprintf(&e->why, "%s is named by no network configuration of this machine, which takes its IPv4 "
-				      "addresses from DHCP or a cloud (%s): sshd can bind it only if exactly this "
-				      "address is handed out",
-			     ip_to_string(&a, buf), c->nc.dynamic[0]) < 0)
-			return -ENOMEM;
-		return 0;
-	}
-	if (c->nc_files == 0)
-		return note(c,
-				  "ListenAddress %s (%s line %u): whether this machine has %s cannot be confirmed: no network "
-				  "configuration sshfix reads (ifupdown, netplan, NetworkManager, systemd-networkd, ifcfg) "
-				  "names any address",
-				  shown, where, line, ip_to_string(&a, buf));
-	*ret = V_UNKNOWN;
-	if (asprintf(&e->why, "%s is in no network configuration of this machine", ip_to_string(&a, buf)) < 0)
-		return -ENOMEM;
+		return note(c, "ListenAddress %s (%s line %u): whether this machine has %s cannot be confirmed offline "
+			       "(IPv6 addresses also come from router advertisements)",
+			    shown, e->o->file, e->o->line, ip_to_string(&a, buf));
+	} else if (b == BIND_NO_SOURCE)
+		return note(c, "ListenAddress %s (%s line %u): whether this machine has %s cannot be confirmed: no network "
+			       "configuration sshfix reads (ifupdown, netplan, NetworkManager, systemd-networkd, ifcfg) "
+			       "names any address",
+			    shown, e->o->file, e->o->line, ip_to_string(&a, buf));
 	return 0;
 }
 
 /* ------------------------------------------------------------- analysis */
 
-/* Does nss-myhostname answer for name?  (localhost, *.localhost, the host name.) */
-static bool myhostname_knows(const struct ctx *c, const char *name, bool *ret_loopback)
-{
-	bool on = false;
-
-	for (size_t off = 0; c->nsswitch && off < c->nsswitch_len;) {
-		const char *l = c->nsswitch + off, *nl = memchr(l, '\n', c->nsswitch_len - off);
-		size_t n = nl ? (size_t) (nl - l) : c->nsswitch_len - off;
-		off += n + (nl ? 1 : 0);
-		const char *hash = memchr(l, '#', n);
-		if (hash)
-			n = (size_t) (hash - l);
-		if (n >= 6 && memcmp(l, "hosts:", 6) == 0)
-			on = memmem(l, n, "myhostname", 10) != NULL;
-	}
-	if (!on)
-		return false;
-	size_t n = strlen(name);
-	if (strcasecmp(name, "localhost") == 0 || strcasecmp(name, "localhost.localdomain") == 0 ||
-	    (n > 10 && strcasecmp(name + n - 10, ".localhost") == 0)) {
-		*ret_loopback = true;
-		return true;
-	}
-	if (c->hostname && *c->hostname && strcasecmp(name, c->hostname) == 0) {
-		*ret_loopback = false;
-		return true;
-	}
-	return false;
-}
-
 /* The addresses a name stands for; marks the entry unresolved when /etc/hosts lacks it. */
 static int resolve(struct ctx *c, struct lentry *e)
 {
 	_cleanup_free_ struct ip_addr *v = NULL;
+	size_t nv = 0;
 	int n, r;
 
 	if (e->la.kind == LH_NUMERIC) {
@@ -813,16 +273,16 @@ static int resolve(struct ctx *c, struct lentry *e)
 		}
 		return judge(c, e, &a, &e->v);
 	}
-	n = hosts_lookup(c->hosts, c->hosts_len, e->la.host, c->family, &v, NULL);
+	bool lo = false;
+	n = listen_set_resolve(c->ls, e->la.host, c->family, &v, &nv, &lo);
 	if (n < 0)
 		return n;
-	if (n == 0) {
-		bool lo = false;
-		if (myhostname_knows(c, e->la.host, &lo)) {
-			e->v = lo ? V_LOOPBACK : V_USABLE;
-			e->fam = c->family == AF_INET6 ? AF_INET6 : AF_INET;
-			return 0;
-		}
+	if (n == LISTEN_BY_MYHOSTNAME) {
+		e->v = lo ? V_LOOPBACK : V_USABLE;
+		e->fam = c->family == AF_INET6 ? AF_INET6 : AF_INET;
+		return 0;
+	}
+	if (n == LISTEN_UNRESOLVED) {
 		e->unresolved = true;
 		e->v = V_USABLE;	/* it may well resolve; then it is probably right */
 		e->fam = AF_UNSPEC;
@@ -830,7 +290,7 @@ static int resolve(struct ctx *c, struct lentry *e)
 	}
 	e->fam = v[0].family;
 	bool any_usable = false, any_sure = false, any_unknown = false, any_unconfirmed = false;
-	for (int i = 0; i < n; i++) {
+	for (size_t i = 0; i < nv; i++) {
 		enum verdict vd;
 		e->unsure = false;
 		r = judge(c, e, &v[i], &vd);
@@ -868,15 +328,15 @@ static int name_only_other_family(const struct ctx *c, const struct lentry *e, b
 	*ret = false;
 	if (c->family == AF_UNSPEC || e->la.kind != LH_NAME)
 		return 0;
-	n = hosts_lookup(c->hosts, c->hosts_len, e->la.host, c->family, &v, NULL);
-	if (n != 0)
+	size_t nv = 0;
+	bool lo;
+	n = listen_set_resolve(c->ls, e->la.host, c->family, &v, &nv, &lo);
+	if (n != LISTEN_UNRESOLVED)
 		return n < 0 ? n : 0;
-	free(v);
-	v = NULL;
-	n = hosts_lookup(c->hosts, c->hosts_len, e->la.host, AF_UNSPEC, &v, NULL);
+	n = listen_set_resolve(c->ls, e->la.host, AF_UNSPEC, &v, &nv, &lo);
 	if (n < 0)
 		return n;
-	*ret = n > 0;
+	*ret = n == LISTEN_BY_HOSTS;
 	return 0;
 }
 
@@ -888,67 +348,35 @@ static int analyze(struct run *run, struct ctx *c)
 	*c = (struct ctx) { .run = run, .family = AF_UNSPEC, .family_written = AF_UNSPEC, .quiet = c->quiet };
 	if (!cfg)
 		return 0;
-	r = read_opt(run, "/etc/services", CONFIG_MAX, &c->services, &c->services_len);
-	if (r >= 0)
-		r = read_opt(run, "/etc/hosts", HOSTS_MAX, &c->hosts, &c->hosts_len);
-	if (r >= 0)
-		r = read_opt(run, "/etc/nsswitch.conf", HOSTS_MAX, &c->nsswitch, &c->nsswitch_len);
-	if (r >= 0) {
-		size_t len = 0;
-		r = read_opt(run, "/etc/hostname", 4096, &c->hostname, &len);
-		if (c->hostname)
-			c->hostname[strcspn(c->hostname, " \t\r\n")] = '\0';
-	}
+	r = listen_set_get(run, &c->ls);
 	if (r < 0)
 		return r;
+	const struct listen_set *ls = c->ls;
 
-	for (size_t i = 0; i < cfg->n_opts; i++) {
-		const struct sshd_option *o = &cfg->opts[i];
-		if (is_kw(o, "Port")) {
-			int p = listen_port_parse(o->args[0], c->services, c->services_len);
-			if (p > 0 && c->n_ports < ELEMENTSOF(c->ports))
-				c->ports[c->n_ports++] = p;
-		} else if (is_kw(o, "AddressFamily") && !c->af) {
-			const char *v = o->args[0];
-			if (strcasecmp(v, "inet") == 0 || strcasecmp(v, "inet6") == 0 || strcasecmp(v, "any") == 0) {
-				c->af = o;
-				c->family = strcasecmp(v, "inet") == 0 ? AF_INET : strcasecmp(v, "inet6") == 0 ? AF_INET6 : AF_UNSPEC;
-			}
-		} else if (o->match < 0 && strcasecmp(o->keyword, "ListenAddress") == 0) {
-			struct lentry *nv = realloc(c->e, (c->n + 1) * sizeof(*nv));
-			if (!nv)
-				return -ENOMEM;
-			c->e = nv;
-			struct lentry *e = &c->e[c->n];
-			*e = (struct lentry) { .o = o, .fam = AF_UNSPEC };
-			c->n++;
-			r = listen_addr_parse(o->args, c->services, c->services_len, &e->la, &e->err);
-			if (r < 0)
-				return r;
-			/* Without /etc/services a port name cannot be judged: take it as given. */
-			if (e->err == LISTEN_BAD_PORT && !c->services && e->la.port_text && port_is_name(e->la.port_text))
-				e->err = LISTEN_OK;
-		}
+	/* A family from the command line (-4, -6, -o) is not the configuration's to repair. */
+	if (ls->family_opt && ls->family_origin == LISTEN_FROM_CONFIG) {
+		c->af = ls->family_opt;
+		c->family = ls->family;
+	}
+	for (size_t i = 0; i < ls->n_lines; i++) {
+		const struct listen_line *l = &ls->lines[i];
+		if (l->origin != LISTEN_FROM_CONFIG)
+			continue;	/* -o ListenAddress in the unit's environment: said below, not judged */
+		struct lentry *nv = realloc(c->e, (c->n + 1) * sizeof(*nv));
+		if (!nv)
+			return -ENOMEM;
+		c->e = nv;
+		c->e[c->n++] = (struct lentry) { .li = i, .o = l->o, .la = l->la, .err = l->err, .fam = AF_UNSPEC,
+						 .conflict = c->af && l->family_mismatch };
 	}
 	c->family_written = c->family;
 
-	/* Family conflicts, among the lines whose host sshd will look up. */
-	for (size_t i = 0; i < c->n; i++) {
-		struct lentry *e = &c->e[i];
-		if (e->err != LISTEN_OK && e->err != LISTEN_BAD_PORT) {
-			e->dropped = true;
-			continue;
-		}
-		if (c->family == AF_UNSPEC || e->la.kind != LH_NUMERIC)
-			continue;
-		int f = e->la.addr.family;
-		if (f == AF_INET6 && c->family == AF_INET && ip_is_v4mapped(&e->la.addr))
-			f = AF_INET;	/* getaddrinfo(AF_INET) takes ::ffff:a.b.c.d as a.b.c.d */
-		e->conflict = f != c->family;
-	}
+	/* Lines sshd cannot parse go; family conflicts (the listen set's) decide what else does. */
 	bool any_conflict = false;
-	for (size_t i = 0; i < c->n; i++)
+	for (size_t i = 0; i < c->n; i++) {
+		c->e[i].dropped = c->e[i].err != LISTEN_OK && c->e[i].err != LISTEN_BAD_PORT;
 		any_conflict |= c->e[i].conflict;
+	}
 	if (any_conflict) {
 		if (family_survivor(c)) {
 			for (size_t i = 0; i < c->n; i++)
@@ -960,25 +388,11 @@ static int analyze(struct run *run, struct ctx *c)
 		}
 	}
 
-	/* socket activation: systemd listens (RULES §11.4) */
-	static const char *const socks[][2] = { { "ssh.socket", "ssh.service" }, { "sshd.socket", "sshd.service" } };
-	for (size_t i = 0; i < ELEMENTSOF(socks); i++)
-		if (enabled_unit(c, "sockets.target.wants", socks[i][0]) &&
-		    !enabled_unit(c, "multi-user.target.wants", socks[i][1])) {
-			c->socket_activated = true;
-			c->socket_unit = strdup(socks[i][0]);
-			if (!c->socket_unit)
-				return -ENOMEM;
-			break;
-		}
-	c->socket_generator = exists(c, "/usr/lib/systemd/system-generators/sshd-socket-generator") ||
-			      exists(c, "/lib/systemd/system-generators/sshd-socket-generator");
-
 	for (size_t i = 0; i < c->n; i++) {
 		struct lentry *e = &c->e[i];
 		if (e->dropped)
 			continue;
-		if (c->socket_activated && e->la.kind == LH_NUMERIC && !ip_is_loopback(&e->la.addr)) {
+		if (ls->socket_activated && e->la.kind == LH_NUMERIC && !ip_is_loopback(&e->la.addr)) {
 			e->v = V_USABLE;	/* systemd binds it, with FreeBind= on Ubuntu */
 			e->fam = e->la.addr.family;
 			continue;
@@ -1057,16 +471,12 @@ static int listed(const struct ctx *c, char **ret)
 /* What the network configuration does configure, as evidence (the first few). */
 static int network_evidence(const struct ctx *c, struct finding *f)
 {
-	char buf[46];
+	_cleanup_strv_free_ char **v = NULL;
 
-	for (size_t i = 0; i < c->nc.n_addrs && i < 8; i++)
-		if (finding_add_evidence(f, "configured: %s, %s", ip_to_string(&c->nc.addrs[i].addr, buf),
-					 c->nc.addrs[i].where) < 0)
-			return -ENOMEM;
-	if (c->nc.n_addrs > 8 && finding_add_evidence(f, "configured: %zu more addresses", c->nc.n_addrs - 8) < 0)
+	if (addresses_describe(c->as, 8, 4, &v) < 0)
 		return -ENOMEM;
-	for (size_t i = 0; c->nc.dynamic && c->nc.dynamic[i] && i < 4; i++)
-		if (finding_add_evidence(f, "dynamic: %s", c->nc.dynamic[i]) < 0)
+	for (size_t i = 0; v[i]; i++)
+		if (finding_add_evidence(f, "%s", v[i]) < 0)
 			return -ENOMEM;
 	return 0;
 }
@@ -1091,12 +501,34 @@ static int listen_detect(struct run *run)
 	if (r < 0 || !run->model.sshd)
 		return r;
 
+	/* What the unit's command line adds is counted, never repaired here (sshd-opts-bad owns that line). */
+	for (size_t i = 0; i < c.ls->n_lines; i++)
+		if (c.ls->lines[i].origin == LISTEN_FROM_CMDLINE) {
+			_cleanup_free_ char *v = shown_value(c.ls->lines[i].o);
+			r = v ? model_note(&run->model, "%s line %u passes sshd -o \"%s\": that listen address is not judged",
+					   c.ls->lines[i].o->file, c.ls->lines[i].o->line, v)
+			      : -ENOMEM;
+			if (r < 0)
+				return r;
+		}
+	if (c.ls->family_opt && c.ls->family_origin == LISTEN_FROM_CMDLINE && c.n > 0) {
+		const struct sshd_option *o = c.ls->family_opt;
+		_cleanup_free_ char *v = shown_value(o);
+		if (!v)
+			return -ENOMEM;
+		r = model_note(&run->model, "%s line %u passes sshd %s%s%s: the listen addresses were not judged against it",
+			       o->file, o->line, o->keyword[0] == '-' ? o->keyword : "-o \"",
+			       o->keyword[0] == '-' ? "" : v, o->keyword[0] == '-' ? "" : "\"");
+		if (r < 0)
+			return r;
+	}
+
 	/* Port NAME that /etc/services lacks: sshd's a2port() fails. */
 	for (size_t i = 0; i < run->model.sshd->n_opts; i++) {
 		const struct sshd_option *o = &run->model.sshd->opts[i];
-		if (!is_kw(o, "Port") || !port_is_name(o->args[0]) || !c.services)
+		if (!is_kw(o, "Port") || !port_is_name(o->args[0]) || !c.ls->services)
 			continue;
-		if (listen_port_parse(o->args[0], c.services, c.services_len) > 0)
+		if (listen_port_parse(o->args[0], c.ls->services, c.ls->services_len) > 0)
 			continue;
 		_cleanup_free_ char *p = strdup_trunc(o->args[0], 100);
 		if (!add(run, PR_LISTEN_PORT_INVALID, o, "Port %s: no service of that name in /etc/services (sshd: "
@@ -1127,7 +559,7 @@ static int listen_detect(struct run *run)
 		struct lentry *e = &c.e[i];
 		if (!e->conflict)
 			continue;
-		struct buf lines = {0};
+		_cleanup_(buf_done) struct buf lines = {0};
 		for (size_t k = i; k < c.n; k++)
 			if (c.e[k].conflict) {
 				_cleanup_free_ char *h = strdup_trunc(c.e[k].la.host, 60);
@@ -1140,7 +572,6 @@ static int listen_detect(struct run *run)
 			      family_name(c.family_written), c.af->file, c.af->line,
 			      family_words(c.family_written == AF_INET ? AF_INET6 : AF_INET), lines.data)
 			: NULL;
-		buf_done(&lines);
 		if (!f || finding_add_evidence(f, "%s:%u", c.af->file, c.af->line) < 0)
 			return -ENOMEM;
 		break;
@@ -1169,10 +600,10 @@ static int listen_detect(struct run *run)
 			return -ENOMEM;
 	}
 
-	if (c.socket_activated && c.n > 0) {
+	if (c.ls->socket_activated && c.n > 0) {
 		r = model_note(&run->model, "%s is enabled: systemd binds the listen addresses (with FreeBind= on Ubuntu), so "
 					    "whether this machine has them is not judged",
-			       c.socket_unit);
+			       c.ls->socket_unit);
 		if (r < 0)
 			return r;
 	}
@@ -1189,7 +620,7 @@ static int listen_detect(struct run *run)
 		n_unconfirmed += e->v == V_UNCONFIRMED;
 		n_unsure += e->v == V_USABLE && e->unsure;
 	}
-	if (n_live > 0 && n_loop == n_live && (!c.socket_activated || c.socket_generator)) {
+	if (n_live > 0 && n_loop == n_live && (!c.ls->socket_activated || c.ls->socket_generator)) {
 		_cleanup_free_ char *front = NULL, *where = NULL;
 		r = loopback_front(&c, &front);
 		if (r < 0)
@@ -1216,35 +647,26 @@ static int listen_detect(struct run *run)
 					return -ENOMEM;
 			}
 		}
-	} else if (n_unknown > 0 && n_loop + n_unknown + n_unsure == n_live && !c.socket_activated) {
+	} else if (n_unknown > 0 && n_loop + n_unknown + n_unsure == n_live && !c.ls->socket_activated) {
 		/* No listen address can be confirmed: sshd binds nothing, or loopback only.  An IPv6
 		 * address sshfix cannot judge is no confirmation; the repair must then drop it too, or
 		 * sshd would still listen nowhere else. */
-		struct buf what = {0};
+		_cleanup_(buf_done) struct buf what = {0}, unsure = {0};
 		struct finding *f = NULL;
 		for (size_t i = 0; i < c.n; i++) {
 			const struct lentry *e = &c.e[i];
-			if (e->dropped || !unbindable(e))
-				continue;
 			_cleanup_free_ char *h = strdup_trunc(e->la.host, 60);
-			buf_printf(&what, "%s%s (%s line %u)", what.len ? ", " : "", h ? h : "?", e->o->file, e->o->line);
-		}
-		struct buf unsure = {0};
-		for (size_t i = 0; i < c.n; i++) {
-			const struct lentry *e = &c.e[i];
-			if (e->dropped || e->v != V_USABLE || !e->unsure)
-				continue;
-			_cleanup_free_ char *h = strdup_trunc(e->la.host, 60);
-			buf_printf(&unsure, "%s%s (%s line %u)", unsure.len ? ", " : "; no other listen address can be "
-											 "confirmed offline: ",
-				   h ? h : "?", e->o->file, e->o->line);
+			if (!e->dropped && unbindable(e))
+				buf_printf(&what, "%s%s (%s line %u)", what.len ? ", " : "", h ? h : "?", e->o->file,
+					   e->o->line);
+			else if (!e->dropped && e->v == V_USABLE && e->unsure)
+				buf_printf(&unsure, "%s%s (%s line %u)",
+					   unsure.len ? ", " : "; no other listen address can be confirmed offline: ",
+					   h ? h : "?", e->o->file, e->o->line);
 		}
 		buf_puts(&unsure, "");
-		if (!buf_ok(&what) || !buf_ok(&unsure)) {
-			buf_done(&what);
-			buf_done(&unsure);
+		if (!buf_ok(&what) || !buf_ok(&unsure))
 			return -ENOMEM;
-		}
 		for (size_t i = 0; i < c.n; i++) {
 			const struct lentry *e = &c.e[i];
 			if (e->dropped)
@@ -1262,33 +684,20 @@ static int listen_detect(struct run *run)
 							  "that address"
 							: "stops (\"Cannot bind any address\")",
 					unsure.data);
-				buf_done(&unsure);
-				if (!f) {
-					buf_done(&what);
+				if (!f)
 					return -ENOMEM;
-				}
-			} else if (finding_add_evidence(f, "%s:%u", e->o->file, e->o->line) < 0) {
-				buf_done(&what);
+			} else if (finding_add_evidence(f, "%s:%u", e->o->file, e->o->line) < 0)
 				return -ENOMEM;
-			}
-			if (unbindable(e) && finding_add_evidence(f, "%s", e->why) < 0) {
-				buf_done(&what);
+			_cleanup_free_ char *h = strdup_trunc(e->la.host, 100);
+			if ((unbindable(e) && finding_add_evidence(f, "%s", e->why) < 0) ||
+			    (e->v == V_USABLE && e->unsure &&
+			     finding_add_evidence(f, "%s: cannot be confirmed offline either (IPv6 or a scoped address)",
+						  h ? h : "?") < 0))
 				return -ENOMEM;
-			}
-			if (e->v == V_USABLE && e->unsure) {
-				_cleanup_free_ char *h = strdup_trunc(e->la.host, 100);
-				if (finding_add_evidence(f, "%s: cannot be confirmed offline either (IPv6 or a scoped "
-							    "address)",
-							 h ? h : "?") < 0) {
-					buf_done(&what);
-					return -ENOMEM;
-				}
-			}
 		}
-		buf_done(&what);
 		if (network_evidence(&c, f) < 0)
 			return -ENOMEM;
-	} else if (!c.socket_activated) {
+	} else if (!c.ls->socket_activated) {
 		/* Others remain (or may: a name, an IPv6 address sshfix cannot judge): one warning each. */
 		for (size_t i = 0; i < c.n; i++) {
 			const struct lentry *e = &c.e[i];
@@ -1313,75 +722,20 @@ static int listen_detect(struct run *run)
 	return selinux_check(&c);
 }
 
-/* ------------------------------------------------------------ loopback fronts */
+/* ---------------------------------------------------------- the listen set */
 
-/* The listen set of the lines sshd keeps once the repairs are made (RULES §3.6). */
-static int ctx_listen_set(const struct ctx *c, struct listen_entry **ret)
+/* The sockets sshd opens once the repairs are made: its lines, less those a repair drops (RULES §3.6). */
+static int kept_sockets(const struct ctx *c, struct listen_entry **ret)
 {
-	struct listen_addr *addrs = calloc(c->n ? c->n : 1, sizeof(*addrs));
-	bool *use = calloc(c->n ? c->n : 1, sizeof(*use));
-	int k = -ENOMEM;
+	_cleanup_free_ bool *keep = calloc(c->ls->n_lines + 1, sizeof(*keep));
 
-	if (addrs && use) {
-		for (size_t i = 0; i < c->n; i++) {
-			addrs[i] = c->e[i].la;	/* shallow: listen_set_compute() only reads */
-			use[i] = !c->e[i].dropped;
-		}
-		k = listen_set_compute(c->ports, c->n_ports, addrs, use, c->n, ret);
-	}
-	free(addrs);
-	free(use);
-	return k;
-}
-
-/* The ports sshd listens on at loopback addresses. */
-static int loopback_ports(const struct ctx *c, int *ports, size_t max, size_t *ret_n)
-{
-	_cleanup_free_ struct listen_entry *v = NULL;
-	size_t n = 0;
-
-	int k = ctx_listen_set(c, &v);
-	if (k < 0)
-		return k;
-	for (int i = 0; i < k && n < max; i++) {
-		bool dup = false;
-		for (size_t j = 0; j < n; j++)
-			dup |= ports[j] == v[i].port;
-		if (!dup)
-			ports[n++] = v[i].port;
-	}
-	*ret_n = n;
-	return 0;
-}
-
-/* "127.0.0.1:22", "[::1]:22", "localhost:22", "22": the port when the host part is loopback or absent. */
-static int loopback_target_port(const char *s, size_t n)
-{
-	char buf[128];
-	const char *colon;
-
-	if (n == 0 || n >= sizeof(buf))
-		return -1;
-	memcpy(buf, s, n);
-	buf[n] = '\0';
-	colon = strrchr(buf, ':');
-	if (colon) {
-		char host[128];
-		size_t hl = (size_t) (colon - buf);
-		memcpy(host, buf, hl);
-		host[hl] = '\0';
-		if (hl >= 2 && host[0] == '[' && host[hl - 1] == ']') {
-			memmove(host, host + 1, hl - 2);
-			host[hl - 2] = '\0';
-		}
-		struct ip_addr a;
-		bool lo = strcasecmp(host, "localhost") == 0 ||
-			  (ip_parse_numeric(host, &a, NULL) != AF_UNSPEC && ip_is_loopback(&a));
-		if (!lo)
-			return -1;
-		return listen_port_parse(colon + 1, NULL, 0);
-	}
-	return listen_port_parse(buf, NULL, 0);
+	if (!keep)
+		return -ENOMEM;
+	for (size_t i = 0; i < c->ls->n_lines; i++)
+		keep[i] = c->ls->lines[i].err == LISTEN_OK && !c->ls->lines[i].family_mismatch;
+	for (size_t i = 0; i < c->n; i++)
+		keep[c->e[i].li] = !c->e[i].dropped;
+	return listen_set_sockets_keeping(c->ls, keep, ret);
 }
 
 static bool port_in(const int *ports, size_t n, int p)
@@ -1392,246 +746,58 @@ static bool port_in(const int *ports, size_t n, int p)
 	return false;
 }
 
+/* Is sshd's loopback listener served from outside by something the target runs (src/fronts.h)? */
 static int loopback_front(struct ctx *c, char **ret_what)
 {
+	_cleanup_free_ struct listen_entry *v = NULL;
 	int ports[64];
-	size_t n_ports = 0;
-	_cleanup_strv_free_ char **tor = NULL, **stunnel = NULL;
-	int r;
+	size_t n = 0;
+	int k = kept_sockets(c, &v);
 
 	*ret_what = NULL;
-	r = loopback_ports(c, ports, ELEMENTSOF(ports), &n_ports);
-	if (r < 0)
-		return r;
-
-	/* tor: HiddenServicePort VIRTPORT [TARGET] (TARGET defaults to VIRTPORT on 127.0.0.1). */
-	r = target_glob(c->run->target, "/etc/tor/torrc.d/*", &tor);
-	if (r < 0)
-		return r;
-	r = strv_push(&tor, strdup("/etc/tor/torrc"));
-	if (r < 0)
-		return r;
-	for (size_t i = 0; tor[i]; i++) {
-		_cleanup_free_ char *t = NULL;
-		size_t len = 0;
-		r = read_opt(c->run, tor[i], CONFIG_MAX, &t, &len);
-		if (r < 0)
-			return r;
-		for (char *l = t, *next; l && *l; l = next) {
-			next = strchr(l, '\n');
-			if (next)
-				*next++ = '\0';
-			char *w[3] = {0};
-			char *save = NULL;
-			w[0] = strtok_r(l, " \t\r", &save);
-			w[1] = w[0] ? strtok_r(NULL, " \t\r", &save) : NULL;
-			w[2] = w[1] ? strtok_r(NULL, " \t\r", &save) : NULL;
-			if (!w[1] || strcasecmp(w[0], "HiddenServicePort") != 0)
-				continue;
-			const char *target = w[2] && w[2][0] != '#' ? w[2] : w[1];
-			int p = loopback_target_port(target, strlen(target));
-			if (p > 0 && port_in(ports, n_ports, p))
-				return asprintf(ret_what, "a tor onion service (%s: HiddenServicePort %s)", tor[i], w[1]) < 0
-					       ? -ENOMEM
-					       : 0;
-		}
-	}
-
-	/* sslh: --ssh HOST:PORT in /etc/default/sslh, or an "ssh" protocol in sslh.cfg. */
-	static const char *const sslh[] = { "/etc/default/sslh", "/etc/sslh.cfg", "/etc/sslh/sslh.cfg" };
-	for (size_t i = 0; i < ELEMENTSOF(sslh); i++) {
-		_cleanup_free_ char *t = NULL;
-		size_t len = 0;
-		r = read_opt(c->run, sslh[i], CONFIG_MAX, &t, &len);
-		if (r < 0)
-			return r;
-		for (char *l = t, *next; l && *l; l = next) {
-			next = strchr(l, '\n');
-			if (next)
-				*next++ = '\0';
-			char *hash = strchr(l, '#');
-			if (hash)
-				*hash = '\0';
-			char *o = strstr(l, "--ssh");
-			int p = -1;
-			if (o) {
-				o += 5;
-				o += strspn(o, " =");
-				p = loopback_target_port(o, strcspn(o, " \t\"'"));
-			} else if (strstr(l, "\"ssh\"") && strstr(l, "port:")) {
-				/* sslh.cfg: { name: "ssh"; host: "localhost"; port: "22"; } on one line */
-				char hp[160];
-				const char *h = strstr(l, "host:"), *q = strstr(l, "port:") + 5;
-				size_t hl = 0, pl;
-				if (h) {
-					h += 5;
-					h += strspn(h, " \t\"");
-					hl = strcspn(h, "\";} \t");
-				}
-				q += strspn(q, " \t\"");
-				pl = strcspn(q, "\";} \t");
-				if (hl + pl + 2 < sizeof(hp) && snprintf(hp, sizeof(hp), "%.*s%s%.*s", (int) hl, h ? h : "",
-									   h ? ":" : "", (int) pl, q) > 0)
-					p = loopback_target_port(hp, strlen(hp));
-			}
-			if (p > 0 && port_in(ports, n_ports, p))
-				return asprintf(ret_what, "sslh (%s)", sslh[i]) < 0 ? -ENOMEM : 0;
-		}
-	}
-
-	/* stunnel: connect = [HOST:]PORT */
-	r = target_glob(c->run->target, "/etc/stunnel/*.conf", &stunnel);
-	if (r < 0)
-		return r;
-	for (size_t i = 0; stunnel[i]; i++) {
-		_cleanup_free_ char *t = NULL;
-		size_t len = 0;
-		r = read_opt(c->run, stunnel[i], CONFIG_MAX, &t, &len);
-		if (r < 0)
-			return r;
-		for (char *l = t, *next; l && *l; l = next) {
-			next = strchr(l, '\n');
-			if (next)
-				*next++ = '\0';
-			l += strspn(l, " \t");
-			if (strncmp(l, "connect", 7) != 0)
-				continue;
-			char *v = l + 7;
-			v += strspn(v, " \t");
-			if (*v != '=')
-				continue;
-			v++;
-			v += strspn(v, " \t");
-			int p = loopback_target_port(v, strcspn(v, " \t\r;#"));
-			if (p > 0 && port_in(ports, n_ports, p))
-				return asprintf(ret_what, "stunnel (%s)", stunnel[i]) < 0 ? -ENOMEM : 0;
-		}
-	}
-	return 0;
+	if (k < 0)
+		return k;
+	for (int i = 0; i < k && n < ELEMENTSOF(ports); i++)
+		if (!port_in(ports, n, v[i].port))
+			ports[n++] = v[i].port;
+	return fronts_find(c->run->target, ports, n, ret_what);
 }
 
 /* ---------------------------------------------------------------- SELinux */
 
-static bool selinux_enforcing(const char *t, size_t len, char *type, size_t type_size)
-{
-	bool enforcing = false;
-
-	snprintf(type, type_size, "targeted");
-	for (size_t off = 0; off < len;) {
-		const char *l = t + off, *nl = memchr(l, '\n', len - off);
-		size_t n = nl ? (size_t) (nl - l) : len - off;
-		off += n + (nl ? 1 : 0);
-		while (n > 0 && (*l == ' ' || *l == '\t'))
-			l++, n--;
-		while (n > 0 && (l[n - 1] == ' ' || l[n - 1] == '\t' || l[n - 1] == '\r'))
-			n--;
-		if (n >= 8 && strncmp(l, "SELINUX=", 8) == 0)
-			enforcing = n - 8 == 9 && strncasecmp(l + 8, "enforcing", 9) == 0;
-		else if (n > 12 && strncmp(l, "SELINUXTYPE=", 12) == 0 && n - 12 < type_size) {
-			memcpy(type, l + 12, n - 12);
-			type[n - 12] = '\0';
-		}
-	}
-	return enforcing;
-}
-
-/* "portcon tcp 2222 system_u:object_r:ssh_port_t:s0" (or a range "2222-2230") naming port. */
-static bool ports_local_has(const char *t, size_t len, int port)
-{
-	for (size_t off = 0; off < len;) {
-		const char *l = t + off, *nl = memchr(l, '\n', len - off);
-		size_t n = nl ? (size_t) (nl - l) : len - off;
-		char buf[512];
-		off += n + (nl ? 1 : 0);
-		if (n >= sizeof(buf))
-			continue;
-		memcpy(buf, l, n);
-		buf[n] = '\0';
-		char proto[8], range[32], context[256];
-		if (sscanf(buf, " portcon %7s %31s %255s", proto, range, context) != 3 || strcmp(proto, "tcp") != 0 ||
-		    !strstr(context, ":ssh_port_t"))
-			continue;
-		unsigned lo = 0, hi = 0;
-		int k = sscanf(range, "%u-%u", &lo, &hi);
-		if (k == 1)
-			hi = lo;
-		if (k >= 1 && (unsigned) port >= lo && (unsigned) port <= hi)
-			return true;
-	}
-	return false;
-}
-
+/* Each port sshd binds that the next boot's enforcing policy does not give ssh_port_t (RULES §9.3). */
 static int selinux_check(struct ctx *c)
 {
-	_cleanup_free_ char *cfg = NULL, *sem = NULL;
 	_cleanup_free_ struct listen_entry *v = NULL;
-	size_t len = 0, slen = 0;
-	char type[64], root[256] = "/var/lib/selinux";
+	const struct mac_state *m;
 	int r;
 
-	r = read_opt(c->run, "/etc/selinux/config", 1u << 20, &cfg, &len);
-	if (r < 0 || !cfg || !selinux_enforcing(cfg, len, type, sizeof(type)) || strchr(type, '/') || !*type)
+	r = mac_get(c->run, &m);
+	if (r < 0 || m->mode != SELINUX_ENFORCING || !m->selinux_type)
 		return r;
-	/* semanage.conf may move the store (store-root=). */
-	r = read_opt(c->run, "/etc/selinux/semanage.conf", 1u << 20, &sem, &slen);
-	if (r < 0)
-		return r;
-	for (char *l = sem, *next; l && *l; l = next) {
-		next = strchr(l, '\n');
-		if (next)
-			*next++ = '\0';
-		l += strspn(l, " \t");
-		if (strncmp(l, "store-root", 10) == 0) {
-			char *val = l + 10;
-			val += strspn(val, " \t=");
-			val[strcspn(val, " \t\r")] = '\0';
-			if (val[0] == '/' && strlen(val) < sizeof(root))
-				snprintf(root, sizeof(root), "%s", val);
-		}
-	}
-	_cleanup_free_ char *p1 = NULL, *p2 = NULL, *p3 = NULL;
-	if (asprintf(&p1, "%s/%s/active/ports.local", root, type) < 0 ||
-	    asprintf(&p2, "/etc/selinux/%s/active/ports.local", type) < 0 ||
-	    asprintf(&p3, "/etc/selinux/%s/modules/active/ports.local", type) < 0)
-		return -ENOMEM;
-	const char *stores[] = { p1, p2, p3 };
-
-	int k = ctx_listen_set(c, &v);
+	int k = kept_sockets(c, &v);
 	if (k < 0)
 		return k;
 	int done[64];
 	size_t n_done = 0;
 	for (int i = 0; i < k; i++) {
 		int port = v[i].port;
-		if (port == LISTEN_DEFAULT_PORT || port_in(done, n_done, port) || n_done >= ELEMENTSOF(done))
+		const char *where;
+		if (port_in(done, n_done, port) || n_done >= ELEMENTSOF(done))
 			continue;
 		done[n_done++] = port;
-		bool labelled = false;
-		for (size_t s = 0; !labelled && s < ELEMENTSOF(stores); s++) {
-			_cleanup_free_ char *t = NULL;
-			size_t tl = 0;
-			r = read_opt(c->run, stores[s], CONFIG_MAX, &t, &tl);
-			if (r < 0)
-				return r;
-			labelled = t && ports_local_has(t, tl, port);
-		}
-		if (labelled)
+		if (mac_selinux_port_has_type(m, true, (unsigned) port, "ssh_port_t", &where))
 			continue;
-		/* The line that names the port: a ListenAddress with it, else the Port line. */
-		const struct sshd_option *o = NULL;
-		if (v[i].addr_index >= 0 && c->e[v[i].addr_index].la.port == port)
-			o = c->e[v[i].addr_index].o;
-		for (size_t j = 0; !o && j < c->run->model.sshd->n_opts; j++) {
-			const struct sshd_option *x = &c->run->model.sshd->opts[j];
-			if (is_kw(x, "Port") && listen_port_parse(x->args[0], c->services, c->services_len) == port)
-				o = x;
-		}
-		struct finding *f = add(c->run, PR_LISTEN_PORT_SELINUX, o,
+		struct finding *f = add(c->run, PR_LISTEN_PORT_SELINUX, listen_set_port_line(c->ls, &v[i]),
 					"sshd listens on port %d, which SELinux (enforcing) does not let it bind until it is "
 					"labelled: run in the target: semanage port -a -N -t ssh_port_t -p tcp %d",
 					port, port);
-		if (!f || finding_add_evidence(f, "/etc/selinux/config: SELINUX=enforcing, SELINUXTYPE=%s", type) < 0 ||
-		    finding_add_evidence(f, "%s: no portcon tcp %d ... ssh_port_t", p1, port) < 0)
+		if (!f)
+			return -ENOMEM;
+		for (size_t e = 0; m->selinux_evidence[e]; e++)
+			if (finding_add_evidence(f, "%s", m->selinux_evidence[e]) < 0)
+				return -ENOMEM;
+		if (finding_add_evidence(f, "%s: no portcon tcp %d ... ssh_port_t", m->store_ports, port) < 0)
 			return -ENOMEM;
 	}
 	return 0;
@@ -1645,76 +811,6 @@ static struct lentry *entry_at(struct ctx *c, const char *file, unsigned line)
 		if (c->e[i].o->line == line && streq(c->e[i].o->file, file))
 			return &c->e[i];
 	return NULL;
-}
-
-/* Characters that stand for themselves in an sshd_config line (no quoting needed). */
-static bool plain_word(const char *s)
-{
-	if (!*s)
-		return false;
-	for (const char *p = s; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		      strchr(".:-_%[]", *p)))
-			return false;
-	return true;
-}
-
-/* Replace line `line` of o->file by "<indent><keyword> <value>". */
-static int rewrite(struct run *run, const struct sshd_option *o, const char *value)
-{
-	_cleanup_free_ char *old = NULL, *text = NULL;
-	size_t len;
-	int r;
-
-	r = config_read_line(run->target, run->journal, o->file, o->line, &old, &len);
-	if (r < 0)
-		return r;
-	size_t ind = strspn(old, " \t");
-	if (asprintf(&text, "%.*s%s %s", (int) ind, old, o->keyword, value) < 0)
-		return -ENOMEM;
-	return config_replace_line(run->target, run->journal, o->file, o->line, text);
-}
-
-static int append_action(struct finding *f, const char *fmt, ...) _printf_(2, 3);
-static int append_action(struct finding *f, const char *fmt, ...)
-{
-	struct buf b = {0};
-	va_list ap;
-
-	if (f->action) {
-		buf_puts(&b, f->action);
-		buf_puts(&b, "; ");
-	}
-	va_start(ap, fmt);
-	buf_vprintf(&b, fmt, ap);
-	va_end(ap);
-	if (!buf_ok(&b)) {
-		buf_done(&b);
-		return -ENOMEM;
-	}
-	free(f->action);
-	f->action = buf_steal(&b);
-	return 0;
-}
-
-/* "line 3" in the finding's own file, else "/etc/ssh/sshd_config line 3". */
-static char *where(const struct finding *f, const struct sshd_option *o)
-{
-	char *s;
-
-	if (asprintf(&s, "%s%sline %u", streq_ptr(f->path, o->file) ? "" : o->file,
-		     streq_ptr(f->path, o->file) ? "" : " ", o->line) < 0)
-		return NULL;
-	return s;
-}
-
-static int comment(struct run *run, struct finding *f, const struct sshd_option *o, const char *reason)
-{
-	_cleanup_free_ char *w = where(f, o);
-	int r = config_comment_out(run->target, run->journal, o->file, o->line, reason);
-	if (r < 0)
-		return r;
-	return w ? append_action(f, "comment out %s", w) : -ENOMEM;
 }
 
 /*
@@ -1741,7 +837,7 @@ static int widen(struct run *run, struct finding *f, struct ctx *c)
 			: e->unsure		     ? "an address sshfix cannot confirm, and no other listen address could be"
 						     : "sshd listens on its other addresses";
 		if (!ported) {
-			r = comment(run, f, e->o, why);
+			r = listen_edit_comment(run, f, e->o, why);
 			if (r < 0)
 				return r;
 			continue;
@@ -1753,9 +849,9 @@ static int widen(struct run *run, struct finding *f, struct ctx *c)
 		else
 			buf_puts(&b, fam == AF_INET6 ? "::" : "0.0.0.0");
 		if (e->la.rdomain) {
-			if (!plain_word(e->la.rdomain)) {
+			if (!listen_edit_plain(e->la.rdomain)) {
 				buf_done(&b);
-				r = comment(run, f, e->o, why);
+				r = listen_edit_comment(run, f, e->o, why);
 				if (r < 0)
 					return r;
 				continue;
@@ -1768,12 +864,12 @@ static int widen(struct run *run, struct finding *f, struct ctx *c)
 		}
 		_cleanup_free_ char *value = buf_steal(&b);
 		if (strv_contains(written, value)) {
-			r = comment(run, f, e->o, "the same socket as another ListenAddress once on every address");
+			r = listen_edit_comment(run, f, e->o, "the same socket as another ListenAddress once on every address");
 		} else {
-			_cleanup_free_ char *w = where(f, e->o);
-			r = w ? rewrite(run, e->o, value) : -ENOMEM;
+			_cleanup_free_ char *w = listen_edit_where(f, e->o);
+			r = w ? listen_edit_set(run, e->o, value) : -ENOMEM;
 			if (r >= 0)
-				r = append_action(f, "%s: ListenAddress %s", w, value);
+				r = listen_edit_action(f, "%s: ListenAddress %s", w, value);
 			if (r >= 0)
 				r = strv_push(&written, strdup(value));
 		}
@@ -1801,7 +897,7 @@ static int listen_repair(struct run *run, struct finding *f)
 		e = entry_at(&c, f->path, f->line);
 		if (!e)
 			return -ESTALE;
-		return comment(run, f, e->o, "a ListenAddress sshd cannot parse");
+		return listen_edit_comment(run, f, e->o, "a ListenAddress sshd cannot parse");
 
 	case PR_LISTEN_PORT_INVALID:
 		e = entry_at(&c, f->path, f->line);
@@ -1810,22 +906,22 @@ static int listen_repair(struct run *run, struct finding *f)
 			for (size_t i = 0; i < run->model.sshd->n_opts; i++) {
 				const struct sshd_option *o = &run->model.sshd->opts[i];
 				if (o->line == f->line && streq(o->file, f->path) && is_kw(o, "Port"))
-					return comment(run, f, o, "a port name /etc/services does not have");
+					return listen_edit_comment(run, f, o, "a port name /etc/services does not have");
 			}
 			return -ESTALE;
 		}
 		/* Keep the address, drop the port: "[::1]:x" -> "[::1]", "0.0.0.0:x" -> "0.0.0.0". */
-		if (!plain_word(e->la.host) || (e->la.rdomain && !plain_word(e->la.rdomain)))
-			return comment(run, f, e->o, "a port sshd cannot parse");
+		if (!listen_edit_plain(e->la.host) || (e->la.rdomain && !listen_edit_plain(e->la.rdomain)))
+			return listen_edit_comment(run, f, e->o, "a port sshd cannot parse");
 		{
 			_cleanup_free_ char *value = NULL;
 			if (asprintf(&value, "%s%s%s%s%s", e->la.bracketed ? "[" : "", e->la.host, e->la.bracketed ? "]" : "",
 				     e->la.rdomain ? " rdomain " : "", e->la.rdomain ? e->la.rdomain : "") < 0)
 				return -ENOMEM;
-			r = rewrite(run, e->o, value);
+			r = listen_edit_set(run, e->o, value);
 			if (r < 0)
 				return r;
-			return append_action(f, "line %u: ListenAddress %s (the port removed)", e->o->line, value);
+			return listen_edit_action(f, "line %u: ListenAddress %s (the port removed)", e->o->line, value);
 		}
 
 	case PR_LISTEN_FAMILY_MISMATCH:
@@ -1835,7 +931,7 @@ static int listen_repair(struct run *run, struct finding *f)
 				const struct sshd_option *o = &run->model.sshd->opts[i];
 				if (!is_kw(o, "AddressFamily"))
 					continue;
-				r = comment(run, f, o, "no ListenAddress of this family");
+				r = listen_edit_comment(run, f, o, "no ListenAddress of this family");
 				if (r < 0)
 					return r;
 			}
@@ -1847,7 +943,7 @@ static int listen_repair(struct run *run, struct finding *f)
 			_cleanup_free_ char *why = NULL;
 			if (asprintf(&why, "not an address of AddressFamily %s", family_name(c.family_written)) < 0)
 				return -ENOMEM;
-			r = comment(run, f, c.e[i].o, why);
+			r = listen_edit_comment(run, f, c.e[i].o, why);
 			if (r < 0)
 				return r;
 		}
@@ -1864,7 +960,7 @@ static int listen_repair(struct run *run, struct finding *f)
 		e = entry_at(&c, f->path, f->line);
 		if (!e || !unbindable(e))
 			return -ESTALE;
-		return comment(run, f, e->o,
+		return listen_edit_comment(run, f, e->o,
 			       e->v == V_UNKNOWN ? "an address this machine does not have"
 						 : "an address no network configuration names (addresses come from DHCP)");
 

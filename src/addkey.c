@@ -37,7 +37,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/xattr.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -49,6 +48,7 @@
 #include "json.h"
 #include "keyfiles.h"
 #include "keywalk.h"
+#include "mac.h"
 #include "model.h"
 #include "report.h"
 #include "strictmodes.h"
@@ -214,45 +214,24 @@ static void today(char out[static 11])
 static int get_label(struct run *run, const char *path, char **ret, size_t *ret_len)
 {
 	_cleanup_close_ int fd = target_open_inode(run->target, path, TR_NO_SYMLINKS, NULL);
-	char val[1024];
-	ssize_t n;
+	int r;
 
 	if (fd < 0)
 		return fd;
-	n = fgetxattr(fd, "security.selinux", val, sizeof(val));
-	if (n <= 0)
-		return -ENODATA;
-	if (!(*ret = malloc((size_t) n + 1)))
-		return -ENOMEM;
-	memcpy(*ret, val, (size_t) n);
-	(*ret)[n] = '\0';
-	*ret_len = (size_t) n;
-	return 0;
+	r = mac_read_label(fd, ret, ret_len);
+	return r == -ENOMEM ? r : r < 0 ? -ENODATA : 0;
 }
 
-/* SELINUX= and SELINUXTYPE= of the target's /etc/selinux/config (RULES §9.1). */
+/* SELINUX= (enforcing or permissive) and SELINUXTYPE= of the target's /etc/selinux/config (RULES §9.1). */
 static bool selinux_config(struct run *run, char **ret_type)
 {
-	_cleanup_free_ char *data = NULL;
-	size_t len;
-	bool on = false;
+	const struct mac_state *m;
 
 	*ret_type = NULL;
-	if (target_read_file(run->target, "/etc/selinux/config", 1u << 16, &data, &len) < 0)
+	if (mac_get(run, &m) < 0)
 		return false;
-	for (char *save = NULL, *l = strtok_r(data, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-		l += strspn(l, " \t");
-		l[strcspn(l, "\r#")] = '\0';
-		for (size_t e = strlen(l); e > 0 && (l[e - 1] == ' ' || l[e - 1] == '\t'); e--)
-			l[e - 1] = '\0';
-		if (startswith(l, "SELINUX="))
-			on = streq(l + 8, "enforcing") || streq(l + 8, "permissive");
-		else if (startswith(l, "SELINUXTYPE=") && l[12] && !strchr(l + 12, '/')) {
-			free(*ret_type);
-			*ret_type = strdup(l + 12);
-		}
-	}
-	return on;
+	*ret_type = strdup_or_null(m->selinux_type);
+	return m->config_mode == SELINUX_ENFORCING || m->config_mode == SELINUX_PERMISSIVE;
 }
 
 static bool regex_meta(const char *s)

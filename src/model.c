@@ -6,7 +6,12 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "addresses.h"
+#include "bootcmd.h"
+#include "listen_set.h"
+#include "mac.h"
 #include "model.h"
+#include "sshd_cmdline.h"
 #include "util.h"
 
 static const struct {
@@ -128,9 +133,15 @@ void model_done(struct model *m)
 {
 	if (m->accounts_loaded)
 		accounts_done(&m->accounts);
+	listen_set_free(m->listen);	/* points into sshd */
+	sshd_cmdline_free(m->cmdline);
 	sshd_config_free(m->sshd);
 	pam_stack_done(m->pam);
 	free(m->pam);
+	addresses_free(m->addresses);
+	mac_free(m->mac);
+	boot_cmdline_done(m->boot);
+	free(m->boot);
 	strv_free(m->notes);
 	*m = (struct model) {0};
 }

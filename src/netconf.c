@@ -24,28 +24,36 @@ void netconf_done(struct netconf *nc)
 {
 	if (!nc)
 		return;
-	for (size_t i = 0; i < nc->n_addrs; i++)
+	for (size_t i = 0; i < nc->n_addrs; i++) {
 		free(nc->addrs[i].where);
+		free(nc->addrs[i].ifname);
+	}
 	free(nc->addrs);
 	strv_free(nc->dynamic);
 	*nc = (struct netconf) {0};
 }
 
-int netconf_add_address(struct netconf *nc, const struct ip_addr *a, const char *file, unsigned line,
-			const char *what)
+int netconf_add_address(struct netconf *nc, const struct ip_addr *a, const char *ifname, const char *file,
+			unsigned line, const char *what)
 {
 	struct netconf_addr *nv;
-	char *where;
+	char *where, *name = NULL;
 
 	if (asprintf(&where, "%s line %u (%s)", file, line, what) < 0)
 		return -ENOMEM;
-	nv = realloc(nc->addrs, (nc->n_addrs + 1) * sizeof(*nv));
-	if (!nv) {
+	/* IFNAMSIZ is 16: anything much longer is no interface name */
+	if (ifname && *ifname && !(name = strdup_trunc(ifname, 64))) {
 		free(where);
 		return -ENOMEM;
 	}
+	nv = realloc(nc->addrs, (nc->n_addrs + 1) * sizeof(*nv));
+	if (!nv) {
+		free(where);
+		free(name);
+		return -ENOMEM;
+	}
 	nc->addrs = nv;
-	nv[nc->n_addrs++] = (struct netconf_addr) { *a, where };
+	nv[nc->n_addrs++] = (struct netconf_addr) { *a, where, name };
 	return 0;
 }
 
@@ -85,31 +93,6 @@ const struct netconf_addr *netconf_find(const struct netconf *nc, const struct i
 }
 
 /* ---------------------------------------------------------------- lines */
-
-struct lines {
-	const char *text;
-	size_t len, off;
-	unsigned lineno;
-};
-
-/* The next physical line, without '\n', a trailing '\r' and anything from a NUL on. */
-static bool next_line(struct lines *it, const char **ret, size_t *ret_n)
-{
-	if (!it->text || it->off >= it->len)
-		return false;
-	const char *l = it->text + it->off, *nl = memchr(l, '\n', it->len - it->off);
-	size_t n = nl ? (size_t) (nl - l) : it->len - it->off;
-	it->off += n + (nl ? 1 : 0);
-	it->lineno++;
-	const char *nul = memchr(l, '\0', n);
-	if (nul)
-		n = (size_t) (nul - l);
-	if (n > 0 && l[n - 1] == '\r')
-		n--;
-	*ret = l;
-	*ret_n = n;
-	return true;
-}
 
 static bool is_ws(char c)
 {
@@ -154,6 +137,14 @@ static bool eq_nocase(const char *w, size_t wl, const char *s)
 	return strlen(s) == wl && strncasecmp(w, s, wl) == 0;
 }
 
+/* The length of s without suffix when it ends with it, else strlen(s). */
+static size_t endswith_len(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+
+	return n > k && streq(s + n - k, suffix) ? n - k : n;
+}
+
 /* Strip one pair of matching quotes. */
 static void unquote(const char **s, size_t *n)
 {
@@ -163,8 +154,9 @@ static void unquote(const char **s, size_t *n)
 	}
 }
 
-/* Record s (an address, "addr/len" allowed) when it is one. */
-static int add_word(struct netconf *nc, const char *s, size_t n, const char *file, unsigned line, const char *what)
+/* Record s (an address, "addr/len" allowed) when it is one, on interface ifname (NULL: unknown). */
+static int add_word(struct netconf *nc, const char *s, size_t n, const char *ifname, const char *file, unsigned line,
+		    const char *what)
 {
 	struct ip_addr a;
 
@@ -172,7 +164,7 @@ static int add_word(struct netconf *nc, const char *s, size_t n, const char *fil
 	unquote(&s, &n);
 	if (!ip_parse_cidr(s, n, &a))
 		return 0;
-	return netconf_add_address(nc, &a, file, line, what);
+	return netconf_add_address(nc, &a, ifname, file, line, what);
 }
 
 static bool truthy(const char *v, size_t n)
@@ -257,7 +249,7 @@ static size_t up_command_address(const char *const *w, const size_t *wl, size_t 
 int netconf_parse_ifupdown(struct netconf *nc, const char *file, const char *text, size_t len,
 			   struct ifupdown_include **ret_includes, size_t *ret_n)
 {
-	struct lines it = { text, len, 0, 0 };
+	struct text_lines it = { text, len, 0, 0 };
 	struct ifupdown_include *inc = NULL;
 	size_t n_inc = 0;
 	bool in_iface = false;
@@ -266,7 +258,7 @@ int netconf_parse_ifupdown(struct netconf *nc, const char *file, const char *tex
 	size_t n;
 	int r = 0;
 
-	while (r >= 0 && next_line(&it, &l, &n)) {
+	while (r >= 0 && text_next_line(&it, &l, &n)) {
 		unsigned first = it.lineno;
 		struct buf logical = {0};
 
@@ -278,7 +270,7 @@ int netconf_parse_ifupdown(struct netconf *nc, const char *file, const char *tex
 			if (sn > 0 && s[sn - 1] == '\\') {
 				buf_append(&logical, s, sn - 1);
 				buf_putc(&logical, ' ');
-				if (next_line(&it, &l, &n))
+				if (text_next_line(&it, &l, &n))
 					continue;
 				break;
 			}
@@ -337,12 +329,12 @@ int netconf_parse_ifupdown(struct netconf *nc, const char *file, const char *tex
 			in_iface = false;
 		} else if (in_iface && k > 1 && eq(w[0], wl[0], "address") &&
 			   (streq(family, "inet") || streq(family, "inet6"))) {
-			r = add_word(nc, w[1], wl[1], file, first, "address");
+			r = add_word(nc, w[1], wl[1], name, file, first, "address");
 		} else if (in_iface && k > 1 &&
 			   (eq(w[0], wl[0], "up") || eq(w[0], wl[0], "post-up") || eq(w[0], wl[0], "pre-up"))) {
 			size_t a = up_command_address(w + 1, wl + 1, k - 1) + 1;
 			if (a < k)
-				r = add_word(nc, w[a], wl[a], file, first, "up command");
+				r = add_word(nc, w[a], wl[a], name, file, first, "up command");
 		}
 		buf_done(&logical);
 	}
@@ -409,14 +401,15 @@ static bool yaml_key(const char *s, size_t n, const char **k, size_t *kl, const 
 }
 
 /* One address item of a netplan list: "a/n", "'a/n'", or "a/n: {options}" (the mapping form). */
-static int netplan_item(struct netconf *nc, const char *s, size_t n, const char *file, unsigned line)
+static int netplan_item(struct netconf *nc, const char *s, size_t n, const char *ifname, const char *file,
+			unsigned line)
 {
 	trim(&s, &n);
 	if (n > 0 && (s[0] == '"' || s[0] == '\'')) {
 		const char *e = memchr(s + 1, s[0], n - 1);
 		if (!e)
 			return 0;
-		return add_word(nc, s + 1, (size_t) (e - s - 1), file, line, "addresses");
+		return add_word(nc, s + 1, (size_t) (e - s - 1), ifname, file, line, "addresses");
 	}
 	/* Unquoted: up to ": " or a final ':' (an IPv6 address holds ':' but never ": "). */
 	for (size_t i = 0; i < n; i++)
@@ -424,10 +417,11 @@ static int netplan_item(struct netconf *nc, const char *s, size_t n, const char 
 			n = i;
 			break;
 		}
-	return add_word(nc, s, n, file, line, "addresses");
+	return add_word(nc, s, n, ifname, file, line, "addresses");
 }
 
-static int netplan_inline_list(struct netconf *nc, const char *v, size_t vl, const char *file, unsigned line)
+static int netplan_inline_list(struct netconf *nc, const char *v, size_t vl, const char *ifname, const char *file,
+			       unsigned line)
 {
 	const char *e;
 
@@ -436,7 +430,7 @@ static int netplan_inline_list(struct netconf *nc, const char *v, size_t vl, con
 	for (const char *p = v + 1; p < e;) {
 		const char *c = memchr(p, ',', (size_t) (e - p));
 		size_t n = c ? (size_t) (c - p) : (size_t) (e - p);
-		int r = netplan_item(nc, p, n, file, line);
+		int r = netplan_item(nc, p, n, ifname, file, line);
 		if (r < 0)
 			return r;
 		p += n + 1;
@@ -444,21 +438,38 @@ static int netplan_inline_list(struct netconf *nc, const char *v, size_t vl, con
 	return 0;
 }
 
+/* One open mapping key of a netplan file. */
+struct yaml_frame {
+	size_t indent;
+	char key[32];	/* device ids are interface names or short labels */
+};
+
+/* The id of the device whose keys are on the stack: the key right under ethernets:, bonds:, ...; "" when none. */
+static void netplan_ifname(const struct yaml_frame *stack, size_t depth, char *out, size_t out_size)
+{
+	static const char *const sections[] = { "ethernets", "bonds", "bridges", "vlans", "wifis", "tunnels", "vrfs",
+						"dummy-devices", "modems", "nm-devices", "virtual-ethernets" };
+
+	out[0] = '\0';
+	for (size_t j = 1; j < depth; j++)
+		for (size_t i = 0; i < ELEMENTSOF(sections); i++)
+			if (streq(stack[j - 1].key, sections[i]))
+				snprintf(out, out_size, "%s", stack[j].key);
+}
+
 int netconf_parse_netplan(struct netconf *nc, const char *file, const char *text, size_t len)
 {
-	struct lines it = { text, len, 0, 0 };
-	struct {
-		size_t indent;
-		char key[32];
-	} stack[YAML_DEPTH];
+	struct text_lines it = { text, len, 0, 0 };
+	struct yaml_frame stack[YAML_DEPTH];
 	size_t depth = 0;
 	bool in_list = false;
 	size_t list_key_indent = 0, item_indent = (size_t) -1;
+	char list_if[32] = "";
 	const char *l;
 	size_t n;
 	int r;
 
-	while (next_line(&it, &l, &n)) {
+	while (text_next_line(&it, &l, &n)) {
 		size_t indent = 0;
 		while (indent < n && (l[indent] == ' ' || l[indent] == '\t'))
 			indent++;
@@ -474,7 +485,7 @@ int netconf_parse_netplan(struct netconf *nc, const char *file, const char *text
 		if (in_list) {
 			if (dash && indent >= list_key_indent && (item_indent == (size_t) -1 || indent == item_indent)) {
 				item_indent = indent;
-				r = netplan_item(nc, s + 1, sn - 1, file, it.lineno);
+				r = netplan_item(nc, s + 1, sn - 1, list_if, file, it.lineno);
 				if (r < 0)
 					return r;
 				continue;
@@ -506,12 +517,13 @@ int netconf_parse_netplan(struct netconf *nc, const char *file, const char *text
 			depth++;
 		}
 		if (eq(k, kl, "addresses") && !streq(parent, "nameservers")) {
+			netplan_ifname(stack, depth, list_if, sizeof(list_if));
 			if (vl == 0) {
 				in_list = true;
 				list_key_indent = kindent;
 				item_indent = (size_t) -1;
 			} else {
-				r = netplan_inline_list(nc, v, vl, file, it.lineno);
+				r = netplan_inline_list(nc, v, vl, list_if, file, it.lineno);
 				if (r < 0)
 					return r;
 			}
@@ -540,7 +552,7 @@ static int nm_addresses(struct netconf *nc, const char *v, size_t vl, const char
 	for (size_t i = 0; i < k; i++) {
 		if (slash ? !memchr(w[i], '/', wl[i]) : i > 0)
 			continue;
-		r = add_word(nc, w[i], wl[i], file, line, "keyfile address");
+		r = add_word(nc, w[i], wl[i], NULL, file, line, "keyfile address");
 		if (r < 0)
 			return r;
 	}
@@ -561,17 +573,18 @@ static bool nm_address_key(const char *k, size_t kl)
 
 int netconf_parse_nmconnection(struct netconf *nc, const char *file, const char *text, size_t len)
 {
-	struct lines it = { text, len, 0, 0 };
+	struct text_lines it = { text, len, 0, 0 };
 	struct netconf tmp = {0};
 	char section[16] = "";
 	bool port = false, v4_seen = false;
 	unsigned method_line = 0;
 	char method[16] = "auto";
+	_cleanup_free_ char *ifname = NULL;
 	const char *l;
 	size_t n;
 	int r = 0;
 
-	while (r >= 0 && next_line(&it, &l, &n)) {
+	while (r >= 0 && text_next_line(&it, &l, &n)) {
 		const char *s = l, *k, *v;
 		size_t sn = n, kl, vl;
 		trim(&s, &sn);
@@ -592,7 +605,12 @@ int netconf_parse_nmconnection(struct netconf *nc, const char *file, const char 
 		    (eq(k, kl, "master") || eq(k, kl, "controller") || eq(k, kl, "slave-type") || eq(k, kl, "port-type")) &&
 		    vl > 0)
 			port = true;
-		else if (streq(section, "ipv4") && eq(k, kl, "method")) {
+		else if (streq(section, "connection") && eq(k, kl, "interface-name") && vl > 0) {
+			free(ifname);
+			ifname = strndup(v, vl > 64 ? 64 : vl);
+			if (!ifname)
+				r = -ENOMEM;
+		} else if (streq(section, "ipv4") && eq(k, kl, "method")) {
 			snprintf(method, sizeof(method), "%.*s", (int) (vl > 15 ? 15 : vl), v);
 			method_line = it.lineno;
 		} else if ((streq(section, "ipv4") || streq(section, "ipv6")) && nm_address_key(k, kl))
@@ -610,8 +628,13 @@ int netconf_parse_nmconnection(struct netconf *nc, const char *file, const char 
 			break;
 		}
 		nc->addrs = nv;
+		if (ifname && !a->ifname && !(a->ifname = strdup(ifname))) {
+			r = -ENOMEM;
+			break;
+		}
 		nv[nc->n_addrs++] = *a;
 		a->where = NULL;
+		a->ifname = NULL;
 	}
 	netconf_done(&tmp);
 	if (r < 0)
@@ -627,14 +650,15 @@ int netconf_parse_nmconnection(struct netconf *nc, const char *file, const char 
 
 int netconf_parse_networkd(struct netconf *nc, const char *file, const char *text, size_t len)
 {
-	struct lines it = { text, len, 0, 0 };
+	struct text_lines it = { text, len, 0, 0 };
 	char section[16] = "";
+	_cleanup_free_ char *ifname = NULL;
 	const char *l;
 	size_t n;
 	int r = 0;
 
 	/* First: does [Match] limit it to containers? */
-	while (next_line(&it, &l, &n)) {
+	while (text_next_line(&it, &l, &n)) {
 		const char *s = l, *k, *v;
 		size_t sn = n, kl, vl;
 		trim(&s, &sn);
@@ -645,10 +669,19 @@ int netconf_parse_networkd(struct netconf *nc, const char *file, const char *tex
 			 (memmem(v, vl, "container", 9) || memmem(v, vl, "docker", 6) || memmem(v, vl, "lxc", 3) ||
 			  memmem(v, vl, "systemd-nspawn", 14) || memmem(v, vl, "podman", 6)))
 			return 1;
+		else if (streq(section, "Match") && ini_kv(s, sn, &k, &kl, &v, &vl) && eq(k, kl, "Name") && vl > 0) {
+			/* its first word */
+			const char *w[1];
+			size_t wl[1];
+			free(ifname);
+			ifname = NULL;
+			if (words(v, vl, NULL, w, wl, 1) == 1 && !(ifname = strndup(w[0], wl[0] > 64 ? 64 : wl[0])))
+				return -ENOMEM;
+		}
 	}
-	it = (struct lines) { text, len, 0, 0 };
+	it = (struct text_lines) { text, len, 0, 0 };
 	section[0] = '\0';
-	while (r >= 0 && next_line(&it, &l, &n)) {
+	while (r >= 0 && text_next_line(&it, &l, &n)) {
 		const char *s = l, *k, *v;
 		size_t sn = n, kl, vl;
 		trim(&s, &sn);
@@ -671,7 +704,7 @@ int netconf_parse_networkd(struct netconf *nc, const char *file, const char *tex
 			if (ip_parse_cidr(w, wl, &a) && ip_is_any(&a))
 				r = netconf_add_dynamic(nc, file, it.lineno, "Address=0.0.0.0/N (picked from a pool)");
 			else
-				r = add_word(nc, v, vl, file, it.lineno, "Address=");
+				r = add_word(nc, v, vl, ifname, file, it.lineno, "Address=");
 		}
 	}
 	return r;
@@ -687,7 +720,7 @@ struct kv {
 
 int netconf_parse_ifcfg(struct netconf *nc, const char *file, const char *text, size_t len)
 {
-	struct lines it = { text, len, 0, 0 };
+	struct text_lines it = { text, len, 0, 0 };
 	struct kv *kv = NULL;
 	size_t n_kv = 0;
 	const char *l;
@@ -695,7 +728,7 @@ int netconf_parse_ifcfg(struct netconf *nc, const char *file, const char *text, 
 	int r = 0;
 
 	/* KEY=value, the last assignment of a key wins (it is sourced by a shell). */
-	while (r >= 0 && next_line(&it, &l, &n)) {
+	while (r >= 0 && text_next_line(&it, &l, &n)) {
 		const char *s = l, *k, *v;
 		size_t sn = n, kl, vl;
 		trim(&s, &sn);
@@ -731,6 +764,14 @@ int netconf_parse_ifcfg(struct netconf *nc, const char *file, const char *text, 
 		    (streq(kv[i].key, "STARTMODE") && (streq(v, "off") || streq(v, "manual"))))
 			up = false;
 	}
+	/* DEVICE=, else what follows "ifcfg-" in the file name */
+	const char *ifname = NULL, *base = strrchr(file, '/');
+	base = base ? base + 1 : file;
+	if (startswith(base, "ifcfg-"))
+		ifname = base + 6;
+	for (size_t i = 0; r >= 0 && i < n_kv; i++)
+		if (streq(kv[i].key, "DEVICE") && kv[i].value[0])
+			ifname = kv[i].value;
 	for (size_t i = 0; r >= 0 && up && i < n_kv; i++) {
 		const char *key = kv[i].key, *v = kv[i].value;
 		if (streq(key, "BOOTPROTO")) {
@@ -739,13 +780,13 @@ int netconf_parse_ifcfg(struct netconf *nc, const char *file, const char *text, 
 			else if (streq(v, "bootp") || streq(v, "auto") || streq(v, "autoip"))
 				r = netconf_add_dynamic(nc, file, kv[i].line, "BOOTPROTO=bootp/auto");
 		} else if (startswith(key, "IPADDR") || streq(key, "IPV6ADDR")) {
-			r = add_word(nc, v, strlen(v), file, kv[i].line, key);
+			r = add_word(nc, v, strlen(v), ifname, file, kv[i].line, key);
 		} else if (streq(key, "IPV6ADDR_SECONDARIES")) {
 			const char *w[64];
 			size_t wl[64];
 			size_t k = words(v, strlen(v), NULL, w, wl, ELEMENTSOF(w));
 			for (size_t j = 0; r >= 0 && j < k; j++)
-				r = add_word(nc, w[j], wl[j], file, kv[i].line, key);
+				r = add_word(nc, w[j], wl[j], ifname, file, kv[i].line, key);
 		}
 	}
 	for (size_t i = 0; i < n_kv; i++)
@@ -758,13 +799,19 @@ int netconf_parse_ifcfg(struct netconf *nc, const char *file, const char *text, 
 
 int netconf_parse_wireguard(struct netconf *nc, const char *file, const char *text, size_t len)
 {
-	struct lines it = { text, len, 0, 0 };
+	struct text_lines it = { text, len, 0, 0 };
 	char section[16] = "";
-	const char *l;
+	const char *l, *base = strrchr(file, '/');
 	size_t n;
 	int r = 0;
 
-	while (r >= 0 && next_line(&it, &l, &n)) {
+	/* wg-quick names the interface after the file: /etc/wireguard/wg0.conf is wg0 */
+	base = base ? base + 1 : file;
+	_cleanup_free_ char *ifname = strndup(base, endswith_len(base, ".conf"));
+	if (!ifname)
+		return -ENOMEM;
+
+	while (r >= 0 && text_next_line(&it, &l, &n)) {
 		const char *s = l, *k, *v;
 		size_t sn = n, kl, vl;
 		const char *hash = memchr(s, '#', sn);
@@ -781,22 +828,38 @@ int netconf_parse_wireguard(struct netconf *nc, const char *file, const char *te
 		size_t wl[64];
 		size_t c = words(v, vl, ",", w, wl, ELEMENTSOF(w));
 		for (size_t j = 0; r >= 0 && j < c; j++)
-			r = add_word(nc, w[j], wl[j], file, it.lineno, "wg-quick Address");
+			r = add_word(nc, w[j], wl[j], ifname, file, it.lineno, "wg-quick Address");
 	}
 	return r;
 }
 
 /* ------------------------------------------------------------ keepalived */
 
+/* An address line of a virtual_ipaddress block: "192.0.2.1/24 dev eth0 label eth0:1"; the dev, else dflt. */
+static int keepalived_address(struct netconf *nc, const char *const *w, const size_t *wl, size_t k, const char *dflt,
+			      const char *file, unsigned line)
+{
+	_cleanup_free_ char *dev = NULL;
+
+	for (size_t j = 1; j + 1 < k; j++)
+		if (eq(w[j], wl[j], "dev")) {
+			dev = strndup(w[j + 1], wl[j + 1] > 64 ? 64 : wl[j + 1]);
+			if (!dev)
+				return -ENOMEM;
+		}
+	return add_word(nc, w[0], wl[0], dev ? dev : dflt, file, line, "keepalived virtual_ipaddress");
+}
+
 int netconf_parse_keepalived(struct netconf *nc, const char *file, const char *text, size_t len)
 {
-	struct lines it = { text, len, 0, 0 };
+	struct text_lines it = { text, len, 0, 0 };
 	bool want_brace = false, in_block = false;
+	char iface[64] = "";	/* the vrrp_instance's "interface X" (IFNAMSIZ is 16) */
 	const char *l;
 	size_t n;
 	int r = 0;
 
-	while (r >= 0 && next_line(&it, &l, &n)) {
+	while (r >= 0 && text_next_line(&it, &l, &n)) {
 		const char *s = l;
 		size_t sn = n;
 		for (size_t i = 0; i < sn; i++)
@@ -810,11 +873,13 @@ int netconf_parse_keepalived(struct netconf *nc, const char *file, const char *t
 		size_t k = words(s, sn, "{}", w, wl, ELEMENTSOF(w));
 		if (in_block) {
 			if (k > 0)
-				r = add_word(nc, w[0], wl[0], file, it.lineno, "keepalived virtual_ipaddress");
+				r = keepalived_address(nc, w, wl, k, iface, file, it.lineno);
 			if (memchr(s, '}', sn))
 				in_block = false;
 			continue;
 		}
+		if (k > 1 && eq(w[0], wl[0], "interface"))
+			snprintf(iface, sizeof(iface), "%.*s", (int) (wl[1] > 63 ? 63 : wl[1]), w[1]);
 		if (k > 0 && (eq(w[0], wl[0], "virtual_ipaddress") || eq(w[0], wl[0], "virtual_ipaddress_excluded"))) {
 			want_brace = true;
 			const char *b = memchr(s, '{', sn);
@@ -824,13 +889,14 @@ int netconf_parse_keepalived(struct netconf *nc, const char *file, const char *t
 				/* Addresses on the same line after '{'. */
 				for (size_t j = 1; r >= 0 && j < k; j++)
 					if (w[j] > b)
-						r = add_word(nc, w[j], wl[j], file, it.lineno, "keepalived virtual_ipaddress");
+						r = add_word(nc, w[j], wl[j], iface, file, it.lineno,
+							     "keepalived virtual_ipaddress");
 			}
 		} else if (want_brace && sn > 0 && s[0] == '{') {
 			want_brace = false;
 			in_block = !memchr(s, '}', sn);
 			for (size_t j = 0; r >= 0 && j < k; j++)
-				r = add_word(nc, w[j], wl[j], file, it.lineno, "keepalived virtual_ipaddress");
+				r = add_word(nc, w[j], wl[j], iface, file, it.lineno, "keepalived virtual_ipaddress");
 		} else if (sn > 0)
 			want_brace = false;
 	}
@@ -855,12 +921,12 @@ static bool sysctl_key_eq(const char *k, size_t kl, const char *key)
 
 int sysctl_value(const char *text, size_t len, const char *key, unsigned *ret_line)
 {
-	struct lines it = { text, len, 0, 0 };
+	struct text_lines it = { text, len, 0, 0 };
 	const char *l;
 	size_t n;
 	int v = -1;
 
-	while (next_line(&it, &l, &n)) {
+	while (text_next_line(&it, &l, &n)) {
 		const char *s = l, *k, *val;
 		size_t sn = n, kl, vl;
 		trim(&s, &sn);

@@ -8,7 +8,8 @@
  *
  * Each parser takes one file's text (any bytes; a file that is not what it
  * claims yields nothing, never an error) and adds what it states to a
- * struct netconf: static addresses with the file and line that name them,
+ * struct netconf: static addresses with the file and line that name them
+ * and the interface they go on,
  * and reasons why more addresses may appear at run time (DHCP, SLAAC
  * aside: IPv6 is never judged offline).  YAML is read line by line,
  * defensively: only the keys that matter (addresses, dhcp4), by
@@ -24,6 +25,8 @@
 struct netconf_addr {
 	struct ip_addr addr;
 	char *where;		/* "FILE line N (what)" */
+	char *ifname;		/* the interface it is configured on, as the file names it
+				 * (a netplan id, a networkd Name= pattern); NULL when unknown */
 };
 
 struct netconf {
@@ -33,9 +36,9 @@ struct netconf {
 };
 
 void netconf_done(struct netconf *nc);
-/* Returns 0 or -ENOMEM. */
-int netconf_add_address(struct netconf *nc, const struct ip_addr *a, const char *file, unsigned line,
-			const char *what);
+/* Returns 0 or -ENOMEM.  ifname may be NULL (not known). */
+int netconf_add_address(struct netconf *nc, const struct ip_addr *a, const char *ifname, const char *file,
+			unsigned line, const char *what);
 int netconf_add_dynamic(struct netconf *nc, const char *file, unsigned line, const char *what);
 /* The first recorded address equal to a (an IPv4-mapped IPv6 address matches its IPv4 one), or NULL. */
 const struct netconf_addr *netconf_find(const struct netconf *nc, const struct ip_addr *a);
@@ -59,20 +62,22 @@ void ifupdown_includes_free(struct ifupdown_include *v, size_t n);
 /* Does a file name pass run-parts' rule ([A-Za-z0-9_-]+), as source-directory requires? */
 bool ifupdown_run_parts_name(const char *name);
 
-/* netplan: "addresses:" lists (not under "nameservers:") and "dhcp4: true". */
+/* netplan: "addresses:" lists (not under "nameservers:") and "dhcp4: true"; the interface is the
+ * id under ethernets:, bonds:, bridges:, vlans:, wifis:, tunnels: ... */
 int netconf_parse_netplan(struct netconf *nc, const char *file, const char *text, size_t len);
 
 /*
  * NetworkManager keyfile: [ipv4] method=auto (also the default when
  * unset) is dynamic; address1=, addresses= etc. of [ipv4] and [ipv6] are
  * static.  A port of a bond or bridge (master=, controller=) has no
- * addresses of its own.
+ * addresses of its own.  The interface is [connection] interface-name=.
  */
 int netconf_parse_nmconnection(struct netconf *nc, const char *file, const char *text, size_t len);
 
 /*
  * systemd-networkd .network: [Network] DHCP=yes|ipv4|both|true|on|1 is
- * dynamic; Address= of [Network] and [Address] is static.  A file whose
+ * dynamic; Address= of [Network] and [Address] is static, on [Match]
+ * Name= (its first word, maybe a pattern).  A file whose
  * [Match] has Virtualization=container applies only inside containers and
  * is skipped (returns 1); else returns 0.
  */
@@ -87,10 +92,11 @@ int netconf_parse_networkd(struct netconf *nc, const char *file, const char *tex
  */
 int netconf_parse_ifcfg(struct netconf *nc, const char *file, const char *text, size_t len);
 
-/* wg-quick: [Interface] Address = a/n, b/n (the interface exists while the tunnel is up). */
+/* wg-quick: [Interface] Address = a/n, b/n (the interface, named as the file, exists while the tunnel is up). */
 int netconf_parse_wireguard(struct netconf *nc, const char *file, const char *text, size_t len);
 
-/* keepalived: the addresses of virtual_ipaddress { } blocks (assigned while the node is master). */
+/* keepalived: the addresses of virtual_ipaddress { } blocks (assigned while the node is master),
+ * on their "dev X", else the vrrp_instance's "interface X". */
 int netconf_parse_keepalived(struct netconf *nc, const char *file, const char *text, size_t len);
 
 /*

@@ -62,12 +62,24 @@ struct run_options {
 	const char *from;
 };
 
+struct addresses;
+struct boot_cmdline;
+struct listen_set;
+struct mac_state;
+struct sshd_cmdline;
+
 /* What the checks read: built once per detection pass. */
 struct model {
 	struct accounts accounts;
 	bool accounts_loaded;
 	struct sshd_config *sshd;
 	struct pam_stack *pam;	/* sshd's PAM service (src/pam.h); NULL with --client */
+	/* Providers built on first use (their *_get()), freed by model_done(). */
+	struct sshd_cmdline *cmdline;	/* src/sshd_cmdline.h */
+	struct listen_set *listen;	/* src/listen_set.h */
+	struct addresses *addresses;	/* src/addresses.h */
+	struct boot_cmdline *boot;	/* src/bootcmd.h */
+	struct mac_state *mac;		/* src/mac.h */
 	char **notes;		/* things a check could not look at, said in the report */
 };
 

@@ -747,6 +747,22 @@ int target_read_file(struct target *t, const char *path, size_t max, char **ret_
 	return read_all_hint(fd, max, (size_t) st.st_size, ret_data, ret_len);
 }
 
+int target_read_file_optional(struct target *t, const char *path, size_t max, char **ret_data, size_t *ret_len)
+{
+	size_t len = 0;
+	int r = target_read_file(t, path, max, ret_data, &len);
+
+	if (r == -ENOMEM)
+		return r;
+	if (r < 0) {
+		*ret_data = NULL;
+		len = 0;
+	}
+	if (ret_len)
+		*ret_len = len;
+	return 0;
+}
+
 int target_list_dir(struct target *t, const char *path, char ***ret_names)
 {
 	_cleanup_strv_free_ char **names = NULL;

@@ -153,6 +153,12 @@ int target_open_inode(struct target *t, const char *path, unsigned tflags, struc
 
 /* Read a whole regular file (at most max bytes, else -EFBIG). Refuses non-regular files (-EINVAL). */
 int target_read_file(struct target *t, const char *path, size_t max, char **ret_data, size_t *ret_len);
+/*
+ * The same for a file that may be missing or unreadable, as most of the
+ * configuration a provider reads: then 0 with *ret_data NULL and *ret_len
+ * 0.  Only -ENOMEM is an error.
+ */
+int target_read_file_optional(struct target *t, const char *path, size_t max, char **ret_data, size_t *ret_len);
 
 /* Names in a directory, sorted with strcmp, without "." and ".."; NULL-terminated. */
 int target_list_dir(struct target *t, const char *path, char ***ret_names);

@@ -517,3 +517,21 @@ char *last_line(const char *out)
 	return strndup(start, (size_t) (end - start));
 }
 
+
+bool text_next_line(struct text_lines *it, const char **ret, size_t *ret_n)
+{
+	if (!it->text || it->off >= it->len)
+		return false;
+	const char *l = it->text + it->off, *nl = memchr(l, '\n', it->len - it->off);
+	size_t n = nl ? (size_t) (nl - l) : it->len - it->off;
+	it->off += n + (nl ? 1 : 0);
+	it->lineno++;
+	const char *nul = memchr(l, '\0', n);
+	if (nul)
+		n = (size_t) (nul - l);
+	if (n > 0 && l[n - 1] == '\r')
+		n--;
+	*ret = l;
+	*ret_n = n;
+	return true;
+}

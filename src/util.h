@@ -110,3 +110,12 @@ int parse_uint(const char *s, int base, unsigned long long max, unsigned long lo
 const char *mode_str(mode_t mode, char out[static 8]);
 /* The last non-empty line of a text (a command's output), trimmed; NULL on ENOMEM. */
 char *last_line(const char *out);
+
+/* The lines of a text held in memory (any bytes, len of them), counted from 1. */
+struct text_lines {
+	const char *text;
+	size_t len, off;
+	unsigned lineno;
+};
+/* The next line without its '\n', a trailing '\r' and anything from a NUL byte on (as C readers see it). */
+bool text_next_line(struct text_lines *it, const char **ret, size_t *ret_n);

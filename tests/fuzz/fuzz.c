@@ -5,6 +5,10 @@
  * input.  Built and run by tests/fuzz/run.sh (clang, ASan, UBSan); every
  * parser must return, never crash, leak or read out of bounds.
  *
+ * 17-19 read the next boot's MAC state and sshd's flags: /etc/default/grub,
+ * grubenv and BLS entries, /etc/selinux/config, AppArmor profile headers,
+ * EnvironmentFile= with $VAR splitting.
+ *
  * The --client parsers (12-15) take hostile input: a user's files, through
  * the ssh client configuration loader on an in-memory file system; what
  * ssh -G prints, matched against what that loader read; and the frames the
@@ -20,6 +24,9 @@
 #include <strings.h>
 #include <stdio.h>
 #include "authkeys.h"
+#include "bootcmd.h"
+#include "mac.h"
+#include "sshd_cmdline.h"
 #include "known_hosts.h"
 #include "netconf.h"
 #include "pam.h"
@@ -178,11 +185,17 @@ static void fuzz_client_config(const char *d, size_t n, bool ssh_output)
 	acct_file_done(&a.passwd);
 }
 
+static int fuzz_profile(const char *attach, unsigned line, bool complain, bool other, void *u)
+{
+	(void) attach; (void) line; (void) complain; (void) other; (void) u;
+	return 0;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size < 1)
 		return 0;
-	unsigned which = data[0] % 17;
+	unsigned which = data[0] % 20;
 	const char *d = (const char *) data + 1;
 	size_t n = size - 1;
 	char *s = malloc(n + 1);
@@ -233,6 +246,43 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		accounts_done(&a);
 		(void) pam_parse_control(s, true, act);
 		(void) faillock_failures(d, n, 900, &latest);
+		break; }
+	case 17: {	/* the boot loader's files: /etc/default/grub, grubenv, a BLS entry, the command line */
+		char *v = strdup("seed"), *g = NULL, *o = NULL;
+		unsigned line;
+		struct boot_cmdline c = {0};
+		if (v && boot_shell_assignment(d, n, "GRUB_CMDLINE_LINUX", &v, &line) >= 0 && v)
+			(void) boot_cmdline_append(&c, v, strlen(v), "f line 1 (GRUB_CMDLINE_LINUX)");
+		free(v);
+		if (boot_grubenv_get(d, n, "kernelopts", &g) == 1)
+			free(g);
+		if (boot_bls_options(d, n, &o, &line) == 1)
+			free(o);
+		(void) boot_cmdline_append(&c, d, n, "raw");
+		(void) boot_cmdline_value(&c, "selinux", NULL);
+		boot_cmdline_done(&c);
+		break; }
+	case 18: {	/* /etc/selinux/config, AppArmor profile headers and attachment globs */
+		static const char *const progs[] = { "/usr/sbin/sshd", "/usr/lib/openssh/sshd-session", NULL };
+		enum selinux_mode m;
+		unsigned line;
+		char *type = NULL, *nl = strchr(s, '\n');
+		if (mac_parse_selinux_config(d, n, &m, &line, &type) == 0)
+			free(type);
+		(void) mac_apparmor_headers(d, n, progs, fuzz_profile, NULL);
+		if (nl) {
+			*nl = 0;
+			(void) mac_apparmor_glob(s, nl + 1);
+		}
+		break; }
+	case 19: {	/* EnvironmentFile= and $VAR splitting (SSHD_OPTS) */
+		char *v = NULL, **argv = NULL;
+		unsigned first, last;
+		bool exp;
+		if (sshd_cmdline_env_assignment(d, n, "SSHD_OPTS", &v, &first, &last, &exp) == 1 && v &&
+		    sshd_cmdline_split(v, &argv) == 0)
+			strv_free(argv);
+		free(v);
 		break; }
 	case 11: { unsigned char *blob = NULL; size_t bl; if (authkeys_base64_decode(d, n, &blob, &bl) == 0) { const struct authkeys_type *t; unsigned bits; (void) authkeys_check_blob(blob, bl, &t, &bits); free(blob); } break; }
 	}

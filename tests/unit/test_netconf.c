@@ -3,7 +3,10 @@
  * src/netconf.c: each network configuration format sshfix reads offline,
  * with the layouts the distributions write (Debian's ifupdown, Ubuntu's
  * netplan from cloud-init, NetworkManager keyfiles, networkd, EL and SUSE
- * ifcfg, wg-quick, keepalived, sysctl.d), and garbage for every parser.
+ * ifcfg, wg-quick, keepalived, sysctl.d), the interface each address goes
+ * on, garbage for every parser; and src/addresses.c, which loads them from a
+ * scratch root as the boot would (layered directories, includes, enabled
+ * units, NetworkManager's default DHCP, cloud-init, ip_nonlocal_bind).
  */
 #include "config.h"
 
@@ -12,8 +15,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
+#include "addresses.h"
 #include "netconf.h"
+#include "target.h"
+#include "testlib.h"
 #include "util.h"
 
 #define FUZZ_SEED 0x7e57c0ffee5eedull
@@ -349,6 +356,156 @@ START_TEST(netconf_huge_line)
 }
 END_TEST
 
+/* The interface nc puts addr on ("" when unknown). */
+static const char *ifname_of(const struct netconf *nc, const char *addr)
+{
+	struct ip_addr a;
+
+	ck_assert(ip_parse_cidr(addr, strlen(addr), &a));
+	const struct netconf_addr *x = netconf_find(nc, &a);
+	ck_assert_msg(x != NULL, "%s missing", addr);
+	return x->ifname ? x->ifname : "";
+}
+
+START_TEST(netconf_interface_names)
+{
+	struct netconf nc = {0};
+	static const char ifup[] = "iface eth0 inet static\n address 192.0.2.1/24\n up ip addr add 192.0.2.2/32 dev eth0\n";
+	static const char plan[] = "network:\n  ethernets:\n    ens3:\n      addresses:\n        - 192.0.2.3/24\n"
+				   "  bonds:\n    bond0:\n      interfaces: [ens4]\n      addresses: [192.0.2.4/24]\n"
+				   "      nameservers:\n        addresses: [192.0.2.53]\n";
+	static const char nm[] = "[connection]\nid=Wired\ninterface-name=enp1s0\n[ipv4]\nmethod=manual\naddress1=192.0.2.5/24\n";
+	static const char nd[] = "[Match]\nName=en* eth*\n[Network]\nAddress=192.0.2.6/24\n";
+	static const char ifcfg[] = "BOOTPROTO=none\nIPADDR=192.0.2.7\n";
+	static const char ifcfg_dev[] = "DEVICE=eth9\nIPADDR=192.0.2.8\n";
+	static const char wg[] = "[Interface]\nAddress = 10.9.0.1/24\n";
+	static const char ka[] = "vrrp_instance VI_1 {\n  interface eth2\n  virtual_ipaddress {\n    192.0.2.9/24\n"
+				 "    192.0.2.10/24 dev eth3 label eth3:1\n  }\n}\n";
+
+	ck_assert_int_eq(netconf_parse_ifupdown(&nc, "/etc/network/interfaces", ifup, sizeof(ifup) - 1, NULL, NULL), 0);
+	ck_assert_int_eq(netconf_parse_netplan(&nc, "/etc/netplan/50.yaml", plan, sizeof(plan) - 1), 0);
+	ck_assert_int_eq(netconf_parse_nmconnection(&nc, "/etc/NetworkManager/system-connections/w.nmconnection", nm,
+						    sizeof(nm) - 1),
+			 0);
+	ck_assert_int_eq(netconf_parse_networkd(&nc, "/etc/systemd/network/10.network", nd, sizeof(nd) - 1), 0);
+	ck_assert_int_eq(netconf_parse_ifcfg(&nc, "/etc/sysconfig/network-scripts/ifcfg-eth1", ifcfg, sizeof(ifcfg) - 1), 0);
+	ck_assert_int_eq(netconf_parse_ifcfg(&nc, "/etc/sysconfig/network-scripts/ifcfg-x", ifcfg_dev, sizeof(ifcfg_dev) - 1),
+			 0);
+	ck_assert_int_eq(netconf_parse_wireguard(&nc, "/etc/wireguard/wg0.conf", wg, sizeof(wg) - 1), 0);
+	ck_assert_int_eq(netconf_parse_keepalived(&nc, "/etc/keepalived/keepalived.conf", ka, sizeof(ka) - 1), 0);
+
+	ck_assert_str_eq(ifname_of(&nc, "192.0.2.1"), "eth0");
+	ck_assert_str_eq(ifname_of(&nc, "192.0.2.2"), "eth0");
+	ck_assert_str_eq(ifname_of(&nc, "192.0.2.3"), "ens3");
+	ck_assert_str_eq(ifname_of(&nc, "192.0.2.4"), "bond0");
+	ck_assert(!has(&nc, "192.0.2.53", NULL));
+	ck_assert_str_eq(ifname_of(&nc, "192.0.2.5"), "enp1s0");
+	ck_assert_str_eq(ifname_of(&nc, "192.0.2.6"), "en*");
+	ck_assert_str_eq(ifname_of(&nc, "192.0.2.7"), "eth1");
+	ck_assert_str_eq(ifname_of(&nc, "192.0.2.8"), "eth9");
+	ck_assert_str_eq(ifname_of(&nc, "10.9.0.1"), "wg0");
+	ck_assert_str_eq(ifname_of(&nc, "192.0.2.9"), "eth2");
+	ck_assert_str_eq(ifname_of(&nc, "192.0.2.10"), "eth3");
+	netconf_done(&nc);
+}
+END_TEST
+
+START_TEST(addresses_load_boot)
+{
+	_cleanup_free_ char *root = tl_mkdtemp();
+	struct target *t = NULL;
+	struct addresses *as = NULL;
+	struct ip_addr a;
+	const struct netconf_addr *conf = NULL;
+	static const char *const dirs[] = { "etc", "etc/network", "etc/network/interfaces.d", "etc/netplan", "run",
+					    "run/netplan", "usr", "usr/sbin", "etc/systemd", "etc/systemd/system",
+					    "etc/systemd/system/multi-user.target.wants", "etc/systemd/network",
+					    "usr/lib", "usr/lib/systemd", "usr/lib/systemd/network", "etc/sysctl.d",
+					    "etc/NetworkManager", "etc/NetworkManager/conf.d" };
+
+	for (size_t i = 0; i < ELEMENTSOF(dirs); i++)
+		tl_mkdir(root, dirs[i], 0755);
+	tl_write(root, "etc/network/interfaces", "source /etc/network/interfaces.d/*\n", 0644);
+	tl_write(root, "etc/network/interfaces.d/eth0", "iface eth0 inet static\n  address 192.0.2.10/24\n", 0644);
+	/* /run/netplan hides /etc/netplan's file of the same name */
+	tl_write(root, "etc/netplan/50-cloud-init.yaml",
+		 "network:\n  ethernets:\n    ens3:\n      addresses: [198.51.100.1/24]\n", 0644);
+	tl_write(root, "run/netplan/50-cloud-init.yaml",
+		 "network:\n  ethernets:\n    ens3:\n      addresses: [198.51.100.2/24]\n", 0644);
+	/* networkd counts only when enabled; /etc's empty file masks /usr/lib's */
+	tl_write(root, "usr/lib/systemd/network/80-dhcp.network", "[Network]\nDHCP=yes\n", 0644);
+	tl_write(root, "etc/systemd/network/80-dhcp.network", "", 0644);
+	tl_write(root, "usr/lib/systemd/network/90-static.network", "[Match]\nName=eth1\n[Network]\nAddress=203.0.113.5/24\n",
+		 0644);
+	/* NetworkManager installed, without a profile of its own */
+	tl_write(root, "usr/sbin/NetworkManager", "\177ELF", 0755);
+	tl_write(root, "etc/sysctl.d/90-vip.conf", "net.ipv4.ip_nonlocal_bind = 1\n", 0644);
+	ck_assert_int_eq(target_new(root, &t), 0);
+
+	ck_assert_int_eq(addresses_load(t, &as), 0);
+	ck_assert(!as->live);
+	ck_assert(ip_parse_cidr("192.0.2.10", 10, &a));
+	ck_assert_int_eq(addresses_find(as, &a, &conf, NULL), ADDR_CONFIGURED);
+	ck_assert_str_eq(conf->ifname, "eth0");
+	ck_assert_ptr_nonnull(strstr(conf->where, "/etc/network/interfaces.d/eth0 line 2"));
+	ck_assert(ip_parse_cidr("198.51.100.2", 12, &a));
+	ck_assert_int_eq(addresses_find(as, &a, NULL, NULL), ADDR_CONFIGURED);
+	ck_assert(ip_parse_cidr("198.51.100.1", 12, &a));
+	ck_assert_int_eq(addresses_find(as, &a, NULL, NULL), ADDR_NONE);
+	ck_assert(ip_parse_cidr("203.0.113.5", 11, &a));
+	ck_assert_int_eq(addresses_find(as, &a, NULL, NULL), ADDR_NONE);	/* networkd is not enabled */
+	ck_assert(ip_parse_cidr("::ffff:127.0.0.2", 16, &a));
+	ck_assert_int_eq(addresses_find(as, &a, NULL, NULL), ADDR_LOOPBACK);
+	/* other files configure addresses: NetworkManager's default DHCP connection is not assumed */
+	ck_assert(!dynamic(&as->conf, "NetworkManager uses DHCP on every wired device"));
+	ck_assert_int_eq(as->nonlocal4, 1);
+	ck_assert_str_eq(as->nonlocal4_where, "/etc/sysctl.d/90-vip.conf line 1 (net.ipv4.ip_nonlocal_bind = 1)");
+	ck_assert_int_eq(as->nonlocal6, -1);
+	addresses_free(as);
+
+	/* Enabled networkd: its files count, the masked one does not. */
+	tl_symlink(root, "etc/systemd/system/multi-user.target.wants/systemd-networkd.service",
+		   "/usr/lib/systemd/system/systemd-networkd.service");
+	ck_assert_int_eq(addresses_load(t, &as), 0);
+	ck_assert(ip_parse_cidr("203.0.113.5", 11, &a));
+	ck_assert_int_eq(addresses_find(as, &a, &conf, NULL), ADDR_CONFIGURED);
+	ck_assert_str_eq(conf->ifname, "eth1");
+	ck_assert(!dynamic(&as->conf, "DHCP=yes"));
+	addresses_free(as);
+
+	/* Nothing but NetworkManager without a profile: DHCP on every wired device. */
+	{
+		_cleanup_free_ char *d = tl_path(root, "etc/network");
+		_cleanup_free_ char *n1 = tl_path(root, "etc/netplan"), *n2 = tl_path(root, "run/netplan");
+		tl_rmtree(d);
+		tl_rmtree(n1);
+		tl_rmtree(n2);
+	}
+	{
+		_cleanup_free_ char *w = tl_path(root, "etc/systemd/system/multi-user.target.wants/systemd-networkd.service");
+		ck_assert_int_eq(unlink(w), 0);
+	}
+	ck_assert_int_eq(addresses_load(t, &as), 0);
+	ck_assert(dynamic(&as->conf, "NetworkManager uses DHCP on every wired device"));
+	addresses_free(as);
+
+	/* The running system: its interfaces, with their names (loopback at least). */
+	struct target *self = NULL;
+	ck_assert_int_eq(target_new("/", &self), 0);
+	ck_assert_int_eq(addresses_load(self, &as), 0);
+	ck_assert(as->live);
+	bool lo = false;
+	for (size_t i = 0; i < as->n_live; i++)
+		lo |= as->live_addrs[i].ifname && streq(as->live_addrs[i].ifname, "lo");
+	ck_assert(lo || as->n_live == 0);
+	addresses_free(as);
+	target_free(self);
+
+	target_free(t);
+	tl_rmtree(root);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("netconf");
@@ -365,6 +522,8 @@ int main(void)
 	tcase_add_test(tc, wireguard_keepalived_sysctl);
 	tcase_add_test(tc, netconf_garbage);
 	tcase_add_test(tc, netconf_huge_line);
+	tcase_add_test(tc, netconf_interface_names);
+	tcase_add_test(tc, addresses_load_boot);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -571,6 +571,27 @@ START_TEST(json_kv_document_parses)
 }
 END_TEST
 
+START_TEST(text_next_line_cuts)
+{
+	static const char t[] = "one\r\ntwo\0hidden\n\nlast";
+	struct text_lines it = { t, sizeof(t) - 1, 0, 0 };
+	const char *l;
+	size_t n;
+
+	ck_assert(text_next_line(&it, &l, &n));
+	ck_assert_uint_eq(n, 3);
+	ck_assert(memcmp(l, "one", 3) == 0);
+	ck_assert(text_next_line(&it, &l, &n));
+	ck_assert_uint_eq(n, 3);	/* a NUL ends the line's content */
+	ck_assert(text_next_line(&it, &l, &n));
+	ck_assert_uint_eq(n, 0);
+	ck_assert(text_next_line(&it, &l, &n));
+	ck_assert_uint_eq(n, 4);
+	ck_assert_uint_eq(it.lineno, 4);
+	ck_assert(!text_next_line(&it, &l, &n));
+}
+END_TEST
+
 static Suite *util_suite(void)
 {
 	Suite *s = suite_create("util");
@@ -592,6 +613,7 @@ static Suite *util_suite(void)
 	tcase_add_test(tc, strv_push_length_contains);
 	tcase_add_test(tc, sha256_fips_vectors);
 	tcase_add_test(tc, json_string_escaping);
+	tcase_add_test(tc, text_next_line_cuts);
 	/* The JSON and SHA-256 cross-checks need python3; say so rather than pass silently. */
 	if (have_python3) {
 		tcase_add_test(tc, sha256_matches_python_at_block_boundaries);
