@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "confdirs.h"
 #include "units.h"
 #include "util.h"
 
@@ -23,11 +24,6 @@ const char *const units_search_path[] = {
 
 /* Debian and Ubuntu call it ssh.service (with an sshd.service alias), the others sshd.service (RULES §11.1). */
 static const char *const ssh_units[] = { "ssh.service", "sshd.service" };
-
-const char *const tmpfiles_dirs[] = {
-	"/etc/tmpfiles.d", "/run/tmpfiles.d", "/usr/local/lib/tmpfiles.d", "/usr/lib/tmpfiles.d", "/lib/tmpfiles.d",
-	NULL,
-};
 
 static bool is_regular(struct target *t, const char *path)
 {
@@ -151,15 +147,6 @@ int units_collect(const char *file, const char *text, size_t len, const char *se
 	return 0;
 }
 
-/* Trim ' ', '\t' and '\r' at both ends of [*s, *s + *n). */
-static void trim(const char **s, size_t *n)
-{
-	while (*n > 0 && (**s == ' ' || **s == '\t' || **s == '\r'))
-		(*s)++, (*n)--;
-	while (*n > 0 && ((*s)[*n - 1] == ' ' || (*s)[*n - 1] == '\t' || (*s)[*n - 1] == '\r'))
-		(*n)--;
-}
-
 int unit_text_runtime_dirs(const char *text, size_t len, char ***dirs)
 {
 	_cleanup_uvals_ struct uvals v = {0};
@@ -198,52 +185,9 @@ static int read_unit_into(struct target *t, const char *path, char ***dirs)
 	return unit_text_runtime_dirs(data, len, dirs);
 }
 
-/*
- * Names of the *.conf files in dirs (each name once, sorted), with the path
- * of the one that counts: the first directory holding that name wins.
- */
-static int collect_confs(struct target *t, const char *const *dirs, size_t n_dirs, const char *suffix,
-			 char ***ret_names, char ***ret_paths)
-{
-	_cleanup_strv_free_ char **names = NULL, **paths = NULL;
-
-	for (size_t d = 0; d < n_dirs; d++) {
-		_cleanup_strv_free_ char **list = NULL;
-		_cleanup_free_ char *dir = suffix ? path_join(dirs[d], suffix) : strdup(dirs[d]);
-
-		if (!dir)
-			return -ENOMEM;
-		int r = target_list_dir(t, dir, &list);
-		if (r == -ENOMEM)
-			return r;
-		if (r < 0)
-			continue;
-		for (size_t i = 0; list[i]; i++) {
-			size_t n = strlen(list[i]);
-			if (n <= 5 || strcmp(list[i] + n - 5, ".conf") != 0 || strv_contains(names, list[i]))
-				continue;
-			if (strv_push(&names, strdup(list[i])) < 0 || strv_push(&paths, path_join(dir, list[i])) < 0)
-				return -ENOMEM;
-		}
-	}
-	if (strv_ensure(&names) < 0 || strv_ensure(&paths) < 0)
-		return -ENOMEM;
-	/* Sort by name, keeping each path with its name. */
-	size_t n = strv_length(names);
-	for (size_t i = 1; i < n; i++)
-		for (size_t k = i; k > 0 && strcmp(names[k - 1], names[k]) > 0; k--) {
-			char *a = names[k - 1], *b = paths[k - 1];
-			names[k - 1] = names[k], paths[k - 1] = paths[k];
-			names[k] = a, paths[k] = b;
-		}
-	*ret_names = TAKE_PTR(names);
-	*ret_paths = TAKE_PTR(paths);
-	return 0;
-}
-
 int units_ssh_runtime_dirs(struct target *t, char ***ret_dirs, char **ret_unit)
 {
-	_cleanup_strv_free_ char **dirs = NULL, **names = NULL, **paths = NULL;
+	_cleanup_strv_free_ char **dirs = NULL, **dropin_dirs = NULL, **paths = NULL;
 	_cleanup_free_ char *unit = NULL, *dropin = NULL;
 	int r;
 
@@ -254,10 +198,14 @@ int units_ssh_runtime_dirs(struct target *t, char ***ret_dirs, char **ret_unit)
 		r = read_unit_into(t, unit, &dirs);
 		if (r < 0)
 			return r;
-		/* Drop-ins of the unit's own name, in name order, after the unit. */
+		/* Drop-ins of the unit's own name, in name order, after the unit:
+		 * the first entry of a name wins, a /dev/null link reads as empty. */
 		if (asprintf(&dropin, "%s.d", path_last(unit)) < 0)
 			return -ENOMEM;
-		r = collect_confs(t, units_search_path, N_UNIT_DIRS, dropin, &names, &paths);
+		r = confdirs_join(units_search_path, dropin, &dropin_dirs);
+		if (r < 0)
+			return r;
+		r = confdirs_list(t, (const char *const *) dropin_dirs, ".conf", CONFDIRS_SKIP_HIDDEN, &paths, NULL);
 		if (r < 0)
 			return r;
 		for (size_t i = 0; paths[i]; i++) {
@@ -271,93 +219,6 @@ int units_ssh_runtime_dirs(struct target *t, char ***ret_dirs, char **ret_unit)
 	*ret_dirs = TAKE_PTR(dirs);
 	if (ret_unit)
 		*ret_unit = TAKE_PTR(unit);
-	return 0;
-}
-
-/* "/var/run/X" and "%t/X" are "/run/X"; otherwise the simplified path. */
-static char *tmpfiles_norm(const char *path)
-{
-	_cleanup_free_ char *s = NULL;
-
-	if (startswith(path, "%t/") || strcmp(path, "%t") == 0) {
-		if (asprintf(&s, "/run%s", path + 2) < 0)
-			return NULL;
-	} else
-		s = strdup(path);
-	if (!s)
-		return NULL;
-	char *simple = path_simplify(s);
-	if (simple && path_is_below(simple, "/var/run")) {
-		char *r;
-		if (asprintf(&r, "%s", simple + strlen("/var")) < 0)
-			r = NULL;
-		free(simple);
-		return r;
-	}
-	return simple;
-}
-
-bool tmpfiles_line_creates_dir(const char *line, size_t len, const char *path)
-{
-	const char *l = line, *p;
-	size_t n = len, tn, pn;
-
-	trim(&l, &n);
-	if (n == 0 || l[0] == '#')
-		return false;
-	/* Type: one of the directory-creating letters, then modifiers (tmpfiles.d(5)). */
-	if (!strchr("dDvqQ", l[0]) || l[0] == '\0')
-		return false;
-	for (tn = 1; tn < n && l[tn] != ' ' && l[tn] != '\t'; tn++)
-		if (!strchr("!-=~^+", l[tn]) || l[tn] == '\0')
-			return false;
-	p = l + tn;
-	pn = n - tn;
-	while (pn > 0 && (*p == ' ' || *p == '\t'))
-		p++, pn--;
-	size_t w = 0;
-	while (w < pn && p[w] != ' ' && p[w] != '\t')
-		w++;
-	if (w >= 2 && p[0] == '"' && p[w - 1] == '"')
-		p++, w -= 2;
-	if (w == 0)
-		return false;
-
-	_cleanup_free_ char *raw = strndup(p, w);
-	_cleanup_free_ char *a = raw ? tmpfiles_norm(raw) : NULL, *b = tmpfiles_norm(path);
-	return a && b && strcmp(a, b) == 0;
-}
-
-int tmpfiles_creates_dir(struct target *t, const char *path, char **ret_where)
-{
-	_cleanup_strv_free_ char **names = NULL, **paths = NULL;
-	int r;
-
-	r = collect_confs(t, tmpfiles_dirs, ELEMENTSOF(tmpfiles_dirs) - 1, NULL, &names, &paths);
-	if (r < 0)
-		return r;
-	for (size_t i = 0; paths[i]; i++) {
-		_cleanup_free_ char *data = NULL;
-		size_t len, lineno = 0;
-
-		/* A link to /dev/null masks the name: not a regular file, nothing read. */
-		r = target_read_file(t, paths[i], UNIT_FILE_MAX, &data, &len);
-		if (r == -ENOMEM)
-			return r;
-		if (r < 0)
-			continue;
-		for (const char *p = data, *end = data + len; p < end;) {
-			const char *nl = memchr(p, '\n', (size_t) (end - p));
-			size_t n = nl ? (size_t) (nl - p) : (size_t) (end - p);
-			lineno++;
-			if (tmpfiles_line_creates_dir(p, n, path)) {
-				if (ret_where && asprintf(ret_where, "%s:%zu", paths[i], lineno) < 0)
-					return -ENOMEM;
-				return 1;
-			}
-			p = nl ? nl + 1 : end;
-		}
-	}
 	return 0;
 }
 

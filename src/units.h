@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * What the target's boot creates for sshd, read offline: the ssh service's
- * unit file (RuntimeDirectory=, with its drop-ins) and systemd-tmpfiles'
- * configuration (tmpfiles.d(5)).  /run is a fresh tmpfs at every boot, so a
- * directory sshd needs there, such as Debian's /run/sshd (RULES §4.3),
- * exists only if one of these makes it.
+ * unit file (RuntimeDirectory=, with its drop-ins; tmpfiles.d(5) is
+ * src/tmpfiles.h).  /run is a fresh tmpfs at every boot, so a directory
+ * sshd needs there, such as Debian's /run/sshd (RULES §4.3), exists only
+ * if one of these makes it.
  *
  * Only the parts sshfix needs are modelled: the first ssh unit found in
  * the unit search path (ssh.service, then sshd.service), its own drop-ins
- * (<unit>.d/NAME.conf), and tmpfiles lines that create a directory.  Reads go
+ * (<unit>.d/NAME.conf).  Reads go
  * through the target layer; nothing here writes or prints.
  */
 #pragma once
@@ -17,6 +17,7 @@
 #include <stddef.h>
 
 #include "target.h"
+#include "tmpfiles.h"	/* what else boot creates under /run; its callers include it here */
 
 /* One value read from a unit file, with where it came from. */
 struct uval {
@@ -76,23 +77,6 @@ int units_ssh_runtime_dirs(struct target *t, char ***ret_dirs, char **ret_unit);
 int unit_text_runtime_dirs(const char *text, size_t len, char ***dirs);
 
 /*
- * Is one tmpfiles.d line (without its '\n') a directory-creating entry
- * (d, D, v, q, Q, with modifiers) for path?  "/var/run/X" and "%t/X" count
- * as "/run/X".  Exposed for tests.
- */
-bool tmpfiles_line_creates_dir(const char *line, size_t len, const char *path);
-
-/*
- * Does systemd-tmpfiles create directory path at boot?  Reads *.conf in
- * /etc, /run, /usr/local/lib, /usr/lib and /lib tmpfiles.d, where a file
- * name in an earlier directory hides (or, as a link to /dev/null, masks)
- * the same name in a later one.  Returns 1 with *ret_where ("FILE:LINE",
- * owned by the caller; ret_where may be NULL), 0 when no line does, or
- * -ENOMEM.
- */
-int tmpfiles_creates_dir(struct target *t, const char *path, char **ret_where);
-
-/*
  * Does every boot of the target remove /etc/nologin and /run/nologin?  On
  * a systemd target, systemd-user-sessions.service, which multi-user.target
  * pulls in, unlinks both when it starts (RULES §6.2): a stale /etc/nologin
@@ -103,9 +87,7 @@ int tmpfiles_creates_dir(struct target *t, const char *path, char **ret_where);
  */
 int units_boot_clears_nologin(struct target *t, char **ret_why);
 
-/* The tmpfiles.d directories, most important first (NULL-terminated). */
 /* systemd's unit search path for the system manager, most important first
  * (systemd.unit(5)), without the transient and generator directories a
  * stopped system lacks; NULL-terminated. */
 extern const char *const units_search_path[];
-extern const char *const tmpfiles_dirs[];
