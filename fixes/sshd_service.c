@@ -44,9 +44,9 @@
  *    keyword or value (src/sshd_keywords.h, RULES §3.3, §3.8), an extra
  *    argument, or a flag that makes sshd exit instead of serving (-t, -T,
  *    -G, -V, -i, -R).  The file is parsed as systemd's EnvironmentFile=
- *    parser reads it (that is what runs at boot) and $VAR is split at
- *    white space honouring quotes as ExecStart= does; nothing is ever
- *    executed.  A value with shell expansions ($, `) is not judged (the
+ *    parser reads it (src/envfile.h; that is what runs at boot) and $VAR
+ *    is split at white space honouring quotes as ExecStart= does; nothing
+ *    is ever executed.  A value with shell expansions ($, `) is not judged (the
  *    init script would expand it, systemd would not): a note says so.  The
  *    repair comments the assignment out (config_comment_out()), so sshd
  *    runs with no extra flags.
@@ -80,6 +80,7 @@
 #include <unistd.h>
 
 #include "config_edit.h"
+#include "envfile.h"
 #include "fixes.h"
 #include "run.h"
 #include "sshd_keywords.h"
@@ -585,154 +586,6 @@ static int check_binary(struct run *run, const struct svc *s)
 
 /* ---- SSHD_OPTS / OPTIONS ---- */
 
-/* One assignment in an environment file: the value as systemd reads it. */
-struct assignment {
-	char *value;		/* NULL: VAR= with nothing */
-	unsigned first, last;	/* lines it spans */
-	bool expansion;		/* '$' or '`' outside single quotes: a shell would expand it */
-};
-
-/*
- * The last assignment of `var` in an environment file, read as systemd's
- * EnvironmentFile= parser does (src/basic/env-file.c): lines starting with
- * '#' or ';' are comments; KEY=VALUE with white space around both dropped;
- * '...' literal, "..." with \" \\ \` \$ escapes, a backslash before a
- * newline joins lines; quotes only count at the start of a value or right
- * after a closing quote.  Returns 1 found, 0 not, -ENOMEM.
- */
-static int env_last_assignment(const char *text, size_t len, const char *var, struct assignment *ret)
-{
-	enum { PRE_KEY, KEY, PRE_VALUE, VALUE, VALUE_ESC, SQ, DQ, DQ_ESC, COMMENT } st = PRE_KEY;
-	struct buf key = {0}, val = {0};
-	size_t trim = SIZE_MAX;
-	unsigned line = 1, first = 1;
-	bool found = false, expansion = false;
-	int r = 0;
-
-	for (size_t i = 0; i <= len && r == 0; i++) {
-		char c = i < len ? text[i] : '\n';
-		bool nl = c == '\n';
-		bool end_value = false;
-
-		switch (st) {
-		case PRE_KEY:
-			if (c == '#' || c == ';')
-				st = COMMENT;
-			else if (!isspace((unsigned char) c)) {
-				st = KEY;
-				first = line;
-				buf_done(&key);
-				buf_putc(&key, c);
-			}
-			break;
-		case KEY:
-			if (nl)
-				st = PRE_KEY;
-			else if (c == '=') {
-				st = PRE_VALUE;
-				buf_done(&val);
-				val = (struct buf) {0};
-				trim = SIZE_MAX;
-				expansion = false;
-			} else
-				buf_putc(&key, c);
-			break;
-		case PRE_VALUE:
-			if (nl)
-				end_value = true;
-			else if (c == '\'')
-				st = SQ;
-			else if (c == '"')
-				st = DQ;
-			else if (c == '\\')
-				st = VALUE_ESC;
-			else if (c != ' ' && c != '\t') {
-				st = VALUE;
-				expansion |= c == '$' || c == '`';
-				buf_putc(&val, c);
-			}
-			break;
-		case VALUE:
-			if (nl) {
-				if (trim != SIZE_MAX && val.data) {
-					val.len = trim;
-					val.data[trim] = '\0';
-				}
-				end_value = true;
-			} else if (c == '\\') {
-				st = VALUE_ESC;
-				trim = SIZE_MAX;
-			} else {
-				if (c != ' ' && c != '\t')
-					trim = SIZE_MAX;
-				else if (trim == SIZE_MAX)
-					trim = val.len;
-				expansion |= c == '$' || c == '`';
-				buf_putc(&val, c);
-			}
-			break;
-		case VALUE_ESC:
-			st = VALUE;
-			if (!nl)
-				buf_putc(&val, c);
-			break;
-		case SQ:
-			if (c == '\'')
-				st = PRE_VALUE;
-			else
-				buf_putc(&val, c);
-			break;
-		case DQ:
-			if (c == '"')
-				st = PRE_VALUE;
-			else if (c == '\\')
-				st = DQ_ESC;
-			else {
-				expansion |= c == '$' || c == '`';
-				buf_putc(&val, c);
-			}
-			break;
-		case DQ_ESC:
-			st = DQ;
-			if (strchr("\"\\`$", c))
-				buf_putc(&val, c);
-			else if (!nl) {
-				buf_putc(&val, '\\');
-				buf_putc(&val, c);
-			}
-			break;
-		case COMMENT:
-			if (nl)
-				st = PRE_KEY;
-			break;
-		}
-		if (end_value) {
-			st = PRE_KEY;
-			/* The key without the white space before '='. */
-			size_t kn = key.len;
-			while (kn > 0 && (key.data[kn - 1] == ' ' || key.data[kn - 1] == '\t'))
-				kn--;
-			if (kn == strlen(var) && strncmp(key.data, var, kn) == 0) {
-				free(ret->value);
-				ret->value = val.len ? buf_steal(&val) : NULL;
-				ret->first = first;
-				ret->last = line;
-				ret->expansion = expansion;
-				found = true;
-			}
-			buf_done(&val);
-			val = (struct buf) {0};
-		}
-		if (nl)
-			line++;
-		if (!buf_ok(&key) || !buf_ok(&val))
-			r = -ENOMEM;
-	}
-	buf_done(&key);
-	buf_done(&val);
-	return r < 0 ? r : found;
-}
-
 /*
  * $VAR in ExecStart= is split at white space, honouring quotes and
  * backslashes (systemd: EXTRACT_UNQUOTE|EXTRACT_RELAX).
@@ -952,13 +805,13 @@ static int check_opts_var(struct run *run, struct sshd_bin *bin, const struct uv
 			  bool split)
 {
 	_cleanup_free_ char *file = NULL;
-	struct assignment last = {0};
+	struct env_assignment last = {0};
 	int r;
 
 	/* Later files override earlier ones; within a file, the last line wins. */
 	for (size_t i = 0; i < envfiles->n; i++) {
 		_cleanup_free_ char *text = NULL;
-		struct assignment a = {0};
+		struct env_assignment a = {0};
 		size_t len;
 
 		r = target_read_file(run->target, envfiles->v[i].value, CONFIG_MAX, &text, &len);
@@ -966,7 +819,7 @@ static int check_opts_var(struct run *run, struct sshd_bin *bin, const struct uv
 			return r;
 		if (r < 0)
 			continue;
-		r = env_last_assignment(text, len, var, &a);
+		r = envfile_last(text, len, var, &a);
 		if (r < 0)
 			return r;
 		if (r == 0)
@@ -1527,7 +1380,7 @@ static int enable_unit(struct run *run, struct finding *f)
 	return 0;
 }
 
-/* The lines of the assignment that starts at f->line, as env_last_assignment() sees them. */
+/* The lines of the assignment that starts at f->line, as envfile_last() sees them. */
 static int opts_comment_out(struct run *run, struct finding *f)
 {
 	_cleanup_free_ char *text = NULL;
@@ -1546,11 +1399,11 @@ static int opts_comment_out(struct run *run, struct finding *f)
 		return r;
 	/* The variable's name is the detail's first word. */
 	_cleanup_free_ char *var = strndup(f->detail, strcspn(f->detail, " "));
-	struct assignment a = {0};
+	struct env_assignment a = {0};
 	if (!var)
 		return -ENOMEM;
-	r = env_last_assignment(text, len, var, &a);
-	free(a.value);
+	r = envfile_last(text, len, var, &a);
+	free(a.value);	/* only its lines are needed */
 	if (r < 0)
 		return r;
 	if (r > 0 && a.first == f->line)

@@ -3,16 +3,19 @@
  * Unit tests for src/units.c: RuntimeDirectory= as systemd merges a unit
  * and its drop-ins (an empty assignment resets the list, only [Service]
  * counts), tmpfiles.d lines that make a directory (types, modifiers,
- * /var/run and %t), and the lookups on a scratch root: the unit search
- * path, drop-in order, tmpfiles.d names hidden or masked by /etc.
+ * /var/run and %t), environment files as systemd's EnvironmentFile= reads
+ * them, and the lookups on a scratch root: the unit search path, drop-in
+ * order, tmpfiles.d names hidden or masked by /etc.
  */
 #include "config.h"
 
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "envfile.h"
 #include "target.h"
 #include "testlib.h"
 #include "units.h"
@@ -99,6 +102,66 @@ START_TEST(unit_text_runtime_dirs_merges)
 		_cleanup_strv_free_ char **dirs = NULL;
 		ck_assert_int_eq(unit_text_runtime_dirs(bin, sizeof(bin) - 1, &dirs), 0);
 	}
+}
+END_TEST
+
+#define STR_EQ(got, want)                                                                   \
+	do {                                                                                \
+		_cleanup_free_ char *_g = (got);                                            \
+		ck_assert_msg(_g && strcmp(_g, (want)) == 0, "got '%s', want '%s'", _g, (want)); \
+	} while (0)
+
+/* ------------------------------------------------------------ env files */
+
+static char *env_of(const char *text, const char *var)
+{
+	struct env_assignment a = {0};
+	char *s = NULL;
+	int r = envfile_last(text, strlen(text), var, &a);
+
+	ck_assert_int_ge(r, 0);
+	if (r == 0)
+		return strdup("(unset)");
+	ck_assert_int_ge(asprintf(&s, "[%s]%u-%u%s", a.value ? a.value : "(null)", a.first, a.last,
+				  a.expansion ? "$" : ""),
+			 0);
+	env_assignment_done(&a);
+	return s;
+}
+
+START_TEST(envfile_systemd_rules)
+{
+	/* Quotes: '' literal, "" with \" \\ \` \$, other backslashes kept; concatenation. */
+	STR_EQ(env_of("A='x \\n \"y\"'\n", "A"), "[x \\n \"y\"]1-1");
+	STR_EQ(env_of("A=\"x \\\" \\\\ \\$ \\q\"\n", "A"), "[x \" \\ $ \\q]1-1");
+	STR_EQ(env_of("A='a'\"b\"  'c'\n", "A"), "[abc]1-1");
+	/* Unquoted: trailing blanks dropped, inner ones kept, backslash escapes. */
+	STR_EQ(env_of("  A =  x  y  \n", "A"), "[x  y]1-1");
+	STR_EQ(env_of("A=x\\ \n", "A"), "[x ]1-1");
+	/* A quote inside an unquoted value is a character. */
+	STR_EQ(env_of("A=x'y'\n", "A"), "[x'y']1-1");
+	/* Continuations: backslash-newline joins; a quoted value may span lines. */
+	STR_EQ(env_of("# c\nA=-4 \\\n-t\nB=1\n", "A"), "[-4 -t]2-3");
+	STR_EQ(env_of("A=\"-4\n  -t\"\nB=1\n", "A"), "[-4\n  -t]1-2");
+	/* The last assignment wins; comments; a comment's backslash continues it. */
+	STR_EQ(env_of("A=1\n;A=2\n#A=3 \\\nA=4\nA=5\n", "A"), "[5]5-5");
+	STR_EQ(env_of("A=1\n# off \\\nA=2\n", "A"), "[1]1-1");
+	/* "\r" ends a value; a NUL ends the text; an open quote at the end still counts. */
+	STR_EQ(env_of("A=x\r\nB=y\n", "A"), "[x]1-1");
+	STR_EQ(env_of("A=\"open", "A"), "[open]1-1");
+	{
+		static const char nul[] = "A=1\nB=2\0A=3\n";
+		struct env_assignment a = {0};
+		ck_assert_int_eq(envfile_last(nul, sizeof(nul) - 1, "A", &a), 1);
+		ck_assert_str_eq(a.value, "1");
+		env_assignment_done(&a);
+	}
+	/* Empty values, other keys, a key without '='. */
+	STR_EQ(env_of("A=\nAB=1\n", "A"), "[(null)]1-1");
+	STR_EQ(env_of("AB=1\nA\n", "A"), "(unset)");
+	/* What a shell would expand. */
+	STR_EQ(env_of("A=$X\n", "A"), "[$X]1-1$");
+	STR_EQ(env_of("A='$X'\n", "A"), "[$X]1-1");
 }
 END_TEST
 
@@ -273,6 +336,7 @@ static Suite *units_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, unit_text_runtime_dirs_merges);
+	tcase_add_test(tc, envfile_systemd_rules);
 	tcase_add_test(tc, tmpfiles_line_creates_dir_types);
 	tcase_add_test(tc, units_ssh_runtime_dirs_search_path);
 	tcase_add_test(tc, tmpfiles_creates_dir_precedence);
