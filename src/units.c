@@ -49,102 +49,18 @@ int units_ssh_service(struct target *t, char **ret_path)
 	return 0;
 }
 
-void uvals_clear(struct uvals *u)
-{
-	for (size_t i = 0; i < u->n; i++) {
-		free(u->v[i].value);
-		free(u->v[i].file);
-	}
-	free(u->v);
-	*u = (struct uvals) {0};
-}
-
-int uvals_push(struct uvals *u, const char *value, size_t n, const char *file, unsigned line)
-{
-	struct uval *nv = realloc(u->v, (u->n + 1) * sizeof(*nv));
-
-	if (!nv)
-		return -ENOMEM;
-	u->v = nv;
-	nv[u->n] = (struct uval) { strndup(value, n), strdup(file), line };
-	if (!nv[u->n].value || !nv[u->n].file) {
-		free(nv[u->n].value);
-		free(nv[u->n].file);
-		return -ENOMEM;
-	}
-	u->n++;
-	return 0;
-}
-
-
 int units_collect(const char *file, const char *text, size_t len, const char *section, const char *key,
-			bool words, struct uvals *acc)
+		  bool words, struct uvals *acc)
 {
-	bool in_section = false;
-	unsigned lineno = 0;
-	size_t klen = strlen(key);
+	struct unit_file f;
+	int r;
 
-	for (size_t off = 0; off < len;) {
-		struct buf l = {0};
-		unsigned first = lineno + 1;
-
-		/* One logical line: physical lines joined where one ends in '\'. */
-		for (;;) {
-			const char *s = text + off;
-			const char *nl = memchr(s, '\n', len - off);
-			size_t n = nl ? (size_t) (nl - s) : len - off;
-			off += n + (nl ? 1 : 0);
-			lineno++;
-			while (n > 0 && (s[n - 1] == '\r' || s[n - 1] == ' ' || s[n - 1] == '\t'))
-				n--;
-			if (n > 0 && s[n - 1] == '\\' && off < len) {
-				buf_append(&l, s, n - 1);
-				buf_putc(&l, ' ');
-				continue;
-			}
-			buf_append(&l, s, n);
-			break;
-		}
-		if (!buf_ok(&l)) {
-			buf_done(&l);
-			return -ENOMEM;
-		}
-		char *p = l.data ? l.data : (char *) "";
-		p += strspn(p, " \t");
-		if (*p == '[') {
-			char *e = strchr(p, ']');
-			size_t n = strlen(section);
-			in_section = e && (size_t) (e - p - 1) == n && strncmp(p + 1, section, n) == 0;
-		} else if (in_section && *p != '#' && *p != ';' && strncmp(p, key, klen) == 0) {
-			char *v = p + klen;
-			v += strspn(v, " \t");
-			if (*v == '=') {
-				v++;
-				v += strspn(v, " \t");
-				int r = 0;
-				if (!*v) {
-					uvals_clear(acc);
-					acc->reset = true;
-				}
-				else if (!words)
-					r = uvals_push(acc, v, strlen(v), file, first);
-				else
-					for (char *w = v; *w;) {
-						size_t n = strcspn(w, " \t");
-						if (n > 0)
-							r = r < 0 ? r : uvals_push(acc, w, n, file, first);
-						w += n;
-						w += strspn(w, " \t");
-					}
-				if (r < 0) {
-					buf_done(&l);
-					return r;
-				}
-			}
-		}
-		buf_done(&l);
-	}
-	return 0;
+	r = unit_file_parse(file, text, len, &f);
+	if (r < 0)
+		return r;
+	r = unit_file_collect(&f, section, key, words ? UV_WORDS : 0, acc);
+	unit_file_done(&f);
+	return r;
 }
 
 int unit_text_runtime_dirs(const char *text, size_t len, char ***dirs)

@@ -18,36 +18,13 @@
 
 #include "target.h"
 #include "tmpfiles.h"	/* what else boot creates under /run; its callers include it here */
-
-/* One value read from a unit file, with where it came from. */
-struct uval {
-	char *value;
-	char *file;
-	unsigned line;
-};
-
-struct uvals {
-	struct uval *v;
-	size_t n;
-	bool reset;	/* an empty assignment emptied the list (values after it are kept) */
-};
-
-void uvals_clear(struct uvals *u);
-int uvals_push(struct uvals *u, const char *value, size_t n, const char *file, unsigned line);
-
-static inline void uvals_clearp(struct uvals *u)
-{
-	uvals_clear(u);
-}
-#define _cleanup_uvals_ _cleanup_(uvals_clearp)
+#include "unit_file.h"
 
 /*
- * Collect Key= in [section] of a unit file's text, as systemd's ini parser
- * reads it: '#' and ';' start comments, a trailing '\' joins the next line,
- * white space around key and value is dropped.  An empty assignment resets
- * the list (systemd's rule for list settings); with `words`, a value adds
- * each white-space separated word, else the whole value.  file names the
- * text in the values' provenance.
+ * Collect Key= in [section] of a unit file's text into acc, as systemd
+ * reads it (src/unit_file.h: comments, continuations, an empty assignment
+ * resetting the list); with `words`, each white-space separated word is a
+ * value.  file names the text in the values' provenance.
  */
 int units_collect(const char *file, const char *text, size_t len, const char *section, const char *key,
 		  bool words, struct uvals *acc);

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Unit tests for src/units.c: RuntimeDirectory= as systemd merges a unit
+ * Unit tests for src/units.c and src/unit_file.c: systemd's unit file
+ * syntax (continuations, comments, CR and NUL line ends, what stops the
+ * parse, hostile sizes), RuntimeDirectory= as systemd merges a unit
  * and its drop-ins (an empty assignment resets the list, only [Service]
  * counts), tmpfiles.d lines that make a directory (types, modifiers,
  * /var/run and %t), environment files as systemd's EnvironmentFile= reads
@@ -110,6 +112,89 @@ END_TEST
 		_cleanup_free_ char *_g = (got);                                            \
 		ck_assert_msg(_g && strcmp(_g, (want)) == 0, "got '%s', want '%s'", _g, (want)); \
 	} while (0)
+
+static void parse(const char *text, size_t len, struct unit_file *f)
+{
+	ck_assert_int_eq(unit_file_parse("/u.service", text, len, f), 0);
+}
+
+static char *settings_of(const struct unit_file *f)
+{
+	struct buf b = {0};
+
+	for (size_t i = 0; i < f->n_settings; i++)
+		buf_printf(&b, "%s[%s]%s=%s@%u", i ? "|" : "", f->settings[i].section, f->settings[i].key,
+			   f->settings[i].value, f->settings[i].line);
+	return buf_steal(&b);
+}
+
+START_TEST(unit_file_parse_syntax)
+{
+	struct unit_file f;
+
+	/* Continuations join with a space; a comment inside one is skipped and
+	 * counts as a line; an escaped backslash does not continue; a BOM goes. */
+	static const char a[] = "\xef\xbb\xbf[Service]\nExecStart=/usr/sbin/sshd \\\n# note\n  -D \\\n$OPTS\n"
+				"X=a\\\\\nY = b \n";
+	parse(a, sizeof(a) - 1, &f);
+	STR_EQ(settings_of(&f), "[Service]ExecStart=/usr/sbin/sshd    -D  $OPTS@2|[Service]X=a\\\\@6|[Service]Y=b@7");
+	ck_assert_int_eq(f.error, 0);
+	unit_file_done(&f);
+
+	/* "\r", "\r\n" and NUL end lines; keys outside sections and lines without '=' are ignored. */
+	static const char b[] = "K=v\n[A]\rk1=1\r\nnoeq\0k2=2\n=x\n[B]\nk1=\n";
+	parse(b, sizeof(b) - 1, &f);
+	STR_EQ(settings_of(&f), "[A]k1=1@3|[A]k2=2@5|[B]k1=@8");
+	unit_file_done(&f);
+
+	/* A broken section header ends the parse, as config_parse() does. */
+	static const char c_[] = "[Service]\nA=1\n[Serv\nB=2\n";
+	parse(c_, sizeof(c_) - 1, &f);
+	STR_EQ(settings_of(&f), "[Service]A=1@2");
+	ck_assert_int_eq(f.error, -EBADMSG);
+	ck_assert_int_eq(f.error_line, 3);
+	unit_file_done(&f);
+
+	/* A continuation at the end of the file still counts. */
+	static const char d[] = "[S]\nA=x \\";
+	parse(d, sizeof(d) - 1, &f);
+	STR_EQ(settings_of(&f), "[S]A=x@2");
+	unit_file_done(&f);
+}
+END_TEST
+
+START_TEST(unit_file_parse_hostile)
+{
+	struct unit_file f;
+	size_t n = UNIT_LINE_MAX + 64;
+	_cleanup_free_ char *big = malloc(n);
+
+	/* A line over systemd's LONG_LINE_MAX: -ENOBUFS, what came before kept. */
+	ck_assert_ptr_nonnull(big);
+	memcpy(big, "[S]\nA=1\nB=", 10);
+	memset(big + 10, 'x', n - 10);
+	parse(big, n, &f);
+	ck_assert_int_eq(f.error, -ENOBUFS);
+	STR_EQ(settings_of(&f), "[S]A=1@2");
+	unit_file_done(&f);
+
+	/* Half a million short continuation lines: linear, not quadratic. */
+	for (size_t i = 0; i + 2 <= n; i += 2)
+		memcpy(big + i, "\\\n", 2);
+	memcpy(big, "[S]\nA=", 6);
+	parse(big, n, &f);
+	ck_assert_int_eq(f.error, 0);
+	ck_assert_uint_eq(f.n_settings, 1);
+	ck_assert_uint_eq(f.settings[0].line, 2);
+	unit_file_done(&f);
+
+	/* NUL bytes and binary garbage: ends lines, never a crash. */
+	static const char bin[] = "[Service]\nRuntimeDirectory=a\0b\n\0\0[Service\n=\n\xff\xfe[\x01]\n";
+	parse(bin, sizeof(bin) - 1, &f);
+	STR_EQ(settings_of(&f), "[Service]RuntimeDirectory=a@2");
+	unit_file_done(&f);
+}
+END_TEST
 
 /* ------------------------------------------------------------ env files */
 
@@ -336,6 +421,8 @@ static Suite *units_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, unit_text_runtime_dirs_merges);
+	tcase_add_test(tc, unit_file_parse_syntax);
+	tcase_add_test(tc, unit_file_parse_hostile);
 	tcase_add_test(tc, envfile_systemd_rules);
 	tcase_add_test(tc, tmpfiles_line_creates_dir_types);
 	tcase_add_test(tc, units_ssh_runtime_dirs_search_path);
