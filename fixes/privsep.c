@@ -463,18 +463,26 @@ static const char *run_relative(const char *dir)
 static int check_runtime(struct run *run, const char *dir)
 {
 	_cleanup_strv_free_ char **rt = NULL;
-	_cleanup_free_ char *unit = NULL, *where = NULL, *list = NULL;
+	_cleanup_free_ char *where = NULL, *list = NULL;
+	const struct unit *u;
+	const char *unit;
 	struct finding *f;
 	struct buf b = {0};
 	int r;
 
-	r = units_ssh_runtime_dirs(run->target, &rt, &unit);
+	r = units_ssh_service(run_units(run), &u);
 	if (r < 0)
 		return r;
 	/* No systemd unit: an init script (Debian's /etc/init.d/ssh makes the
 	 * directory itself) or nothing starts sshd; the latter is the service
 	 * check's finding. */
-	if (!unit || strv_contains(rt, run_relative(dir)))
+	if (r == 0)
+		return 0;
+	r = unit_runtime_dirs(u, &rt);
+	if (r < 0)
+		return r;
+	unit = u->path;
+	if (strv_contains(rt, run_relative(dir)))
 		return 0;
 	r = tmpfiles_creates_dir(run->target, dir, &where);
 	if (r != 0)

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "model.h"
+#include "units.h"
 #include "util.h"
 
 static const struct {
@@ -131,6 +132,7 @@ void model_done(struct model *m)
 	sshd_config_free(m->sshd);
 	pam_stack_done(m->pam);
 	free(m->pam);
+	units_free(m->units);
 	strv_free(m->notes);
 	*m = (struct model) {0};
 }
