@@ -9,7 +9,8 @@
  * the ssh client configuration loader on an in-memory file system; what
  * ssh -G prints, matched against what that loader read; and the frames the
  * reader child sends (src/asuser.h), which the parent must refuse unless
- * they are well formed and answer what it asked.
+ * they are well formed and answer what it asked.  17 reads systemd's unit
+ * file syntax and environment files (src/unit_file.h, src/envfile.h).
  */
 #include "config.h"
 #include <errno.h>
@@ -31,6 +32,8 @@
 #include "accounts.h"
 #include "asuser.h"
 #include "sshmatch.h"
+#include "unit_exec.h"
+#include "unit_file.h"
 #include "util.h"
 
 /*
@@ -182,7 +185,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size < 1)
 		return 0;
-	unsigned which = data[0] % 17;
+	unsigned which = data[0] % 18;
 	const char *d = (const char *) data + 1;
 	size_t n = size - 1;
 	char *s = malloc(n + 1);
@@ -233,6 +236,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		accounts_done(&a);
 		(void) pam_parse_control(s, true, act);
 		(void) faillock_failures(d, n, 900, &latest);
+		break; }
+	case 17: {
+		/* systemd's unit file syntax, its environment files and sshd's command line:
+		 * what the units provider and the service check read (src/units.h). */
+		struct unit_file f;
+		struct env_assignment a = {0};
+		char **argv = NULL;
+		if (unit_file_parse("/f.service", d, n, &f) == 0) {
+			struct uvals v = {0};
+			for (size_t i = 0; i < f.n_settings; i++)
+				if (!f.settings[i].section || !f.settings[i].key || !f.settings[i].value) abort();
+			(void) unit_file_collect(&f, "Service", "ExecStart", 0, &v);
+			(void) unit_file_collect(&f, "Service", "RuntimeDirectory", UV_WORDS, &v);
+			uvals_clear(&v);
+			unit_file_done(&f);
+		}
+		if (envfile_last(d, n, "SSHD_OPTS", &a) == 1) {
+			if (a.first > a.last) abort();
+			if (a.value && unit_exec_split(a.value, &argv) == 0) strv_free(argv);
+		}
+		env_assignment_done(&a);
 		break; }
 	case 11: { unsigned char *blob = NULL; size_t bl; if (authkeys_base64_decode(d, n, &blob, &bl) == 0) { const struct authkeys_type *t; unsigned bits; (void) authkeys_check_blob(blob, bl, &t, &bits); free(blob); } break; }
 	}
