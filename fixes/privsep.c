@@ -26,6 +26,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "confdirs.h"
 #include "fixes.h"
 #include "run.h"
 #include "units.h"
@@ -470,18 +471,26 @@ static const char *run_relative(const char *dir)
 static int check_runtime(struct run *run, const char *dir)
 {
 	_cleanup_strv_free_ char **rt = NULL;
-	_cleanup_free_ char *unit = NULL, *where = NULL, *list = NULL;
+	_cleanup_free_ char *where = NULL, *list = NULL;
+	const struct unit *u;
+	const char *unit;
 	struct finding *f;
 	struct buf b = {0};
 	int r;
 
-	r = units_ssh_runtime_dirs(run->target, &rt, &unit);
+	r = units_ssh_service(run_units(run), &u);
 	if (r < 0)
 		return r;
 	/* No systemd unit: an init script (Debian's /etc/init.d/ssh makes the
 	 * directory itself) or nothing starts sshd; the latter is the service
 	 * check's finding. */
-	if (!unit || strv_contains(rt, run_relative(dir)))
+	if (r == 0)
+		return 0;
+	r = unit_runtime_dirs(u, &rt);
+	if (r < 0)
+		return r;
+	unit = u->path;
+	if (strv_contains(rt, run_relative(dir)))
 		return 0;
 	r = tmpfiles_creates_dir(run->target, dir, &where);
 	if (r != 0)
@@ -678,14 +687,18 @@ static int repair_not_provided(struct run *run, struct finding *f)
 	r = target_lstat(run->target, TMPFILES_CONF, &st);
 	if (r == 0 && !S_ISREG(st.st_mode))
 		conf = "/etc/tmpfiles.d/sshfix-sshd.conf";	/* a mask of a vendor sshd.conf: leave it */
-	else if (r == -ENOENT)
-		for (size_t i = 1; tmpfiles_dirs[i]; i++) {
-			_cleanup_free_ char *p = path_join(tmpfiles_dirs[i], "sshd.conf");
-			if (!p)
-				return -ENOMEM;
-			if (target_lstat(run->target, p, &st) == 0)
-				conf = "/etc/tmpfiles.d/sshfix-sshd.conf";
-		}
+	else if (r == -ENOENT) {
+		/* A vendor sshd.conf that /etc's would hide. */
+		_cleanup_strv_free_ char **lower = NULL;
+		_cleanup_free_ char *vendor = NULL;
+		r = confdirs_join(confdirs_systemd_layers + 1, "tmpfiles.d", &lower);
+		if (r >= 0)
+			r = confdirs_find(run->target, (const char *const *) lower, "sshd.conf", 0, &vendor);
+		if (r < 0)
+			return r;
+		if (r > 0)
+			conf = "/etc/tmpfiles.d/sshfix-sshd.conf";
+	}
 
 	r = journal_mkdir(run->journal, "/etc/tmpfiles.d", 0755, 0, 0);
 	if (r < 0)

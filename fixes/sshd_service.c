@@ -3,10 +3,11 @@
  * ssh-service: whether systemd starts sshd at boot at all (RULES §11).
  * A perfect sshd_config is worth nothing when the unit never runs.
  *
- * The unit is found as systemd finds it, in /etc/systemd/system,
- * /run/systemd/system, /usr/local/lib, /lib and /usr/lib/systemd/system:
- * Debian and Ubuntu ship ssh.service (Alias=sshd.service), EL, Fedora and
- * SUSE sshd.service (§11.1).  Then:
+ * The units, their masks, drop-ins, [Install] links and environment files
+ * come from the units provider (src/units.h), which finds them as systemd
+ * does: Debian and Ubuntu ship ssh.service (Alias=sshd.service), EL,
+ * Fedora and SUSE sshd.service (§11.1).  sshd's command line is judged by
+ * src/sshd_args.h.  Then:
  *
  *  - ssh-unit-masked: /etc or /run/systemd/system/<name> links to /dev/null
  *    (or is empty, or links to another character device or empty file:
@@ -14,7 +15,8 @@
  *    The repair removes that one link; a unit file under /lib or /usr/lib is
  *    never touched (the package owns it, and a mask never lives there).
  *  - ssh-unit-not-enabled: no WantedBy=/RequiredBy= link of the unit's
- *    [Install] section exists (§11.2) and the matching .socket is not enabled
+ *    [Install] section exists (§11.2), no target the boot reaches pulls
+ *    the unit in otherwise, and the matching .socket is not enabled
  *    either: Ubuntu 22.10+ start sshd from ssh.socket with ssh.service
  *    disabled, which is healthy (§11.4).  The repair does what `systemctl
  *    enable` does, generically from [Install]: a link
@@ -41,15 +43,15 @@
  *    EL, found generically from EnvironmentFile= and ExecStart=) hold
  *    flags sshd refuses at start: an unknown option letter, a missing
  *    argument, -p with a bad port, -f naming a missing file, -o with a bad
- *    keyword or value (src/sshd_keywords.h, RULES §3.3, §3.8), an extra
+ *    keyword or value (src/sshd_args.h, RULES §3.3, §3.8), an extra
  *    argument, or a flag that makes sshd exit instead of serving (-t, -T,
  *    -G, -V, -i, -R).  The file is parsed as systemd's EnvironmentFile=
- *    parser reads it (that is what runs at boot) and $VAR is split at
- *    white space honouring quotes as ExecStart= does; nothing is ever
- *    executed.  A value with shell expansions ($, `) is not judged (the
- *    init script would expand it, systemd would not): a note says so.  The
- *    repair comments the assignment out (config_comment_out()), so sshd
- *    runs with no extra flags.
+ *    parser reads it (src/envfile.h; that is what runs at boot) and $VAR
+ *    is split at white space honouring quotes as ExecStart= does; nothing
+ *    is ever executed.  A value with shell expansions ($, `) is not
+ *    judged (the init script would expand it, systemd would not): a note
+ *    says so.  The repair comments the assignment out
+ *    (config_comment_out()), so sshd runs with no extra flags.
  *  - ssh-socket-port-mismatch: ssh.socket (or sshd.socket) is enabled and
  *    its ListenStream= list (the unit file plus drop-ins from every unit
  *    directory, in systemd's order, where an empty ListenStream= resets the
@@ -69,29 +71,27 @@
  */
 #include "config.h"
 
-#include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <unistd.h>
+#include <sys/stat.h>
 
 #include "config_edit.h"
+#include "envfile.h"
 #include "fixes.h"
+#include "listen_set.h"
 #include "run.h"
-#include "sshd_keywords.h"
+#include "sshd_args.h"
+#include "unit_exec.h"
 #include "units.h"
 #include "util.h"
 
-#define UNIT_MAX (1u << 20)
 #define NOT_TO_BE_RUN "/etc/ssh/sshd_not_to_be_run"
 #define ETC_UNITS "/etc/systemd/system"
 #define SSHD_DEFAULT_BIN "/usr/sbin/sshd"
-/* sshd's getopt() string (sshd.c) with the newest letters (V, G); Debian 12's 9.2 has all but G. */
-#define SSHD_OPTSTRING "C:E:b:c:f:g:h:k:o:p:u:46DGQRTdeiqrtV"
 
 static const struct problem ssh_service_problems[] = {
 	{ PR_SSH_UNIT_MASKED, "ssh-unit-masked", SEV_ERROR, PF_SAFE_AUTO,
@@ -138,167 +138,21 @@ static const struct problem ssh_service_problems[] = {
 	{ .id = NULL },
 };
 
+
 /* Where a mask can live: `systemctl mask` and `mask --runtime`. */
 static const char *const mask_dirs[] = { ETC_UNITS, "/run/systemd/system" };
-/* Drop-in directories, highest priority first (generator output between /run and /usr/local). */
-static const char *const dropin_dirs[] = {
-	ETC_UNITS, "/run/systemd/system", "/run/systemd/generator", "/usr/local/lib/systemd/system",
-	"/lib/systemd/system", "/usr/lib/systemd/system",
-};
-static const char *const generator_paths[] = {
-	"/usr/lib/systemd/system-generators/sshd-socket-generator",
-	"/lib/systemd/system-generators/sshd-socket-generator",
-};
-
-
-/*
- * A unit name systemd accepts (unit_name_is_valid()): at most 255 bytes
- * of [A-Za-z0-9:_.\\@-] and a known type suffix.  WantedBy=, RequiredBy=
- * and Alias= values become file names under /etc/systemd/system, so a
- * garbage unit file must not make sshfix create garbage names there.
- */
-static bool unit_name_valid(const char *s)
-{
-	static const char *const types[] = { ".service", ".socket", ".target", ".device", ".mount", ".automount",
-					     ".swap", ".timer", ".path", ".slice", ".scope" };
-	size_t n = strlen(s);
-	const char *dot = strrchr(s, '.');
-
-	if (n == 0 || n > 255 || !dot || dot == s)
-		return false;
-	for (const char *p = s; *p; p++)
-		if (!isalnum((unsigned char) *p) && !strchr(":_.\\@-", *p))
-			return false;
-	for (size_t i = 0; i < ELEMENTSOF(types); i++)
-		if (streq(dot, types[i]))
-			return true;
-	return false;
-}
 
 /* What detect() learns once and the checks share. */
 struct svc {
-	const char *vendor_first;	/* the vendor dir the target's systemctl writes into links */
-	bool has_systemd;
-	/* The service unit (ssh.service or sshd.service) */
-	char *name, *path, *text;
-	size_t len;
-	/* Its socket unit (ssh.socket or sshd.socket), when installed */
-	char *sock_name, *sock_path, *sock_text;
-	size_t sock_len;
+	struct units *units;
+	const struct unit *service;	/* ssh.service or sshd.service, when installed */
+	char *sock_name;		/* its socket unit's name (ssh.socket, sshd.socket) */
+	const struct unit *socket;	/* that unit, when installed */
 };
 
 static void svc_done(struct svc *s)
 {
-	free(s->name);
-	free(s->path);
-	free(s->text);
 	free(s->sock_name);
-	free(s->sock_path);
-	free(s->sock_text);
-}
-
-/* The text of a symlink inside the target (not followed). */
-static int read_link(struct target *t, const char *path, char **ret)
-{
-	_cleanup_close_ int fd = target_open(t, path, O_PATH | O_NOFOLLOW, TR_NOFOLLOW);
-	size_t size = 256;
-
-	if (fd < 0)
-		return fd;
-	for (;;) {
-		_cleanup_free_ char *s = malloc(size);
-		if (!s)
-			return -ENOMEM;
-		ssize_t n = readlinkat(fd, "", s, size);
-		if (n < 0)
-			return negative_errno();
-		if ((size_t) n < size) {
-			s[n] = '\0';
-			*ret = TAKE_PTR(s);
-			return 0;
-		}
-		if (size >= 16384)
-			return -ENAMETOOLONG;
-		size *= 2;
-	}
-}
-
-/* A link's text made absolute and free of "." and ".." (lexically, as for "/dev/null"). */
-static char *link_absolute(const char *link_path, const char *text)
-{
-	_cleanup_free_ char *parent = path_parent(link_path), *joined = NULL;
-	struct buf b = {0};
-
-	if (!parent)
-		return NULL;
-	joined = text[0] == '/' ? strdup(text) : path_join(parent, text);
-	if (!joined)
-		return NULL;
-	for (const char *p = joined; *p;) {
-		while (*p == '/')
-			p++;
-		if (!*p)
-			break;
-		const char *e = strchrnul(p, '/');
-		size_t n = (size_t) (e - p);
-		if (n == 2 && p[0] == '.' && p[1] == '.') {
-			char *slash = b.data ? strrchr(b.data, '/') : NULL;
-			if (slash) {
-				b.len = (size_t) (slash - b.data);
-				b.data[b.len] = '\0';
-			}
-		} else if (!(n == 1 && p[0] == '.')) {
-			buf_putc(&b, '/');
-			buf_append(&b, p, n);
-		}
-		p = e;
-	}
-	if (b.len == 0)
-		buf_putc(&b, '/');
-	return buf_ok(&b) ? buf_steal(&b) : (buf_done(&b), NULL);
-}
-
-/*
- * Is path a mask, as systemd's null_or_empty_path() sees it?  A link to
- * /dev/null (which may be absent from an offline root), or anything that
- * resolves to a character or block device or an empty regular file.
- * Returns 1 with evidence and a short reason (static), 0, or -ENOMEM.
- */
-static int mask_at(struct target *t, const char *path, char **ret_what, const char **ret_why)
-{
-	struct stat st;
-	int r;
-
-	if (target_lstat(t, path, &st) < 0)
-		return 0;
-	if (S_ISLNK(st.st_mode)) {
-		_cleanup_free_ char *text = NULL, *abs = NULL;
-		r = read_link(t, path, &text);
-		if (r == -ENOMEM)
-			return r;
-		if (r < 0)
-			return 0;
-		abs = link_absolute(path, text);
-		if (!abs)
-			return -ENOMEM;
-		if (!streq(abs, "/dev/null")) {
-			struct stat ts;
-			if (target_stat(t, path, &ts) < 0 ||
-			    !(S_ISCHR(ts.st_mode) || S_ISBLK(ts.st_mode) || (S_ISREG(ts.st_mode) && ts.st_size == 0)))
-				return 0;
-		}
-		*ret_why = streq(abs, "/dev/null") ? "a link to /dev/null" : "a link to a device or an empty file";
-		return asprintf(ret_what, "%s -> %s", path, text) < 0 ? -ENOMEM : 1;
-	}
-	if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) {
-		*ret_why = "a device node";
-		return asprintf(ret_what, "%s is a device node", path) < 0 ? -ENOMEM : 1;
-	}
-	if (S_ISREG(st.st_mode) && st.st_size == 0) {
-		*ret_why = "an empty file";
-		return asprintf(ret_what, "%s is an empty file", path) < 0 ? -ENOMEM : 1;
-	}
-	return 0;
 }
 
 static bool exists_in(struct target *t, const char *path)
@@ -306,153 +160,6 @@ static bool exists_in(struct target *t, const char *path)
 	struct stat st;
 
 	return target_lstat(t, path, &st) == 0;
-}
-
-/*
- * Which of /lib/systemd/system and /usr/lib/systemd/system the target's
- * systemctl names in the links it writes: Debian 12's systemd 252 lists
- * /lib first (D12: `systemctl enable ssh` links /lib/systemd/system/ssh.service),
- * EL's and newer systemd only /usr/lib.  The target's own enable links
- * show it best; else /lib on Debian-family targets that have it.
- */
-static const char *vendor_dir_used(struct run *run)
-{
-	static const char *const wants[] = { "multi-user.target.wants", "sockets.target.wants", "timers.target.wants",
-					     "sysinit.target.wants", "getty.target.wants" };
-	struct target *t = run->target;
-	int lib = 0, usr = 0;
-
-	for (size_t i = 0; i < ELEMENTSOF(wants); i++) {
-		_cleanup_free_ char *dir = path_join(ETC_UNITS, wants[i]);
-		_cleanup_strv_free_ char **names = NULL;
-
-		if (!dir || target_list_dir(t, dir, &names) < 0)
-			continue;
-		for (size_t k = 0; names[k]; k++) {
-			_cleanup_free_ char *p = path_join(dir, names[k]), *text = NULL;
-			if (!p || read_link(t, p, &text) < 0)
-				continue;
-			if (startswith(text, "/lib/systemd/system/"))
-				lib++;
-			else if (startswith(text, "/usr/lib/systemd/system/"))
-				usr++;
-		}
-	}
-	if (lib != usr)
-		return lib > usr ? "/lib/systemd/system" : "/usr/lib/systemd/system";
-	if (t->facts.family == DISTRO_DEBIAN && exists_in(t, "/lib/systemd/system"))
-		return "/lib/systemd/system";
-	return "/usr/lib/systemd/system";
-}
-
-/*
- * Find unit `name` as systemd would, skipping links (masks and aliases in
- * /etc are looked at separately) and empty files.  The path is the one
- * systemctl would write into an enable link.
- */
-static int unit_find(struct run *run, struct svc *s, const char *name, char **ret_path, char **ret_text,
-		     size_t *ret_len)
-{
-	struct target *t = run->target;
-	/* On a merged /usr both vendor directories are one: the name this
-	 * target's systemctl uses comes first. */
-	const char *other = streq(s->vendor_first, "/lib/systemd/system") ? "/usr/lib/systemd/system"
-									   : "/lib/systemd/system";
-	const char *const dirs[] = { ETC_UNITS, "/run/systemd/system", "/usr/local/lib/systemd/system",
-				     s->vendor_first, other };
-
-	for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
-		_cleanup_free_ char *p = NULL, *text = NULL;
-		struct stat st;
-		size_t len;
-		int r;
-
-		p = path_join(dirs[i], name);
-		if (!p)
-			return -ENOMEM;
-		if (target_lstat(t, p, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size == 0)
-			continue;
-		r = target_read_file(t, p, UNIT_MAX, &text, &len);
-		if (r == -ENOMEM)
-			return r;
-		if (r < 0)
-			continue;
-		*ret_path = TAKE_PTR(p);
-		*ret_text = TAKE_PTR(text);
-		*ret_len = len;
-		return 0;
-	}
-	return -ENOENT;
-}
-
-/* Does a link at path start the unit: it must lead to a non-empty regular file. */
-static bool link_enables(struct target *t, const char *path)
-{
-	struct stat st;
-
-	return target_stat(t, path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0;
-}
-
-/* Keep only valid unit names in a list read from [Install]. */
-static void uvals_keep_units(struct uvals *u)
-{
-	size_t k = 0;
-
-	for (size_t i = 0; i < u->n; i++) {
-		if (unit_name_valid(u->v[i].value)) {
-			u->v[k++] = u->v[i];
-			continue;
-		}
-		free(u->v[i].value);
-		free(u->v[i].file);
-	}
-	u->n = k;
-}
-
-/*
- * Is the unit enabled: a <target>.wants/ (or .requires/) link in any unit
- * directory, under its name or an alias, that leads to a unit file?
- * Returns 1, 0 (with *ret_why saying what is missing or dangling), 2 when
- * the unit has no [Install] target (static: nothing to enable), or -ENOMEM.
- */
-static int unit_enabled(struct run *run, const char *name, const char *path, const char *text, size_t len,
-			char **ret_why)
-{
-	_cleanup_uvals_ struct uvals wanted = {0}, required = {0}, alias = {0};
-	_cleanup_free_ char *dangling = NULL;
-	int r;
-
-	if ((r = units_collect(path, text, len, "Install", "WantedBy", true, &wanted)) < 0 ||
-	    (r = units_collect(path, text, len, "Install", "RequiredBy", true, &required)) < 0 ||
-	    (r = units_collect(path, text, len, "Install", "Alias", true, &alias)) < 0)
-		return r;
-	uvals_keep_units(&wanted);
-	uvals_keep_units(&required);
-	uvals_keep_units(&alias);
-	if (wanted.n == 0 && required.n == 0)
-		return 2;
-	for (int pass = 0; pass < 2; pass++) {
-		const struct uvals *by = pass == 0 ? &wanted : &required;
-		const char *suffix = pass == 0 ? ".wants" : ".requires";
-		for (size_t i = 0; i < by->n; i++)
-			for (const char *const *d = units_search_path; *d; d++)
-				for (size_t a = 0; a <= alias.n; a++) {
-					_cleanup_free_ char *p = NULL;
-					if (asprintf(&p, "%s/%s%s/%s", *d, by->v[i].value, suffix,
-						     a == 0 ? name : alias.v[a - 1].value) < 0)
-						return -ENOMEM;
-					if (link_enables(run->target, p))
-						return 1;
-					if (!dangling && exists_in(run->target, p))
-						dangling = TAKE_PTR(p);
-				}
-	}
-	if (dangling)
-		r = asprintf(ret_why, "%s does not lead to a unit file", dangling);
-	else
-		r = asprintf(ret_why, "no %s/%s%s/%s", ETC_UNITS, wanted.n ? wanted.v[0].value : required.v[0].value,
-			     wanted.n ? ".wants" : ".requires", name);
-	return r < 0 ? -ENOMEM : 0;
 }
 
 static int add_finding(struct run *run, enum problem_code code, const char *path, unsigned line, const char *evidence,
@@ -483,38 +190,55 @@ static int add_finding(struct run *run, enum problem_code code, const char *path
 
 /* ---- masks ---- */
 
+/* A name right in one of mask_dirs (not in a subdirectory). */
+static bool in_mask_dir(const char *path)
+{
+	for (size_t d = 0; d < ELEMENTSOF(mask_dirs); d++) {
+		size_t n = strlen(mask_dirs[d]);
+		if (strncmp(path, mask_dirs[d], n) == 0 && path[n] == '/' && !strchr(path + n + 1, '/'))
+			return true;
+	}
+	return false;
+}
+
 static int check_masks(struct run *run, const struct svc *s, bool socket_enabled)
 {
+	const char *service = s->service ? s->service->id : NULL;
 	const char *names[] = { "ssh.service", "sshd.service", socket_enabled ? s->sock_name : NULL };
 
 	for (size_t i = 0; i < ELEMENTSOF(names); i++) {
+		const struct unit_mask *m;
+		size_t n;
+		int r;
+
 		if (!names[i])
 			continue;
-		for (size_t d = 0; d < ELEMENTSOF(mask_dirs); d++) {
-			_cleanup_free_ char *p = path_join(mask_dirs[d], names[i]), *what = NULL, *unit = NULL;
+		r = units_masks(s->units, names[i], &m, &n);
+		if (r < 0)
+			return r;
+		for (size_t k = 0; k < n; k++) {
+			_cleanup_free_ char *what = NULL, *unit = NULL;
 			struct target_path tp = {0};
-			const char *why_masked = NULL;
-			int r;
 
-			if (!p)
-				return -ENOMEM;
-			r = mask_at(run->target, p, &what, &why_masked);
-			if (r <= 0) {
-				if (r < 0)
-					return r;
+			if (!in_mask_dir(m[k].path))
 				continue;
-			}
+			if (m[k].link)
+				r = asprintf(&what, "%s -> %s", m[k].path, m[k].link);
+			else
+				r = asprintf(&what, "%s is %s", m[k].path, conf_mask_why(m[k].kind));
+			if (r < 0)
+				return -ENOMEM;
 			/* The journal wants the canonical name of the link itself. */
-			r = target_resolve(run->target, p, TR_NOFOLLOW, &tp, NULL);
+			r = target_resolve(run->target, m[k].path, TR_NOFOLLOW, &tp, NULL);
 			if (r < 0)
 				return r == -ENOMEM ? r : 0;
-			if (s->name && !streq(names[i], s->name) && strstr(names[i], ".service"))
-				r = asprintf(&unit, "%s (another name of %s)", names[i], s->name);
+			if (service && !streq(names[i], service) && strstr(names[i], ".service"))
+				r = asprintf(&unit, "%s (another name of %s)", names[i], service);
 			else
 				r = asprintf(&unit, "%s", names[i]);
 			if (r >= 0)
-				r = add_finding(run, PR_SSH_UNIT_MASKED, tp.canon, 0, what, "%s is masked by %s (%s)",
-						unit, tp.canon, why_masked);
+				r = add_finding(run, PR_SSH_UNIT_MASKED, tp.canon, 0, what, "%s is masked by %s (%s)", unit,
+						tp.canon, conf_mask_why(m[k].kind));
 			target_path_done(&tp);
 			if (r < 0)
 				return -ENOMEM;
@@ -525,47 +249,50 @@ static int check_masks(struct run *run, const struct svc *s, bool socket_enabled
 
 /* ---- sshd_not_to_be_run ---- */
 
+/* Evidence for the unit's ConditionPathExists= on the switch: 1 with *ret, 0 when it has none, -ENOMEM. */
+static int switch_condition(const struct unit *u, char **ret)
+{
+	_cleanup_uvals_ struct uvals v = {0};
+	int r;
+
+	if (!u)
+		return 0;
+	r = unit_values(u, "Unit", "ConditionPathExists", 0, &v);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < v.n; i++)
+		if (strstr(v.v[i].value, "sshd_not_to_be_run"))
+			return asprintf(ret, "%s: ConditionPathExists=%s", v.v[i].file, v.v[i].value) < 0 ? -ENOMEM : 1;
+	return 0;
+}
+
 static int check_not_to_be_run(struct run *run, const struct svc *s)
 {
-	_cleanup_free_ char *init = NULL;
+	_cleanup_free_ char *init = NULL, *ev = NULL, *sock_ev = NULL;
 	size_t len;
-	bool honoured;
+	int r;
 
 	if (!exists_in(run->target, NOT_TO_BE_RUN))
 		return 0;
 	/* Only Debian's units and init script look at it; elsewhere it means nothing. */
-	honoured = (s->text && strstr(s->text, "sshd_not_to_be_run")) ||
-		   (s->sock_text && strstr(s->sock_text, "sshd_not_to_be_run")) ||
-		   (target_read_file(run->target, "/etc/init.d/ssh", UNIT_MAX, &init, &len) == 0 &&
-		    strstr(init, "sshd_not_to_be_run")) ||
-		   (!s->text && run->target->facts.family == DISTRO_DEBIAN);
+	if ((r = switch_condition(s->service, &ev)) < 0 || (r = switch_condition(s->socket, &sock_ev)) < 0)
+		return r;
+	bool honoured = ev || sock_ev ||
+			(target_read_file(run->target, "/etc/init.d/ssh", CONFIG_MAX, &init, &len) == 0 &&
+			 strstr(init, "sshd_not_to_be_run")) ||
+			(!s->service && run->target->facts.family == DISTRO_DEBIAN);
 	if (!honoured)
 		return 0;
-	_cleanup_free_ char *ev = NULL;
-	if (s->text && strstr(s->text, "sshd_not_to_be_run") &&
-	    asprintf(&ev, "%s: ConditionPathExists=!%s", s->path, NOT_TO_BE_RUN) < 0)
-		return -ENOMEM;
 	return add_finding(run, PR_SSHD_NOT_TO_BE_RUN, NOT_TO_BE_RUN, 0, ev, "%s", "present");
 }
 
 /* ---- the sshd binary ---- */
 
-/* The program of the unit's first ExecStart=, without systemd's prefixes (-@+!:). */
-static char *exec_program(const struct svc *s)
-{
-	_cleanup_uvals_ struct uvals exec = {0};
-
-	if (!s->text || units_collect(s->path, s->text, s->len, "Service", "ExecStart", false, &exec) < 0 || exec.n == 0)
-		return NULL;
-	const char *p = exec.v[0].value;
-	p += strspn(p, "-@+!:");
-	return strndup(p, strcspn(p, " \t"));
-}
-
 static int check_binary(struct run *run, const struct svc *s)
 {
-	_cleanup_free_ char *prog = exec_program(s);
+	_cleanup_free_ char *prog = s->service ? unit_exec_program(s->service) : NULL;
 	const char *path = prog && prog[0] == '/' ? prog : NULL;
+	const char *unit = s->service ? s->service->path : NULL;
 	struct stat st;
 
 	if (!path) {
@@ -576,770 +303,110 @@ static int check_binary(struct run *run, const struct svc *s)
 	if (!strstr(path, "sshd"))
 		return 0;	/* a wrapper of the admin's: not ours to judge */
 	if (target_stat(run->target, path, &st) < 0)
-		return add_finding(run, PR_SSHD_BINARY_MISSING, path, 0, s->path, "%s", "does not exist");
+		return add_finding(run, PR_SSHD_BINARY_MISSING, path, 0, unit, "%s", "does not exist");
 	if (!S_ISREG(st.st_mode) || !(st.st_mode & 0111))
-		return add_finding(run, PR_SSHD_BINARY_MISSING, path, 0, s->path, "%s",
+		return add_finding(run, PR_SSHD_BINARY_MISSING, path, 0, unit, "%s",
 				   S_ISREG(st.st_mode) ? "is not executable" : "is not a regular file");
 	return 0;
 }
 
 /* ---- SSHD_OPTS / OPTIONS ---- */
 
-/* One assignment in an environment file: the value as systemd reads it. */
-struct assignment {
-	char *value;		/* NULL: VAR= with nothing */
-	unsigned first, last;	/* lines it spans */
-	bool expansion;		/* '$' or '`' outside single quotes: a shell would expand it */
-};
-
-/*
- * The last assignment of `var` in an environment file, read as systemd's
- * EnvironmentFile= parser does (src/basic/env-file.c): lines starting with
- * '#' or ';' are comments; KEY=VALUE with white space around both dropped;
- * '...' literal, "..." with \" \\ \` \$ escapes, a backslash before a
- * newline joins lines; quotes only count at the start of a value or right
- * after a closing quote.  Returns 1 found, 0 not, -ENOMEM.
- */
-static int env_last_assignment(const char *text, size_t len, const char *var, struct assignment *ret)
+/* Judge what var, assigned in the environment file `file`, hands sshd. */
+static int judge_opts(struct run *run, struct sshd_bin *bin, const char *file, const struct env_assignment *a,
+		      const char *var, bool split)
 {
-	enum { PRE_KEY, KEY, PRE_VALUE, VALUE, VALUE_ESC, SQ, DQ, DQ_ESC, COMMENT } st = PRE_KEY;
-	struct buf key = {0}, val = {0};
-	size_t trim = SIZE_MAX;
-	unsigned line = 1, first = 1;
-	bool found = false, expansion = false;
-	int r = 0;
-
-	for (size_t i = 0; i <= len && r == 0; i++) {
-		char c = i < len ? text[i] : '\n';
-		bool nl = c == '\n';
-		bool end_value = false;
-
-		switch (st) {
-		case PRE_KEY:
-			if (c == '#' || c == ';')
-				st = COMMENT;
-			else if (!isspace((unsigned char) c)) {
-				st = KEY;
-				first = line;
-				buf_done(&key);
-				buf_putc(&key, c);
-			}
-			break;
-		case KEY:
-			if (nl)
-				st = PRE_KEY;
-			else if (c == '=') {
-				st = PRE_VALUE;
-				buf_done(&val);
-				val = (struct buf) {0};
-				trim = SIZE_MAX;
-				expansion = false;
-			} else
-				buf_putc(&key, c);
-			break;
-		case PRE_VALUE:
-			if (nl)
-				end_value = true;
-			else if (c == '\'')
-				st = SQ;
-			else if (c == '"')
-				st = DQ;
-			else if (c == '\\')
-				st = VALUE_ESC;
-			else if (c != ' ' && c != '\t') {
-				st = VALUE;
-				expansion |= c == '$' || c == '`';
-				buf_putc(&val, c);
-			}
-			break;
-		case VALUE:
-			if (nl) {
-				if (trim != SIZE_MAX && val.data) {
-					val.len = trim;
-					val.data[trim] = '\0';
-				}
-				end_value = true;
-			} else if (c == '\\') {
-				st = VALUE_ESC;
-				trim = SIZE_MAX;
-			} else {
-				if (c != ' ' && c != '\t')
-					trim = SIZE_MAX;
-				else if (trim == SIZE_MAX)
-					trim = val.len;
-				expansion |= c == '$' || c == '`';
-				buf_putc(&val, c);
-			}
-			break;
-		case VALUE_ESC:
-			st = VALUE;
-			if (!nl)
-				buf_putc(&val, c);
-			break;
-		case SQ:
-			if (c == '\'')
-				st = PRE_VALUE;
-			else
-				buf_putc(&val, c);
-			break;
-		case DQ:
-			if (c == '"')
-				st = PRE_VALUE;
-			else if (c == '\\')
-				st = DQ_ESC;
-			else {
-				expansion |= c == '$' || c == '`';
-				buf_putc(&val, c);
-			}
-			break;
-		case DQ_ESC:
-			st = DQ;
-			if (strchr("\"\\`$", c))
-				buf_putc(&val, c);
-			else if (!nl) {
-				buf_putc(&val, '\\');
-				buf_putc(&val, c);
-			}
-			break;
-		case COMMENT:
-			if (nl)
-				st = PRE_KEY;
-			break;
-		}
-		if (end_value) {
-			st = PRE_KEY;
-			/* The key without the white space before '='. */
-			size_t kn = key.len;
-			while (kn > 0 && (key.data[kn - 1] == ' ' || key.data[kn - 1] == '\t'))
-				kn--;
-			if (kn == strlen(var) && strncmp(key.data, var, kn) == 0) {
-				free(ret->value);
-				ret->value = val.len ? buf_steal(&val) : NULL;
-				ret->first = first;
-				ret->last = line;
-				ret->expansion = expansion;
-				found = true;
-			}
-			buf_done(&val);
-			val = (struct buf) {0};
-		}
-		if (nl)
-			line++;
-		if (!buf_ok(&key) || !buf_ok(&val))
-			r = -ENOMEM;
-	}
-	buf_done(&key);
-	buf_done(&val);
-	return r < 0 ? r : found;
-}
-
-/*
- * $VAR in ExecStart= is split at white space, honouring quotes and
- * backslashes (systemd: EXTRACT_UNQUOTE|EXTRACT_RELAX).
- */
-static int split_unquote(const char *s, char ***ret)
-{
-	_cleanup_strv_free_ char **v = NULL;
-
-	if (strv_ensure(&v) < 0)
-		return -ENOMEM;
-	for (const char *p = s;;) {
-		p += strspn(p, " \t\n\r");
-		if (!*p)
-			break;
-		struct buf w = {0};
-		char q = 0;
-		for (; *p; p++) {
-			if (!q && strchr(" \t\n\r", *p))
-				break;
-			if (*p == '\\' && p[1]) {
-				buf_putc(&w, *++p);
-			} else if (!q && (*p == '\'' || *p == '"'))
-				q = *p;
-			else if (q && *p == q)
-				q = 0;
-			else
-				buf_putc(&w, *p);
-		}
-		if (!buf_ok(&w) || strv_push(&v, w.data ? buf_steal(&w) : strdup("")) < 0) {
-			buf_done(&w);
-			return -ENOMEM;
-		}
-	}
-	*ret = TAKE_PTR(v);
-	return 0;
-}
-
-/* Append "what" to the list of refused flags. */
-static void refuse(struct buf *b, const char *fmt, ...) _printf_(2, 3);
-static void refuse(struct buf *b, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (b->len)
-		buf_puts(b, "; ");
-	va_start(ap, fmt);
-	buf_vprintf(b, fmt, ap);
-	va_end(ap);
-}
-
-/* The target's sshd binary, to ask which keywords its build knows. */
-struct sshd_bin {
-	char *data;
-	size_t len;
-	bool loaded;
-};
-
-/*
- * As config-syntax does: the binary holds its keyword table as lower-case
- * strings, so a keyword found there is possibly known and one missing is
- * surely unknown.  Returns -1 when there is no usable binary (no keyword
- * table in it): then sshfix's own table decides.  This keeps distribution
- * keywords (EL's GSSAPIKexAlgorithms in $CRYPTO_POLICY) from looking bad.
- */
-static int bin_knows(struct run *run, struct sshd_bin *b, const char *keyword)
-{
-	static const char *const core[] = { "permitrootlogin", "pubkeyauthentication", "authorizedkeysfile" };
-	_cleanup_free_ char *needle = NULL;
-	size_t n = strlen(keyword);
-
-	if (!b->loaded) {
-		b->loaded = true;
-		if (!run->target->facts.sshd_path ||
-		    target_read_file(run->target, run->target->facts.sshd_path, 64u << 20, &b->data, &b->len) < 0)
-			b->data = NULL;
-		for (size_t i = 0; b->data && i < ELEMENTSOF(core); i++)
-			if (!memmem(b->data, b->len, core[i], strlen(core[i]) + 1)) {
-				free(b->data);
-				b->data = NULL;
-			}
-	}
-	if (!b->data || !(needle = malloc(n + 1)))
-		return -1;
-	for (size_t i = 0; i < n; i++)
-		needle[i] = (char) tolower((unsigned char) keyword[i]);
-	needle[n] = '\0';
-	return memmem(b->data, b->len, needle, n + 1) != NULL;
-}
-
-/* sshd's -o: one configuration line, "command-line line 0" (RULES §3.8). */
-static void check_dash_o(struct run *run, struct sshd_bin *bin, const char *arg, struct buf *bad)
-{
-	const struct target_facts *tf = &run->target->facts;
-	_cleanup_free_ char *e = escape_display_trunc(arg, 100), *kw = NULL;
-	_cleanup_strv_free_ char **args = NULL;
-	const char *why = NULL, *p = arg;
-	size_t n;
-
-	p += strspn(p, " \t");
-	n = strcspn(p, " \t=");
-	kw = strndup(p, n);
-	if (!kw || !e)
-		return;
-	p += n;
-	p += strspn(p, " \t");
-	if (*p == '=')
-		p++;
-	const struct sshd_keyword *k = sshd_keyword_lookup(kw);
-	int known = bin_knows(run, bin, kw);
-	if (known == 0 || (known < 0 && !k)) {
-		refuse(bad, "-o \"%s\": not a keyword sshd knows", e);
-		return;
-	}
-	if (!k)
-		return;	/* a keyword of this build that sshfix's table does not describe */
-	if (known < 0 && !sshd_keyword_supported(k, tf->sshd_major, tf->sshd_minor, tf->sshd_debian_patches, &why)) {
-		refuse(bad, "-o \"%s\": %s", e, why ? why : "not supported");
-		return;
-	}
-	if (sshd_config_split_line(p, strlen(p), &args, NULL) < 0) {
-		refuse(bad, "-o \"%s\": invalid quotes", e);
-		return;
-	}
-	if (!args[0]) {
-		refuse(bad, "-o \"%s\": no value", e);
-		return;
-	}
-	const char *vbad = sshd_keyword_check_value(k, args[0]);
-	if (vbad)
-		refuse(bad, "-o \"%s\": the value %s", e, vbad);
-}
-
-/*
- * Walk argv as sshd's getopt() would (GNU getopt: options and operands
- * mixed, "--" ends options) and say what sshd refuses.
- */
-static void check_sshd_argv(struct run *run, struct sshd_bin *bin, char **argv, struct buf *bad)
-{
-	bool options = true;
-
-	for (size_t i = 0; argv[i]; i++) {
-		const char *a = argv[i];
-		_cleanup_free_ char *ea = escape_display_trunc(a, 100);
-
-		if (options && streq(a, "--")) {
-			options = false;
-			continue;
-		}
-		if (!options || a[0] != '-' || a[1] == '\0') {
-			refuse(bad, "\"%s\": an extra argument", ea ? ea : "?");
-			continue;
-		}
-		for (size_t k = 1; a[k]; k++) {
-			char c = a[k];
-			const char *o = isalnum((unsigned char) c) ? strchr(SSHD_OPTSTRING, c) : NULL;
-			if (!o) {
-				refuse(bad, "-%c: not an sshd option", isprint((unsigned char) c) ? c : '?');
-				continue;
-			}
-			if (o[1] != ':') {
-				if (strchr("tTGV", c))
-					refuse(bad, "-%c: makes sshd print something and exit instead of serving", c);
-				else if (c == 'i')
-					refuse(bad, "-i: makes sshd serve one inetd connection on its standard input");
-				else if (c == 'R')
-					refuse(bad, "-R: sshd's internal re-exec flag, fatal when given by hand");
-				continue;
-			}
-			const char *arg = a[k + 1] ? a + k + 1 : argv[i + 1];
-			if (!arg) {
-				refuse(bad, "-%c: needs an argument", c);
-				break;
-			}
-			if (!a[k + 1])
-				i++;
-			_cleanup_free_ char *ev = escape_display_trunc(arg, 100);
-			struct stat st;
-			switch (c) {
-			case 'p':
-				if (sshd_keyword_check_value(sshd_keyword_lookup("Port"), arg))
-					refuse(bad, "-p %s: not a port number (1-65535)", ev ? ev : "?");
-				break;
-			case 'f': {
-				_cleanup_free_ char *abs = arg[0] == '/' ? strdup(arg) : path_join("/", arg);
-				if (abs && (target_stat(run->target, abs, &st) < 0 || !S_ISREG(st.st_mode)))
-					refuse(bad, "-f %s: no such configuration file", ev ? ev : "?");
-				break;
-			}
-			case 'o':
-				check_dash_o(run, bin, arg, bad);
-				break;
-			case 'g':
-				if (sshd_keyword_check_value(sshd_keyword_lookup("LoginGraceTime"), arg))
-					refuse(bad, "-g %s: not a time", ev ? ev : "?");
-				break;
-			case 'u': {
-				unsigned long long u;
-				if (parse_uint(arg, 10, 65, &u) < 0)
-					refuse(bad, "-u %s: not a length 0-65", ev ? ev : "?");
-				break;
-			}
-			default:
-				break;
-			}
-			break;	/* the rest of this word was the argument */
-		}
-	}
-}
-
-/* One environment variable ExecStart= hands to sshd, and the files that may set it. */
-struct optvar {
-	char *name;
-	bool split;	/* $NAME (split into words) rather than ${NAME} (one word) */
-};
-
-static int check_opts_var(struct run *run, struct sshd_bin *bin, const struct uvals *envfiles, const char *var,
-			  bool split)
-{
-	_cleanup_free_ char *file = NULL;
-	struct assignment last = {0};
+	_cleanup_free_ char *canon = NULL;
+	_cleanup_strv_free_ char **argv = NULL;
+	_cleanup_(buf_done) struct buf bad = {0};
+	struct target_path tp = {0};
 	int r;
 
-	/* Later files override earlier ones; within a file, the last line wins. */
-	for (size_t i = 0; i < envfiles->n; i++) {
-		_cleanup_free_ char *text = NULL;
-		struct assignment a = {0};
-		size_t len;
-
-		r = target_read_file(run->target, envfiles->v[i].value, CONFIG_MAX, &text, &len);
-		if (r == -ENOMEM)
-			return r;
-		if (r < 0)
-			continue;
-		r = env_last_assignment(text, len, var, &a);
-		if (r < 0)
-			return r;
-		if (r == 0)
-			continue;
-		free(last.value);
-		last = a;
-		free(file);
-		file = strdup(envfiles->v[i].value);
-		if (!file) {
-			free(last.value);
-			return -ENOMEM;
-		}
-	}
-	if (!file || !last.value) {
-		free(last.value);
+	if (!a->value)
 		return 0;
-	}
 	/* Name the file where it really is (root-owned links followed). */
-	struct target_path tp = {0};
 	r = target_resolve(run->target, file, TR_ROOT_SYMLINKS_ONLY, &tp, NULL);
-	if (r == 0) {
-		free(file);
-		file = TAKE_PTR(tp.canon);
-		target_path_done(&tp);
-	} else if (r == -ENOMEM) {
-		free(last.value);
+	if (r == -ENOMEM)
 		return r;
-	}
-	if (last.expansion) {
-		free(last.value);
+	canon = strdup(r == 0 ? tp.canon : file);
+	target_path_done(&tp);
+	if (!canon)
+		return -ENOMEM;
+	if (a->expansion)
 		return model_note(&run->model,
 				  "%s in %s line %u uses shell expansion ($ or `); sshfix does not evaluate it, so its "
 				  "flags for sshd were not checked",
-				  var, file, last.first);
-	}
+				  var, canon, a->first);
 
-	_cleanup_strv_free_ char **argv = NULL;
-	if (split)
-		r = split_unquote(last.value, &argv);
-	else
-		r = strv_push(&argv, strdup(last.value));
-	free(last.value);
+	r = split ? unit_exec_split(a->value, &argv) : strv_push(&argv, strdup(a->value));
 	if (r < 0)
 		return -ENOMEM;
-
-	struct buf bad = {0};
-	check_sshd_argv(run, bin, argv, &bad);
-	if (!buf_ok(&bad)) {
-		buf_done(&bad);
+	sshd_args_check(run->target, bin, argv, &bad);
+	if (!buf_ok(&bad))
 		return -ENOMEM;
-	}
-	if (bad.len == 0) {
-		buf_done(&bad);
+	if (bad.len == 0)
 		return 0;
-	}
 	_cleanup_free_ char *why = buf_steal(&bad), *ev = NULL;
-	if (last.last > last.first && asprintf(&ev, "%s lines %u-%u: %s=...", file, last.first, last.last, var) < 0)
+	if (a->last > a->first && asprintf(&ev, "%s lines %u-%u: %s=...", canon, a->first, a->last, var) < 0)
 		return -ENOMEM;
-	return add_finding(run, PR_SSHD_OPTS_BAD, file, last.first, ev, "%s passes sshd options it refuses: %s", var,
+	return add_finding(run, PR_SSHD_OPTS_BAD, canon, a->first, ev, "%s passes sshd options it refuses: %s", var,
 			   why);
-}
-
-/* The variables ExecStart= expands: "$NAME" words (split) and "${NAME}" (one word). */
-static int exec_vars(const struct svc *s, struct optvar **ret, size_t *ret_n)
-{
-	_cleanup_uvals_ struct uvals exec = {0};
-	struct optvar *v = NULL;
-	size_t n = 0;
-	int r;
-
-	if (!s->text)
-		return 0;
-	r = units_collect(s->path, s->text, s->len, "Service", "ExecStart", false, &exec);
-	if (r < 0 || exec.n == 0)
-		return r;
-	for (const char *p = exec.v[0].value; (p = strchr(p, '$'));) {
-		bool braced = p[1] == '{';
-		const char *b = p + 1 + braced;
-		size_t len = 0;
-		while (isalnum((unsigned char) b[len]) || b[len] == '_')
-			len++;
-		if (len == 0 || (braced && b[len] != '}')) {
-			p++;
-			continue;
-		}
-		struct optvar *nv = realloc(v, (n + 1) * sizeof(*nv));
-		if (!nv) {
-			r = -ENOMEM;
-			break;
-		}
-		v = nv;
-		/* Only a whole word "$NAME" is split into several arguments. */
-		bool word = !braced && (p == exec.v[0].value || p[-1] == ' ' || p[-1] == '\t') &&
-			    (b[len] == '\0' || b[len] == ' ' || b[len] == '\t');
-		v[n] = (struct optvar) { strndup(b, len), word };
-		if (!v[n].name) {
-			r = -ENOMEM;
-			break;
-		}
-		n++;
-		p = b + len;
-	}
-	if (r < 0) {
-		for (size_t i = 0; i < n; i++)
-			free(v[i].name);
-		free(v);
-		return r;
-	}
-	*ret = v;
-	*ret_n = n;
-	return 0;
 }
 
 static int check_opts(struct run *run, const struct svc *s)
 {
-	_cleanup_uvals_ struct uvals envfiles = {0};
-	struct sshd_bin bin = {0};
-	struct optvar *vars = NULL;
+	_cleanup_(sshd_bin_done) struct sshd_bin bin = {0};
+	struct unit_exec_var *vars = NULL;
 	size_t n_vars = 0;
 	int r = 0;
 
-	if (!s->text) {
+	if (!s->service) {
 		/* No unit to ask (SysV init, or no systemd): the distributions' own pairs. */
 		static const char *const pairs[][2] = { { "/etc/default/ssh", "SSHD_OPTS" },
 							{ "/etc/sysconfig/sshd", "OPTIONS" } };
 		for (size_t i = 0; r >= 0 && i < ELEMENTSOF(pairs); i++) {
-			uvals_clear(&envfiles);
-			r = uvals_push(&envfiles, pairs[i][0], strlen(pairs[i][0]), "-", 0);
-			if (r >= 0)
-				r = check_opts_var(run, &bin, &envfiles, pairs[i][1], true);
+			struct env_assignment a = {0};
+			r = unit_env_file_last(run->target, pairs[i][0], pairs[i][1], &a);
+			if (r > 0)
+				r = judge_opts(run, &bin, pairs[i][0], &a, pairs[i][1], true);
+			env_assignment_done(&a);
 		}
-		free(bin.data);
 		return r;
 	}
-
-	_cleanup_uvals_ struct uvals raw = {0};
-	r = units_collect(s->path, s->text, s->len, "Service", "EnvironmentFile", false, &raw);
-	for (size_t i = 0; r >= 0 && i < raw.n; i++) {
-		const char *p = raw.v[i].value;
-		p += *p == '-';
-		if (p[0] == '/')
-			r = uvals_push(&envfiles, p, strcspn(p, " \t"), raw.v[i].file, raw.v[i].line);
+	/* Later environment files override earlier ones (src/unit_exec.h). */
+	r = unit_exec_vars(s->service, &vars, &n_vars);
+	for (size_t i = 0; r >= 0 && i < n_vars; i++) {
+		_cleanup_free_ char *file = NULL;
+		struct env_assignment a = {0};
+		r = unit_env_get(run->target, s->service, vars[i].name, &a, &file);
+		if (r > 0)
+			r = judge_opts(run, &bin, file, &a, vars[i].name, vars[i].split);
+		env_assignment_done(&a);
 	}
-	if (r >= 0)
-		r = exec_vars(s, &vars, &n_vars);
-	for (size_t i = 0; i < n_vars; i++) {
-		if (r >= 0)
-			r = check_opts_var(run, &bin, &envfiles, vars[i].name, vars[i].split);
-		free(vars[i].name);
-	}
-	free(vars);
-	free(bin.data);
+	unit_exec_vars_free(vars, n_vars);
 	return r;
 }
 
 /* ---- socket activation ---- */
 
-/* "0.0.0.0", "::", "[::]" or nothing: every address. */
-static bool wildcard_addr(const char *a, size_t n)
-{
-	return n == 0 || (n == 7 && strncmp(a, "0.0.0.0", 7) == 0) || (n == 2 && strncmp(a, "::", 2) == 0) ||
-	       (n == 4 && strncmp(a, "[::]", 4) == 0);
-}
-
-/* "addr:port" with the address in a form both sides share ("*" for any, no brackets). */
-static int endpoint(struct buf *out, const char *addr, size_t alen, const char *port, size_t plen)
-{
-	if (alen >= 2 && addr[0] == '[' && addr[alen - 1] == ']')
-		addr++, alen -= 2;
-	if (wildcard_addr(addr, alen))
-		buf_printf(out, "*:%.*s", (int) plen, port);
-	else
-		buf_printf(out, "%.*s:%.*s", (int) alen, addr, (int) plen, port);
-	return buf_ok(out) ? 0 : -ENOMEM;
-}
-
-/* A ListenStream= value as an endpoint; NULL for what is no TCP socket (a path, vsock:). */
-static char *socket_endpoint(const char *v)
-{
-	struct buf b = {0};
-	const char *colon = strrchr(v, ':');
-
-	if (v[0] == '/' || v[0] == '@' || startswith(v, "vsock:"))
-		return NULL;
-	if (!colon)
-		endpoint(&b, "", 0, v, strlen(v));
-	else if (v[0] == '[' || strchr(v, ':') == colon)
-		endpoint(&b, v, (size_t) (colon - v), colon + 1, strlen(colon + 1));
-	else
-		return NULL;	/* a bare IPv6 address takes no port: systemd refuses it */
-	return buf_ok(&b) ? buf_steal(&b) : (buf_done(&b), NULL);
-}
-
-/*
- * What sshd_config asks to listen on (RULES §3.6): ListenAddress with its
- * own port, or once per Port (default 22); no ListenAddress is every address.
- */
-static int sshd_endpoints(const struct sshd_config *c, char ***ret, struct buf *where)
-{
-	_cleanup_strv_free_ char **ports = NULL, **eps = NULL;
-	bool any_listen = false;
-
-	for (size_t i = 0; c && i < c->n_opts; i++) {
-		const struct sshd_option *o = &c->opts[i];
-		if (o->match < 0 && strcasecmp(o->keyword, "Port") == 0 && o->args[0]) {
-			if (!strv_contains(ports, o->args[0]) && strv_push(&ports, strdup(o->args[0])) < 0)
-				return -ENOMEM;
-			buf_printf(where, "%s%s line %u: Port %s", where->len ? ", " : "", o->file, o->line,
-				   o->args[0]);
-		}
-	}
-	if (!ports && strv_push(&ports, strdup("22")) < 0)
-		return -ENOMEM;
-	for (size_t i = 0; c && i < c->n_opts; i++) {
-		const struct sshd_option *o = &c->opts[i];
-		if (o->match >= 0 || strcasecmp(o->keyword, "ListenAddress") != 0 || !o->args[0])
-			continue;
-		const char *a = o->args[0], *colon = strrchr(a, ':');
-		size_t ncolon = 0;
-		for (const char *p = a; *p; p++)
-			ncolon += *p == ':';
-		any_listen = true;
-		buf_printf(where, "%s%s line %u: ListenAddress %s", where->len ? ", " : "", o->file, o->line, a);
-		/* [addr]:port, host:port or v4:port carry a port; a bare IPv6 address does not. */
-		bool has_port = colon && (a[0] == '[' ? colon > a && colon[-1] == ']' : ncolon == 1);
-		for (size_t k = 0; ports[k]; k++) {
-			struct buf b = {0};
-			if (has_port)
-				endpoint(&b, a, (size_t) (colon - a), colon + 1, strlen(colon + 1));
-			else
-				endpoint(&b, a, strlen(a), ports[k], strlen(ports[k]));
-			if (!buf_ok(&b) || (!strv_contains(eps, b.data) && strv_push(&eps, buf_steal(&b)) < 0)) {
-				buf_done(&b);
-				return -ENOMEM;
-			}
-			buf_done(&b);
-			if (has_port)
-				break;
-		}
-	}
-	for (size_t k = 0; !any_listen && ports[k]; k++) {
-		struct buf b = {0};
-		endpoint(&b, "", 0, ports[k], strlen(ports[k]));
-		if (!buf_ok(&b) || strv_push(&eps, buf_steal(&b)) < 0) {
-			buf_done(&b);
-			return -ENOMEM;
-		}
-	}
-	if (!where->len)
-		buf_puts(where, "no Port or ListenAddress line, so 22");
-	if (strv_ensure(&eps) < 0 || !buf_ok(where))
-		return -ENOMEM;
-	strv_sort(eps);
-	*ret = TAKE_PTR(eps);
-	return 0;
-}
-
-/*
- * The socket's ListenStream= list: the unit file, then the drop-ins
- * <dir>/<socket>.d/NAME.conf of every unit directory, ordered by file name; of
- * two with the same name, the one in the higher-priority directory wins.
- * Ubuntu 24.04's sshd-socket-generator writes addresses.conf into
- * /run/systemd/generator at boot from sshd_config: modelled as a drop-in
- * that resets the list to what sshd_config asks for.
- */
-static int socket_listens(struct run *run, const struct svc *s, struct uvals *ret)
-{
-	_cleanup_strv_free_ char **names = NULL, **paths = NULL;
-	bool generator = false;
-	int r;
-
-	r = units_collect(s->sock_path, s->sock_text, s->sock_len, "Socket", "ListenStream", false, ret);
-	if (r < 0)
-		return r;
-	for (size_t i = 0; i < ELEMENTSOF(generator_paths); i++)
-		generator |= exists_in(run->target, generator_paths[i]);
-
-	for (size_t d = 0; d < ELEMENTSOF(dropin_dirs); d++) {
-		_cleanup_free_ char *dir = NULL;
-		_cleanup_strv_free_ char **list = NULL;
-		if (asprintf(&dir, "%s/%s.d", dropin_dirs[d], s->sock_name) < 0)
-			return -ENOMEM;
-		if (target_list_dir(run->target, dir, &list) < 0)
-			continue;
-		for (size_t k = 0; list[k]; k++) {
-			size_t n = strlen(list[k]);
-			if (n < 6 || strcmp(list[k] + n - 5, ".conf") != 0 || strv_contains(names, list[k]))
-				continue;
-			if (strv_push(&names, strdup(list[k])) < 0 || strv_push(&paths, path_join(dir, list[k])) < 0)
-				return -ENOMEM;
-		}
-	}
-	if (generator && !strv_contains(names, "addresses.conf")) {
-		if (strv_push(&names, strdup("addresses.conf")) < 0 || strv_push(&paths, strdup("")) < 0)
-			return -ENOMEM;
-	}
-	/* By file name, whichever directory each came from. */
-	for (size_t n = strv_length(names), i = 0; i + 1 < n; i++)
-		for (size_t k = i + 1; k < n; k++)
-			if (strcmp(names[k], names[i]) < 0) {
-				char *t = names[i];
-				names[i] = names[k];
-				names[k] = t;
-				t = paths[i];
-				paths[i] = paths[k];
-				paths[k] = t;
-			}
-	for (size_t i = 0; names && names[i]; i++) {
-		_cleanup_free_ char *text = NULL;
-		size_t len;
-		if (!paths[i][0]) {
-			/* The generator's drop-in: ListenStream= then sshd_config's addresses. */
-			_cleanup_strv_free_ char **eps = NULL;
-			struct buf where = {0};
-			r = sshd_endpoints(run->model.sshd, &eps, &where);
-			buf_done(&where);
-			if (r < 0)
-				return r;
-			_cleanup_free_ char *gen = NULL;
-			if (asprintf(&gen, "/run/systemd/generator/%s.d/addresses.conf (written at boot by "
-				     "sshd-socket-generator from sshd_config)", s->sock_name) < 0)
-				return -ENOMEM;
-			uvals_clear(ret);
-			for (size_t k = 0; eps[k]; k++) {
-				const char *e = eps[k][0] == '*' ? eps[k] + 2 : eps[k];
-				r = uvals_push(ret, e, strlen(e), gen, 0);
-				if (r < 0)
-					return r;
-			}
-			continue;
-		}
-		r = target_read_file(run->target, paths[i], UNIT_MAX, &text, &len);
-		if (r == -ENOMEM)
-			return r;
-		if (r < 0)
-			continue;
-		r = units_collect(paths[i], text, len, "Socket", "ListenStream", false, ret);
-		if (r < 0)
-			return r;
-	}
-	return 0;
-}
-
+/* The socket's ListenStream= against sshd's own listen set, both from src/listen_set.h. */
 static int check_socket_ports(struct run *run, const struct svc *s)
 {
-	_cleanup_uvals_ struct uvals listens = {0};
 	_cleanup_strv_free_ char **want = NULL, **have = NULL;
-	_cleanup_(buf_done) struct buf where = {0}, got = {0}, a = {0}, b = {0};
+	_cleanup_free_ char *where = NULL, *got = NULL;
+	_cleanup_(buf_done) struct buf a = {0}, b = {0};
+	const struct listen_set *ls;
 	int r;
 
-	r = socket_listens(run, s, &listens);
-	if (r >= 0)
-		r = sshd_endpoints(run->model.sshd, &want, &where);
-	for (size_t i = 0; r >= 0 && i < listens.n; i++) {
-		char *e = socket_endpoint(listens.v[i].value);
-		if (!e)
-			continue;
-		if (strv_contains(have, e))
-			free(e);
-		else if (strv_push(&have, e) < 0)
-			r = -ENOMEM;
-		if (listens.v[i].line)
-			buf_printf(&got, "%s%s line %u: ListenStream=%s", got.len ? ", " : "", listens.v[i].file,
-				   listens.v[i].line, listens.v[i].value);
-		else
-			buf_printf(&got, "%s%s: ListenStream=%s", got.len ? ", " : "", listens.v[i].file,
-				   listens.v[i].value);
-	}
-	if (r >= 0 && strv_ensure(&have) < 0)
-		r = -ENOMEM;
-	if (r < 0 || !buf_ok(&got))
-		return r < 0 ? r : -ENOMEM;
-	strv_sort(have);
+	r = listen_set_get(run, &ls);
+	if (r < 0)
+		return r;
+	if (!ls->socket_unit || !streq(ls->socket_unit, s->sock_name))
+		return 0;	/* the listen set read another socket unit: not this service's */
+	if ((r = listen_set_endpoints(ls->stream, ls->n_stream, &have)) < 0 ||
+	    (r = listen_set_endpoints(ls->sshd, ls->n_sshd, &want)) < 0 || (r = listen_set_describe_stream(ls, &got)) < 0 ||
+	    (r = listen_set_describe_sshd(ls, &where)) < 0)
+		return r;
 	bool same = strv_length(have) == strv_length(want);
 	for (size_t i = 0; same && have[i]; i++)
 		same = streq(have[i], want[i]);
@@ -1356,71 +423,78 @@ static int check_socket_ports(struct run *run, const struct svc *s)
 	}
 	if (!buf_ok(&a) || !buf_ok(&b))
 		return -ENOMEM;
-	return add_finding(run, PR_SSH_SOCKET_PORTS, s->sock_path, 0, NULL,
+	return add_finding(run, PR_SSH_SOCKET_PORTS, s->socket->path, 0, NULL,
 			   "%s listens on %s (%s), but sshd_config asks for %s (%s)", s->sock_name,
-			   a.len ? a.data : "nothing", got.len ? got.data : "no ListenStream=", b.data, where.data);
+			   a.len ? a.data : "nothing", *got ? got : "no ListenStream=", b.data, where);
 }
 
 /* ---- detect ---- */
 
 static int ssh_service_detect(struct run *run)
 {
-	_cleanup_(svc_done) struct svc s = {0};
-	struct target *t = run->target;
+	_cleanup_(svc_done) struct svc s = { .units = run_units(run) };
+	_cleanup_free_ char *why = NULL, *sock_why = NULL;
+	bool socket_enabled = false, service_enabled = false, systemd;
 	int r;
 
-	s.has_systemd = exists_in(t, "/lib/systemd/systemd") || exists_in(t, "/usr/lib/systemd/systemd");
-	s.vendor_first = vendor_dir_used(run);
-
-	if (s.has_systemd) {
-		static const char *const names[] = { "ssh.service", "sshd.service" };
-		for (size_t i = 0; i < ELEMENTSOF(names) && !s.path; i++) {
-			r = unit_find(run, &s, names[i], &s.path, &s.text, &s.len);
-			if (r == -ENOMEM)
-				return r;
-			if (r == 0 && !(s.name = strdup(names[i])))
-				return -ENOMEM;
-		}
-		if (s.name) {
-			size_t base = strlen(s.name) - strlen(".service");
-			if (asprintf(&s.sock_name, "%.*s.socket", (int) base, s.name) < 0) {
-				s.sock_name = NULL;
-				return -ENOMEM;
-			}
-			r = unit_find(run, &s, s.sock_name, &s.sock_path, &s.sock_text, &s.sock_len);
-			if (r == -ENOMEM)
-				return r;
-		}
+	if (!s.units)
+		return -ENOMEM;
+	systemd = units_have_systemd(s.units);
+	if (systemd) {
+		r = units_ssh_service(s.units, &s.service);
+		if (r < 0)
+			return r;
+		if (r == 0)
+			s.service = NULL;
 	}
-
-	bool socket_enabled = false, service_enabled = false;
-	_cleanup_free_ char *why = NULL, *sock_why = NULL;
-	if (s.path) {
-		r = unit_enabled(run, s.name, s.path, s.text, s.len, &why);
-		if (r == -ENOMEM)
+	if (s.service) {
+		const struct unit *u = s.service;
+		if (asprintf(&s.sock_name, "%.*s.socket", (int) (strlen(u->id) - strlen(".service")), u->id) < 0) {
+			s.sock_name = NULL;
+			return -ENOMEM;
+		}
+		r = units_get(s.units, s.sock_name, &s.socket);
+		if (r < 0 && r != -EINVAL)
+			return r;
+		if (r < 0 || !s.socket->path)
+			s.socket = NULL;
+		if (u->error) {
+			/* systemd would not load it: its settings are what could be read. */
+			_cleanup_free_ char *e = escape_display(u->error_path ? u->error_path : u->path);
+			if (u->error_line)
+				r = model_note(&run->model, "systemd cannot load %s (%s line %u: %s); what sshfix read of it "
+					       "is what it checked", u->id, e ? e : "?", u->error_line, strerror(-u->error));
+			else
+				r = model_note(&run->model, "systemd cannot load %s (%s: %s); what sshfix read of it is what "
+					       "it checked", u->id, e ? e : "?", strerror(-u->error));
+			if (r < 0)
+				return r;
+		}
+		r = units_starts_at_boot(s.units, u, &why);
+		if (r < 0)
 			return r;
 		service_enabled = r != 0;	/* a static unit (2) is not ours to enable */
-		if (s.sock_path) {
-			r = unit_enabled(run, s.sock_name, s.sock_path, s.sock_text, s.sock_len, &sock_why);
-			if (r == -ENOMEM)
+		if (s.socket) {
+			r = units_starts_at_boot(s.units, s.socket, &sock_why);
+			if (r < 0)
 				return r;
 			socket_enabled = r == 1;
 		}
 	}
 
-	if (s.has_systemd) {
+	if (systemd) {
 		r = check_masks(run, &s, socket_enabled);
 		if (r < 0)
 			return r;
 	}
-	if (s.path && !service_enabled && !socket_enabled) {
+	if (s.service && !service_enabled && !socket_enabled) {
 		struct finding *f;
-		r = add_finding(run, PR_SSH_UNIT_NOT_ENABLED, s.path, 0, why, "%s", s.name);
+		r = add_finding(run, PR_SSH_UNIT_NOT_ENABLED, s.service->path, 0, why, "%s", s.service->id);
 		if (r < 0)
 			return r;
 		f = &run->findings[run->n_findings - 1];
-		if ((s.sock_path ? finding_add_evidence(f, "%s is not enabled either", s.sock_name)
-				 : finding_add_evidence(f, "no %s is installed", s.sock_name)) < 0)
+		if ((s.socket ? finding_add_evidence(f, "%s is not enabled either", s.sock_name)
+			      : finding_add_evidence(f, "no %s is installed", s.sock_name)) < 0)
 			return -ENOMEM;
 	}
 	r = check_not_to_be_run(run, &s);
@@ -1438,6 +512,14 @@ static int ssh_service_detect(struct run *run)
 }
 
 /* ---- repair ---- */
+
+/* Does a link at path start a unit: it must lead to a non-empty regular file. */
+static bool link_enables(struct target *t, const char *path)
+{
+	struct stat st;
+
+	return target_stat(t, path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0;
+}
 
 /* Link path -> unit, replacing a link that leads nowhere. */
 static int link_unit(struct run *run, const char *path, const char *unit)
@@ -1461,22 +543,21 @@ static int link_unit(struct run *run, const char *path, const char *unit)
 static int enable_unit(struct run *run, struct finding *f)
 {
 	_cleanup_uvals_ struct uvals wanted = {0}, required = {0}, alias = {0};
-	_cleanup_free_ char *text = NULL;
+	struct units *c = run_units(run);
 	const char *name = path_last(f->path);
 	_cleanup_(buf_done) struct buf act = {0};
-	size_t len;
+	const struct unit *u;
 	int r;
 
-	r = target_read_file(run->target, f->path, UNIT_MAX, &text, &len);
+	if (!c)
+		return -ENOMEM;
+	r = units_get(c, name, &u);
 	if (r < 0)
 		return r;
-	if ((r = units_collect(f->path, text, len, "Install", "WantedBy", true, &wanted)) < 0 ||
-	    (r = units_collect(f->path, text, len, "Install", "RequiredBy", true, &required)) < 0 ||
-	    (r = units_collect(f->path, text, len, "Install", "Alias", true, &alias)) < 0)
+	if ((r = unit_install_values(u, "WantedBy", &wanted)) < 0 ||
+	    (r = unit_install_values(u, "RequiredBy", &required)) < 0 ||
+	    (r = unit_install_values(u, "Alias", &alias)) < 0)
 		return r;
-	uvals_keep_units(&wanted);
-	uvals_keep_units(&required);
-	uvals_keep_units(&alias);
 
 	buf_printf(&act, "enable %s: link", name);
 	const char *sep = " ";
@@ -1527,7 +608,7 @@ static int enable_unit(struct run *run, struct finding *f)
 	return 0;
 }
 
-/* The lines of the assignment that starts at f->line, as env_last_assignment() sees them. */
+/* The lines of the assignment that starts at f->line, as envfile_last() sees them. */
 static int opts_comment_out(struct run *run, struct finding *f)
 {
 	_cleanup_free_ char *text = NULL;
@@ -1546,11 +627,11 @@ static int opts_comment_out(struct run *run, struct finding *f)
 		return r;
 	/* The variable's name is the detail's first word. */
 	_cleanup_free_ char *var = strndup(f->detail, strcspn(f->detail, " "));
-	struct assignment a = {0};
+	struct env_assignment a = {0};
 	if (!var)
 		return -ENOMEM;
-	r = env_last_assignment(text, len, var, &a);
-	free(a.value);
+	r = envfile_last(text, len, var, &a);
+	free(a.value);	/* only its lines are needed */
 	if (r < 0)
 		return r;
 	if (r > 0 && a.first == f->line)

@@ -119,15 +119,9 @@ static int sshd_test_detect(struct run *run)
 		return 0;	/* no sshd at all: the service check's business */
 	/* What boot makes under /run: the unit's RuntimeDirectory=, and the
 	 * privilege separation directory when tmpfiles.d makes it (RULES §4.3). */
-	r = units_ssh_runtime_dirs(run->target, &dirs, NULL);
+	r = units_sshd_run_dirs(run_units(run), run->target->facts.sshd_privsep_dir, &dirs);
 	if (r < 0)
 		return r;
-	const char *pd = run->target->facts.sshd_privsep_dir, *rel = NULL;
-	if (pd)
-		rel = startswith(pd, "/run/") ? pd + 5 : startswith(pd, "/var/run/") ? pd + 9 : NULL;
-	if (rel && *rel && !strv_contains(dirs, rel) && tmpfiles_creates_dir(run->target, pd, NULL) > 0 &&
-	    strv_push(&dirs, strdup(rel)) < 0)
-		return -ENOMEM;
 	const char *const argv[] = { sshd, "-t", NULL };
 	const struct sandbox_opts opts = { .timeout_sec = 15, .run_dirs = (const char *const *) dirs };
 	r = sandbox_run(run->target, argv, &opts, &res, &why);

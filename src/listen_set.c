@@ -31,9 +31,7 @@
 #include "util.h"
 
 #define HOSTS_MAX (4u << 20)
-#define UNIT_MAX (1u << 20)
 #define PORTS_MAX 256
-#define DROPINS_MAX 256
 /* sshd's getopt() string (sshd.c), with the newest letters. */
 #define SSHD_OPTSTRING "C:E:b:c:f:g:h:k:o:p:u:46DGQRTdeiqrtV"
 #define GENERATOR_DIR "/run/systemd/generator"
@@ -360,36 +358,6 @@ static int compute_sshd(struct listen_set *ls)
 
 /* ------------------------------------------------------- socket activation */
 
-/* adapter: a unit file by name along the search path (a regular, non-empty file; masks are not units). */
-static int unit_find(struct target *t, const char *name, char **ret_path)
-{
-	for (const char *const *d = units_search_path; *d; d++) {
-		_cleanup_free_ char *p = path_join(*d, name);
-		struct stat st;
-		if (!p)
-			return -ENOMEM;
-		if (target_stat(t, p, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
-			*ret_path = TAKE_PTR(p);
-			return 1;
-		}
-	}
-	return 0;
-}
-
-/* adapter: a <target>.wants/<unit> link in any unit directory (as fixes/listen.c had it, in /etc only). */
-static bool wanted(struct target *t, const char *wants, const char *unit)
-{
-	for (const char *const *d = units_search_path; *d; d++) {
-		_cleanup_free_ char *p = NULL;
-		struct stat st;
-		if (asprintf(&p, "%s/%s/%s", *d, wants, unit) < 0)
-			return false;
-		if (target_lstat(t, p, &st) == 0)
-			return true;
-	}
-	return false;
-}
-
 /* "addr:port" as a ListenStream= value: "[v6]:port", "v4:port", "port" for every address. */
 static int stream_value(const struct listen_sock *s, char **ret)
 {
@@ -427,103 +395,107 @@ static int parse_stream(const char *v, enum listen_origin origin, const char *fi
 	return ret->value ? 0 : -ENOMEM;
 }
 
-static int load_socket(struct target *t, struct listen_set *ls)
+/* Whose ListenStream= counts: the first installed socket of the pairs, and whether the boot starts it
+ * rather than its service (units_starts_at_boot(): enable links or a boot target's pull). */
+static int find_socket(struct units *c, struct listen_set *ls, const struct unit **ret)
 {
 	static const char *const pairs[][2] = { { "ssh.socket", "ssh.service" }, { "sshd.socket", "sshd.service" } };
-	_cleanup_strv_free_ char **names = NULL, **paths = NULL;
-	_cleanup_uvals_ struct uvals acc = {0};
-	_cleanup_free_ char *gen = NULL;
-	int r;
 
-	for (size_t i = 0; i < ELEMENTSOF(pairs) && !ls->socket_unit; i++)
-		if (wanted(t, "sockets.target.wants", pairs[i][0]) && !wanted(t, "multi-user.target.wants", pairs[i][1])) {
-			ls->socket_activated = true;
-			ls->socket_unit = strdup(pairs[i][0]);
-			if (!ls->socket_unit)
-				return -ENOMEM;
-		}
-	for (size_t i = 0; i < ELEMENTSOF(pairs) && !ls->socket_path; i++) {
-		if (ls->socket_unit && !streq(ls->socket_unit, pairs[i][0]))
-			continue;
-		r = unit_find(t, pairs[i][0], &ls->socket_path);
+	*ret = NULL;
+	for (size_t i = 0; i < ELEMENTSOF(pairs); i++) {
+		const struct unit *sock, *svc;
+		int r = units_get(c, pairs[i][0], &sock);
 		if (r < 0)
 			return r;
-		if (r > 0 && !ls->socket_unit && !(ls->socket_unit = strdup(pairs[i][0])))
-			return -ENOMEM;
+		if (!sock->path || sock->masked)
+			continue;
+		r = units_starts_at_boot(c, sock, NULL);
+		if (r < 0)
+			return r;
+		bool sock_starts = r == 1;
+		r = units_get(c, pairs[i][1], &svc);
+		if (r >= 0 && svc->path && !svc->masked)
+			r = units_starts_at_boot(c, svc, NULL);
+		else if (r >= 0)
+			r = 0;
+		if (r < 0)
+			return r;
+		if (*ret && !sock_starts)
+			continue;	/* keep the first installed one unless a later one is what the boot starts */
+		/* a static service (2: no [Install], nothing pulls it in) waits for the socket too */
+		ls->socket_activated = sock_starts && r != 1;
+		*ret = sock;
+		if (ls->socket_activated)
+			break;
 	}
+	return 0;
+}
+
+/* Are the addresses generated: the generator installed, and no addresses.conf in /etc or /run hiding its one. */
+static bool generator_splices(struct target *t, const struct unit *u, struct listen_set *ls)
+{
 	for (size_t i = 0; i < ELEMENTSOF(generator_paths); i++)
 		ls->socket_generator |= exists(t, generator_paths[i]);
-	if (!ls->socket_path)
-		return 0;
+	if (!ls->socket_generator)
+		return false;
+	for (size_t i = 1; i < u->n_files; i++)
+		if (streq(path_last(u->files[i].path), "addresses.conf") &&
+		    (startswith(u->files[i].path, "/etc/") || startswith(u->files[i].path, "/run/systemd/system/")))
+			return false;
+	return true;
+}
 
-	_cleanup_free_ char *text = NULL;
-	size_t len = 0;
-	r = target_read_file_optional(t, ls->socket_path, UNIT_MAX, &text, &len);
-	if (r >= 0 && text)
-		r = units_collect(ls->socket_path, text, len, "Socket", "ListenStream", false, &acc);
-	if (r < 0)
-		return r;
-
-	/* adapter: drop-ins of every unit directory, the generator's between /run and /usr/local (systemd.unit(5)) */
-	for (size_t d = 0; units_search_path[d]; d++) {
-		const char *dirs[2] = { units_search_path[d], NULL };
-		if (streq(units_search_path[d], "/usr/local/lib/systemd/system")) {
-			dirs[0] = GENERATOR_DIR;
-			dirs[1] = units_search_path[d];
-		}
-		for (size_t k = 0; k < 2 && dirs[k]; k++) {
-			_cleanup_free_ char *dir = NULL;
-			_cleanup_strv_free_ char **list = NULL;
-			if (asprintf(&dir, "%s/%s.d", dirs[k], ls->socket_unit) < 0)
-				return -ENOMEM;
-			bool generated = streq(dirs[k], GENERATOR_DIR) && ls->socket_generator;
-			if (generated && !strv_contains(names, "addresses.conf")) {
-				/* written at boot from sshd_config, whatever /run holds now: the empty path marks it */
-				if (strv_push(&names, strdup("addresses.conf")) < 0 || strv_push(&paths, strdup("")) < 0)
-					return -ENOMEM;
-			}
-			if (target_list_dir(t, dir, &list) < 0)
-				continue;
-			for (size_t j = 0; list[j] && strv_length(names) < DROPINS_MAX; j++) {
-				size_t n = strlen(list[j]);
-				if (n < 6 || !streq(list[j] + n - 5, ".conf") || strv_contains(names, list[j]))
-					continue;
-				if (strv_push(&names, strdup(list[j])) < 0 || strv_push(&paths, path_join(dir, list[j])) < 0)
-					return -ENOMEM;
-			}
-		}
+/* sshd_config's sockets as the generator writes them: an empty ListenStream= and then one per socket. */
+static int generated_streams(struct listen_set *ls, const char *gen, struct uvals *acc)
+{
+	uvals_clear(acc);
+	for (size_t k = 0; k < ls->n_sshd; k++) {
+		_cleanup_free_ char *v = NULL;
+		if (stream_value(&ls->sshd[k], &v) < 0 || uvals_push(acc, v, strlen(v), gen, 0) < 0)
+			return -ENOMEM;
 	}
-	/* by file name, whichever directory each came from */
-	for (size_t n = strv_length(names), i = 0; i + 1 < n; i++)
-		for (size_t k = i + 1; k < n; k++)
-			if (strcmp(names[k], names[i]) < 0) {
-				char *x = names[i];
-				names[i] = names[k];
-				names[k] = x;
-				x = paths[i];
-				paths[i] = paths[k];
-				paths[k] = x;
-			}
+	return 0;
+}
+
+/*
+ * The socket's ListenStream= list: the unit file, then its drop-ins in
+ * systemd's order (src/units.h).  Ubuntu 24.04's sshd-socket-generator
+ * writes addresses.conf into /run/systemd/generator at boot from
+ * sshd_config: modelled as a drop-in of that name that resets the list to
+ * sshd's own sockets, whatever /run holds now, unless an addresses.conf in
+ * /etc or /run/systemd/system hides it.
+ */
+static int load_socket(struct units *c, struct target *t, struct listen_set *ls)
+{
+	_cleanup_uvals_ struct uvals acc = {0};
+	_cleanup_free_ char *gen = NULL;
+	const struct unit *u;
+	int r;
+
+	r = find_socket(c, ls, &u);
+	if (r < 0 || !u)
+		return r;
+	if (!(ls->socket_unit = strdup(u->id)) || !(ls->socket_path = strdup(u->path)))
+		return -ENOMEM;
+	bool generated = generator_splices(t, u, ls), splice = generated;
 	if (asprintf(&gen, GENERATOR_DIR "/%s.d/addresses.conf (written at boot by sshd-socket-generator from sshd_config)",
 		     ls->socket_unit) < 0) {
 		gen = NULL;
 		return -ENOMEM;
 	}
-	for (size_t i = 0; names && names[i]; i++) {
-		_cleanup_free_ char *dt = NULL;
-		size_t dl;
-		if (!paths[i][0]) {
-			uvals_clear(&acc);
-			for (size_t k = 0; k < ls->n_sshd; k++) {
-				_cleanup_free_ char *v = NULL;
-				if (stream_value(&ls->sshd[k], &v) < 0 || uvals_push(&acc, v, strlen(v), gen, 0) < 0)
-					return -ENOMEM;
-			}
-			continue;
+	for (size_t i = 0; i <= u->n_files; i++) {
+		const char *name = i < u->n_files ? path_last(u->files[i].path) : NULL;
+		if (splice && i > 0 && (!name || strcmp(name, "addresses.conf") >= 0)) {
+			splice = false;
+			r = generated_streams(ls, gen, &acc);
+			if (r < 0)
+				return r;
 		}
-		r = target_read_file_optional(t, paths[i], UNIT_MAX, &dt, &dl);
-		if (r >= 0 && dt)
-			r = units_collect(paths[i], dt, dl, "Socket", "ListenStream", false, &acc);
+		if (!name)
+			break;
+		if (i > 0 && generated && streq(name, "addresses.conf"))
+			continue;	/* today's copy in /run, or one in /usr/lib that the generator's hides */
+		r = unit_file_collect(&u->files[i], "Socket", "ListenStream", 0, &acc);
 		if (r < 0)
 			return r;
 	}
@@ -699,8 +671,8 @@ static inline void listen_set_freep(struct listen_set **ls)
 	listen_set_free(*ls);
 }
 
-int listen_set_load(struct target *t, const struct sshd_config *cfg, const struct sshd_cmdline *cmdline,
-		    struct listen_set **ret)
+int listen_set_load(struct units *units, struct target *t, const struct sshd_config *cfg,
+		    const struct sshd_cmdline *cmdline, struct listen_set **ret)
 {
 	_cleanup_(listen_set_freep) struct listen_set *ls = calloc(1, sizeof(*ls));
 	size_t len = 0;
@@ -750,7 +722,7 @@ int listen_set_load(struct target *t, const struct sshd_config *cfg, const struc
 	if (r < 0)
 		return r;
 
-	r = load_socket(t, ls);
+	r = units ? load_socket(units, t, ls) : -ENOMEM;
 	if (r < 0)
 		return r;
 	ls->boot = ls->socket_activated ? ls->stream : ls->sshd;
@@ -766,7 +738,7 @@ int listen_set_get(struct run *run, const struct listen_set **ret)
 		int r = sshd_cmdline_get(run, &cl);
 		if (r < 0)
 			return r;
-		r = listen_set_load(run->target, run->model.sshd, cl, &run->model.listen);
+		r = listen_set_load(run_units(run), run->target, run->model.sshd, cl, &run->model.listen);
 		if (r < 0)
 			return r;
 	}

@@ -18,12 +18,11 @@
  *    the file's AddressFamily, so they win.  A value with shell expansions
  *    ($, `) is not evaluated (cmdline_unjudged says where).
  *  - Socket activation (RULES §11.4, §13.5): when the boot starts ssh.socket
- *    (or sshd.socket: a sockets.target.wants link) and not the service
- *    (no multi-user.target.wants link), systemd listens, on the socket's
- *    ListenStream= values: the unit file, then its drop-ins
- *    <dir>/<socket>.d/NAME.conf in every unit directory by file name (the
- *    first directory of a name wins; an empty ListenStream= resets the
- *    list).  Ubuntu 24.04's sshd-socket-generator writes
+ *    (or sshd.socket) and not the service (units_starts_at_boot(): enable
+ *    links or a boot target's pull), systemd listens, on the socket's
+ *    ListenStream= values: the unit file, then its drop-ins in systemd's
+ *    order, as the units provider loads them (an empty ListenStream=
+ *    resets the list).  Ubuntu 24.04's sshd-socket-generator writes
  *    /run/systemd/generator/<socket>.d/addresses.conf from sshd_config at
  *    every boot: modelled as that drop-in (reset, then sshd's own view), so
  *    a leftover /etc/systemd/system/ssh.socket.d/addresses.conf of 22.10-23.10
@@ -46,6 +45,7 @@
 #include "target.h"
 
 struct run;
+struct units;
 
 /*
  * sshd stops at start beyond 16 sockets (sshd.c MAX_LISTEN_SOCKS, "Too many
@@ -133,13 +133,13 @@ struct listen_set {
 /*
  * Work the listen set out for cfg (may be NULL: no sshd_config) and the
  * flags the service passes (cmdline, src/sshd_cmdline.h; may be NULL) on
- * target t.
+ * target t, whose units provider is units (src/units.h).
  * Unreadable optional files count as missing.  Returns 0 with *ret (owned by
  * the caller, listen_set_free(); it points into cfg, which must outlive
  * it), or -ENOMEM.
  */
-int listen_set_load(struct target *t, const struct sshd_config *cfg, const struct sshd_cmdline *cmdline,
-		    struct listen_set **ret);
+int listen_set_load(struct units *units, struct target *t, const struct sshd_config *cfg,
+		    const struct sshd_cmdline *cmdline, struct listen_set **ret);
 void listen_set_free(struct listen_set *ls);
 
 /*

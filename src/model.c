@@ -12,6 +12,7 @@
 #include "mac.h"
 #include "model.h"
 #include "sshd_cmdline.h"
+#include "units.h"
 #include "util.h"
 
 static const struct {
@@ -142,6 +143,7 @@ void model_done(struct model *m)
 	mac_free(m->mac);
 	boot_cmdline_done(m->boot);
 	free(m->boot);
+	units_free(m->units);
 	strv_free(m->notes);
 	*m = (struct model) {0};
 }

@@ -9,6 +9,7 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -17,6 +18,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "confdirs.h"
 #include "pam.h"
 #include "util.h"
 
@@ -277,24 +279,27 @@ static int load_type(struct loader *ld, const char *path, enum pam_type type, un
 static int parse_text(struct loader *ld, enum pam_type type, const char *file, const char *text, size_t len,
 		      unsigned level, unsigned depth);
 
-/* Where an include names: absolute, else /etc/pam.d, else the vendor directory /usr/lib/pam.d. */
+/*
+ * Where libpam looks for a service or an include, in order
+ * (_pam_open_config_file()): /etc/pam.d, then the vendor directory
+ * /usr/lib/pam.d (PAM_CONFIG_DIST_D); the first file that opens counts.
+ */
+static const char *const pam_dirs[] = { "/etc/pam.d", "/usr/lib/pam.d", NULL };
+
+/* Where an include names: absolute, else the first of pam_dirs where it opens. */
 static char *include_path(struct target *t, const char *name)
 {
-	struct stat st;
-	char *p;
+	char *p = NULL;
+	int r;
 
 	if (name[0] == '/')
 		return strdup(name);
-	p = path_join("/etc/pam.d", name);
-	if (!p || target_stat(t, p, &st) == 0)
+	r = confdirs_find(t, pam_dirs, name, CONFDIRS_FOLLOW, &p);
+	if (r > 0)
 		return p;
-	free(p);
-	p = path_join("/usr/lib/pam.d", name);
-	if (p && target_stat(t, p, &st) < 0) {
-		free(p);
-		return path_join("/etc/pam.d", name);	/* named as libpam would first look for it */
-	}
-	return p;
+	if (r == -ENOMEM)
+		return NULL;
+	return path_join(pam_dirs[0], name);	/* named as libpam would first look for it */
 }
 
 static int must_fail(struct loader *ld, enum pam_type type, const char *file, unsigned lineno, unsigned level,
@@ -616,14 +621,18 @@ static int find_module_dirs(struct target *t, char ***ret)
 
 static int stack_fill(struct target *t, const char *service, struct pam_stack *s)
 {
-	static const char *const dirs[] = { "/etc/pam.d", "/usr/lib/pam.d" };
 	_cleanup_strv_free_ char **mdirs = NULL;
 	struct stat st;
 	int r;
 
-	s->service = strdup(service);
+	/* As pam_start() takes it: "All service names should be files below
+	 * /etc/pam.d and nothing else", after the last '/', in lower case. */
+	s->service = strdup(strrchr(service, '/') ? strrchr(service, '/') + 1 : service);
 	if (!s->service || strv_ensure(&s->files) < 0)
 		return -ENOMEM;
+	for (char *c = s->service; *c; c++)
+		*c = (char) tolower((unsigned char) *c);
+	service = s->service;
 	r = find_module_dirs(t, &mdirs);
 	if (r < 0)
 		return r;
@@ -631,15 +640,12 @@ static int stack_fill(struct target *t, const char *service, struct pam_stack *s
 	/* The service's file and "other" (libpam's PAM_DEFAULT_SERVICE), each in /etc/pam.d or the
 	 * vendor directory; libpam reads both, and a type the service has no line of is other's. */
 	_cleanup_free_ char *other = NULL;
-	for (size_t d = 0; d < ELEMENTSOF(dirs); d++) {
-		_cleanup_free_ char *p = path_join(dirs[d], service), *o = path_join(dirs[d], "other");
-		if (!p || !o)
-			return -ENOMEM;
-		if (!s->path && target_stat(t, p, &st) == 0 && S_ISREG(st.st_mode))
-			s->path = TAKE_PTR(p);
-		if (!other && target_stat(t, o, &st) == 0 && S_ISREG(st.st_mode))
-			other = TAKE_PTR(o);
-	}
+	r = confdirs_find(t, pam_dirs, service, CONFDIRS_REGULAR, &s->path);
+	if (r == -ENOMEM)
+		return r;	/* -EINVAL: "", "." or ".." is no service file */
+	r = confdirs_find(t, pam_dirs, "other", CONFDIRS_REGULAR, &other);
+	if (r < 0)
+		return r;
 	if (!s->path && !other) {
 		if (target_stat(t, "/etc/pam.d", &st) < 0) {
 			if (target_stat(t, "/etc/pam.conf", &st) == 0)

@@ -67,6 +67,7 @@ struct boot_cmdline;
 struct listen_set;
 struct mac_state;
 struct sshd_cmdline;
+struct units;
 
 /* What the checks read: built once per detection pass. */
 struct model {
@@ -80,6 +81,7 @@ struct model {
 	struct addresses *addresses;	/* src/addresses.h */
 	struct boot_cmdline *boot;	/* src/bootcmd.h */
 	struct mac_state *mac;		/* src/mac.h */
+	struct units *units;	/* systemd's units (src/units.h), made on first use by run_units() */
 	char **notes;		/* things a check could not look at, said in the report */
 };
 

@@ -683,6 +683,20 @@ int target_stat(struct target *t, const char *path, struct stat *ret)
 	return fstat(fd, ret) < 0 ? negative_errno() : 0;
 }
 
+int target_readlink(struct target *t, const char *path, char **ret)
+{
+	_cleanup_close_ int fd = target_open(t, path, O_PATH | O_NOFOLLOW, TR_NOFOLLOW);
+	struct stat st;
+
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, &st) < 0)
+		return negative_errno();
+	if (!S_ISLNK(st.st_mode))
+		return -EINVAL;		/* as readlink(2) answers for anything else */
+	return read_link_at(fd, ret);
+}
+
 int target_open_inode(struct target *t, const char *path, unsigned tflags, struct stat *ret_st)
 {
 	_cleanup_close_ int parent = -EBADF;
@@ -763,7 +777,7 @@ int target_read_file_optional(struct target *t, const char *path, size_t max, ch
 	return 0;
 }
 
-int target_list_dir(struct target *t, const char *path, char ***ret_names)
+static int list_dir(struct target *t, const char *path, bool links_only, char ***ret_names)
 {
 	_cleanup_strv_free_ char **names = NULL;
 	int fd, r;
@@ -793,6 +807,15 @@ int target_list_dir(struct target *t, const char *path, char ***ret_names)
 		}
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
+		if (links_only) {
+			/* The type readdir() gives, else one fstatat() on the listed directory itself. */
+			struct stat st;
+			bool link = de->d_type == DT_LNK ||
+				    (de->d_type == DT_UNKNOWN &&
+				     fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode));
+			if (!link)
+				continue;
+		}
 		r = strv_push(&names, strdup(de->d_name));
 		if (r < 0) {
 			closedir(d);
@@ -805,6 +828,16 @@ int target_list_dir(struct target *t, const char *path, char ***ret_names)
 	strv_sort(names);
 	*ret_names = TAKE_PTR(names);
 	return 0;
+}
+
+int target_list_dir(struct target *t, const char *path, char ***ret_names)
+{
+	return list_dir(t, path, false, ret_names);
+}
+
+int target_list_links(struct target *t, const char *path, char ***ret_names)
+{
+	return list_dir(t, path, true, ret_names);
 }
 
 static bool has_glob_magic(const char *s, size_t n)

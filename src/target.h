@@ -145,6 +145,14 @@ int target_lstat(struct target *t, const char *path, struct stat *ret);
 int target_stat(struct target *t, const char *path, struct stat *ret);
 
 /*
+ * The text of the symlink at path (the last component not followed), as
+ * readlink(2) gives it: never resolved here, so it says where the link
+ * points on the target's own terms.  Returns 0 with *ret (owned by the
+ * caller), -EINVAL when path is not a symlink, or -errno.
+ */
+int target_readlink(struct target *t, const char *path, char **ret);
+
+/*
  * Open a regular file or a directory read-only, and nothing else: the type
  * is checked before the open (-EINVAL for a device, FIFO or socket, -ELOOP
  * for a symlink left by TR_NOFOLLOW).  Returns an fd, and its stat.
@@ -162,6 +170,8 @@ int target_read_file_optional(struct target *t, const char *path, size_t max, ch
 
 /* Names in a directory, sorted with strcmp, without "." and ".."; NULL-terminated. */
 int target_list_dir(struct target *t, const char *path, char ***ret_names);
+/* The same for the symlinks only, by the type the directory gives (one pass, no open per name). */
+int target_list_links(struct target *t, const char *path, char ***ret_names);
 
 /* Expand a glob(7) pattern inside the target, results sorted (like glob(3)). */
 int target_glob(struct target *t, const char *pattern, char ***ret_paths);

@@ -1,96 +1,199 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * What the target's boot creates for sshd, read offline: the ssh service's
- * unit file (RuntimeDirectory=, with its drop-ins) and systemd-tmpfiles'
- * configuration (tmpfiles.d(5)).  /run is a fresh tmpfs at every boot, so a
- * directory sshd needs there, such as Debian's /run/sshd (RULES §4.3),
- * exists only if one of these makes it.
+ * The units provider: the target's systemd units, read offline as the
+ * system manager would load them at the next boot (RULES §11), computed
+ * once per detection pass and shared by every family (DESIGN §3).
  *
- * Only the parts sshfix needs are modelled: the first ssh unit found in
- * the unit search path (ssh.service, then sshd.service), its own drop-ins
- * (<unit>.d/NAME.conf), and tmpfiles lines that create a directory.  Reads go
- * through the target layer; nothing here writes or prints.
+ *  - lookup along the unit search path (systemd.unit(5), systemd 252's
+ *    order: /etc/systemd/system.control ... /etc/systemd/system,
+ *    /run/systemd/system, /run/systemd/generator, /usr/local/lib, /lib and
+ *    /usr/lib/systemd/system, /run/systemd/generator.late), with the
+ *    vendor directory the target's systemctl names in its links first;
+ *  - aliases: a symlink in the search path to a unit of another name
+ *    (Debian's sshd.service -> ssh.service, RULES §11.1), followed at most
+ *    64 times, as systemd does, so a loop is an error and never a hang;
+ *  - masks: a name whose first entry is a link to /dev/null, an empty file
+ *    or a device node (§11.2);
+ *  - drop-ins: NAME.d/ *.conf for the unit and its aliases, their "-"
+ *    prefixes and the type ("service.d"), over every directory, ordered as
+ *    systemd's conf_files_list() orders them (src/confdirs.h);
+ *  - the settings of the fragment and its drop-ins with file and line
+ *    (src/unit_file.h), [Install] from the fragment only;
+ *  - the state `systemctl is-enabled` answers, whether the [Install] links
+ *    exist, and what the boot target pulls in.
+ *
+ * What a service runs with (EnvironmentFile=, ExecStart=) is
+ * src/unit_exec.h, over the settings read here.
+ *
+ * Nothing is read until a family asks; reads go through the target layer
+ * (rooted); nothing here writes or prints.
  */
 #pragma once
 
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "confdirs.h"
 #include "target.h"
+#include "tmpfiles.h"	/* verdict.c reaches tmpfiles_creates_dir() through this header */
+#include "unit_file.h"
 
-/* One value read from a unit file, with where it came from. */
-struct uval {
-	char *value;
-	char *file;
-	unsigned line;
+struct run;
+struct units;
+
+/* A mask of one name: `systemctl mask` (/etc) or `mask --runtime` (/run). */
+struct unit_mask {
+	char *path;		/* the mask, inside the target */
+	char *link;		/* its link text, or NULL when it is no link */
+	enum conf_mask kind;
+	bool runtime;		/* under /run: gone at the next boot */
 };
 
-struct uvals {
-	struct uval *v;
-	size_t n;
-	bool reset;	/* an empty assignment emptied the list (values after it are kept) */
+/*
+ * One unit as it would be loaded.  Owned by the provider: valid until
+ * units_free() (for a run: until model_done()).
+ */
+struct unit {
+	char *id;		/* its own name: the fragment's ("ssh.service") */
+	/* The fragment, found beneath any mask (the file `systemctl unmask`
+	 * uncovers), named in the vendor directory the target's systemctl
+	 * writes into links (units_vendor_dir()); NULL when there is none. */
+	char *path;
+	bool masked;		/* the first entry of id in the search path is a mask */
+	char **names;		/* id, then every alias that leads to it; never NULL */
+	/* The fragment (when path is set) and then the drop-ins, in the order
+	 * systemd applies them.  A file systemd refuses carries its error. */
+	struct unit_file *files;
+	size_t n_files;
+	/* Why systemd cannot load it: 0, -ELOOP (alias links in a loop, or
+	 * more than 64 of them), or the first error of one of its files
+	 * (-EBADMSG, -ENOBUFS, -EFBIG, -EACCES, ...). */
+	int error;
+	char *error_path;	/* the link or file it is about */
+	unsigned error_line;
 };
 
-void uvals_clear(struct uvals *u);
-int uvals_push(struct uvals *u, const char *value, size_t n, const char *file, unsigned line);
+/* systemctl is-enabled's answers (systemd's UnitFileState). */
+enum unit_state {
+	UNIT_STATE_NOT_FOUND,
+	UNIT_STATE_ENABLED,		/* a .wants/.requires/.upholds link in /etc/systemd/system */
+	UNIT_STATE_ENABLED_RUNTIME,	/* ... only in /run */
+	UNIT_STATE_LINKED,		/* a link to a unit file outside the search path */
+	UNIT_STATE_ALIAS,		/* the name is an alias of another unit */
+	UNIT_STATE_MASKED,
+	UNIT_STATE_MASKED_RUNTIME,
+	UNIT_STATE_STATIC,		/* no [Install] rules: pulled in by others or never */
+	UNIT_STATE_INDIRECT,		/* no rules of its own, but Also= */
+	UNIT_STATE_DISABLED,		/* [Install] rules, no link */
+	UNIT_STATE_GENERATED,		/* made at boot by a generator */
+	UNIT_STATE_BAD,			/* systemd cannot load it (unit->error) */
+};
 
-static inline void uvals_clearp(struct uvals *u)
-{
-	uvals_clear(u);
-}
-#define _cleanup_uvals_ _cleanup_(uvals_clearp)
+/* "enabled", "masked-runtime", ... as systemctl prints them. */
+const char *unit_state_name(enum unit_state s);
 
-/*
- * Collect Key= in [section] of a unit file's text, as systemd's ini parser
- * reads it: '#' and ';' start comments, a trailing '\' joins the next line,
- * white space around key and value is dropped.  An empty assignment resets
- * the list (systemd's rule for list settings); with `words`, a value adds
- * each white-space separated word, else the whole value.  file names the
- * text in the values' provenance.
- */
-int units_collect(const char *file, const char *text, size_t len, const char *section, const char *key,
-		  bool words, struct uvals *acc);
-
-/*
- * The ssh service's unit file: the first of ssh.service (Debian, Ubuntu)
- * and sshd.service (EL, SUSE, upstream) that is a readable regular file in
- * /etc, /run, /usr/local/lib, /usr/lib or /lib systemd/system.  Returns 1
- * with *ret_path (path inside the target, owned by the caller), 0 when
- * there is none, or -ENOMEM.
- */
-int units_ssh_service(struct target *t, char **ret_path);
+/* systemd's unit_name_is_valid(): [A-Za-z0-9:_.\\@-], at most 255 bytes, a known type suffix. */
+bool unit_name_valid(const char *name);
 
 /*
- * RuntimeDirectory= of the ssh unit and its drop-ins, as systemd would
- * merge them: names relative to /run ("sshd"), NULL-terminated, never NULL
- * (empty when there is no unit).  With ret_unit, also the unit file read
- * (NULL when none).  Returns 0 or -ENOMEM.
+ * A provider for target t (which must outlive it); nothing is read yet.
+ * Returns 0 or -ENOMEM.
  */
-int units_ssh_runtime_dirs(struct target *t, char ***ret_dirs, char **ret_unit);
+int units_new(struct target *t, struct units **ret);
+void units_free(struct units *c);
+
+/* The run's provider, made on first use and kept in run->model (freed by
+ * model_done()); NULL only when memory ran out. */
+struct units *run_units(struct run *run);
+
+/* /lib/systemd/system or /usr/lib/systemd/system: the one the target's
+ * systemctl writes into enable links (D12: /lib; EL and newer: /usr/lib). */
+const char *units_vendor_dir(struct units *c);
+
+/* Is systemd installed (/lib/systemd/systemd or /usr/lib/systemd/systemd)? */
+bool units_have_systemd(struct units *c);
 
 /*
- * Apply the RuntimeDirectory= assignments of one unit file's text (its
- * [Service] section) to *dirs, in order: an empty assignment empties the
- * list, others add their words.  Exposed for tests.  Returns 0 or -ENOMEM.
+ * The unit name loads.  An alias gives the unit it leads to (ret->id then
+ * differs from name).  Always a unit: one that is not found has no path
+ * and is not masked; one that cannot be loaded has error set.  Returns 0,
+ * -EINVAL for an invalid name, or -ENOMEM.
  */
-int unit_text_runtime_dirs(const char *text, size_t len, char ***dirs);
+int units_get(struct units *c, const char *name, const struct unit **ret);
 
 /*
- * Is one tmpfiles.d line (without its '\n') a directory-creating entry
- * (d, D, v, q, Q, with modifiers) for path?  "/var/run/X" and "%t/X" count
- * as "/run/X".  Exposed for tests.
+ * Every mask of name in the search path, in order, not only the one that
+ * counts: `systemctl unmask` removes those in /etc and /run.  Returns 0 with
+ * the list (owned by the provider), -EINVAL, or -ENOMEM.
  */
-bool tmpfiles_line_creates_dir(const char *line, size_t len, const char *path);
+int units_masks(struct units *c, const char *name, const struct unit_mask **ret, size_t *ret_n);
+
+/* What `systemctl is-enabled name` answers.  Returns 0, -EINVAL, -ENOMEM. */
+int units_state(struct units *c, const char *name, enum unit_state *ret);
 
 /*
- * Does systemd-tmpfiles create directory path at boot?  Reads *.conf in
- * /etc, /run, /usr/local/lib, /usr/lib and /lib tmpfiles.d, where a file
- * name in an earlier directory hides (or, as a link to /dev/null, masks)
- * the same name in a later one.  Returns 1 with *ret_where ("FILE:LINE",
- * owned by the caller; ret_where may be NULL), 0 when no line does, or
- * -ENOMEM.
+ * Key= of [section] over the unit's files ([Install]: the fragment only,
+ * as systemd reads it), with the reset rule of unit_file_collect().
+ * Returns 0 with *ret filled (the caller clears it), or -ENOMEM.
  */
-int tmpfiles_creates_dir(struct target *t, const char *path, char **ret_where);
+int unit_values(const struct unit *u, const char *section, const char *key, unsigned flags, struct uvals *ret);
+
+/*
+ * Key= of [Install] (WantedBy=, RequiredBy=, UpheldBy=, Alias=, Also=) as
+ * unit names: only valid ones, each once.  Those become file names under
+ * /etc/systemd/system, so garbage in a unit file must not make sshfix
+ * create garbage names there.  Returns 0 or -ENOMEM.
+ */
+int unit_install_values(const struct unit *u, const char *key, struct uvals *ret);
+
+/*
+ * Do the links `systemctl enable` makes for u exist: for a WantedBy= or
+ * RequiredBy= target of its [Install], a <target>.wants/ (.requires/) link
+ * in any unit directory, under its id or an Alias=, that leads to a unit
+ * file?  Returns 1; 0 with *ret_why saying what is missing or dangling
+ * (owned by the caller); 2 when [Install] names no target (static:
+ * nothing to enable); or -ENOMEM.
+ */
+int units_install_linked(struct units *c, const struct unit *u, char **ret_why);
+
+/*
+ * Does the boot pull name in: a .wants/.requires/.upholds link leading to
+ * a unit file, or a Wants=/Requires=/BindsTo=/Upholds=, of a target
+ * reached from default.target (targets are followed, other units not)?
+ * A root without default.target (a partial root) starts from
+ * multi-user.target and graphical.target.  A masked unit never starts.
+ * Returns 1 with *ret_via (the link, or "FILE:LINE: Wants=NAME"; owned by
+ * the caller; ret_via may be NULL), 0, or -ENOMEM.
+ */
+int units_wanted_at_boot(struct units *c, const char *name, char **ret_via);
+
+/*
+ * Does boot start u: the links its [Install] asks for exist, or a target
+ * the boot reaches pulls it in some other way?  Returns 1; 0 with
+ * *ret_why (what is missing; owned by the caller; ret_why may be NULL); 2
+ * when it is static and nothing pulls it in; or -ENOMEM.
+ */
+int units_starts_at_boot(struct units *c, const struct unit *u, char **ret_why);
+
+/* The ssh service: the first of ssh.service (Debian, Ubuntu) and
+ * sshd.service (EL, SUSE, upstream) with a fragment (RULES §11.1).
+ * Returns 1 with *ret, 0 when there is none, or -ENOMEM. */
+int units_ssh_service(struct units *c, const struct unit **ret);
+
+/*
+ * RuntimeDirectory= of u as systemd merges it: names relative to /run
+ * ("sshd"), without ones that would leave /run, each once;
+ * NULL-terminated, never NULL.  Returns 0 or -ENOMEM.
+ */
+int unit_runtime_dirs(const struct unit *u, char ***ret);
+
+/*
+ * What boot makes under /run for sshd (RULES §4.3): the ssh unit's
+ * RuntimeDirectory=, and privsep_dir ("/run/sshd", may be NULL) when a
+ * tmpfiles.d line makes it.  For the sandbox that runs the target's sshd.
+ * Returns 0 with a NULL-terminated list (never NULL), or -ENOMEM.
+ */
+int units_sshd_run_dirs(struct units *c, const char *privsep_dir, char ***ret);
 
 /*
  * Does every boot of the target remove /etc/nologin and /run/nologin?  On
@@ -98,16 +201,15 @@ int tmpfiles_creates_dir(struct target *t, const char *path, char **ret_where);
  * multi-user.target pulls in, unlinks both when it starts (RULES §6.2): a
  * stale /etc/nologin blocks the running system, not the next boot; from
  * 254 (Debian 13) it leaves /etc/nologin alone.  True when /sbin/init is
- * systemd, that unit exists in the search path and is not masked, a
- * multi-user.target.wants link names it, and its program (when it can be
- * read) still names /etc/nologin.  Returns 1 with *ret_why (owned
- * by the caller; ret_why may be NULL), 0 when not, or -ENOMEM.
+ * systemd, units_wanted_at_boot() says the unit starts, and its program
+ * (when it can be read) still names /etc/nologin.  Returns 1 with *ret_why
+ * (owned by the caller; ret_why may be NULL), 0, or -ENOMEM.
  */
-int units_boot_clears_nologin(struct target *t, char **ret_why);
+int units_clears_nologin(struct units *c, char **ret_why);
 
-/* The tmpfiles.d directories, most important first (NULL-terminated). */
-/* systemd's unit search path for the system manager, most important first
- * (systemd.unit(5)), without the transient and generator directories a
- * stopped system lacks; NULL-terminated. */
-extern const char *const units_search_path[];
-extern const char *const tmpfiles_dirs[];
+/*
+ * For callers that hold a target and no run (verdict_env_init()): the same
+ * answers from a provider made for the call.  Prefer run_units().
+ */
+int units_ssh_runtime_dirs(struct target *t, char ***ret_dirs, char **ret_unit);
+int units_boot_clears_nologin(struct target *t, char **ret_why);

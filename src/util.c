@@ -300,6 +300,41 @@ char *path_simplify(const char *path)
 	return buf_steal(&b);
 }
 
+char *path_lexical(const char *dir, const char *text)
+{
+	_cleanup_free_ char *joined = text[0] == '/' ? strdup(text) : path_join(dir, text);
+	struct buf b = {0};
+
+	if (!joined)
+		return NULL;
+	for (const char *p = joined; *p;) {
+		while (*p == '/')
+			p++;
+		if (!*p)
+			break;
+		const char *e = strchrnul(p, '/');
+		size_t n = (size_t) (e - p);
+		if (n == 2 && p[0] == '.' && p[1] == '.') {
+			char *slash = b.data ? strrchr(b.data, '/') : NULL;
+			if (slash) {
+				b.len = (size_t) (slash - b.data);
+				b.data[b.len] = '\0';
+			}
+		} else if (!(n == 1 && p[0] == '.')) {
+			buf_putc(&b, '/');
+			buf_append(&b, p, n);
+		}
+		p = e;
+	}
+	if (b.len == 0)
+		buf_putc(&b, '/');
+	if (!buf_ok(&b)) {
+		buf_done(&b);
+		return NULL;
+	}
+	return buf_steal(&b);
+}
+
 char *path_parent(const char *path)
 {
 	_cleanup_free_ char *s = path_simplify(path);

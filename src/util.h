@@ -80,6 +80,14 @@ const char *path_last(const char *path);
 char *glob_escape(const char *s);
 /* Normalise: collapse "//" and "/./", keep ".." (resolution is the target's job). */
 char *path_simplify(const char *path);
+/*
+ * A symlink's text as an absolute path, lexically: relative to dir (the
+ * link's directory), with "." dropped and ".." taking the previous
+ * component away; nothing is looked up.  For comparing a link's text as
+ * a name ("/dev/null", a unit file in the search path), never for opening.
+ * Returns a new string or NULL.
+ */
+char *path_lexical(const char *dir, const char *text);
 /* True when path equals dir or lies below it (both simplified, absolute). */
 bool path_is_below(const char *path, const char *dir);
 

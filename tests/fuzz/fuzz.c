@@ -13,7 +13,8 @@
  * the ssh client configuration loader on an in-memory file system; what
  * ssh -G prints, matched against what that loader read; and the frames the
  * reader child sends (src/asuser.h), which the parent must refuse unless
- * they are well formed and answer what it asked.
+ * they are well formed and answer what it asked.  17 reads systemd's unit
+ * file syntax and environment files (src/unit_file.h, src/envfile.h).
  */
 #include "config.h"
 #include <errno.h>
@@ -26,7 +27,6 @@
 #include "authkeys.h"
 #include "bootcmd.h"
 #include "mac.h"
-#include "sshd_cmdline.h"
 #include "known_hosts.h"
 #include "netconf.h"
 #include "pam.h"
@@ -38,6 +38,8 @@
 #include "accounts.h"
 #include "asuser.h"
 #include "sshmatch.h"
+#include "unit_exec.h"
+#include "unit_file.h"
 #include "util.h"
 
 /*
@@ -275,14 +277,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			(void) mac_apparmor_glob(s, nl + 1);
 		}
 		break; }
-	case 19: {	/* EnvironmentFile= and $VAR splitting (SSHD_OPTS) */
-		char *v = NULL, **argv = NULL;
-		unsigned first, last;
-		bool exp;
-		if (sshd_cmdline_env_assignment(d, n, "SSHD_OPTS", &v, &first, &last, &exp) == 1 && v &&
-		    sshd_cmdline_split(v, &argv) == 0)
-			strv_free(argv);
-		free(v);
+	case 19: {
+		/* systemd's unit file syntax, its environment files and sshd's command line:
+		 * what the units provider and the service check read (src/units.h). */
+		struct unit_file f;
+		struct env_assignment a = {0};
+		char **argv = NULL;
+		if (unit_file_parse("/f.service", d, n, &f) == 0) {
+			struct uvals v = {0};
+			for (size_t i = 0; i < f.n_settings; i++)
+				if (!f.settings[i].section || !f.settings[i].key || !f.settings[i].value) abort();
+			(void) unit_file_collect(&f, "Service", "ExecStart", 0, &v);
+			(void) unit_file_collect(&f, "Service", "RuntimeDirectory", UV_WORDS, &v);
+			uvals_clear(&v);
+			unit_file_done(&f);
+		}
+		if (envfile_last(d, n, "SSHD_OPTS", &a) == 1) {
+			if (a.first > a.last) abort();
+			if (a.value && unit_exec_split(a.value, &argv) == 0) strv_free(argv);
+		}
+		env_assignment_done(&a);
 		break; }
 	case 11: { unsigned char *blob = NULL; size_t bl; if (authkeys_base64_decode(d, n, &blob, &bl) == 0) { const struct authkeys_type *t; unsigned bits; (void) authkeys_check_blob(blob, bl, &t, &bits); free(blob); } break; }
 	}

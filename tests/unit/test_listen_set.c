@@ -21,6 +21,8 @@
 #include "sshd_cmdline.h"
 #include "sshd_config.h"
 #include "target.h"
+#include "units.h"
+#include "envfile.h"
 #include "testlib.h"
 #include "util.h"
 
@@ -66,9 +68,13 @@ static void load(const char *config)
 		tl_write(root, "etc/ssh/sshd_config", config, 0644);
 	ck_assert_int_eq(sshd_config_load(t, "/etc/ssh/sshd_config", &cfg), 0);
 	struct sshd_cmdline *cl = NULL;
-	ck_assert_int_eq(sshd_cmdline_load(t, &cl), 0);
-	ck_assert_int_eq(listen_set_load(t, cfg, cl, &ls), 0);
+	struct units *units = NULL;
+	/* a provider per load: the tests rewrite unit files between loads */
+	ck_assert_int_eq(units_new(t, &units), 0);
+	ck_assert_int_eq(sshd_cmdline_load(units, t, &cl), 0);
+	ck_assert_int_eq(listen_set_load(units, t, cfg, cl, &ls), 0);
 	sshd_cmdline_free(cl);
+	units_free(units);
 }
 
 /* A set of sockets as "host:port|..." in order ("*" for every address). */
@@ -208,7 +214,10 @@ START_TEST(listen_set_command_line)
 
 	/* the flags themselves, as sshd-opts-bad reads them */
 	struct sshd_cmdline *cl = NULL;
-	ck_assert_int_eq(sshd_cmdline_load(t, &cl), 0);
+	struct units *units = NULL;
+	ck_assert_int_eq(units_new(t, &units), 0);
+	ck_assert_int_eq(sshd_cmdline_load(units, t, &cl), 0);
+	units_free(units);
 	ck_assert_str_eq(cl->unit, "/usr/lib/systemd/system/ssh.service");
 	ck_assert_uint_eq(cl->n_vars, 1);
 	ck_assert_str_eq(cl->vars[0].name, "SSHD_OPTS");
@@ -330,6 +339,7 @@ START_TEST(listen_set_socket_generator)
 }
 END_TEST
 
+/* $SSHD_OPTS as the units provider reads it (src/envfile.h), with the cases the flags need. */
 START_TEST(sshd_cmdline_env_systemd)
 {
 	static const char text[] = "# comment \\\n  continued comment\n"
@@ -338,39 +348,35 @@ START_TEST(sshd_cmdline_env_systemd)
 				   "  SSHD_OPTS = 'single $x' \"double \\\"q\\\" \\$y\" tail  \n"
 				   "OTHER=1\n"
 				   "NOEQ\n";
-	_cleanup_free_ char *v = NULL;
-	unsigned line = 0, last = 0;
-	bool exp = true;
+	struct env_assignment a = {0};
 
-	ck_assert_int_eq(sshd_cmdline_env_assignment(text, sizeof(text) - 1, "SSHD_OPTS", &v, &line, &last, &exp), 1);
+	ck_assert_int_eq(envfile_last(text, sizeof(text) - 1, "SSHD_OPTS", &a), 1);
 	/* systemd skips white space after a closing quote */
-	ck_assert_str_eq(v, "single $xdouble \"q\" $ytail");
-	ck_assert_uint_eq(line, 5);
-	ck_assert(!exp);
-	free(v);
-	v = NULL;
+	ck_assert_str_eq(a.value, "single $xdouble \"q\" $ytail");
+	ck_assert_uint_eq(a.first, 5);
+	ck_assert(!a.expansion);
+	env_assignment_done(&a);
 	static const char cont[] = "SSHD_OPTS=-p \\\n 2222 $EXTRA\n";
-	ck_assert_int_eq(sshd_cmdline_env_assignment(cont, sizeof(cont) - 1, "SSHD_OPTS", &v, &line, &last, &exp), 1);
-	ck_assert_str_eq(v, "-p  2222 $EXTRA");
-	ck_assert_uint_eq(line, 1);
-	ck_assert_uint_eq(last, 2);
-	ck_assert(exp);
-	free(v);
-	v = NULL;
-	ck_assert_int_eq(sshd_cmdline_env_assignment(text, sizeof(text) - 1, "NOEQ", &v, &line, &last, &exp), 0);
+	ck_assert_int_eq(envfile_last(cont, sizeof(cont) - 1, "SSHD_OPTS", &a), 1);
+	ck_assert_str_eq(a.value, "-p  2222 $EXTRA");
+	ck_assert_uint_eq(a.first, 1);
+	ck_assert_uint_eq(a.last, 2);
+	ck_assert(a.expansion);
+	env_assignment_done(&a);
+	ck_assert_int_eq(envfile_last(text, sizeof(text) - 1, "NOEQ", &a), 0);
 
 	/* NUL bytes and a huge line: bounded, no crash */
 	static const char nul[] = "SSHD_OPTS=\"-p\0 22\"\nX\0=1\n";
-	ck_assert_int_ge(sshd_cmdline_env_assignment(nul, sizeof(nul) - 1, "SSHD_OPTS", &v, &line, &last, &exp), 0);
-	free(v);
-	v = NULL;
+	ck_assert_int_ge(envfile_last(nul, sizeof(nul) - 1, "SSHD_OPTS", &a), 0);
+	env_assignment_done(&a);
 	size_t big = 8u << 20;
 	_cleanup_free_ char *huge = malloc(big);
 	ck_assert_ptr_nonnull(huge);
 	memcpy(huge, "SSHD_OPTS=", 10);
 	memset(huge + 10, 'x', big - 10);
-	ck_assert_int_eq(sshd_cmdline_env_assignment(huge, big, "SSHD_OPTS", &v, &line, &last, &exp), 1);
-	ck_assert_uint_eq(strlen(v), big - 10);
+	ck_assert_int_eq(envfile_last(huge, big, "SSHD_OPTS", &a), 1);
+	ck_assert_uint_eq(strlen(a.value), big - 10);
+	env_assignment_done(&a);
 }
 END_TEST
 

@@ -313,6 +313,45 @@ static struct pam_outcome run_account(const char *text, const char *res)
 	"account requisite pam_deny.so\n"                                                                       \
 	"account required pam_permit.so\n"
 
+/* libpam's layers: /etc/pam.d over the vendor directory /usr/lib/pam.d, per name. */
+START_TEST(pam_stack_load_vendor_dir)
+{
+	struct pam_stack s;
+
+	tl_mkdir(root, "usr/lib/pam.d", 0755);
+	tl_write(root, "usr/lib/pam.d/sshd", "account include common-account\naccount include vendor-only\n", 0644);
+	tl_write(root, "usr/lib/pam.d/common-account", "account required pam_deny.so\n", 0644);
+	tl_write(root, "usr/lib/pam.d/vendor-only", "account required pam_permit.so\n", 0644);
+	tl_write(root, "etc/pam.d/common-account", "account required pam_unix.so\n", 0644);
+	/* A link in /etc that leads nowhere does not open: libpam goes on to the vendor's. */
+	tl_symlink(root, "etc/pam.d/vendor-only", "/nowhere");
+	ck_assert_int_eq(pam_stack_load(t, "sshd", &s), 0);
+	ck_assert_str_eq(s.path, "/usr/lib/pam.d/sshd");
+	ck_assert_uint_eq(s.n[PAMT_ACCOUNT], 2);
+	ck_assert(pam_line_is(line_of(&s, PAMT_ACCOUNT, 0), "pam_unix"));
+	ck_assert_str_eq(line_of(&s, PAMT_ACCOUNT, 0)->file, "/etc/pam.d/common-account");
+	ck_assert(pam_line_is(line_of(&s, PAMT_ACCOUNT, 1), "pam_permit"));
+	ck_assert_str_eq(line_of(&s, PAMT_ACCOUNT, 1)->file, "/usr/lib/pam.d/vendor-only");
+	pam_stack_done(&s);
+
+	/* /etc's service file replaces the vendor's. */
+	tl_write(root, "etc/pam.d/sshd", "account required pam_localuser.so\n", 0644);
+	ck_assert_int_eq(pam_stack_load(t, "sshd", &s), 0);
+	ck_assert_str_eq(s.path, "/etc/pam.d/sshd");
+	ck_assert_uint_eq(s.n[PAMT_ACCOUNT], 1);
+	pam_stack_done(&s);
+
+	/* The service name as pam_start() takes it: after the last '/', lower case. */
+	ck_assert_int_eq(pam_stack_load(t, "../../SSHD", &s), 0);
+	ck_assert_str_eq(s.service, "sshd");
+	ck_assert_str_eq(s.path, "/etc/pam.d/sshd");
+	pam_stack_done(&s);
+	ck_assert_int_eq(pam_stack_load(t, "x/..", &s), 0);
+	ck_assert_ptr_null(s.path);
+	pam_stack_done(&s);
+}
+END_TEST
+
 START_TEST(pam_stack_run_control_flow)
 {
 	struct pam_outcome o;
@@ -663,6 +702,7 @@ static Suite *pam_suite(void)
 	tcase_add_test(tc, pam_parse_control_words);
 	tcase_add_test(tc, pam_stack_load_debian);
 	tcase_add_test(tc, pam_stack_load_includes);
+	tcase_add_test(tc, pam_stack_load_vendor_dir);
 	tcase_add_test(tc, pam_stack_run_control_flow);
 	tcase_add_test(tc, pam_stack_run_substack);
 	tcase_add_test(tc, pam_access_first_match);

@@ -640,6 +640,22 @@ START_TEST(target_list_dir_sorted)
 	free(got);
 	got = joined(l);
 	ck_assert_str_eq(got, "link|passwd|real|ssh");
+	/* Only the links, and their text, read inside the target. */
+	strv_free(l);
+	tl_symlink(root, "d/to-a", "a");
+	tl_symlink(root, "d/null", "/dev/null");
+	ck_assert_int_eq(target_list_links(t, "/d", &l), 0);
+	free(got);
+	got = joined(l);
+	ck_assert_str_eq(got, "null|to-a");
+	free(got);
+	ck_assert_int_eq(target_readlink(t, "/d/null", &got), 0);
+	ck_assert_str_eq(got, "/dev/null");
+	free(got);
+	got = NULL;
+	ck_assert_int_eq(target_readlink(t, "/d/a", &got), -EINVAL);
+	ck_assert_int_eq(target_readlink(t, "/d/nothing", &got), -ENOENT);
+	ck_assert_ptr_null(got);
 }
 END_TEST
 

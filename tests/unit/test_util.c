@@ -62,6 +62,26 @@ START_TEST(path_simplify_edge_cases)
 }
 END_TEST
 
+/* A link's text as a path, lexically: relative to the link's directory. */
+static char *lexical_in_etc(const char *text)
+{
+	return path_lexical("/etc/systemd/system", text);
+}
+
+START_TEST(path_lexical_edge_cases)
+{
+	ASSERT_FN_STR(lexical_in_etc, "/dev/null", "/dev/null");
+	ASSERT_FN_STR(lexical_in_etc, "//dev/./null/", "/dev/null");
+	ASSERT_FN_STR(lexical_in_etc, "ssh.service", "/etc/systemd/system/ssh.service");
+	ASSERT_FN_STR(lexical_in_etc, "../../../dev/null", "/dev/null");
+	/* ".." stops at the root, as it does inside the target. */
+	ASSERT_FN_STR(lexical_in_etc, "../../../../../dev/null", "/dev/null");
+	ASSERT_FN_STR(lexical_in_etc, "..", "/etc/systemd");
+	ASSERT_FN_STR(lexical_in_etc, "/", "/");
+	ASSERT_FN_STR(lexical_in_etc, ".", "/etc/systemd/system");
+}
+END_TEST
+
 START_TEST(path_parent_edge_cases)
 {
 	ASSERT_FN_STR(path_parent, "/", "/");
@@ -599,6 +619,7 @@ static Suite *util_suite(void)
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, path_simplify_edge_cases);
+	tcase_add_test(tc, path_lexical_edge_cases);
 	tcase_add_test(tc, path_parent_edge_cases);
 	tcase_add_test(tc, path_join_edge_cases);
 	tcase_add_test(tc, path_is_below_edge_cases);
