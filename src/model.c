@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "model.h"
+#include "oracle.h"
 #include "util.h"
 
 static const struct {
@@ -87,6 +88,10 @@ int model_load(struct run *run, const char **ret_path)
 		*ret_path = path;
 		return r;
 	}
+	/* The target's sshd: nothing runs until a check asks. */
+	r = oracle_new(run->target, &run->model.oracle);
+	if (r < 0)
+		return r;
 	/* sshd's PAM service: "sshd", or PAMServiceName (9.8+). */
 	const struct sshd_option *svc = sshd_config_first(run->model.sshd, "PAMServiceName");
 	run->model.pam = calloc(1, sizeof(*run->model.pam));
@@ -131,6 +136,7 @@ void model_done(struct model *m)
 	sshd_config_free(m->sshd);
 	pam_stack_done(m->pam);
 	free(m->pam);
+	oracle_free(m->oracle);
 	strv_free(m->notes);
 	*m = (struct model) {0};
 }

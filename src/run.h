@@ -50,12 +50,15 @@ struct run_options {
 	const char *forget_host;	/* --forget-host HOST as known_hosts writes it, or NULL */
 };
 
+struct oracle;
+
 /* What the checks read: built once per detection pass. */
 struct model {
 	struct accounts accounts;
 	bool accounts_loaded;
 	struct sshd_config *sshd;
 	struct pam_stack *pam;	/* sshd's PAM service (src/pam.h); NULL with --client */
+	struct oracle *oracle;	/* the target's own sshd, asked lazily (src/oracle.h); NULL with --client */
 	char **notes;		/* things a check could not look at, said in the report */
 };
 
