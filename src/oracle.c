@@ -32,7 +32,7 @@ struct oracle {
 	char *refused;		/* sshd's last line when it refused to print it */
 	bool tested;
 	struct oracle_test test;
-	struct oracle_entry *entries;
+	struct oracle_entry **entries;	/* each its own allocation: answers handed out stay put */
 	size_t n_entries;
 	struct oracle_stats stats;
 };
@@ -62,7 +62,7 @@ int oracle_new(struct target *t, struct oracle **ret)
 	return oracle_new_with(t, sandbox_runner, NULL, ret);
 }
 
-static void config_done(struct oracle_config *c)
+void oracle_config_done(struct oracle_config *c)
 {
 	free(c->user);
 	free(c->spec);
@@ -80,8 +80,9 @@ void oracle_free(struct oracle *o)
 	free(o->refused);
 	free(o->test.last_line);
 	for (size_t i = 0; i < o->n_entries; i++) {
-		free(o->entries[i].key);
-		config_done(&o->entries[i].cfg);
+		free(o->entries[i]->key);
+		oracle_config_done(&o->entries[i]->cfg);
+		free(o->entries[i]);
 	}
 	free(o->entries);
 	free(o);
@@ -235,7 +236,7 @@ static char *key_of(const struct oracle_conn *c, const char *group)
  * caught (stderr warnings such as "FILE line N: Deprecated option", lines
  * with a NUL) is dropped: the keyword must be a word of letters and digits.
  */
-static int parse_config(const char *out, size_t len, struct oracle_config *c)
+static int split_lines(const char *out, size_t len, struct oracle_config *c)
 {
 	size_t n = 0;
 
@@ -265,17 +266,30 @@ static int parse_config(const char *out, size_t len, struct oracle_config *c)
 		c->lines[n].keyword = line;
 		c->lines[n].value = k < m ? line + k + 1 : line + k;
 		line[k] = '\0';
-		n++;
+		c->n_lines = ++n;
 	}
-	c->n_lines = n;
+	return 0;
+}
+
+int oracle_config_parse(const char *out, size_t len, struct oracle_config *ret)
+{
+	struct oracle_config c = {0};
+	int r;
+
+	r = split_lines(out, len, &c);
+	if (r < 0) {
+		oracle_config_done(&c);
+		return r;
+	}
+	*ret = c;
 	return 0;
 }
 
 static const struct oracle_config *find(const struct oracle *o, const char *key)
 {
 	for (size_t i = 0; key && i < o->n_entries; i++)
-		if (o->entries[i].key && streq(o->entries[i].key, key))
-			return &o->entries[i].cfg;
+		if (o->entries[i]->key && streq(o->entries[i]->key, key))
+			return &o->entries[i]->cfg;
 	return NULL;
 }
 
@@ -319,26 +333,27 @@ static int ask(struct oracle *o, const struct oracle_conn *conn, char *key, cons
 		return o->refused ? 0 : -ENOMEM;
 	}
 
-	struct oracle_entry *nv = realloc(o->entries, (o->n_entries + 1) * sizeof(*nv));
-	if (!nv) {
+	struct oracle_entry **nv = realloc(o->entries, (o->n_entries + 1) * sizeof(*nv));
+	if (nv)
+		o->entries = nv;
+	_cleanup_free_ struct oracle_entry *e = calloc(1, sizeof(*e));
+	if (!nv || !e) {
 		sandbox_result_done(&res);
 		return -ENOMEM;
 	}
-	o->entries = nv;
-	struct oracle_entry *e = &o->entries[o->n_entries];
-	*e = (struct oracle_entry) { .cfg = { .flag = oracle_config_flag(o) } };
-	r = parse_config(res.output ? res.output : "", res.output ? res.output_len : 0, &e->cfg);
+	r = oracle_config_parse(res.output ? res.output : "", res.output ? res.output_len : 0, &e->cfg);
 	sandbox_result_done(&res);
-	if (r == 0 && !(e->cfg.user = strdup(conn->user)))
-		r = -ENOMEM;
-	if (r < 0) {
-		config_done(&e->cfg);
+	if (r < 0)
 		return r;
+	e->cfg.flag = oracle_config_flag(o);
+	if (!(e->cfg.user = strdup(conn->user))) {
+		oracle_config_done(&e->cfg);
+		return -ENOMEM;
 	}
 	e->cfg.spec = TAKE_PTR(spec);
 	e->key = TAKE_PTR(k);
-	o->n_entries++;
 	*ret = &e->cfg;
+	o->entries[o->n_entries++] = TAKE_PTR(e);
 	return 1;
 }
 

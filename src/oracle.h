@@ -93,6 +93,10 @@ struct oracle_config {
 	char *text;		/* what lines point into */
 };
 
+/* Split sshd's output into *ret's lines (what oracle_config() does with it).  Returns 0 or -ENOMEM. */
+int oracle_config_parse(const char *out, size_t len, struct oracle_config *ret);
+void oracle_config_done(struct oracle_config *c);
+
 /*
  * The effective configuration sshd computes for conn.  With group (NULL:
  * none), an answer sshd gave for the same group and the same host, addr,
