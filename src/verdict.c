@@ -1065,8 +1065,9 @@ static int take_answer(struct target *t, const struct model *m, struct verdict_e
 	if (differ < 0)
 		return differ;
 	/* Without connection-dependent blocks all three are one: take sshd's values.
-	 * With them, sshd answered for one address only: take them when the model erred. */
-	if ((!j->vu.depends_on && !j->vm.depends_on) || differ > 0) {
+	 * With them, sshd answered for one address only: take them when the model erred.
+	 * Where sshd agrees with the model, taking them would change nothing. */
+	if (differ > 0) {
 		if ((r = verdict_config_adopt(&j->vu, &j->vs)) < 0 || (r = verdict_config_adopt(&j->vm, &j->vs)) < 0)
 			return r;
 		reasons_done(&j->ru);
@@ -1076,15 +1077,20 @@ static int take_answer(struct target *t, const struct model *m, struct verdict_e
 		if (r < 0)
 			return r;
 	}
-	return evidence(env, v, "sshd %s -C user=%s,host=%s,addr=%s: %s", answer->flag, answer->user,
+	return evidence(env, v, "sshd %s -C user=%s,host=%s,addr=%s%s: %s", answer->flag, answer->user,
 			VERDICT_TEST_HOST, VERDICT_TEST_ADDR,
+			own ? "" : ", asked once for every user the same Match blocks apply to",
 			differ ? "the target's sshd disagrees with sshfix's model (see the notes); its values are used"
 			       : "the target's sshd agrees with these values");
 }
 
 /*
  * Ask the target's sshd for pw's effective configuration, as a client at
- * VERDICT_TEST_ADDR would get it (RULES §3.5).
+ * VERDICT_TEST_ADDR would get it (RULES §3.5).  sshd runs once per set of
+ * Match blocks that apply (the model's match_key): the users of one set
+ * share its answer, and the notes where the model disagrees name the user
+ * it was asked for.  Where the model cannot tell which blocks apply,
+ * sshd is asked for this user alone.
  */
 static int crosscheck(struct target *t, const struct model *m, struct verdict_env *env, const struct pw_entry *pw,
 		      struct judging *j, bool *depends)
@@ -1101,7 +1107,7 @@ static int crosscheck(struct target *t, const struct model *m, struct verdict_en
 
 	r = verdict_config_for(m->sshd, &m->accounts, pw->name, &concrete, &vc);
 	if (r == 0)
-		r = oracle_config(env->oracle, &conn, NULL, &answer);
+		r = oracle_config(env->oracle, &conn, vc.match_key, &answer);
 	if (r > 0)
 		r = take_answer(t, m, env, pw, j, depends, answer, &vc);
 	verdict_config_done(&vc);

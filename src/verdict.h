@@ -32,7 +32,9 @@
  * Where the target's own sshd runs, the sshd oracle (src/oracle.h) is asked
  * for the effective configuration of the users examined (`sshd -G|-T -C
  * user=U,host=unknown,addr=192.0.2.1,lport=P`): its values are used, and
- * where sshfix's model of the configuration disagrees, a note says so.
+ * where sshfix's model of the configuration disagrees, a note says so.  sshd
+ * runs once per set of Match blocks that apply (src/verdict_config.h's
+ * match_key), not once per user: the users of one set share its answer.
  */
 #pragma once
 
@@ -196,7 +198,7 @@ int verdict_compare_dump(struct verdict_env *env, const char *user, const char *
 /*
  * The verdict for pw (the first passwd entry of its name).  With
  * env->crosscheck, and when the user is worth it (has keys, is listed or
- * has a login shell), the target's sshd is asked.
+ * has a login shell), the target's sshd is asked (once per Match outcome).
  * Returns 0 with *ret (free with verdict_done()), or -ENOMEM.
  */
 int verdict_user(struct target *t, const struct model *m, struct verdict_env *env, const struct pw_entry *pw,

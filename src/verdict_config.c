@@ -26,6 +26,7 @@ void verdict_config_done(struct verdict_config *vc)
 	free(vc->keys_command);
 	strv_free(vc->depends_on);
 	free(vc->invalid);
+	free(vc->match_key);
 	*vc = (struct verdict_config) {0};
 }
 
@@ -343,6 +344,21 @@ static int set_invalid(struct verdict_config *vc, const char *fmt, ...)
 	return 0;
 }
 
+/* The Match blocks that apply, by index: "1,4", or "" for none. */
+static int match_key(const struct sshd_config *c, const enum mres *applies, char **ret)
+{
+	struct buf b = {0};
+	bool first = true;
+
+	for (size_t i = 0; c && i < c->n_matches; i++)
+		if (applies[i] == M_YES) {
+			buf_printf(&b, "%s%zu", first ? "" : ",", i);
+			first = false;
+		}
+	*ret = buf_ok(&b) ? buf_steal(&b) : (buf_done(&b), NULL);
+	return *ret ? 0 : -ENOMEM;
+}
+
 /* What verdict_config_for() builds; it frees all of it on an error. */
 struct build {
 	struct match_ctx x;
@@ -456,6 +472,8 @@ static int config_fill(const struct sshd_config *c, const struct accounts *a, co
 	for (size_t i = 0; r == 0 && b->vc.deny_users[i]; i++)
 		if (!sshmatch_user_valid(b->vc.deny_users[i]))
 			r = set_invalid(&b->vc, "invalid DenyUsers pattern \"%s\"", b->vc.deny_users[i]);
+	if (r == 0 && !b->vc.invalid && !b->vc.depends_on)
+		r = match_key(c, b->applies, &b->vc.match_key);
 	return r;
 }
 

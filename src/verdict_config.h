@@ -5,7 +5,8 @@
  * overridden by the Match blocks that apply (Match User/Group/Host/Address/
  * LocalAddress/LocalPort/RDomain/All, with OpenSSH's patterns), first value
  * wins, lists a Match block replaces.  Also the same values read from the
- * target's own sshd (src/oracle.h), and their differences.
+ * target's own sshd (src/oracle.h), their differences, and the key that
+ * says which connections sshd answers alike.
  */
 #pragma once
 
@@ -54,6 +55,14 @@ struct verdict_config {
 		*src_allow_users, *src_deny_users, *src_allow_groups, *src_deny_groups, *src_chroot;
 	char **depends_on;	/* Match blocks that depend on the client: "FILE line N: Match Address ..." */
 	char *invalid;		/* something sshd refuses in the configuration (the whole of it), or NULL */
+	/*
+	 * Which Match blocks apply, by index ("1,4"; "" for none): two
+	 * connections with the same key get the same configuration from sshd,
+	 * whoever the user.  NULL when that rests on something not known (a
+	 * block that depends on the client, a LocalPort service name) or the
+	 * configuration is invalid: then only sshd can say.
+	 */
+	char *match_key;
 };
 
 void verdict_config_done(struct verdict_config *vc);
