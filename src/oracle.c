@@ -88,12 +88,20 @@ void oracle_free(struct oracle *o)
 	free(o);
 }
 
-const char *oracle_config_flag(const struct oracle *o)
+/* 9.3 added -G: the configuration without loading host keys (RULES §13.2).  An unknown
+ * version gets -T, which every version knows (target_sshd_at_least() would say 9.3). */
+static bool uses_g(const struct oracle *o)
 {
 	const struct target_facts *f = &o->t->facts;
 
-	/* 9.3 added -G: the configuration without loading host keys (RULES §13.2). */
-	return f->sshd_major > 9 || (f->sshd_major == 9 && f->sshd_minor >= 3) ? "-G" : "-T";
+	return f->sshd_major > 9 || (f->sshd_major == 9 && f->sshd_minor >= 3);
+}
+
+const char *oracle_config_flag(const struct oracle *o)
+{
+	/* -G alone refuses -C ("Config test connection parameter (-C) provided without test mode
+	 * (-T)", 10.0 on Debian 13); with -T too, it prints before loading any host key. */
+	return uses_g(o) ? "-G -T" : "-T";
 }
 
 const char *oracle_unavailable(const struct oracle *o)
@@ -308,10 +316,16 @@ static int ask(struct oracle *o, const struct oracle_conn *conn, char *key, cons
 		o->stats.config_skipped++;
 		return 0;
 	}
-	const char *const args[] = { oracle_config_flag(o), "-C", spec, NULL };
+	bool extended = !uses_g(o);
+	const char *const args[] = { "-T", "-C", spec, NULL }, *const args_g[] = { "-G", "-T", "-C", spec, NULL };
+	/* -T makes every check -t makes before it prints (RULES §13.2): when -t failed, so does -T. */
+	if (extended && o->tested && o->test.ran && !o->test.timed_out && o->test.exit_status != 0) {
+		o->refused = strdup(o->test.last_line);
+		return o->refused ? 0 : -ENOMEM;
+	}
 	if (!o->start_error)
 		o->stats.config_runs++;
-	r = run_sshd(o, args, &res);
+	r = run_sshd(o, extended ? args : args_g, &res);
 	if (r < 0)
 		return r;
 	if (r > 0) {
@@ -331,6 +345,15 @@ static int ask(struct oracle *o, const struct oracle_conn *conn, char *key, cons
 		o->refused = last_line(res.output ? res.output : "");
 		sandbox_result_done(&res);
 		return o->refused ? 0 : -ENOMEM;
+	}
+	/* ... and when -T went through, so would -t: it stops where -T starts printing. */
+	if (extended && !o->tested) {
+		o->test = (struct oracle_test) { .ran = true, .implied = true, .last_line = strdup("") };
+		if (!o->test.last_line) {
+			sandbox_result_done(&res);
+			return -ENOMEM;
+		}
+		o->tested = true;
 	}
 
 	struct oracle_entry **nv = realloc(o->entries, (o->n_entries + 1) * sizeof(*nv));

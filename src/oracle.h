@@ -5,10 +5,11 @@
  *
  *   - does it accept its configuration and keys?  `sshd -t`, as Debian's
  *     ssh.service does in ExecStartPre (RULES §3.8, §11.3);
- *   - what is its effective configuration for one connection?  `sshd -G -C
- *     user=U,host=H,addr=A[,laddr=L][,lport=P]` from OpenSSH 9.3, which
- *     needs no host keys; `sshd -T -C ...` before, which stops at "no
- *     hostkeys available" like -t (RULES §3.5, §13.2).
+ *   - what is its effective configuration for one connection?  `sshd -G -T
+ *     -C user=U,host=H,addr=A[,laddr=L][,lport=P]` from OpenSSH 9.3, which
+ *     prints before loading any host key (-G alone refuses -C); `sshd -T -C
+ *     ...` before, which stops at "no hostkeys available" like -t (RULES
+ *     §3.5, §13.2).
  *
  * Which of -G and -T a version takes is decided here and nowhere else; no
  * other code runs sshd.  Every answer is kept until oracle_free() (the
@@ -54,9 +55,15 @@ int oracle_new(struct target *t, struct oracle **ret);
 int oracle_new_with(struct target *t, oracle_run_fn run, void *userdata, struct oracle **ret);
 void oracle_free(struct oracle *o);
 
-/* `sshd -t`'s answer. */
+/*
+ * `sshd -t`'s answer.  Before 9.3, where the effective configuration is
+ * asked with -T, a -T that succeeded answers it too (implied): sshd -T makes
+ * every check -t makes, then prints; and a -t that failed answers every -T.
+ * One sshd run fewer on such targets (about 40 ms on Debian 12).
+ */
 struct oracle_test {
 	bool ran;		/* false: it could not be run here (why says so) */
+	bool implied;		/* answered by a successful sshd -T, not run itself */
 	const char *why;	/* static phrase, when !ran */
 	int error;		/* -errno of the sandbox, when !ran */
 	bool timed_out;		/* stopped after ORACLE_TIMEOUT_SEC */
@@ -85,7 +92,7 @@ struct oracle_line {
 };
 
 struct oracle_config {
-	const char *flag;	/* "-G" or "-T" */
+	const char *flag;	/* "-G -T" or "-T": oracle_config_flag() */
 	char *user;		/* the user it was asked for (the group's first) */
 	char *spec;		/* the -C argument */
 	struct oracle_line *lines;
@@ -109,7 +116,7 @@ void oracle_config_done(struct oracle_config *c);
 int oracle_config(struct oracle *o, const struct oracle_conn *conn, const char *group,
 		  const struct oracle_config **ret);
 
-/* The flag the effective configuration is asked with on this target: "-G" or "-T". */
+/* How the effective configuration is asked on this target: "-G -T" or "-T" (the flags before -C). */
 const char *oracle_config_flag(const struct oracle *o);
 /* Why sshd cannot be run here ("it is not an executable for this machine"), or NULL. */
 const char *oracle_unavailable(const struct oracle *o);
