@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -672,10 +673,11 @@ static int keys_file(struct judge_ctx *x, struct keys_seen *k, const char *patte
 	/* A home of "/" (systemd-network's) holds every path: it proves nothing. */
 	bool own = per_user || (strcmp(pw->dir, "/") != 0 && path_is_below(path, pw->dir));
 	if (!x->env->detailed) {
-		/* The checks only need to know which exist. */
-		struct stat st;
-		if (own && target_stat(x->t, path, &st) == 0)
-			k->any = true;
+		/* The checks only need to know whether one exists: looked up until one does. */
+		if (own && !k->any) {
+			_cleanup_close_ int fd = target_open(x->t, path, O_PATH | O_CLOEXEC, 0);
+			k->any = fd >= 0;
+		}
 		return 0;
 	}
 	r = keywalk_file(x->t, x->a, &k->u, path, keep_first, &fp, &exists);
@@ -1045,9 +1047,38 @@ int verdict_compare_dump(struct verdict_env *env, const char *user, const char *
 /* What verdict_user() builds; it frees all of it. */
 struct judging {
 	struct verdict v;
-	struct verdict_config vu, vm, vs;	/* the client unmatched, matched; sshd's */
+	struct verdict_config vu, vm;	/* the client unmatched, matched */
+	/* No Match block depends on the client: vm, and the client sshd is asked
+	 * about, would be vu again (not computed; vu stands for them). */
+	bool one_world;
 	struct reasons ru, rm;
 };
+
+/*
+ * sshd's values in answer, and how many differ from the model's (notes
+ * for them when say): read once per answer, for the first user to get it
+ * (the one sshd was asked for); the users who share it have the same
+ * Match blocks, so the same model values.  env keeps the last one.
+ */
+static int sshd_values(struct verdict_env *env, const struct oracle_config *answer, const char *user,
+		       const struct verdict_config *model, bool say)
+{
+	int r;
+
+	if (env->sshd_answer == answer)
+		return 0;
+	env->sshd_answer = NULL;
+	verdict_config_done(&env->sshd_values);
+	r = verdict_config_from_sshd(answer, &env->sshd_values);
+	if (r < 0)
+		return r;
+	r = disagree(env, answer->flag, user, &env->sshd_values, model, say);
+	if (r < 0)
+		return r;
+	env->sshd_differ = r;
+	env->sshd_answer = answer;
+	return 0;
+}
 
 /* Take sshd's answer for pw: notes where the model disagrees, its values, the evidence. */
 static int take_answer(struct target *t, const struct model *m, struct verdict_env *env, const struct pw_entry *pw,
@@ -1055,20 +1086,18 @@ static int take_answer(struct target *t, const struct model *m, struct verdict_e
 {
 	struct verdict *v = &j->v;
 	bool own = streq(answer->user, pw->name);
-	int r, differ;
+	int r;
 
-	r = verdict_config_from_sshd(answer, &j->vs);
+	r = sshd_values(env, answer, pw->name, model, own);
 	if (r < 0)
 		return r;
 	v->crosschecked = true;
-	differ = disagree(env, answer->flag, pw->name, &j->vs, model, own);
-	if (differ < 0)
-		return differ;
 	/* Without connection-dependent blocks all three are one: take sshd's values.
 	 * With them, sshd answered for one address only: take them when the model erred.
 	 * Where sshd agrees with the model, taking them would change nothing. */
-	if (differ > 0) {
-		if ((r = verdict_config_adopt(&j->vu, &j->vs)) < 0 || (r = verdict_config_adopt(&j->vm, &j->vs)) < 0)
+	if (env->sshd_differ > 0) {
+		if ((r = verdict_config_adopt(&j->vu, &env->sshd_values)) < 0 ||
+		    (!j->one_world && (r = verdict_config_adopt(&j->vm, &env->sshd_values)) < 0))
 			return r;
 		reasons_done(&j->ru);
 		strv_free(v->evidence);
@@ -1080,8 +1109,8 @@ static int take_answer(struct target *t, const struct model *m, struct verdict_e
 	return evidence(env, v, "sshd %s -C user=%s,host=%s,addr=%s%s: %s", answer->flag, answer->user,
 			VERDICT_TEST_HOST, VERDICT_TEST_ADDR,
 			own ? "" : ", asked once for every user the same Match blocks apply to",
-			differ ? "the target's sshd disagrees with sshfix's model (see the notes); its values are used"
-			       : "the target's sshd agrees with these values");
+			env->sshd_differ ? "the target's sshd disagrees with sshfix's model (see the notes); its values are used"
+					 : "the target's sshd agrees with these values");
 }
 
 /*
@@ -1103,13 +1132,17 @@ static int crosscheck(struct target *t, const struct model *m, struct verdict_en
 					  .lport = lport };
 	const struct oracle_config *answer = NULL;
 	struct verdict_config vc = {0};
-	int r;
+	const struct verdict_config *model = &j->vu;
+	int r = 0;
 
-	r = verdict_config_for(m->sshd, &m->accounts, pw->name, &concrete, &vc);
+	if (!j->one_world) {
+		r = verdict_config_for(m->sshd, &m->accounts, pw->name, &concrete, &vc);
+		model = &vc;
+	}
 	if (r == 0)
-		r = oracle_config(env->oracle, &conn, vc.match_key, &answer);
+		r = oracle_config(env->oracle, &conn, model->match_key, &answer);
 	if (r > 0)
-		r = take_answer(t, m, env, pw, j, depends, answer, &vc);
+		r = take_answer(t, m, env, pw, j, depends, answer, model);
 	verdict_config_done(&vc);
 	return r < 0 ? r : 0;
 }
@@ -1150,13 +1183,14 @@ static int user_fill(struct target *t, const struct model *m, struct verdict_env
 	r = verdict_config_for(m->sshd, a, pw->name, &unmatched, &j->vu);
 	if (r < 0)
 		return r;
-	r = verdict_config_for(m->sshd, a, pw->name, &matched, &j->vm);
-	if (r < 0)
+	j->one_world = !j->vu.depends_on;
+	if (!j->one_world && (r = verdict_config_for(m->sshd, a, pw->name, &matched, &j->vm)) < 0)
 		return r;
+	const struct verdict_config *vm = j->one_world ? &j->vu : &j->vm;
 
 	const char *shell = pw->shell && pw->shell[0] ? pw->shell : "/bin/sh";
 	v->login_shell = env->shells ? strv_contains(env->shells, shell) : !nologin_shell(shell);
-	r = listed(a, pw, &j->vu, &j->vm, &v->listed);
+	r = listed(a, pw, &j->vu, vm, &v->listed);
 	if (r < 0)
 		return r;
 
@@ -1174,8 +1208,8 @@ static int user_fill(struct target *t, const struct model *m, struct verdict_env
 			return r;
 	}
 
-	if (j->vu.depends_on || j->vm.depends_on || depends) {
-		r = judge(t, m, env, pw, &j->vm, WORLD_MATCHED, NULL, &depends, &j->rm);
+	if (!j->one_world || depends) {
+		r = judge(t, m, env, pw, vm, WORLD_MATCHED, NULL, &depends, &j->rm);
 		if (r < 0)
 			return r;
 	} else {
@@ -1207,7 +1241,6 @@ int verdict_user(struct target *t, const struct model *m, struct verdict_env *en
 	verdict_done(&j.v);
 	verdict_config_done(&j.vu);
 	verdict_config_done(&j.vm);
-	verdict_config_done(&j.vs);
 	reasons_done(&j.ru);
 	reasons_done(&j.rm);
 	return r;

@@ -159,6 +159,9 @@ struct verdict_env {
 	/* The target's own sshd */
 	bool crosscheck;		/* ask it (set by the caller) */
 	struct oracle *oracle;		/* the model's; NULL: sshd is never asked */
+	const struct oracle_config *sshd_answer;	/* the last answer read, */
+	struct verdict_config sshd_values;	/* its values, */
+	int sshd_differ;		/* and how many differ from the model's */
 	char **notes;			/* for the report: model/sshd disagreements, things not judged */
 };
 

@@ -139,6 +139,7 @@ void verdict_env_done(struct verdict_env *e)
 	for (size_t i = 0; e->shells_seen && i < e->shells_seen->n; i++)
 		free(e->shells_seen->path[i]);
 	free(e->shells_seen);
+	verdict_config_done(&e->sshd_values);
 	strv_free(e->notes);
 	*e = (struct verdict_env) {0};
 }
