@@ -50,7 +50,7 @@
 #include "run.h"
 #include "verdict_config.h"
 
-/* The address and host name of the client sshd -T is asked about. */
+/* The address and host name of the client sshd is asked about (src/oracle.h). */
 #define VERDICT_TEST_HOST "unknown"
 #define VERDICT_TEST_ADDR "192.0.2.1"
 /*
