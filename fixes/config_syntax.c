@@ -20,6 +20,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "config_edit.h"
 #include "fixes.h"
@@ -113,25 +115,113 @@ static int add(struct run *run, enum problem_code code, const char *file, unsign
  * possibly known (never a false alarm), one not found is surely unknown.
  * This sees what the build really has (Debian's and Red Hat's GSSAPI key
  * exchange patch, keywords added or removed by a version) better than any
- * table.  Returns -1 when there is no binary to ask.
+ * table.  The keywords to ask about are gathered first and the binary is
+ * read once, in pieces: a 1 MiB sshd never sits in memory beside the model
+ * of 10,000 accounts.
  */
-static int binary_knows(const char *bin, size_t len, const char *keyword)
-{
-	_cleanup_free_ char *needle = NULL;
-	size_t n = strlen(keyword);
+struct lexicon {
+	char **words;		/* lower case */
+	bool *found;
+	size_t n;
+	bool read;		/* the binary was read: found[] answers */
+};
 
-	if (!bin)
-		return -1;
-	needle = malloc(n + 1);
-	if (!needle)
-		return -1;
-	for (size_t i = 0; i < n; i++)
-		needle[i] = (char) tolower((unsigned char) keyword[i]);
-	needle[n] = '\0';
-	return memmem(bin, len, needle, n + 1) != NULL;
+#define LEXICON_CHUNK (64u * 1024)
+#define LEXICON_MAX (64u << 20)
+
+static void lexicon_done(struct lexicon *l)
+{
+	strv_free(l->words);
+	free(l->found);
+	*l = (struct lexicon) {0};
 }
 
-static int check_option(struct run *run, const struct sshd_option *o, const char *bin, size_t bin_len)
+static char *lower(const char *keyword)
+{
+	char *w = strdup(keyword);
+
+	for (char *c = w; c && *c; c++)
+		*c = (char) tolower((unsigned char) *c);
+	return w;
+}
+
+static int lexicon_add(struct lexicon *l, const char *keyword)
+{
+	char *w = lower(keyword);
+
+	if (!w)
+		return -ENOMEM;
+	if (strv_contains(l->words, w)) {
+		free(w);
+		return 0;
+	}
+	bool *nf = realloc(l->found, (l->n + 1) * sizeof(*nf));
+	if (!nf) {
+		free(w);
+		return -ENOMEM;
+	}
+	l->found = nf;
+	l->found[l->n] = false;
+	if (strv_push(&l->words, w) < 0)
+		return -ENOMEM;
+	l->n++;
+	return 0;
+}
+
+/*
+ * Look for every word, with its NUL, in path, read a piece at a time; the
+ * end of each piece is kept for a word that straddles two.  Returns 0
+ * (l->read says whether the binary could be read), or -ENOMEM.
+ */
+static int lexicon_scan(struct target *t, const char *path, struct lexicon *l)
+{
+	_cleanup_close_ int fd = -EBADF;
+	_cleanup_free_ char *buf = NULL;
+	size_t longest = 1, keep = 0, total = 0;
+	struct stat st;
+
+	for (size_t i = 0; i < l->n; i++)
+		if (strlen(l->words[i]) + 1 > longest)
+			longest = strlen(l->words[i]) + 1;
+	fd = target_open_inode(t, path, 0, &st);
+	if (fd < 0 || S_ISDIR(st.st_mode) || (unsigned long long) st.st_size > LEXICON_MAX)
+		return 0;
+	buf = malloc(LEXICON_CHUNK + longest);
+	if (!buf)
+		return -ENOMEM;
+	for (;;) {
+		ssize_t k = RETRY_EINTR(read(fd, buf + keep, LEXICON_CHUNK));
+		if (k < 0 || (total += (size_t) k) > LEXICON_MAX) {
+			memset(l->found, 0, l->n * sizeof(*l->found));
+			return 0;
+		}
+		if (k == 0)
+			break;
+		size_t have = keep + (size_t) k;
+		for (size_t i = 0; i < l->n; i++)
+			if (!l->found[i] && memmem(buf, have, l->words[i], strlen(l->words[i]) + 1))
+				l->found[i] = true;
+		keep = have < longest - 1 ? have : longest - 1;
+		memmove(buf, buf + have - keep, keep);
+	}
+	l->read = true;
+	return 0;
+}
+
+/* Does the binary hold keyword?  1 possibly, 0 surely not, -1 when there is no binary to ask. */
+static int binary_knows(const struct lexicon *l, const char *keyword)
+{
+	_cleanup_free_ char *w = NULL;
+
+	if (!l->read || !(w = lower(keyword)))
+		return -1;
+	for (size_t i = 0; i < l->n; i++)
+		if (streq(l->words[i], w))
+			return l->found[i];
+	return -1;
+}
+
+static int check_option(struct run *run, const struct sshd_option *o, const struct lexicon *bin)
 {
 	const struct target_facts *tf = &run->target->facts;
 	_cleanup_free_ char *kw = strdup_trunc(o->keyword, 100);
@@ -140,7 +230,7 @@ static int check_option(struct run *run, const struct sshd_option *o, const char
 
 	if (!kw)
 		return -ENOMEM;
-	known = binary_knows(bin, bin_len, o->keyword);
+	known = binary_knows(bin, o->keyword);
 	if (known == 0 || (known < 0 && !o->kw)) {
 		const char *s = o->kw ? NULL : sshd_keyword_suggest(o->keyword);
 		return add(run, PR_CONFIG_BAD_OPTION, o->file, o->line, "\"%s\" is not a keyword %s knows%s%s%s", kw,
@@ -183,31 +273,35 @@ static int check_diag(struct run *run, const struct sshd_diag *d)
 	return 0;
 }
 
-static int config_syntax_detect(struct run *run)
+/* Ask the binary (lexicon) about every keyword of the configuration. */
+static int detect(struct run *run, struct lexicon *bin)
 {
 	const struct sshd_config *c = run->model.sshd;
 	const char *sshd = run->target->facts.sshd_path;
-	_cleanup_free_ char *bin = NULL;
-	size_t bin_len = 0;
 	int r;
 
-	/* No readable binary: the version table decides alone. */
-	if (sshd && target_read_file(run->target, sshd, 64u << 20, &bin, &bin_len) < 0)
-		bin = NULL;
 	/* Ask the binary only if it holds a keyword table at all: a packed
 	 * or unusual binary would otherwise make every line look unknown,
 	 * and every line would be commented out. */
 	static const char *const core[] = {
 		"permitrootlogin", "pubkeyauthentication", "passwordauthentication", "authorizedkeysfile", "strictmodes",
 	};
-	for (size_t i = 0; bin && i < ELEMENTSOF(core); i++)
-		if (binary_knows(bin, bin_len, core[i]) != 1) {
+	for (size_t i = 0; sshd && i < ELEMENTSOF(core); i++)
+		if ((r = lexicon_add(bin, core[i])) < 0)
+			return r;
+	for (size_t i = 0; sshd && c && i < c->n_opts; i++)
+		if ((r = lexicon_add(bin, c->opts[i].keyword)) < 0)
+			return r;
+	/* No readable binary: the version table decides alone. */
+	if (sshd && (r = lexicon_scan(run->target, sshd, bin)) < 0)
+		return r;
+	for (size_t i = 0; bin->read && i < ELEMENTSOF(core); i++)
+		if (binary_knows(bin, core[i]) != 1) {
 			r = model_note(&run->model, "the target's sshd binary holds no keyword table sshfix recognises; "
 						    "keywords are checked against sshfix's own table");
 			if (r < 0)
 				return r;
-			free(bin);
-			bin = NULL;
+			bin->read = false;
 		}
 
 	/* In the order sshd reads the lines; the diags first where a line has both. */
@@ -217,11 +311,21 @@ static int config_syntax_detect(struct run *run)
 			return r;
 	}
 	for (size_t i = 0; c && i < c->n_opts; i++) {
-		r = check_option(run, &c->opts[i], bin, bin_len);
+		r = check_option(run, &c->opts[i], bin);
 		if (r < 0)
 			return r;
 	}
 	return 0;
+}
+
+static int config_syntax_detect(struct run *run)
+{
+	struct lexicon bin = {0};
+	int r;
+
+	r = detect(run, &bin);
+	lexicon_done(&bin);
+	return r;
 }
 
 static const char *comment_reason(enum problem_code code)

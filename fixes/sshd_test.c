@@ -3,9 +3,10 @@
  * sshd-test: the target's own `sshd -t` as the oracle (DESIGN §3).
  *
  * Debian's ssh.service runs `sshd -t` before starting sshd (ExecStartPre,
- * RULES §11.3), so if it fails, nobody logs in.  It runs here chrooted
- * into the target in private namespaces (src/sandbox.c), with a fresh /run
- * holding what the unit's RuntimeDirectory= would create at boot.  Its last
+ * RULES §11.3), so if it fails, nobody logs in.  The sshd oracle
+ * (src/oracle.h) runs it once per model, chrooted into the target in
+ * private namespaces, with a fresh /run holding what the unit's
+ * RuntimeDirectory= would create at boot.  Its last
  * line is sshd's fatal error; when another check already explains it (a
  * finding on that file and line, or the host key problem behind "no
  * hostkeys available"), nothing more is said; otherwise it is reported as
@@ -23,9 +24,8 @@
 #include <strings.h>
 
 #include "fixes.h"
+#include "oracle.h"
 #include "run.h"
-#include "sandbox.h"
-#include "units.h"
 #include "util.h"
 
 static const struct problem sshd_test_problems[] = {
@@ -109,48 +109,28 @@ static bool explained(const struct run *run, const char *msg)
 
 static int sshd_test_detect(struct run *run)
 {
-	const char *sshd = run->target->facts.sshd_path;
-	_cleanup_strv_free_ char **dirs = NULL;
-	struct sandbox_result res = {0};
-	const char *why = NULL;
+	const struct oracle_test *res;
 	int r;
 
-	if (!sshd)
-		return 0;	/* no sshd at all: the service check's business */
-	/* What boot makes under /run: the unit's RuntimeDirectory=, and the
-	 * privilege separation directory when tmpfiles.d makes it (RULES §4.3). */
-	r = units_sshd_run_dirs(run_units(run), run->target->facts.sshd_privsep_dir, &dirs);
-	if (r < 0)
-		return r;
-	const char *const argv[] = { sshd, "-t", NULL };
-	const struct sandbox_opts opts = { .timeout_sec = 15, .run_dirs = (const char *const *) dirs };
-	r = sandbox_run(run->target, argv, &opts, &res, &why);
-	if (r < 0)
-		return r == -ENOMEM ? r
-				    : model_note(&run->model,
-						 "the target's own sshd -t could not run here (%s); these findings come "
-						 "from sshfix's model of sshd only",
-						 why ? why : strerror(-r));
-	if (res.timed_out) {
-		r = model_note(&run->model, "the target's sshd -t did not finish in 15 s and was stopped");
-		sandbox_result_done(&res);
-		return r;
-	}
-	if (res.exit_status == 0) {
-		sandbox_result_done(&res);
+	if (!run->model.oracle)
 		return 0;
-	}
-
-	_cleanup_free_ char *msg = last_line(res.output);
-	sandbox_result_done(&res);
-	if (!msg)
-		return -ENOMEM;
-	if (explained(run, msg))
+	r = oracle_test(run->model.oracle, &res);
+	if (r <= 0)
+		return r;	/* no sshd at all: the service check's business */
+	if (!res->ran)
+		return model_note(&run->model,
+				  "the target's own sshd -t could not run here (%s); these findings come "
+				  "from sshfix's model of sshd only",
+				  res->why ? res->why : strerror(-res->error));
+	if (res->timed_out)
+		return model_note(&run->model, "the target's sshd -t did not finish in %u s and was stopped",
+				  ORACLE_TIMEOUT_SEC);
+	if (res->exit_status == 0 || explained(run, res->last_line))
 		return 0;
-	struct finding *f = run_add_finding(run, PR_SSHD_TEST_FAILED, sshd, NULL);
+	struct finding *f = run_add_finding(run, PR_SSHD_TEST_FAILED, run->target->facts.sshd_path, NULL);
 	if (!f)
 		return -ENOMEM;
-	_cleanup_free_ char *shown = strdup_trunc(msg[0] ? msg : "(no message)", 300);
+	_cleanup_free_ char *shown = strdup_trunc(res->last_line[0] ? res->last_line : "(no message)", 300);
 	if (!shown || finding_set_detail(f, "%s", shown) < 0)
 		return -ENOMEM;
 	return 0;

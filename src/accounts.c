@@ -1101,3 +1101,24 @@ int accounts_user_gids(const struct accounts *a, const struct pw_entry *pw, gid_
 	*ret_n = k;
 	return 0;
 }
+
+int accounts_user_group_names(const struct accounts *a, const struct pw_entry *pw, char ***ret)
+{
+	_cleanup_free_ gid_t *gids = NULL;
+	_cleanup_strv_free_ char **v = NULL;
+	size_t n = 0;
+	int r;
+
+	r = accounts_user_gids(a, pw, &gids, &n);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < n; i++) {
+		const struct gr_entry *gr = accounts_group_by_gid(a, gids[i]);
+		if (gr && !strv_contains(v, gr->name) && strv_push(&v, strdup(gr->name)) < 0)
+			return -ENOMEM;
+	}
+	if (strv_ensure(&v) < 0)
+		return -ENOMEM;
+	*ret = TAKE_PTR(v);
+	return 0;
+}

@@ -223,3 +223,11 @@ const struct sp_entry *accounts_shadow_by_name(const struct accounts *a, const c
  * *ret_n ≥ 1, -EINVAL when pw is NULL, or -ENOMEM.
  */
 int accounts_user_gids(const struct accounts *a, const struct pw_entry *pw, gid_t **ret, size_t *ret_n);
+
+/*
+ * The same groups by name, as sshd's ga_init() gets them: a gid without a
+ * group entry is dropped, a name listed twice kept once.  Returns 0 with
+ * *ret (a NULL-terminated vector owned by the caller, never NULL), or
+ * -EINVAL/-ENOMEM as accounts_user_gids().
+ */
+int accounts_user_group_names(const struct accounts *a, const struct pw_entry *pw, char ***ret);

@@ -13,6 +13,7 @@
 #include "model.h"
 #include "sshd_cmdline.h"
 #include "units.h"
+#include "oracle.h"
 #include "util.h"
 
 static const struct {
@@ -93,6 +94,10 @@ int model_load(struct run *run, const char **ret_path)
 		*ret_path = path;
 		return r;
 	}
+	/* The target's sshd: nothing runs until a check asks. */
+	r = oracle_new(run->target, run_units(run), &run->model.oracle);
+	if (r < 0)
+		return r;
 	/* sshd's PAM service: "sshd", or PAMServiceName (9.8+). */
 	const struct sshd_option *svc = sshd_config_first(run->model.sshd, "PAMServiceName");
 	run->model.pam = calloc(1, sizeof(*run->model.pam));
@@ -143,6 +148,7 @@ void model_done(struct model *m)
 	mac_free(m->mac);
 	boot_cmdline_done(m->boot);
 	free(m->boot);
+	oracle_free(m->oracle);	/* before the units it asks */
 	units_free(m->units);
 	strv_free(m->notes);
 	*m = (struct model) {0};

@@ -68,6 +68,7 @@ struct listen_set;
 struct mac_state;
 struct sshd_cmdline;
 struct units;
+struct oracle;
 
 /* What the checks read: built once per detection pass. */
 struct model {
@@ -82,6 +83,7 @@ struct model {
 	struct boot_cmdline *boot;	/* src/bootcmd.h */
 	struct mac_state *mac;		/* src/mac.h */
 	struct units *units;	/* systemd's units (src/units.h), made on first use by run_units() */
+	struct oracle *oracle;	/* the target's own sshd, asked lazily (src/oracle.h); NULL with --client */
 	char **notes;		/* things a check could not look at, said in the report */
 };
 

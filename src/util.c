@@ -225,6 +225,28 @@ void strv_sort(char **v)
 	qsort(v, strv_length(v), sizeof(char *), cmp_strp);
 }
 
+char *strv_join(char *const *v, const char *sep)
+{
+	struct buf b = {0};
+
+	for (size_t i = 0; v && v[i]; i++)
+		buf_printf(&b, "%s%s", i ? sep : "", v[i]);
+	return buf_ok(&b) ? buf_steal(&b) : (buf_done(&b), NULL);
+}
+
+int strv_copy(char ***ret, char *const *v)
+{
+	_cleanup_strv_free_ char **n = NULL;
+
+	for (size_t i = 0; v && v[i]; i++)
+		if (strv_push(&n, strdup(v[i])) < 0)
+			return -ENOMEM;
+	if (strv_ensure(&n) < 0)
+		return -ENOMEM;
+	*ret = TAKE_PTR(n);
+	return 0;
+}
+
 bool streq_ptr(const char *a, const char *b)
 {
 	if (!a || !b)

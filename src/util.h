@@ -54,6 +54,10 @@ bool strv_contains(char *const *v, const char *s);
 int strv_ensure(char ***v);
 /* Sort with strcmp (C locale, as glob(3) and ls do here). */
 void strv_sort(char **v);
+/* The words of v joined by sep ("" for NULL or empty); NULL on ENOMEM. */
+char *strv_join(char *const *v, const char *sep);
+/* A copy of v (an empty vector for NULL) into *ret.  Returns 0 or -ENOMEM. */
+int strv_copy(char ***ret, char *const *v);
 static inline void strv_freep(char ***v)
 {
 	strv_free(*v);

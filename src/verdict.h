@@ -29,82 +29,36 @@
  * on its address or host name is evaluated both ways, and a verdict that
  * differs between them "depends on where you connect from".
  *
- * Where the target's own sshd runs (src/sandbox.h), its `sshd -T -C
- * user=U,host=unknown,addr=192.0.2.1,lport=P` is asked for every user
- * examined: its values are used, and where sshfix's model of the
- * configuration disagrees, a note says so.
+ * Where the target's own sshd runs, the sshd oracle (src/oracle.h) is asked
+ * for the effective configuration of the users examined (`sshd -G|-T -C
+ * user=U,host=unknown,addr=192.0.2.1,lport=P`): its values are used, and
+ * where sshfix's model of the configuration disagrees, a note says so.  sshd
+ * runs once per set of Match blocks that apply (src/verdict_config.h's
+ * match_key), not once per user: the users of one set share its answer.
  */
 #pragma once
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "keywalk.h"
 #include "pam.h"
+#include "pam_limits.h"
 #include "pam_modules.h"
 #include "run.h"
+#include "verdict_config.h"
 
-/* The address and host name of the client sshd -T is asked about. */
+/* The address and host name of the client sshd is asked about (src/oracle.h). */
 #define VERDICT_TEST_HOST "unknown"
 #define VERDICT_TEST_ADDR "192.0.2.1"
-/* At most this many sshd -T runs per pass (each costs a fork, a chroot and an sshd start). */
-#define VERDICT_CROSSCHECK_MAX 100
 /*
  * pam_limits: with fewer open files than this, sshd 9.2 cannot run a command
  * without a terminal ("ssh host cmd", scp): measured on Debian 12, nofile 11
  * fails ("exec request failed on channel 0"), 12 works (RULES §12.1).
  */
 #define VERDICT_NOFILE_MIN 12
-
-/* How connection-dependent criteria are read. */
-enum verdict_world {
-	WORLD_UNMATCHED,	/* the unknown client matches none of them */
-	WORLD_MATCHED,		/* ... matches all of them */
-	WORLD_CONCRETE,		/* the client below; no local address or routing domain, as sshd -T -C */
-};
-
-struct verdict_conn {
-	enum verdict_world world;
-	const char *host, *addr;	/* WORLD_CONCRETE */
-	int lport;			/* WORLD_CONCRETE; 0: not given */
-};
-
-enum verdict_root {
-	ROOT_YES,
-	ROOT_PROHIBIT_PASSWORD,	/* = without-password: keys are fine */
-	ROOT_FORCED_COMMANDS_ONLY,
-	ROOT_NO,
-};
-
-/*
- * The options the verdict reads, as sshd would use them for one user and
- * one connection.  The src_* pointers name the line each value came from
- * (into the sshd_config it was computed from); NULL for a default, or when
- * the value is sshd -T's.
- */
-struct verdict_config {
-	bool use_pam, pubkey, strict_modes;
-	enum verdict_root root;
-	char **keys_files;	/* AuthorizedKeysFile, '~' already expanded as sshd does; never NULL */
-	char **auth_methods;	/* AuthenticationMethods lists; empty: any */
-	char **allow_users, **deny_users, **allow_groups, **deny_groups;	/* never NULL */
-	char *chroot;		/* ChrootDirectory; NULL: none */
-	char *keys_command;	/* AuthorizedKeysCommand; NULL: none */
-	const struct sshd_option *src_use_pam, *src_pubkey, *src_root, *src_keys_files, *src_auth_methods,
-		*src_allow_users, *src_deny_users, *src_allow_groups, *src_deny_groups, *src_chroot;
-	char **depends_on;	/* Match blocks that depend on the client: "FILE line N: Match Address ..." */
-	char *invalid;		/* something sshd refuses in the configuration (the whole of it), or NULL */
-};
-
-void verdict_config_done(struct verdict_config *vc);
-
-/*
- * The effective configuration for user (who need not exist) and conn.
- * Returns 0 with *ret (free with verdict_config_done()), or -ENOMEM.
- */
-int verdict_config_for(const struct sshd_config *c, const struct accounts *a, const char *user,
-		       const struct verdict_conn *conn, struct verdict_config *ret);
 
 /* Why sshd refuses, in the order it finds out. */
 enum verdict_why {
@@ -164,7 +118,7 @@ struct verdict {
 	bool has_keys;		/* some authorized keys file of the user exists (accepted or not) */
 	bool listed;		/* named (without wildcards) by AllowUsers/DenyUsers/AllowGroups/DenyGroups */
 	bool login_shell;	/* the shell is in /etc/shells (or, without it, not nologin/false) */
-	bool crosschecked;	/* sshd -T was asked for this user */
+	bool crosschecked;	/* the verdict rests on sshd's effective configuration for this user */
 	bool shell_unjudged;	/* the shell's directory is missing (/usr not mounted?): not judged */
 };
 
@@ -177,7 +131,6 @@ int verdict_add_reason(struct verdict *v, enum verdict_why why, bool depends, co
 /* Recompute v->state from the reasons. */
 void verdict_settle(struct verdict *v);
 
-struct verdict_limit;
 struct verdict_shells;
 
 /* Facts shared by every user's verdict, read once. */
@@ -193,9 +146,7 @@ struct verdict_env {
 	char *hostname;			/* /etc/hostname, for pam_access's USER@HOST */
 	bool pam_limits;		/* pam_limits.so is in sshd's PAM session stack */
 	char *pam_limits_where;		/* "FILE:LINE" of that line */
-	struct verdict_limit *limits;	/* limits.conf, then limits.d in name order, as pam_limits reads them */
-	size_t n_limits;
-	char **limit_files;		/* the files they came from */
+	struct pam_limits limits;	/* limits.conf, then limits.d in name order, as pam_limits reads them */
 	struct keywalk_cache *cache;	/* directories outside homes */
 	struct verdict_shells *shells_seen;	/* stat of each shell, once */
 	char *keys_command;		/* the last AuthorizedKeysCommand judged (RULES §1.10), */
@@ -205,13 +156,12 @@ struct verdict_env {
 	 * (has_keys), and no reason about them is given: what the checks need,
 	 * at a third of the cost on 10,000 accounts. */
 	bool detailed;
-	/* sshd -T */
-	bool crosscheck;		/* ask the target's sshd (set by the caller) */
-	int sshd_state;			/* 0 not tried, 1 runs, -1 cannot run here */
-	char *sshd_unavailable;		/* why it cannot run */
-	char *sshd_error;		/* sshd -T ran and failed: its last line (sshd does not start) */
-	char **run_dirs;		/* what boot makes under /run for sshd */
-	unsigned n_crosschecks, n_skipped;
+	/* The target's own sshd */
+	bool crosscheck;		/* ask it (set by the caller) */
+	struct oracle *oracle;		/* the model's; NULL: sshd is never asked */
+	const struct oracle_config *sshd_answer;	/* the last answer read, */
+	struct verdict_config sshd_values;	/* its values, */
+	int sshd_differ;		/* and how many differ from the model's */
 	char **notes;			/* for the report: model/sshd disagreements, things not judged */
 };
 
@@ -228,11 +178,22 @@ bool verdict_nologin_blocks(const struct verdict_env *env);
 int verdict_env_init(struct target *t, const struct model *m, struct verdict_env *ret);
 void verdict_env_done(struct verdict_env *e);
 
+/* target_stat() of a shell, remembered for the first 16 paths: its return value, and *ret. */
+int verdict_env_stat_shell(struct target *t, struct verdict_env *env, const char *shell, struct stat *ret);
+
 /*
- * Compare the output of the target's `sshd -T` for user with the model's
- * values for the same connection: a note in env for every value that
- * differs.  Returns the number of differences, or -ENOMEM.  Exposed for
- * tests.
+ * Would sshd run AuthorizedKeysCommand command (RULES §1.10)?  Judged once
+ * per command string: env->keys_command_refused says why not (NULL: it
+ * runs).  Returns 0 or -ENOMEM.
+ */
+int verdict_env_keys_command(struct target *t, const struct accounts *a, struct verdict_env *env,
+			     const char *command);
+
+/*
+ * Compare the output of the target's `sshd -G`/`-T` for user with the
+ * model's values for the same connection: a note in env for every value
+ * that differs.  Returns the number of differences, or -ENOMEM.  Exposed
+ * for tests.
  */
 int verdict_compare_dump(struct verdict_env *env, const char *user, const char *dump,
 			 const struct verdict_config *model);
@@ -240,8 +201,8 @@ int verdict_compare_dump(struct verdict_env *env, const char *user, const char *
 /*
  * The verdict for pw (the first passwd entry of its name).  With
  * env->crosscheck, and when the user is worth it (has keys, is listed or
- * has a login shell), the target's sshd -T is asked.  Returns 0 with *ret
- * (free with verdict_done()), or -ENOMEM.
+ * has a login shell), the target's sshd is asked (once per Match outcome).
+ * Returns 0 with *ret (free with verdict_done()), or -ENOMEM.
  */
 int verdict_user(struct target *t, const struct model *m, struct verdict_env *env, const struct pw_entry *pw,
 		 struct verdict *ret);

@@ -9,6 +9,7 @@
 #include "fix.h"
 #include "json.h"
 #include "model.h"
+#include "oracle.h"
 #include "util.h"
 #include "verdict.h"
 #include "who.h"
@@ -231,6 +232,36 @@ static void json_doc(const struct run *run, struct buf *b, const struct verdict 
 	buf_puts(b, "}\n");
 }
 
+/* What the sshd oracle could not answer: a server reason when sshd refuses its configuration, else notes. */
+static int oracle_notes(const struct run *run, struct verdict_env *env, char ***server)
+{
+	const struct oracle *o = run->model.oracle;
+	const char *flag = o ? oracle_config_flag(o) : "-T";
+	struct oracle_stats st;
+	char *s = NULL;
+
+	oracle_stats(o, &st);
+	if (!*server && oracle_refused(o)) {
+		if (asprintf(&s, "sshd does not start: its own sshd %s fails: %s", flag, oracle_refused(o)) < 0 ||
+		    strv_push(server, s) < 0)
+			return -ENOMEM;
+	}
+	if (oracle_unavailable(o)) {
+		if (asprintf(&s, "the target's own sshd %s could not run here (%s); the verdicts come from sshfix's "
+				 "model of sshd only",
+			     flag, oracle_unavailable(o)) < 0 ||
+		    strv_push(&env->notes, s) < 0)
+			return -ENOMEM;
+	}
+	if (st.config_skipped) {
+		if (asprintf(&s, "sshd %s was run %u times, its limit; %u more accounts come from sshfix's model", flag,
+			     st.config_runs, st.config_skipped) < 0 ||
+		    strv_push(&env->notes, s) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 static void verdicts_free(struct verdict *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -313,40 +344,15 @@ int who_run(struct run *run, FILE *out)
 	r = server_reasons(run, &server);
 	if (r < 0)
 		goto out;
-	if (!server && env.sshd_error) {
-		char *s = NULL;
-		if (asprintf(&s, "sshd does not start: its own sshd -T fails: %s", env.sshd_error) < 0 ||
-		    strv_push(&server, s) < 0) {
-			r = -ENOMEM;
-			goto out;
-		}
-	}
+	r = oracle_notes(run, &env, &server);
+	if (r < 0)
+		goto out;
 	for (size_t i = 0; i < n; i++) {
 		for (size_t k = 0; server && server[k]; k++)
 			if ((r = verdict_add_reason(&v[i], VW_SERVER, false, NULL, 0, "%s", server[k])) < 0)
 				goto out;
 		verdict_settle(&v[i]);
 	}
-	if (env.sshd_unavailable) {
-		char *s = NULL;
-		if (asprintf(&s, "the target's own sshd -T could not run here (%s); the verdicts come from sshfix's "
-				 "model of sshd only",
-			     env.sshd_unavailable) < 0 ||
-		    strv_push(&env.notes, s) < 0) {
-			r = -ENOMEM;
-			goto out;
-		}
-	}
-	if (env.n_skipped) {
-		char *s = NULL;
-		if (asprintf(&s, "sshd -T was asked about the first %u accounts only; %u more come from sshfix's model",
-			     env.n_crosschecks, env.n_skipped) < 0 ||
-		    strv_push(&env.notes, s) < 0) {
-			r = -ENOMEM;
-			goto out;
-		}
-	}
-
 	if (run->opt.json)
 		json_doc(run, &b, v, n, server, env.notes);
 	else {
