@@ -10,6 +10,13 @@
  * side's ssh, the rescue system's ssh-keygen when the target's cannot run):
  * no namespaces, no chroot, as the user named.  Checks run programs only
  * through here, so no check forks, opens or removes anything itself.
+ *
+ * For programs that change kernel state (a firewall loader, for the kernel
+ * probe of src/netprobe.h), opts->join_netns runs the program in a network
+ * namespace the caller made, opts->read_only keeps it from changing anything
+ * outside that namespace, and opts->files shows it planned file contents in
+ * place of the target's, in the child's mount namespace only (a dry-run
+ * probes the repair without writing the target).
  */
 #pragma once
 
@@ -18,6 +25,22 @@
 #include <sys/types.h>
 
 #include "target.h"
+
+/*
+ * A file as the program sees it: path (absolute, inside the target; its
+ * symlinks are followed inside the target, ".." is refused) holds the len
+ * bytes of data.  An existing regular file is covered by a bind mount of a
+ * copy on a private tmpfs; a missing one (and missing directories above it)
+ * appears through an overlay whose upper layer is that tmpfs, mounted on the
+ * nearest existing directory above it (whose path must not hold ',', ':'
+ * or '\\', which overlayfs options cannot carry).  All of it lives in the
+ * child's mount namespace and goes with it.
+ */
+struct sandbox_file {
+	const char *path;
+	const void *data;
+	size_t len;
+};
 
 struct sandbox_opts {
 	unsigned timeout_sec;		/* killed after this (0: 10 s) */
@@ -32,6 +55,24 @@ struct sandbox_opts {
 	gid_t as_gid;
 	const gid_t *as_groups;
 	size_t n_as_groups;
+	/* Run in the network namespace netns_fd (an fd of /proc/PID/ns/net)
+	 * instead of a fresh, empty one: what the program loads stays there
+	 * for the caller to examine.  The child dies with its parent
+	 * (PR_SET_PDEATHSIG), so it never outlives the namespace's owner. */
+	bool join_netns;
+	int netns_fd;
+	/* Change nothing outside the namespaces: the target (with everything
+	 * mounted below it) is mounted read-only but for a fresh tmpfs on
+	 * /tmp (and the fresh /run as always), /proc/sys is read-only but
+	 * for /proc/sys/net (the network namespace's own), and so are
+	 * /proc/sysrq-trigger, /proc/irq, /proc/bus and /proc/fs; the program
+	 * cannot load kernel modules, set the clock or reboot (those
+	 * capabilities leave its bounding set). */
+	bool read_only;
+	/* Planned contents shown in place of the target's files (see struct
+	 * sandbox_file); the target itself is never written. */
+	const struct sandbox_file *files;
+	size_t n_files;
 };
 
 struct sandbox_result {
@@ -48,7 +89,11 @@ void sandbox_result_done(struct sandbox_result *r);
  * *ret filled when the program ran (whatever its exit status), or -errno
  * when it could not be run at all, with *ret_why a static phrase for the
  * report: -EPERM (not root, or namespaces refused), -ENOEXEC (not an
- * executable for this machine), -ENOENT (no such program).
+ * executable for this machine), -ENOENT (no such program), -EINVAL (a
+ * planned file's path is not absolute, holds "..", or names something that
+ * is not a regular file), and for the options above -EBADF (join_netns:
+ * the namespace cannot be entered), -EROFS (read_only cannot be set up),
+ * -EIO (a planned file cannot be put in place).
  */
 int sandbox_run(struct target *t, const char *const argv[], const struct sandbox_opts *opts,
 		struct sandbox_result *ret, const char **ret_why);

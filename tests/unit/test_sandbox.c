@@ -9,9 +9,15 @@
 #include "config.h"
 
 #include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "sandbox.h"
@@ -145,6 +151,145 @@ START_TEST(sandbox_run_host_as_user)
 }
 END_TEST
 
+/* read_only: nothing of the target, nor the rescue system's sysctls, can
+ * be written; the network namespace's own sysctls can; no module loading. */
+START_TEST(sandbox_run_read_only)
+{
+	const struct sandbox_opts o = { .read_only = true };
+	struct sandbox_result res;
+	const char *why;
+
+	ck_assert_int_eq(sh("touch /etc/sshfix-test-ro 2>/dev/null && echo etc-writable;"
+			    "echo 0 2>/dev/null > /proc/sys/kernel/printk_ratelimit && echo kernel-sysctl-writable;"
+			    "echo 1 > /proc/sys/net/ipv4/ip_forward && echo net-ok;"
+			    "grep CapBnd /proc/self/status",
+			    &o, &res, &why),
+			 0);
+	ck_assert_ptr_null(strstr(res.output, "writable"));
+	ck_assert_ptr_nonnull(strstr(res.output, "net-ok"));
+	/* CAP_SYS_MODULE (16) gone from the bounding set: bit 16 of the mask. */
+	const char *cap = strstr(res.output, "CapBnd:");
+	ck_assert_ptr_nonnull(cap);
+	unsigned long long mask = strtoull(cap + strlen("CapBnd:"), NULL, 16);
+	ck_assert_uint_eq(mask & (1ULL << 16), 0);
+	sandbox_result_done(&res);
+	ck_assert_int_ne(access("/etc/sshfix-test-ro", F_OK), 0);
+}
+END_TEST
+
+/* files: planned contents replace an existing file (reached through a
+ * symlink: Debian's /etc/os-release -> ../usr/lib/os-release) and create a
+ * new one in a directory the target lacks, for the program only. */
+START_TEST(sandbox_run_planned_files)
+{
+	static const char planned[] = "planned\n", fresh[] = "new\n";
+	const struct sandbox_file files[] = {
+		{ "/etc/os-release", planned, sizeof(planned) - 1 },
+		{ "/etc/sshfix-test-new/sub/file", fresh, sizeof(fresh) - 1 },
+	};
+	const struct sandbox_opts o = { .read_only = true, .files = files, .n_files = 2 };
+	_cleanup_free_ char *before = tl_read("/etc", "os-release"), *after = NULL;
+	struct sandbox_result res;
+	const char *why;
+
+	ck_assert_ptr_nonnull(before);
+	ck_assert_int_eq(sh("cat /etc/os-release /etc/sshfix-test-new/sub/file; ls /etc/hostname", &o, &res, &why), 0);
+	ck_assert_int_eq(res.exit_status, 0);
+	ck_assert_str_eq(res.output, "planned\nnew\n/etc/hostname\n");
+	sandbox_result_done(&res);
+	after = tl_read("/etc", "os-release");
+	ck_assert_str_eq(before, after);
+	ck_assert_int_ne(access("/etc/sshfix-test-new", F_OK), 0);
+}
+END_TEST
+
+/* The same in a tree of files: set up, then exec (which fails there: no
+ * programs), and the tree is exactly as before. */
+START_TEST(sandbox_run_planned_files_tree_unchanged)
+{
+	_cleanup_free_ char *dir = tl_mkdtemp(), *before = NULL, *after = NULL;
+	static const char planned[] = "planned\n";
+	const struct sandbox_file files[] = {
+		{ "/etc/conf", planned, sizeof(planned) - 1 },
+		{ "/etc/new-dir/file", planned, sizeof(planned) - 1 },
+	};
+	const struct sandbox_opts o = { .read_only = true, .files = files, .n_files = 2 };
+	const char *const argv[] = { "/bin/true", NULL };
+	struct sandbox_result res;
+	struct target *tt;
+	const char *why;
+
+	tl_mkdir(dir, "etc", 0755);
+	tl_mkdir(dir, "run", 0755);
+	tl_write(dir, "etc/conf", "on disk\n", 0600);
+	before = tl_manifest(dir);
+	ck_assert_int_eq(target_new(dir, &tt), 0);
+	ck_assert_int_eq(sandbox_run(tt, argv, &o, &res, &why), -ENOENT);
+	after = tl_manifest(dir);
+	ck_assert_str_eq(before, after);
+	target_free(tt);
+	tl_rmtree(dir);
+}
+END_TEST
+
+START_TEST(sandbox_run_planned_file_refused)
+{
+	static const char x[] = "x";
+	const struct sandbox_file dots[] = { { "/etc/../etc/hostname", x, 1 } };
+	const struct sandbox_file dir[] = { { "/etc", x, 1 } };
+	const struct sandbox_file rel[] = { { "etc/hostname", x, 1 } };
+	struct sandbox_opts o = { .files = dots, .n_files = 1 };
+	struct sandbox_result res;
+	const char *why;
+
+	ck_assert_int_eq(sh("true", &o, &res, &why), -EINVAL);
+	o.files = dir;
+	ck_assert_int_eq(sh("true", &o, &res, &why), -EINVAL);
+	o.files = rel;
+	ck_assert_int_eq(sh("true", &o, &res, &why), -EINVAL);
+}
+END_TEST
+
+/* join_netns: the program runs in the namespace it is given. */
+START_TEST(sandbox_run_join_netns)
+{
+	int p[2], status;
+	char c, want[64], path[64];
+	struct stat st;
+	struct sandbox_result res;
+	const char *why;
+	pid_t pid;
+
+	ck_assert_int_eq(pipe(p), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		/* Hold a fresh network namespace until killed. */
+		close(p[0]);
+		if (unshare(CLONE_NEWNET) < 0)
+			_exit(1);
+		(void) write(p[1], "x", 1);
+		pause();
+		_exit(0);
+	}
+	close(p[1]);
+	ck_assert_int_eq(read(p[0], &c, 1), 1);
+	close(p[0]);
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int) pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(fstat(fd, &st), 0);
+	snprintf(want, sizeof(want), "net:[%llu]\n", (unsigned long long) st.st_ino);
+	const struct sandbox_opts o = { .join_netns = true, .netns_fd = fd };
+	ck_assert_int_eq(sh("readlink /proc/self/ns/net", &o, &res, &why), 0);
+	ck_assert_str_eq(res.output, want);
+	sandbox_result_done(&res);
+	close(fd);
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("sandbox");
@@ -165,6 +310,11 @@ int main(void)
 	tcase_add_test(tc, sandbox_run_missing_program);
 	tcase_add_test(tc, sandbox_run_not_an_executable);
 	tcase_add_test(tc, sandbox_run_host_as_user);
+	tcase_add_test(tc, sandbox_run_read_only);
+	tcase_add_test(tc, sandbox_run_planned_files);
+	tcase_add_test(tc, sandbox_run_planned_files_tree_unchanged);
+	tcase_add_test(tc, sandbox_run_planned_file_refused);
+	tcase_add_test(tc, sandbox_run_join_netns);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
