@@ -1817,8 +1817,11 @@ int f2b_starts_at_boot(struct target *t, char **ret_why)
 	r = target_resolve(t, "/sbin/init", 0, &init, NULL);
 	if (r == -ENOMEM)
 		return r;
-	bool systemd = r == 0 && init.exists && streq(path_last(init.canon), "systemd");
+	bool known = r == 0 && init.exists, systemd = known && streq(path_last(init.canon), "systemd");
 	target_path_done(&init);
+	/* No /sbin/init to go by (a root examined in parts): systemd if it is installed. */
+	if (!known)
+		systemd = target_stat(t, "/lib/systemd/systemd", &st) == 0 || target_stat(t, "/usr/lib/systemd/systemd", &st) == 0;
 	if (!systemd) {
 		/* SysV (rcN.d/S??fail2ban) or OpenRC (runlevels/default/fail2ban) */
 		for (char c = '2'; c <= '5'; c++) {

@@ -221,7 +221,8 @@ int f2b_unban(struct target *t, const char *python, const char *path, const void
 char *f2b_python_path(struct target *t);
 
 /*
- * Does the boot start fail2ban?  systemd: fail2ban.service not masked and a
+ * Does the boot start fail2ban?  systemd (the init, or installed where
+ * /sbin/init says nothing): fail2ban.service not masked and a
  * <target>.wants link of its WantedBy=; SysV or OpenRC: a start link.
  * Returns 1 or 0 with *ret_why (caller frees; may be NULL), or -ENOMEM.
  */

@@ -336,8 +336,9 @@ int sqlite_ro_scan(const void *image, size_t len, const char *table, sqlite_ro_r
 	r = sqlite_ro_header(image, len, &h);
 	if (r < 0) {
 		if (ret_error)
-			*ret_error = strdup(len < HEADER_SIZE ? "shorter than an SQLite header (file is not a database)"
-							      : "no valid SQLite 3 header (file is not a database)");
+			*ret_error = strdup(len < HEADER_SIZE || memcmp(image, "SQLite format 3", 16) != 0
+						    ? "not an SQLite 3 file (file is not a database)"
+						    : "a damaged header, or a file cut short (it holds fewer pages than its header says)");
 		return r;
 	}
 	if (h.n_pages == 0)

@@ -376,7 +376,7 @@ static void check_rows(const struct f2b_bans *b, const char *name)
 	buf_done(&got);
 }
 
-static const char *const fixtures[] = { "real", "many", "odd", "reordered" };
+static const char *const fixtures[] = { "real", "empty", "many", "odd", "reordered" };
 
 START_TEST(f2b_bans_own_reader)
 {

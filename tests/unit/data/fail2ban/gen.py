@@ -43,6 +43,11 @@ def fail2ban_dbs():
     ban(db, apache, "192.0.2.20", NOW - 5, 600)
     db.close()
 
+    # What a healthy fail2ban leaves: its tables and the sshd jail, no ban.
+    db = Fail2BanDb(os.path.join(out, "empty.sqlite3"))
+    db.addJail(sshd)
+    db.close()
+
     p = os.path.join(out, "many.sqlite3")
     db = Fail2BanDb(p)
     db.addJail(sshd)
@@ -129,5 +134,5 @@ def rows(path):
 
 fail2ban_dbs()
 odd_db()
-for name in ("real", "many", "odd", "reordered"):
+for name in ("real", "empty", "many", "odd", "reordered"):
     rows(os.path.join(out, name + ".sqlite3"))
