@@ -104,6 +104,7 @@ struct active {
 /* What detect found for one finding, for its repair. */
 struct fixdata {
 	char *db;
+	bool untrusted;		/* a user's file (f2b_read_info.untrusted): never rewritten */
 	char *python;
 	char **pairs;		/* ip, jail, ip, jail, ... */
 	unsigned *deny_lines;	/* lines of /etc/hosts.deny to comment out */
@@ -411,6 +412,10 @@ static int reader_note(struct run *run, const struct state *s, const char *db)
 	if (s->info.python)
 		return model_note(&run->model, "fail2ban: %s was read by the target's own %s (sqlite %s)", db,
 				  s->info.python_path, s->bans.sqlite_version ? s->bans.sqlite_version : "?");
+	if (s->info.untrusted)
+		return model_note(&run->model, "fail2ban: %s was read by sshfix's own SQLite reader: %s, so no program of "
+					       "the target reads it and sshfix does not rewrite it",
+				  db, s->info.why_not_python ? s->info.why_not_python : "?");
 	return model_note(&run->model, "fail2ban: %s was read by sshfix's own SQLite reader: the target's %s could not "
 				       "run here (%s)",
 			  db, s->info.python_path ? s->info.python_path : "python3",
@@ -427,6 +432,7 @@ static struct fixdata *new_fixdata(const struct state *s)
 		fixdata_free(d);
 		return NULL;
 	}
+	d->untrusted = s->info.untrusted;
 	return d;
 }
 
@@ -706,6 +712,10 @@ static int repair_db(struct run *run, struct finding *f, struct fixdata *d)
 
 	if (!how)
 		return -ENOMEM;
+	if (d->untrusted)
+		return fail(f, -EPERM, "the database is not root's, or a directory a user can write holds it: sshfix does "
+				       "not rewrite a user's file",
+			    how);
 	if (target_is_this_system(run->target)) {
 		struct stat sock;
 		if (target_stat(run->target, "/run/fail2ban/fail2ban.sock", &sock) == 0 && S_ISSOCK(sock.st_mode))

@@ -1666,6 +1666,12 @@ int f2b_read_bans(struct target *t, const char *path, int64_t now, struct f2b_ba
 		return fd;
 	}
 	info->size = (uint64_t) st.st_size;
+	struct target_path tp = {0};
+	r = target_resolve(t, path, TR_NOFOLLOW, &tp, NULL);
+	if (r == -ENOMEM)
+		return r;
+	info->untrusted = r < 0 || st.st_uid != 0 || target_ancestors_are_roots(t, tp.canon) != 1;
+	target_path_done(&tp);
 	for (int i = 0; i < 2; i++) {
 		_cleanup_free_ char *side = NULL;
 		struct stat ss;
@@ -1679,7 +1685,12 @@ int f2b_read_bans(struct target *t, const char *path, int64_t now, struct f2b_ba
 		return r == -ENOMEM ? r : asprintf(&info->error, "%s", strerror(-r)) < 0 ? -ENOMEM : r;
 	if (!(info->python_path = f2b_python_path(t)))
 		return -ENOMEM;
-	r = python_read(t, info, path, now, ret);
+	if (info->untrusted)
+		r = (info->why_not_python = strdup("the database is not root's, or a directory a user can write holds it"))
+			    ? -ENOEXEC
+			    : -ENOMEM;
+	else
+		r = python_read(t, info, path, now, ret);
 	if (r != -ENOEXEC) {
 		if (r == 0)
 			info->python = true;

@@ -182,6 +182,10 @@ struct f2b_read_info {
 	char *error;		/* neither could: why (a corrupt file, ...) */
 	uint64_t size;
 	bool wal_pending;	/* a non-empty -wal or -journal file beside it (not read) */
+	/* Not root's, or in a directory a user can write (fail2ban.conf may put
+	 * it in /var/tmp): a user's file, read only by sshfix's own reader and
+	 * never rewritten (DESIGN §5). */
+	bool untrusted;
 };
 void f2b_read_info_done(struct f2b_read_info *i);
 
@@ -196,7 +200,8 @@ int f2b_db_open(struct target *t, const char *path, size_t max, struct stat *ret
 
 /*
  * Read the bans in the database at path: the target's python3 first (the
- * interpreter fail2ban-server names), sshfix's reader when it cannot run.
+ * interpreter fail2ban-server names), sshfix's reader when it cannot run or
+ * the file is a user's (info->untrusted).
  * Returns 0 with *ret and *info, a negative errno with info->error set
  * when neither could read the file (the caller reports it), or -ENOMEM.
  */
