@@ -110,6 +110,12 @@ enum problem_code {
 	/* pam (fixes/pam.c) */
 	PR_PAM_MODULE_MISSING,
 	PR_PAM_TALLY_LOCKED,
+	/* fail2ban (fixes/fail2ban.c) */
+	PR_FAIL2BAN_BANNED,
+	PR_FAIL2BAN_PERMANENT_BAN,
+	PR_FAIL2BAN_BANS,
+	PR_FAIL2BAN_HOSTSDENY,
+	PR_FAIL2BAN_SAVED_RULES,
 	/* client (fixes/client.c): --client, the connecting side */
 	PR_CLIENT_KEY_PERMS,
 	PR_CLIENT_KEY_OWNER,

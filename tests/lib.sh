@@ -458,3 +458,146 @@ client_key() {
 	chmod "$mode" "$d/$name"
 	chmod 0644 "$d/$name.pub"
 }
+
+# fail2ban_debian ROOT [DB] — fail2ban 1.0.2 as Debian 12 installs it, in the
+# parts sshfix reads (RULES §10): jail.conf (its [DEFAULT] and the jails
+# that concern ssh, verbatim but for comments), the paths-*.conf it
+# includes, jail.d/defaults-debian.conf enabling [sshd], fail2ban.conf,
+# fail2ban.service enabled for multi-user.target, fail2ban-server's #!
+# line; DB (a database file, e.g. a fixture of tests/unit/data/fail2ban)
+# becomes /var/lib/fail2ban/fail2ban.sqlite3.
+fail2ban_debian() {
+	r=$1 db=${2:-}
+	d=$r/etc/fail2ban
+	mkdir -p "$d/jail.d" "$d/fail2ban.d" "$d/action.d" "$d/filter.d" "$r/var/lib/fail2ban" "$r/usr/bin" \
+		"$r/usr/lib/systemd/system" "$r/etc/systemd/system/multi-user.target.wants"
+	cat > "$d/jail.conf" <<'J'
+[INCLUDES]
+before = paths-debian.conf
+
+[DEFAULT]
+ignorecommand =
+bantime  = 10m
+findtime  = 10m
+maxretry = 5
+maxmatches = %(maxretry)s
+backend = auto
+usedns = warn
+logencoding = auto
+enabled = false
+mode = normal
+filter = %(__name__)s[mode=%(mode)s]
+destemail = root@localhost
+sender = root@<fq-hostname>
+mta = sendmail
+protocol = tcp
+chain = <known/chain>
+port = 0:65535
+fail2ban_agent = Fail2Ban/%(fail2ban_version)s
+banaction = iptables-multiport
+banaction_allports = iptables-allports
+action_ = %(banaction)s[port="%(port)s", protocol="%(protocol)s", chain="%(chain)s"]
+action_mw = %(action_)s
+            %(mta)s-whois[sender="%(sender)s", dest="%(destemail)s", protocol="%(protocol)s", chain="%(chain)s"]
+action_mwl = %(action_)s
+             %(mta)s-whois-lines[sender="%(sender)s", dest="%(destemail)s", logpath="%(logpath)s", chain="%(chain)s"]
+action = %(action_)s
+
+[sshd]
+# To use more aggressive sshd modes set filter parameter "mode" in jail.local:
+port    = ssh
+logpath = %(sshd_log)s
+backend = %(sshd_backend)s
+
+[dropbear]
+port     = ssh
+logpath  = %(dropbear_log)s
+backend  = %(dropbear_backend)s
+
+[selinux-ssh]
+port     = ssh
+logpath  = %(auditd_log)s
+
+[apache-auth]
+port     = http,https
+logpath  = %(apache_error_log)s
+
+[recidive]
+logpath  = /var/log/fail2ban.log
+banaction = %(banaction_allports)s
+bantime  = 1w
+findtime = 1d
+J
+	cat > "$d/paths-debian.conf" <<'J'
+[INCLUDES]
+before = paths-common.conf
+after  = paths-overrides.local
+
+[DEFAULT]
+syslog_mail = /var/log/mail.log
+J
+	cat > "$d/paths-common.conf" <<'J'
+[INCLUDES]
+after  = paths-overrides.local
+
+[DEFAULT]
+default_backend = %(default/backend)s
+syslog_authpriv = /var/log/auth.log
+sshd_log = %(syslog_authpriv)s
+sshd_backend = %(default_backend)s
+dropbear_log = %(syslog_authpriv)s
+dropbear_backend = %(default_backend)s
+apache_error_log = /var/log/apache2/*error.log
+auditd_log = /var/log/audit/audit.log
+J
+	printf '[sshd]\nenabled = true\n' > "$d/jail.d/defaults-debian.conf"
+	cat > "$d/fail2ban.conf" <<'J'
+[DEFAULT]
+loglevel = INFO
+logtarget = /var/log/fail2ban.log
+socket = /var/run/fail2ban/fail2ban.sock
+pidfile = /var/run/fail2ban/fail2ban.pid
+dbfile = /var/lib/fail2ban/fail2ban.sqlite3
+dbpurgeage = 1d
+dbmaxmatches = 10
+
+[Definition]
+
+[Thread]
+J
+	cat > "$r/usr/lib/systemd/system/fail2ban.service" <<'U'
+[Unit]
+Description=Fail2Ban Service
+
+[Service]
+Type=simple
+ExecStart=/usr/bin/fail2ban-server -xf start
+RuntimeDirectory=fail2ban
+
+[Install]
+WantedBy=multi-user.target
+U
+	ln -sf /lib/systemd/system/fail2ban.service "$r/etc/systemd/system/multi-user.target.wants/fail2ban.service"
+	printf '#!/usr/bin/python3\n# fail2ban-server stand-in\n' > "$r/usr/bin/fail2ban-server"
+	chmod 0755 "$r/usr/bin/fail2ban-server"
+	if [ -n "$db" ]; then
+		cp "$db" "$r/var/lib/fail2ban/fail2ban.sqlite3"
+		chmod 0644 "$r/var/lib/fail2ban/fail2ban.sqlite3"
+	fi
+}
+
+# libwrap_sshd ROOT [VERSION] — an sshd that links libwrap.so.0 (a real ELF
+# with that DT_NEEDED entry, which is what sshfix reads, RULES §7.1) and
+# carries the version string and keywords as set_sshd_version writes them.
+libwrap_sshd() {
+	r=$1 tmp=$(mktemp -d)
+	printf 'int hosts_access(void *r) { return r != 0; }\n' > "$tmp/w.c"
+	printf 'int hosts_access(void *);\nint main(void) { return hosts_access(0); }\n' > "$tmp/m.c"
+	cc -shared -fPIC -Wl,-soname,libwrap.so.0 -o "$tmp/libwrap.so.0" "$tmp/w.c"
+	cc -o "$tmp/sshd" "$tmp/m.c" "$tmp/libwrap.so.0"
+	set_sshd_version "$r" "${2:-OpenSSH_9.2p1 Debian-2+deb12u6}"
+	cat "$tmp/sshd" "$r/usr/sbin/sshd" > "$tmp/both"
+	cp "$tmp/both" "$r/usr/sbin/sshd"
+	chmod 0755 "$r/usr/sbin/sshd"
+	rm -rf "$tmp"
+}

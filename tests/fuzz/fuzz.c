@@ -6,14 +6,16 @@
  * parser must return, never crash, leak or read out of bounds.
  *
  * 17-19 read the next boot's MAC state and sshd's flags: /etc/default/grub,
- * grubenv and BLS entries, /etc/selinux/config, AppArmor profile headers,
- * EnvironmentFile= with $VAR splitting.
+ * grubenv and BLS entries, /etc/selinux/config, AppArmor profile headers;
+ * unit files, EnvironmentFile= with $VAR splitting.
+ * fail2ban (20-22): its database as a hostile SQLite image, its
+ * configuration files, and what the target's python3 prints about them.
  *
  * The --client parsers (12-15) take hostile input: a user's files, through
  * the ssh client configuration loader on an in-memory file system; what
  * ssh -G prints, matched against what that loader read; and the frames the
  * reader child sends (src/asuser.h), which the parent must refuse unless
- * they are well formed and answer what it asked.  17 reads systemd's unit
+ * they are well formed and answer what it asked.  19 reads systemd's unit
  * file syntax and environment files (src/unit_file.h, src/envfile.h).
  */
 #include "config.h"
@@ -37,6 +39,8 @@
 #include "sshd_config.h"
 #include "accounts.h"
 #include "asuser.h"
+#include "fail2ban.h"
+#include "sqlite_ro.h"
 #include "sshmatch.h"
 #include "unit_exec.h"
 #include "unit_file.h"
@@ -197,7 +201,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size < 1)
 		return 0;
-	unsigned which = data[0] % 20;
+	unsigned which = data[0] % 23;
 	const char *d = (const char *) data + 1;
 	size_t n = size - 1;
 	char *s = malloc(n + 1);
@@ -297,6 +301,47 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (a.value && unit_exec_split(a.value, &argv) == 0) strv_free(argv);
 		}
 		env_assignment_done(&a);
+		break; }
+	case 20: {
+		/* fail2ban's database (src/sqlite_ro.h): a hostile file, every table the readers ask for */
+		struct f2b_bans b;
+		struct sqlite_ro_header h;
+		char *err = NULL;
+		if (f2b_bans_from_image(d, n, 1700000000, &b, &err) == 0)
+			f2b_bans_done(&b);
+		free(err);
+		(void) sqlite_ro_header(d, n, &h);
+		break; }
+	case 21: {
+		/* fail2ban's configuration: the input split at NUL into files read in order */
+		struct f2b_ini *ini = NULL;
+		struct f2b_config c = {0};
+		if (f2b_ini_new(&ini) < 0)
+			break;
+		for (const char *p = d, *end = d + n; p <= end;) {
+			const char *z = memchr(p, 0, (size_t) (end - p));
+			size_t l = z ? (size_t) (z - p) : (size_t) (end - p);
+			(void) f2b_ini_read(ini, "jail.conf", p, l);
+			p += l + 1;
+		}
+		if (f2b_config_from_ini(ini, ini, &c) == 0)
+			for (size_t i = 0; i < c.n_jails; i++) {
+				const struct f2b_action *a;
+				(void) f2b_jail_blocks_port(&c.jails[i], 22, d, n, true, &a);
+				(void) f2b_ignoreip_match(&c.jails[i], "192.0.2.20");
+			}
+		f2b_config_done(&c);
+		f2b_ini_free(ini);
+		break; }
+	case 22: {
+		/* what the target's python3 printed, and ban times as people write them */
+		struct f2b_bans b;
+		char *err = NULL;
+		int64_t v;
+		if (f2b_bans_from_python(d, n, &b, &err) == 0)
+			f2b_bans_done(&b);
+		free(err);
+		(void) f2b_str2seconds(s, &v);
 		break; }
 	case 11: { unsigned char *blob = NULL; size_t bl; if (authkeys_base64_decode(d, n, &blob, &bl) == 0) { const struct authkeys_type *t; unsigned bits; (void) authkeys_check_blob(blob, bl, &t, &bits); free(blob); } break; }
 	}
