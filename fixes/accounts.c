@@ -321,6 +321,7 @@ static int accounts_detect(struct run *run)
 		return r;
 	/* sshd -T for the accounts reported on; the sshd-test check says when sshd cannot run. */
 	env.crosscheck = true;
+	env.from = run->opt.from;
 	for (size_t i = 0; i < a->passwd.n_entries && r == 0; i++) {
 		const struct pw_entry *pw = &a->passwd.pw[i];
 		const char *nologin = NULL;

@@ -289,10 +289,15 @@ static int keep_first(void *userdata, const struct keywalk_user *u, const struct
 	return 1;
 }
 
-/* A user entry of AllowUsers/DenyUsers or a group entry, read in one world. */
-static bool user_entry_matches(const char *user, const char *entry, enum verdict_world world, bool *ret_depends)
+/*
+ * A user entry of AllowUsers/DenyUsers or a group entry, read in one world.
+ * With --from (from), USER@HOST is read for that address, as sshd reads it
+ * with UseDNS no (the host is the address).
+ */
+static bool user_entry_matches(const char *user, const char *entry, const char *from, enum verdict_world world,
+			       bool *ret_depends)
 {
-	int r = sshmatch_user(user, NULL, NULL, entry);
+	int r = sshmatch_user(user, from, from, entry);
 
 	if (r == SSHMATCH_UNKNOWN) {
 		*ret_depends = true;
@@ -373,6 +378,7 @@ static int pam_account(struct target *t, const struct model *m, struct verdict_e
 	struct acct_run x = {
 		.t = t, .env = env, .v = v,
 		.who = { .a = &m->accounts, .pw = pw, .service = s->service, .matched = world == WORLD_MATCHED,
+			 .addr = env->from,
 			 .nologin = verdict_nologin_blocks(env), .hostname = env->hostname },
 	};
 	struct pam_outcome o = {0};
@@ -531,7 +537,7 @@ static int step_users(struct judge_ctx *x)
 	int r;
 
 	for (size_t i = 0; vc->deny_users[i]; i++)
-		if (user_entry_matches(x->pw->name, vc->deny_users[i], x->world, x->depends)) {
+		if (user_entry_matches(x->pw->name, vc->deny_users[i], x->env->from, x->world, x->depends)) {
 			r = reasons_add(x->rs, VW_DENY_USERS, src_file(vc->src_deny_users), src_line(vc->src_deny_users),
 					"DenyUsers %s names the user%s", vc->deny_users[i], AT(x, vc->src_deny_users));
 			if (r < 0)
@@ -541,7 +547,7 @@ static int step_users(struct judge_ctx *x)
 	if (!vc->allow_users[0])
 		return 0;
 	for (size_t i = 0; vc->allow_users[i]; i++)
-		if (user_entry_matches(x->pw->name, vc->allow_users[i], x->world, x->depends))
+		if (user_entry_matches(x->pw->name, vc->allow_users[i], x->env->from, x->world, x->depends))
 			return 0;
 	_cleanup_free_ char *list = strv_join(vc->allow_users, " ");
 	return reasons_add(x->rs, VW_ALLOW_USERS, src_file(vc->src_allow_users), src_line(vc->src_allow_users),
@@ -1080,6 +1086,17 @@ static int sshd_values(struct verdict_env *env, const struct oracle_config *answ
 	return 0;
 }
 
+/* The client sshd is asked about: --from's address, else a documentation address nobody has. */
+static const char *verdict_client_addr(const struct verdict_env *env)
+{
+	return env->from ? env->from : VERDICT_TEST_ADDR;
+}
+
+static const char *verdict_client_host(const struct verdict_env *env)
+{
+	return env->from ? env->from : VERDICT_TEST_HOST;
+}
+
 /* Take sshd's answer for pw: notes where the model disagrees, its values, the evidence. */
 static int take_answer(struct target *t, const struct model *m, struct verdict_env *env, const struct pw_entry *pw,
 		       struct judging *j, bool *depends, const struct oracle_config *answer, const struct verdict_config *model)
@@ -1107,7 +1124,7 @@ static int take_answer(struct target *t, const struct model *m, struct verdict_e
 			return r;
 	}
 	return evidence(env, v, "sshd %s -C user=%s,host=%s,addr=%s%s: %s", answer->flag, answer->user,
-			VERDICT_TEST_HOST, VERDICT_TEST_ADDR,
+			verdict_client_host(env), verdict_client_addr(env),
 			own ? "" : ", asked once for every user the same Match blocks apply to",
 			env->sshd_differ ? "the target's sshd disagrees with sshfix's model (see the notes); its values are used"
 					 : "the target's sshd agrees with these values");
@@ -1126,10 +1143,9 @@ static int crosscheck(struct target *t, const struct model *m, struct verdict_en
 {
 	/* The port sshd is told: the one it listens on, or 22 among several. */
 	unsigned port = verdict_config_single_port(m->sshd), lport = port ? port : 22;
-	const struct verdict_conn concrete = { .world = WORLD_CONCRETE, .host = VERDICT_TEST_HOST,
-					       .addr = VERDICT_TEST_ADDR, .lport = (int) lport };
-	const struct oracle_conn conn = { .user = pw->name, .host = VERDICT_TEST_HOST, .addr = VERDICT_TEST_ADDR,
-					  .lport = lport };
+	const char *addr = verdict_client_addr(env), *host = verdict_client_host(env);
+	const struct verdict_conn concrete = { .world = WORLD_CONCRETE, .host = host, .addr = addr, .lport = (int) lport };
+	const struct oracle_conn conn = { .user = pw->name, .host = host, .addr = addr, .lport = lport };
 	const struct oracle_config *answer = NULL;
 	struct verdict_config vc = {0};
 	const struct verdict_config *model = &j->vu;
@@ -1173,6 +1189,10 @@ static int user_fill(struct target *t, const struct model *m, struct verdict_env
 {
 	const struct accounts *a = &m->accounts;
 	const struct verdict_conn unmatched = { .world = WORLD_UNMATCHED }, matched = { .world = WORLD_MATCHED };
+	/* --from: the Match blocks are read for that address (and, as with UseDNS no, that host). */
+	unsigned port = verdict_config_single_port(m->sshd);
+	const struct verdict_conn from = { .world = WORLD_CONCRETE, .host = env->from, .addr = env->from,
+					   .lport = port ? (int) port : 22 };
 	struct verdict *v = &j->v;
 	bool depends = false;
 	int r;
@@ -1180,7 +1200,7 @@ static int user_fill(struct target *t, const struct model *m, struct verdict_env
 	v->user = strdup(pw->name);
 	if (!v->user)
 		return -ENOMEM;
-	r = verdict_config_for(m->sshd, a, pw->name, &unmatched, &j->vu);
+	r = verdict_config_for(m->sshd, a, pw->name, env->from ? &from : &unmatched, &j->vu);
 	if (r < 0)
 		return r;
 	j->one_world = !j->vu.depends_on;

@@ -156,6 +156,11 @@ struct verdict_env {
 	 * (has_keys), and no reason about them is given: what the checks need,
 	 * at a third of the cost on 10,000 accounts. */
 	bool detailed;
+	/* Set by the caller: --from ADDR, the client's address (canonical), or
+	 * NULL for one that is not local.  Given, the Match blocks, AllowUsers
+	 * USER@HOST and pam_access origins are read for it (its host name is
+	 * the address, as sshd has it with UseDNS no), and sshd is asked for it. */
+	const char *from;
 	/* The target's own sshd */
 	bool crosscheck;		/* ask it (set by the caller) */
 	struct oracle *oracle;		/* the model's; NULL: sshd is never asked */

@@ -305,6 +305,7 @@ int who_run(struct run *run, FILE *out)
 	if (r < 0)
 		goto out;
 	env.crosscheck = true;
+	env.from = run->opt.from;
 	env.detailed = true;
 	for (size_t i = 0; i < a->passwd.n_entries; i++) {
 		const struct pw_entry *pw = &a->passwd.pw[i];
