@@ -162,7 +162,7 @@ static const char *root_opt(const struct run *run, char *buf, size_t n)
 static bool found(const struct run *run, enum problem_code code, const char *user)
 {
 	for (size_t i = 0; i < run->n_findings; i++)
-		if (run->findings[i].problem->code == code && streq_ptr(run->findings[i].user, user))
+		if (run->findings[i]->problem->code == code && streq_ptr(run->findings[i]->user, user))
 			return true;
 	return false;
 }
@@ -181,8 +181,8 @@ static int add(struct run *run, enum problem_code code, const struct verdict_rea
 	/* One finding per configuration line: another check's says it already
 	 * (config-dropin-override names the drop-in line that wins). */
 	for (size_t i = 0; r->path && r->line && i < run->n_findings; i++)
-		if (run->findings[i].line == r->line && streq_ptr(run->findings[i].path, r->path) &&
-		    run->findings[i].fix != &fix_accounts)
+		if (run->findings[i]->line == r->line && streq_ptr(run->findings[i]->path, r->path) &&
+		    run->findings[i]->fix != &fix_accounts)
 			return 0;
 	va_start(ap, fmt);
 	int k = vasprintf(&detail, fmt, ap);

@@ -177,8 +177,8 @@ static void scan_done(struct scan *s)
 static bool already_found(const struct run *run, enum problem_code code, const char *path, unsigned line)
 {
 	for (size_t i = 0; i < run->n_findings; i++)
-		if (run->findings[i].problem->code == code && streq_ptr(run->findings[i].path, path) &&
-		    run->findings[i].line == line)
+		if (run->findings[i]->problem->code == code && streq_ptr(run->findings[i]->path, path) &&
+		    run->findings[i]->line == line)
 			return true;
 	return false;
 }
@@ -1373,10 +1373,12 @@ static int client_detect(struct run *run)
 /* Does an earlier finding of this family already plan a change to the content of f's file? */
 static bool content_planned(const struct run *run, const struct finding *f)
 {
-	for (const struct finding *g = run->findings; g < f && g < run->findings + run->n_findings; g++)
+	for (size_t i = 0; i < run->n_findings && run->findings[i] != f; i++) {
+		const struct finding *g = run->findings[i];
 		if (g->fix == f->fix && g->n_changes > 0 && g->status == FS_FOUND && streq_ptr(g->path, f->path) &&
 		    (g->problem->code == PR_CLIENT_CONFIG_BAD_OPTION || g->problem->code == PR_CLIENT_KNOWN_HOST))
 			return true;
+	}
 	return false;
 }
 

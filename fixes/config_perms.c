@@ -41,7 +41,7 @@ static const struct problem config_perms_problems[] = {
 static bool found(const struct run *run, enum problem_code code, const char *path)
 {
 	for (size_t i = 0; i < run->n_findings; i++)
-		if (run->findings[i].problem->code == code && streq_ptr(run->findings[i].path, path))
+		if (run->findings[i]->problem->code == code && streq_ptr(run->findings[i]->path, path))
 			return true;
 	return false;
 }

@@ -76,8 +76,8 @@ static const struct problem config_syntax_problems[] = {
 static bool found_at(const struct run *run, const char *file, unsigned line)
 {
 	for (size_t i = 0; i < run->n_findings; i++)
-		if (run->findings[i].line == line && streq_ptr(run->findings[i].path, file) &&
-		    fix_of_problem(run->findings[i].problem) == &fix_config_syntax)
+		if (run->findings[i]->line == line && streq_ptr(run->findings[i]->path, file) &&
+		    fix_of_problem(run->findings[i]->problem) == &fix_config_syntax)
 			return true;
 	return false;
 }

@@ -299,7 +299,7 @@ static int report_key(struct run *run, const struct key_info *k, bool configured
 		char *derived = strdup(k->pub);
 		if (!derived)
 			return -ENOMEM;
-		finding_set_data(&run->findings[run->n_findings - 1], derived, free);
+		finding_set_data(run->findings[run->n_findings - 1], derived, free);
 	}
 	return 0;
 }

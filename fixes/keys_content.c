@@ -520,7 +520,8 @@ static int report_file(struct run *run, const struct accept_ctx *ctx, const char
 		       const char *data, size_t len)
 {
 	struct issues is = {0};
-	size_t group[2] = { SIZE_MAX, SIZE_MAX }, count[2] = {0};	/* by code: split-key, paste-damage */
+	struct finding *group[2] = { NULL, NULL };	/* by code: split-key, paste-damage */
+	size_t count[2] = {0};
 	int r;
 
 	if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0) {
@@ -534,8 +535,8 @@ static int report_file(struct run *run, const struct accept_ctx *ctx, const char
 		size_t g = iss->code == PR_AUTHORIZED_KEYS_PASTE_DAMAGE;
 		struct finding *f;
 
-		if (repairable(iss->code) && group[g] != SIZE_MAX) {
-			f = &run->findings[group[g]];
+		if (repairable(iss->code) && group[g]) {
+			f = group[g];
 			if (++count[g] <= GROUP_EVIDENCE_MAX)
 				r = finding_add_evidence(f, "line %zu: %s", iss->line, iss->detail);
 			continue;
@@ -548,13 +549,13 @@ static int report_file(struct run *run, const struct accept_ctx *ctx, const char
 		f->line = (unsigned) iss->line;
 		f->detail = TAKE_PTR(is.v[i].detail);
 		if (repairable(iss->code)) {
-			group[g] = (size_t) (f - run->findings);
+			group[g] = f;	/* findings stay put as more are added */
 			count[g] = 1;
 			r = finding_add_evidence(f, "line %zu: %s", iss->line, f->detail);
 		}
 	}
 	for (size_t g = 0; r == 0 && g < 2; g++) {
-		struct finding *f = group[g] == SIZE_MAX ? NULL : &run->findings[group[g]];
+		struct finding *f = group[g];
 		if (!f || count[g] < 2)
 			continue;
 		if (count[g] > GROUP_EVIDENCE_MAX)

@@ -492,7 +492,7 @@ static int ssh_service_detect(struct run *run)
 		r = add_finding(run, PR_SSH_UNIT_NOT_ENABLED, s.service->path, 0, why, "%s", s.service->id);
 		if (r < 0)
 			return r;
-		f = &run->findings[run->n_findings - 1];
+		f = run->findings[run->n_findings - 1];
 		if ((s.socket ? finding_add_evidence(f, "%s is not enabled either", s.sock_name)
 			      : finding_add_evidence(f, "no %s is installed", s.sock_name)) < 0)
 			return -ENOMEM;

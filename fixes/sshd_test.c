@@ -64,7 +64,7 @@ static bool parse_location(const char *s, char **ret_file, unsigned *ret_line)
 static bool has_error_of(const struct run *run, const struct fix *fix)
 {
 	for (size_t i = 0; i < run->n_findings; i++)
-		if (run->findings[i].fix == fix && run->findings[i].problem->severity == SEV_ERROR)
+		if (run->findings[i]->fix == fix && run->findings[i]->problem->severity == SEV_ERROR)
 			return true;
 	return false;
 }
@@ -73,7 +73,7 @@ static bool has_error_of(const struct run *run, const struct fix *fix)
 static bool has_problem(const struct run *run, enum problem_code code)
 {
 	for (size_t i = 0; i < run->n_findings; i++)
-		if (run->findings[i].problem->code == code)
+		if (run->findings[i]->problem->code == code)
 			return true;
 	return false;
 }
@@ -86,7 +86,7 @@ static bool explained(const struct run *run, const char *msg)
 
 	if (parse_location(msg, &file, &line)) {
 		for (size_t i = 0; i < run->n_findings; i++)
-			if (run->findings[i].line == line && streq_ptr(run->findings[i].path, file))
+			if (run->findings[i]->line == line && streq_ptr(run->findings[i]->path, file))
 				return true;
 		return false;
 	}

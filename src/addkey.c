@@ -687,7 +687,7 @@ static int verify(struct run *run, const struct pw_entry **pw, const char *user)
 	int r;
 
 	for (size_t i = 0; i < run->n_findings; i++)
-		finding_done(&run->findings[i]);
+		finding_free(run->findings[i]);
 	run->n_findings = 0;
 	model_done(&run->model);
 	const char *path = NULL;
@@ -767,7 +767,7 @@ static int print_text(const struct run *run, const struct addkey_request *req, c
 		buf_printf(&b, "        %s\n", streq(o->status, "added") ? "added" : "--add-key without --dry-run would add it");
 	}
 	for (size_t i = 0; i < run->n_findings; i++) {
-		const struct finding *f = &run->findings[i];
+		const struct finding *f = run->findings[i];
 		if (!concerns(f, req->user))
 			continue;
 		if (shown++ == 0)
@@ -827,7 +827,7 @@ static int print_json(const struct run *run, const struct addkey_request *req, c
 	buf_putc(&b, '[');
 	bool pf = true;
 	for (size_t i = 0; i < run->n_findings; i++) {
-		const struct finding *f = &run->findings[i];
+		const struct finding *f = run->findings[i];
 		if (!concerns(f, req->user))
 			continue;
 		_cleanup_free_ char *msg = finding_message(f);
@@ -1070,7 +1070,7 @@ unsigned addkey_run(struct run *run, const struct addkey_request *req)
 	 */
 	if (!(status & EXIT_ERROR) || streq(o.status, "present")) {
 		size_t n = run->n_findings;
-		struct finding *keep = run->findings;
+		struct finding **keep = run->findings;
 
 		run->findings = NULL;
 		run->n_findings = 0;
@@ -1078,11 +1078,11 @@ unsigned addkey_run(struct run *run, const struct addkey_request *req)
 		for (size_t i = 0; i < n; i++) {
 			bool dup = r < 0;
 			for (size_t k = 0; k < run->n_findings && !dup; k++)
-				dup = run->findings[k].problem == keep[i].problem &&
-				      streq_ptr(run->findings[k].path, keep[i].path);
-			struct finding *nf = dup ? NULL : realloc(run->findings, (run->n_findings + 1) * sizeof(*nf));
+				dup = run->findings[k]->problem == keep[i]->problem &&
+				      streq_ptr(run->findings[k]->path, keep[i]->path);
+			struct finding **nf = dup ? NULL : reallocarray(run->findings, run->n_findings + 1, sizeof(*nf));
 			if (!nf) {
-				finding_done(&keep[i]);
+				finding_free(keep[i]);
 				continue;
 			}
 			run->findings = nf;
@@ -1092,7 +1092,7 @@ unsigned addkey_run(struct run *run, const struct addkey_request *req)
 		if (r < 0)
 			status |= EXIT_ERROR;
 		for (size_t i = 0; i < run->n_findings; i++)
-			if (concerns(&run->findings[i], req->user))
+			if (concerns(run->findings[i], req->user))
 				status |= EXIT_UNFIXED;
 	}
 	if (streq(o.status, "failed") && o.error) {

@@ -48,10 +48,10 @@ static bool fix_selected(const struct run *run, const struct fix *fix)
 	return false;
 }
 
-static void free_findings(struct finding *v, size_t n)
+static void free_findings(struct finding **v, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		finding_done(&v[i]);
+		finding_free(v[i]);
 	free(v);
 }
 
@@ -110,15 +110,15 @@ int engine_families(const struct run *run, const struct fix ***ret)
 static const struct problem *found(const struct run *run, const char *id)
 {
 	for (size_t i = 0; i < run->n_findings; i++)
-		if (strcmp(run->findings[i].problem->id, id) == 0)
-			return run->findings[i].problem;
+		if (strcmp(run->findings[i]->problem->id, id) == 0)
+			return run->findings[i]->problem;
 	return NULL;
 }
 
 static bool is_cause(const struct run *run, const struct problem *p)
 {
 	for (size_t i = 0; i < run->n_findings; i++)
-		if (run->findings[i].follows == p)
+		if (run->findings[i]->follows == p)
 			return true;
 	return false;
 }
@@ -130,13 +130,13 @@ static bool is_cause(const struct run *run, const struct problem *p)
  */
 static int root_causes_first(struct run *run)
 {
-	struct finding *v;
+	struct finding **v;
 	size_t k = 0;
 
 	for (size_t i = 0; i < run->n_findings; i++) {
-		const char *const *c = run->findings[i].problem->follows_from;
-		for (; c && *c && !run->findings[i].follows; c++)
-			run->findings[i].follows = found(run, *c);
+		const char *const *c = run->findings[i]->problem->follows_from;
+		for (; c && *c && !run->findings[i]->follows; c++)
+			run->findings[i]->follows = found(run, *c);
 	}
 	if (run->n_findings < 2)
 		return 0;
@@ -146,10 +146,10 @@ static int root_causes_first(struct run *run)
 	/* Root causes, then causes that follow from them, then the rest. */
 	for (int rank = 0; rank < 3; rank++)
 		for (size_t i = 0; i < run->n_findings; i++) {
-			const struct finding *f = &run->findings[i];
+			struct finding *f = run->findings[i];
 			int r = !is_cause(run, f->problem) ? 2 : f->follows ? 1 : 0;
 			if (r == rank)
-				v[k++] = *f;
+				v[k++] = f;
 		}
 	memcpy(run->findings, v, run->n_findings * sizeof(*v));
 	free(v);
@@ -186,10 +186,10 @@ int engine_detect(struct run *run)
 	/* --only/--skip may name single problems of a family. */
 	size_t k = 0;
 	for (size_t i = 0; i < run->n_findings; i++) {
-		if (finding_selected(run, &run->findings[i]))
+		if (finding_selected(run, run->findings[i]))
 			run->findings[k++] = run->findings[i];
 		else
-			finding_done(&run->findings[i]);
+			finding_free(run->findings[i]);
 	}
 	run->n_findings = k;
 	return root_causes_first(run);
@@ -227,7 +227,7 @@ static int plan_subject(struct run *run, const struct finding *f)
 int engine_plan(struct run *run)
 {
 	for (size_t i = 0; i < run->n_findings; i++) {
-		struct finding *f = &run->findings[i];
+		struct finding *f = run->findings[i];
 		enum decision d = policy_decide(run, f);
 		size_t n0 = journal_n_entries(run->journal);
 		int r;
@@ -238,7 +238,6 @@ int engine_plan(struct run *run)
 		r = plan_subject(run, f);
 		if (r == 0)
 			r = f->fix->repair(run, f);
-		f = &run->findings[i];	/* a repair must not add findings, but never trust a stale pointer */
 		if (r < 0) {
 			journal_truncate(run->journal, n0);
 			f->status = FS_FAILED;
@@ -290,14 +289,14 @@ int engine_apply(struct run *run)
 
 	if (journal_n_entries(run->journal) == 0) {
 		for (size_t i = 0; i < run->n_findings; i++)
-			if (pending(&run->findings[i]))
-				run->findings[i].status = FS_FIXED;	/* covered by an earlier entry */
+			if (pending(run->findings[i]))
+				run->findings[i]->status = FS_FIXED;	/* covered by an earlier entry */
 		return 0;
 	}
 	/* A change that cannot be made fails alone (r > 0): its finding says why. */
 	r = journal_commit(run->journal, &run->undo_id, &error);
 	for (size_t i = 0; i < run->n_findings; i++) {
-		struct finding *f = &run->findings[i];
+		struct finding *f = run->findings[i];
 		const char *why;
 		if (!pending(f))
 			continue;
@@ -342,7 +341,7 @@ static bool same_finding(const struct finding *a, const struct finding *b)
 
 int engine_verify(struct run *run)
 {
-	struct finding *before = run->findings;
+	struct finding **before = run->findings;
 	size_t n_before = run->n_findings;
 	int r;
 
@@ -358,32 +357,31 @@ int engine_verify(struct run *run)
 	}
 
 	for (size_t i = 0; i < run->n_findings; i++) {
-		struct finding *now = &run->findings[i];
+		struct finding *now = run->findings[i];
 		bool known = false;
 
 		for (size_t k = 0; k < n_before; k++) {
-			if (!same_finding(&before[k], now))
+			if (!same_finding(before[k], now))
 				continue;
 			known = true;
-			if (before[k].status == FS_FIXED) {
-				before[k].status = FS_FAILED;
-				free(before[k].status_reason);
-				before[k].status_reason = strdup("still present after --apply");
+			if (before[k]->status == FS_FIXED) {
+				before[k]->status = FS_FAILED;
+				free(before[k]->status_reason);
+				before[k]->status_reason = strdup("still present after --apply");
 			}
 		}
 		if (known)
 			continue;
 		/* Found only after the changes: report it, it is not fixed. */
-		struct finding *nb = realloc(before, (n_before + 1) * sizeof(*nb));
+		struct finding **nb = reallocarray(before, n_before + 1, sizeof(*nb));
 		if (!nb) {
 			r = -ENOMEM;
 			break;
 		}
 		before = nb;
-		before[n_before] = *now;
-		before[n_before].status = (now->problem->flags & PF_REPORT_ONLY) ? FS_REPORTED : FS_FOUND;
-		*now = (struct finding) {0};
-		n_before++;
+		now->status = (now->problem->flags & PF_REPORT_ONLY) ? FS_REPORTED : FS_FOUND;
+		before[n_before++] = now;
+		run->findings[i] = NULL;	/* moved */
 	}
 	free_findings(run->findings, run->n_findings);
 	run->findings = before;
@@ -396,7 +394,7 @@ unsigned engine_exit_flags(const struct run *run)
 	unsigned flags = 0;
 
 	for (size_t i = 0; i < run->n_findings; i++)
-		flags |= run->findings[i].status == FS_FIXED ? EXIT_FIXED : EXIT_UNFIXED;
+		flags |= run->findings[i]->status == FS_FIXED ? EXIT_FIXED : EXIT_UNFIXED;
 	return flags;
 }
 

@@ -57,6 +57,14 @@ void finding_done(struct finding *f)
 	*f = (struct finding) {0};
 }
 
+void finding_free(struct finding *f)
+{
+	if (!f)
+		return;
+	finding_done(f);
+	free(f);
+}
+
 char *finding_message(const struct finding *f)
 {
 	struct buf b = {0};
@@ -111,13 +119,15 @@ int fix_subject_keys_owner(struct run *run, const struct finding *f, struct jour
 
 struct finding *run_add_finding(struct run *run, enum problem_code code, const char *path, const char *user)
 {
-	struct finding *nf, *f;
+	struct finding **nv, *f;
 
-	nf = realloc(run->findings, (run->n_findings + 1) * sizeof(*nf));
-	if (!nf)
+	nv = reallocarray(run->findings, run->n_findings + 1, sizeof(*nv));
+	if (!nv)
 		return NULL;
-	run->findings = nf;
-	f = &nf[run->n_findings];
+	run->findings = nv;
+	f = calloc(1, sizeof(*f));
+	if (!f)
+		return NULL;
 	*f = (struct finding) {
 		.problem = problem_by_code(code),
 		.fix = NULL,
@@ -128,10 +138,10 @@ struct finding *run_add_finding(struct run *run, enum problem_code code, const c
 	f->path = strdup_or_null(path);
 	f->user = strdup_or_null(user);
 	if ((path && !f->path) || (user && !f->user)) {
-		finding_done(f);
+		finding_free(f);
 		return NULL;
 	}
-	run->n_findings++;
+	nv[run->n_findings++] = f;
 	return f;
 }
 

@@ -71,6 +71,8 @@ struct finding {
 };
 
 void finding_done(struct finding *f);
+/* finding_done() and the finding itself (as run_add_finding() made it); NULL is fine. */
+void finding_free(struct finding *f);
 /* Give f its family's data for the repair; finding_done() frees it with data_free (may be NULL). */
 void finding_set_data(struct finding *f, void *data, void (*data_free)(void *data));
 const char *finding_status_name(enum finding_status s);

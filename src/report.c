@@ -145,9 +145,9 @@ static void findings_text(const struct run *run, struct buf *b)
 	size_t seen[_PR_MAX] = {0}, total[_PR_MAX] = {0};
 
 	for (size_t i = 0; i < run->n_findings; i++)
-		total[run->findings[i].problem->code]++;
+		total[run->findings[i]->problem->code]++;
 	for (size_t i = 0; i < run->n_findings; i++) {
-		const struct finding *f = &run->findings[i];
+		const struct finding *f = run->findings[i];
 		size_t k = ++seen[f->problem->code];
 		if (run->opt.verbose || k <= REPORT_SAME_MAX)
 			finding_text(run, f, i, b);
@@ -165,7 +165,7 @@ static void summary_text(const struct run *run, struct buf *b)
 	size_t n[FS_FAILED + 1] = {0};
 
 	for (size_t i = 0; i < run->n_findings; i++)
-		n[run->findings[i].status]++;
+		n[run->findings[i]->status]++;
 	if (run->errors) {
 		buf_printf(b, "The examination is incomplete: %zu error(s), shown above.\n", strv_length(run->errors));
 		if (run->n_findings == 0)
@@ -433,7 +433,7 @@ int report_json(const struct run *run, unsigned exit_status, FILE *out)
 	for (size_t i = 0; i < run->n_findings; i++) {
 		if (i)
 			buf_putc(&b, ',');
-		json_finding(run, &run->findings[i], i, &b);
+		json_finding(run, run->findings[i], i, &b);
 	}
 	buf_putc(&b, ']');
 	json_key(&b, &first, "notes");

@@ -91,7 +91,7 @@ struct run {
 	struct run_options opt;
 	struct target *target;
 	struct model model;
-	struct finding *findings;
+	struct finding **findings;	/* each its own allocation: a pointer stays valid as findings are added */
 	size_t n_findings;
 	struct journal *journal;
 	char *undo_id;

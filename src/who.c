@@ -47,7 +47,7 @@ static int server_reasons(const struct run *run, char ***ret)
 	int r;
 
 	for (size_t i = 0; i < run->n_findings; i++) {
-		const struct finding *f = &run->findings[i];
+		const struct finding *f = run->findings[i];
 		if (f->problem->severity == SEV_ERROR && f->fix &&
 		    strv_contains((char **) server_families, f->fix->id) && (r = add_server(&v, f)) < 0)
 			return r;
@@ -58,8 +58,8 @@ static int server_reasons(const struct run *run, char ***ret)
 	for (size_t k = 0; keys[k] && all_bad; k++) {
 		bool bad = false;
 		for (size_t i = 0; i < run->n_findings && !bad; i++)
-			bad = streq_ptr(run->findings[i].path, keys[k]) &&
-			      strv_contains((char **) hostkey_unusable, run->findings[i].problem->id);
+			bad = streq_ptr(run->findings[i]->path, keys[k]) &&
+			      strv_contains((char **) hostkey_unusable, run->findings[i]->problem->id);
 		all_bad = bad;
 	}
 	if (keys[0] && all_bad) {

@@ -697,7 +697,8 @@ static int plan_bad_option(const char *path, const struct stat *seen, const char
 	sha256_update(&h, content, strlen(content));
 	sha256_final(&h, f.seen.sha256);
 	run.target = t;
-	run.findings = &f;
+	struct finding *fp = &f;
+	run.findings = &fp;
 	run.n_findings = 1;
 	ck_assert_int_eq(journal_new(t, &run.journal), 0);
 	r = fix_client.repair(&run, &f);
@@ -757,7 +758,8 @@ START_TEST(client_repair_changes_only_what_was_seen)
 	struct run run = { .target = t };
 	struct finding f = { .problem = problem_by_code(PR_CLIENT_KEY_PERMS), .fix = &fix_client,
 			     .path = strdup("/home/u/real/config"), .want = { 0600, (uid_t) -1, (gid_t) -1 } };
-	run.findings = &f;
+	struct finding *fp = &f;
+	run.findings = &fp;
 	run.n_findings = 1;
 	ck_assert_int_eq(journal_new(t, &run.journal), 0);
 	ck_assert_int_eq(fix_client.repair(&run, &f), -ESTALE);
