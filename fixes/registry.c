@@ -1,9 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The one list of check families.  Its order is the order of the report
- * (what sshd must be able to read first, then the rest), not a contract:
- * a family that reads another's findings says so (fix.after) and the
- * engine runs that one first, selected or not.
+ * The registry: the families of fixes/families.def, in its order, and the
+ * lookups over their problem tables.
  */
 #include "config.h"
 
@@ -13,23 +11,9 @@
 #include "fixes.h"
 
 const struct fix *const fix_registry[] = {
-	&fix_account_db,
-	&fix_config_syntax,
-	&fix_config_perms,
-	&fix_config_dropins,
-	&fix_hostkey_perms,
-	&fix_hostkey_content,
-	&fix_user_key_paths,
-	&fix_privsep,
-	&fix_ssh_service,
-	&fix_listen,
-	&fix_keys_content,
-	&fix_accounts,
-	&fix_pam,
-	&fix_fail2ban,
-	&fix_sshd_test,
-	/* Only with --client, and then alone (fix.client_side). */
-	&fix_client,
+#define FAMILY(name) &fix_##name,
+#include "families.def"
+#undef FAMILY
 	NULL,
 };
 

@@ -23,6 +23,8 @@ enum problem_code {
 	PR_HOSTKEY_PUB_PERMS,
 	PR_HOSTKEY_HARDLINKED,
 	PR_HOSTKEY_NOT_REGULAR,
+	/* revoked-keys (fixes/revoked_keys.c) */
+	PR_REVOKED_KEYS_UNREADABLE,
 	/* user-key-paths (fixes/user_key_paths.c) */
 	PR_HOME_PERMS,
 	PR_KEY_DIR_PERMS,

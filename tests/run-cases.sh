@@ -31,7 +31,7 @@ export LC_ALL=C NO_COLOR=1
 export SOURCE_DATE_EPOCH=1700000000
 
 work=$(mktemp -d /tmp/sshfix-cases.XXXXXX)
-trap 'rm -rf "$work"' EXIT INT TERM
+trap '[ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT INT TERM
 
 failed=0 passed=0
 fail() { echo "FAIL: $case: $*"; failed=$((failed + 1)); ok=0; }
