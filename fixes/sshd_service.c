@@ -85,6 +85,7 @@
 #include "listen_set.h"
 #include "run.h"
 #include "sshd_args.h"
+#include "sshd_cmdline.h"
 #include "unit_exec.h"
 #include "units.h"
 #include "util.h"
@@ -312,78 +313,53 @@ static int check_binary(struct run *run, const struct svc *s)
 
 /* ---- SSHD_OPTS / OPTIONS ---- */
 
-/* Judge what var, assigned in the environment file `file`, hands sshd. */
-static int judge_opts(struct run *run, struct sshd_bin *bin, const char *file, const struct env_assignment *a,
-		      const char *var, bool split)
+/* Judge what one variable of the service's command line hands sshd (src/sshd_cmdline.h). */
+static int judge_opts(struct run *run, struct sshd_bin *bin, const struct sshd_cmdline_var *v)
 {
-	_cleanup_free_ char *canon = NULL;
-	_cleanup_strv_free_ char **argv = NULL;
+	_cleanup_free_ char *canon = NULL, *why = NULL, *ev = NULL;
 	_cleanup_(buf_done) struct buf bad = {0};
 	struct target_path tp = {0};
 	int r;
 
-	if (!a->value)
+	if (!v->value)
 		return 0;
 	/* Name the file where it really is (root-owned links followed). */
-	r = target_resolve(run->target, file, TR_ROOT_SYMLINKS_ONLY, &tp, NULL);
+	r = target_resolve(run->target, v->file, TR_ROOT_SYMLINKS_ONLY, &tp, NULL);
 	if (r == -ENOMEM)
 		return r;
-	canon = strdup(r == 0 ? tp.canon : file);
+	canon = strdup(r == 0 ? tp.canon : v->file);
 	target_path_done(&tp);
 	if (!canon)
 		return -ENOMEM;
-	if (a->expansion)
+	if (v->expansion)
 		return model_note(&run->model,
 				  "%s in %s line %u uses shell expansion ($ or `); sshfix does not evaluate it, so its "
 				  "flags for sshd were not checked",
-				  var, canon, a->first);
-
-	r = split ? unit_exec_split(a->value, &argv) : strv_push(&argv, strdup(a->value));
-	if (r < 0)
-		return -ENOMEM;
-	sshd_args_check(run->target, bin, argv, &bad);
+				  v->name, canon, v->first);
+	sshd_args_check(run->target, bin, v->argv, &bad);
 	if (!buf_ok(&bad))
+		/* cppcheck-suppress memleak ; freed by its _cleanup_ attribute, which cppcheck 2.10 does not follow here */
 		return -ENOMEM;
 	if (bad.len == 0)
+		/* cppcheck-suppress memleak ; freed by its _cleanup_ attribute, which cppcheck 2.10 does not follow here */
 		return 0;
-	_cleanup_free_ char *why = buf_steal(&bad), *ev = NULL;
-	if (a->last > a->first && asprintf(&ev, "%s lines %u-%u: %s=...", canon, a->first, a->last, var) < 0)
+	why = buf_steal(&bad);
+	if (v->last > v->first && asprintf(&ev, "%s lines %u-%u: %s=...", canon, v->first, v->last, v->name) < 0)
 		return -ENOMEM;
-	return add_finding(run, PR_SSHD_OPTS_BAD, canon, a->first, ev, "%s passes sshd options it refuses: %s", var,
-			   why);
+	return add_finding(run, PR_SSHD_OPTS_BAD, canon, v->first, ev, "%s passes sshd options it refuses: %s",
+			   v->name, why);
 }
 
-static int check_opts(struct run *run, const struct svc *s)
+/* The flags the service hands sshd, as the model read them (the unit's, or the distributions' pairs). */
+static int check_opts(struct run *run)
 {
 	_cleanup_(sshd_bin_done) struct sshd_bin bin = {0};
-	struct unit_exec_var *vars = NULL;
-	size_t n_vars = 0;
-	int r = 0;
+	const struct sshd_cmdline *cl;
+	int r;
 
-	if (!s->service) {
-		/* No unit to ask (SysV init, or no systemd): the distributions' own pairs. */
-		static const char *const pairs[][2] = { { "/etc/default/ssh", "SSHD_OPTS" },
-							{ "/etc/sysconfig/sshd", "OPTIONS" } };
-		for (size_t i = 0; r >= 0 && i < ELEMENTSOF(pairs); i++) {
-			struct env_assignment a = {0};
-			r = unit_env_file_last(run->target, pairs[i][0], pairs[i][1], &a);
-			if (r > 0)
-				r = judge_opts(run, &bin, pairs[i][0], &a, pairs[i][1], true);
-			env_assignment_done(&a);
-		}
-		return r;
-	}
-	/* Later environment files override earlier ones (src/unit_exec.h). */
-	r = unit_exec_vars(s->service, &vars, &n_vars);
-	for (size_t i = 0; r >= 0 && i < n_vars; i++) {
-		_cleanup_free_ char *file = NULL;
-		struct env_assignment a = {0};
-		r = unit_env_get(run->target, s->service, vars[i].name, &a, &file);
-		if (r > 0)
-			r = judge_opts(run, &bin, file, &a, vars[i].name, vars[i].split);
-		env_assignment_done(&a);
-	}
-	unit_exec_vars_free(vars, n_vars);
+	r = sshd_cmdline_get(run, &cl);
+	for (size_t i = 0; r >= 0 && i < cl->n_vars; i++)
+		r = judge_opts(run, &bin, &cl->vars[i]);
 	return r;
 }
 
@@ -500,7 +476,7 @@ static int ssh_service_detect(struct run *run)
 	r = check_not_to_be_run(run, &s);
 	if (r < 0)
 		return r;
-	r = check_opts(run, &s);
+	r = check_opts(run);
 	if (r < 0)
 		return r;
 	if (socket_enabled) {

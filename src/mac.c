@@ -593,6 +593,7 @@ static int load_selinux(struct target *t, const struct boot_cmdline *boot, struc
 		return -ENOMEM;
 	r = target_read_file_optional(t, "/etc/selinux/semanage.conf", CONFIG_MAX, &sem, &slen);
 	if (r < 0)
+		/* cppcheck-suppress memleak ; freed by its _cleanup_ attribute, which cppcheck 2.10 does not follow here */
 		return r;
 	struct text_lines it = { sem, slen, 0, 0 };
 	const char *l;

@@ -495,6 +495,7 @@ int sandbox_run(struct target *t, const char *const argv[], const struct sandbox
 			r = resolve_planned(t, o->files[i].path, &planned.v[i]);
 			if (r < 0) {
 				*ret_why = "a planned file cannot be shown in place of the target's";
+				/* cppcheck-suppress memleak ; freed by its _cleanup_ attribute, which cppcheck 2.10 does not follow here */
 				return r == -ENOENT || r == -ENOTDIR ? -EINVAL : r;
 			}
 			planned.v[i].data = o->files[i].data;

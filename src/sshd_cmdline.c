@@ -77,6 +77,7 @@ int sshd_cmdline_load(struct units *units, struct target *t, struct sshd_cmdline
 		return -ENOMEM;
 	r = units_ssh_service(units, &u);
 	if (r < 0)
+		/* cppcheck-suppress memleak ; freed by its _cleanup_ attribute, which cppcheck 2.10 does not follow here */
 		return r;
 	if (r == 0 || !u->path) {
 		/* no unit to ask (SysV init, no systemd): the distributions' own pairs */
@@ -98,6 +99,7 @@ int sshd_cmdline_load(struct units *units, struct target *t, struct sshd_cmdline
 		return 0;
 	}
 	if (!(c->unit = strdup(u->path)))
+		/* cppcheck-suppress memleak ; freed by its _cleanup_ attribute, which cppcheck 2.10 does not follow here */
 		return -ENOMEM;
 	struct unit_exec_var *vars = NULL;
 	size_t n_vars = 0;

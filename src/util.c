@@ -222,6 +222,8 @@ static int cmp_strp(const void *a, const void *b)
 
 void strv_sort(char **v)
 {
+	if (!v)
+		return;
 	qsort(v, strv_length(v), sizeof(char *), cmp_strp);
 }
 
