@@ -14,6 +14,7 @@ extern const struct fix fix_user_key_paths;
 extern const struct fix fix_privsep;
 extern const struct fix fix_ssh_service;
 extern const struct fix fix_listen;
+extern const struct fix fix_tcp_wrappers;
 extern const struct fix fix_keys_content;
 extern const struct fix fix_accounts;
 extern const struct fix fix_pam;

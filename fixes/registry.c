@@ -23,6 +23,7 @@ const struct fix *const fix_registry[] = {
 	&fix_privsep,
 	&fix_ssh_service,
 	&fix_listen,
+	&fix_tcp_wrappers,
 	&fix_keys_content,
 	&fix_accounts,
 	&fix_pam,
