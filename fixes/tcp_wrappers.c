@@ -26,7 +26,11 @@
  *  - tcp-wrappers-fail2ban: the refusing line is "DAEMON: ADDR" in
  *    hosts.deny, as fail2ban's hostsdeny action writes it, and fail2ban is
  *    installed: the ban is fail2ban's (its database restores the line at
- *    start), left to the fail2ban family.  Report only.
+ *    start), left to the fail2ban family.  Report only.  The lines the
+ *    fail2ban family reports itself (fail2ban-hostsdeny, fail2ban-bans;
+ *    it runs first: fix.after) are read as the comments its repair makes
+ *    of them, so one line is never reported twice and what follows it is
+ *    still judged.
  *  - tcp-wrappers-depends: the answer depends on what sshfix cannot know
  *    offline (a host name, the client's address without --from, an ident
  *    answer, a netgroup, a command's exit status); the finding says on
