@@ -54,6 +54,7 @@
 #include "config_edit.h"
 #include "fixes.h"
 #include "listen_addr.h"
+#include "listen_set.h"
 #include "run.h"
 #include "sshd_config.h"
 #include "tcpwrap.h"
@@ -223,49 +224,42 @@ static int load_tables(struct run *run, bool planned, struct tw_file t[2])
 	return 0;
 }
 
-/* What sshd_config says about the end the client connects to: one numeric address and one port, else unknown. */
-static int listen_end(const struct sshd_config *c, char **ret_server, unsigned *ret_port)
+/*
+ * The end the client connects to, from the shared listen set (sshd's Port,
+ * ListenAddress and flags, or the socket unit's ListenStream= when the boot
+ * starts the socket): the one port, and the one numeric address, when every
+ * socket has the same; else 0 / NULL (not known: "depends").
+ */
+static int listen_end(struct run *run, char **ret_server, unsigned *ret_port)
 {
-	_cleanup_free_ char *server = NULL;
-	int port = 0, addrs = 0;
-	bool many_ports = false;
+	const struct listen_set *ls;
+	struct ip_addr first = {0};
+	char buf[46];
+	int p, r;
 
 	*ret_server = NULL;
 	*ret_port = 0;
-	if (!c)
-		return 0;
-	for (size_t i = 0; i < c->n_opts; i++) {
-		const struct sshd_option *o = &c->opts[i];
-		int p = 0;
-		if (o->match >= 0 || !o->args || !o->args[0])
-			continue;
-		if (strcasecmp(o->keyword, "Port") == 0)
-			p = listen_port_parse(o->args[0], NULL, 0);
-		else if (strcasecmp(o->keyword, "ListenAddress") == 0) {
-			struct listen_addr la = {0};
-			enum listen_error err;
-			char buf[46];
-			if (listen_addr_parse(o->args, NULL, 0, &la, &err) < 0)
-				return -ENOMEM;
-			if (err == LISTEN_OK) {
-				addrs++;
-				p = la.port;
-				if (la.kind == LH_NUMERIC && !ip_is_any(&la.addr) && !server &&
-				    !(server = strdup(ip_to_string(&la.addr, buf)))) {
-					listen_addr_done(&la);
-					return -ENOMEM;
-				}
-			}
-			listen_addr_done(&la);
-		}
-		if (p > 0 && port && p != port)
-			many_ports = true;
-		else if (p > 0)
-			port = p;
+	r = listen_set_get(run, &ls);
+	if (r < 0)
+		return r;
+	p = listen_set_single_port(ls);
+	*ret_port = p > 0 ? (unsigned) p : 0;
+	for (size_t i = 0; i < ls->n_boot; i++) {
+		struct ip_addr a = {0};
+		if (!ls->boot[i].host)
+			return 0;	/* every address */
+		r = ip_parse_numeric(ls->boot[i].host, &a, NULL);
+		if (r < 0)
+			return r;
+		if (r == AF_UNSPEC || ip_is_any(&a))
+			return 0;	/* a name, or every address */
+		if (i == 0)
+			first = a;
+		else if (a.family != first.family || memcmp(a.a, first.a, sizeof(a.a)) != 0)
+			return 0;
 	}
-	*ret_port = many_ports ? 0 : port ? (unsigned) port : LISTEN_DEFAULT_PORT;
-	if (addrs == 1)
-		*ret_server = TAKE_PTR(server);
+	if (ls->n_boot > 0 && !(*ret_server = strdup(ip_to_string(&first, buf))))
+		return -ENOMEM;
 	return 0;
 }
 
@@ -296,7 +290,7 @@ static int make_query(struct run *run, struct query *ret)
 			return -ENOMEM;
 		ret->q.client = ret->client;
 	}
-	int r = listen_end(run->model.sshd, &ret->server, &ret->q.port);
+	int r = listen_end(run, &ret->server, &ret->q.port);
 	ret->q.server = ret->server;
 	return r;
 }
