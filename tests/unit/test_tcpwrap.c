@@ -4,9 +4,10 @@
  * connections -> grant, deny or depends, with the file and line that
  * decide.  Where the connection is fully known, every row was checked
  * against Debian 12's libwrap (7.6.q-32) hosts_access() with the same
- * files (RQ_CLIENT_ADDR, RQ_CLIENT_NAME, RQ_USER, RQ_SERVER_* set); a
- * differential run of random tables against it is described in
- * tests/fuzz/README.  Rows with an unknown make sure nothing is guessed.
+ * files (RQ_CLIENT_ADDR, RQ_CLIENT_NAME, RQ_USER, RQ_SERVER_* set);
+ * tests/unit/tcpwrap-libwrap.sh repeats that for every row hosts_ctl() can
+ * ask, against the build host's libwrap.  Rows with an unknown make sure
+ * nothing is guessed.
  */
 #include "config.h"
 
