@@ -118,6 +118,11 @@ enum problem_code {
 	PR_FAIL2BAN_BANS,
 	PR_FAIL2BAN_HOSTSDENY,
 	PR_FAIL2BAN_SAVED_RULES,
+	/* tcp-wrappers (fixes/tcp_wrappers.c) */
+	PR_TCP_WRAPPERS_DENY,
+	PR_TCP_WRAPPERS_FAIL2BAN,
+	PR_TCP_WRAPPERS_DEPENDS,
+	PR_TCP_WRAPPERS_LIST_UNSAFE,
 	/* client (fixes/client.c): --client, the connecting side */
 	PR_CLIENT_KEY_PERMS,
 	PR_CLIENT_KEY_OWNER,

@@ -24,12 +24,14 @@ BUILD="build-essential autoconf automake pkg-config libblkid-dev libmount-dev li
 #       Debian root, the client of every login, veth pairs, getfattr
 #   patch python3 time                  tree cases, real-login tier, costs
 #   jq                                  the attack tier: every --json output
+#   libwrap0-dev                        tcpwrap-libwrap.sh: sshfix's hosts_access
+#       against the real libwrap
 #   bsdutils                            script(1), for --interactive's terminal
 #   musl-tools curl xz-utils file       make static and the static tier
 #   e2fsprogs gdisk dosfstools          mount and boot tiers: images, GPT, EFI
 #   xfsprogs btrfs-progs lvm2 cryptsetup-bin   mount tier: XFS, btrfs, LVM
 #       and LUKS roots (each part skips, saying why, without its tool)
-TEST="debootstrap openssh-client iproute2 attr patch python3 time jq bsdutils
+TEST="debootstrap openssh-client iproute2 attr patch python3 time jq libwrap0-dev bsdutils
       musl-tools curl xz-utils file e2fsprogs gdisk dosfstools
       xfsprogs btrfs-progs lvm2 cryptsetup-bin"
 # test, installed without recommendations (the kernel's recommend a boot

@@ -10,6 +10,9 @@
  * unit files, EnvironmentFile= with $VAR splitting.
  * fail2ban (20-22): its database as a hostile SQLite image, its
  * configuration files, and what the target's python3 prints about them.
+ * 23: TCP wrappers (src/tcpwrap.h): hosts.allow, then "\0\0", hosts.deny,
+ * then "\0\0" and what every /file list reads; the list's first byte may
+ * make it a FIFO ('#'), a device ('$'), unreadable ('!') or a user's ('@').
  *
  * The --client parsers (12-15) take hostile input: a user's files, through
  * the ssh client configuration loader on an in-memory file system; what
@@ -44,6 +47,7 @@
 #include "sshmatch.h"
 #include "unit_exec.h"
 #include "unit_file.h"
+#include "tcpwrap.h"
 #include "util.h"
 
 /*
@@ -124,6 +128,76 @@ static int mem_glob(void *u, const char *pattern, char ***ret)
 	return 0;
 }
 
+/* Every /file pattern list of case 17 reads the same bytes. */
+struct tw_mem {
+	const char *d;
+	size_t n;
+};
+
+static int tw_mem_read(void *u, const char *path, struct tw_file *ret)
+{
+	const struct tw_mem *m = u;
+
+	(void) path;
+	*ret = (struct tw_file) { .kind = TWF_REGULAR };
+	if (m->n > 0 && m->d[0] == '#')
+		ret->kind = TWF_FIFO;
+	else if (m->n > 0 && m->d[0] == '$')
+		ret->kind = TWF_DEVICE;
+	else if (m->n > 0 && m->d[0] == '!')
+		*ret = (struct tw_file) { .kind = TWF_UNREAD, .error = -EFBIG };
+	ret->unsafe = m->n > 0 && m->d[0] == '@';
+	if (ret->kind != TWF_REGULAR)
+		return 0;
+	ret->data = malloc(m->n + 1);
+	if (!ret->data)
+		return -ENOMEM;
+	memcpy(ret->data, m->d, m->n);
+	ret->data[m->n] = 0;
+	ret->len = m->n;
+	return 0;
+}
+
+static void fuzz_tcpwrap(const char *d, size_t n)
+{
+	struct tw_file t[2] = {0};
+	struct tw_mem list = { "", 0 };
+	const char *part[3] = { d, "", "" };
+	size_t len[3] = { n, 0, 0 }, k = 0;
+	static const char *const clients[] = { NULL, "192.0.2.20", "2001:db8::1", "::ffff:192.0.2.20" };
+
+	for (size_t i = 0; i + 1 < n && k < 2; i++)
+		if (d[i] == 0 && d[i + 1] == 0) {
+			len[k] = (size_t) (d + i - part[k]);
+			part[++k] = d + i + 2;
+			len[k] = n - (size_t) (part[k] - d);
+			i++;
+		}
+	for (int i = 0; i < 2; i++) {
+		t[i].kind = TWF_REGULAR;
+		t[i].data = malloc(len[i] + 1);
+		memcpy(t[i].data, part[i], len[i]);
+		t[i].data[len[i]] = 0;
+		t[i].len = len[i];
+	}
+	list.d = part[2];
+	list.n = len[2];
+	struct tw_query q = { .daemon = "sshd", .client = clients[n % 4], .client_name = n & 4 ? "host.example.com" : NULL,
+			      .user = n & 8 ? "unknown" : NULL, .server = n & 16 ? "192.0.2.10" : NULL, .port = n & 32 ? 22 : 0 };
+	struct tw_result r;
+	if (tw_evaluate(t, &q, tw_mem_read, &list, &r) == 0) {
+		/* an answer names a step that exists, and "depends" says on what */
+		if (r.verdict == TW_DEPENDS && (!r.depends_on || r.alt.verdict == r.step.verdict))
+			abort();
+		if (r.step.table > 1 || (r.step.table < 0 && r.verdict != TW_GRANT))
+			abort();
+		tw_result_done(&r);
+	}
+	free(tw_allow_entry("sshd", q.client));
+	tw_file_done(&t[0]);
+	tw_file_done(&t[1]);
+}
+
 /* Load the in-memory home; with ssh_output, match what ssh printed against it. */
 static void fuzz_client_config(const char *d, size_t n, bool ssh_output)
 {
@@ -201,7 +275,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size < 1)
 		return 0;
-	unsigned which = data[0] % 23;
+	unsigned which = data[0] % 24;
 	const char *d = (const char *) data + 1;
 	size_t n = size - 1;
 	char *s = malloc(n + 1);
@@ -343,6 +417,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(err);
 		(void) f2b_str2seconds(s, &v);
 		break; }
+	case 23: fuzz_tcpwrap(d, n); break;
 	case 11: { unsigned char *blob = NULL; size_t bl; if (authkeys_base64_decode(d, n, &blob, &bl) == 0) { const struct authkeys_type *t; unsigned bits; (void) authkeys_check_blob(blob, bl, &t, &bits); free(blob); } break; }
 	}
 	free(s);
