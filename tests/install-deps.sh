@@ -102,6 +102,7 @@ setpriv util-linux
 unshare util-linux
 script bsdutils
 readelf binutils build-essential
+cc gcc-12 build-essential
 clang clang
 curl curl
 debootstrap debootstrap
