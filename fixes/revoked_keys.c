@@ -16,8 +16,9 @@
  * "none" turns the check off, a relative name is taken under /etc/ssh.
  * An empty file revokes nothing (it is neither a KRL nor a key list with
  * keys in it), so a missing file is repaired by creating it empty, root's,
- * mode 0644, in a directory that is root's; anything else there is
- * reported and left alone.  RULES §1 (pubkey authentication).
+ * mode 0644, where every directory above it is root's alone (elsewhere a
+ * user could remove or replace it again); anything else there is reported
+ * and left alone.  RULES §1 (pubkey authentication).
  */
 #include "config.h"
 
@@ -106,6 +107,15 @@ static int revoked_keys_repair(struct run *run, struct finding *f)
 	if (!f->data || !*(const bool *) f->data) {
 		f->status_reason = strdup("left alone: something other than a file is there; sshfix does not replace it");
 		return f->status_reason ? -EPERM : -ENOMEM;
+	}
+	/* Only where no user can name, replace or remove it: a user who can decides whose keys work. */
+	r = target_ancestors_are_roots(run->target, f->path);
+	if (r < 0 && r != -ENOENT && r != -ENOTDIR)
+		return r;
+	if (r == 0) {
+		f->status_reason = strdup("left alone: its directory is not root's alone (a user there could revoke "
+					  "every key again); name a file under /etc/ssh in RevokedKeys");
+		return f->status_reason ? -EACCES : -ENOMEM;
 	}
 	r = journal_write_file(run->journal, f->path, "", 0, 0644, 0, 0);
 	if (r == -ENOENT) {
