@@ -24,8 +24,10 @@ void sshd_config_free(struct sshd_config *c)
 	}
 	for (size_t i = 0; i < c->n_matches; i++)
 		strv_free(c->matches[i].criteria);
-	for (size_t i = 0; i < c->n_diags; i++)
+	for (size_t i = 0; i < c->n_diags; i++) {
+		free(c->diags[i].file);
 		free(c->diags[i].message);
+	}
 	free(c->opts);
 	free(c->matches);
 	free(c->diags);
@@ -166,14 +168,16 @@ static void diag(struct loader *l, enum sshd_diag_kind kind, const char *file, u
 		return;
 	}
 	va_end(ap);
-	nd = realloc(l->c->diags, (l->c->n_diags + 1) * sizeof(*nd));
+	char *f = strdup(file);
+	nd = f ? realloc(l->c->diags, (l->c->n_diags + 1) * sizeof(*nd)) : NULL;
 	if (!nd) {
+		free(f);
 		free(msg);
 		l->oom = -ENOMEM;
 		return;
 	}
 	l->c->diags = nd;
-	nd[l->c->n_diags++] = (struct sshd_diag) { kind, file, line, msg };
+	nd[l->c->n_diags++] = (struct sshd_diag) { kind, f, line, msg };
 }
 
 static int add_option(struct loader *l, char *keyword, char **args, const char *file, unsigned line, int match,

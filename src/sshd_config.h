@@ -47,7 +47,7 @@ enum sshd_diag_kind {
 
 struct sshd_diag {
 	enum sshd_diag_kind kind;
-	const char *file;
+	char *file;		/* its own copy: a file that could not be read is not in ->files */
 	unsigned line;		/* 0 for the whole file */
 	char *message;		/* as sshd would say it, e.g. "invalid quotes" */
 };
