@@ -18,5 +18,6 @@ extern const struct fix fix_keys_content;
 extern const struct fix fix_accounts;
 extern const struct fix fix_pam;
 extern const struct fix fix_fail2ban;
+extern const struct fix fix_firewall;
 extern const struct fix fix_sshd_test;
 extern const struct fix fix_client;

@@ -26,6 +26,7 @@ const struct fix *const fix_registry[] = {
 	&fix_keys_content,
 	&fix_accounts,
 	&fix_pam,
+	&fix_firewall,
 	&fix_fail2ban,
 	&fix_sshd_test,
 	/* Only with --client, and then alone (fix.client_side). */

@@ -116,6 +116,10 @@ enum problem_code {
 	PR_FAIL2BAN_BANS,
 	PR_FAIL2BAN_HOSTSDENY,
 	PR_FAIL2BAN_SAVED_RULES,
+	/* firewall (fixes/firewall.c) */
+	PR_FIREWALL_NFTABLES_BLOCKS,
+	PR_FIREWALL_IPTABLES_BLOCKS,
+	PR_FIREWALL_INCLUDE_UNSAFE,
 	/* client (fixes/client.c): --client, the connecting side */
 	PR_CLIENT_KEY_PERMS,
 	PR_CLIENT_KEY_OWNER,
