@@ -123,6 +123,7 @@ struct state {
 	struct packet pk[PACKETS_MAX];
 	size_t n_pk;
 	char *probe_error, *probe_after_error;
+	char *loader_failed;	/* the boot's view: a loader that failed loads nothing (its words) */
 };
 
 /* What a finding's repair writes. */
@@ -164,6 +165,7 @@ static void state_done(struct state *s)
 	}
 	free(s->probe_error);
 	free(s->probe_after_error);
+	free(s->loader_failed);
 }
 
 /* ---- reading, with planned contents over the target's ---- */
@@ -441,6 +443,18 @@ static int probe(struct run *run, struct state *s, bool after)
 		netprobe_result_done(&res);
 		return *dst ? 0 : -ENOMEM;
 	}
+	for (size_t i = 0; !after && i < res.n_loaders && !s->loader_failed; i++) {
+		const struct netprobe_loader_result *l = &res.loaders[i];
+		if (!l->ran || (l->exit_status == 0 && !l->timed_out))
+			continue;
+		_cleanup_free_ char *out = escape_display_trunc(l->output ? l->output : "", 160);
+		if (asprintf(&s->loader_failed, "%s %s failed at boot (status %d: %s), so it loads nothing", s->src[i].argv[0],
+			     s->src[i].file, l->exit_status, out ? out : "?") < 0) {
+			s->loader_failed = NULL;
+			netprobe_result_done(&res);
+			return -ENOMEM;
+		}
+	}
 	for (size_t k = 0; k < s->n_pk && k < res.n_ports; k++) {
 		if (after) {
 			s->pk[k].after = res.ports[k];
@@ -671,9 +685,10 @@ static int findings(struct run *run, struct state *s)
 					continue;
 				_cleanup_free_ char *what = escape_display(pk->ans[i].what);
 				if (!what || model_note(&run->model, "firewall: %s: the static view says it %s port %u over %s (%s, "
-								     "line %u), but the kernel accepts it: the kernel wins",
+								     "line %u), but the kernel accepts it%s%s: the kernel wins",
 							x->file, fw_verdict_name(pk->ans[i].verdict), (unsigned) pk->p.port,
-							fam_name(pk->p.family), what, pk->ans[i].line) < 0)
+							fam_name(pk->p.family), what, pk->ans[i].line,
+							s->loader_failed ? ": " : "", s->loader_failed ? s->loader_failed : "") < 0)
 					return -ENOMEM;
 				pk->blocker = -1;
 			}

@@ -620,6 +620,12 @@ firewall_tools() {
 			cp -L "$f" "$r$f"
 		done
 	done
+	# iptables' matches and targets are plugins it dlopen()s
+	for d in /usr/lib/*/xtables; do
+		[ -d "$d" ] || continue
+		mkdir -p "$r$d"
+		cp -L "$d"/*.so "$r$d/"
+	done
 	[ -e "$r/lib64" ] || { [ -d /lib64 ] && mkdir -p "$r/lib64" && cp -L /lib64/ld-linux-x86-64.so.2 "$r/lib64/" 2>/dev/null; }
 	mkdir -p "$r/run" "$r/dev" "$r/proc"
 }
