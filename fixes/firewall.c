@@ -97,6 +97,7 @@ struct source {
 	char *data;		/* iptables: the file's text */
 	size_t len;
 	bool judged;
+	bool too_big;		/* larger than CONFIG_MAX: the kernel is not asked either */
 	/* a planned repair */
 	struct planned {
 		char *path, *data;
@@ -257,7 +258,18 @@ static int find_sources(struct run *run, struct state *s)
 		return r;
 	if (r > 0) {
 		const char *conf = "/etc/nftables.conf";
-		if (target_file_holds_string(run->target, u->path, "/etc/sysconfig/nftables.conf") == 1)
+		_cleanup_free_ char *unit = NULL;
+		size_t ulen = 0;
+		if ((r = target_read_file_optional(run->target, u->path, CONFIG_MAX, &unit, &ulen)) < 0)
+			return r;
+		for (size_t i = 0; i < u->n_files && !(unit && strstr(unit, "/etc/sysconfig/nftables.conf")); i++) {
+			free(unit);
+			unit = NULL;
+			if ((r = target_read_file_optional(run->target, u->files[i].path, CONFIG_MAX, &unit, &ulen)) < 0)
+				return r;
+		}
+		/* EL's unit runs nft -f /etc/sysconfig/nftables.conf; Debian's /etc/nftables.conf */
+		if (unit && strstr(unit, "/etc/sysconfig/nftables.conf"))
 			conf = "/etc/sysconfig/nftables.conf";
 		if (exists(run, conf))
 			add_source(s, TOOL_NFT, "nftables.service", conf, AF_UNSPEC, "/usr/sbin/nft", "-f", conf);
@@ -353,6 +365,7 @@ static int judge_sources(struct run *run, struct state *s)
 		}
 		if (r == -ENOMEM)
 			return r;
+		x->too_big = r == -EFBIG || (why && strstr(why, "larger than 16 MiB"));
 		if (r < 0) {
 			esc = escape_display_trunc(why ? why : r == -EFBIG ? "larger than 16 MiB" : strerror(-r), 200);
 			if (!esc)
@@ -415,6 +428,13 @@ static int probe(struct run *run, struct state *s, bool after)
 	}
 	if (after && n_p == 0)
 		return 0;
+	for (size_t i = 0; i < s->n_src; i++)
+		if (s->src[i].too_big) {
+			/* nft -f on 100 MB runs for longer than any rescue wants to wait; the boot's answer is its own */
+			if (!after && !(s->probe_error = strdup("a rules file is larger than 16 MiB, so its loader is not run here")))
+				return -ENOMEM;
+			return 0;
+		}
 	for (size_t k = 0; k < s->n_pk; k++)
 		ports[k] = (struct netprobe_port) { s->pk[k].p.family, s->pk[k].p.port };
 	const struct netprobe_request req = {
@@ -447,7 +467,8 @@ static int probe(struct run *run, struct state *s, bool after)
 		const struct netprobe_loader_result *l = &res.loaders[i];
 		if (!l->ran || (l->exit_status == 0 && !l->timed_out))
 			continue;
-		_cleanup_free_ char *out = escape_display_trunc(l->output ? l->output : "", 160);
+		_cleanup_free_ char *first = strndup(l->output ? l->output : "", strcspn(l->output ? l->output : "", "\n"));
+		_cleanup_free_ char *out = first ? escape_display_trunc(first, 160) : NULL;
 		if (asprintf(&s->loader_failed, "%s %s failed at boot (status %d: %s), so it loads nothing", s->src[i].argv[0],
 			     s->src[i].file, l->exit_status, out ? out : "?") < 0) {
 			s->loader_failed = NULL;
@@ -679,18 +700,29 @@ static int findings(struct run *run, struct state *s)
 			}
 		}
 		if (kernel_overrules) {
+			struct buf ob = {0};
+			const struct packet *shown = NULL;
 			for (size_t k = 0; k < s->n_pk; k++) {
 				struct packet *pk = &s->pk[k];
 				if (pk->blocker != (int) i || !pk->probed || kernel_blocks(&pk->now))
 					continue;
-				_cleanup_free_ char *what = escape_display(pk->ans[i].what);
-				if (!what || model_note(&run->model, "firewall: %s: the static view says it %s port %u over %s (%s, "
-								     "line %u), but the kernel accepts it%s%s: the kernel wins",
-							x->file, fw_verdict_name(pk->ans[i].verdict), (unsigned) pk->p.port,
-							fam_name(pk->p.family), what, pk->ans[i].line,
-							s->loader_failed ? ": " : "", s->loader_failed ? s->loader_failed : "") < 0)
-					return -ENOMEM;
 				pk->blocker = -1;
+				if (!static_blocks(pk->ans[i].verdict))
+					continue;	/* not judged statically: the summary says what the kernel does */
+				buf_printf(&ob, "%sport %u over %s", shown ? ", " : "", (unsigned) pk->p.port, fam_name(pk->p.family));
+				if (!shown)
+					shown = pk;
+			}
+			_cleanup_free_ char *ports = buf_steal(&ob);
+			if (shown) {
+				_cleanup_free_ char *what = escape_display(shown->ans[i].what);
+				if (!ports || !what ||
+				    model_note(&run->model, "firewall: %s line %u: the static view says it %s %s (%s), but the kernel "
+							    "accepts it%s%s: the kernel wins",
+					       shown->ans[i].file ? shown->ans[i].file : x->file, shown->ans[i].line,
+					       fw_verdict_name(shown->ans[i].verdict), ports, what, s->loader_failed ? ": " : "",
+					       s->loader_failed ? s->loader_failed : "") < 0)
+					return -ENOMEM;
 			}
 		}
 		if (!any)
@@ -826,6 +858,8 @@ static int summary_note(struct run *run, const struct state *s)
 			   disagree, unknown);
 	else
 		buf_printf(&b, " (the kernel could not be asked: %s)", s->probe_error ? s->probe_error : "?");
+	if (s->loader_failed)
+		buf_printf(&b, "; %s", s->loader_failed);
 	_cleanup_free_ char *text = buf_steal(&b);
 	return text ? model_note(&run->model, "%s", text) : -ENOMEM;
 }

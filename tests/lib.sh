@@ -620,6 +620,10 @@ firewall_tools() {
 			cp -L "$f" "$r$f"
 		done
 	done
+	# nft and iptables name protocols and services through these
+	for f in /etc/protocols /etc/services; do
+		[ -f "$f" ] && [ ! -e "$r$f" ] && cp "$f" "$r$f"
+	done
 	# iptables' matches and targets are plugins it dlopen()s
 	for d in /usr/lib/*/xtables; do
 		[ -d "$d" ] || continue
