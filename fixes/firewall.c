@@ -551,7 +551,14 @@ static int plan_source(struct run *run, struct state *s, size_t xi)
 		struct packet *pk = &s->pk[k];
 		if (pk->blocker != (int) xi)
 			continue;
-		for (unsigned round = 0; round < 64; round++) {
+		for (unsigned round = 0;; round++) {
+			if (round == 64) {
+				/* every round opens one chain; this many means the rule does not take */
+				x->plan_failed = true;
+				free(x->plan_why);
+				x->plan_why = strdup("the planned rules do not take effect in sshfix's own reading of the ruleset");
+				return 0;
+			}
 			char *data = NULL;
 			size_t len = 0;
 			const char *path = NULL;

@@ -577,6 +577,9 @@ static int parse_chain_body(struct parser *ps, struct nft_chain *c)
 		skip_nl(ps);
 		struct tok *t = peek(ps, 0);
 		if (t->type == T_RBRACE) {
+			/* "}" on the header's line: a rule put after that line would land outside the chain */
+			if (c->hdr_line && t->file == c->hdr_file && t->line == c->hdr_line)
+				c->one_line = true;
 			if (!c->hdr_line && !rules_seen) {
 				/* "chain x { }": the rule goes after the "{" line, if "}" is on another */
 				c->hdr_file = open->file;
