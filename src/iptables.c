@@ -657,7 +657,6 @@ static void eval_full(const struct ipt_ruleset *rs, const struct fw_packet *p, s
 		/* DROP, REJECT, UNKNOWN: this base chain decides */
 		size_t l = strlen(a->what);
 		snprintf(a->what + l, sizeof(a->what) - l, " (*%s %s)", t->name, c->name);
-		*a = *a;
 		*ret_base = (int) b;
 		*ret_top = top;
 		return;
