@@ -98,6 +98,8 @@ struct source {
 	size_t len;
 	bool judged;
 	bool too_big;		/* larger than CONFIG_MAX: the kernel is not asked either */
+	char **unsafe;		/* files nft reads that a user can change: path, why, ... */
+	bool refused;		/* one of them was not read: the loader's words about it are not shown */
 	/* a planned repair */
 	struct planned {
 		char *path, *data;
@@ -163,6 +165,7 @@ static void state_done(struct state *s)
 			free(s->src[i].plan[k].data);
 		}
 		free(s->src[i].plan_why);
+		strv_free(s->src[i].unsafe);
 	}
 	free(s->probe_error);
 	free(s->probe_after_error);
@@ -174,11 +177,40 @@ static void state_done(struct state *s)
 struct reader_ctx {
 	struct target *t;
 	const struct source *src;	/* its plan overrides the target's files; may be NULL */
+	char ***unsafe;			/* where to note files a user can change: path, why, path, why, ...; may be NULL */
+	bool *refused;			/* set when a file was not read at all */
 };
 
+static bool secret_path(const char *canon)
+{
+	return streq(canon, "/etc/shadow") || streq(canon, "/etc/gshadow") || streq(canon, "/etc/shadow-") ||
+	       streq(canon, "/etc/gshadow-") ||
+	       (startswith(canon, "/etc/ssh/ssh_host_") && !(strlen(canon) > 4 && streq(canon + strlen(canon) - 4, ".pub")));
+}
+
+static int note_unsafe(struct reader_ctx *c, const char *path, const char *why)
+{
+	if (!c->unsafe)
+		return 0;
+	for (size_t i = 0; *c->unsafe && (*c->unsafe)[i]; i += 2)
+		if (streq((*c->unsafe)[i], path))
+			return 0;
+	int r = strv_push(c->unsafe, strdup(path));
+	return r < 0 ? r : strv_push(c->unsafe, strdup(why));
+}
+
+/*
+ * Read a file nft -f would read.  Never through a symlink a user controls,
+ * never a file in a directory a user can change (it may be a hard link to
+ * /etc/shadow), never a secret: those are not read (nft's words about them
+ * would print their content) and are findings of their own.
+ */
 static int rd_read(void *ud, const char *path, char **ret_data, size_t *ret_len)
 {
 	struct reader_ctx *c = ud;
+	struct target_path tp = {0};
+	struct stat dst;
+	int r;
 
 	for (size_t i = 0; c->src && i < c->src->n_plan; i++)
 		if (streq(c->src->plan[i].path, path)) {
@@ -191,7 +223,46 @@ static int rd_read(void *ud, const char *path, char **ret_data, size_t *ret_len)
 			*ret_len = c->src->plan[i].len;
 			return 0;
 		}
-	return target_read_file(c->t, path, CONFIG_MAX, ret_data, ret_len);
+	r = target_resolve(c->t, path, TR_ROOT_SYMLINKS_ONLY, &tp, NULL);
+	if (r == -ENOLINK) {
+		target_path_done(&tp);
+		*c->refused = true;
+		r = note_unsafe(c, path, "it is reached through a symlink a user can change");
+		return r < 0 ? r : -EPERM;
+	}
+	if (r < 0) {
+		target_path_done(&tp);
+		return r;
+	}
+	_cleanup_free_ char *dir = path_parent(tp.canon);
+	const char *why = NULL;
+	bool refuse = false;
+	if (!dir) {
+		target_path_done(&tp);
+		return -ENOMEM;
+	}
+	if (secret_path(tp.canon))
+		why = "it is a file of secrets, never read for this", refuse = true;
+	else if (target_stat(c->t, dir, &dst) == 0 && (!target_dir_is_roots(&dst) || dst.st_mode & 002))
+		why = "users can change the directory that holds it", refuse = true;
+	else if (tp.exists && S_ISREG(tp.st.st_mode) && tp.st.st_nlink > 1)
+		why = "it has more than one hard link (it may be /etc/shadow)", refuse = true;
+	else if (tp.exists && tp.st.st_uid != 0)
+		why = "a user owns it";
+	else if (tp.exists && (tp.st.st_mode & 002 || (tp.st.st_mode & 020 && tp.st.st_gid != 0)))
+		why = "users can write it";
+	if (why && (r = note_unsafe(c, path, why)) < 0) {
+		target_path_done(&tp);
+		return r;
+	}
+	if (refuse) {
+		target_path_done(&tp);
+		*c->refused = true;
+		return -EPERM;
+	}
+	r = target_read_file(c->t, tp.canon, CONFIG_MAX, ret_data, ret_len);
+	target_path_done(&tp);
+	return r;
 }
 
 static int rd_glob(void *ud, const char *pattern, char ***ret)
@@ -200,9 +271,10 @@ static int rd_glob(void *ud, const char *pattern, char ***ret)
 	return target_glob(c->t, pattern, ret);
 }
 
-static int load_nft(struct target *t, const struct source *src, struct nft_ruleset **ret, char **ret_why)
+static int load_nft(struct target *t, struct source *src, struct nft_ruleset **ret, char **ret_why)
 {
-	struct reader_ctx ctx = { t, src };
+	bool refused = false;
+	struct reader_ctx ctx = { t, src, src->n_plan ? NULL : &src->unsafe, src->n_plan ? &refused : &src->refused };
 	const struct nft_reader rd = { rd_read, rd_glob, &ctx };
 	return nft_load(&rd, src->file, ret, ret_why);
 }
@@ -452,8 +524,11 @@ static int probe(struct run *run, struct state *s, bool after)
 	}
 	if (res.error != NETPROBE_OK) {
 		struct buf b = {0};
+		bool refused = false;
+		for (size_t i = 0; i < s->n_src; i++)
+			refused |= s->src[i].refused;
 		buf_puts(&b, netprobe_error_name(res.error));
-		if (res.message) {
+		if (res.message && !refused) {
 			_cleanup_free_ char *m = escape_display_trunc(res.message, 200);
 			buf_printf(&b, " (%s)", m ? m : "?");
 		}
@@ -467,7 +542,9 @@ static int probe(struct run *run, struct state *s, bool after)
 		const struct netprobe_loader_result *l = &res.loaders[i];
 		if (!l->ran || (l->exit_status == 0 && !l->timed_out))
 			continue;
-		_cleanup_free_ char *first = strndup(l->output ? l->output : "", strcspn(l->output ? l->output : "", "\n"));
+		/* its words may quote a file sshfix refused to read (a user's link to /etc/shadow) */
+		const char *said = s->src[i].refused ? "its output is not shown: it read a file a user controls" : l->output ? l->output : "";
+		_cleanup_free_ char *first = strndup(said, strcspn(said, "\n"));
 		_cleanup_free_ char *out = first ? escape_display_trunc(first, 160) : NULL;
 		if (asprintf(&s->loader_failed, "%s %s failed at boot (status %d: %s), so it loads nothing", s->src[i].argv[0],
 			     s->src[i].file, l->exit_status, out ? out : "?") < 0) {
@@ -628,30 +705,18 @@ static int include_checks(struct run *run, struct state *s)
 {
 	for (size_t i = 0; i < s->n_src; i++) {
 		const struct source *x = &s->src[i];
-		if (!x->nft)
-			continue;
-		char *const *files = nft_files(x->nft);
-		for (size_t k = 1; files && files[k]; k++) {
-			struct stat st, dst;
-			_cleanup_free_ char *dir = path_parent(files[k]);
-			const char *who = NULL;
-			if (!dir)
+		for (size_t k = 0; x->unsafe && x->unsafe[k]; k += 2) {
+			struct stat st;
+			struct finding *f = run_add_finding(run, PR_FIREWALL_INCLUDE_UNSAFE, x->unsafe[k], NULL);
+			if (!f)
 				return -ENOMEM;
-			if (target_stat(run->target, files[k], &st) < 0)
-				continue;
-			if (st.st_uid != 0)
-				who = "a user owns it";
-			else if (st.st_mode & 002 || (st.st_mode & 020 && st.st_gid != 0))
-				who = "users can write it";
-			else if (target_stat(run->target, dir, &dst) == 0 &&
-				 (dst.st_uid != 0 || dst.st_mode & 002 || (dst.st_mode & 020 && dst.st_gid != 0)))
-				who = "users can write the directory that holds it";
-			if (!who)
-				continue;
-			struct finding *f = run_add_finding(run, PR_FIREWALL_INCLUDE_UNSAFE, files[k], NULL);
-			if (!f || finding_set_detail(f, "%s includes it, and %s (owner %u, mode %04o; directory %s)", x->file, who,
-						     (unsigned) st.st_uid, (unsigned) (st.st_mode & 07777), dir) < 0 ||
-			    finding_add_evidence(f, "loaded at boot by %s: nft -f %s", x->unit, x->file) < 0)
+			if (target_lstat(run->target, x->unsafe[k], &st) == 0) {
+				if (finding_set_detail(f, "nft -f reads it for %s, and %s (owner %u, mode %04o)", x->file,
+						       x->unsafe[k + 1], (unsigned) st.st_uid, (unsigned) (st.st_mode & 07777)) < 0)
+					return -ENOMEM;
+			} else if (finding_set_detail(f, "nft -f reads it for %s, and %s", x->file, x->unsafe[k + 1]) < 0)
+				return -ENOMEM;
+			if (finding_add_evidence(f, "loaded at boot by %s: nft -f %s", x->unit, x->file) < 0)
 				return -ENOMEM;
 		}
 	}

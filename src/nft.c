@@ -210,6 +210,8 @@ static int lex_file(struct lexer *lx, const char *path)
 	if (r < 0) {
 		if (lx->depth == 0)
 			return r;
+		if (r == -EPERM)
+			return fail(lx, "included file %s was not read: a user can change it, or it holds secrets", path);
 		return fail(lx, "included file %s: %s; nft -f refuses the whole ruleset", path,
 			    r == -EFBIG ? "larger than 16 MiB" : strerror(-r));
 	}
