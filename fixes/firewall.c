@@ -811,14 +811,36 @@ static int findings(struct run *run, struct state *s)
 		finding_set_data(f, d, fixdata_free);
 		f->line = first->line;
 		_cleanup_free_ char *what = escape_display(first->what);
-		buf_printf(&b, "%s new ssh connections (", static_blocks(first->verdict) ? fw_verdict_name(first->verdict)
-										      : "the kernel blocks");
-		describe_ports(&b, s, i, false);
-		buf_printf(&b, ") from %s: %s", run->opt.from ? run->opt.from : "an address that is not local",
-			   what ? what : "?");
-		if (fpk->probed)
-			buf_printf(&b, "; the kernel %s (%s)", kernel_word(&fpk->now),
-				   static_blocks(first->verdict) ? "agrees" : "the static view could not judge it");
+		bool kernel_only = !static_blocks(first->verdict);
+		if (kernel_only) {
+			buf_printf(&b, "the kernel %s new ssh connections (",
+				   fpk->now.verdict == NETPROBE_REJECTED ? "rejects" : "drops");
+			describe_ports(&b, s, i, false);
+			buf_printf(&b, ") from %s", run->opt.from ? run->opt.from : "an address that is not local");
+			if (first->verdict == FW_UNKNOWN)
+				buf_printf(&b, "; sshfix's own reading could not judge %s", what ? what : "?");
+			else
+				buf_puts(&b, "; sshfix's own reading, which follows TCP only, lets them through: the kernel wins");
+			if (fpk->now.no_neighbour)
+				buf_printf(&b, "; the rules drop %s, so the SYN never reaches the port: accept it first "
+					       "(nft: icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert } accept)",
+					   fpk->p.family == AF_INET6 ? "IPv6 neighbour discovery (ICMPv6)" : "ARP");
+			if (f->line == 0) {
+				const char *pf = NULL;
+				if (x->nft && nft_policy_drop(x->nft, fpk->p.family, &pf, &f->line)) {
+					free(f->path);
+					if (!(f->path = strdup(pf)))
+						return -ENOMEM;
+				}
+			}
+		} else {
+			buf_printf(&b, "%s new ssh connections (", fw_verdict_name(first->verdict));
+			describe_ports(&b, s, i, false);
+			buf_printf(&b, ") from %s: %s", run->opt.from ? run->opt.from : "an address that is not local",
+				   what ? what : "?");
+			if (fpk->probed)
+				buf_printf(&b, "; the kernel %s (agrees)", kernel_word(&fpk->now));
+		}
 		_cleanup_free_ char *detail = buf_steal(&b);
 		if (!detail || finding_set_detail(f, "%s", detail) < 0 ||
 		    finding_add_evidence(f, "loaded at boot by %s from %s", x->unit, x->file) < 0)
@@ -844,8 +866,8 @@ static int findings(struct run *run, struct state *s)
 			return -ENOMEM;
 		if (x->plan_failed || x->n_plan == 0) {
 			if (!(d->why_not = strdup(x->plan_why ? x->plan_why
-							      : "no rule this check can add lets it through (the kernel "
-								"blocks something else than the ssh port)")))
+							      : "no accept rule for the ssh port lets it through: the kernel "
+								"blocks something else (see above); change the rules by hand")))
 				return -ENOMEM;
 			continue;
 		}

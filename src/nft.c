@@ -1492,6 +1492,22 @@ static const struct nft_chain *eval_full(const struct nft_ruleset *rs, const str
 	return NULL;
 }
 
+bool nft_policy_drop(const struct nft_ruleset *rs, int family, const char **ret_file, unsigned *ret_line)
+{
+	for (size_t ti = 0; ti < rs->n_tables; ti++) {
+		const struct nft_table *tb = &rs->tables[ti];
+		if (!table_sees(tb, family))
+			continue;
+		for (size_t ci = 0; ci < tb->n_chains; ci++)
+			if (on_path(&tb->chains[ci]) && tb->chains[ci].policy_drop) {
+				*ret_file = rs->files[tb->chains[ci].policy_file].path;
+				*ret_line = tb->chains[ci].policy_line;
+				return true;
+			}
+	}
+	return false;
+}
+
 void nft_eval(const struct nft_ruleset *rs, const struct fw_packet *p, struct fw_answer *ret)
 {
 	const struct nft_table *tb;

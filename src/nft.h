@@ -55,6 +55,14 @@ char *const *nft_files(const struct nft_ruleset *rs);
 void nft_eval(const struct nft_ruleset *rs, const struct fw_packet *p, struct fw_answer *ret);
 
 /*
+ * The policy line of the first base chain on the input hook that sees
+ * family and drops by policy (for a verdict the kernel gives and the
+ * static view does not: neighbour discovery dropped).  Returns true with
+ * *ret_file (owned by rs) and *ret_line, false when there is none.
+ */
+bool nft_policy_drop(const struct nft_ruleset *rs, int family, const char **ret_file, unsigned *ret_line);
+
+/*
  * The smallest change for p: "tcp dport P accept" (with "ip saddr FROM" or
  * "ip6 saddr FROM" for --from) as the first rule of the first base chain
  * that does not accept it, in the file that declares the chain.  Returns 0
