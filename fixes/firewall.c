@@ -887,6 +887,19 @@ static int findings(struct run *run, struct state *s)
 				after_any |= s->pk[k].probed_after;
 				after_all &= s->pk[k].probed_after && s->pk[k].after.verdict == NETPROBE_ACCEPTED;
 			}
+		bool helps = !after_any;
+		for (size_t k = 0; k < s->n_pk; k++)
+			if (s->pk[k].blocker == (int) i && s->pk[k].probed_after && s->pk[k].after.verdict == NETPROBE_ACCEPTED)
+				helps = true;
+		if (!helps) {
+			/* the kernel wins: a change it says does not help is not made */
+			buf_done(&act);
+			if (!(d->why_not = strdup("with the planned accept rule the kernel still blocks every one of these "
+						  "ports, so it is not made: see the evidence (--verbose) and change the rules "
+						  "by hand")))
+				return -ENOMEM;
+			continue;
+		}
 		if (after_any && after_all)
 			buf_puts(&act, "; with this change the kernel accepts ");
 		else if (after_any)
