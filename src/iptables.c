@@ -532,6 +532,7 @@ static void judge_rule(const struct ipt_rule *rule, const struct fw_packet *p, s
 		} else if (o[0] == '-') {
 			m = FW_MAYBE;
 			maybe(ri, "%.60s", o);
+			takes = v && v[0] != '-' && !streq(v, "!");	/* a flag of a match not known here */
 		} else
 			takes = false;	/* a value of an option not known here */
 		if (neg) {

@@ -94,6 +94,7 @@ START_TEST(ipt_eval_matches)
 				       "-A INPUT -p tcp -m tcp --dport 25 -m set --match-set admins src -j ACCEPT\n"
 				       "-A INPUT -p tcp -m tcp --dport 25 -j DROP\n"
 				       "-A INPUT -4 -p tcp --dport 26 -j DROP\n"
+				       "-A INPUT -p tcp --dport 27 -m foo --flag -j DROP\n"
 				       "-A INPUT -p tcp --dport 1000:2000 -g deny\n"
 				       ":deny - [0:0]\n"
 				       "-A deny -j DROP\n"
@@ -108,6 +109,8 @@ START_TEST(ipt_eval_matches)
 	ck_assert_msg(strstr(a.what, "ipset"), "%s", a.what);
 	ck_assert_int_eq(verdict(rs, V4, 26, NULL, NULL), FW_DROP);
 	ck_assert_int_eq(verdict(rs, V6, 26, NULL, NULL), FW_ACCEPT);
+	/* an unknown flag does not swallow the -j after it */
+	ck_assert_int_eq(verdict(rs, V4, 27, NULL, NULL), FW_UNKNOWN);
 	ck_assert_int_eq(verdict(rs, V4, 1500, NULL, NULL), FW_DROP);
 	ipt_ruleset_free(rs);
 }
