@@ -123,6 +123,10 @@ enum problem_code {
 	PR_TCP_WRAPPERS_FAIL2BAN,
 	PR_TCP_WRAPPERS_DEPENDS,
 	PR_TCP_WRAPPERS_LIST_UNSAFE,
+	/* firewall (fixes/firewall.c) */
+	PR_FIREWALL_NFTABLES_BLOCKS,
+	PR_FIREWALL_IPTABLES_BLOCKS,
+	PR_FIREWALL_INCLUDE_UNSAFE,
 	/* client (fixes/client.c): --client, the connecting side */
 	PR_CLIENT_KEY_PERMS,
 	PR_CLIENT_KEY_OWNER,

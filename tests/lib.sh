@@ -601,3 +601,143 @@ libwrap_sshd() {
 	chmod 0755 "$r/usr/sbin/sshd"
 	rm -rf "$tmp"
 }
+
+# firewall_tools ROOT: the rescue system's nft, iptables-restore and
+# ip6tables-restore (with their libraries) in the fake root, so that the
+# kernel probe (src/netprobe.h) can load the root's rules with "its own"
+# tools.  Debian's iptables-restore is xtables-nft-multi, which picks its
+# personality from its name: each is copied under the name the boot runs.
+firewall_tools() {
+	r=$1
+	for prog in /usr/sbin/nft /usr/sbin/iptables-restore /usr/sbin/ip6tables-restore; do
+		[ -e "$prog" ] || continue
+		real=$(readlink -f "$prog")
+		mkdir -p "$r/usr/sbin"
+		cp -L "$prog" "$r$prog"
+		for f in $(ldd "$real" 2>/dev/null | grep -o '/[^ ]*'); do
+			[ -e "$r$f" ] && continue
+			mkdir -p "$r$(dirname "$f")"
+			cp -L "$f" "$r$f"
+		done
+	done
+	# nft and iptables name protocols and services through these
+	for f in /etc/protocols /etc/services; do
+		[ -f "$f" ] && [ ! -e "$r$f" ] && cp "$f" "$r$f"
+	done
+	# iptables' matches and targets are plugins it dlopen()s
+	for d in /usr/lib/*/xtables; do
+		[ -d "$d" ] || continue
+		mkdir -p "$r$d"
+		cp -L "$d"/*.so "$r$d/"
+	done
+	[ -e "$r/lib64" ] || { [ -d /lib64 ] && mkdir -p "$r/lib64" && cp -L /lib64/ld-linux-x86-64.so.2 "$r/lib64/" 2>/dev/null; }
+	mkdir -p "$r/run" "$r/dev" "$r/proc"
+}
+
+# nftables_debian ROOT [enabled|disabled|masked] [CONF]: Debian's nftables
+# package: its unit (WantedBy=sysinit.target), enabled as the package's
+# postinst does not (the admin runs systemctl enable), and
+# /etc/nftables.conf from CONF or Debian's stock file.
+nftables_debian() {
+	r=$1 state=${2:-enabled} conf=${3:-}
+	u=$r/usr/lib/systemd/system
+	mkdir -p "$u" "$r/etc/systemd/system/sysinit.target.wants"
+	cat > "$u/nftables.service" <<'U'
+[Unit]
+Description=nftables
+Documentation=man:nft(8) http://wiki.nftables.org
+Wants=network-pre.target
+Before=network-pre.target shutdown.target
+Conflicts=shutdown.target
+DefaultDependencies=no
+
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+StandardInput=null
+ProtectSystem=full
+ProtectHome=true
+ExecStart=/usr/sbin/nft -f /etc/nftables.conf
+ExecReload=/usr/sbin/nft -f /etc/nftables.conf
+ExecStop=/usr/sbin/nft flush ruleset
+
+[Install]
+WantedBy=sysinit.target
+U
+	cat > "$u/sysinit.target" <<'U'
+[Unit]
+Description=System Initialization
+U
+	cat > "$u/basic.target" <<'U'
+[Unit]
+Description=Basic System
+Requires=sysinit.target
+U
+	[ -f "$u/multi-user.target" ] || cat > "$u/multi-user.target" <<'U'
+[Unit]
+Description=Multi-User System
+Requires=basic.target
+U
+	case $state in
+	enabled) ln -sf /lib/systemd/system/nftables.service "$r/etc/systemd/system/sysinit.target.wants/nftables.service" ;;
+	masked) ln -sf /dev/null "$r/etc/systemd/system/nftables.service" ;;
+	esac
+	if [ -n "$conf" ]; then
+		cp "$conf" "$r/etc/nftables.conf"
+	else
+		cat > "$r/etc/nftables.conf" <<'N'
+#!/usr/sbin/nft -f
+
+flush ruleset
+
+table inet filter {
+	chain input {
+		type filter hook input priority filter;
+	}
+	chain forward {
+		type filter hook forward priority filter;
+	}
+	chain output {
+		type filter hook output priority filter;
+	}
+}
+N
+	fi
+	chmod 0755 "$r/etc/nftables.conf"
+}
+
+# iptables_persistent ROOT [enabled|disabled]: Debian's iptables-persistent
+# and netfilter-persistent: the unit, its plugins' marker files, and empty
+# accept-all rules.v4 / rules.v6 (the caller writes its own).
+iptables_persistent() {
+	r=$1 state=${2:-enabled}
+	u=$r/usr/lib/systemd/system
+	mkdir -p "$u" "$r/etc/systemd/system/multi-user.target.wants" "$r/etc/iptables" \
+		"$r/usr/share/netfilter-persistent/plugins.d"
+	cat > "$u/netfilter-persistent.service" <<'U'
+[Unit]
+Description=netfilter persistent configuration
+DefaultDependencies=no
+Wants=network-pre.target systemd-modules-load.service local-fs.target
+Before=network-pre.target shutdown.target
+After=systemd-modules-load.service local-fs.target
+Conflicts=shutdown.target
+Documentation=man:netfilter-persistent(8)
+
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStart=/usr/sbin/netfilter-persistent start
+ExecStop=/usr/sbin/netfilter-persistent stop
+
+[Install]
+WantedBy=multi-user.target
+U
+	printf '#!/bin/sh\n' > "$r/usr/share/netfilter-persistent/plugins.d/15-ip4tables"
+	printf '#!/bin/sh\n' > "$r/usr/share/netfilter-persistent/plugins.d/25-ip6tables"
+	[ "$state" = enabled ] && ln -sf /lib/systemd/system/netfilter-persistent.service \
+		"$r/etc/systemd/system/multi-user.target.wants/netfilter-persistent.service"
+	for v in 4 6; do
+		printf '*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n' > "$r/etc/iptables/rules.v$v"
+	done
+}

@@ -13,6 +13,9 @@
  * 23: TCP wrappers (src/tcpwrap.h): hosts.allow, then "\0\0", hosts.deny,
  * then "\0\0" and what every /file list reads; the list's first byte may
  * make it a FIFO ('#'), a device ('$'), unreadable ('!') or a user's ('@').
+ * The persistent firewall (24-25): an nftables ruleset (with itself as
+ * every included file) and an iptables-save file, each judged for a few
+ * packets and given the planned accept rule.
  *
  * The --client parsers (12-15) take hostile input: a user's files, through
  * the ssh client configuration loader on an in-memory file system; what
@@ -40,6 +43,8 @@
 #include "listen_addr.h"
 #include "client_config.h"
 #include "sshd_config.h"
+#include "nft.h"
+#include "iptables.h"
 #include "accounts.h"
 #include "asuser.h"
 #include "fail2ban.h"
@@ -271,11 +276,79 @@ static int fuzz_profile(const char *attach, unsigned line, bool complain, bool o
 	return 0;
 }
 
+/* nft's reader for the fuzzer: every path is the input (includes included loop on themselves). */
+struct fz_mem {
+	const char *d;
+	size_t n;
+};
+
+static int fz_read(void *ud, const char *path, char **ret, size_t *ret_len)
+{
+	const struct fz_mem *m = ud;
+	char *c = malloc(m->n + 1);
+
+	(void) path;
+	if (!c)
+		return -ENOMEM;
+	memcpy(c, m->d, m->n);
+	c[m->n] = '\0';
+	*ret = c;
+	*ret_len = m->n;
+	return 0;
+}
+
+static int fz_glob(void *ud, const char *pattern, char ***ret)
+{
+	char **v = calloc(3, sizeof(char *));
+
+	(void) ud;
+	if (!v)
+		return -ENOMEM;
+	v[0] = strdup(pattern);
+	*ret = v;
+	return 0;
+}
+
+static void fz_firewall(unsigned which, const char *d, size_t n)
+{
+	static const struct fw_packet pk[] = { { 2 /* AF_INET */, 22, NULL }, { 10 /* AF_INET6 */, 2222, NULL },
+					       { 2, 22, "198.51.100.7" }, { 10, 22, "2001:db8::7" } };
+	for (size_t i = 0; i < sizeof(pk) / sizeof(pk[0]); i++) {
+		struct fw_answer a;
+		char *out = NULL;
+		size_t len;
+		if (which == 24) {
+			struct fz_mem m = { d, n };
+			const struct nft_reader rd = { fz_read, fz_glob, &m };
+			struct nft_ruleset *rs = NULL;
+			char *why = NULL;
+			const char *path;
+			if (nft_load(&rd, "/etc/nftables.conf", &rs, &why) == 0) {
+				nft_eval(rs, &pk[i], &a);
+				if (nft_plan_accept(rs, &pk[i], &path, &out, &len) == 0)
+					free(out);
+				nft_ruleset_free(rs);
+			}
+			free(why);
+		} else {
+			struct ipt_ruleset *rs = NULL;
+			unsigned line;
+			const char *why;
+			if (ipt_parse("/etc/iptables/rules.v4", d, n, &rs, &line, &why) == 0) {
+				ipt_eval(rs, &pk[i], &a);
+				if (ipt_plan_accept(rs, d, n, &pk[i], &out, &len) == 0)
+					free(out);
+				ipt_ruleset_free(rs);
+			}
+		}
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size < 1)
 		return 0;
-	unsigned which = data[0] % 24;
+	unsigned which = data[0] % 26;
 	const char *d = (const char *) data + 1;
 	size_t n = size - 1;
 	char *s = malloc(n + 1);
@@ -418,6 +491,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		(void) f2b_str2seconds(s, &v);
 		break; }
 	case 23: fuzz_tcpwrap(d, n); break;
+	case 24:
+	case 25:
+		fz_firewall(which, d, n);
+		break;
 	case 11: { unsigned char *blob = NULL; size_t bl; if (authkeys_base64_decode(d, n, &blob, &bl) == 0) { const struct authkeys_type *t; unsigned bits; (void) authkeys_check_blob(blob, bl, &t, &bits); free(blob); } break; }
 	}
 	free(s);

@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Helpers shared by the static firewall evaluators (src/fwcommon.h). */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+
+#include "fwcommon.h"
+#include "util.h"
+
+const char *fw_verdict_name(enum fw_verdict v)
+{
+	switch (v) {
+	case FW_ACCEPT:
+		return "accepts";
+	case FW_DROP:
+		return "drops";
+	case FW_REJECT:
+		return "rejects";
+	default:
+		return "could not be judged";
+	}
+}
+
+static bool prefix_eq(const unsigned char *a, const unsigned char *b, unsigned bits)
+{
+	unsigned full = bits / 8, rest = bits % 8;
+
+	if (memcmp(a, b, full) != 0)
+		return false;
+	if (rest == 0)
+		return true;
+	unsigned char m = (unsigned char) (0xff << (8 - rest));
+	return (a[full] & m) == (b[full] & m);
+}
+
+/* A dotted mask as a prefix length; -1 when it is no contiguous mask. */
+static int mask_bits(const char *s)
+{
+	unsigned char m[4];
+	int bits = 0;
+	bool zero = false;
+
+	if (inet_pton(AF_INET, s, m) != 1)
+		return -1;
+	for (int i = 0; i < 32; i++) {
+		bool one = m[i / 8] & (0x80 >> (i % 8));
+		if (one && zero)
+			return -1;
+		if (one)
+			bits++;
+		else
+			zero = true;
+	}
+	return bits;
+}
+
+int fw_addr_match(const char *spec, const struct fw_packet *p)
+{
+	char net[64];
+	unsigned char a[16], b[16];
+	int fam = strchr(spec, ':') ? AF_INET6 : AF_INET, max = fam == AF_INET6 ? 128 : 32, bits = max;
+	const char *slash = strchr(spec, '/');
+	size_t n = slash ? (size_t) (slash - spec) : strlen(spec);
+
+	if (n == 0 || n >= sizeof(net))
+		return FW_MAYBE;
+	memcpy(net, spec, n);
+	net[n] = '\0';
+	if (inet_pton(fam, net, a) != 1)
+		return FW_MAYBE;
+	if (slash) {
+		unsigned long long v;
+		if (parse_uint(slash + 1, 10, (unsigned long long) max, &v) == 0)
+			bits = (int) v;
+		else if (fam == AF_INET && (bits = mask_bits(slash + 1)) >= 0)
+			;
+		else
+			return FW_MAYBE;
+	}
+	if (fam != p->family)
+		return FW_NO;
+	if (bits == 0)
+		return FW_YES;
+	if (!p->from)
+		return FW_NO;	/* "an address that is not local": not one named network */
+	if (inet_pton(fam, p->from, b) != 1)
+		return FW_NO;
+	return prefix_eq(a, b, (unsigned) bits) ? FW_YES : FW_NO;
+}
+
+static int port_value(const char *s, size_t n)
+{
+	static const struct {
+		const char *name;
+		int port;
+	} names[] = { { "ssh", 22 }, { "http", 80 }, { "https", 443 }, { "smtp", 25 }, { "domain", 53 } };
+	char tmp[32];
+	unsigned long long v;
+
+	if (n == 0 || n >= sizeof(tmp))
+		return -1;
+	memcpy(tmp, s, n);
+	tmp[n] = '\0';
+	if (parse_uint(tmp, 10, 65535, &v) == 0)
+		return (int) v;
+	for (size_t i = 0; i < ELEMENTSOF(names); i++)
+		if (strcasecmp(tmp, names[i].name) == 0)
+			return names[i].port;
+	return -1;
+}
+
+int fw_port_match(const char *spec, uint16_t port)
+{
+	size_t n = strlen(spec), k = strcspn(spec, ":-");
+	int lo, hi;
+
+	if (k < n) {
+		lo = k == 0 ? 0 : port_value(spec, k);
+		hi = k + 1 == n ? 65535 : port_value(spec + k + 1, n - k - 1);
+	} else
+		lo = hi = port_value(spec, n);
+	if (lo < 0 || hi < 0)
+		return FW_MAYBE;
+	return port >= lo && port <= hi ? FW_YES : FW_NO;
+}

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * What the static firewall evaluators (src/iptables.h, src/nft.h) share:
+ * the packet they judge and the shape of their answer.
+ *
+ * The packet is the first SYN of a new TCP connection to one of sshd's
+ * ports, arriving on the machine's main interface (never lo) from the
+ * client's address: --from, or "an address that is not local" (then a rule
+ * that names a particular source network does not match it, and one that
+ * excludes a network does).  The destination address is the machine's own
+ * and not known here: a rule that depends on it could not be judged.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum fw_verdict {
+	FW_ACCEPT,	/* the packet passes this chain (or ruleset) */
+	FW_DROP,	/* dropped: the client times out */
+	FW_REJECT,	/* rejected: "Connection refused" or "No route to host" */
+	FW_UNKNOWN,	/* a rule on the way could not be judged statically */
+};
+
+/* The packet. */
+struct fw_packet {
+	int family;		/* AF_INET or AF_INET6 */
+	uint16_t port;		/* destination port */
+	const char *from;	/* numeric source address, or NULL: any address that is not local */
+};
+
+/* The answer for one packet. */
+struct fw_answer {
+	enum fw_verdict verdict;
+	const char *file;	/* the file of the deciding rule or policy (owned by the ruleset) */
+	unsigned line;		/* its line; 0 when none decides (nothing loaded) */
+	char what[160];		/* "policy drop of chain input", "rule -j DROP", "ip saddr @x: an ipset" */
+};
+
+/* "accepts", "drops", "rejects", "could not be judged". */
+const char *fw_verdict_name(enum fw_verdict v);
+
+/* Tri-state matches. */
+enum { FW_NO = 0, FW_YES = 1, FW_MAYBE = -1 };
+
+/*
+ * Does the source address spec ("192.0.2.0/24", "2001:db8::/32",
+ * "10.0.0.1", "10.0.0.0/255.0.0.0") hold the packet's source?  Without
+ * --from only a /0 network holds it.  FW_MAYBE for a spec that is no
+ * numeric address (a host name, an ipset).
+ */
+int fw_addr_match(const char *spec, const struct fw_packet *p);
+
+/*
+ * Is port in the spec: "22", "ssh" (the few names sshd ports are given),
+ * "1000:2000" (iptables) or "1000-2000" (nft)?  FW_MAYBE for a service
+ * name it does not know.
+ */
+int fw_port_match(const char *spec, uint16_t port);
