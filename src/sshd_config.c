@@ -168,16 +168,18 @@ static void diag(struct loader *l, enum sshd_diag_kind kind, const char *file, u
 		return;
 	}
 	va_end(ap);
-	char *f = strdup(file);
-	nd = f ? realloc(l->c->diags, (l->c->n_diags + 1) * sizeof(*nd)) : NULL;
+	nd = realloc(l->c->diags, (l->c->n_diags + 1) * sizeof(*nd));
 	if (!nd) {
-		free(f);
 		free(msg);
 		l->oom = -ENOMEM;
 		return;
 	}
 	l->c->diags = nd;
-	nd[l->c->n_diags++] = (struct sshd_diag) { kind, f, line, msg };
+	nd[l->c->n_diags] = (struct sshd_diag) { kind, NULL, line, msg };
+	nd[l->c->n_diags].file = strdup(file);
+	if (!nd[l->c->n_diags].file)
+		l->oom = -ENOMEM;
+	l->c->n_diags++;
 }
 
 static int add_option(struct loader *l, char *keyword, char **args, const char *file, unsigned line, int match,

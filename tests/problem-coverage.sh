@@ -4,7 +4,8 @@
 # named by the expected output of a tree case, an e2e scenario or an attack
 # case -- or has a written reason in tests/problem-waivers.  A waiver for an
 # id that is covered, or that no longer exists, fails too, so the list
-# shrinks as cases are added.  Exit 0 pass, 1 fail, 77 without the binary.
+# shrinks as cases are added.  Every family has its README row and man
+# page section.  Exit 0 pass, 1 fail, 77 without the binary.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 SSHFIX=${SSHFIX:-${abs_top_builddir:-$here/..}/sshfix}
@@ -33,5 +34,15 @@ done
 for id in $waived; do
 	printf '%s\n' "$ids" | grep -qx -- "$id" || { echo "FAIL: waiver for $id, which sshfix does not know"; fail=1; }
 done
-echo "problem-coverage: $n problem ids, $((n - w)) covered by cases, $w waived"
+# Every family has its row in the README's table and its section in the man page.
+top=$(cd "$here/.." && pwd)
+nf=0
+while IFS= read -r line; do
+	fam=${line%%:*}
+	nf=$((nf + 1))
+	grep -q "^| \`$fam\` |" "$top/README.md" || { echo "FAIL: family $fam has no row in README.md's check table"; fail=1; }
+	sec=".SS ${fam//-/\\-}"
+	grep -qxF "$sec" "$top/man/sshfix.8" || { echo "FAIL: family $fam has no section in man/sshfix.8"; fail=1; }
+done < <("$SSHFIX" --list-checks | grep -v '^ ')
+echo "problem-coverage: $n problem ids, $((n - w)) covered by cases, $w waived; $nf families in the README and the man page"
 exit $fail

@@ -95,8 +95,11 @@ ln -sfn "$asm" "$kinc/asm"
 musl_version=$(dpkg-query -W -f '${Version}' musl-dev 2>/dev/null || echo unknown)
 CPPFLAGS="-isystem $kinc"
 # -Os and per-function sections (the link drops what sshfix does not use);
-# the stack protector because libblkid parses hostile superblocks.
-CFLAGS="-Os -ffunction-sections -fdata-sections -fstack-protector-strong"
+# the stack protector because libblkid parses hostile superblocks; no
+# unwind tables: C without exceptions, cancellation or backtrace() never
+# reads them, and in the stripped binary they were 92 KB (9%) of the
+# 1 MiB budget.
+CFLAGS="-Os -ffunction-sections -fdata-sections -fstack-protector-strong -fno-asynchronous-unwind-tables -fno-unwind-tables"
 toolchain="cc=$MUSL_GCC $("$MUSL_GCC" -dumpfullversion 2>/dev/null || "$MUSL_GCC" -dumpversion) musl=$musl_version cppflags=$CPPFLAGS cflags=$CFLAGS"
 
 common_configure=(--prefix="$prefix" --libdir="$prefix/lib"
