@@ -35,6 +35,18 @@ int ipt_parse(const char *file, const char *data, size_t len, struct ipt_ruleset
 	      const char **ret_why);
 void ipt_ruleset_free(struct ipt_ruleset *rs);
 
+/*
+ * Read one more iptables-save text into *rs (a new ruleset when *rs is
+ * NULL), as "iptables-restore -n" loads it over what is there: a table
+ * already read is kept, its chains too, rules are appended (ufw-init loads
+ * its before.rules, after.rules and user.rules so).  Each rule and policy
+ * keeps the file it came from; line_offset is added to every line number
+ * (a text made up for a line of another file).  Returns 0, -EBADMSG with
+ * *ret_line and *ret_why (*rs keeps what was read before), or -ENOMEM.
+ */
+int ipt_parse_more(struct ipt_ruleset **rs, const char *file, const char *data, size_t len, int line_offset,
+		   unsigned *ret_line, const char **ret_why);
+
 /* What the ruleset does to packet p.  *ret is filled; the base chain that decided is in ret->what. */
 void ipt_eval(const struct ipt_ruleset *rs, const struct fw_packet *p, struct fw_answer *ret);
 
