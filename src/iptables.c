@@ -494,7 +494,13 @@ static void judge_rule(const struct ipt_rule *rule, const struct fw_packet *p, s
 		} else if (streq(o, "-m") || streq(o, "--match")) {
 			if (!v)
 				break;
-			if (streq(v, "set") || streq(v, "recent") || streq(v, "limit") || streq(v, "hashlimit") ||
+			if (streq(v, "recent")) {
+				/* the lists are empty at boot: a first connection is in none (ufw's limit rules) */
+				m = FW_YES;
+				for (size_t k = i + 2; a[k]; k++)
+					if (streq(a[k], "--rcheck") || streq(a[k], "--update"))
+						m = FW_NO;
+			} else if (streq(v, "set") || streq(v, "limit") || streq(v, "hashlimit") ||
 			    streq(v, "connlimit") || streq(v, "time") || streq(v, "string") || streq(v, "u32") ||
 			    streq(v, "bpf") || streq(v, "owner") || streq(v, "statistic") || streq(v, "geoip")) {
 				if (streq(v, "set"))
@@ -523,6 +529,15 @@ static void judge_rule(const struct ipt_rule *rule, const struct fw_packet *p, s
 				break;
 			m = FW_MAYBE;
 			maybe(ri, "%s (the client's port is not known)", o);
+		} else if (streq(o, "--set") || streq(o, "--rcheck") || streq(o, "--update") || streq(o, "--remove") ||
+			   streq(o, "--rsource") || streq(o, "--rdest") || streq(o, "--rttl") || streq(o, "--reap")) {
+			takes = false;	/* -m recent's: judged with it */
+		} else if (streq(o, "--seconds") || streq(o, "--hitcount") || streq(o, "--name") || streq(o, "--mask")) {
+			/* -m recent's, with a value */
+		} else if (startswith(o, "--rt-")) {
+			/* -m rt: a routing header, which a client's SYN does not carry */
+			m = FW_NO;
+			takes = v && v[0] != '-' && !streq(v, "!");
 		} else if (streq(o, "--syn")) {
 			takes = false;
 		} else if (streq(o, "--tcp-flags")) {

@@ -12,8 +12,10 @@
  * and -m multiport --dports/--ports, --syn, -m state/conntrack NEW,
  * -m addrtype --dst-type LOCAL, -m comment, -j ACCEPT/DROP/REJECT/RETURN,
  * jumps (-j) and gotos (-g) to user chains, and non-terminating targets
- * (LOG, NFLOG, MARK, ...).  Anything else a rule on the way depends on
- * (ipset, recent, limit, a target it does not know) makes the answer
+ * (LOG, NFLOG, MARK, ...), and -m recent as at boot, when its lists are
+ * empty (--rcheck and --update never match a first connection: ufw's
+ * "limit" rules), and -m rt (a SYN carries no routing header).  Anything else a rule on the way depends on
+ * (ipset, limit, a target it does not know) makes the answer
  * FW_UNKNOWN with the line: the kernel probe decides then.
  */
 #pragma once
