@@ -1,14 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * firewall: the persistent nftables and iptables rules the boot loads, and
- * whether they let a new connection to sshd's ports through (RULES §8.1-8.3,
- * issue 12).
+ * firewall: the persistent nftables, iptables and ufw rules the boot loads,
+ * and whether they let a new connection to sshd's ports through (RULES
+ * §8.1-8.4, issue 12).
  *
  * What counts is what the boot loads: nftables.service (Debian's
  * /etc/nftables.conf, EL's /etc/sysconfig/nftables.conf, and their
  * includes), netfilter-persistent.service (iptables-persistent's
  * /etc/iptables/rules.v4, rules.v6) and EL's iptables.service /
- * ip6tables.service (/etc/sysconfig/iptables, ip6tables) -- each only when
+ * ip6tables.service (/etc/sysconfig/iptables, ip6tables) and ufw.service
+ * with ENABLED=yes in /etc/ufw/ufw.conf (what /lib/ufw/ufw-init start
+ * loads: its chains and INPUT jumps, DEFAULT_INPUT_POLICY from
+ * /etc/default/ufw, before.rules, after.rules and user.rules, and the
+ * IPv6 twins, put into one iptables ruleset per family) -- each only when
  * the unit starts at boot (src/units.h; a masked or disabled unit loads
  * nothing).  The ports are the listen set's (socket activation included),
  * for the --from address or, without it, for any address that is not local,
@@ -31,6 +35,13 @@
  *    "-A INPUT [-s FROM] -p tcp -m tcp --dport P -j ACCEPT" before the
  *    first rule that blocks it (before COMMIT when the policy does), in the
  *    v4 and v6 files as needed.
+ *  - firewall-ufw-blocks: ufw drops or rejects it (its default policy, or a
+ *    rule).  Repair: what "ufw insert 1 allow PORT/tcp" writes -- the
+ *    "### tuple ###" line and "-A ufw-user-input -p tcp --dport P -j
+ *    ACCEPT" (-s FROM for --from) first in the RULES section of user.rules
+ *    (ufw6-user-input in user6.rules), so that ufw status lists it.  Never
+ *    a disabled ufw or a changed default policy; a block in before.rules or
+ *    IPV6=no is reported with the reason and left to the admin.
  *  - firewall-include-unsafe: nft -f reads a file that a user can change
  *    (a user owns it or can write it or its directory): whoever can write
  *    it decides the machine's firewall.  Report only; such a file is never
@@ -1389,8 +1400,8 @@ static int firewall_repair(struct run *run, struct finding *f)
 
 const struct fix fix_firewall = {
 	.id = "firewall",
-	.summary = "persistent nftables and iptables rules the boot loads, judged statically and by the kernel",
-	.rules = "RULES §8.1-8.3",
+	.summary = "persistent nftables, iptables and ufw rules the boot loads, judged statically and by the kernel",
+	.rules = "RULES §8.1-8.4",
 	.problems = firewall_problems,
 	.detect = firewall_detect,
 	.repair = firewall_repair,
