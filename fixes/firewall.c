@@ -732,10 +732,14 @@ static int judge_sources(struct run *run, struct state *s)
 						    "was changed%s",
 				       x->file, x->unit, esc,
 				       x->tool == TOOL_NFT   ? " (nft -f loads all of a ruleset or none of it)"
-				       : x->tool == TOOL_UFW ? " (ufw-init stops at the first file iptables-restore refuses)"
+				       : x->tool == TOOL_UFW ? " (ufw-init goes on without a file iptables-restore refuses; its "
+							       "default policy still applies)"
 							     : " (iptables-restore loads all of a table or none of it)");
 			if (r < 0)
 				return r;
+			if (!(x->plan_why = strdup("sshfix could not read the rules statically (see the note), so it plans no "
+						   "change to them: correct the file by hand")))
+				return -ENOMEM;
 			continue;
 		}
 		x->judged = true;
@@ -750,12 +754,23 @@ static int judge_sources(struct run *run, struct state *s)
 			*a = (struct fw_answer) { .verdict = FW_ACCEPT };
 			if (x->family != AF_UNSPEC && x->family != pk->p.family)
 				continue;
-			if (!x->judged)
+			if (!x->judged) {
 				a->verdict = FW_UNKNOWN;
+				snprintf(a->what, sizeof(a->what), "what it loads (see the note about it)");
+			}
 			else if (x->nft)
 				nft_eval(x->nft, &pk->p, a);
 			else
 				ipt_eval(x->ipt, &pk->p, a);
+			if (x->tool == TOOL_UFW && a->verdict != FW_ACCEPT && a->file && streq(a->file, UFW_DEFAULTS)) {
+				/* the made-up rules ufw-init loads for its default policy: say it in ufw's words */
+				if (x->ufw_no_v6)
+					snprintf(a->what, sizeof(a->what), "IPV6 is not \"yes\", so ufw-init drops all IPv6 but lo");
+				else
+					snprintf(a->what, sizeof(a->what), "DEFAULT_INPUT_POLICY=\"%s\" (ufw-init: %s)",
+						 a->verdict == FW_REJECT ? "REJECT" : "DROP",
+						 a->verdict == FW_REJECT ? "-j REJECT at the end of INPUT" : "the policy of INPUT");
+			}
 			if (a->verdict == FW_ACCEPT)
 				continue;
 			/* a definite block wins over an unknown one */
@@ -842,7 +857,7 @@ static int probe(struct run *run, struct state *s, bool after)
 		_cleanup_free_ char *out = first ? escape_display_trunc(first, 160) : NULL;
 		if (asprintf(&s->loader_failed, "%s %s failed at boot (status %d: %s), so it %s", lx->argv[0],
 			     lx->tool == TOOL_UFW ? "start" : lx->file, l->exit_status, out ? out : "?",
-			     lx->tool == TOOL_UFW ? "stops part way" : "loads nothing") < 0) {
+			     lx->tool == TOOL_UFW ? "loads ufw without what it refused" : "loads nothing") < 0) {
 			s->loader_failed = NULL;
 			netprobe_result_done(&res);
 			return -ENOMEM;

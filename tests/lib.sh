@@ -662,7 +662,7 @@ ufw_debian() {
 	# runs too and the host keys must be real ones
 	install_tools "$r"
 	real_host_keys "$r"
-	for prog in /usr/sbin/iptables /usr/sbin/ip6tables; do
+	for prog in /usr/sbin/iptables /usr/sbin/ip6tables /bin/echo /bin/grep; do
 		[ -e "$prog" ] || continue
 		real=$(readlink -f "$prog")
 		mkdir -p "$r$(dirname "$prog")"
