@@ -370,8 +370,16 @@ static int shell_var(const char *data, size_t len, const char *key, char **ret, 
 		n -= klen + 1;
 		while (n && (l[n - 1] == ' ' || l[n - 1] == '\t' || l[n - 1] == '\r'))
 			n--;
-		if (n >= 2 && (l[0] == '"' || l[0] == '\'') && l[n - 1] == l[0])
-			l++, n -= 2;
+		if (n >= 1 && (l[0] == '"' || l[0] == '\'')) {
+			const char *e = memchr(l + 1, l[0], n - 1);
+			n = e ? (size_t) (e - l - 1) : n - 1;
+			l++;
+		} else
+			for (size_t k = 0; k < n; k++)
+				if (l[k] == ' ' || l[k] == '\t' || l[k] == ';' || l[k] == '#') {
+					n = k;	/* ENABLED=yes # comment */
+					break;
+				}
 		free(*ret);
 		if (!(*ret = strndup(l, n)))
 			return -ENOMEM;
@@ -960,6 +968,14 @@ static int ufw_plan(struct run *run, struct source *x, const struct packet *pk, 
 	if (round > 0) {
 		*ret_why = "with the planned rule in ufw's user rules the connection is still blocked before ufw reaches "
 			   "them (before.rules, or a rule sshfix could not judge): change it by hand";
+		return 0;
+	}
+	/* never rewrite a file a user could change */
+	struct stat st;
+	if (target_lstat(run->target, x->file, &st) == 0 &&
+	    (!S_ISREG(st.st_mode) || st.st_uid != 0 || (st.st_mode & 022) || st.st_nlink > 1)) {
+		*ret_why = "the user rules file is not a plain file only root can change (a user owns it or can write it, "
+			   "or it is a link): sshfix does not rewrite it";
 		return 0;
 	}
 	const char *cur = x->n_plan ? x->plan[0].data : x->data ? x->data : "";
