@@ -349,7 +349,13 @@ static int read_planned(struct target *t, const struct source *x, const char *pa
 			*ret_len = x->plan[i].len;
 			return 0;
 		}
-	return target_read_file_optional(t, path, CONFIG_MAX, ret_data, ret_len);
+	int r = target_read_file(t, path, CONFIG_MAX, ret_data, ret_len);
+	if (r == -ENOENT) {
+		*ret_data = NULL;	/* ufw-init: "Couldn't find", and goes on */
+		*ret_len = 0;
+		return 0;
+	}
+	return r;	/* -EFBIG: too large to judge, and the kernel is not asked either */
 }
 
 /* KEY=value in a file the shell sources (ufw.conf, /etc/default/ufw): the last one, unquoted; *ret_line its line. */
@@ -520,8 +526,12 @@ static int load_ufw(struct target *t, struct source *x, struct ipt_ruleset **ret
 			r = -ENOMEM;
 			goto out;
 		}
-		if ((r = read_planned(t, x, path, &data, &dlen)) < 0)
+		if ((r = read_planned(t, x, path, &data, &dlen)) < 0) {
+			if (r != -ENOMEM && asprintf(ret_why, "%s: %s", path,
+						     r == -EFBIG ? "larger than 16 MiB" : strerror(-r)) < 0)
+				r = -ENOMEM;
 			goto out;
+		}
 		if (!data || dlen == 0)
 			continue;
 		r = ipt_parse_more(&rs, path, data, dlen, 0, &line, &w);
@@ -817,7 +827,9 @@ static int probe(struct run *run, struct state *s, bool after)
 	for (size_t i = 0; i < s->n_src; i++)
 		if (s->src[i].too_big) {
 			/* nft -f on 100 MB runs for longer than any rescue wants to wait; the boot's answer is its own */
-			if (!after && !(s->probe_error = strdup("a rules file is larger than 16 MiB, so its loader is not run here")))
+			char **dst = after ? &s->probe_after_error : &s->probe_error;
+			free(*dst);
+			if (!(*dst = strdup("a rules file is larger than 16 MiB, so its loader is not run here")))
 				return -ENOMEM;
 			return 0;
 		}
