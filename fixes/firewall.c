@@ -1,14 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * firewall: the persistent nftables and iptables rules the boot loads, and
- * whether they let a new connection to sshd's ports through (RULES §8.1-8.3,
- * issue 12).
+ * firewall: the persistent nftables, iptables and ufw rules the boot loads,
+ * and whether they let a new connection to sshd's ports through (RULES
+ * §8.1-8.4, issue 12).
  *
  * What counts is what the boot loads: nftables.service (Debian's
  * /etc/nftables.conf, EL's /etc/sysconfig/nftables.conf, and their
  * includes), netfilter-persistent.service (iptables-persistent's
  * /etc/iptables/rules.v4, rules.v6) and EL's iptables.service /
- * ip6tables.service (/etc/sysconfig/iptables, ip6tables) -- each only when
+ * ip6tables.service (/etc/sysconfig/iptables, ip6tables) and ufw.service
+ * with ENABLED=yes in /etc/ufw/ufw.conf (what /lib/ufw/ufw-init start
+ * loads: its chains and INPUT jumps, DEFAULT_INPUT_POLICY from
+ * /etc/default/ufw, before.rules, after.rules and user.rules, and the
+ * IPv6 twins, put into one iptables ruleset per family) -- each only when
  * the unit starts at boot (src/units.h; a masked or disabled unit loads
  * nothing).  The ports are the listen set's (socket activation included),
  * for the --from address or, without it, for any address that is not local,
@@ -31,6 +35,13 @@
  *    "-A INPUT [-s FROM] -p tcp -m tcp --dport P -j ACCEPT" before the
  *    first rule that blocks it (before COMMIT when the policy does), in the
  *    v4 and v6 files as needed.
+ *  - firewall-ufw-blocks: ufw drops or rejects it (its default policy, or a
+ *    rule).  Repair: what "ufw insert 1 allow PORT/tcp" writes -- the
+ *    "### tuple ###" line and "-A ufw-user-input -p tcp --dport P -j
+ *    ACCEPT" (-s FROM for --from) first in the RULES section of user.rules
+ *    (ufw6-user-input in user6.rules), so that ufw status lists it.  Never
+ *    a disabled ufw or a changed default policy; a block in before.rules or
+ *    IPV6=no is reported with the reason and left to the admin.
  *  - firewall-include-unsafe: nft -f reads a file that a user can change
  *    (a user owns it or can write it or its directory): whoever can write
  *    it decides the machine's firewall.  Report only; such a file is never
@@ -73,6 +84,15 @@ static const struct problem firewall_problems[] = {
 	  "a DROP gives \"Connection timed out\", a REJECT \"Connection refused\". The repair inserts "
 	  "\"-A INPUT -p tcp -m tcp --dport PORT -j ACCEPT\" (with -s for --from) just before the rule that blocks "
 	  "it, or at the end of the chain when its policy does; no rule is removed. RULES §8.1, §8.2" },
+	{ PR_FIREWALL_UFW_BLOCKS, "firewall-ufw-blocks", SEV_ERROR, PF_SAFE_AUTO,
+	  "{path} line {line}: {detail}",
+	  "ufw.service runs ufw-init at every boot when /etc/ufw/ufw.conf says ENABLED=yes: it loads before.rules, "
+	  "user.rules (the rules \"ufw allow\" writes) and after.rules, and drops (or, with REJECT, rejects) what "
+	  "none of them accepts, as DEFAULT_INPUT_POLICY in /etc/default/ufw says. The repair adds what \"ufw allow "
+	  "PORT/tcp\" (\"ufw allow from FROM to any port PORT proto tcp\" with --from) writes: the \"### tuple ###\" "
+	  "line and its -A ufw-user-input rule, first in the RULES section of user.rules (ufw6-user-input in "
+	  "user6.rules for IPv6), so \"ufw status\" shows it; ufw stays enabled and its default policy is not "
+	  "changed. RULES §8.4" },
 	{ PR_FIREWALL_INCLUDE_UNSAFE, "firewall-include-unsafe", SEV_WARNING, PF_REPORT_ONLY,
 	  "{path}: {detail}",
 	  "nft -f runs as root at every boot and loads whatever this file says: a user who can change it (owns "
@@ -82,7 +102,7 @@ static const struct problem firewall_problems[] = {
 	{ .id = NULL },
 };
 
-enum tool { TOOL_NFT, TOOL_IPT };
+enum tool { TOOL_NFT, TOOL_IPT, TOOL_UFW };
 
 /* One ruleset the boot loads. */
 struct source {
@@ -100,6 +120,7 @@ struct source {
 	bool too_big;		/* larger than CONFIG_MAX: the kernel is not asked either */
 	char **unsafe;		/* files nft reads that a user can change: path, why, ... */
 	bool refused;		/* one of them was not read: the loader's words about it are not shown */
+	bool ufw_no_v6;		/* ufw: IPV6=no, so ufw-init drops all IPv6 but lo */
 	/* a planned repair */
 	struct planned {
 		char *path, *data;
@@ -308,6 +329,277 @@ static bool exists(struct run *run, const char *path)
 	return target_stat(run->target, path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+/* ---- ufw (RULES §8.4) ---- */
+
+#define UFW_DEFAULTS "/etc/default/ufw"
+#define UFW_CONF "/etc/ufw/ufw.conf"
+#define UFW_INIT "/lib/ufw/ufw-init"
+
+/* A file as the loader sees it: the planned contents of source x (may be NULL) over the target's; NULL data when missing. */
+static int read_planned(struct target *t, const struct source *x, const char *path, char **ret_data, size_t *ret_len)
+{
+	for (size_t i = 0; x && i < x->n_plan; i++)
+		if (streq(x->plan[i].path, path)) {
+			char *d = malloc(x->plan[i].len + 1);
+			if (!d)
+				return -ENOMEM;
+			memcpy(d, x->plan[i].data, x->plan[i].len);
+			d[x->plan[i].len] = '\0';
+			*ret_data = d;
+			*ret_len = x->plan[i].len;
+			return 0;
+		}
+	int r = target_read_file(t, path, CONFIG_MAX, ret_data, ret_len);
+	if (r == -ENOENT) {
+		*ret_data = NULL;	/* ufw-init: "Couldn't find", and goes on */
+		*ret_len = 0;
+		return 0;
+	}
+	return r;	/* -EFBIG: too large to judge, and the kernel is not asked either */
+}
+
+/* KEY=value in a file the shell sources (ufw.conf, /etc/default/ufw): the last one, unquoted; *ret_line its line. */
+static int shell_var(const char *data, size_t len, const char *key, char **ret, unsigned *ret_line)
+{
+	struct text_lines it = { data, len, 0, 0 };
+	const char *l;
+	size_t n, klen = strlen(key);
+
+	*ret = NULL;
+	*ret_line = 0;
+	while (data && text_next_line(&it, &l, &n)) {
+		while (n && (*l == ' ' || *l == '\t'))
+			l++, n--;
+		if (n <= klen || memcmp(l, key, klen) != 0 || l[klen] != '=')
+			continue;
+		l += klen + 1;
+		n -= klen + 1;
+		while (n && (l[n - 1] == ' ' || l[n - 1] == '\t' || l[n - 1] == '\r'))
+			n--;
+		if (n >= 1 && (l[0] == '"' || l[0] == '\'')) {
+			const char *e = memchr(l + 1, l[0], n - 1);
+			n = e ? (size_t) (e - l - 1) : n - 1;
+			l++;
+		} else
+			for (size_t k = 0; k < n; k++)
+				if (l[k] == ' ' || l[k] == '\t' || l[k] == ';' || l[k] == '#') {
+					n = k;	/* ENABLED=yes # comment */
+					break;
+				}
+		free(*ret);
+		if (!(*ret = strndup(l, n)))
+			return -ENOMEM;
+		*ret_line = it.lineno;
+	}
+	return 0;
+}
+
+/* Is ufw started at boot: ENABLED=yes and ufw.service enabled?  *ret_init the ufw-init the unit runs. */
+static int ufw_enabled(struct run *run, const char **ret_init)
+{
+	const struct unit *u = NULL;
+	_cleanup_free_ char *conf = NULL, *enabled = NULL;
+	size_t len = 0;
+	unsigned line;
+	int r;
+
+	if ((r = unit_loads(run, "ufw.service", &u)) <= 0)
+		return r;
+	if ((r = target_read_file_optional(run->target, UFW_CONF, CONFIG_MAX, &conf, &len)) < 0)
+		return r;
+	if ((r = shell_var(conf, len, "ENABLED", &enabled, &line)) < 0)
+		return r;
+	if (!enabled || (!streq(enabled, "yes") && !streq(enabled, "YES")))
+		return 0;	/* ufw-init loads nothing */
+	if (exists(run, UFW_INIT))
+		*ret_init = UFW_INIT;
+	else if (exists(run, "/usr/lib/ufw/ufw-init"))
+		*ret_init = "/usr/lib/ufw/ufw-init";
+	else
+		return 0;	/* ufw.service fails: nothing is loaded */
+	return 1;
+}
+
+static int ipt_more(struct ipt_ruleset **rs, const char *file, const char *text, int offset, char **ret_why)
+{
+	unsigned line;
+	const char *w;
+	int r = ipt_parse_more(rs, file, text, strlen(text), offset, &line, &w);
+
+	if (r == -EBADMSG && asprintf(ret_why, "%s line %u: %s", file, line, w) < 0)
+		return -ENOMEM;
+	return r;
+}
+
+/*
+ * What ufw-init start loads for x's family, as one ruleset: the chains and
+ * INPUT jumps ufw-init makes, the default policy (/etc/default/ufw),
+ * before.rules, after.rules, user.rules and the jump from ufw-before-input
+ * to ufw-user-input (lib/ufw/ufw-init-functions, ufw 0.36).
+ */
+static int load_ufw(struct target *t, struct source *x, struct ipt_ruleset **ret, char **ret_why)
+{
+	const bool v6 = x->family == AF_INET6;
+	const char *ty = v6 ? "6" : "";
+	_cleanup_free_ char *defs = NULL, *policy = NULL, *ipv6 = NULL, *pre = NULL, *pol = NULL, *skip = NULL;
+	struct ipt_ruleset *rs = NULL;
+	size_t len = 0;
+	unsigned pline, v6line;
+	struct buf b = {0};
+	int r;
+
+	*ret = NULL;
+	*ret_why = NULL;
+	if ((r = target_read_file_optional(t, UFW_DEFAULTS, CONFIG_MAX, &defs, &len)) < 0)
+		return r;
+	if (!defs || len == 0)
+		return asprintf(ret_why, "%s is missing or empty: ufw-init stops without loading anything", UFW_DEFAULTS) < 0
+			       ? -ENOMEM
+			       : -ENOENT;
+	if ((r = shell_var(defs, len, "DEFAULT_INPUT_POLICY", &policy, &pline)) < 0 ||
+	    (r = shell_var(defs, len, "IPV6", &ipv6, &v6line)) < 0)
+		return r;
+	if (!policy || (!streq(policy, "DROP") && !streq(policy, "REJECT") && !streq(policy, "ACCEPT")))
+		return asprintf(ret_why, "%s: DEFAULT_INPUT_POLICY is %s%s%s, which ufw-init cannot load", UFW_DEFAULTS,
+				policy ? "\"" : "not set", policy ? policy : "", policy ? "\"" : "") < 0
+			       ? -ENOMEM
+			       : -EINVAL;
+	x->ufw_no_v6 = false;
+	if (v6 && !(ipv6 && (streq(ipv6, "yes") || streq(ipv6, "YES")))) {
+		/* ufw-init loads this in place of the IPv6 rules */
+		x->ufw_no_v6 = true;
+		r = ipt_more(&rs, UFW_DEFAULTS,
+			     "*filter\n:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT DROP [0:0]\n-A INPUT -i lo -j ACCEPT\nCOMMIT\n",
+			     (int) (v6line ? v6line : 1) - 2, ret_why);
+		goto out;
+	}
+	/* the chains and jumps ufw-init makes before it reads any file */
+	buf_puts(&b, "*filter\n");
+	static const char *const chains[] = { "before-logging-input", "before-input", "after-input", "after-logging-input",
+					      "reject-input", "track-input", "logging-deny", "logging-allow",
+					      "skip-to-policy-input", "user-input", "user-logging-input", "user-limit",
+					      "user-limit-accept" };
+	for (size_t i = 0; i < ELEMENTSOF(chains); i++)
+		buf_printf(&b, ":ufw%s-%s - [0:0]\n", ty, chains[i]);
+	for (size_t i = 0; i < 6; i++)
+		buf_printf(&b, "-A INPUT -j ufw%s-%s\n", ty, chains[i]);
+	buf_puts(&b, "COMMIT\n");
+	pre = buf_steal(&b);
+	if (!pre)
+		return -ENOMEM;
+	if ((r = ipt_more(&rs, UFW_INIT, pre, 0, ret_why)) < 0)
+		goto out;
+	/* DEFAULT_INPUT_POLICY: each piece is put on its line in /etc/default/ufw */
+	const int off = (int) pline - 2;
+	if (asprintf(&pol, "*filter\n:INPUT %s [0:0]\nCOMMIT\n", streq(policy, "ACCEPT") ? "ACCEPT" : "DROP") < 0 ||
+	    asprintf(&skip, "*filter\n-A ufw%s-skip-to-policy-input -j %s\nCOMMIT\n", ty, policy) < 0) {
+		r = -ENOMEM;
+		goto out;
+	}
+	if ((r = ipt_more(&rs, UFW_DEFAULTS, pol, off, ret_why)) < 0 || (r = ipt_more(&rs, UFW_DEFAULTS, skip, off, ret_why)) < 0)
+		goto out;
+	if (streq(policy, "REJECT")) {
+		_cleanup_free_ char *rej = NULL;
+		if (asprintf(&rej, "*filter\n-A ufw%s-reject-input -j REJECT\nCOMMIT\n", ty) < 0) {
+			r = -ENOMEM;
+			goto out;
+		}
+		if ((r = ipt_more(&rs, UFW_DEFAULTS, rej, off, ret_why)) < 0)
+			goto out;
+	} else if (streq(policy, "ACCEPT")) {
+		_cleanup_free_ char *acc = NULL;
+		if (asprintf(&acc, "*filter\n-A ufw%s-track-input -p tcp -m conntrack --ctstate NEW -j ACCEPT\nCOMMIT\n", ty) < 0) {
+			r = -ENOMEM;
+			goto out;
+		}
+		if ((r = ipt_more(&rs, UFW_DEFAULTS, acc, off, ret_why)) < 0)
+			goto out;
+	}
+	/* the files, in ufw-init's order; one it cannot find it skips */
+	bool have_user = false;
+	for (int k = 0; k < 3; k++) {
+		_cleanup_free_ char *path = NULL, *data = NULL;
+		size_t dlen = 0;
+		unsigned line;
+		const char *w;
+		if (asprintf(&path, "/etc/ufw/%s%s.rules", k == 0 ? "before" : k == 1 ? "after" : "user", ty) < 0) {
+			r = -ENOMEM;
+			goto out;
+		}
+		if ((r = read_planned(t, x, path, &data, &dlen)) < 0) {
+			if (r != -ENOMEM && asprintf(ret_why, "%s: %s", path,
+						     r == -EFBIG ? "larger than 16 MiB" : strerror(-r)) < 0)
+				r = -ENOMEM;
+			goto out;
+		}
+		if (!data || dlen == 0)
+			continue;
+		r = ipt_parse_more(&rs, path, data, dlen, 0, &line, &w);
+		if (r == -EBADMSG && asprintf(ret_why, "%s line %u: %s (ufw-init fails on it)", path, line, w) < 0)
+			r = -ENOMEM;
+		if (r < 0)
+			goto out;
+		have_user |= k == 2;
+	}
+	if (have_user) {
+		_cleanup_free_ char *j = NULL;
+		if (asprintf(&j, "*filter\n-A ufw%s-before-input -j ufw%s-user-input\nCOMMIT\n", ty, ty) < 0) {
+			r = -ENOMEM;
+			goto out;
+		}
+		r = ipt_more(&rs, UFW_INIT, j, 0, ret_why);
+	}
+out:
+	if (r < 0) {
+		ipt_ruleset_free(rs);
+		return r;
+	}
+	*ret = rs;
+	return 0;
+}
+
+/*
+ * user.rules with what "ufw insert 1 allow [from FROM to any port] PORT/tcp
+ * comment sshfix" writes: the tuple line and its rule, first in the RULES
+ * section (ufw's own parser reads the tuples from there for ufw status).
+ */
+static int ufw_plan_text(const char *data, size_t len, const struct fw_packet *p, char **ret, size_t *ret_len)
+{
+	const bool v6 = p->family == AF_INET6;
+	const char *any = v6 ? "::/0" : "0.0.0.0/0";
+	struct text_lines it = { data, len, 0, 0 };
+	const char *l;
+	size_t n, at = (size_t) -1;
+
+	while (text_next_line(&it, &l, &n))
+		if (n >= 13 && memcmp(l, "### RULES ###", 13) == 0) {
+			at = it.off;
+			break;
+		}
+	if (at == (size_t) -1)
+		return -ENOTSUP;
+	if (at > len)
+		at = len;
+	struct buf b = {0};
+	buf_append(&b, data, at);
+	if (at > 0 && data[at - 1] != '\n')
+		buf_putc(&b, '\n');
+	buf_printf(&b, "\n### tuple ### allow tcp %u %s any %s in comment=737368666978\n", (unsigned) p->port, any,
+		   p->from ? p->from : any);
+	buf_printf(&b, "-A ufw%s-user-input -p tcp --dport %u", v6 ? "6" : "", (unsigned) p->port);
+	if (p->from)
+		buf_printf(&b, " -s %s", p->from);
+	buf_puts(&b, " -j ACCEPT\n");
+	buf_append(&b, data + at, len - at);
+	if (!buf_ok(&b)) {
+		buf_done(&b);
+		return -ENOMEM;
+	}
+	*ret_len = b.len;
+	*ret = buf_steal(&b);
+	return 0;
+}
+
 static void add_source(struct state *s, enum tool tool, const char *unit, const char *file, int family, const char *a0,
 		       const char *a1, const char *a2)
 {
@@ -366,6 +658,14 @@ static int find_sources(struct run *run, struct state *s)
 	if (r > 0 && exists(run, "/etc/sysconfig/ip6tables"))
 		add_source(s, TOOL_IPT, "ip6tables.service", "/etc/sysconfig/ip6tables", AF_INET6,
 			   "/usr/sbin/ip6tables-restore", "/etc/sysconfig/ip6tables", NULL);
+	const char *init = NULL;
+	if ((r = ufw_enabled(run, &init)) < 0)
+		return r;
+	if (r > 0) {
+		/* one ufw-init loads both families: the IPv6 source runs no loader of its own */
+		add_source(s, TOOL_UFW, "ufw.service", "/etc/ufw/user.rules", AF_INET, init, "start", "quiet");
+		add_source(s, TOOL_UFW, "ufw.service", "/etc/ufw/user6.rules", AF_INET6, NULL, NULL, NULL);
+	}
 	return 0;
 }
 
@@ -425,6 +725,10 @@ static int judge_sources(struct run *run, struct state *s)
 		_cleanup_free_ char *why = NULL, *esc = NULL;
 		if (x->tool == TOOL_NFT) {
 			r = load_nft(run->target, x, &x->nft, &why);
+		} else if (x->tool == TOOL_UFW) {
+			r = load_ufw(run->target, x, &x->ipt, &why);
+			if (r >= 0)
+				r = target_read_file_optional(run->target, x->file, CONFIG_MAX, &x->data, &x->len);
 		} else {
 			unsigned line = 0;
 			const char *w = NULL;
@@ -445,10 +749,15 @@ static int judge_sources(struct run *run, struct state *s)
 			r = model_note(&run->model, "firewall: %s (loaded by %s) could not be judged statically: %s; nothing "
 						    "was changed%s",
 				       x->file, x->unit, esc,
-				       x->tool == TOOL_NFT ? " (nft -f loads all of a ruleset or none of it)"
-							   : " (iptables-restore loads all of a table or none of it)");
+				       x->tool == TOOL_NFT   ? " (nft -f loads all of a ruleset or none of it)"
+				       : x->tool == TOOL_UFW ? " (ufw-init goes on without a file iptables-restore refuses; its "
+							       "default policy still applies)"
+							     : " (iptables-restore loads all of a table or none of it)");
 			if (r < 0)
 				return r;
+			if (!(x->plan_why = strdup("sshfix could not read the rules statically (see the note), so it plans no "
+						   "change to them: correct the file by hand")))
+				return -ENOMEM;
 			continue;
 		}
 		x->judged = true;
@@ -463,12 +772,23 @@ static int judge_sources(struct run *run, struct state *s)
 			*a = (struct fw_answer) { .verdict = FW_ACCEPT };
 			if (x->family != AF_UNSPEC && x->family != pk->p.family)
 				continue;
-			if (!x->judged)
+			if (!x->judged) {
 				a->verdict = FW_UNKNOWN;
+				snprintf(a->what, sizeof(a->what), "what it loads (see the note about it)");
+			}
 			else if (x->nft)
 				nft_eval(x->nft, &pk->p, a);
 			else
 				ipt_eval(x->ipt, &pk->p, a);
+			if (x->tool == TOOL_UFW && a->verdict != FW_ACCEPT && a->file && streq(a->file, UFW_DEFAULTS)) {
+				/* the made-up rules ufw-init loads for its default policy: say it in ufw's words */
+				if (x->ufw_no_v6)
+					snprintf(a->what, sizeof(a->what), "IPV6 is not \"yes\", so ufw-init drops all IPv6 but lo");
+				else
+					snprintf(a->what, sizeof(a->what), "DEFAULT_INPUT_POLICY=\"%s\" (ufw-init: %s)",
+						 a->verdict == FW_REJECT ? "REJECT" : "DROP",
+						 a->verdict == FW_REJECT ? "-j REJECT at the end of INPUT" : "the policy of INPUT");
+			}
 			if (a->verdict == FW_ACCEPT)
 				continue;
 			/* a definite block wins over an unknown one */
@@ -492,8 +812,12 @@ static int probe(struct run *run, struct state *s, bool after)
 	struct netprobe_result res;
 	int r;
 
+	size_t loader_src[ELEMENTSOF(s->src)];
 	for (size_t i = 0; i < s->n_src; i++) {
-		loaders[n_l++] = (struct netprobe_loader) { .argv = s->src[i].argv };
+		if (s->src[i].argv[0]) {
+			loader_src[n_l] = i;
+			loaders[n_l++] = (struct netprobe_loader) { .argv = s->src[i].argv };
+		}
 		for (size_t k = 0; after && k < s->src[i].n_plan; k++)
 			planned[n_p++] = (struct sandbox_file) { s->src[i].plan[k].path, s->src[i].plan[k].data,
 								 s->src[i].plan[k].len };
@@ -503,7 +827,9 @@ static int probe(struct run *run, struct state *s, bool after)
 	for (size_t i = 0; i < s->n_src; i++)
 		if (s->src[i].too_big) {
 			/* nft -f on 100 MB runs for longer than any rescue wants to wait; the boot's answer is its own */
-			if (!after && !(s->probe_error = strdup("a rules file is larger than 16 MiB, so its loader is not run here")))
+			char **dst = after ? &s->probe_after_error : &s->probe_error;
+			free(*dst);
+			if (!(*dst = strdup("a rules file is larger than 16 MiB, so its loader is not run here")))
 				return -ENOMEM;
 			return 0;
 		}
@@ -540,14 +866,18 @@ static int probe(struct run *run, struct state *s, bool after)
 	}
 	for (size_t i = 0; !after && i < res.n_loaders && !s->loader_failed; i++) {
 		const struct netprobe_loader_result *l = &res.loaders[i];
+		const struct source *lx = &s->src[loader_src[i]];
 		if (!l->ran || (l->exit_status == 0 && !l->timed_out))
 			continue;
 		/* its words may quote a file sshfix refused to read (a user's link to /etc/shadow) */
-		const char *said = s->src[i].refused ? "its output is not shown: it read a file a user controls" : l->output ? l->output : "";
+		const char *said = lx->refused ? "its output is not shown: it read a file a user controls" : l->output ? l->output : "";
+		/* ufw-init's first words are often an empty line */
+		said += strspn(said, "\n");
 		_cleanup_free_ char *first = strndup(said, strcspn(said, "\n"));
 		_cleanup_free_ char *out = first ? escape_display_trunc(first, 160) : NULL;
-		if (asprintf(&s->loader_failed, "%s %s failed at boot (status %d: %s), so it loads nothing", s->src[i].argv[0],
-			     s->src[i].file, l->exit_status, out ? out : "?") < 0) {
+		if (asprintf(&s->loader_failed, "%s %s failed at boot (status %d: %s), so it %s", lx->argv[0],
+			     lx->tool == TOOL_UFW ? "start" : lx->file, l->exit_status, out ? out : "?",
+			     lx->tool == TOOL_UFW ? "loads ufw without what it refused" : "loads nothing") < 0) {
 			s->loader_failed = NULL;
 			netprobe_result_done(&res);
 			return -ENOMEM;
@@ -616,6 +946,61 @@ static int set_plan(struct source *x, const char *path, char *data, size_t len)
 	return 0;
 }
 
+/*
+ * One round of planning ufw's rule for packet pk: 1 when ufw lets it through
+ * (with what is planned so far), 0 with a new user.rules text, or 0 with
+ * *ret_why when no rule in user.rules can help.
+ */
+static int ufw_plan(struct run *run, struct source *x, const struct packet *pk, unsigned round, char **ret_data,
+		    size_t *ret_len, const char **ret_why)
+{
+	struct ipt_ruleset *rs = NULL;
+	_cleanup_free_ char *why = NULL;
+	struct fw_answer a;
+	int r;
+
+	*ret_why = NULL;
+	if (x->ufw_no_v6) {
+		*ret_why = "IPV6 is not \"yes\" in /etc/default/ufw, so ufw-init drops every IPv6 connection and no rule in "
+			   "user6.rules is loaded; sshfix does not change ufw's defaults: set IPV6=yes by hand, or reach sshd "
+			   "over IPv4";
+		return 0;
+	}
+	r = load_ufw(run->target, x, &rs, &why);
+	if (r == -ENOMEM)
+		return r;
+	if (r < 0) {
+		*ret_why = "ufw's files could not be read again";
+		return 0;
+	}
+	ipt_eval(rs, &pk->p, &a);
+	ipt_ruleset_free(rs);
+	if (a.verdict == FW_ACCEPT)
+		return 1;
+	if (round > 0) {
+		*ret_why = "with the planned rule in ufw's user rules the connection is still blocked before ufw reaches "
+			   "them (before.rules, or a rule sshfix could not judge): change it by hand";
+		return 0;
+	}
+	/* never rewrite a file a user could change */
+	struct stat st;
+	if (target_lstat(run->target, x->file, &st) == 0 &&
+	    (!S_ISREG(st.st_mode) || st.st_uid != 0 || (st.st_mode & 022) || st.st_nlink > 1)) {
+		*ret_why = "the user rules file is not a plain file only root can change (a user owns it or can write it, "
+			   "or it is a link): sshfix does not rewrite it";
+		return 0;
+	}
+	const char *cur = x->n_plan ? x->plan[0].data : x->data ? x->data : "";
+	size_t cur_len = x->n_plan ? x->plan[0].len : x->data ? x->len : 0;
+	r = ufw_plan_text(cur, cur_len, &pk->p, ret_data, ret_len);
+	if (r == -ENOTSUP) {
+		*ret_why = "the user rules file has no \"### RULES ###\" line for ufw's rules (is it ufw's?): add the rule "
+			   "with \"ufw allow\" by hand";
+		return 0;
+	}
+	return r;
+}
+
 /* Plan the accept rules source x needs for every packet it blocks (or may block, when the kernel says so). */
 static int plan_source(struct run *run, struct state *s, size_t xi)
 {
@@ -667,6 +1052,17 @@ static int plan_source(struct run *run, struct state *s, size_t xi)
 						return 0;
 					}
 					r = set_plan(x, p, data, len);
+				}
+			} else if (x->tool == TOOL_UFW) {
+				const char *why = NULL;
+				r = ufw_plan(run, x, pk, round, &data, &len, &why);
+				if (r == 0 && !why)
+					r = set_plan(x, x->file, data, len);
+				if (why) {
+					x->plan_failed = true;
+					free(x->plan_why);
+					x->plan_why = strdup(why);
+					return x->plan_why ? 0 : -ENOMEM;
 				}
 			} else {
 				struct ipt_ruleset *rs = NULL;
@@ -799,8 +1195,9 @@ static int findings(struct run *run, struct state *s)
 		}
 		if (!any)
 			continue;
-		struct finding *f = run_add_finding(run, x->tool == TOOL_NFT ? PR_FIREWALL_NFTABLES_BLOCKS
-									   : PR_FIREWALL_IPTABLES_BLOCKS,
+		struct finding *f = run_add_finding(run, x->tool == TOOL_NFT   ? PR_FIREWALL_NFTABLES_BLOCKS
+							 : x->tool == TOOL_UFW ? PR_FIREWALL_UFW_BLOCKS
+									       : PR_FIREWALL_IPTABLES_BLOCKS,
 						   first->file ? first->file : x->file, NULL);
 		struct fixdata *d = calloc(1, sizeof(*d));
 		struct buf b = {0};
@@ -875,6 +1272,9 @@ static int findings(struct run *run, struct state *s)
 		if (x->tool == TOOL_NFT)
 			buf_printf(&act, "insert \"%stcp dport PORT accept\" first in each input chain that does not accept it",
 				   run->opt.from ? "ip saddr FROM " : "");
+		else if (x->tool == TOOL_UFW)
+			buf_printf(&act, "add what \"ufw insert 1 allow %s\" writes, a tuple and its rule, to ufw's user rules",
+				   run->opt.from ? "from FROM to any port PORT proto tcp" : "PORT/tcp");
 		else
 			buf_printf(&act, "insert \"-A INPUT %s-p tcp -m tcp --dport PORT -j ACCEPT\" before the rule that blocks it",
 				   run->opt.from ? "-s FROM " : "");
@@ -1043,8 +1443,8 @@ static int firewall_repair(struct run *run, struct finding *f)
 
 const struct fix fix_firewall = {
 	.id = "firewall",
-	.summary = "persistent nftables and iptables rules the boot loads, judged statically and by the kernel",
-	.rules = "RULES §8.1-8.3",
+	.summary = "persistent nftables, iptables and ufw rules the boot loads, judged statically and by the kernel",
+	.rules = "RULES §8.1-8.4",
 	.problems = firewall_problems,
 	.detect = firewall_detect,
 	.repair = firewall_repair,

@@ -358,7 +358,7 @@ static int bls_cmdline(struct target *t, struct boot_cmdline *c, const char *gru
 		if (r < 0)
 			return r;
 	}
-	for (size_t i = 0; names[i] && i < FILES_MAX; i++) {
+	for (size_t i = 0; i < FILES_MAX && names[i]; i++) {
 		size_t n = strlen(names[i]);
 		if (n <= 5 || !streq(names[i] + n - 5, ".conf"))
 			continue;

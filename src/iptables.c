@@ -17,6 +17,7 @@
 #define IPT_TOKENS_MAX 256
 
 struct ipt_rule {
+	const char *file;	/* the file it was read from (owned by the ruleset) */
 	unsigned line;
 	char **argv;		/* the words after "-A CHAIN" */
 };
@@ -24,6 +25,7 @@ struct ipt_rule {
 struct ipt_chain {
 	char *name;
 	char *policy;		/* ACCEPT, DROP; NULL for a user chain */
+	const char *file;	/* the file of its ":" line (owned by the ruleset) */
 	unsigned line;		/* its ":" line */
 	struct ipt_rule *rules;
 	size_t n_rules;
@@ -37,7 +39,8 @@ struct ipt_table {
 };
 
 struct ipt_ruleset {
-	char *file;
+	char *file;		/* the first file */
+	char **files;		/* every file read into it (ipt_parse_more) */
 	struct ipt_table *tables;
 	size_t n_tables;
 };
@@ -60,6 +63,7 @@ void ipt_ruleset_free(struct ipt_ruleset *rs)
 	}
 	free(rs->tables);
 	free(rs->file);
+	strv_free(rs->files);
 	free(rs);
 }
 
@@ -131,7 +135,8 @@ static const struct ipt_table *find_table(const struct ipt_ruleset *rs, const ch
 	return NULL;
 }
 
-static struct ipt_chain *add_chain(struct ipt_table *t, const char *name, const char *policy, unsigned line)
+static struct ipt_chain *add_chain(struct ipt_table *t, const char *name, const char *policy, const char *file,
+				   unsigned line)
 {
 	struct ipt_chain *c = find_chain(t, name);
 
@@ -139,6 +144,7 @@ static struct ipt_chain *add_chain(struct ipt_table *t, const char *name, const 
 		if (policy && !streq(policy, "-")) {
 			free(c->policy);
 			c->policy = strdup(policy);
+			c->file = file;
 			c->line = line;
 		}
 		return c;
@@ -148,7 +154,7 @@ static struct ipt_chain *add_chain(struct ipt_table *t, const char *name, const 
 		return NULL;
 	t->chains = c;
 	c = &t->chains[t->n_chains];
-	*c = (struct ipt_chain) { .name = strdup(name), .line = line };
+	*c = (struct ipt_chain) { .name = strdup(name), .file = file, .line = line };
 	if (!c->name)
 		return NULL;
 	if (policy && !streq(policy, "-") && !(c->policy = strdup(policy))) {
@@ -159,7 +165,7 @@ static struct ipt_chain *add_chain(struct ipt_table *t, const char *name, const 
 	return c;
 }
 
-static int add_rule(struct ipt_chain *c, size_t pos, unsigned line, char **argv)
+static int add_rule(struct ipt_chain *c, size_t pos, const char *file, unsigned line, char **argv)
 {
 	struct ipt_rule *v = realloc(c->rules, (c->n_rules + 1) * sizeof(*v));
 
@@ -169,32 +175,31 @@ static int add_rule(struct ipt_chain *c, size_t pos, unsigned line, char **argv)
 	if (pos > c->n_rules)
 		pos = c->n_rules;
 	memmove(&v[pos + 1], &v[pos], (c->n_rules - pos) * sizeof(*v));
-	v[pos] = (struct ipt_rule) { line, argv };
+	v[pos] = (struct ipt_rule) { file, line, argv };
 	c->n_rules++;
 	return 0;
 }
 
-int ipt_parse(const char *file, const char *data, size_t len, struct ipt_ruleset **ret, unsigned *ret_line,
-	      const char **ret_why)
+/* Read one iptables-save text into rs, as iptables-restore -n would (tables and chains kept, rules appended). */
+static int parse_into(struct ipt_ruleset *rs, const char *file_arg, const char *data, size_t len, int line_offset,
+		      unsigned *ret_line, const char **ret_why)
 {
-	struct ipt_ruleset *rs = calloc(1, sizeof(*rs));
 	struct ipt_table *cur = NULL;
 	struct text_lines it = { data, len, 0, 0 };
-	const char *l;
+	const char *l, *file;
 	size_t n;
 	int r = 0;
 
 	*ret_line = 0;
 	*ret_why = NULL;
-	if (!rs || !(rs->file = strdup(file))) {
-		ipt_ruleset_free(rs);
+	if (strv_push(&rs->files, strdup(file_arg)) < 0)
 		return -ENOMEM;
-	}
+	file = rs->files[strv_length(rs->files) - 1];
+#define LINE ((unsigned) ((int) it.lineno + line_offset))
 #define BAD(why)                          \
 	do {                              \
-		*ret_line = it.lineno;    \
+		*ret_line = LINE;         \
 		*ret_why = (why);         \
-		ipt_ruleset_free(rs);     \
 		return -EBADMSG;          \
 	} while (0)
 	if (memchr(data, '\0', len)) {
@@ -210,10 +215,8 @@ int ipt_parse(const char *file, const char *data, size_t len, struct ipt_ruleset
 			continue;
 		_cleanup_strv_free_ char **w = NULL;
 		r = split_words(l, n, &w);
-		if (r == -ENOMEM) {
-			ipt_ruleset_free(rs);
+		if (r == -ENOMEM)
 			return r;
-		}
 		if (r < 0)
 			BAD("a quote is not closed, or the line has too many words");
 		if (!w[0])
@@ -221,24 +224,26 @@ int ipt_parse(const char *file, const char *data, size_t len, struct ipt_ruleset
 		if (w[0][0] == '*') {
 			if (cur)
 				BAD("a table starts before the previous one's COMMIT");
+			for (size_t i = 0; i < rs->n_tables && !cur; i++)
+				if (streq(rs->tables[i].name, w[0] + 1))
+					cur = &rs->tables[i];	/* -n: the table is kept */
+			if (cur)
+				continue;
 			struct ipt_table *v = realloc(rs->tables, (rs->n_tables + 1) * sizeof(*v));
-			if (!v) {
-				ipt_ruleset_free(rs);
+			if (!v)
 				return -ENOMEM;
-			}
 			rs->tables = v;
-			cur = &v[rs->n_tables++];
-			*cur = (struct ipt_table) { .name = strdup(w[0] + 1), .line = it.lineno };
-			if (!cur->name) {
-				ipt_ruleset_free(rs);
+			cur = &v[rs->n_tables];
+			*cur = (struct ipt_table) { .name = strdup(w[0] + 1), .line = LINE };
+			if (!cur->name)
 				return -ENOMEM;
-			}
+			rs->n_tables++;
 			continue;
 		}
 		if (streq(w[0], "COMMIT")) {
 			if (!cur)
 				BAD("COMMIT outside a table");
-			cur->commit_line = it.lineno;
+			cur->commit_line = LINE;
 			cur = NULL;
 			continue;
 		}
@@ -247,10 +252,8 @@ int ipt_parse(const char *file, const char *data, size_t len, struct ipt_ruleset
 		if (w[0][0] == ':') {
 			if (!w[0][1] || !w[1])
 				BAD("a chain line without a policy");
-			if (!add_chain(cur, w[0] + 1, w[1], it.lineno)) {
-				ipt_ruleset_free(rs);
+			if (!add_chain(cur, w[0] + 1, w[1], file, LINE))
 				return -ENOMEM;
-			}
 			continue;
 		}
 		char **a = w;
@@ -261,19 +264,15 @@ int ipt_parse(const char *file, const char *data, size_t len, struct ipt_ruleset
 		bool append = streq(a[0], "-A") || streq(a[0], "--append");
 		bool insert = streq(a[0], "-I") || streq(a[0], "--insert");
 		if (streq(a[0], "-N") || streq(a[0], "--new-chain")) {
-			if (!add_chain(cur, a[1], NULL, it.lineno)) {
-				ipt_ruleset_free(rs);
+			if (!add_chain(cur, a[1], NULL, file, LINE))
 				return -ENOMEM;
-			}
 			continue;
 		}
 		if (streq(a[0], "-P") || streq(a[0], "--policy")) {
 			if (!a[2])
 				BAD("-P without a policy");
-			if (!add_chain(cur, a[1], a[2], it.lineno)) {
-				ipt_ruleset_free(rs);
+			if (!add_chain(cur, a[1], a[2], file, LINE))
 				return -ENOMEM;
-			}
 			continue;
 		}
 		if (!append && !insert) {
@@ -281,11 +280,9 @@ int ipt_parse(const char *file, const char *data, size_t len, struct ipt_ruleset
 				continue;	/* -F, -X, -Z: nothing a fresh restore keeps */
 			BAD("a line iptables-restore does not understand");
 		}
-		struct ipt_chain *c = add_chain(cur, a[1], NULL, it.lineno);
-		if (!c) {
-			ipt_ruleset_free(rs);
+		struct ipt_chain *c = add_chain(cur, a[1], NULL, file, LINE);
+		if (!c)
 			return -ENOMEM;
-		}
 		size_t pos = append ? c->n_rules : 0, skip = 2;
 		unsigned long long num;
 		if (insert && a[2] && parse_uint(a[2], 10, 100000, &num) == 0 && num > 0) {
@@ -293,17 +290,53 @@ int ipt_parse(const char *file, const char *data, size_t len, struct ipt_ruleset
 			skip = 3;
 		}
 		char **argv = NULL;
-		if (strv_copy(&argv, a + skip) < 0 || add_rule(c, pos, it.lineno, argv) < 0) {
+		if (strv_copy(&argv, a + skip) < 0 || add_rule(c, pos, file, LINE, argv) < 0) {
 			strv_free(argv);
-			ipt_ruleset_free(rs);
 			return -ENOMEM;
 		}
 	}
 	if (cur)
 		BAD("the last table has no COMMIT");
 #undef BAD
+#undef LINE
+	return 0;
+}
+
+int ipt_parse(const char *file, const char *data, size_t len, struct ipt_ruleset **ret, unsigned *ret_line,
+	      const char **ret_why)
+{
+	struct ipt_ruleset *rs = calloc(1, sizeof(*rs));
+	int r;
+
+	*ret_line = 0;
+	*ret_why = NULL;
+	if (!rs || !(rs->file = strdup(file))) {
+		ipt_ruleset_free(rs);
+		return -ENOMEM;
+	}
+	r = parse_into(rs, file, data, len, 0, ret_line, ret_why);
+	if (r < 0) {
+		ipt_ruleset_free(rs);
+		return r;
+	}
 	*ret = rs;
 	return 0;
+}
+
+int ipt_parse_more(struct ipt_ruleset **rs, const char *file, const char *data, size_t len, int line_offset,
+		   unsigned *ret_line, const char **ret_why)
+{
+	*ret_line = 0;
+	*ret_why = NULL;
+	if (!*rs) {
+		*rs = calloc(1, sizeof(**rs));
+		if (!*rs || !((*rs)->file = strdup(file))) {
+			ipt_ruleset_free(*rs);
+			*rs = NULL;
+			return -ENOMEM;
+		}
+	}
+	return parse_into(*rs, file, data, len, line_offset, ret_line, ret_why);
 }
 
 /* The non-terminating targets: the packet goes on to the next rule. */
@@ -461,7 +494,13 @@ static void judge_rule(const struct ipt_rule *rule, const struct fw_packet *p, s
 		} else if (streq(o, "-m") || streq(o, "--match")) {
 			if (!v)
 				break;
-			if (streq(v, "set") || streq(v, "recent") || streq(v, "limit") || streq(v, "hashlimit") ||
+			if (streq(v, "recent")) {
+				/* the lists are empty at boot: a first connection is in none (ufw's limit rules) */
+				m = FW_YES;
+				for (size_t k = i + 2; a[k]; k++)
+					if (streq(a[k], "--rcheck") || streq(a[k], "--update"))
+						m = FW_NO;
+			} else if (streq(v, "set") || streq(v, "limit") || streq(v, "hashlimit") ||
 			    streq(v, "connlimit") || streq(v, "time") || streq(v, "string") || streq(v, "u32") ||
 			    streq(v, "bpf") || streq(v, "owner") || streq(v, "statistic") || streq(v, "geoip")) {
 				if (streq(v, "set"))
@@ -490,6 +529,15 @@ static void judge_rule(const struct ipt_rule *rule, const struct fw_packet *p, s
 				break;
 			m = FW_MAYBE;
 			maybe(ri, "%s (the client's port is not known)", o);
+		} else if (streq(o, "--set") || streq(o, "--rcheck") || streq(o, "--update") || streq(o, "--remove") ||
+			   streq(o, "--rsource") || streq(o, "--rdest") || streq(o, "--rttl") || streq(o, "--reap")) {
+			takes = false;	/* -m recent's: judged with it */
+		} else if (streq(o, "--seconds") || streq(o, "--hitcount") || streq(o, "--name") || streq(o, "--mask")) {
+			/* -m recent's, with a value */
+		} else if (startswith(o, "--rt-")) {
+			/* -m rt: a routing header, which a client's SYN does not carry */
+			m = FW_NO;
+			takes = v && v[0] != '-' && !streq(v, "!");
 		} else if (streq(o, "--syn")) {
 			takes = false;
 		} else if (streq(o, "--tcp-flags")) {
@@ -572,7 +620,7 @@ static int walk(const struct ipt_ruleset *rs, const struct ipt_table *t, const s
 		const struct fw_packet *p, unsigned depth, struct fw_answer *a, unsigned *ret_top)
 {
 	if (depth > IPT_DEPTH_MAX) {
-		answer(a, FW_UNKNOWN, rs->file, c->line, "chains jump more than %s deep%s", "32", "");
+		answer(a, FW_UNKNOWN, c->file ? c->file : rs->file, c->line, "chains jump more than %s deep%s", "32", "");
 		return FW_UNKNOWN;
 	}
 	for (size_t i = 0; i < c->n_rules; i++) {
@@ -586,23 +634,23 @@ static int walk(const struct ipt_ruleset *rs, const struct ipt_table *t, const s
 		const char *tg = ri.target;
 		if (streq(tg, "ACCEPT") || streq(tg, "DROP") || streq(tg, "REJECT")) {
 			if (ri.match == FW_MAYBE) {
-				answer(a, FW_UNKNOWN, rs->file, rule->line, "-j %s behind %s", tg, ri.why);
+				answer(a, FW_UNKNOWN, rule->file, rule->line, "-j %s behind %s", tg, ri.why);
 				return FW_UNKNOWN;
 			}
 			enum fw_verdict v = tg[0] == 'A' ? FW_ACCEPT : tg[0] == 'D' ? FW_DROP : FW_REJECT;
-			answer(a, v, rs->file, rule->line, "rule -j %s in chain %s", tg, c->name);
+			answer(a, v, rule->file, rule->line, "rule -j %s in chain %s", tg, c->name);
 			return v;
 		}
 		if (streq(tg, "RETURN")) {
 			if (ri.match == FW_MAYBE) {
-				answer(a, FW_UNKNOWN, rs->file, rule->line, "-j %s behind %s", tg, ri.why);
+				answer(a, FW_UNKNOWN, rule->file, rule->line, "-j %s behind %s", tg, ri.why);
 				return FW_UNKNOWN;
 			}
 			return CONT;
 		}
 		const struct ipt_chain *sub = find_chain(t, tg);
 		if (!sub) {
-			answer(a, FW_UNKNOWN, rs->file, rule->line, "target %.60s%s", tg, " is not known here");
+			answer(a, FW_UNKNOWN, rule->file, rule->line, "target %.60s%s", tg, " is not known here");
 			return FW_UNKNOWN;
 		}
 		int v = walk(rs, t, sub, p, depth + 1, a, NULL);
@@ -611,7 +659,7 @@ static int walk(const struct ipt_ruleset *rs, const struct ipt_table *t, const s
 		if (v == CONT)
 			continue;
 		if (ri.match == FW_MAYBE) {
-			answer(a, FW_UNKNOWN, rs->file, rule->line, "-j %s behind %s", tg, ri.why);
+			answer(a, FW_UNKNOWN, rule->file, rule->line, "-j %s behind %s", tg, ri.why);
 			return FW_UNKNOWN;
 		}
 		return v;
@@ -650,7 +698,7 @@ static void eval_full(const struct ipt_ruleset *rs, const struct fw_packet *p, s
 			if (!c->policy || strcasecmp(c->policy, "ACCEPT") == 0)
 				continue;
 			v = strcasecmp(c->policy, "DROP") == 0 ? FW_DROP : FW_UNKNOWN;
-			answer(a, v, rs->file, c->line, "policy %.20s of chain %.40s", c->policy, c->name);
+			answer(a, v, c->file ? c->file : rs->file, c->line, "policy %.20s of chain %.40s", c->policy, c->name);
 			top = 0;
 		}
 		if (v == FW_ACCEPT)

@@ -12,8 +12,10 @@
  * and -m multiport --dports/--ports, --syn, -m state/conntrack NEW,
  * -m addrtype --dst-type LOCAL, -m comment, -j ACCEPT/DROP/REJECT/RETURN,
  * jumps (-j) and gotos (-g) to user chains, and non-terminating targets
- * (LOG, NFLOG, MARK, ...).  Anything else a rule on the way depends on
- * (ipset, recent, limit, a target it does not know) makes the answer
+ * (LOG, NFLOG, MARK, ...), and -m recent as at boot, when its lists are
+ * empty (--rcheck and --update never match a first connection: ufw's
+ * "limit" rules), and -m rt (a SYN carries no routing header).  Anything else a rule on the way depends on
+ * (ipset, limit, a target it does not know) makes the answer
  * FW_UNKNOWN with the line: the kernel probe decides then.
  */
 #pragma once
@@ -34,6 +36,18 @@ struct ipt_ruleset;
 int ipt_parse(const char *file, const char *data, size_t len, struct ipt_ruleset **ret, unsigned *ret_line,
 	      const char **ret_why);
 void ipt_ruleset_free(struct ipt_ruleset *rs);
+
+/*
+ * Read one more iptables-save text into *rs (a new ruleset when *rs is
+ * NULL), as "iptables-restore -n" loads it over what is there: a table
+ * already read is kept, its chains too, rules are appended (ufw-init loads
+ * its before.rules, after.rules and user.rules so).  Each rule and policy
+ * keeps the file it came from; line_offset is added to every line number
+ * (a text made up for a line of another file).  Returns 0, -EBADMSG with
+ * *ret_line and *ret_why (*rs keeps what was read before), or -ENOMEM.
+ */
+int ipt_parse_more(struct ipt_ruleset **rs, const char *file, const char *data, size_t len, int line_offset,
+		   unsigned *ret_line, const char **ret_why);
 
 /* What the ruleset does to packet p.  *ret is filled; the base chain that decided is in ret->what. */
 void ipt_eval(const struct ipt_ruleset *rs, const struct fw_packet *p, struct fw_answer *ret);

@@ -596,7 +596,7 @@ static void describe_opt(struct buf *b, const struct sshd_option *o, enum listen
 {
 	buf_printf(b, "%s%s line %u: %s%s", b->len ? ", " : "", o->file, o->line,
 		   origin == LISTEN_FROM_CMDLINE && o->keyword[0] != '-' ? "-o " : "", o->keyword);
-	for (size_t i = 0; o->args[i] && i < 4; i++)
+	for (size_t i = 0; i < 4 && o->args[i]; i++)
 		buf_printf(b, " %s", o->args[i]);
 }
 

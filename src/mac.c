@@ -723,7 +723,7 @@ static int load_apparmor(struct target *t, const struct boot_cmdline *boot, stru
 
 	if (target_list_dir(t, APPARMOR_DIR, &names) < 0)
 		return 0;
-	for (size_t i = 0; names[i] && i < FILES_MAX * 4; i++) {
+	for (size_t i = 0; i < FILES_MAX * 4 && names[i]; i++) {
 		_cleanup_free_ char *p = NULL, *text = NULL, *dis = NULL, *fc = NULL;
 		struct profile_ctx pc = { .m = m };
 		size_t len;

@@ -127,6 +127,7 @@ enum problem_code {
 	PR_FIREWALL_NFTABLES_BLOCKS,
 	PR_FIREWALL_IPTABLES_BLOCKS,
 	PR_FIREWALL_INCLUDE_UNSAFE,
+	PR_FIREWALL_UFW_BLOCKS,
 	/* client (fixes/client.c): --client, the connecting side */
 	PR_CLIENT_KEY_PERMS,
 	PR_CLIENT_KEY_OWNER,

@@ -634,6 +634,47 @@ firewall_tools() {
 	mkdir -p "$r/run" "$r/dev" "$r/proc"
 }
 
+# ufw_debian ROOT [yes|no] [enabled|disabled]: Debian 12's ufw 0.36.2
+# (tests/ufw/): ufw.service (enabled as the package's postinst does),
+# /etc/ufw/ufw.conf with ENABLED= (default yes, as "ufw enable" leaves it),
+# /etc/default/ufw, the rules files with no rule added, /lib/ufw/ufw-init;
+# and what ufw-init needs to run in the kernel probe (sh, iptables,
+# ip6tables besides firewall_tools' restore programs; install_tools and
+# real host keys).
+ufw_debian() {
+	r=$1 on=${2:-yes} state=${3:-enabled}
+	d=$(dirname "${BASH_SOURCE[0]}")/ufw
+	mkdir -p "$r/usr/lib/systemd/system" "$r/etc/systemd/system/multi-user.target.wants" "$r/etc/ufw" \
+		"$r/etc/default" "$r/lib/ufw"
+	cp "$d/ufw.service" "$r/usr/lib/systemd/system/ufw.service"
+	[ "$state" = enabled ] && ln -sf /lib/systemd/system/ufw.service \
+		"$r/etc/systemd/system/multi-user.target.wants/ufw.service"
+	sed "s/^ENABLED=.*/ENABLED=$on/" "$d/ufw.conf" > "$r/etc/ufw/ufw.conf"
+	cp "$d/default-ufw" "$r/etc/default/ufw"
+	for f in before after user before6 after6 user6; do
+		cp "$d/$f.rules" "$r/etc/ufw/$f.rules"
+		chmod 640 "$r/etc/ufw/$f.rules"
+	done
+	install -m 755 "$d/ufw-init" "$r/lib/ufw/ufw-init"
+	install -m 644 "$d/ufw-init-functions" "$r/lib/ufw/ufw-init-functions"
+	firewall_tools "$r"
+	# ufw-init is a shell script: the target's /bin/sh, so its ssh-keygen
+	# runs too and the host keys must be real ones
+	install_tools "$r"
+	real_host_keys "$r"
+	for prog in /usr/sbin/iptables /usr/sbin/ip6tables /bin/echo /bin/grep; do
+		[ -e "$prog" ] || continue
+		real=$(readlink -f "$prog")
+		mkdir -p "$r$(dirname "$prog")"
+		cp -L "$prog" "$r$prog"
+		for f in $(ldd "$real" 2>/dev/null | grep -o '/[^ ]*'); do
+			[ -e "$r$f" ] && continue
+			mkdir -p "$r$(dirname "$f")"
+			cp -L "$f" "$r$f"
+		done
+	done
+}
+
 # nftables_debian ROOT [enabled|disabled|masked] [CONF]: Debian's nftables
 # package: its unit (WantedBy=sysinit.target), enabled as the package's
 # postinst does not (the admin runs systemctl enable), and

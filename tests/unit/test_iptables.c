@@ -220,6 +220,45 @@ START_TEST(ipt_plan_accept_places)
 }
 END_TEST
 
+/* Several files into one ruleset, as ufw-init loads them with iptables-restore -n: tables and chains kept, rules
+ * appended, each answer naming its own file and line (with a line offset for a made-up text). */
+START_TEST(ipt_parse_more_files)
+{
+	struct ipt_ruleset *rs = NULL;
+	struct fw_answer a;
+	unsigned line;
+	const char *why;
+	static const char pre[] = "*filter\n:ufw-before-input - [0:0]\n:ufw-user-input - [0:0]\n"
+				  "-A INPUT -j ufw-before-input\nCOMMIT\n";
+	static const char pol[] = "*filter\n:INPUT DROP [0:0]\nCOMMIT\n";
+	static const char before[] = "*filter\n:ufw-before-input - [0:0]\n-A ufw-before-input -i lo -j ACCEPT\n"
+				     "-A ufw-before-input -m rt --rt-type 0 -j DROP\nCOMMIT\n";
+	static const char user[] = "*filter\n:ufw-user-input - [0:0]\n### RULES ###\n"
+				   "-A ufw-user-input -p tcp --dport 2222 -m conntrack --ctstate NEW -m recent --set\n"
+				   "-A ufw-user-input -p tcp --dport 2222 -m conntrack --ctstate NEW -m recent --update "
+				   "--seconds 30 --hitcount 6 -j REJECT\n"
+				   "-A ufw-user-input -p tcp --dport 2222 -j ACCEPT\nCOMMIT\n";
+	static const char jump[] = "*filter\n-A ufw-before-input -j ufw-user-input\nCOMMIT\n";
+
+	ck_assert_int_eq(ipt_parse_more(&rs, "ufw-init", pre, strlen(pre), 0, &line, &why), 0);
+	ck_assert_int_eq(ipt_parse_more(&rs, "/etc/default/ufw", pol, strlen(pol), 9, &line, &why), 0);
+	ck_assert_int_eq(ipt_parse_more(&rs, "/etc/ufw/before.rules", before, strlen(before), 0, &line, &why), 0);
+	ck_assert_int_eq(ipt_parse_more(&rs, "/etc/ufw/user.rules", user, strlen(user), 0, &line, &why), 0);
+	ck_assert_int_eq(ipt_parse_more(&rs, "ufw-init", jump, strlen(jump), 0, &line, &why), 0);
+	/* port 22: nothing accepts it, the policy (line 2 + 9 of /etc/default/ufw) drops it */
+	ck_assert_int_eq(verdict(rs, V4, 22, NULL, &a), FW_DROP);
+	ck_assert_str_eq(a.file, "/etc/default/ufw");
+	ck_assert_uint_eq(a.line, 11);
+	/* port 2222: a limit rule never stops a first connection, the accept after it lets it in */
+	ck_assert_int_eq(verdict(rs, V4, 2222, NULL, &a), FW_ACCEPT);
+	/* a bad line: -EBADMSG, the line in that file */
+	static const char bad[] = "*filter\n-A ufw-user-input -p tcp\nbogus\nCOMMIT\n";
+	ck_assert_int_eq(ipt_parse_more(&rs, "/etc/ufw/after.rules", bad, strlen(bad), 0, &line, &why), -EBADMSG);
+	ck_assert_uint_eq(line, 3);
+	ipt_ruleset_free(rs);
+}
+END_TEST
+
 static Suite *iptables_suite(void)
 {
 	Suite *s = suite_create("iptables");
@@ -230,6 +269,7 @@ static Suite *iptables_suite(void)
 	tcase_add_test(tc, ipt_eval_raw_prerouting);
 	tcase_add_test(tc, ipt_parse_bad_input);
 	tcase_add_test(tc, ipt_plan_accept_places);
+	tcase_add_test(tc, ipt_parse_more_files);
 	suite_add_tcase(s, tc);
 	return s;
 }
