@@ -742,7 +742,8 @@ static int resolve(struct units *c, const char *name, unsigned hops, struct name
 	return 0;
 }
 
-int units_get(struct units *c, const char *name, const struct unit **ret)
+/* The loaded entry of a valid name: 0, -EINVAL, or -ENOMEM. */
+static int entry_of(struct units *c, const char *name, struct name_entry **ret)
 {
 	struct name_entry *e;
 	int r;
@@ -756,6 +757,18 @@ int units_get(struct units *c, const char *name, const struct unit **ret)
 		return r;
 	if (!e->unit)
 		return -ENOMEM;	/* left half-made by an earlier failure */
+	*ret = e;
+	return 0;
+}
+
+int units_get(struct units *c, const char *name, const struct unit **ret)
+{
+	struct name_entry *e;
+	int r;
+
+	r = entry_of(c, name, &e);
+	if (r < 0)
+		return r;
 	*ret = e->unit;
 	return 0;
 }
@@ -765,15 +778,9 @@ int units_masks(struct units *c, const char *name, const struct unit_mask **ret,
 	struct name_entry *e;
 	int r;
 
-	if (!c)
-		return -ENOMEM;
-	if (!unit_name_valid(name))
-		return -EINVAL;
-	r = resolve(c, name, 0, &e);
+	r = entry_of(c, name, &e);
 	if (r < 0)
 		return r;
-	if (!e->unit)
-		return -ENOMEM;	/* left half-made by an earlier failure */
 	*ret = e->masks;
 	*ret_n = e->n_masks;
 	return 0;
@@ -912,15 +919,9 @@ int units_state(struct units *c, const char *name, enum unit_state *ret)
 	const struct unit *u;
 	int r;
 
-	if (!c)
-		return -ENOMEM;
-	if (!unit_name_valid(name))
-		return -EINVAL;
-	r = resolve(c, name, 0, &e);
+	r = entry_of(c, name, &e);
 	if (r < 0)
 		return r;
-	if (!e->unit)
-		return -ENOMEM;	/* left half-made by an earlier failure */
 	u = e->unit;
 	if (e->masked) {
 		*ret = e->masks[0].runtime ? UNIT_STATE_MASKED_RUNTIME : UNIT_STATE_MASKED;
