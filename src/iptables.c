@@ -574,6 +574,9 @@ static void judge_rule(const struct ipt_rule *rule, const struct fw_packet *p, s
 			ri->target = v;
 			ri->is_goto = o[1] == 'g' || streq(o, "--goto");
 		} else if (streq(o, "-c") || streq(o, "--set-counters")) {
+			/* two values, packets and bytes: never step past the list's end */
+			if (!v || !a[i + 2])
+				break;
 			i++;
 		} else if (target_option(o)) {
 			/* an option of the target */
