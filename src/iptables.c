@@ -377,7 +377,8 @@ static int syn_flags(const char *mask, const char *comp)
 	return FW_YES;
 }
 
-static int port_list(const char *list, uint16_t port)
+/* A comma list of ports or addresses: FW_YES when one matches, FW_MAYBE when one might, else FW_NO. */
+static int list_match(const char *list, int (*one)(const char *w, const struct fw_packet *p), const struct fw_packet *p)
 {
 	_cleanup_free_ char *copy = strdup(list);
 	char *save = NULL;
@@ -386,7 +387,7 @@ static int port_list(const char *list, uint16_t port)
 	if (!copy)
 		return FW_MAYBE;
 	for (char *w = strtok_r(copy, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
-		int m = fw_port_match(w, port);
+		int m = one(w, p);
 		if (m == FW_YES)
 			return FW_YES;
 		if (m == FW_MAYBE)
@@ -395,22 +396,19 @@ static int port_list(const char *list, uint16_t port)
 	return res;
 }
 
+static int port_one(const char *w, const struct fw_packet *p)
+{
+	return fw_port_match(w, p->port);
+}
+
+static int port_list(const char *list, const struct fw_packet *p)
+{
+	return list_match(list, port_one, p);
+}
+
 static int addr_list(const char *list, const struct fw_packet *p)
 {
-	_cleanup_free_ char *copy = strdup(list);
-	char *save = NULL;
-	int res = FW_NO;
-
-	if (!copy)
-		return FW_MAYBE;
-	for (char *w = strtok_r(copy, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
-		int m = fw_addr_match(w, p);
-		if (m == FW_YES)
-			return FW_YES;
-		if (m == FW_MAYBE)
-			res = FW_MAYBE;
-	}
-	return res;
+	return list_match(list, fw_addr_match, p);
 }
 
 /* Options of targets (they follow -j); they never decide a match. */
@@ -518,7 +516,7 @@ static void judge_rule(const struct ipt_rule *rule, const struct fw_packet *p, s
 		} else if (streq(o, "--dports") || streq(o, "--destination-ports") || streq(o, "--ports")) {
 			if (!v)
 				break;
-			m = proto_tcp ? port_list(v, p->port) : FW_NO;
+			m = proto_tcp ? port_list(v, p) : FW_NO;
 			if (m == FW_NO && streq(o, "--ports"))
 				m = FW_MAYBE;	/* the source port may be in it */
 			if (m == FW_MAYBE)
