@@ -202,13 +202,6 @@ struct reader_ctx {
 	bool *refused;			/* set when a file was not read at all */
 };
 
-static bool secret_path(const char *canon)
-{
-	return streq(canon, "/etc/shadow") || streq(canon, "/etc/gshadow") || streq(canon, "/etc/shadow-") ||
-	       streq(canon, "/etc/gshadow-") ||
-	       (startswith(canon, "/etc/ssh/ssh_host_") && !(strlen(canon) > 4 && streq(canon + strlen(canon) - 4, ".pub")));
-}
-
 static int note_unsafe(struct reader_ctx *c, const char *path, const char *why)
 {
 	if (!c->unsafe)
@@ -229,8 +222,8 @@ static int note_unsafe(struct reader_ctx *c, const char *path, const char *why)
 static int rd_read(void *ud, const char *path, char **ret_data, size_t *ret_len)
 {
 	struct reader_ctx *c = ud;
-	struct target_path tp = {0};
-	struct stat dst;
+	const char *why = NULL;
+	bool refused = false;
 	int r;
 
 	for (size_t i = 0; c->src && i < c->src->n_plan; i++)
@@ -244,45 +237,17 @@ static int rd_read(void *ud, const char *path, char **ret_data, size_t *ret_len)
 			*ret_len = c->src->plan[i].len;
 			return 0;
 		}
-	r = target_resolve(c->t, path, TR_ROOT_SYMLINKS_ONLY, &tp, NULL);
-	if (r == -ENOLINK) {
-		target_path_done(&tp);
+	r = fw_read_root_file(c->t, path, ret_data, ret_len, &why, &refused);
+	if (why) {
+		int k = note_unsafe(c, path, why);
+		if (k < 0) {
+			if (r >= 0)
+				free(*ret_data);
+			return k;
+		}
+	}
+	if (refused)
 		*c->refused = true;
-		r = note_unsafe(c, path, "it is reached through a symlink a user can change");
-		return r < 0 ? r : -EPERM;
-	}
-	if (r < 0) {
-		target_path_done(&tp);
-		return r;
-	}
-	_cleanup_free_ char *dir = path_parent(tp.canon);
-	const char *why = NULL;
-	bool refuse = false;
-	if (!dir) {
-		target_path_done(&tp);
-		return -ENOMEM;
-	}
-	if (secret_path(tp.canon))
-		why = "it is a file of secrets, never read for this", refuse = true;
-	else if (target_stat(c->t, dir, &dst) == 0 && (!target_dir_is_roots(&dst) || dst.st_mode & 002))
-		why = "users can change the directory that holds it", refuse = true;
-	else if (tp.exists && S_ISREG(tp.st.st_mode) && tp.st.st_nlink > 1)
-		why = "it has more than one hard link (it may be /etc/shadow)", refuse = true;
-	else if (tp.exists && tp.st.st_uid != 0)
-		why = "a user owns it";
-	else if (tp.exists && (tp.st.st_mode & 002 || (tp.st.st_mode & 020 && tp.st.st_gid != 0)))
-		why = "users can write it";
-	if (why && (r = note_unsafe(c, path, why)) < 0) {
-		target_path_done(&tp);
-		return r;
-	}
-	if (refuse) {
-		target_path_done(&tp);
-		*c->refused = true;
-		return -EPERM;
-	}
-	r = target_read_file(c->t, tp.canon, CONFIG_MAX, ret_data, ret_len);
-	target_path_done(&tp);
 	return r;
 }
 
@@ -296,7 +261,7 @@ static int load_nft(struct target *t, struct source *src, struct nft_ruleset **r
 {
 	bool refused = false;
 	struct reader_ctx ctx = { t, src, src->n_plan ? NULL : &src->unsafe, src->n_plan ? &refused : &src->refused };
-	const struct nft_reader rd = { rd_read, rd_glob, &ctx };
+	const struct fw_reader rd = { rd_read, rd_glob, &ctx };
 	return nft_load(&rd, src->file, ret, ret_why);
 }
 
@@ -305,22 +270,7 @@ static int load_nft(struct target *t, struct source *src, struct nft_ruleset **r
 static int unit_loads(struct run *run, const char *name, const struct unit **ret)
 {
 	struct units *units = run_units(run);
-	const struct unit *u;
-	_cleanup_free_ char *why = NULL;
-	int r;
-
-	if (!units)
-		return -ENOMEM;
-	r = units_get(units, name, &u);
-	if (r < 0)
-		return r == -ENOMEM ? r : 0;
-	if (!u->path || u->masked || u->error)
-		return 0;
-	r = units_starts_at_boot(units, u, &why);
-	if (r < 0)
-		return r;
-	*ret = u;
-	return r == 1;
+	return units ? units_boot_starts(units, name, ret) : -ENOMEM;
 }
 
 static bool exists(struct run *run, const char *path)
@@ -672,40 +622,16 @@ static int find_sources(struct run *run, struct state *s)
 /* The (family, port) pairs sshd is reached on at boot, for --from's family only when given. */
 static int find_packets(struct run *run, struct state *s)
 {
+	struct fw_packet p[PACKETS_MAX];
 	const struct listen_set *ls;
-	unsigned char buf[16];
-	int from_family = AF_UNSPEC, r;
+	int r;
 
 	r = listen_set_get(run, &ls);
 	if (r < 0)
 		return r;
-	if (run->opt.from)
-		from_family = inet_pton(AF_INET, run->opt.from, buf) == 1 ? AF_INET : AF_INET6;
-	for (size_t i = 0; i < ls->n_boot; i++) {
-		const struct listen_sock *b = &ls->boot[i];
-		if (b->port <= 0)
-			continue;
-		for (int fam = 0; fam < 2; fam++) {
-			int af = fam ? AF_INET6 : AF_INET;
-			if (b->host) {
-				bool v4 = inet_pton(AF_INET, b->host, buf) == 1, v6 = inet_pton(AF_INET6, b->host, buf) == 1;
-				if ((v4 && af != AF_INET) || (v6 && af != AF_INET6))
-					continue;
-				if ((v4 || v6) && (streq(b->host, "127.0.0.1") || streq(b->host, "::1")))
-					continue;	/* loopback only: the listen family's finding */
-			}
-			if (!ls->socket_activated && ls->family != AF_UNSPEC && ls->family != af)
-				continue;
-			if (from_family != AF_UNSPEC && af != from_family)
-				continue;
-			bool dup = false;
-			for (size_t k = 0; k < s->n_pk; k++)
-				dup |= s->pk[k].p.family == af && s->pk[k].p.port == b->port;
-			if (dup || s->n_pk >= PACKETS_MAX)
-				continue;
-			s->pk[s->n_pk++].p = (struct fw_packet) { af, (uint16_t) b->port, run->opt.from };
-		}
-	}
+	s->n_pk = fw_packets(ls, run->opt.from, p, PACKETS_MAX);
+	for (size_t k = 0; k < s->n_pk; k++)
+		s->pk[k].p = p[k];
 	return 0;
 }
 

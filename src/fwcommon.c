@@ -3,12 +3,16 @@
 #include "config.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include "fwcommon.h"
+#include "listen_set.h"
+#include "target.h"
 #include "util.h"
 
 const char *fw_verdict_name(enum fw_verdict v)
@@ -126,4 +130,92 @@ int fw_port_match(const char *spec, uint16_t port)
 	if (lo < 0 || hi < 0)
 		return FW_MAYBE;
 	return port >= lo && port <= hi ? FW_YES : FW_NO;
+}
+
+size_t fw_packets(const struct listen_set *ls, const char *from, struct fw_packet *out, size_t max)
+{
+	unsigned char buf[16];
+	int from_family = AF_UNSPEC;
+	size_t n = 0;
+
+	if (from)
+		from_family = inet_pton(AF_INET, from, buf) == 1 ? AF_INET : AF_INET6;
+	for (size_t i = 0; i < ls->n_boot; i++) {
+		const struct listen_sock *b = &ls->boot[i];
+		if (b->port <= 0)
+			continue;
+		for (int fam = 0; fam < 2; fam++) {
+			int af = fam ? AF_INET6 : AF_INET;
+			if (b->host) {
+				bool v4 = inet_pton(AF_INET, b->host, buf) == 1, v6 = inet_pton(AF_INET6, b->host, buf) == 1;
+				if ((v4 && af != AF_INET) || (v6 && af != AF_INET6))
+					continue;
+				if ((v4 || v6) && (streq(b->host, "127.0.0.1") || streq(b->host, "::1")))
+					continue;	/* loopback only: the listen family's finding */
+			}
+			if (!ls->socket_activated && ls->family != AF_UNSPEC && ls->family != af)
+				continue;
+			if (from_family != AF_UNSPEC && af != from_family)
+				continue;
+			bool dup = false;
+			for (size_t k = 0; k < n; k++)
+				dup |= out[k].family == af && out[k].port == b->port;
+			if (dup || n >= max)
+				continue;
+			out[n++] = (struct fw_packet) { af, (uint16_t) b->port, from };
+		}
+	}
+	return n;
+}
+
+static bool secret_path(const char *canon)
+{
+	return streq(canon, "/etc/shadow") || streq(canon, "/etc/gshadow") || streq(canon, "/etc/shadow-") ||
+	       streq(canon, "/etc/gshadow-") ||
+	       (startswith(canon, "/etc/ssh/ssh_host_") && !(strlen(canon) > 4 && streq(canon + strlen(canon) - 4, ".pub")));
+}
+
+int fw_read_root_file(struct target *t, const char *path, char **ret_data, size_t *ret_len, const char **ret_unsafe,
+		      bool *ret_refused)
+{
+	struct target_path tp = {0};
+	struct stat dst;
+	bool refuse = false;
+	int r;
+
+	*ret_unsafe = NULL;
+	r = target_resolve(t, path, TR_ROOT_SYMLINKS_ONLY, &tp, NULL);
+	if (r == -ENOLINK) {
+		target_path_done(&tp);
+		*ret_refused = true;
+		*ret_unsafe = "it is reached through a symlink a user can change";
+		return -EPERM;
+	}
+	if (r < 0) {
+		target_path_done(&tp);
+		return r;
+	}
+	_cleanup_free_ char *dir = path_parent(tp.canon);
+	if (!dir) {
+		target_path_done(&tp);
+		return -ENOMEM;
+	}
+	if (secret_path(tp.canon))
+		*ret_unsafe = "it is a file of secrets, never read for this", refuse = true;
+	else if (target_stat(t, dir, &dst) == 0 && (!target_dir_is_roots(&dst) || dst.st_mode & 002))
+		*ret_unsafe = "users can change the directory that holds it", refuse = true;
+	else if (tp.exists && S_ISREG(tp.st.st_mode) && tp.st.st_nlink > 1)
+		*ret_unsafe = "it has more than one hard link (it may be /etc/shadow)", refuse = true;
+	else if (tp.exists && tp.st.st_uid != 0)
+		*ret_unsafe = "a user owns it";
+	else if (tp.exists && (tp.st.st_mode & 002 || (tp.st.st_mode & 020 && tp.st.st_gid != 0)))
+		*ret_unsafe = "users can write it";
+	if (refuse) {
+		target_path_done(&tp);
+		*ret_refused = true;
+		return -EPERM;
+	}
+	r = target_read_file(t, tp.canon, CONFIG_MAX, ret_data, ret_len);
+	target_path_done(&tp);
+	return r;
 }

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 enum fw_verdict {
@@ -57,3 +58,37 @@ int fw_addr_match(const char *spec, const struct fw_packet *p);
  * name it does not know.
  */
 int fw_port_match(const char *spec, uint16_t port);
+
+/* How a parser reads the files a loader would: the caller's (the target,
+ * planned contents over it, the safety rules of the family). */
+struct fw_reader {
+	/* 0 with a NUL-terminated copy; -ENOENT when missing; -EFBIG, -EISDIR, ... */
+	int (*read)(void *userdata, const char *path, char **ret_data, size_t *ret_len);
+	/* sorted matches of a glob pattern (NULL-terminated, may be empty) */
+	int (*glob)(void *userdata, const char *pattern, char ***ret_paths);
+	void *userdata;
+};
+
+struct listen_set;
+struct target;
+
+/*
+ * The packets to judge: one per (family, port) sshd is reached on at boot
+ * (the listen set, socket activation included; loopback-only addresses
+ * left out), only --from's family when from is given.  Returns how many
+ * were put in out (at most max).
+ */
+size_t fw_packets(const struct listen_set *ls, const char *from, struct fw_packet *out, size_t max);
+
+/*
+ * Read a file a firewall loader reads at boot, as root would, but never
+ * through a symlink a user controls, never a file in a directory a user
+ * can change (it may be a hard link to /etc/shadow), never one with more
+ * than one hard link, never a secret: those are not read (-EPERM,
+ * *ret_refused set): a loader's words about them could print their
+ * content.  *ret_unsafe (static) says why a file read or refused is one
+ * a user can change, else NULL.  Returns 0 with a NUL-terminated copy of
+ * at most CONFIG_MAX bytes, or -errno.
+ */
+int fw_read_root_file(struct target *t, const char *path, char **ret_data, size_t *ret_len, const char **ret_unsafe,
+		      bool *ret_refused);

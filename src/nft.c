@@ -123,7 +123,7 @@ char *const *nft_files(const struct nft_ruleset *rs)
 /* ---- tokens ---- */
 
 struct lexer {
-	const struct nft_reader *rd;
+	const struct fw_reader *rd;
 	struct nft_ruleset *rs;
 	char *stack[NFT_INCLUDE_DEPTH + 2];
 	unsigned depth;
@@ -970,7 +970,7 @@ static int parse_top(struct parser *ps)
 	}
 }
 
-int nft_load(const struct nft_reader *rd, const char *path, struct nft_ruleset **ret, char **ret_why)
+int nft_load(const struct fw_reader *rd, const char *path, struct nft_ruleset **ret, char **ret_why)
 {
 	struct nft_ruleset *rs = calloc(1, sizeof(*rs));
 	struct lexer lx = { .rd = rd, .rs = rs };

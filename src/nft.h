@@ -26,15 +26,6 @@
 
 #include "fwcommon.h"
 
-/* How the parser reads files: the caller's (the target, planned contents). */
-struct nft_reader {
-	/* 0 with a NUL-terminated copy; -ENOENT when missing; -EFBIG, -EISDIR, ... */
-	int (*read)(void *userdata, const char *path, char **ret_data, size_t *ret_len);
-	/* sorted matches of a glob pattern (NULL-terminated, may be empty) */
-	int (*glob)(void *userdata, const char *pattern, char ***ret_paths);
-	void *userdata;
-};
-
 struct nft_ruleset;
 
 /*
@@ -45,7 +36,7 @@ struct nft_ruleset;
  * 'foo'"; caller frees), -ENOENT when path is missing, another -errno from
  * the reader, or -ENOMEM.
  */
-int nft_load(const struct nft_reader *rd, const char *path, struct nft_ruleset **ret, char **ret_why);
+int nft_load(const struct fw_reader *rd, const char *path, struct nft_ruleset **ret, char **ret_why);
 void nft_ruleset_free(struct nft_ruleset *rs);
 
 /* The files read, in order (path first); owned by rs. */

@@ -1271,3 +1271,21 @@ int units_boot_clears_nologin(struct target *t, char **ret_why)
 	units_free(c);
 	return r;
 }
+
+int units_boot_starts(struct units *c, const char *name, const struct unit **ret)
+{
+	_cleanup_free_ char *why = NULL;
+	const struct unit *u;
+	int r;
+
+	r = units_get(c, name, &u);
+	if (r < 0)
+		return r == -ENOMEM ? r : 0;
+	if (!u->path || u->masked || u->error)
+		return 0;
+	r = units_starts_at_boot(c, u, &why);
+	if (r < 0)
+		return r;
+	*ret = u;
+	return r == 1;
+}

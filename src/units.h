@@ -175,6 +175,13 @@ int units_wanted_at_boot(struct units *c, const char *name, char **ret_via);
  */
 int units_starts_at_boot(struct units *c, const struct unit *u, char **ret_why);
 
+/*
+ * Does the boot start the unit called name and run what it says: it has a
+ * fragment, is not masked, has no error and units_starts_at_boot() says 1?
+ * Returns 1 with *ret, 0 (no such unit, or it does not start), or -ENOMEM.
+ */
+int units_boot_starts(struct units *c, const char *name, const struct unit **ret);
+
 /* The ssh service: the first of ssh.service (Debian, Ubuntu) and
  * sshd.service (EL, SUSE, upstream) with a fragment (RULES §11.1).
  * Returns 1 with *ret, 0 when there is none, or -ENOMEM. */

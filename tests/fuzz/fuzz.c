@@ -319,7 +319,7 @@ static void fz_firewall(unsigned which, const char *d, size_t n)
 		size_t len;
 		if (which == 24) {
 			struct fz_mem m = { d, n };
-			const struct nft_reader rd = { fz_read, fz_glob, &m };
+			const struct fw_reader rd = { fz_read, fz_glob, &m };
 			struct nft_ruleset *rs = NULL;
 			char *why = NULL;
 			const char *path;

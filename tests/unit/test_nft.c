@@ -72,10 +72,10 @@ static int mem_glob(void *ud, const char *pattern, char ***ret)
 static int load(const struct mem_file *files, size_t n, struct nft_ruleset **ret, char **why)
 {
 	static struct mem m;
-	static struct nft_reader rd;
+	static struct fw_reader rd;
 
 	m = (struct mem) { files, n };
-	rd = (struct nft_reader) { mem_read, mem_glob, &m };
+	rd = (struct fw_reader) { mem_read, mem_glob, &m };
 	return nft_load(&rd, files[0].path, ret, why);
 }
 
