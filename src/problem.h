@@ -128,6 +128,9 @@ enum problem_code {
 	PR_FIREWALL_IPTABLES_BLOCKS,
 	PR_FIREWALL_INCLUDE_UNSAFE,
 	PR_FIREWALL_UFW_BLOCKS,
+	/* firewalld (fixes/firewalld.c) */
+	PR_FIREWALLD_BLOCKS,
+	PR_FIREWALLD_FILE_UNSAFE,
 	/* client (fixes/client.c): --client, the connecting side */
 	PR_CLIENT_KEY_PERMS,
 	PR_CLIENT_KEY_OWNER,

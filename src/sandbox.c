@@ -41,6 +41,7 @@ struct planned {
 	size_t len;
 	bool exists;
 	mode_t mode;	/* the file's own, so that a loader that checks modes sees them */
+	bool scratch;	/* not a file: a directory the program may write (sandbox_opts.scratch_dirs) */
 };
 
 struct planned_set {
@@ -190,6 +191,14 @@ static int mkdir_parents(const char *rel)
 	return 0;
 }
 
+static size_t planned_count(const struct sandbox_opts *o)
+{
+	size_t n = o->n_files;
+	while (o->scratch_dirs && o->scratch_dirs[n - o->n_files])
+		n++;
+	return n;
+}
+
 /* Directories that carry an overlay of ours, canonical and relative. */
 struct overlays {
 	char **dirs;
@@ -206,13 +215,48 @@ static bool overlays_cover(const struct overlays *ov, const char *dir)
 	return false;
 }
 
+/* An overlay with a tmpfs upper layer (number i in scratch) on dir, unless one of ours covers it; -1 with errno. */
+static int overlay_on(const char *dir, const char *scratch, size_t i, struct overlays *ov)
+{
+	char upper[32], work[32];
+	_cleanup_free_ char *opts = NULL;
+
+	if (overlays_cover(ov, dir))
+		return 0;
+	if (strpbrk(dir, ",:\\")) {
+		errno = EINVAL;	/* overlayfs options cannot carry these */
+		return -1;
+	}
+	snprintf(upper, sizeof(upper), "%s/u%zu", scratch, i);
+	snprintf(work, sizeof(work), "%s/w%zu", scratch, i);
+	if (mkdir(upper, 0755) < 0 || mkdir(work, 0700) < 0)
+		return -1;
+	if (asprintf(&opts, "lowerdir=%s,upperdir=%s,workdir=%s", dir, upper, work) < 0) {
+		opts = NULL;
+		return -1;
+	}
+	if (mount("sshfix-planned", dir, "overlay", MS_NOSUID | MS_NODEV, opts) < 0)
+		return -1;
+	char **v = realloc(ov->dirs, (ov->n + 1) * sizeof(*v));
+	if (!v || !(v[ov->n] = strdup(dir))) {
+		if (v)
+			ov->dirs = v;
+		return -1;
+	}
+	ov->dirs = v;
+	ov->n++;
+	return 0;
+}
+
 /* One planned file (number i); -1 with errno on failure. */
 static int put_one(const struct planned *p, size_t i, const char *scratch, bool read_only, struct overlays *ov)
 {
-	char copy[32], upper[32], work[32];
-	_cleanup_free_ char *dir = NULL, *opts = NULL;
+	char copy[32];
+	_cleanup_free_ char *dir = NULL;
 	struct stat st;
 
+	if (p->scratch)
+		return overlay_on(p->rel, scratch, i, ov);
 	if (p->exists) {
 		snprintf(copy, sizeof(copy), "%s/f%zu", scratch, i);
 		if (write_new(copy, p->data, p->len, p->mode) < 0 || mount(copy, p->rel, NULL, MS_BIND, NULL) < 0)
@@ -242,27 +286,8 @@ static int put_one(const struct planned *p, size_t i, const char *scratch, bool 
 		errno = ENOTDIR;
 		return -1;
 	}
-	if (!overlays_cover(ov, dir)) {
-		if (strpbrk(dir, ",:\\")) {
-			errno = EINVAL;	/* overlayfs options cannot carry these */
-			return -1;
-		}
-		snprintf(upper, sizeof(upper), "%s/u%zu", scratch, i);
-		snprintf(work, sizeof(work), "%s/w%zu", scratch, i);
-		if (mkdir(upper, 0755) < 0 || mkdir(work, 0700) < 0)
-			return -1;
-		if (asprintf(&opts, "lowerdir=%s,upperdir=%s,workdir=%s", dir, upper, work) < 0) {
-			opts = NULL;
-			return -1;
-		}
-		if (mount("sshfix-planned", dir, "overlay", MS_NOSUID | MS_NODEV, opts) < 0)
-			return -1;
-		char **v = realloc(ov->dirs, (ov->n + 1) * sizeof(*v));
-		if (!v)
-			return -1;
-		ov->dirs = v;
-		ov->dirs[ov->n++] = TAKE_PTR(dir);
-	}
+	if (overlay_on(dir, scratch, i, ov) < 0)
+		return -1;
 	return mkdir_parents(p->rel) < 0 ? -1 : write_new(p->rel, p->data, p->len, p->mode);
 }
 
@@ -339,7 +364,7 @@ static _Noreturn void child(struct target *t, const char *const argv[], const st
 	 * namespace, and mounts on it would fail (EINVAL). */
 	if (chdir(t->root) < 0)
 		child_fail(errfd, 3);
-	if (o->n_files && put_planned(planned, o->n_files, o->read_only, t->root_fd) < 0)
+	if (planned && put_planned(planned, planned_count(o), o->read_only, t->root_fd) < 0)
 		child_fail(errfd, 10);
 	/* Mounted over the target's own directories, in this namespace only:
 	 * the target's files are not touched, and missing ones are skipped. */
@@ -484,13 +509,32 @@ int sandbox_run(struct target *t, const char *const argv[], const struct sandbox
 		*ret_why = "sshfix does not run as root";
 		return -EPERM;
 	}
-	if (o->n_files) {
-		if (o->host)
+	size_t n_scratch = 0;
+	while (o->scratch_dirs && o->scratch_dirs[n_scratch])
+		n_scratch++;
+	if (o->n_files || n_scratch) {
+		if (o->host || (n_scratch && !o->read_only))
 			return -EINVAL;
-		planned.v = calloc(o->n_files, sizeof(*planned.v));
+		planned.v = calloc(o->n_files + n_scratch, sizeof(*planned.v));
 		if (!planned.v)
 			return -ENOMEM;
-		planned.n = o->n_files;
+		planned.n = o->n_files + n_scratch;
+		for (size_t k = 0; k < n_scratch; k++) {
+			struct target_path tp = {0};
+			struct planned *d = &planned.v[o->n_files + k];
+			r = target_resolve(t, o->scratch_dirs[k], 0, &tp, NULL);
+			if (r == 0 && (!tp.exists || !S_ISDIR(tp.st.st_mode) || streq(tp.canon, "/")))
+				r = -ENOTDIR;
+			if (r == 0 && !(d->rel = strdup(tp.canon + 1)))
+				r = -ENOMEM;
+			target_path_done(&tp);
+			if (r < 0) {
+				*ret_why = "a directory the program may write is missing or no directory";
+				/* cppcheck-suppress memleak ; freed by its _cleanup_ attribute */
+				return r == -ENOMEM ? r : -EINVAL;
+			}
+			d->scratch = true;
+		}
 		for (size_t i = 0; i < o->n_files; i++) {
 			r = resolve_planned(t, o->files[i].path, &planned.v[i]);
 			if (r < 0) {

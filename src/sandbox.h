@@ -73,6 +73,12 @@ struct sandbox_opts {
 	 * sandbox_file); the target itself is never written. */
 	const struct sandbox_file *files;
 	size_t n_files;
+	/* Directories of the target (absolute, existing, no symlink on the
+	 * way) the program may write, with read_only: an overlay whose upper
+	 * layer is a private tmpfs covers each, so what it writes there is
+	 * seen by it alone and goes with it (a tool that edits its own
+	 * configuration, run on a copy: firewall-offline-cmd). */
+	const char *const *scratch_dirs;
 };
 
 struct sandbox_result {

@@ -132,12 +132,12 @@ busybox busybox-static
 musl-gcc musl-tools
 '
 # What the tiers probe: `command -v TOOL` and their preflight loops, in
-# (tests/ufw/ is Debian's ufw, copied for the tree cases, not a tier)
+# (tests/ufw/ and tests/firewalld/ are Debian's, copied for the tree cases, not tiers)
 # the tests (this file and the installer aside), the static build, bench.
 probed=$(cd "$top" && {
-	grep -rhoE --exclude=install-deps.sh --exclude-dir=ufw 'command -v "?[A-Za-z0-9._-]+' tests tools/build-static*.sh bench 2> /dev/null |
+	grep -rhoE --exclude=install-deps.sh --exclude-dir=ufw --exclude-dir=firewalld 'command -v "?[A-Za-z0-9._-]+' tests tools/build-static*.sh bench 2> /dev/null |
 		sed 's/command -v "\{0,1\}//'
-	grep -rhE --exclude-dir=ufw '^[[:space:]]*for (tool|c) in [a-z]' tests 2> /dev/null |
+	grep -rhE --exclude-dir=ufw --exclude-dir=firewalld '^[[:space:]]*for (tool|c) in [a-z]' tests 2> /dev/null |
 		sed -E 's/^[[:space:]]*for (tool|c) in //; s/; do.*//' | tr ' ' '\n'
 } | sort -u)
 unmapped=

@@ -675,6 +675,27 @@ ufw_debian() {
 	done
 }
 
+# firewalld_debian ROOT [enabled|disabled]: Debian 12's firewalld 1.3.3
+# (tests/firewalld/): firewalld.service (enabled as the package's postinst
+# does), /etc/firewalld/firewalld.conf (DefaultZone=public), the stock zones,
+# the services they name and the allow-host-ipv6 policy in /usr/lib/firewalld,
+# and the empty /etc/firewalld/{zones,services,policies} the package makes.
+firewalld_debian() {
+	r=$1 state=${2:-enabled}
+	d=$(dirname "${BASH_SOURCE[0]}")/firewalld
+	mkdir -p "$r/lib/systemd/system" "$r/etc/systemd/system/multi-user.target.wants" \
+		"$r/etc/firewalld/zones" "$r/etc/firewalld/services" "$r/etc/firewalld/policies" \
+		"$r/usr/lib/firewalld/zones" "$r/usr/lib/firewalld/services" "$r/usr/lib/firewalld/policies"
+	chmod 750 "$r/etc/firewalld"
+	cp "$d/firewalld.service" "$r/lib/systemd/system/firewalld.service"
+	[ "$state" = enabled ] && ln -sf /lib/systemd/system/firewalld.service \
+		"$r/etc/systemd/system/multi-user.target.wants/firewalld.service"
+	cp "$d/firewalld.conf" "$r/etc/firewalld/firewalld.conf"
+	for k in zones services policies; do
+		cp "$d/$k"/*.xml "$r/usr/lib/firewalld/$k/"
+	done
+}
+
 # nftables_debian ROOT [enabled|disabled|masked] [CONF]: Debian's nftables
 # package: its unit (WantedBy=sysinit.target), enabled as the package's
 # postinst does not (the admin runs systemctl enable), and
