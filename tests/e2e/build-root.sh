@@ -25,6 +25,8 @@
 # Exit: 0 ready, 77 cannot build here (not root, no debootstrap, no mirror),
 # 99 the build failed (log kept in the cache directory).
 #
+# firewalld is not in the base either (a scenario installs it with its
+# dependencies from extra-debs/firewalld/).
 # iptables-persistent is not in the base: ufw declares Breaks on it, so the
 # two cannot share a root.  Its .debs (EXTRA_DEBS) are downloaded into
 # extra-debs/ so that a scenario can swap it in on its own overlay, offline
@@ -148,6 +150,14 @@ build() {
 		chroot "$tmp/rootfs" apt-get download -q --print-uris $EXTRA_DEBS |
 		awk '{ gsub(/\047/, "", $1); print $1 }' |
 		xargs -r wget -q -T 30) >> "$tmp/build.log" 2>&1 || return 1
+	# firewalld and everything it needs that the root lacks (it is not in
+	# the base: a scenario installs it on its own overlay, offline).
+	mkdir "$tmp/extra-debs/firewalld"
+	(cd "$tmp/extra-debs/firewalld" && env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 \
+		chroot "$tmp/rootfs" apt-get install -q -y --no-install-recommends --print-uris firewalld |
+		awk '/^\047/ { gsub(/\047/, "", $1); print $1 }' |
+		xargs -r wget -q -T 30) >> "$tmp/build.log" 2>&1 || return 1
+	ls "$tmp/extra-debs/firewalld"/firewalld_*.deb > /dev/null 2>&1 || return 1
 	configure_root "$tmp/rootfs"
 	add_users_and_keys "$tmp" >> "$tmp/build.log" 2>&1 || return 1
 	t3=$(date +%s.%N)

@@ -515,6 +515,22 @@ _e2e_only() {
 }
 
 # ------------------------------------------------------------ packages
+# e2e_install_firewalld ROOT: on a scenario's overlay, install firewalld
+# and what it needs, offline, from the .debs build-root.sh keeps in
+# extra-debs/firewalld/ (no daemon starts: policy-rc.d; no network, own pid
+# namespace).  It is enabled as the package's postinst leaves it.
+e2e_install_firewalld() {
+	local r=$1
+	mkdir -p "$r/tmp/e2e-debs"
+	cp "$E2E_IMAGE"/extra-debs/firewalld/*.deb "$r/tmp/e2e-debs/"
+	printf '#!/bin/sh\nexit 101\n' > "$r/usr/sbin/policy-rc.d"
+	chmod 0755 "$r/usr/sbin/policy-rc.d"
+	unshare --net --pid --fork --kill-child --mount --mount-proc="$r/proc" \
+		env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive \
+		chroot "$r" sh -ec 'dpkg -i /tmp/e2e-debs/*.deb > /dev/null'
+	rm -rf "$r/tmp/e2e-debs" "$r/usr/sbin/policy-rc.d"
+}
+
 # e2e_swap_in_iptables_persistent ROOT: on a scenario's overlay, replace
 # ufw by iptables-persistent + netfilter-persistent (ufw declares Breaks on
 # it, so the cached root cannot hold both), offline, from the .debs that

@@ -8,7 +8,8 @@
 #   1. its own copy of ROOT: an overlay whose upper dir is on a tmpfs, so
 #      nothing the boot writes (fail2ban's DB, wtmp, lastlog) reaches ROOT;
 #   2. proc, a minimal dev and a fresh tmpfs /run mounted into it;
-#   3. the persistent firewall, loaded by the target's own tools, chrooted;
+#   3. the persistent firewall, loaded by the target's own tools, chrooted
+#      (firewalld: the daemon itself, on a private system bus);
 #   4. fail2ban, when enabled and it has a ban database to restore from;
 #   5. what boot makes in /run for sshd: systemd-tmpfiles' lines for
 #      /run/sshd, then ssh.service's RuntimeDirectory= (not a /run/sshd made
@@ -111,6 +112,23 @@ load_firewall() {
 		note "boot: nft -f /etc/nftables.conf"
 		in_target /usr/sbin/nft -f /etc/nftables.conf >> "$log" 2>&1 ||
 			note "nftables.service failed ($?)"
+	fi
+	# firewalld (RULES §8.5) builds its ruleset from its zones at start and
+	# takes orders over D-Bus: a system bus of our own (this pid namespace's,
+	# gone with it), then the target's own firewalld, until its input chain
+	# is in the kernel.
+	if unit_enabled firewalld.service && [ -x "$r/usr/sbin/firewalld" ]; then
+		note "boot: dbus-daemon --system, firewalld --nofork --nopid"
+		mkdir -p "$r/run/dbus"
+		in_target /usr/bin/dbus-daemon --system --fork --nopidfile >> "$log" 2>&1 ||
+			note "dbus-daemon failed ($?)"
+		in_target /usr/sbin/firewalld --nofork --nopid >> "$log" 2>&1 &
+		for _ in $(seq 150); do
+			in_target /usr/sbin/nft list chain inet firewalld filter_INPUT_ZONES 2> /dev/null | grep -q goto && break
+			sleep 0.2
+		done
+		in_target /usr/sbin/nft list chain inet firewalld filter_INPUT_ZONES 2> /dev/null | grep -q goto ||
+			note "firewalld did not load its zones in 30 s"
 	fi
 	# ufw-init itself reads ENABLED= in /etc/ufw/ufw.conf and loads nothing
 	# unless it is yes: the target's own logic decides (RULES §8.4).
