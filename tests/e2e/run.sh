@@ -419,9 +419,9 @@ run_scenario() {
 safe_without_yes() {
 	local name=$1 d=$2 arc=$rc r=0 p other=
 	e2e_compare "$d/broken" "$d/no-yes" 2> "$d/d0.diff" || true
-	for p in $(sed -n 's/^    [-+]\.\(\/[^	]*\)	.*/\1/p' "$d/d0.diff" | LC_ALL=C sort -u); do
+	while IFS= read -r p; do
 		case " $SAFE_WITHOUT_YES " in *" $p "*) ;; *) other="$other $p" ;; esac
-	done
+	done < <(sed -n 's/^    [-+]\.\(\/[^	]*\)	.*/\1/p' "$d/d0.diff" | LC_ALL=C sort -u)
 	login "$d/d0.sshd.log" || r=$?
 	if [ "$arc" -eq 5 ] && [ -z "$other" ] && [ "$r" -eq 1 ] &&
 	   grep -q 'needs confirmation (--interactive, or --yes=' "$d/apply-no-yes.out"; then
