@@ -27,8 +27,10 @@
  *    exact form the action writes) to this one.
  *  - fail2ban-saved-rules: an f2b- chain rule for the address in a saved
  *    iptables rule set (rules.v4/v6, sysconfig/iptables) that the boot
- *    loads before fail2ban starts.  Report only: the firewall families own
- *    those files.
+ *    loads before fail2ban starts, and that is what the set does to that
+ *    address's ssh connections (an ACCEPT before the jump, as the firewall
+ *    check's repair inserts, ends it).  Report only: the firewall families
+ *    own those files.
  *
  * Never stops or disables fail2ban (DESIGN §5); ignoreip in jail.local is
  * advice only.  On the running system with fail2ban-server running the
@@ -49,6 +51,7 @@
 #include "config_edit.h"
 #include "fail2ban.h"
 #include "fixes.h"
+#include "iptables.h"
 #include "units.h"
 #include "listen_addr.h"
 #include "pam_counters.h"
@@ -341,7 +344,77 @@ static int hostsdeny_lines(struct run *run, struct state *s)
 	return 0;
 }
 
-/* "-A f2b-sshd -s 192.0.2.20/32 -j REJECT ..." in a saved rule set. */
+/*
+ * With --from: may the rule on this line of the saved set be what refuses
+ * that address on one of sshd's ports?  Not when the set evaluates to
+ * another rule's verdict for it (an ACCEPT before the jump to the f2b-
+ * chain, as the firewall check's repair inserts), nor when
+ * iptables-restore would load none of the file.  A rule set that cannot be
+ * judged statically keeps the rule reported.
+ */
+static bool saved_rule_decides(const struct state *s, const struct ipt_ruleset *rs, int family, const char *from,
+			       const char *file, unsigned line)
+{
+	if (!from)
+		return true;
+	if (!rs)
+		return false;
+	for (size_t i = 0; i < s->n_ports; i++) {
+		struct fw_packet p = { .family = family, .port = (uint16_t) s->ports[i], .from = from };
+		struct fw_answer a = {0};
+		ipt_eval(rs, &p, &a);
+		if (a.verdict == FW_UNKNOWN || (a.line == line && a.file && streq(a.file, file)))
+			return true;
+	}
+	return false;
+}
+
+/* "-A f2b-sshd -s 192.0.2.20/32 -j REJECT ..." in one saved rule set (data is cut into lines). */
+static int saved_rules_in(struct run *run, struct state *s, const char *file, int family, char *data, size_t len,
+			  const struct ipt_ruleset *rs)
+{
+	unsigned lineno = 0;
+
+	for (char *p = data, *end = data + len; p < end;) {
+		char *nl = memchr(p, '\n', (size_t) (end - p)), *l = p, *save = NULL, *chain = NULL, *addr = NULL;
+		bool blocks = false;
+		p = nl ? nl + 1 : end;
+		if (nl)
+			*nl = '\0';
+		lineno++;
+		if (!startswith(l, "-A f2b-"))
+			continue;
+		strtok_r(l, " \t", &save);
+		chain = strtok_r(NULL, " \t", &save);
+		for (char *w = strtok_r(NULL, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
+			if ((streq(w, "-s") || streq(w, "--source")) && !addr)
+				addr = strtok_r(NULL, " \t", &save);
+			else if (streq(w, "-j")) {
+				const char *t = strtok_r(NULL, " \t", &save);
+				blocks = t && (streq(t, "REJECT") || streq(t, "DROP"));
+			}
+		}
+		if (!chain || !addr || !blocks || strlen(addr) > 60)
+			continue;
+		char *slash = strchr(addr, '/');
+		if (slash && (streq(slash, "/32") || streq(slash, "/128")))
+			*slash = '\0';
+		if (!saved_rule_decides(s, rs, family, run->opt.from, file, lineno))
+			continue;
+		struct saved_rule *v = realloc(s->saved, (s->n_saved + 1) * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		s->saved = v;
+		v[s->n_saved] = (struct saved_rule) { strdup(file), strdup(chain), strdup(addr), lineno };
+		if (!v[s->n_saved].file || !v[s->n_saved].chain || !v[s->n_saved].addr) {
+			free(v[s->n_saved].file), free(v[s->n_saved].chain), free(v[s->n_saved].addr);
+			return -ENOMEM;
+		}
+		s->n_saved++;
+	}
+	return 0;
+}
+
 static int saved_rules(struct run *run, struct state *s)
 {
 	static const char *const files[] = { "/etc/iptables/rules.v4", "/etc/iptables/rules.v6", "/etc/sysconfig/iptables",
@@ -349,48 +422,24 @@ static int saved_rules(struct run *run, struct state *s)
 
 	for (size_t f = 0; f < ELEMENTSOF(files); f++) {
 		_cleanup_free_ char *data = NULL;
+		struct ipt_ruleset *rs = NULL;
 		size_t len = 0;
-		unsigned lineno = 0;
 		int r = target_read_file(run->target, files[f], CONFIG_MAX, &data, &len);
 		if (r == -ENOMEM)
 			return r;
 		if (r < 0)
 			continue;
-		for (char *p = data, *end = data + len; p < end;) {
-			char *nl = memchr(p, '\n', (size_t) (end - p)), *l = p, *save = NULL, *chain = NULL, *addr = NULL;
-			bool blocks = false;
-			p = nl ? nl + 1 : end;
-			if (nl)
-				*nl = '\0';
-			lineno++;
-			if (!startswith(l, "-A f2b-"))
-				continue;
-			strtok_r(l, " \t", &save);
-			chain = strtok_r(NULL, " \t", &save);
-			for (char *w = strtok_r(NULL, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
-				if ((streq(w, "-s") || streq(w, "--source")) && !addr)
-					addr = strtok_r(NULL, " \t", &save);
-				else if (streq(w, "-j")) {
-					const char *t = strtok_r(NULL, " \t", &save);
-					blocks = t && (streq(t, "REJECT") || streq(t, "DROP"));
-				}
-			}
-			if (!chain || !addr || !blocks || strlen(addr) > 60)
-				continue;
-			char *slash = strchr(addr, '/');
-			if (slash && (streq(slash, "/32") || streq(slash, "/128")))
-				*slash = '\0';
-			struct saved_rule *v = realloc(s->saved, (s->n_saved + 1) * sizeof(*v));
-			if (!v)
+		if (run->opt.from) {
+			unsigned bad_line;
+			const char *why;
+			/* -EBADMSG: iptables-restore loads none of it (rs stays NULL) */
+			if (ipt_parse(files[f], data, len, &rs, &bad_line, &why) == -ENOMEM)
 				return -ENOMEM;
-			s->saved = v;
-			v[s->n_saved] = (struct saved_rule) { strdup(files[f]), strdup(chain), strdup(addr), lineno };
-			if (!v[s->n_saved].file || !v[s->n_saved].chain || !v[s->n_saved].addr) {
-				free(v[s->n_saved].file), free(v[s->n_saved].chain), free(v[s->n_saved].addr);
-				return -ENOMEM;
-			}
-			s->n_saved++;
 		}
+		r = saved_rules_in(run, s, files[f], f % 2 ? AF_INET6 : AF_INET, data, len, rs);
+		ipt_ruleset_free(rs);
+		if (r < 0)
+			return r;
 	}
 	return 0;
 }

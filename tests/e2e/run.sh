@@ -15,7 +15,9 @@
 #   (e) a second --apply exits 0 and changes nothing
 #   (f) `sshfix --root R --undo latest` restores the broken tree exactly
 # A scenario may also set EXPECT_REPORT (a fixed string (c)'s report must
-# hold) and EXPECT_WHO (one `sshfix --who` must print: invariant (w)).
+# hold; several lines: the report must hold each of them, e.g. one finding
+# per cause when a scenario breaks several things at once) and EXPECT_WHO
+# (one `sshfix --who` must print: invariant (w)).
 # A scenario whose cause is policy sshfix only explains sets REPORT_ONLY=1:
 # then (d) is "--apply exits 4, changes nothing, and the login still
 # fails", and (e) and (f), which need a repair, are not run.
@@ -30,7 +32,11 @@
 #               hook gives it: (c) is `--dry-run --yes`, (d) `--apply
 #               --yes`, (e) a second `--apply --yes`; before (d), (d0)
 #               `--apply` without --yes must leave the tree as it is
-#               (exit 4): the consent is what makes the repair
+#               (exit 4): the consent is what makes the repair; or, when
+#               the scenario also breaks what needs no yes
+#               (SAFE_WITHOUT_YES='/path ...': what those repairs change),
+#               --apply changes only those paths, exits 5, the login still
+#               fails, and --undo latest restores the broken tree
 # E2E_CONSENT=interactive or yes runs only that one of the two.
 # Where a generation genuinely differs, the scenario says so per suite:
 #   VAR_<suite>         overrides VAR on that suite (EXPECT_LOG_trixie=...;
@@ -206,7 +212,7 @@ run_healthy() {
 }
 
 # The variables a scenario may set, each also per suite (VAR_<suite>).
-SCENARIO_VARS="LOGIN_USER EXPECT_LOG APPLY_ANSWERS APPLY_ARGS EXPECT_REPORT EXPECT_WHO REPORT_ONLY NOT_A_FAILURE SKIP"
+SCENARIO_VARS="LOGIN_USER EXPECT_LOG APPLY_ANSWERS APPLY_ARGS EXPECT_REPORT EXPECT_WHO REPORT_ONLY NOT_A_FAILURE SKIP SAFE_WITHOUT_YES"
 
 # load_scenario FILE: source it with every variable reset, then make each
 # VAR the value for this suite (VAR_<suite> wins over VAR).
@@ -222,6 +228,18 @@ load_scenario() {
 	for v in $SCENARIO_VARS; do
 		eval "$v=\$(e2e_suite_var $v)"
 	done
+}
+
+# report_says FILE: FILE holds every line of EXPECT_REPORT (each a fixed
+# string); when one is missing, it is in $missing.
+report_says() {
+	local want
+	missing=
+	while IFS= read -r want; do
+		[ -n "$want" ] || continue
+		grep -qF -- "$want" "$1" || { missing=$want; return 1; }
+	done <<< "$EXPECT_REPORT"
+	return 0
 }
 
 # needs_yes FILE: the scenario's repair needs a person's yes (APPLY_ANSWERS)
@@ -286,8 +304,8 @@ run_scenario() {
 	sshfix_run "$d/dry-run.out" --root "$E2E_MERGED" --dry-run "${yes[@]}"
 	e2e_snapshot "$d/dry"
 	if e2e_compare "$d/broken" "$d/dry" keep-journal 2> "$d/c.diff"; then
-		if [ "$rc" -eq 4 ] && [ -n "$EXPECT_REPORT" ] && ! grep -qF -- "$EXPECT_REPORT" "$d/dry-run.out"; then
-			result 0 "$name" c "--dry-run${yes:+ --yes} exits 4 and changes nothing, but does not say '$EXPECT_REPORT'; $d/dry-run.out"
+		if [ "$rc" -eq 4 ] && [ -n "$EXPECT_REPORT" ] && ! report_says "$d/dry-run.out"; then
+			result 0 "$name" c "--dry-run${yes:+ --yes} exits 4 and changes nothing, but does not say '$missing'; $d/dry-run.out"
 			show "$d/dry-run.out"
 		elif [ "$rc" -eq 4 ]; then
 			result 1 "$name" c "--dry-run${yes:+ --yes} exits 4 and changes nothing${EXPECT_REPORT:+, and names the cause}"
@@ -333,7 +351,9 @@ run_scenario() {
 		# that needs a yes, and says how to give it.
 		sshfix_run "$d/apply-no-yes.out" --root "$E2E_MERGED" --apply
 		e2e_snapshot "$d/no-yes"
-		if e2e_compare "$d/broken" "$d/no-yes" 2> "$d/d0.diff" && [ "$rc" -eq 4 ] &&
+		if [ -n "$SAFE_WITHOUT_YES" ]; then
+			safe_without_yes "$name" "$d"
+		elif e2e_compare "$d/broken" "$d/no-yes" 2> "$d/d0.diff" && [ "$rc" -eq 4 ] &&
 		   grep -q 'needs confirmation (--interactive, or --yes=' "$d/apply-no-yes.out"; then
 			result 1 "$name" d0 "--apply without --yes exits 4, changes nothing and names the --yes to give"
 		else
@@ -390,6 +410,35 @@ run_scenario() {
 	timed "$name" "$t0"
 }
 
+# safe_without_yes NAME DIR: (d0) for a scenario that breaks several things,
+# some repaired without a yes (SAFE_WITHOUT_YES: the paths those repairs
+# may change): `--apply` without --yes (just run, snapshot no-yes) exits 5,
+# changes no other path, names the --yes to give, and the login still
+# fails; then `--undo latest` must restore the broken tree, so that (d) to
+# (f) start from it.
+safe_without_yes() {
+	local name=$1 d=$2 arc=$rc r=0 p other=
+	e2e_compare "$d/broken" "$d/no-yes" 2> "$d/d0.diff" || true
+	while IFS= read -r p; do
+		case " $SAFE_WITHOUT_YES " in *" $p "*) ;; *) other="$other $p" ;; esac
+	done < <(sed -n 's/^    [-+]\.\(\/[^	]*\)	.*/\1/p' "$d/d0.diff" | LC_ALL=C sort -u)
+	login "$d/d0.sshd.log" || r=$?
+	if [ "$arc" -eq 5 ] && [ -z "$other" ] && [ "$r" -eq 1 ] &&
+	   grep -q 'needs confirmation (--interactive, or --yes=' "$d/apply-no-yes.out"; then
+		result 1 "$name" d0 "--apply without --yes exits 5, changes only $SAFE_WITHOUT_YES (no yes needed), names the --yes to give, and the login still fails"
+	else
+		result 0 "$name" d0 "--apply without --yes exits $arc (want 5), changed${other:- nothing else}, login $( ((r == 0)) && echo works || echo fails); $d/apply-no-yes.out"
+		show "$d/apply-no-yes.out"
+		sed 's/^/      /' "$d/d0.diff"
+	fi
+	sshfix_run "$d/undo-no-yes.out" --root "$E2E_MERGED" --undo latest
+	e2e_snapshot "$d/no-yes-undone"
+	if ! e2e_compare "$d/broken" "$d/no-yes-undone" 2> "$d/d0u.diff" || [ $((rc & 24)) -ne 0 ]; then
+		result 0 "$name" d0 "--undo latest after --apply without --yes exits $rc, tree differs from the broken one; $d/undo-no-yes.out"
+		sed 's/^/      /' "$d/d0u.diff"
+	fi
+}
+
 # not_a_failure NAME DIR: on this generation the break is no login failure
 # (NOT_A_FAILURE says why): the login still works, and sshfix must not
 # call it a problem -- --dry-run exits 0 and changes nothing; or, when the
@@ -407,7 +456,7 @@ not_a_failure() {
 		sed 's/^/      /' "$d/h.diff"
 	elif [ "$rc" -eq 0 ] && [ -z "$EXPECT_REPORT" ]; then
 		result 1 "$name" h "--dry-run exits 0 and changes nothing (no false positive)"
-	elif [ "$rc" -eq 4 ] && [ -n "$EXPECT_REPORT" ] && grep -qF -- "$EXPECT_REPORT" "$d/dry-run.out" &&
+	elif [ "$rc" -eq 4 ] && [ -n "$EXPECT_REPORT" ] && report_says "$d/dry-run.out" &&
 		! grep -q '^\[error\]' "$d/dry-run.out"; then
 		result 1 "$name" h "--dry-run changes nothing and only explains: $EXPECT_REPORT (no [error])"
 	else
