@@ -31,7 +31,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <regex.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,6 +40,7 @@
 #include <unistd.h>
 
 #include "addkey.h"
+#include "fcre.h"
 #include "authkeys.h"
 #include "engine.h"
 #include "fix.h"
@@ -309,13 +309,19 @@ static int policy_label(struct run *run, const char *type, const char *path, boo
 				continue;
 			}
 			_cleanup_free_ char *anchored = NULL;
-			regex_t re;
-			if (asprintf(&anchored, "^(%s)$", spec) < 0)
+			struct fcre *re = NULL;
+			if (asprintf(&anchored, "^%s$", spec) < 0)
 				return -ENOMEM;
-			if (regcomp(&re, anchored, REG_EXTENDED | REG_NOSUB) != 0)
-				continue;	/* a PCRE feature POSIX lacks */
-			bool m = regexec(&re, want, 0, NULL, 0) == 0;
-			regfree(&re);
+			int k = fcre_compile(anchored, &re);
+			if (k == -ENOMEM)
+				return k;
+			if (k < 0)
+				continue;	/* a PCRE2 feature sshfix does not read: libselinux's answer may differ */
+			k = fcre_match(re, want, strlen(want));
+			fcre_free(re);
+			if (k < 0)
+				return k;
+			bool m = k == 1;
 			if (m) {
 				free(regex_ctx);
 				regex_ctx = strdup(ctx);
