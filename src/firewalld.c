@@ -404,6 +404,8 @@ static int parse_rule_child(const struct xml *x, struct rule *r)
 	int k;
 
 	if (streq(x->name, "source")) {
+		if (r->source || r->source_unknown)
+			return -EBADMSG;	/* firewalld: one source per rule */
 		r->source_inv = (v = xml_attr(x, "invert")) && (streq(v, "true") || streq(v, "yes"));
 		if ((v = xml_attr(x, "address")))
 			return (r->source = strdup(v)) ? 0 : -ENOMEM;
@@ -419,8 +421,19 @@ static int parse_rule_child(const struct xml *x, struct rule *r)
 		r->action = x->name[0] == 'a' ? FW_ACCEPT : x->name[0] == 'd' ? FW_DROP : FW_REJECT;
 		return 0;
 	}
-	k = parse_element(x, r);
-	return k < 0 ? k : 0;	/* log, audit, mark, limit: no verdict */
+	struct rule el = {0};
+	k = parse_element(x, &el);
+	if (k > 0 && r->el != EL_ALL)
+		k = -EBADMSG;	/* firewalld: one element per rule */
+	if (k <= 0) {
+		rule_done(&el);
+		return k;	/* 0: log, audit, mark, limit: no verdict */
+	}
+	r->el = el.el;
+	r->name = el.name;
+	r->port = el.port;
+	r->proto = el.proto;
+	return 0;
 }
 
 static int parse_target(const char *v, enum zone_target *ret)
@@ -523,7 +536,7 @@ static int parse_object(const char *path, const char *text, size_t len, const ch
 		} else if (depth == 2 && rule && (r = parse_rule_child(&x, rule)) < 0) {
 			if (r == -ENOMEM)
 				return r;
-			x.why = "a rule element without the attributes firewalld requires";
+			x.why = "a rule firewalld refuses (an attribute missing, or two sources or two elements)";
 			break;
 		}
 		if (!x.empty)
@@ -789,6 +802,11 @@ int fwd_load(const struct fw_reader *rd, struct fwd_config **ret, char **ret_why
 			fwd_config_free(c);
 			return -ENOMEM;
 		}
+	}
+	/* ssh: what the repair adds when it covers the port */
+	if ((r = load_service(rd, c, "ssh", 0, ret_why)) < 0) {
+		fwd_config_free(c);
+		return r;
 	}
 	for (size_t k = 0; k < 2; k++) {
 		struct object *v = k ? c->policies : c->zones;

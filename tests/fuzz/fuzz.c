@@ -44,6 +44,8 @@
 #include "client_config.h"
 #include "sshd_config.h"
 #include "nft.h"
+#include "firewalld.h"
+#include "fcre.h"
 #include "iptables.h"
 #include "accounts.h"
 #include "asuser.h"
@@ -344,11 +346,56 @@ static void fz_firewall(unsigned which, const char *d, size_t n)
 	}
 }
 
+/* firewalld: every file it reads (firewalld.conf, zones, policies, services) holds the input. */
+static void fz_firewalld(const char *d, size_t n)
+{
+	static const struct fw_packet pk[] = { { 2 /* AF_INET */, 22, NULL }, { 10 /* AF_INET6 */, 2222, NULL },
+					       { 2, 22, "198.51.100.7" } };
+	struct fz_mem m = { d, n };
+	const struct fw_reader rd = { fz_read, fz_glob, &m };
+	struct fwd_config *c = NULL;
+	char *why = NULL;
+
+	if (fwd_load(&rd, &c, &why) == 0) {
+		for (size_t i = 0; i < sizeof(pk) / sizeof(pk[0]); i++) {
+			struct fwd_answer a[8];
+			size_t k = fwd_eval(c, &pk[i], a, 8);
+			for (size_t j = 0; j < k; j++) {
+				char *opt = NULL, *el = NULL, *text = NULL;
+				size_t len;
+				if (a[j].a.verdict != FW_ACCEPT && fwd_plan(c, &a[j], &pk[i], &opt, &el) == 0 &&
+				    fwd_zone_add(d, n, el, &text, &len) == 0)
+					free(text);
+				free(opt);
+				free(el);
+			}
+		}
+		fwd_config_free(c);
+	}
+	free(why);
+}
+
+/* fcre: "PATTERN\nSUBJECT". */
+static void fz_fcre(const char *s, const char *d, size_t n)
+{
+	const char *nl = memchr(d, '\n', n);
+	struct fcre *re = NULL;
+
+	if (!nl || memchr(s, '\0', (size_t) (nl - d)))
+		return;
+	char *pat = strndup(s, (size_t) (nl - d));
+	if (pat && fcre_compile(pat, &re) == 0) {
+		(void) fcre_match(re, nl + 1, n - (size_t) (nl + 1 - d));
+		fcre_free(re);
+	}
+	free(pat);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size < 1)
 		return 0;
-	unsigned which = data[0] % 26;
+	unsigned which = data[0] % 28;
 	const char *d = (const char *) data + 1;
 	size_t n = size - 1;
 	char *s = malloc(n + 1);
@@ -495,6 +542,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 25:
 		fz_firewall(which, d, n);
 		break;
+	case 26: fz_firewalld(d, n); break;
+	case 27: fz_fcre(s, d, n); break;
 	case 11: { unsigned char *blob = NULL; size_t bl; if (authkeys_base64_decode(d, n, &blob, &bl) == 0) { const struct authkeys_type *t; unsigned bits; (void) authkeys_check_blob(blob, bl, &t, &bits); free(blob); } break; }
 	}
 	free(s);
