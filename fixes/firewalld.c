@@ -7,10 +7,16 @@
  * the listen set's, for --from or for any address that is not local, over
  * IPv4 and IPv6 (src/fwcommon.h); every zone such a connection can arrive
  * in is judged (src/firewalld.h): the zone of a matching <source>, else
- * the zone of each interface that has one and the default zone.  The
- * kernel is not asked: firewalld builds its ruleset at run time and takes
- * its orders over D-Bus, so the verdict is the static one, and the report
- * says so.
+ * the zone of each interface that has one and the default zone.  Each
+ * verdict is checked by the kernel too: the target's own firewalld, started
+ * on a private system bus in the probe's network namespace (src/netprobe.h),
+ * builds its ruleset and a real SYN is sent from the other end of a veth,
+ * before the change and with the planned zone file in place.  The probe's
+ * interface is eth0, so the kernel answers for the zone firewalld alone
+ * gives eth0 (a <source>, a zone's <interface>, else the default zone;
+ * NetworkManager is not there to name another); the other zones have the
+ * static verdict, and the report says which is which.  Where they differ,
+ * the kernel wins.
  *
  *  - firewalld-blocks: a zone drops or rejects the connection.  Repair, in
  *    the zone's file under /etc/firewalld/zones (a copy of /usr/lib's when
@@ -20,9 +26,9 @@
  *    with a priority before the rule).  The target's own
  *    firewall-offline-cmd makes the change in the sandbox, on a copy of
  *    /etc/firewalld; where it cannot run, sshfix adds the one element
- *    itself.  Either way the result is judged again and used only when the
- *    zone then accepts.  Never a changed target, default zone or removed
- *    rule.
+ *    itself.  Either way the result is judged again, by sshfix and by the
+ *    kernel, and used only when the zone then accepts.  Never a changed
+ *    target, default zone or removed rule.
  *  - firewalld-file-unsafe: firewalld reads, as root at every boot, a file a
  *    user can change.  Report only; such a file is never read (when the
  *    link or directory could lead to a secret) nor rewritten.
@@ -40,6 +46,7 @@
 #include "fixes.h"
 #include "fwcommon.h"
 #include "listen_set.h"
+#include "netprobe.h"
 #include "run.h"
 #include "sandbox.h"
 #include "units.h"
@@ -72,11 +79,28 @@ struct planned {
 	size_t len;
 };
 
+/* A finding made for a zone, and what its repair writes. */
+struct zone_finding {
+	struct finding *f;
+	struct fixdata *d;
+	const char *zone, *zone_file;	/* owned by the config */
+	bool pk[PACKETS_MAX];	/* the packets it blocks */
+	const char *verdict;	/* "drops", "rejects" */
+	char *tail;		/* the detail after the ports: "from ... in zone ...: why" */
+};
+
 struct state {
 	struct fw_packet pk[PACKETS_MAX];
 	size_t n_pk;
 	char **unsafe;		/* path, why, ... */
 	struct planned plan;	/* the zone file being planned, read in place of the target's */
+	/* the kernel: firewalld started in the probe's namespace, on its eth0 */
+	struct netprobe_port_result now[PACKETS_MAX], after[PACKETS_MAX];
+	bool probed, probed_after;
+	char *probe_error, *probe_after_error;
+	const char *probe_zone[PACKETS_MAX];	/* the zone eth0 puts each packet in there */
+	struct zone_finding zf[ZONES_MAX];
+	size_t n_zf;
 };
 
 struct reader_ctx {
@@ -101,8 +125,11 @@ static int rd_read(void *ud, const char *path, char **ret_data, size_t *ret_len)
 	}
 	r = fw_read_root_file(c->t, path, ret_data, ret_len, &why, &refused);
 	if (why && !strv_contains(c->s->unsafe, path)) {
+		char *detail = NULL;
 		int k = strv_push(&c->s->unsafe, strdup(path));
-		if (k < 0 || (k = strv_push(&c->s->unsafe, strdup(why))) < 0) {
+		if (k >= 0 && asprintf(&detail, "firewalld reads it at every boot, and %s", why) < 0)
+			detail = NULL;
+		if (k < 0 || (k = strv_push(&c->s->unsafe, detail)) < 0) {
 			if (r >= 0)
 				free(*ret_data);
 			return k;
@@ -136,6 +163,18 @@ static int load(struct run *run, struct state *s, struct fwd_config **ret, char 
 static const char *fam_name(int af)
 {
 	return af == AF_INET6 ? "IPv6" : "IPv4";
+}
+
+/* firewalld's own directories: it reads every file in them, so a user who can change one decides the firewall. */
+static const char *const fwd_dirs[] = { "/etc/firewalld", "/etc/firewalld/zones", "/etc/firewalld/services",
+					"/etc/firewalld/policies", "/usr/lib/firewalld/zones", "/usr/lib/firewalld/services",
+					"/usr/lib/firewalld/policies" };
+
+static bool dir_unsafe(struct run *run, const char *path)
+{
+	struct stat st;
+	return target_lstat(run->target, path, &st) == 0 &&
+	       (!S_ISDIR(st.st_mode) || !target_dir_is_roots(&st) || (st.st_mode & 002));
 }
 
 /* The firewall-offline-cmd the target has, or NULL. */
@@ -259,6 +298,9 @@ static int plan_zone(struct run *run, struct state *s, const struct fwd_config *
 	}
 	if (!options)
 		return 0;
+	if (dir_unsafe(run, "/etc/firewalld") || dir_unsafe(run, "/etc/firewalld/zones"))
+		return (d->why_not = strdup("a user can change /etc/firewalld/zones (see firewalld-file-unsafe): sshfix does "
+					    "not put a zone file there")) ? 0 : -ENOMEM;
 	if (asprintf(&etc, "/etc/firewalld/zones/%s.xml", zone) < 0)
 		return -ENOMEM;
 	const char *tool = offline_cmd(run);
@@ -333,37 +375,139 @@ static int plan_zone(struct run *run, struct state *s, const struct fwd_config *
 	return 0;
 }
 
+static int unsafe_dirs(struct run *run, struct state *s)
+{
+	for (size_t i = 0; i < ELEMENTSOF(fwd_dirs); i++) {
+		if (!dir_unsafe(run, fwd_dirs[i]) || strv_contains(s->unsafe, fwd_dirs[i]))
+			continue;
+		int r = strv_push(&s->unsafe, strdup(fwd_dirs[i]));
+		if (r < 0 || (r = strv_push(&s->unsafe, strdup("firewalld reads every file in this directory at every "
+								 "boot, and a user can change it (or it is no plain "
+								 "directory)"))) < 0)
+			return r;
+	}
+	return 0;
+}
+
 static int unsafe_findings(struct run *run, const struct state *s)
 {
 	for (size_t k = 0; s->unsafe && s->unsafe[k]; k += 2) {
 		struct finding *f = run_add_finding(run, PR_FIREWALLD_FILE_UNSAFE, s->unsafe[k], NULL);
-		if (!f || finding_set_detail(f, "firewalld reads it at every boot, and %s", s->unsafe[k + 1]) < 0)
+		if (!f || finding_set_detail(f, "%s", s->unsafe[k + 1]) < 0)
 			return -ENOMEM;
 	}
 	return 0;
 }
 
-/* One finding per zone that blocks. */
+/*
+ * The loader for the kernel probe: the target's own firewalld, on a system
+ * bus of its own, until it says it runs (its zones are in the kernel then).
+ * Both stay behind in the probe's PID namespace and die with it; their
+ * output goes nowhere, so the probe does not wait for it.
+ */
+static const char probe_script[] =
+	"mkdir -p /run/dbus\n"
+	"/usr/bin/dbus-daemon --system --fork --nopidfile > /dev/null 2>&1 || { echo 'dbus-daemon did not start'; exit 3; }\n"
+	"/usr/sbin/firewalld --nofork --nopid > /dev/null 2>&1 &\n"
+	"i=0; while [ $i -lt 100 ]; do\n"
+	"  [ \"$(/usr/bin/firewall-cmd --state 2> /dev/null)\" = running ] && exit 0\n"
+	"  sleep 0.2; i=$((i + 1))\n"
+	"done\n"
+	"echo 'firewalld did not start in 20 s'; exit 1\n";
+
+static bool kernel_blocks(const struct netprobe_port_result *r)
+{
+	return r->verdict == NETPROBE_DROPPED || r->verdict == NETPROBE_REJECTED;
+}
+
+static int probe(struct run *run, struct state *s, bool after)
+{
+	static const char *const argv[] = { "/bin/sh", "-c", probe_script, NULL };
+	const struct netprobe_loader loader = { .argv = argv };
+	struct netprobe_port ports[PACKETS_MAX];
+	struct sandbox_file planned[ZONES_MAX];
+	struct netprobe_result res;
+	size_t n_planned = 0;
+	int r;
+
+	static const char *const needs[] = { "/bin/sh", "/usr/bin/dbus-daemon", "/usr/sbin/firewalld", "/usr/bin/firewall-cmd" };
+	for (size_t i = 0; i < ELEMENTSOF(needs); i++) {
+		struct stat st;
+		if (target_stat(run->target, needs[i], &st) < 0 || !S_ISREG(st.st_mode)) {
+			char **e = after ? &s->probe_after_error : &s->probe_error;
+			free(*e);
+			return asprintf(e, "the target has no %s to start firewalld with", needs[i]) < 0 ? -ENOMEM : 0;
+		}
+	}
+	for (size_t i = 0; after && i < s->n_zf; i++)
+		if (s->zf[i].d->path && !s->zf[i].d->why_not)
+			planned[n_planned++] = (struct sandbox_file) { s->zf[i].d->path, s->zf[i].d->new, s->zf[i].d->new_len };
+	if (after && n_planned == 0)
+		return 0;
+	for (size_t k = 0; k < s->n_pk; k++)
+		ports[k] = (struct netprobe_port) { s->pk[k].family, s->pk[k].port };
+	const struct netprobe_request req = {
+		.loaders = &loader, .n_loaders = 1, .ports = ports, .n_ports = s->n_pk, .planned = planned,
+		.n_planned = n_planned, .from = run->opt.from, .loader_timeout_sec = 30,
+	};
+	r = netprobe_run(run->target, &req, &res);
+	char **err = after ? &s->probe_after_error : &s->probe_error;
+	if (r < 0)
+		return r == -ENOMEM ? r : (*err = strdup("the probe cannot use this --from address")) ? 0 : -ENOMEM;
+	if (res.error != NETPROBE_OK) {
+		/* the loader's own words, not its script */
+		const char *said = res.n_loaders && res.loaders[0].ran && res.loaders[0].output ? res.loaders[0].output : "";
+		_cleanup_free_ char *first = strndup(said, strcspn(said, "\n"));
+		_cleanup_free_ char *m = first && *first ? escape_display_trunc(first, 160) : NULL;
+		r = asprintf(err, "%s%s%s%s", netprobe_error_name(res.error), m ? " (" : "", m ? m : "", m ? ")" : "");
+		netprobe_result_done(&res);
+		return r < 0 ? -ENOMEM : 0;
+	}
+	for (size_t k = 0; k < s->n_pk && k < res.n_ports; k++) {
+		(after ? s->after : s->now)[k] = res.ports[k];
+		(after ? s->after : s->now)[k].why = NULL;
+	}
+	*(after ? &s->probed_after : &s->probed) = true;
+	netprobe_result_done(&res);
+	return 0;
+}
+
+static const char *kernel_word(const struct netprobe_port_result *r)
+{
+	return r->verdict == NETPROBE_ACCEPTED ? "accepts" : r->verdict == NETPROBE_DROPPED ? "drops"
+			  : r->verdict == NETPROBE_REJECTED ? "rejects" : "could not answer for";
+}
+
+/* Does packet k arrive in zone in the probe, with an answer from the kernel? */
+static bool kernel_knows(const struct state *s, size_t k, const char *zone)
+{
+	return s->probed && s->probe_zone[k] && streq(s->probe_zone[k], zone) && s->now[k].verdict != NETPROBE_ERROR;
+}
+
+/* One finding per zone that blocks, in the static view or (for the probe's zone) the kernel's. */
 static int zone_findings(struct run *run, struct state *s, const struct fwd_config *c)
 {
-	const char *done[ZONES_MAX];
-	size_t n_done = 0;
 	struct fwd_answer ans[ZONES_MAX];
-	int r;
 
 	for (size_t k = 0; k < s->n_pk; k++) {
 		size_t n = fwd_eval(c, &s->pk[k], ans, ZONES_MAX);
 		for (size_t i = 0; i < n; i++) {
 			const struct fwd_answer *a = &ans[i];
-			bool seen = false;
-			for (size_t j = 0; j < n_done; j++)
-				seen |= streq(done[j], a->zone);
-			if (a->a.verdict == FW_ACCEPT || seen || n_done >= ZONES_MAX)
-				continue;
+			bool blocked = a->a.verdict == FW_DROP || a->a.verdict == FW_REJECT;
 			_cleanup_free_ char *what = escape_display(a->a.what), *where = escape_display(a->why);
 			if (!what || !where)
 				return -ENOMEM;
-			if (a->a.verdict == FW_UNKNOWN) {
+			if (kernel_knows(s, k, a->zone)) {
+				if (blocked && !kernel_blocks(&s->now[k])) {
+					if (model_note(&run->model, "firewalld: %s line %u: the static view says it %s port %u over %s "
+								    "in zone %s (%s), but the kernel accepts it: the kernel wins",
+						       a->a.file ? a->a.file : a->zone_file, a->a.line, fw_verdict_name(a->a.verdict),
+						       (unsigned) s->pk[k].port, fam_name(s->pk[k].family), a->zone, what) < 0)
+						return -ENOMEM;
+					continue;
+				}
+				blocked = kernel_blocks(&s->now[k]);
+			} else if (a->a.verdict == FW_UNKNOWN) {
 				if (model_note(&run->model, "firewalld: %s line %u: port %u over %s arriving in zone %s (%s) could "
 							    "not be judged statically: %s; nothing was changed",
 					       a->a.file ? a->a.file : a->zone_file, a->a.line, (unsigned) s->pk[k].port,
@@ -371,51 +515,114 @@ static int zone_findings(struct run *run, struct state *s, const struct fwd_conf
 					return -ENOMEM;
 				continue;
 			}
-			done[n_done++] = a->zone;
-			struct finding *f = run_add_finding(run, PR_FIREWALLD_BLOCKS, a->a.file ? a->a.file : a->zone_file, NULL);
-			struct fixdata *d = calloc(1, sizeof(*d));
-			struct buf ports = {0}, how = {0};
-			if (!f || !d) {
-				free(d);
-				return -ENOMEM;
-			}
-			finding_set_data(f, d, fixdata_free);
-			f->line = a->a.line;
-			/* every packet this zone blocks */
-			for (size_t q = 0; q < s->n_pk; q++) {
-				struct fwd_answer all[ZONES_MAX];
-				size_t m = fwd_eval(c, &s->pk[q], all, ZONES_MAX);
-				for (size_t z = 0; z < m; z++)
-					if (streq(all[z].zone, a->zone) && all[z].a.verdict != FW_ACCEPT)
-						buf_printf(&ports, "%sport %u over %s", ports.len ? ", " : "", (unsigned) s->pk[q].port,
-							   fam_name(s->pk[q].family));
-			}
-			_cleanup_free_ char *pl = buf_steal(&ports);
-			if (!pl ||
-			    finding_set_detail(f, "%s new ssh connections (%s) from %s in zone %s (%s): %s",
-					       fw_verdict_name(a->a.verdict), pl,
-					       run->opt.from ? run->opt.from : "an address that is not local", a->zone, where,
-					       what) < 0 ||
-			    finding_add_evidence(f, "loaded at boot by firewalld.service (zone file %s)", a->zone_file) < 0 ||
-			    finding_add_evidence(f, "the kernel is not asked: firewalld builds its rules at run time and takes its "
-						    "orders over D-Bus; this is sshfix's static reading of its configuration") < 0)
-				return -ENOMEM;
-			if ((r = plan_zone(run, s, c, a->zone, a->zone_file, d, &how)) < 0) {
-				buf_done(&how);
-				return r;
-			}
-			if (!d->why_not && !d->path && !(d->why_not = strdup("no change to plan")))
-				return -ENOMEM;
-			if (!d->why_not) {
-				buf_puts(&how, "; with this change the zone accepts them in sshfix's reading");
-				free(f->action);
-				if (!(f->action = buf_steal(&how)))
+			if (!blocked)
+				continue;
+			size_t z;
+			for (z = 0; z < s->n_zf && !streq(s->zf[z].zone, a->zone); z++)
+				;
+			if (z == s->n_zf) {
+				if (z >= ZONES_MAX)
+					continue;
+				struct fixdata *d = calloc(1, sizeof(*d));
+				struct finding *f = d ? run_add_finding(run, PR_FIREWALLD_BLOCKS, a->a.file ? a->a.file : a->zone_file,
+									NULL) : NULL;
+				if (!f) {
+					free(d);
 					return -ENOMEM;
-			} else
-				buf_done(&how);
+				}
+				finding_set_data(f, d, fixdata_free);
+				f->line = a->a.line;
+				bool static_block = a->a.verdict == FW_DROP || a->a.verdict == FW_REJECT;
+				struct zone_finding *nz = &s->zf[s->n_zf++];
+				*nz = (struct zone_finding) { f, d, a->zone, a->zone_file, {0},
+							      static_block ? fw_verdict_name(a->a.verdict) : kernel_word(&s->now[k]),
+							      NULL };
+				if (asprintf(&nz->tail, "from %s in zone %s (%s): %s",
+					     run->opt.from ? run->opt.from : "an address that is not local", a->zone, where,
+					     static_block ? what : "the kernel, with the target's own firewalld running; sshfix's "
+								   "reading lets it through: the kernel wins") < 0) {
+					nz->tail = NULL;
+					return -ENOMEM;
+				}
+				if (finding_add_evidence(f, "loaded at boot by firewalld.service (zone file %s)", a->zone_file) < 0)
+					return -ENOMEM;
+				if (!static_block && !(d->why_not = strdup("only the kernel blocks it, in a way sshfix's reading of the "
+									 "zones does not follow: change the zone by hand")))
+					return -ENOMEM;
+			}
+			s->zf[z].pk[k] = true;
+			struct finding *f = s->zf[z].f;
+			const char *kw = kernel_knows(s, k, a->zone) ? kernel_word(&s->now[k]) : NULL;
+			if (finding_add_evidence(f, "port %u over %s: static: %s at %s:%u (%s); kernel: %s%s%s%s",
+						 (unsigned) s->pk[k].port, fam_name(s->pk[k].family), fw_verdict_name(a->a.verdict),
+						 a->a.file ? a->a.file : a->zone_file, a->a.line, what,
+						 kw ? kw : !s->probed ? (s->probe_error ? s->probe_error : "not asked")
+								      : "not asked for this zone (the probe's eth0 is in zone ",
+						 !kw && s->probed ? (s->probe_zone[k] ? s->probe_zone[k] : "?") : "",
+						 !kw && s->probed ? " when NetworkManager does not name one)" : "",
+						 kw && kernel_blocks(&s->now[k]) == (a->a.verdict == FW_DROP || a->a.verdict == FW_REJECT)
+							 ? " (agrees)" : "") < 0)
+				return -ENOMEM;
 		}
 	}
 	return 0;
+}
+
+/* Plan each zone's change, ask the kernel about all of them at once, and say what the repair does. */
+static int plan_findings(struct run *run, struct state *s, const struct fwd_config *c)
+{
+	struct buf how[ZONES_MAX] = {0};
+	int r = 0;
+
+	for (size_t z = 0; z < s->n_zf && r >= 0; z++) {
+		struct zone_finding *zf = &s->zf[z];
+		struct buf ports = {0};
+		for (size_t k = 0; k < s->n_pk; k++)
+			if (zf->pk[k])
+				buf_printf(&ports, "%sport %u over %s", ports.len ? ", " : "", (unsigned) s->pk[k].port,
+					   fam_name(s->pk[k].family));
+		_cleanup_free_ char *pl = buf_steal(&ports);
+		if (!pl || finding_set_detail(zf->f, "%s new ssh connections (%s) %s", zf->verdict, pl, zf->tail) < 0)
+			r = -ENOMEM;
+		if (r >= 0 && !zf->d->why_not)
+			r = plan_zone(run, s, c, zf->zone, zf->zone_file, zf->d, &how[z]);
+		if (r >= 0 && !zf->d->why_not && !zf->d->path && !(zf->d->why_not = strdup("no change to plan")))
+			r = -ENOMEM;
+	}
+	if (r >= 0)
+		r = probe(run, s, true);
+	for (size_t z = 0; z < s->n_zf && r >= 0; z++) {
+		struct zone_finding *zf = &s->zf[z];
+		struct buf *b = &how[z];
+		bool asked = false, accepts = true;
+		if (zf->d->why_not)
+			continue;
+		for (size_t k = 0; k < s->n_pk; k++)
+			if (zf->pk[k] && s->probed_after && kernel_knows(s, k, zf->zone) && s->after[k].verdict != NETPROBE_ERROR) {
+				asked = true;
+				accepts &= s->after[k].verdict == NETPROBE_ACCEPTED;
+			}
+		if (asked && !accepts) {
+			if (!(zf->d->why_not = strdup("with the planned change the kernel still blocks these ports, with the target's "
+						      "own firewalld running, so it is not made: change the zone by hand")))
+				r = -ENOMEM;
+			continue;
+		}
+		buf_puts(b, asked ? "; with this change the kernel accepts them (the target's own firewalld, started in "
+				    "sshfix's probe)"
+				  : "; with this change the zone accepts them in sshfix's reading");
+		if (!asked && !s->probed_after)
+			buf_printf(b, " (the kernel could not be asked: %s)",
+				   s->probe_after_error ? s->probe_after_error : s->probe_error ? s->probe_error : "?");
+		else if (!asked)
+			buf_puts(b, " (the kernel was asked about the probe's eth0 only, which is in another zone)");
+		free(zf->f->action);
+		if (!(zf->f->action = buf_steal(b)))
+			r = -ENOMEM;
+	}
+	for (size_t z = 0; z < ZONES_MAX; z++)
+		buf_done(&how[z]);
+	return r;
 }
 
 static int firewalld_detect(struct run *run)
@@ -435,6 +642,8 @@ static int firewalld_detect(struct run *run)
 	if ((r = listen_set_get(run, &ls)) < 0)
 		return r;
 	s.n_pk = fw_packets(ls, run->opt.from, s.pk, PACKETS_MAX);
+	if ((r = unsafe_dirs(run, &s)) < 0)
+		goto done;
 	r = load(run, &s, &c, &why);
 	if (r == -ENOMEM)
 		goto done;
@@ -450,13 +659,28 @@ static int firewalld_detect(struct run *run)
 			r = unsafe_findings(run, &s);
 		goto done;
 	}
-	if ((r = unsafe_findings(run, &s)) < 0)
+	if ((r = unsafe_findings(run, &s)) < 0 || s.n_pk == 0)
 		goto done;
-	if (s.n_pk)
-		r = zone_findings(run, &s, c);
+	if (!s.unsafe && (r = probe(run, &s, false)) < 0)
+		goto done;
+	if (s.unsafe && !(s.probe_error = strdup("not run: firewalld would read a file a user can change, and its "
+						 "words about it could show that file")))
+		goto oom;
+	for (size_t k = 0; k < s.n_pk; k++)
+		s.probe_zone[k] = fwd_zone_without_nm(c, &s.pk[k], "eth0");
+	if ((r = zone_findings(run, &s, c)) < 0)
+		goto done;
+	r = plan_findings(run, &s, c);
+	goto done;
+oom:
+	r = -ENOMEM;
 done:
 	fwd_config_free(c);
 	strv_free(s.unsafe);
+	free(s.probe_error);
+	free(s.probe_after_error);
+	for (size_t z = 0; z < s.n_zf; z++)
+		free(s.zf[z].tail);
 	return r < 0 ? r : 0;
 }
 

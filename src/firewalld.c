@@ -892,6 +892,18 @@ size_t fwd_eval(const struct fwd_config *c, const struct fw_packet *p, struct fw
 	return n;
 }
 
+const char *fwd_zone_without_nm(const struct fwd_config *c, const struct fw_packet *p, const char *ifname)
+{
+	for (size_t i = 0; i < c->n_zones; i++)
+		for (size_t k = 0; c->zones[i].sources && c->zones[i].sources[k]; k++)
+			if (fw_addr_match(c->zones[i].sources[k], p) == FW_YES)
+				return c->zones[i].name;
+	for (size_t i = 0; i < c->n_zones; i++)
+		if (strv_contains(c->zones[i].interfaces, ifname))
+			return c->zones[i].name;
+	return c->default_zone;
+}
+
 /* ---- the repair ---- */
 
 int fwd_plan(const struct fwd_config *c, const struct fwd_answer *a, const struct fw_packet *p, char **ret_option,

@@ -59,6 +59,14 @@ struct fwd_answer {
 size_t fwd_eval(const struct fwd_config *c, const struct fw_packet *p, struct fwd_answer *ret, size_t max);
 
 /*
+ * The zone p arrives in on interface ifname as firewalld alone decides it
+ * (a <source>, a zone's <interface>, else the default zone): what the
+ * kernel probe sees, where NetworkManager is not running to hand firewalld
+ * its zone= for the interface.  Owned by c.
+ */
+const char *fwd_zone_without_nm(const struct fwd_config *c, const struct fw_packet *p, const char *ifname);
+
+/*
  * The smallest change to zone z that lets p in, given the answer a that
  * blocks it: the firewall-offline-cmd option (--add-service=ssh,
  * --add-port=P/tcp or --add-rich-rule=...) in *ret_option and the same as

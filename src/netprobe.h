@@ -74,9 +74,12 @@
  * request (an iptables rules.v4 that accepts does not help if nftables.conf
  * drops), and use keep_going for the boot's own view of a loader that fails.
  *
- * What it cannot probe: firewalld (its rules exist only while the daemon
- * runs with a D-Bus; firewall-offline-cmd writes configuration, loads
- * nothing) -- start it in the server's namespace some day; rules matching
+ * firewalld's rules exist only while the daemon runs with a D-Bus: its
+ * family's loader is a script that starts the target's dbus-daemon and
+ * firewalld in the server's namespace and returns once firewalld runs; both
+ * stay behind in the probe's PID namespace and die with it.
+ *
+ * What it cannot probe: rules matching
  * things the probe's namespace lacks (ipset sets a separate unit restores,
  * interfaces other than req->ifname, conntrack state of older connections,
  * "meta skuid"-style output matches); ports on a second interface; and any
