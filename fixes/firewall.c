@@ -58,6 +58,7 @@
 #include <sys/stat.h>
 
 #include "fixes.h"
+#include "addresses.h"
 #include "fwcommon.h"
 #include "iptables.h"
 #include "listen_set.h"
@@ -761,9 +762,13 @@ static int probe(struct run *run, struct state *s, bool after)
 		}
 	for (size_t k = 0; k < s->n_pk; k++)
 		ports[k] = (struct netprobe_port) { s->pk[k].p.family, s->pk[k].p.port };
+	const struct addresses *addrs = NULL;
+	if ((r = addresses_get(run, &addrs)) < 0)
+		return r;
 	const struct netprobe_request req = {
 		.loaders = loaders, .n_loaders = n_l, .ports = ports, .n_ports = s->n_pk,
 		.planned = planned, .n_planned = n_p, .from = run->opt.from, .keep_going = true,
+		.ifname = fw_main_ifname(addrs),
 	};
 	r = netprobe_run(run->target, &req, &res);
 	if (r == -ENOMEM)
@@ -1269,6 +1274,11 @@ static int summary_note(struct run *run, const struct state *s)
 	for (size_t i = 0; i < s->n_src; i++)
 		buf_printf(&b, "%s%s", i ? ", " : "", s->src[i].file);
 	buf_puts(&b, " loaded at boot; ");
+	const struct addresses *addrs = NULL;
+	if (addresses_get(run, &addrs) < 0)
+		return -ENOMEM;
+	if (fw_main_ifname(addrs))
+		buf_printf(&b, "the probe's interface is %s, as the target configures it; ", fw_main_ifname(addrs));
 	for (size_t k = 0; k < s->n_pk; k++) {
 		const struct packet *pk = &s->pk[k];
 		buf_printf(&b, "%sport %u/%s: static %s", k ? ", " : "", (unsigned) pk->p.port,

@@ -42,6 +42,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 
+#include "addresses.h"
 #include "firewalld.h"
 #include "fixes.h"
 #include "fwcommon.h"
@@ -98,7 +99,8 @@ struct state {
 	struct netprobe_port_result now[PACKETS_MAX], after[PACKETS_MAX];
 	bool probed, probed_after;
 	char *probe_error, *probe_after_error;
-	const char *probe_zone[PACKETS_MAX];	/* the zone eth0 puts each packet in there */
+	const char *probe_zone[PACKETS_MAX];	/* the zone the probe's interface puts each packet in there */
+	const char *ifname;			/* the probe's interface: the target's one, else "eth0" */
 	struct zone_finding zf[ZONES_MAX];
 	size_t n_zf;
 };
@@ -448,7 +450,7 @@ static int probe(struct run *run, struct state *s, bool after)
 		ports[k] = (struct netprobe_port) { s->pk[k].family, s->pk[k].port };
 	const struct netprobe_request req = {
 		.loaders = &loader, .n_loaders = 1, .ports = ports, .n_ports = s->n_pk, .planned = planned,
-		.n_planned = n_planned, .from = run->opt.from, .loader_timeout_sec = 30,
+		.n_planned = n_planned, .from = run->opt.from, .loader_timeout_sec = 30, .ifname = s->ifname,
 	};
 	r = netprobe_run(run->target, &req, &res);
 	char **err = after ? &s->probe_after_error : &s->probe_error;
@@ -557,7 +559,7 @@ static int zone_findings(struct run *run, struct state *s, const struct fwd_conf
 						 (unsigned) s->pk[k].port, fam_name(s->pk[k].family), fw_verdict_name(a->a.verdict),
 						 a->a.file ? a->a.file : a->zone_file, a->a.line, what,
 						 kw ? kw : !s->probed ? (s->probe_error ? s->probe_error : "not asked")
-								      : "not asked for this zone (the probe's eth0 is in zone ",
+								      : "not asked for this zone (the probe's interface is in zone ",
 						 !kw && s->probed ? (s->probe_zone[k] ? s->probe_zone[k] : "?") : "",
 						 !kw && s->probed ? " when NetworkManager does not name one)" : "",
 						 kw && kernel_blocks(&s->now[k]) == (a->a.verdict == FW_DROP || a->a.verdict == FW_REJECT)
@@ -615,7 +617,8 @@ static int plan_findings(struct run *run, struct state *s, const struct fwd_conf
 			buf_printf(b, " (the kernel could not be asked: %s)",
 				   s->probe_after_error ? s->probe_after_error : s->probe_error ? s->probe_error : "?");
 		else if (!asked)
-			buf_puts(b, " (the kernel was asked about the probe's eth0 only, which is in another zone)");
+			buf_printf(b, " (the kernel was asked about the probe's interface %s only, which is in another zone)",
+				   s->ifname);
 		free(zf->f->action);
 		if (!(zf->f->action = buf_steal(b)))
 			r = -ENOMEM;
@@ -661,13 +664,19 @@ static int firewalld_detect(struct run *run)
 	}
 	if ((r = unsafe_findings(run, &s)) < 0 || s.n_pk == 0)
 		goto done;
+	const struct addresses *addrs = NULL;
+	if ((r = addresses_get(run, &addrs)) < 0)
+		goto done;
+	s.ifname = fw_main_ifname(addrs);
+	if (!s.ifname)
+		s.ifname = "eth0";
 	if (!s.unsafe && (r = probe(run, &s, false)) < 0)
 		goto done;
 	if (s.unsafe && !(s.probe_error = strdup("not run: firewalld would read a file a user can change, and its "
 						 "words about it could show that file")))
 		goto oom;
 	for (size_t k = 0; k < s.n_pk; k++)
-		s.probe_zone[k] = fwd_zone_without_nm(c, &s.pk[k], "eth0");
+		s.probe_zone[k] = fwd_zone_without_nm(c, &s.pk[k], s.ifname);
 	if ((r = zone_findings(run, &s, c)) < 0)
 		goto done;
 	r = plan_findings(run, &s, c);

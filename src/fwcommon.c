@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "fwcommon.h"
+#include "addresses.h"
 #include "listen_set.h"
 #include "target.h"
 #include "util.h"
@@ -218,4 +219,38 @@ int fw_read_root_file(struct target *t, const char *path, char **ret_data, size_
 	r = target_read_file(t, tp.canon, CONFIG_MAX, ret_data, ret_len);
 	target_path_done(&tp);
 	return r;
+}
+
+static bool plain_ifname(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+	return n > 0 && n < 16 && strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") == n &&
+	       !streq(s, "lo");
+}
+
+const char *fw_main_ifname(const struct addresses *a)
+{
+	const char *name = NULL;
+
+	if (!a)
+		return NULL;
+	for (size_t i = 0; a->live && i < a->n_live; i++) {
+		const char *n = a->live_addrs[i].ifname;
+		if (!n || streq(n, "lo"))
+			continue;
+		if (!plain_ifname(n) || (name && !streq(name, n)))
+			return NULL;
+		name = n;
+	}
+	if (a->live)
+		return name;
+	for (size_t i = 0; i < a->conf.n_addrs; i++) {
+		const char *n = a->conf.addrs[i].ifname;
+		if (!n || streq(n, "lo"))
+			continue;
+		if (!plain_ifname(n) || (name && !streq(name, n)))
+			return NULL;
+		name = n;
+	}
+	return name;
 }

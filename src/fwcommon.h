@@ -69,8 +69,19 @@ struct fw_reader {
 	void *userdata;
 };
 
+struct addresses;
 struct listen_set;
 struct target;
+
+/*
+ * The name of the machine's one network interface, for the kernel probe's
+ * interface (rules that match iifname / -i): on the running system the
+ * interfaces with an address now, else the interface the boot's
+ * configuration names for its addresses (ifupdown, netplan, NetworkManager,
+ * networkd), lo left out.  NULL when there is none, more than one, or a
+ * name that is a pattern: the probe then calls it eth0.
+ */
+const char *fw_main_ifname(const struct addresses *a);
 
 /*
  * The packets to judge: one per (family, port) sshd is reached on at boot
