@@ -115,19 +115,19 @@ load_firewall() {
 	fi
 	# firewalld (RULES §8.5) builds its ruleset from its zones at start and
 	# takes orders over D-Bus: a system bus of our own (this pid namespace's,
-	# gone with it), then the target's own firewalld, until its input chain
-	# is in the kernel.
+	# gone with it), then the target's own firewalld, until it says it runs.
 	if unit_enabled firewalld.service && [ -x "$r/usr/sbin/firewalld" ]; then
 		note "boot: dbus-daemon --system, firewalld --nofork --nopid"
 		mkdir -p "$r/run/dbus"
 		in_target /usr/bin/dbus-daemon --system --fork --nopidfile >> "$log" 2>&1 ||
 			note "dbus-daemon failed ($?)"
 		in_target /usr/sbin/firewalld --nofork --nopid >> "$log" 2>&1 &
+		# "running" once its zones are in the kernel (1.x and 2.x alike)
 		for _ in $(seq 150); do
-			in_target /usr/sbin/nft list chain inet firewalld filter_INPUT_ZONES 2> /dev/null | grep -q goto && break
+			[ "$(in_target /usr/bin/firewall-cmd --state 2> /dev/null)" = running ] && break
 			sleep 0.2
 		done
-		in_target /usr/sbin/nft list chain inet firewalld filter_INPUT_ZONES 2> /dev/null | grep -q goto ||
+		[ "$(in_target /usr/bin/firewall-cmd --state 2> /dev/null)" = running ] ||
 			note "firewalld did not load its zones in 30 s"
 	fi
 	# ufw-init itself reads ENABLED= in /etc/ufw/ufw.conf and loads nothing
