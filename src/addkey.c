@@ -40,7 +40,6 @@
 #include <unistd.h>
 
 #include "addkey.h"
-#include "fcre.h"
 #include "authkeys.h"
 #include "engine.h"
 #include "fix.h"
@@ -234,107 +233,6 @@ static bool selinux_config(struct run *run, char **ret_type)
 	return m->config_mode == SELINUX_ENFORCING || m->config_mode == SELINUX_PERMISSIVE;
 }
 
-static bool regex_meta(const char *s)
-{
-	return strpbrk(s, ".^$?*+|[({\\") != NULL;
-}
-
-/* Apply file_contexts.subs(_dist): "alias real" lines, longest prefix first matched. */
-static char *substitute(struct run *run, const char *dir, const char *path)
-{
-	static const char *const names[] = { "file_contexts.subs_dist", "file_contexts.subs" };
-	char *out = strdup(path);
-
-	for (size_t i = 0; out && i < ELEMENTSOF(names); i++) {
-		_cleanup_free_ char *p = path_join(dir, names[i]), *data = NULL;
-		size_t len;
-		if (!p || target_read_file(run->target, p, CONFIG_MAX, &data, &len) < 0)
-			continue;
-		for (char *save = NULL, *l = strtok_r(data, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-			char a[4096], b[4096];
-			if (l[strspn(l, " \t")] == '#' || sscanf(l, "%4095s %4095s", a, b) != 2)
-				continue;
-			size_t al = strlen(a);
-			if (strncmp(out, a, al) == 0 && (out[al] == '/' || out[al] == '\0')) {
-				char *n;
-				if (asprintf(&n, "%s%s", b, out + al) < 0) {
-					free(out);
-					return NULL;
-				}
-				free(out);
-				out = n;
-				break;
-			}
-		}
-	}
-	return out;
-}
-
-/*
- * The context the target's policy gives path (RULES §9.5): literal specs
- * win, else the last regular expression in file order that matches.
- */
-static int policy_label(struct run *run, const char *type, const char *path, bool is_dir, char **ret)
-{
-	static const char *const files[] = { "file_contexts", "file_contexts.homedirs", "file_contexts.local" };
-	_cleanup_free_ char *dir = NULL, *want = NULL, *regex_ctx = NULL, *literal_ctx = NULL;
-
-	if (asprintf(&dir, "/etc/selinux/%s/contexts/files", type) < 0)
-		return -ENOMEM;
-	want = substitute(run, dir, path);
-	if (!want)
-		return -ENOMEM;
-	for (size_t i = 0; i < ELEMENTSOF(files); i++) {
-		_cleanup_free_ char *p = path_join(dir, files[i]), *data = NULL;
-		size_t len;
-		if (!p)
-			return -ENOMEM;
-		if (target_read_file(run->target, p, CONFIG_MAX, &data, &len) < 0)
-			continue;
-		for (char *save = NULL, *l = strtok_r(data, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-			char *f[3];
-			size_t n = 0;
-			for (char *s2 = NULL, *w = strtok_r(l, " \t\r", &s2); w && n < 3; w = strtok_r(NULL, " \t\r", &s2))
-				f[n++] = w;
-			if (n < 2 || f[0][0] == '#')
-				continue;
-			const char *spec = f[0], *ctx = f[n - 1];
-			if (n == 3 && !(streq(f[1], is_dir ? "-d" : "--")))
-				continue;	/* for another file type */
-			if (!regex_meta(spec)) {
-				if (streq(spec, want)) {
-					free(literal_ctx);
-					literal_ctx = strdup(ctx);
-				}
-				continue;
-			}
-			_cleanup_free_ char *anchored = NULL;
-			struct fcre *re = NULL;
-			if (asprintf(&anchored, "^%s$", spec) < 0)
-				return -ENOMEM;
-			int k = fcre_compile(anchored, &re);
-			if (k == -ENOMEM)
-				return k;
-			if (k < 0)
-				continue;	/* a PCRE2 feature sshfix does not read: libselinux's answer may differ */
-			k = fcre_match(re, want, strlen(want));
-			fcre_free(re);
-			if (k < 0)
-				return k;
-			bool m = k == 1;
-			if (m) {
-				free(regex_ctx);
-				regex_ctx = strdup(ctx);
-			}
-		}
-	}
-	const char *c = literal_ctx ? literal_ctx : regex_ctx;
-	if (!c || streq(c, "<<none>>"))
-		return -ENOENT;
-	*ret = strdup(c);
-	return *ret ? 0 : -ENOMEM;
-}
-
 struct labeller {
 	char *sibling;		/* a label found in ~/.ssh */
 	size_t sibling_len;
@@ -388,9 +286,16 @@ static int label_for(struct run *run, struct labeller *l, const char *path, bool
 		l->how = "copied from a file already in ~/.ssh";
 		return 0;
 	}
-	if (l->selinux && l->policy_type && policy_label(run, l->policy_type, path, is_dir, &c) == 0)
+	const char *ctx = NULL, *where = NULL;
+	int r = l->selinux && l->policy_type ? mac_expected_label(run, path, is_dir ? S_IFDIR : S_IFREG, &ctx, &where)
+					     : -ENOENT;
+	if (r == -ENOMEM)
+		return r;
+	if (r == 0) {
+		if (!(c = strdup(ctx)))
+			return -ENOMEM;
 		l->how = "from the target's SELinux policy (file_contexts)";
-	else if (l->home_label) {
+	} else if (l->home_label) {
 		/* user:role:type[:range] -> user:role:ssh_home_t[:range] (RULES §9.2) */
 		char *f1 = strchr(l->home_label, ':'), *f2 = f1 ? strchr(f1 + 1, ':') : NULL;
 		if (!f2)

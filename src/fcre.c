@@ -490,19 +490,20 @@ void fcre_free(struct fcre *re)
 int fcre_match(const struct fcre *re, const char *s, size_t n)
 {
 	size_t cols = n + 1, bits = re->n * cols;
-	uint8_t *seen = calloc(bits / 8 + 1, 1);
-	/* every pushed thread is a distinct unvisited (pc, pos), so bits bounds the stack */
-	size_t cap = 64, top = 0;
-	struct {
+	/* most matches are of short paths against short patterns: no allocation then */
+	uint8_t small_seen[4096];
+	struct thread {
 		size_t pc, pos;
-	} *stack = malloc(cap * sizeof(*stack));
+	} small_stack[64];
+	uint8_t *seen = bits / 8 + 1 <= sizeof(small_seen) ? small_seen : calloc(bits / 8 + 1, 1);
+	size_t cap = ELEMENTSOF(small_stack), top = 0;
+	struct thread *stack = small_stack;
 	int r = 0;
 
-	if (!seen || !stack) {
-		free(seen);
-		free(stack);
+	if (!seen)
 		return -ENOMEM;
-	}
+	if (seen == small_seen)
+		memset(seen, 0, bits / 8 + 1);
 	stack[top].pc = 0, stack[top++].pos = 0;
 	while (top > 0 && r == 0) {
 		top--;
@@ -539,12 +540,17 @@ int fcre_match(const struct fcre *re, const char *s, size_t n)
 				continue;
 			case OP_SPLIT:
 				if (top == cap) {
-					void *v = realloc(stack, 2 * cap * sizeof(*stack));
+					struct thread *v = malloc(2 * cap * sizeof(*stack));
 					if (!v) {
-						free(seen);
-						free(stack);
+						if (seen != small_seen)
+							free(seen);
+						if (stack != small_stack)
+							free(stack);
 						return -ENOMEM;
 					}
+					memcpy(v, stack, top * sizeof(*stack));
+					if (stack != small_stack)
+						free(stack);
 					stack = v;
 					cap *= 2;
 				}
@@ -560,7 +566,9 @@ int fcre_match(const struct fcre *re, const char *s, size_t n)
 			pc++;
 		}
 	}
-	free(seen);
-	free(stack);
+	if (seen != small_seen)
+		free(seen);
+	if (stack != small_stack)
+		free(stack);
 	return r;
 }

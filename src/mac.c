@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 #include <sys/xattr.h>
 
+#include "fcontext.h"
 #include "mac.h"
 #include "run.h"
 #include "util.h"
@@ -770,6 +771,8 @@ void mac_free(struct mac_state *m)
 		free(m->portcons[i].where);
 	}
 	free(m->portcons);
+	fcon_free(m->fcon);
+	free(m->fcon_why);
 	strv_free(m->apparmor_evidence);
 	for (size_t i = 0; i < m->n_profiles; i++) {
 		free(m->profiles[i].file);
@@ -816,4 +819,75 @@ int mac_get(struct run *run, const struct mac_state **ret)
 	}
 	*ret = run->model.mac;
 	return 0;
+}
+
+/* The policy's file contexts into m->fcon, or the reason they cannot be read into m->fcon_error. */
+static int load_fcontexts(struct target *t, struct mac_state *m)
+{
+	static const char *const specs[] = { "file_contexts", "file_contexts.homedirs", "file_contexts.local" };
+	static const char *const subs[] = { "file_contexts.subs", "file_contexts.subs_dist" };
+	_cleanup_free_ char *dir = NULL;
+	int r;
+
+	m->fcon_error = -ENOENT;
+	if (!m->selinux_type)
+		return 0;
+	if (asprintf(&dir, "/etc/selinux/%s/contexts/files", m->selinux_type) < 0)
+		return -ENOMEM;
+	if (!(m->fcon = fcon_new()))
+		return -ENOMEM;
+	for (size_t i = 0; i < ELEMENTSOF(specs); i++) {
+		_cleanup_free_ char *p = path_join(dir, specs[i]), *data = NULL;
+		size_t len = 0;
+		unsigned line = 0;
+		if (!p)
+			return -ENOMEM;
+		r = target_read_file(t, p, CONFIG_MAX, &data, &len);
+		if (r == -ENOMEM)
+			return r;
+		if (r < 0) {
+			if (i == 0)
+				return 0;	/* no file_contexts: no label to expect */
+			continue;
+		}
+		r = fcon_add_specs(m->fcon, data, len, p, &line);
+		if (r == -ENOMEM)
+			return r;
+		if (r < 0) {
+			m->fcon_error = r;
+			return asprintf(&m->fcon_why, "%s line %u", p, line) < 0 ? -ENOMEM : 0;
+		}
+	}
+	for (size_t i = 0; i < ELEMENTSOF(subs); i++) {
+		_cleanup_free_ char *p = path_join(dir, subs[i]), *data = NULL;
+		size_t len = 0;
+		if (!p)
+			return -ENOMEM;
+		r = target_read_file(t, p, CONFIG_MAX, &data, &len);
+		if (r == -ENOMEM)
+			return r;
+		if (r == 0 && (r = fcon_add_subs(m->fcon, data, len, (int) i)) < 0)
+			return r;
+	}
+	if ((r = fcon_finish(m->fcon)) < 0)
+		return r;
+	m->fcon_error = 0;
+	return 0;
+}
+
+int mac_expected_label(struct run *run, const char *path, mode_t mode, const char **ret_ctx, const char **ret_where)
+{
+	const struct mac_state *cm;
+	int r;
+
+	if ((r = mac_get(run, &cm)) < 0)
+		return r;
+	struct mac_state *m = run->model.mac;
+	if (!m->fcon && !m->fcon_error && (r = load_fcontexts(run->target, m)) < 0)
+		return r;
+	if (m->fcon_error) {
+		*ret_where = m->fcon_why;
+		return m->fcon_error;
+	}
+	return fcon_lookup(m->fcon, path, mode, ret_ctx, ret_where);
 }

@@ -27,9 +27,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <sys/types.h>
+
 #include "bootcmd.h"
 #include "target.h"
 
+struct fcon;
 struct run;
 
 enum selinux_mode {
@@ -79,6 +82,10 @@ struct mac_state {
 	char **apparmor_evidence;	/* never NULL */
 	struct mac_profile *profiles;
 	size_t n_profiles;
+	/* the policy's file contexts, read on the first mac_expected_label() */
+	struct fcon *fcon;
+	int fcon_error;			/* 0, or why they could not be read (-ENOENT: no file_contexts) */
+	char *fcon_why;			/* for -EBADMSG: "FILE line N" */
 };
 
 /*
@@ -104,6 +111,18 @@ int mac_get(struct run *run, const struct mac_state **ret);
  */
 bool mac_selinux_port_has_type(const struct mac_state *m, bool tcp, unsigned port, const char *type,
 			       const char **ret_where);
+
+/*
+ * The label the policy of the next boot expects for path with file type
+ * mode (S_IFREG, S_IFDIR, ...; 0: any), as setfiles and restorecon would
+ * give it (src/fcontext.h): /etc/selinux/SELINUXTYPE/contexts/files/
+ * file_contexts, .homedirs, .local, .subs and .subs_dist, read once and
+ * kept in the model.  Returns 0 with *ret_ctx and *ret_where (owned by the
+ * model), -ENOENT when the policy gives no label (no file_contexts, no
+ * match, <<none>>), -EBADMSG when file_contexts cannot be read as
+ * libselinux would (*ret_where: "FILE line N"), -ENOMEM.
+ */
+int mac_expected_label(struct run *run, const char *path, mode_t mode, const char **ret_ctx, const char **ret_where);
 
 /*
  * The security.selinux label of an open file: its bytes as stored (with

@@ -46,6 +46,7 @@
 #include "nft.h"
 #include "firewalld.h"
 #include "fcre.h"
+#include "fcontext.h"
 #include "iptables.h"
 #include "accounts.h"
 #include "asuser.h"
@@ -391,11 +392,28 @@ static void fz_fcre(const char *s, const char *d, size_t n)
 	free(pat);
 }
 
+/* file_contexts: the input as specs and as substitutions, then a few lookups. */
+static void fz_fcontext(const char *d, size_t n)
+{
+	static const char *const paths[] = { "/home/alice/.ssh/authorized_keys", "/etc/ssh//", "/", "//x/y/" };
+	struct fcon *fc = fcon_new();
+	unsigned line;
+
+	if (!fc)
+		return;
+	if (fcon_add_specs(fc, d, n, "fuzz", &line) == 0 && fcon_add_subs(fc, d, n, 1) == 0 && fcon_finish(fc) == 0)
+		for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+			const char *ctx, *where;
+			(void) fcon_lookup(fc, paths[i], i ? 0 : 0100000, &ctx, &where);
+		}
+	fcon_free(fc);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size < 1)
 		return 0;
-	unsigned which = data[0] % 28;
+	unsigned which = data[0] % 29;
 	const char *d = (const char *) data + 1;
 	size_t n = size - 1;
 	char *s = malloc(n + 1);
@@ -544,6 +562,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	case 26: fz_firewalld(d, n); break;
 	case 27: fz_fcre(s, d, n); break;
+	case 28: fz_fcontext(d, n); break;
 	case 11: { unsigned char *blob = NULL; size_t bl; if (authkeys_base64_decode(d, n, &blob, &bl) == 0) { const struct authkeys_type *t; unsigned bits; (void) authkeys_check_blob(blob, bl, &t, &bits); free(blob); } break; }
 	}
 	free(s);
