@@ -128,6 +128,9 @@ enum problem_code {
 	PR_FIREWALL_IPTABLES_BLOCKS,
 	PR_FIREWALL_INCLUDE_UNSAFE,
 	PR_FIREWALL_UFW_BLOCKS,
+	/* selinux-labels (fixes/selinux_labels.c) */
+	PR_SELINUX_LABEL_WRONG,
+	PR_SELINUX_RELABEL_NEEDED,
 	/* firewalld (fixes/firewalld.c) */
 	PR_FIREWALLD_BLOCKS,
 	PR_FIREWALLD_FILE_UNSAFE,

@@ -675,6 +675,52 @@ ufw_debian() {
 	done
 }
 
+# selinux_debian ROOT [enforcing|permissive|disabled]: /etc/selinux/config
+# with SELINUXTYPE=default and Debian 12's reference policy's file contexts
+# (tests/selinux/: file_contexts, .homedirs for /home/*, .subs_dist).
+selinux_debian() {
+	r=$1 mode=${2:-enforcing}
+	d=$(dirname "${BASH_SOURCE[0]}")/selinux
+	f=$r/etc/selinux/default/contexts/files
+	mkdir -p "$f"
+	printf 'SELINUX=%s\nSELINUXTYPE=default\n' "$mode" > "$r/etc/selinux/config"
+	for x in file_contexts file_contexts.homedirs file_contexts.subs_dist; do
+		gzip -dc "$d/$x.gz" > "$f/$x"
+	done
+}
+
+# selinux_label ROOT TYPE PATH...: label each PATH with TYPE, as setfiles
+# would (system_u:object_r:TYPE:s0, with the NUL setfilecon() writes).
+selinux_label() {
+	r=$1 t=$2
+	shift 2
+	v=0x$(printf 'system_u:object_r:%s:s0\0' "$t" | od -An -tx1 | tr -d ' \n')
+	for p in "$@"; do
+		setfattr -h -n security.selinux -v "$v" "$r$p"
+	done
+}
+
+# selinux_label_sshd ROOT: what sshd reads, labelled as the policy says:
+# /etc/ssh and sshd_config etc_t, host keys sshd_key_t, the homes of root
+# and alice user_home_dir_t (genhomedircon gives /root the same), ~/.ssh and
+# keys ssh_home_t.
+selinux_label_sshd() {
+	r=$1
+	selinux_label "$r" etc_t /etc/ssh /etc/ssh/sshd_config
+	for k in "$r"/etc/ssh/ssh_host_*; do selinux_label "$r" sshd_key_t "${k#"$r"}"; done
+	[ -d "$r/etc/ssh/sshd_config.d" ] && selinux_label "$r" etc_t /etc/ssh/sshd_config.d
+	selinux_label "$r" user_home_dir_t /root
+	[ -d "$r/root/.ssh" ] && selinux_label "$r" ssh_home_t /root/.ssh
+	for h in "$r"/home/*; do
+		selinux_label "$r" user_home_dir_t "${h#"$r"}"
+		[ -d "$h/.ssh" ] && selinux_label "$r" ssh_home_t "${h#"$r"}/.ssh"
+		for k in "$h"/.ssh/authorized_keys "$h"/.ssh/authorized_keys2; do
+			[ -e "$k" ] && selinux_label "$r" ssh_home_t "${k#"$r"}"
+		done
+	done
+	return 0
+}
+
 # firewalld_debian ROOT [enabled|disabled]: Debian 12's firewalld 1.3.3
 # (tests/firewalld/): firewalld.service (enabled as the package's postinst
 # does), /etc/firewalld/firewalld.conf (DefaultZone=public), the stock zones,
