@@ -514,7 +514,18 @@ static int hostkey_content_repair(struct run *run, struct finding *f)
 		keypair_done(&kp);
 		return -ENOMEM;
 	}
-	(void) sibling_label(run, f->path, &label, &label_len);
+	/* the label: the policy's when SELinux is configured (RULES §9.2), else a sibling key's */
+	const struct mac_state *m;
+	const char *ctx = NULL, *where = NULL;
+	if (mac_get(run, &m) == 0 && (m->config_mode == SELINUX_ENFORCING || m->config_mode == SELINUX_PERMISSIVE) &&
+	    mac_expected_label(run, f->path, S_IFREG, &ctx, &where) == 0) {
+		if (!(label = strdup(ctx))) {
+			keypair_done(&kp);
+			return -ENOMEM;
+		}
+		label_len = strlen(ctx) + 1;
+	} else
+		(void) sibling_label(run, f->path, &label, &label_len);
 	r = write_key_file(run, f->path, kp.priv, kp.priv_len, 0600, label, label_len, true);
 	if (r == 0)
 		r = write_key_file(run, pub, kp.pub, kp.pub_len, 0644, label, label_len, false);
