@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <arpa/inet.h>
 #include <popt.h>
@@ -23,6 +24,7 @@
 #include "authkeys.h"
 #include "client.h"
 #include "engine.h"
+#include "explain.h"
 #include "fix.h"
 #include "journal.h"
 #include "json.h"
@@ -59,6 +61,7 @@ struct args {
 	int json, verbose, no_color, force;
 	int n_modes, undo, list_undo, list_checks, version;
 	int who;
+	char *explain, *explain_file;	/* --explain TEXT | --explain-file FILE|- (popt allocates them) */
 	int client;			/* --client [--home DIR] [--host HOST] [--forget-host HOST] */
 	char *home, *host, *forget_host;	/* popt allocates them */
 	char *host_name, *forget_name;	/* normalised copies (lower case, "[h]:port") */
@@ -85,6 +88,8 @@ static void args_done(struct args *a)
 	free(a->forget_host);
 	free(a->host_name);
 	free(a->forget_name);
+	free(a->explain);
+	free(a->explain_file);
 }
 
 static int usage_error(const char *fmt, ...) _printf_(1, 2);
@@ -198,6 +203,8 @@ static int parse_args(int argc, const char **argv, struct args *a)
 		{ "host", '\0', POPT_ARG_STRING, &a->host, 0, "with --client: explain \"no mutual signature supported\" for HOST (advice only)", "HOST" },
 		{ "forget-host", '\0', POPT_ARG_STRING, &a->forget_host, 0, "with --client: remove HOST's entries from ~/.ssh/known_hosts, as ssh-keygen -R", "HOST" },
 		{ "who", '\0', POPT_ARG_NONE, &a->who, 0, "list the accounts that could log in and whether sshd lets each in with a key", NULL },
+		{ "explain", '\0', POPT_ARG_STRING, &a->explain, 0, "explain what the client showed (an error message), most likely cause first, checked on the target", "TEXT" },
+		{ "explain-file", '\0', POPT_ARG_STRING, &a->explain_file, 0, "as --explain, for the text in FILE (- for standard input), e.g. the output of ssh -vvv", "FILE" },
 		{ "version", 'V', POPT_ARG_NONE, NULL, OPT_VERSION, "print the version", NULL },
 		{ "add-key", '\0', POPT_ARG_STRING, &a->add_key, 0, "add the public KEY (the rest of the command line) to USER's authorized keys; applies unless --dry-run", "USER" },
 		{ "key-file", '\0', POPT_ARG_STRING, &a->key_file, 0, "with --add-key: read the public key from FILE (- for standard input)", "FILE" },
@@ -308,6 +315,12 @@ static int parse_args(int argc, const char **argv, struct args *a)
 					 "--list-undo, --list-checks, --version, --only, --skip or --add-key");
 	if (a->key_file && !a->add_key)
 		return usage_error("%s", "--key-file only applies to --add-key");
+	if ((a->explain || a->explain_file) &&
+	    ((a->explain && a->explain_file) || a->n_modes || a->undo || a->list_undo || a->list_checks || a->who ||
+	     a->add_key || a->client || a->yes || a->json))
+		return usage_error("%s", "--explain and --explain-file take one text, and cannot be combined with --dry-run, "
+					 "--apply, --interactive, --undo, --list-undo, --list-checks, --who, --add-key, "
+					 "--client, --yes or --json");
 	if (a->add_key && (a->undo || a->list_undo || a->list_checks || a->version || a->only || a->skip))
 		return usage_error("%s", "--add-key cannot be combined with --undo, --list-undo, --list-checks, --version, "
 					 "--only or --skip");
@@ -694,6 +707,40 @@ static bool is_initramfs_rootmnt(const char *root)
 	return false;
 }
 
+/* The text of --explain or --explain-file (at most 4 MiB: a long ssh -vvv transcript is well below). */
+static int explain_text(const struct args *a, char **ret, size_t *ret_len)
+{
+	if (a->explain) {
+		*ret_len = strlen(a->explain);
+		return (*ret = strdup(a->explain)) ? 0 : -ENOMEM;
+	}
+	_cleanup_close_ int fd = streq(a->explain_file, "-") ? dup(STDIN_FILENO) : open(a->explain_file, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return negative_errno();
+	return read_all(fd, 4 << 20, ret, ret_len);
+}
+
+/* --explain: the checks (report mode, nothing printed) when they can run, then the explanation. */
+static unsigned explain_run(struct run *run, const char *text, size_t len)
+{
+	const char *why = NULL;
+	unsigned status = 0;
+	bool checked = false;
+
+	if (geteuid() != 0)
+		why = "sshfix does not run as root (run it as root, or with --root DIR, to check them)";
+	else {
+		status = run_checks(run);
+		checked = !(status & EXIT_ERROR);
+		if (!checked)
+			why = "the checks could not run on this target";
+	}
+	int r = explain_print(checked ? run : NULL, why, text, len, stdout);
+	if (r < 0)
+		return EXIT_ERROR;
+	return r == 1 ? EXIT_USAGE : checked ? engine_exit_flags(run) : EXIT_OK;
+}
+
 static unsigned sshfix_main(struct args *args)
 {
 	struct args a = *args;
@@ -705,6 +752,14 @@ static unsigned sshfix_main(struct args *args)
 	if (a.version) {
 		printf("sshfix %s\n", PACKAGE_VERSION);
 		return EXIT_OK;
+	}
+	_cleanup_free_ char *text = NULL;
+	size_t text_len = 0;
+	if ((a.explain || a.explain_file) && (r = explain_text(&a, &text, &text_len)) < 0) {
+		_cleanup_free_ char *f = escape_display(a.explain_file ? a.explain_file : "?");
+		fprintf(stderr, "sshfix: Failed to read the text to explain from %s: %s\n", f ? f : "?",
+			r == -EFBIG ? "larger than 4 MiB" : strerror(-r));
+		return EXIT_ERROR;
 	}
 	if (a.list_checks) {
 		list_checks();
@@ -780,6 +835,8 @@ static unsigned sshfix_main(struct args *args)
 		status = who_run(&run, stdout) < 0 ? EXIT_ERROR : run.exit_flags & EXIT_ERROR;
 	else if (a.add_key)
 		status = addkey_run(&run, &a.add_key_req);
+	else if (text)
+		status = explain_run(&run, text, text_len);
 	else {
 		status = run_checks(&run);
 		r = run.opt.json ? report_json(&run, status, stdout) : report_text(&run, stdout);
