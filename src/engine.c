@@ -394,7 +394,8 @@ unsigned engine_exit_flags(const struct run *run)
 	unsigned flags = 0;
 
 	for (size_t i = 0; i < run->n_findings; i++)
-		flags |= run->findings[i]->status == FS_FIXED ? EXIT_FIXED : EXIT_UNFIXED;
+		if (!(run->findings[i]->problem->flags & PF_HISTORY))
+			flags |= run->findings[i]->status == FS_FIXED ? EXIT_FIXED : EXIT_UNFIXED;
 	return flags;
 }
 

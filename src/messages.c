@@ -107,8 +107,6 @@ const struct msg_row msg_table[] = {
 	  "pam_limits left the session too few file descriptors"),
 	S("too-many-logins", "sshd", "too many logins for '*'", 0, 0, "pam-limits-session",
 	  "pam_limits maxlogins was reached"),
-	S("nologin", "sshd", "Connection closed by authenticating user * [preauth]", 0, 0, "nologin-file",
-	  "the login was refused after authentication began (often /etc/nologin)"),
 	/* §6.6 penalties and MaxStartups (runtime state: a restart clears it) */
 	S("maxstartups", "sshd", "past MaxStartups", 0, 0, "!MaxStartups_throttling:_too_many_unauthenticated_connections;_"
 	  "a_restart_of_sshd_clears_it", "sshd dropped a connection under MaxStartups"),

@@ -9,6 +9,7 @@
 #include "addresses.h"
 #include "bootcmd.h"
 #include "listen_set.h"
+#include "logs.h"
 #include "mac.h"
 #include "model.h"
 #include "sshd_cmdline.h"
@@ -146,6 +147,7 @@ void model_done(struct model *m)
 	free(m->pam);
 	addresses_free(m->addresses);
 	mac_free(m->mac);
+	logs_free(m->logs);
 	boot_cmdline_done(m->boot);
 	free(m->boot);
 	oracle_free(m->oracle);	/* before the units it asks */

@@ -134,6 +134,8 @@ enum problem_code {
 	/* firewalld (fixes/firewalld.c) */
 	PR_FIREWALLD_BLOCKS,
 	PR_FIREWALLD_FILE_UNSAFE,
+	/* logs (fixes/logs.c) */
+	PR_LOG_UNEXPLAINED,
 	/* client (fixes/client.c): --client, the connecting side */
 	PR_CLIENT_KEY_PERMS,
 	PR_CLIENT_KEY_OWNER,
@@ -152,6 +154,10 @@ enum problem_flags {
 	PF_SAFE_AUTO = 1 << 0,		/* --apply fixes it */
 	PF_NEEDS_CONFIRM = 1 << 1,	/* fixed only when a person says yes (--interactive) */
 	PF_REPORT_ONLY = 1 << 2,	/* explained, never changed */
+	/* Evidence of the past, not a state of the target (a log line no finding
+	 * explains): reported, but it does not make the exit status say
+	 * "problems remain" -- a second --apply after a repair exits 0. */
+	PF_HISTORY = 1 << 3,
 };
 
 enum severity {

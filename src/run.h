@@ -65,6 +65,7 @@ struct run_options {
 struct addresses;
 struct boot_cmdline;
 struct listen_set;
+struct logs;
 struct mac_state;
 struct sshd_cmdline;
 struct units;
@@ -82,6 +83,7 @@ struct model {
 	struct addresses *addresses;	/* src/addresses.h */
 	struct boot_cmdline *boot;	/* src/bootcmd.h */
 	struct mac_state *mac;		/* src/mac.h */
+	struct logs *logs;		/* src/logs.h */
 	struct units *units;	/* systemd's units (src/units.h), made on first use by run_units() */
 	struct oracle *oracle;	/* the target's own sshd, asked lazily (src/oracle.h); NULL with --client */
 	char **notes;		/* things a check could not look at, said in the report */

@@ -1,0 +1,228 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The target's logs as evidence (src/logs.h). */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "logs.h"
+#include "run.h"
+#include "sandbox.h"
+#include "util.h"
+
+void logs_free(struct logs *l)
+{
+	if (!l)
+		return;
+	for (size_t i = 0; i < l->n; i++)
+		free(l->lines[i].text);
+	free(l->lines);
+	strv_free(l->read);
+	strv_free(l->not_read);
+	free(l);
+}
+
+static bool has(const char *s, size_t n, const char *what)
+{
+	return memmem(s, n, what, strlen(what)) != NULL;
+}
+
+/* A line sshd or one of its helpers wrote (syslog, journal short format), or fail2ban, or an AVC for sshd_t. */
+static bool ours(const char *l, size_t n)
+{
+	return has(l, n, " sshd[") || has(l, n, " sshd-session[") || has(l, n, " sshd-auth[") || has(l, n, " sshd:") ||
+	       has(l, n, "fail2ban.") || (has(l, n, "avc:") && has(l, n, ":sshd_t:"));
+}
+
+/*
+ * sshd's own words for a failure of its own: "error:" and "fatal:" lines,
+ * but not what one unknown client's connection did ("[preauth]", "invalid
+ * user": scanners and password guessers, on any machine on the Internet).
+ */
+static bool failure_words(const char *l, size_t n)
+{
+	return (has(l, n, "error:") || has(l, n, "fatal:")) && !has(l, n, "[preauth]") && !has(l, n, "invalid user") &&
+	       !has(l, n, "Invalid user");
+}
+
+int logs_add_text(struct logs *l, const char *source, const char *text, size_t len, unsigned ver, bool since_start)
+{
+	struct text_lines it = { .text = text, .len = len };
+	const char *s;
+	size_t n, first = l->n;
+
+	while (text_next_line(&it, &s, &n)) {
+		if (n == 0 || n > 4096 || !ours(s, n))
+			continue;
+		if (since_start && has(s, n, "Server listening on") && l->n > first) {
+			/* sshd started again: what came before is an earlier boot's */
+			for (size_t i = first; i < l->n; i++)
+				free(l->lines[i].text);
+			l->n = first;
+		}
+		struct log_line *v = realloc(l->lines, (l->n + 1) * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		l->lines = v;
+		v[l->n] = (struct log_line) { .text = strndup(s, n), .source = source,
+					      .row = msg_find(MSG_SERVER, ver, s, n), .error = failure_words(s, n) };
+		if (!v[l->n].text)
+			return -ENOMEM;
+		l->n++;
+	}
+	/* the last LOG_LINES_MAX of this source */
+	if (l->n - first > LOG_LINES_MAX) {
+		size_t drop = l->n - first - LOG_LINES_MAX;
+		for (size_t i = first; i < first + drop; i++)
+			free(l->lines[i].text);
+		memmove(&l->lines[first], &l->lines[first + drop], (l->n - first - drop) * sizeof(l->lines[0]));
+		l->n -= drop;
+	}
+	return 0;
+}
+
+/* The last LOG_TAIL_MAX bytes of path, from its first whole line; -ENOENT when it is missing. */
+static int read_tail(struct target *t, const char *path, char **ret, size_t *ret_len, off_t *ret_size)
+{
+	_cleanup_close_ int fd = target_open(t, path, O_RDONLY | O_NONBLOCK | O_NOCTTY, TR_ROOT_SYMLINKS_ONLY);
+	struct stat st;
+
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode))
+		return -EPERM;	/* a FIFO or device is no log */
+	off_t from = st.st_size > (off_t) LOG_TAIL_MAX ? st.st_size - (off_t) LOG_TAIL_MAX : 0;
+	size_t want = (size_t) (st.st_size - from);
+	char *buf = malloc(want + 1);
+	size_t got = 0;
+	if (!buf)
+		return -ENOMEM;
+	while (got < want) {
+		ssize_t k = pread(fd, buf + got, want - got, from + (off_t) got);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			break;
+		got += (size_t) k;
+	}
+	buf[got] = '\0';
+	size_t skip = 0;
+	if (from > 0) {
+		char *nl = memchr(buf, '\n', got);
+		skip = nl ? (size_t) (nl - buf) + 1 : got;
+	}
+	memmove(buf, buf + skip, got - skip + 1);
+	*ret = buf;
+	*ret_len = got - skip;
+	*ret_size = st.st_size;
+	return 0;
+}
+
+/* "WHAT (WHY)" into v. */
+static int note(char ***v, const char *what, const char *why)
+{
+	char *s = NULL;
+	return asprintf(&s, "%s (%s)", what, why) < 0 ? -ENOMEM : strv_push(v, s);
+}
+
+static int read_files(struct run *run, struct logs *l, unsigned ver)
+{
+	static const char *const files[] = { "/var/log/auth.log.1", "/var/log/auth.log", "/var/log/secure.1",
+					     "/var/log/secure", "/var/log/messages.1", "/var/log/messages",
+					     "/var/log/fail2ban.log", "/var/log/audit/audit.log" };
+	int r;
+
+	for (size_t i = 0; i < ELEMENTSOF(files); i++) {
+		_cleanup_free_ char *text = NULL;
+		size_t len = 0;
+		off_t size = 0;
+		r = read_tail(run->target, files[i], &text, &len, &size);
+		if (r == -ENOMEM)
+			return r;
+		if (r == -ENOENT)
+			continue;
+		if (r < 0) {
+			if ((r = note(&l->not_read, files[i], r == -EPERM ? "not a regular file" : strerror(-r))) < 0)
+				return r;
+			continue;
+		}
+		char what[64];
+		snprintf(what, sizeof(what), size > (off_t) len ? "its last %zu bytes" : "%zu bytes", len);
+		if ((r = note(&l->read, files[i], what)) < 0)
+			return r;
+		/* the rotated copy is the start of the story; the live file decides what "since sshd started" is */
+		if ((r = logs_add_text(l, files[i], text, len, ver, false)) < 0)
+			return r;
+	}
+	/* only what the last start of sshd said, across the files */
+	size_t last = 0;
+	for (size_t i = 0; i < l->n; i++)
+		if (strstr(l->lines[i].text, "Server listening on"))
+			last = i;
+	if (last > 0) {
+		for (size_t i = 0; i < last; i++)
+			free(l->lines[i].text);
+		memmove(l->lines, l->lines + last, (l->n - last) * sizeof(l->lines[0]));
+		l->n -= last;
+	}
+	return 0;
+}
+
+/* The journal, through the target's own journalctl. */
+static int read_journal(struct run *run, struct logs *l, unsigned ver)
+{
+	static const char lines[] = "4000";
+	const char *const argv[] = { "/usr/bin/journalctl", "-D", "/var/log/journal", "-o", "short-iso", "--no-pager",
+				     "-q", "-n", lines, "_COMM=sshd", "+", "_COMM=sshd-session", "+", "_COMM=sshd-auth", "+",
+				     "_COMM=fail2ban-server", NULL };
+	const struct sandbox_opts opts = { .timeout_sec = 20, .read_only = true };
+	struct sandbox_result res = {0};
+	const char *why = NULL;
+	struct stat st;
+	int r;
+
+	if (target_stat(run->target, "/var/log/journal", &st) < 0 || !S_ISDIR(st.st_mode))
+		return 0;
+	r = sandbox_run(run->target, argv, &opts, &res, &why);
+	if (r == -ENOMEM)
+		return r;
+	if (r < 0)
+		return note(&l->not_read, "the journal in /var/log/journal: the target's journalctl cannot run here",
+			    why ? why : strerror(-r));
+	if (res.exit_status != 0 || res.timed_out) {
+		_cleanup_free_ char *last = last_line(res.output), *shown = last ? escape_display_trunc(last, 120) : NULL;
+		sandbox_result_done(&res);
+		return note(&l->not_read, "the journal in /var/log/journal: the target's journalctl failed", shown ? shown : "?");
+	}
+	r = note(&l->read, "the journal in /var/log/journal", "the target's own journalctl, its last 4000 lines");
+	if (r >= 0)
+		r = logs_add_text(l, "the journal", res.output, res.output_len, ver, true);
+	sandbox_result_done(&res);
+	return r;
+}
+
+int logs_get(struct run *run, const struct logs **ret)
+{
+	if (!run->model.logs) {
+		struct logs *l = calloc(1, sizeof(*l));
+		const struct target_facts *f = &run->target->facts;
+		unsigned ver = f->sshd_major > 0 ? (unsigned) (f->sshd_major * 100 + f->sshd_minor) : 0;
+		int r;
+		if (!l)
+			return -ENOMEM;
+		if ((r = read_files(run, l, ver)) < 0 || (r = read_journal(run, l, ver)) < 0) {
+			logs_free(l);
+			return r;
+		}
+		run->model.logs = l;
+	}
+	*ret = run->model.logs;
+	return 0;
+}
