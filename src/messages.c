@@ -62,6 +62,13 @@ const struct msg_row msg_table[] = {
 	  "something after a keyword's value (a trailing comment?)"),
 	S("config-bad-port", "sshd", "Badly formatted port number", 0, 0, "listen-port-invalid", "Port is not a number"),
 	S("config-bad-addr", "sshd", "bad addr or host", 0, 0, "listen-address-invalid", "ListenAddress is not an address"),
+	S("config-bad-addr-port", "sshd", "bad address:port usage", 0, 0, "listen-address-invalid listen-port-invalid",
+	  "ListenAddress is no ADDRESS:PORT sshd can read"),
+	S("config-bad-listen-port", "sshd", "bad port number", 0, 0, "listen-port-invalid listen-address-invalid",
+	  "the port of a ListenAddress is not a number"),
+	/* §1 RevokedKeys */
+	S("revoked-keys-error", "sshd", "in revoked keys file *", 0, 0, "revoked-keys-unreadable",
+	  "sshd could not read RevokedKeys, so it refuses every key"),
 	/* §3.6-3.7 binding */
 	S("bind-failed", "sshd", "Bind to port * on * failed: *", 0, 0,
 	  "listen-cannot-bind listen-address-unknown listen-port-selinux", "sshd could not bind a ListenAddress"),

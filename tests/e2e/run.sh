@@ -8,8 +8,11 @@
 # OpenSSH 10.0), for the healthy root and then every scenario (default: all
 # of scenarios/*.sh), on an overlay of that generation's cached root:
 #   (a) alice (or the scenario's LOGIN_USER) can log in before the break
-#   (b) she cannot after break_root (and sshd logs EXPECT_LOG, if given)
+#   (b) she cannot after break_root (and sshd logs EXPECT_LOG, if given;
+#       what sshd said then goes to the target's /var/log/auth.log)
 #   (c) `sshfix --root R --dry-run` exits 4 and changes nothing at all
+#   (l) when sshd logged EXPECT_LOG: --dry-run --verbose shows that line as
+#       evidence of a finding (the logs family, issue 14)
 #   (d) `sshfix --root R --apply` exits with bit 1 set and she can log in
 #       (or with APPLY_ARGS, e.g. '--yes', added to --apply)
 #   (e) a second --apply exits 0 and changes nothing
@@ -242,6 +245,13 @@ report_says() {
 	return 0
 }
 
+# syslog_sshd LOG ROOT: the lines sshd printed (LOG, without the oracle's
+# own) appended to ROOT/var/log/auth.log with the prefix rsyslog gives them.
+syslog_sshd() {
+	mkdir -p "$2/var/log"
+	grep -v '^oracle: ' "$1" | sed 's/^/2026-12-06T10:00:00.000000+00:00 target sshd[1000]: /' >> "$2/var/log/auth.log"
+}
+
 # needs_yes FILE: the scenario's repair needs a person's yes (APPLY_ANSWERS)
 # on this suite and it runs here at all.
 needs_yes() {
@@ -293,6 +303,11 @@ run_scenario() {
 	fi
 
 	r=0; login "$d/b.sshd.log" || r=$?
+	# What sshd said goes to the target's auth.log, as rsyslog would have
+	# written it (the oracle's sshd logs to stderr, on its own overlay):
+	# sshfix reads it as evidence (invariant l below).
+	syslog_sshd "$d/b.sshd.log" "$E2E_MERGED"
+	e2e_snapshot "$d/broken"
 	if [ "$r" -eq 1 ] && { [ -z "$EXPECT_LOG" ] || grep -qF -- "$EXPECT_LOG" "$d/b.sshd.log"; }; then
 		result 1 "$name" b "login fails after the break: $(why "$d/b.sshd.log" | sed 's/.*REFUSED for [^:]*: //')"
 	elif [ "$r" -eq 1 ]; then
@@ -316,6 +331,18 @@ run_scenario() {
 	else
 		result 0 "$name" c "--dry-run${yes:+ --yes} CHANGED the tree (exit $rc):"
 		sed 's/^/      /' "$d/c.diff"
+	fi
+
+	# (l) the report shows the line sshd logged (EXPECT_LOG, when sshd,
+	# not the oracle, said it) as evidence of a finding.
+	if [ -n "$EXPECT_LOG" ] && grep -v '^oracle: ' "$d/b.sshd.log" | grep -qF -- "$EXPECT_LOG"; then
+		sshfix_run "$d/evidence.out" --root "$E2E_MERGED" --dry-run --verbose "${yes[@]}"
+		if grep -F -- 'evidence: log /var/log/auth.log: ' "$d/evidence.out" | grep -qF -- "$EXPECT_LOG"; then
+			result 1 "$name" l "the report shows sshd's log line as evidence: $EXPECT_LOG"
+		else
+			result 0 "$name" l "the report does not show sshd's log line '$EXPECT_LOG' as evidence; $d/evidence.out"
+			grep -F 'log' "$d/evidence.out" | head -5 | sed 's/^/      /'
+		fi
 	fi
 
 	if [ -n "$EXPECT_WHO" ]; then
