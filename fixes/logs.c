@@ -59,7 +59,26 @@ static size_t log_evidence(const struct finding *f)
 	return n;
 }
 
-/* Attach line to the findings it is evidence of; true when one of them is. */
+/* Does the line name a path, and is it f's?  A line that names another file is not f's evidence. */
+static bool about(const struct finding *f, const char *text)
+{
+	const char *slash = strstr(text, " /");
+	if (!slash)
+		slash = strstr(text, "'/");
+	if (!slash || !f->path)
+		return true;	/* names no file ("no hostkeys available"): evidence of every finding it names */
+	return strstr(text, f->path) != NULL;
+}
+
+static bool already(const struct finding *f, const char *shown)
+{
+	for (size_t i = 0; f->evidence && f->evidence[i]; i++)
+		if (startswith(f->evidence[i], "log ") && strstr(f->evidence[i], shown))
+			return true;
+	return false;
+}
+
+/* Attach line to the findings it is evidence of; *ret_explained when a finding is among its causes. */
 static int attach(struct run *run, const struct log_line *line, bool *ret_explained)
 {
 	*ret_explained = false;
@@ -68,10 +87,15 @@ static int attach(struct run *run, const struct log_line *line, bool *ret_explai
 		if (!line->row || !msg_has_cause(line->row, f->problem->id))
 			continue;
 		*ret_explained = true;
-		if (log_evidence(f) >= EVIDENCE_PER_FINDING)
+		/* the part after the syslog prefix: the same message at another time is no new evidence */
+		const char *msg = strstr(line->text, "]: ");
+		msg = msg ? msg + 3 : line->text;
+		_cleanup_free_ char *shown = escape_display_trunc(line->text, 300), *key = escape_display_trunc(msg, 300);
+		if (!shown || !key)
+			return -ENOMEM;
+		if (!about(f, msg) || log_evidence(f) >= EVIDENCE_PER_FINDING || already(f, key))
 			continue;
-		_cleanup_free_ char *shown = escape_display_trunc(line->text, 300);
-		if (!shown || finding_add_evidence(f, "log %s: %s", line->source, shown) < 0)
+		if (finding_add_evidence(f, "log %s: %s", line->source, shown) < 0)
 			return -ENOMEM;
 	}
 	return 0;

@@ -59,7 +59,8 @@ int logs_add_text(struct logs *l, const char *source, const char *text, size_t l
 	while (text_next_line(&it, &s, &n)) {
 		if (n == 0 || n > 4096 || !ours(s, n))
 			continue;
-		if (since_start && has(s, n, "Server listening on") && l->n > first) {
+		if (since_start && has(s, n, "Server listening on") && l->n > first &&
+		    !strstr(l->lines[l->n - 1].text, "Server listening on")) {
 			/* sshd started again: what came before is an earlier boot's */
 			for (size_t i = first; i < l->n; i++)
 				free(l->lines[i].text);
@@ -161,11 +162,13 @@ static int read_files(struct run *run, struct logs *l, unsigned ver)
 		if ((r = logs_add_text(l, files[i], text, len, ver, false)) < 0)
 			return r;
 	}
-	/* only what the last start of sshd said, across the files */
+	/* only what the last start of sshd said, across the files: from the first of its "Server listening" lines */
 	size_t last = 0;
 	for (size_t i = 0; i < l->n; i++)
 		if (strstr(l->lines[i].text, "Server listening on"))
 			last = i;
+	while (last > 0 && strstr(l->lines[last - 1].text, "Server listening on"))
+		last--;
 	if (last > 0) {
 		for (size_t i = 0; i < last; i++)
 			free(l->lines[i].text);

@@ -203,6 +203,13 @@ e2e_boot_refusal() {
 # E2E_CLIENT_FAILS=N (for selftest.sh): before the login, N logins from the
 # client address with a key the server does not know, against the same sshd
 # -- what it takes to see OpenSSH 9.8's PerSourcePenalties at work.
+# e2e_client_said FILE: the last thing ssh said to a person in a -vvv
+# transcript (or a plain one): the last line that is no debug output.
+e2e_client_said() {
+	grep -av -e '^debug[0-9]: ' -e '^OpenSSH_' -e '^Warning: Permanently added' -e '^Transferred: ' \
+		-e '^Bytes per second' -e '^Authenticated to ' "$1" | tail -n1
+}
+
 e2e_login() {
 	local root=$1 user=$2 key=$3 log=$4
 	local reason rc=0
@@ -345,16 +352,18 @@ _e2e_login_run() {
 			-o BatchMode=yes -o ConnectTimeout=5 -o LogLevel=ERROR ${E2E_CLIENT_SSH_OPTS:-} \
 			"$user@$E2E_SERVER_IP" echo ok 2> "$log.client" < /dev/null) || true
 	else
-		out=$(nsenter -t "$_E2E_CPID" -n timeout 30 ssh -F /dev/null -i "$key" -p "$port" \
+		# -vvv: LOG.client is the whole transcript a person would paste
+		# (sshfix --explain-file reads it, tests/e2e/run.sh invariant x).
+		out=$(nsenter -t "$_E2E_CPID" -n timeout 30 ssh -vvv -F /dev/null -i "$key" -p "$port" \
 			-o BatchMode=yes -o IdentitiesOnly=yes -o StrictHostKeyChecking=no \
 			-o UserKnownHostsFile=/dev/null -o GlobalKnownHostsFile=/dev/null \
-			-o ConnectTimeout=5 -o LogLevel=ERROR \
+			-o ConnectTimeout=5 \
 			"$user@$E2E_SERVER_IP" echo ok 2> "$log.client" < /dev/null) || true
 	fi
 	if [ "$out" = ok ]; then
 		return 0
 	fi
-	e2e_say "oracle: login REFUSED for $user: ssh said: $(tail -n1 "$log.client")"
+	e2e_say "oracle: login REFUSED for $user: ssh said: $(e2e_client_said "$log.client")"
 	# The lines that explain a refusal, if sshd logged any.
 	grep -E 'refused|Could not open|not allowed|Invalid user|denied|fatal|error' "$log" 2> /dev/null |
 		grep -v '^oracle:' | head -n5 | sed 's/^/oracle:   sshd: /' >&2 || true

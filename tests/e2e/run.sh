@@ -13,6 +13,9 @@
 #   (c) `sshfix --root R --dry-run` exits 4 and changes nothing at all
 #   (l) when sshd logged EXPECT_LOG: --dry-run --verbose shows that line as
 #       evidence of a finding (the logs family, issue 14)
+#   (x) the client's ssh -vvv transcript of (b), given to --explain-file,
+#       names as its first cause found one the report names; counted over
+#       the tier, which fails below 90 %
 #   (d) `sshfix --root R --apply` exits with bit 1 set and she can log in
 #       (or with APPLY_ARGS, e.g. '--yes', added to --apply)
 #   (e) a second --apply exits 0 and changes nothing
@@ -101,6 +104,7 @@ e2e_suites > /dev/null	# an unknown suite is a harness error before anything run
 e2e_enter "$E2E_DIR/run.sh" "${args[@]}"
 
 npass=0 nfail=0 nskip=0
+nexplain=0 nexplain_right=0
 failed=()
 timings=()
 skipped=()
@@ -331,6 +335,25 @@ run_scenario() {
 	else
 		result 0 "$name" c "--dry-run${yes:+ --yes} CHANGED the tree (exit $rc):"
 		sed 's/^/      /' "$d/c.diff"
+	fi
+
+	# (x) what the client saw, its -vvv transcript, given to --explain-file:
+	# is the first cause found on the target one the report names?  Counted
+	# for the tier (at least 90 % of the transcripts, issue 14), not a
+	# verdict on the scenario.
+	if [ -n "$EXPECT_REPORT" ] && [ -s "$d/b.sshd.log.client" ]; then
+		sshfix_run "$d/explain.out" --root "$E2E_MERGED" --explain-file "$d/b.sshd.log.client"
+		local got want
+		got=$(sed -n 's/^It is: \([a-z0-9-]*\):.*/\1/p' "$d/explain.out" | head -n1)
+		want=$(printf '%s\n' "$EXPECT_REPORT" | sed -n 's/^\([a-z0-9-]*\):.*/\1/p' | tr '\n' ' ')
+		nexplain=$((nexplain + 1))
+		if [ -n "$got" ] && [[ " $want" == *" $got "* ]]; then
+			nexplain_right=$((nexplain_right + 1))
+			printf 'EXPLAIN: %s@%s: right: %s\n' "$name" "$E2E_SUITE" "$got"
+		else
+			printf 'EXPLAIN: %s@%s: WRONG: %s (the report names: %s); %s\n' "$name" "$E2E_SUITE" "${got:-nothing}" "$want" \
+				"$d/explain.out"
+		fi
 	fi
 
 	# (l) the report shows the line sshd logged (EXPECT_LOG, when sshd,
@@ -584,6 +607,15 @@ main() {
 	[ "$nskip" -eq 0 ] || echo "skipped (reasons above): ${skipped[*]}"
 	[ "$nfail" -eq 0 ] || echo "failed: ${failed[*]}"
 	printf '%s\n' "${suite_lines[@]}"
+	if [ "$nexplain" -gt 0 ]; then
+		# issue 14: the right cause first for at least 90 % of the transcripts
+		local pct=$((100 * nexplain_right / nexplain))
+		if [ $((10 * nexplain_right)) -ge $((9 * nexplain)) ]; then
+			result 1 explain-corpus x "--explain-file named the right cause first for $nexplain_right of $nexplain -vvv transcripts ($pct %)"
+		else
+			result 0 explain-corpus x "--explain-file named the right cause first for only $nexplain_right of $nexplain -vvv transcripts ($pct %, want 90 %): see the EXPLAIN lines"
+		fi
+	fi
 	echo "e2e: $npass passed, $nfail failed"
 	[ "$nfail" -eq 0 ]
 }
