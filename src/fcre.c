@@ -369,10 +369,9 @@ static void repeat(struct compiler *c, size_t start, int min, int max)
 		return;
 	}
 	/* (block (block ...)?)? for the optional ones */
-	size_t splits[REPEAT_MAX];
-	int n_opt = max - min;
-	for (int i = 0; i < n_opt && !c->err; i++) {
-		splits[i] = c->n;
+	size_t splits[REPEAT_MAX], n_splits = 0;
+	for (int i = 0; i < max - min; i++) {
+		splits[n_splits++] = c->n;
 		emit(c, OP_SPLIT, 0);
 		if (c->err || c->n + len > PROG_MAX) {
 			c->err = c->err ? c->err : -E2BIG;
@@ -381,7 +380,7 @@ static void repeat(struct compiler *c, size_t start, int min, int max)
 		memcpy(&c->prog[c->n], block, len * sizeof(block[0]));
 		c->n += len;
 	}
-	for (int i = 0; i < n_opt && !c->err; i++)
+	for (size_t i = 0; i < n_splits; i++)
 		c->prog[splits[i]].arg = (int16_t) (c->n - splits[i]);
 }
 

@@ -203,6 +203,33 @@ START_TEST(sandbox_run_planned_files)
 }
 END_TEST
 
+/* scratch_dirs: the program may write /etc (a tool that edits its own
+ * configuration, firewall-offline-cmd), sees what it wrote, and the real
+ * /etc is not touched; without read_only they are refused. */
+START_TEST(sandbox_run_scratch_dirs)
+{
+	static const char *const scratch[] = { "/etc", NULL };
+	struct sandbox_opts o = { .read_only = true, .scratch_dirs = scratch };
+	struct sandbox_result res;
+	const char *why;
+
+	ck_assert_int_eq(sh("echo written > /etc/sshfix-test-scratch && cat /etc/sshfix-test-scratch && "
+			    "touch /usr/sshfix-test-scratch 2>/dev/null || echo usr-read-only",
+			    &o, &res, &why),
+			 0);
+	ck_assert_int_eq(res.exit_status, 0);
+	ck_assert_str_eq(res.output, "written\nusr-read-only\n");
+	sandbox_result_done(&res);
+	ck_assert_int_ne(access("/etc/sshfix-test-scratch", F_OK), 0);
+	ck_assert_int_ne(access("/usr/sshfix-test-scratch", F_OK), 0);
+	o.read_only = false;
+	ck_assert_int_eq(sh("true", &o, &res, &why), -EINVAL);
+	static const char *const missing[] = { "/no/such/dir", NULL };
+	o = (struct sandbox_opts) { .read_only = true, .scratch_dirs = missing };
+	ck_assert_int_eq(sh("true", &o, &res, &why), -EINVAL);
+}
+END_TEST
+
 /* The same in a tree of files: set up, then exec (which fails there: no
  * programs), and the tree is exactly as before. */
 START_TEST(sandbox_run_planned_files_tree_unchanged)
@@ -312,6 +339,7 @@ int main(void)
 	tcase_add_test(tc, sandbox_run_host_as_user);
 	tcase_add_test(tc, sandbox_run_read_only);
 	tcase_add_test(tc, sandbox_run_planned_files);
+	tcase_add_test(tc, sandbox_run_scratch_dirs);
 	tcase_add_test(tc, sandbox_run_planned_files_tree_unchanged);
 	tcase_add_test(tc, sandbox_run_planned_file_refused);
 	tcase_add_test(tc, sandbox_run_join_netns);
