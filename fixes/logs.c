@@ -59,15 +59,26 @@ static size_t log_evidence(const struct finding *f)
 	return n;
 }
 
-/* Does the line name a path, and is it f's?  A line that names another file is not f's evidence. */
+/*
+ * Is a line that names a file about f?  The first absolute path in it
+ * must be f's path, or be named in f's detail ("alice's shell /bin/zsh");
+ * a line that names no file ("no hostkeys available") is about every
+ * finding its message names.
+ */
 static bool about(const struct finding *f, const char *text)
 {
-	const char *slash = strstr(text, " /");
-	if (!slash)
-		slash = strstr(text, "'/");
-	if (!slash || !f->path)
-		return true;	/* names no file ("no hostkeys available"): evidence of every finding it names */
-	return strstr(text, f->path) != NULL;
+	const char *p = strstr(text, " /"), *q = strstr(text, "'/");
+	if (!p || (q && q < p))
+		p = q;
+	if (!p)
+		return true;
+	p++;
+	size_t n = strcspn(p, " '\":,;()");
+	if (n < 2)
+		return true;
+	_cleanup_free_ char *path = strndup(p, n);
+	return path && ((f->path && (streq(f->path, path) || strstr(f->path, path))) ||
+			(f->detail && strstr(f->detail, path)));
 }
 
 static bool already(const struct finding *f, const char *shown)

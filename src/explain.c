@@ -143,11 +143,14 @@ int explain_print(const struct run *run, const char *why_no_checks, const char *
 			fputs(".\n", out);
 	}
 
-	/* the causes, in the rows' order, each once, without those the stage rules out */
+	/* the causes, in the rows' order, each once, without those the stage rules out; a key the
+	 * server accepted and a refusal after it put the account and PAM rules first */
+	static const char after_key[] = "account-locked pam-access-denied pam-listfile-denied pam-succeed-if-denied "
+					"account-expired nologin-file pam-tally-locked password-change-required shell-invalid";
 	char causes[CAUSES_MAX][96];
 	size_t n_causes = 0;
-	for (size_t i = 0; i < n_rows; i++) {
-		const char *c = rows[i]->causes;
+	for (size_t i = 0; i <= n_rows; i++) {
+		const char *c = i == 0 ? (tr.key_accepted && stage == STAGE_AUTH ? after_key : "") : rows[i - 1]->causes;
 		while (*c && n_causes < CAUSES_MAX) {
 			size_t k = strcspn(c, " ");
 			char id[96];

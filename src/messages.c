@@ -153,17 +153,22 @@ const struct msg_row msg_table[] = {
 	  "ssh-unit-not-enabled ssh-unit-masked sshd-not-to-be-run config-bad-option config-bad-value "
 	  "config-missing-argument hostkey-missing hostkey-mode hostkey-corrupt privsep-dir-missing privsep-user-missing "
 	  "listen-port-invalid listen-loopback-only listen-family-mismatch ssh-socket-port-mismatch sshd-binary-missing "
-	  "firewall-nftables-blocks firewall-iptables-blocks firewall-ufw-blocks firewalld-blocks fail2ban-banned",
+	  "firewall-nftables-blocks firewall-iptables-blocks firewall-ufw-blocks firewalld-blocks fail2ban-banned "
+	  "fail2ban-permanent-ban fail2ban-bans",
 	  "nothing listens on that port (sshd did not start, or listens elsewhere), or a firewall rejects"),
 	C("client-timeout", STAGE_TCP, "Connection timed out",
 	  "firewall-nftables-blocks firewall-iptables-blocks firewall-ufw-blocks firewalld-blocks fail2ban-banned "
-	  "fail2ban-permanent-ban listen-address-unknown !a_cloud_security_group_or_network_ACL_outside_the_machine",
+	  "fail2ban-permanent-ban fail2ban-bans listen-address-unknown !a_cloud_security_group_or_network_ACL_outside_the_machine",
 	  "no answer at all: a firewall drops the connection, or the machine is unreachable"),
 	C("client-no-route", STAGE_TCP, "No route to host",
 	  "firewalld-blocks firewall-nftables-blocks firewall-iptables-blocks !the_machine_is_down_or_its_network_is_not_up",
 	  "a firewall rejects with host-prohibited, or nothing answers for the address"),
 	C("client-reset", STAGE_BANNER, "Connection reset by ",
 	  "tcp-wrappers-deny fail2ban-hostsdeny sshd-session-missing hostkey-missing", "the server hung up"),
+	C("client-closed-after-auth", STAGE_AUTH, "Connection closed by * port *",
+	  "pam-access-denied pam-listfile-denied pam-succeed-if-denied account-expired nologin-file pam-tally-locked "
+	  "account-locked !MaxStartups_or_PerSourcePenalties_(runtime:_a_restart_of_sshd_clears_them) tcp-wrappers-deny",
+	  "the server closed the connection (after a key was accepted: an account or PAM rule refused the login)"),
 	C("client-closed", STAGE_BANNER, "Connection closed by remote host",
 	  "!MaxStartups_or_PerSourcePenalties_(runtime:_a_restart_of_sshd_clears_them) nologin-file pam-limits-session",
 	  "the server closed the connection"),
@@ -176,7 +181,8 @@ const struct msg_row msg_table[] = {
 	  "authorized-keys-type-mismatch authorized-keys-unsupported-type authorized-keys-rsa-too-small "
 	  "authorized-keys-tilde key-path-user-symlink authorized-keys-not-regular user-not-allowed root-login-refused "
 	  "pubkey-auth-disabled auth-methods-no-pubkey account-locked shell-invalid account-expired pam-access-denied "
-	  "pam-listfile-denied pam-succeed-if-denied pam-tally-locked !the_key_the_client_offers_is_not_in_authorized_keys",
+	  "pam-listfile-denied pam-succeed-if-denied pam-tally-locked revoked-keys-unreadable "
+	  "!the_key_the_client_offers_is_not_in_authorized_keys",
 	  "no key the client offered was accepted"),
 	C("client-no-mutual-sig", STAGE_AUTH, "no mutual signature supported",
 	  "client-rsa-sha1 authorized-keys-unsupported-type", "the client's RSA key can only sign with SHA-1, which the server refuses"),

@@ -44,7 +44,19 @@ pc_libs=$(pkg-config --static --libs popt mount blkid)
 
 # As Makefile.am's AM_CPPFLAGS/AM_CFLAGS, with the static toolchain's flags.
 cppflags="-I$srcdir/src -I$srcdir/fixes -I$builddir $STATIC_CPPFLAGS $pc_cflags"
-cflags="-std=gnu11 ${WARN_CFLAGS:-} $STATIC_CFLAGS"
+# Link-time optimisation across sshfix's own objects, and gold's identical
+# code folding where the toolchain has gold: about 16 KB of the 1 MiB, -Oz
+# about 8 KB more.
+# Our own objects for size (-Oz, GCC 12+; -Os before): sshfix is I/O bound.
+oz=-Os
+printf 'int x;\n' | $STATIC_CC -Oz -x c -c -o /dev/null - 2> /dev/null && oz=-Oz
+cflags="-std=gnu11 ${WARN_CFLAGS:-} $(printf '%s' "$STATIC_CFLAGS" | sed "s/-Os/$oz/") -flto=auto"
+ldextra=
+if printf 'int main(void){return 0;}\n' > "$objdir/gold.c" &&
+	$STATIC_CC -fuse-ld=gold -Wl,--icf=all -static -o "$objdir/gold" "$objdir/gold.c" 2> /dev/null; then
+	ldextra="-fuse-ld=gold -Wl,--icf=all"
+fi
+rm -f "$objdir/gold" "$objdir/gold.c"
 flags="$STATIC_CC $cppflags $cflags"
 if [ ! -f "$objdir/flags" ] || [ "$(cat "$objdir/flags")" != "$flags" ]; then
 	rm -f "$objdir"/*.o "$objdir"/*.d
@@ -92,7 +104,7 @@ done
 
 printf '  CCLD     %s\n' "$(basename "$output")"
 # shellcheck disable=SC2086
-$STATIC_CC $STATIC_LDFLAGS $cflags -o "$objdir/sshfix" "${objs[@]}" $pc_libs
+$STATIC_CC $STATIC_LDFLAGS $ldextra $cflags -o "$objdir/sshfix" "${objs[@]}" $pc_libs
 strip -o "$objdir/sshfix.stripped" "$objdir/sshfix"
 
 # Static means: no program interpreter and no shared library.
