@@ -99,12 +99,18 @@ CPPFLAGS="-isystem $kinc"
 # unwind tables: C without exceptions, cancellation or backtrace() never
 # reads them, and in the stripped binary they were 92 KB (9%) of the
 # 1 MiB budget.
-CFLAGS="-Os -ffunction-sections -fdata-sections -fstack-protector-strong -fno-asynchronous-unwind-tables -fno-unwind-tables"
+# -Oz (GCC 12+) and link-time optimisation: with LTO objects in the
+# archives (gcc-ar), the final link drops and folds what sshfix does not
+# use across the libraries too (1,057,384 -> 999,928 bytes stripped when it
+# was introduced); fat objects keep them usable without the LTO plugin.
+oz=-Os
+printf 'int x;\n' | "$MUSL_GCC" -Oz -x c -c -o /dev/null - 2> /dev/null && oz=-Oz
+CFLAGS="$oz -flto=auto -ffat-lto-objects -ffunction-sections -fdata-sections -fstack-protector-strong -fno-asynchronous-unwind-tables -fno-unwind-tables"
 toolchain="cc=$MUSL_GCC $("$MUSL_GCC" -dumpfullversion 2>/dev/null || "$MUSL_GCC" -dumpversion) musl=$musl_version cppflags=$CPPFLAGS cflags=$CFLAGS"
 
 common_configure=(--prefix="$prefix" --libdir="$prefix/lib"
 	--disable-shared --enable-static --disable-nls --disable-dependency-tracking
-	CC="$MUSL_GCC" CPPFLAGS="$CPPFLAGS" CFLAGS="$CFLAGS" LDFLAGS= LIBS=)
+	CC="$MUSL_GCC" AR=gcc-ar RANLIB=gcc-ranlib NM=gcc-nm CPPFLAGS="$CPPFLAGS" CFLAGS="$CFLAGS" LDFLAGS= LIBS=)
 
 # What we build against must not leak in from the system: pkg-config sees
 # only our prefix.
