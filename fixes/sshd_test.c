@@ -24,6 +24,7 @@
 #include <strings.h>
 
 #include "fixes.h"
+#include "messages.h"
 #include "oracle.h"
 #include "run.h"
 #include "util.h"
@@ -61,23 +62,6 @@ static bool parse_location(const char *s, char **ret_file, unsigned *ret_line)
 	return *ret_file != NULL;
 }
 
-static bool has_error_of(const struct run *run, const struct fix *fix)
-{
-	for (size_t i = 0; i < run->n_findings; i++)
-		if (run->findings[i]->fix == fix && run->findings[i]->problem->severity == SEV_ERROR)
-			return true;
-	return false;
-}
-
-/* A finding of this problem, whatever its severity (listen-unresolvable is a warning). */
-static bool has_problem(const struct run *run, enum problem_code code)
-{
-	for (size_t i = 0; i < run->n_findings; i++)
-		if (run->findings[i]->problem->code == code)
-			return true;
-	return false;
-}
-
 /* Does a finding of another check account for sshd's fatal message? */
 static bool explained(const struct run *run, const char *msg)
 {
@@ -90,20 +74,13 @@ static bool explained(const struct run *run, const char *msg)
 				return true;
 		return false;
 	}
-	if (strstr(msg, "bad configuration options"))
-		return has_error_of(run, &fix_config_syntax);
-	if (strstr(msg, "Privilege separation user sshd does not exist") ||
-	    strstr(msg, "Missing privilege separation directory") ||
-	    strstr(msg, "must be owned by root and not group or world-writable") ||
-	    strstr(msg, "does not exist or is not executable"))
-		return has_error_of(run, &fix_privsep);
-	if (strstr(msg, "bad addr or host"))
-		return has_problem(run, PR_LISTEN_FAMILY_MISMATCH) || has_problem(run, PR_LISTEN_UNRESOLVABLE) ||
-		       has_problem(run, PR_LISTEN_ADDRESS_INVALID);
-	if (strstr(msg, "Cannot bind any address"))
-		return has_problem(run, PR_LISTEN_CANNOT_BIND) || has_problem(run, PR_LISTEN_PORT_SELINUX);
-	if (strstr(msg, "no hostkeys available"))
-		return has_error_of(run, &fix_hostkey_perms) || has_error_of(run, &fix_hostkey_content);
+	/* sshd's fatal message, as the message table knows it (src/messages.h): explained when one of its causes was found */
+	const struct target_facts *tf = &run->target->facts;
+	unsigned ver = tf->sshd_major > 0 ? (unsigned) (tf->sshd_major * 100 + tf->sshd_minor) : 0;
+	const struct msg_row *row = msg_find(MSG_SERVER, ver, msg, strlen(msg));
+	for (size_t i = 0; row && i < run->n_findings; i++)
+		if (msg_has_cause(row, run->findings[i]->problem->id))
+			return true;
 	return false;
 }
 
@@ -140,7 +117,7 @@ static int sshd_test_detect(struct run *run)
 static const struct fix *const sshd_test_after[] = {
 	&fix_config_syntax, &fix_config_perms, &fix_config_dropins, &fix_hostkey_perms,
 	&fix_hostkey_content, &fix_user_key_paths, &fix_privsep, &fix_ssh_service,
-	&fix_listen, &fix_keys_content, &fix_accounts, &fix_pam, NULL,
+	&fix_listen, &fix_keys_content, &fix_accounts, &fix_pam, &fix_selinux_labels, NULL,
 };
 
 const struct fix fix_sshd_test = {

@@ -41,7 +41,8 @@ const struct msg_row msg_table[] = {
 	S("hostkey-unloadable", "sshd", "Unable to load host key: *", 0, 0,
 	  "hostkey-missing selinux-label-wrong hostkey-not-regular", "a configured host key is missing or unreadable"),
 	S("hostkey-none", "sshd", "no hostkeys available -- exiting", 0, 0,
-	  "hostkey-missing hostkey-mode hostkey-corrupt hostkey-empty hostkey-rsa-too-small selinux-label-wrong",
+	  "hostkey-missing hostkey-mode hostkey-corrupt hostkey-empty hostkey-rsa-too-small selinux-label-wrong "
+	  "hostkey-owner hostkey-hardlinked hostkey-not-regular",
 	  "no host key could be used: sshd exits"),
 	S("hostkey-pub-mismatch", "sshd", "Public key for * does not match private key", 0, 0, "hostkey-pub-mismatch",
 	  "a host key's .pub belongs to another key"),
@@ -49,7 +50,8 @@ const struct msg_row msg_table[] = {
 	S("config-bad-option", "sshd", "Bad configuration option: *", 0, 0, "config-bad-option sshd-opts-bad",
 	  "sshd_config names a keyword this sshd does not know"),
 	S("config-bad-options-total", "sshd", "terminating, * bad configuration options", 0, 0,
-	  "config-bad-option config-bad-value config-missing-argument config-invalid-quotes",
+	  "config-bad-option config-bad-value config-missing-argument config-invalid-quotes config-not-allowed-in-match "
+	  "config-trailing-comment config-include-loop sshd-opts-bad",
 	  "sshd refused its configuration and exits"),
 	S("config-not-in-match", "sshd", "is not allowed within a Match block", 0, 0, "config-not-allowed-in-match",
 	  "a keyword that may not appear inside Match"),
@@ -62,7 +64,7 @@ const struct msg_row msg_table[] = {
 	  "something after a keyword's value (a trailing comment?)"),
 	S("config-bad-port", "sshd", "Badly formatted port number", 0, 0, "listen-port-invalid config-bad-value",
 	  "Port is not a number"),
-	S("config-bad-addr", "sshd", "bad addr or host", 0, 0, "listen-address-invalid listen-family-mismatch",
+	S("config-bad-addr", "sshd", "bad addr or host", 0, 0, "listen-address-invalid listen-family-mismatch listen-unresolvable",
 	  "ListenAddress is not an address of the AddressFamily"),
 	S("listening-loopback", "sshd", "Server listening on 127.0.0.1 port", 0, 0, "listen-loopback-only",
 	  "sshd listens on the loopback address only"),
@@ -79,7 +81,7 @@ const struct msg_row msg_table[] = {
 	S("bind-failed", "sshd", "Bind to port * on * failed: *", 0, 0,
 	  "listen-cannot-bind listen-address-unknown listen-port-selinux", "sshd could not bind a ListenAddress"),
 	S("bind-none", "sshd", "Cannot bind any address.", 0, 0,
-	  "listen-cannot-bind listen-address-unknown listen-family-mismatch listen-port-selinux",
+	  "listen-cannot-bind listen-address-unknown listen-family-mismatch listen-port-selinux listen-loopback-only",
 	  "sshd bound nothing and exits"),
 	/* §4 privilege separation */
 	S("privsep-dir-missing", "sshd", "Missing privilege separation directory: *", 0, 0,

@@ -11,8 +11,8 @@
 #   (b) she cannot after break_root (and sshd logs EXPECT_LOG, if given;
 #       what sshd said then goes to the target's /var/log/auth.log)
 #   (c) `sshfix --root R --dry-run` exits 4 and changes nothing at all
-#   (l) when sshd logged EXPECT_LOG: --dry-run --verbose shows that line as
-#       evidence of a finding (the logs family, issue 14)
+#   (l) when sshd logged EXPECT_LOG: (c)'s report (it runs with --verbose)
+#       shows that line as evidence of a finding (the logs family, issue 14)
 #   (x) the client's ssh -vvv transcript of (b), given to --explain-file,
 #       names as its first cause found one the report names; counted over
 #       the tier, which fails below 90 %
@@ -320,7 +320,7 @@ run_scenario() {
 		result 0 "$name" b "login still $( ((r == 0)) && echo works || echo 'errors (oracle)') after the break ($d/b.sshd.log)"
 	fi
 
-	sshfix_run "$d/dry-run.out" --root "$E2E_MERGED" --dry-run "${yes[@]}"
+	sshfix_run "$d/dry-run.out" --root "$E2E_MERGED" --dry-run --verbose "${yes[@]}"
 	e2e_snapshot "$d/dry"
 	if e2e_compare "$d/broken" "$d/dry" keep-journal 2> "$d/c.diff"; then
 		if [ "$rc" -eq 4 ] && [ -n "$EXPECT_REPORT" ] && ! report_says "$d/dry-run.out"; then
@@ -363,12 +363,12 @@ run_scenario() {
 	# (l) the report shows the line sshd logged (EXPECT_LOG, when sshd,
 	# not the oracle, said it) as evidence of a finding.
 	if [ -n "$EXPECT_LOG" ] && grep -v '^oracle: ' "$d/b.sshd.log" | grep -qF -- "$EXPECT_LOG"; then
-		sshfix_run "$d/evidence.out" --root "$E2E_MERGED" --dry-run --verbose "${yes[@]}"
-		if grep -F -- 'evidence: log /var/log/auth.log: ' "$d/evidence.out" | grep -qF -- "$EXPECT_LOG"; then
+		# (c) ran with --verbose: its evidence lines are in dry-run.out
+		if grep -F -- 'evidence: log /var/log/auth.log: ' "$d/dry-run.out" | grep -qF -- "$EXPECT_LOG"; then
 			result 1 "$name" l "the report shows sshd's log line as evidence: $EXPECT_LOG"
 		else
-			result 0 "$name" l "the report does not show sshd's log line '$EXPECT_LOG' as evidence; $d/evidence.out"
-			grep -F 'log' "$d/evidence.out" | head -5 | sed 's/^/      /'
+			result 0 "$name" l "the report does not show sshd's log line '$EXPECT_LOG' as evidence; $d/dry-run.out"
+			grep -F 'log' "$d/dry-run.out" | head -5 | sed 's/^/      /'
 		fi
 	fi
 
