@@ -27,7 +27,8 @@
 
 struct run;
 
-#define LOG_TAIL_MAX (8u << 20)
+/* 2 MiB: tens of thousands of lines, and a scan stays within its 8 MiB of memory */
+#define LOG_TAIL_MAX (2u << 20)
 #define LOG_LINES_MAX 4000
 #define LOG_JOURNAL_LINES 4000
 
