@@ -54,11 +54,20 @@ int logs_add_text(struct logs *l, const char *source, const char *text, size_t l
 {
 	struct text_lines it = { .text = text, .len = len };
 	const char *s;
-	size_t n, first = l->n;
+	size_t n, first = l->n, total = 0, skip;
 
+	/* only the last LOG_LINES_MAX of ours are kept: count them first, so memory stays bounded */
+	while (text_next_line(&it, &s, &n))
+		total += n > 0 && n <= 4096 && ours(s, n);
+	skip = total > LOG_LINES_MAX ? total - LOG_LINES_MAX : 0;
+	it = (struct text_lines) { .text = text, .len = len };
 	while (text_next_line(&it, &s, &n)) {
 		if (n == 0 || n > 4096 || !ours(s, n))
 			continue;
+		if (skip > 0 && !(since_start && has(s, n, "Server listening on"))) {
+			skip--;
+			continue;
+		}
 		if (since_start && has(s, n, "Server listening on") && l->n > first &&
 		    !strstr(l->lines[l->n - 1].text, "Server listening on")) {
 			/* sshd started again: what came before is an earlier boot's */
