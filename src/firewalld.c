@@ -257,6 +257,18 @@ static int parse_target(const char *v, enum zone_target *ret)
 	return 0;
 }
 
+/* How a file's parse ended: 0, or -EBADMSG with *ret_why ("PATH line N: what"), or -ENOMEM. */
+static int parse_end(struct xml *x, int r, bool seen_root, const char *path, char **ret_why)
+{
+	if (r >= 0 && !seen_root) {
+		x->why = "no element firewalld reads";
+		r = -EBADMSG;
+	}
+	if (r == -EBADMSG && asprintf(ret_why, "%s line %u: %s", path, x->el_line ? x->el_line : x->line, x->why) < 0)
+		return -ENOMEM;
+	return r < 0 ? r : 0;
+}
+
 /* A zone or policy file (root "zone" or "policy"). */
 static int parse_object(const char *path, const char *text, size_t len, const char *root, struct object *o,
 			char **ret_why)
@@ -346,13 +358,7 @@ static int parse_object(const char *path, const char *text, size_t len, const ch
 		if (!x.empty)
 			depth++;
 	}
-	if (r >= 0 && !seen_root) {
-		x.why = "no element firewalld reads";
-		r = -EBADMSG;
-	}
-	if (r == -EBADMSG && asprintf(ret_why, "%s line %u: %s", path, x.el_line ? x.el_line : x.line, x.why) < 0)
-		return -ENOMEM;
-	return r < 0 ? r : 0;
+	return parse_end(&x, r, seen_root, path, ret_why);
 }
 
 static int parse_service(const char *path, const char *text, size_t len, struct service *s, char **ret_why)
@@ -392,13 +398,7 @@ static int parse_service(const char *path, const char *text, size_t len, struct 
 		if (!x.empty)
 			depth++;
 	}
-	if (r >= 0 && !seen_root) {
-		x.why = "no element firewalld reads";
-		r = -EBADMSG;
-	}
-	if (r == -EBADMSG && asprintf(ret_why, "%s line %u: %s", path, x.el_line ? x.el_line : x.line, x.why) < 0)
-		return -ENOMEM;
-	return r < 0 ? r : 0;
+	return parse_end(&x, r, seen_root, path, ret_why);
 }
 
 /* ---- loading ---- */
