@@ -44,5 +44,13 @@ while IFS= read -r line; do
 	sec=".SS ${fam//-/\\-}"
 	grep -qxF "$sec" "$top/man/sshfix.8" || { echo "FAIL: family $fam has no section in man/sshfix.8"; fail=1; }
 done < <("$SSHFIX" --list-checks | grep -v '^ ')
+# Every tree case is an automake test: tests/cases.am lists them all.
+listed=$(sed -n 's|^\ttests/cases/\([^ ]*\).*|\1|p' "$here/cases.am" | LC_ALL=C sort)
+present=$(cd "$here/cases" && ls -d -- */ | sed 's|/$||' | LC_ALL=C sort)
+if [ "$listed" != "$present" ]; then
+	echo "FAIL: tests/cases.am does not list exactly the tree cases in tests/cases/ (run tools/list-cases.sh):"
+	diff <(printf '%s\n' "$listed") <(printf '%s\n' "$present") | sed -n 's/^[<>]/   &/p'
+	fail=1
+fi
 echo "problem-coverage: $n problem ids, $((n - w)) covered by cases, $w waived; $nf families in the README and the man page"
 exit $fail

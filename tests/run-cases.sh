@@ -11,7 +11,8 @@
 # A case with a `script` runs that instead and compares its output with
 # expect.1.  Outputs get "Exit status is N" appended and pass through
 # filter.sed.  UPDATE=1 rewrites the expect files (review the diff!).
-# Usage: run-cases.sh [CASE...]
+# Usage: run-cases.sh [CASE...]  (a name or a directory; make check runs
+# each case as its own test, see tests/cases.am)
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top_srcdir=${top_srcdir:-$(dirname "$here")}
@@ -65,6 +66,7 @@ cases=("$@")
 for casedir in "${cases[@]}"; do
 	casedir=${casedir%/}
 	case $casedir in /*) ;; *) [ -d "$casedir" ] || casedir=$here/cases/$casedir ;; esac
+	casedir=$(cd "$casedir" && pwd)	# setup and script run elsewhere
 	case=$(basename "$casedir")
 	ok=1
 	ROOT=$work/$case/root
