@@ -30,6 +30,11 @@
 #define EVIDENCE_PER_FINDING 3
 #define UNEXPLAINED_MAX 10
 
+/* This family's problems: each code is its row's index in logs_problems[]. */
+enum problem_code {
+	PR_LOG_UNEXPLAINED,
+};
+
 static const struct problem logs_problems[] = {
 	{ PR_LOG_UNEXPLAINED, "log-unexplained", SEV_INFO, PF_REPORT_ONLY | PF_HISTORY, "{path}: {detail}",
 	  "sshd (or PAM, TCP wrappers, fail2ban, SELinux) logged this since it last started, and no finding of this "
@@ -157,7 +162,7 @@ static int logs_detect(struct run *run)
 		}
 		if (n_keys >= UNEXPLAINED_MAX)
 			continue;
-		struct finding *f = run_add_finding(run, PR_LOG_UNEXPLAINED, line->source, NULL);
+		struct finding *f = run_add_finding(run, &logs_problems[PR_LOG_UNEXPLAINED], line->source, NULL);
 		_cleanup_free_ char *shown = strdup_trunc(line->text, 300);
 		if (!f || !shown || finding_set_detail(f, "%s", shown) < 0)
 			return -ENOMEM;

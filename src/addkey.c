@@ -576,8 +576,8 @@ static int precheck_dirs(struct run *run, const struct pw_entry *pw, const struc
 					.what = KW_REFUSED, .path = dir, .st = &st, .bad = bad, .usable = usable, .inside = true,
 				};
 				char buf[160];
-				enum problem_code code = streq(dir, d->home) ? PR_HOME_PERMS : PR_KEY_DIR_PERMS;
-				struct finding *f = run_add_finding(run, code, dir, pw->name);
+				const char *id = streq(dir, d->home) ? "home-perms" : "key-dir-perms";
+				struct finding *f = run_add_finding(run, problem_by_id(id), dir, pw->name);
 				if (!f || finding_set_detail(f, "%s", keywalk_describe(&p, buf, sizeof(buf))) < 0)
 					r = -ENOMEM;
 			}

@@ -103,8 +103,9 @@ struct run {
 	FILE *err;		/* diagnostics and questions */
 };
 
-/* Record a finding for problem `code`; takes nothing, copies the strings. */
-struct finding *run_add_finding(struct run *run, enum problem_code code, const char *path, const char *user);
+/* Record a finding of problem p (a row of the calling family's table:
+ * &table[PR_X]); takes nothing, copies the strings. */
+struct finding *run_add_finding(struct run *run, const struct problem *p, const char *path, const char *user);
 int finding_add_evidence(struct finding *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int finding_set_detail(struct finding *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int model_note(struct model *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
