@@ -317,10 +317,10 @@ static int parse_args(int argc, const char **argv, struct args *a)
 		return usage_error("%s", "--key-file only applies to --add-key");
 	if ((a->explain || a->explain_file) &&
 	    ((a->explain && a->explain_file) || a->n_modes || a->undo || a->list_undo || a->list_checks || a->who ||
-	     a->add_key || a->client || a->yes || a->json))
+	     a->add_key || a->client || a->yes))
 		return usage_error("%s", "--explain and --explain-file take one text, and cannot be combined with --dry-run, "
 					 "--apply, --interactive, --undo, --list-undo, --list-checks, --who, --add-key, "
-					 "--client, --yes or --json");
+					 "--client or --yes");
 	if (a->add_key && (a->undo || a->list_undo || a->list_checks || a->version || a->only || a->skip))
 		return usage_error("%s", "--add-key cannot be combined with --undo, --list-undo, --list-checks, --version, "
 					 "--only or --skip");
@@ -735,10 +735,24 @@ static unsigned explain_run(struct run *run, const char *text, size_t len)
 		if (!checked)
 			why = "the checks could not run on this target";
 	}
-	int r = explain_print(checked ? run : NULL, why, text, len, stdout);
+	const struct run *r_or_null = checked ? run : NULL;
+	struct explanation e;
+	int r = explain_compute(r_or_null, text, len, &e);
+	if (r == 1) {
+		if (run->opt.json)
+			printf("{\"sshfix_version\":\"%s\",\"known\":false}\n", PACKAGE_VERSION);
+		else
+			printf("sshfix does not know this message: it is none of the %zu client messages of its table.\n",
+			       explain_n_client_messages());
+		return EXIT_USAGE;
+	}
 	if (r < 0)
 		return EXIT_ERROR;
-	return r == 1 ? EXIT_USAGE : checked ? engine_exit_flags(run) : EXIT_OK;
+	r = run->opt.json ? explain_print_json(r_or_null, why, &e, stdout) : explain_print(r_or_null, why, &e, stdout);
+	explain_done(&e);
+	if (r < 0)
+		return EXIT_ERROR;
+	return checked ? engine_exit_flags(run) : EXIT_OK;
 }
 
 static unsigned sshfix_main(struct args *args)
