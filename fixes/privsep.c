@@ -234,12 +234,7 @@ static int append_gshadow(struct run *run, const char *raw)
 /* Days since 1970 for shadow's lastchg; SOURCE_DATE_EPOCH wins, as in shadow-utils' useradd. */
 static long days_now(void)
 {
-	const char *e = getenv("SOURCE_DATE_EPOCH");
-	unsigned long long v;
-
-	if (e && parse_uint(e, 10, 1ull << 40, &v) == 0)
-		return (long) (v / 86400);
-	return (long) (time(NULL) / 86400);
+	return (long) (clock_now() / 86400);
 }
 
 static bool uid_free(const struct acct_file *pw, unsigned long id)

@@ -197,13 +197,9 @@ void addkey_request_done(struct addkey_request *r)
 /* "YYYY-MM-DD", UTC; SOURCE_DATE_EPOCH wins (reproducible tests, as privsep's shadow lines). */
 static void today(char out[static 11])
 {
-	const char *e = getenv("SOURCE_DATE_EPOCH");
-	unsigned long long v;
-	time_t now = time(NULL);
+	time_t now = (time_t) clock_now();
 	struct tm tm;
 
-	if (e && parse_uint(e, 10, (unsigned long long) INT64_MAX, &v) == 0)
-		now = (time_t) v;
 	if (!gmtime_r(&now, &tm) || strftime(out, 11, "%Y-%m-%d", &tm) != 10)
 		snprintf(out, 11, "1970-01-01");
 }

@@ -48,6 +48,9 @@ struct run_options {
 	bool yes;
 	char **yes_ids;
 	bool json, verbose, color, force;
+	/* --since WHEN: the logs' lines from then on (UTC seconds), across
+	 * sshd's restarts; 0: since sshd last started. */
+	long long since;
 	unsigned long crash_at;	/* SSHFIX_CRASH_AT, for the crash tests */
 	/* --client: the connecting side's files (src/client.h) */
 	bool client;
