@@ -16,6 +16,9 @@
  * The persistent firewall (24-25): an nftables ruleset (with itself as
  * every included file) and an iptables-save file, each judged for a few
  * packets and given the planned accept rule.
+ * 26-28: firewalld's XML, the file_contexts regex matcher and lookup.
+ * 29-30: the target's logs (line stamps, --since, both windows) and
+ * --explain's reading of what the client showed.
  *
  * The --client parsers (12-15) take hostile input: a user's files, through
  * the ssh client configuration loader on an in-memory file system; what
@@ -46,6 +49,8 @@
 #include "nft.h"
 #include "firewalld.h"
 #include "fcre.h"
+#include "logs.h"
+#include "explain.h"
 #include "fcontext.h"
 #include "iptables.h"
 #include "accounts.h"
@@ -409,11 +414,34 @@ static void fz_fcontext(const char *d, size_t n)
 	fcon_free(fc);
 }
 
+/* The logs' reader: stamps, --since, both windows; then --explain on the same text. */
+static void fz_logs(const char *s, const char *d, size_t n)
+{
+	struct logs l = {0};
+	long long t;
+
+	(void) logs_line_time(d, n, 1700000000LL);
+	(void) logs_parse_since(s, 1700000000LL, &t);
+	if (logs_add_text(&l, "fuzz", d, n, 902, true, 0, 1700000000LL) == 0)
+		(void) logs_add_text(&l, "fuzz", d, n, 1000, false, 1699000000LL, 1700000000LL);
+	for (size_t i = 0; i < l.n; i++)
+		free(l.lines[i].text);
+	free(l.lines);
+}
+
+static void fz_explain(const char *d, size_t n)
+{
+	struct explanation e;
+
+	if (explain_compute(NULL, d, n, &e) == 0)
+		explain_done(&e);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size < 1)
 		return 0;
-	unsigned which = data[0] % 29;
+	unsigned which = data[0] % 31;
 	const char *d = (const char *) data + 1;
 	size_t n = size - 1;
 	char *s = malloc(n + 1);
@@ -563,6 +591,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 26: fz_firewalld(d, n); break;
 	case 27: fz_fcre(s, d, n); break;
 	case 28: fz_fcontext(d, n); break;
+	case 29: fz_logs(s, d, n); break;
+	case 30: fz_explain(d, n); break;
 	case 11: { unsigned char *blob = NULL; size_t bl; if (authkeys_base64_decode(d, n, &blob, &bl) == 0) { const struct authkeys_type *t; unsigned bits; (void) authkeys_check_blob(blob, bl, &t, &bits); free(blob); } break; }
 	}
 	free(s);
