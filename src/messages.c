@@ -85,7 +85,7 @@ const struct msg_row msg_table[] = {
 	  "sshd bound nothing and exits"),
 	/* §4 privilege separation */
 	S("privsep-dir-missing", "sshd", "Missing privilege separation directory: *", 0, 0,
-	  "privsep-dir-missing privsep-dir-not-provided", "/run/sshd does not exist: sshd exits"),
+	  "privsep-dir-missing privsep-dir-not-provided run-no-room", "/run/sshd does not exist: sshd exits"),
 	S("privsep-dir-perms", "sshd", "must be owned by root and not group or world-writable.", 0, 0,
 	  "privsep-dir-perms", "the privilege separation directory has the wrong owner or mode"),
 	S("privsep-user-missing", "sshd", "Privilege separation user * does not exist", 0, 0, "privsep-user-missing",
@@ -153,8 +153,8 @@ const struct msg_row msg_table[] = {
 	  "tcp-wrappers-deny !a_server_too_busy_to_answer", "no banner came in time"),
 	C("client-refused", STAGE_TCP, "Connection refused",
 	  "ssh-unit-not-enabled ssh-unit-masked sshd-not-to-be-run config-bad-option config-bad-value "
-	  "config-missing-argument hostkey-missing hostkey-mode hostkey-corrupt privsep-dir-missing privsep-user-missing "
-	  "listen-port-invalid listen-loopback-only listen-family-mismatch ssh-socket-port-mismatch sshd-binary-missing "
+	  "config-missing-argument hostkey-missing hostkey-mode hostkey-corrupt privsep-dir-missing run-no-room "
+	  "privsep-user-missing listen-port-invalid listen-loopback-only listen-family-mismatch ssh-socket-port-mismatch sshd-binary-missing "
 	  "firewall-nftables-blocks firewall-iptables-blocks firewall-ufw-blocks firewalld-blocks fail2ban-banned "
 	  "fail2ban-permanent-ban fail2ban-bans",
 	  "nothing listens on that port (sshd did not start, or listens elsewhere), or a firewall rejects"),
