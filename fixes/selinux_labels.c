@@ -182,14 +182,6 @@ static int system_objects(struct run *run, char ***ret)
 	return 0;
 }
 
-/* An account that can log in with a key: a shell that is not nologin or false. */
-static bool login_account(const struct pw_entry *pw)
-{
-	const char *sh = pw->shell && *pw->shell ? pw->shell : "/bin/sh";
-	const char *base = strrchr(sh, '/') ? strrchr(sh, '/') + 1 : sh;
-	return pw->dir && pw->dir[0] == '/' && !streq(base, "nologin") && !streq(base, "false");
-}
-
 /* The home, ~/.ssh and the keys files of each login account, through fn. */
 static int user_objects(struct run *run, struct state *s, bool only_count)
 {
@@ -200,7 +192,7 @@ static int user_objects(struct run *run, struct state *s, bool only_count)
 		const struct pw_entry *pw = &a->passwd.pw[i];
 		_cleanup_strv_free_ char **keys = NULL;
 		_cleanup_free_ char *ssh = NULL;
-		if (accounts_user_by_name(a, pw->name) != pw || !login_account(pw) || streq(pw->dir, "/"))
+		if (accounts_user_by_name(a, pw->name) != pw || !accounts_key_login_possible(pw) || streq(pw->dir, "/"))
 			continue;
 		if ((r = check_object(run, s, pw->dir, pw->name, only_count)) < 0 || !(ssh = path_join(pw->dir, ".ssh")) ||
 		    (r = check_object(run, s, ssh, pw->name, only_count)) < 0)

@@ -136,3 +136,5 @@ struct text_lines {
 };
 /* The next line without its '\n', a trailing '\r' and anything from a NUL byte on (as C readers see it). */
 bool text_next_line(struct text_lines *it, const char **ret, size_t *ret_n);
+/* s[0..n) without the blanks (spaces, tabs) before and after it, and a trailing '\r'. */
+void text_trim(const char **s, size_t *n);
