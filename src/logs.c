@@ -33,11 +33,13 @@ static bool has(const char *s, size_t n, const char *what)
 	return memmem(s, n, what, strlen(what)) != NULL;
 }
 
-/* A line sshd or one of its helpers wrote (syslog, journal short format), or fail2ban, or an AVC for sshd_t. */
+/* A line sshd or one of its helpers wrote (syslog, journal short format), or fail2ban, or an SELinux AVC
+ * for sshd_t, or an AppArmor denial of an sshd profile (the kernel's audit line). */
 static bool ours(const char *l, size_t n)
 {
 	return has(l, n, " sshd[") || has(l, n, " sshd-session[") || has(l, n, " sshd-auth[") || has(l, n, " sshd:") ||
-	       has(l, n, "fail2ban.") || (has(l, n, "avc:") && has(l, n, ":sshd_t:"));
+	       has(l, n, "fail2ban.") || (has(l, n, "avc:") && has(l, n, ":sshd_t:")) ||
+	       (has(l, n, "apparmor=\"DENIED\"") && has(l, n, "sshd"));
 }
 
 /*
@@ -292,7 +294,7 @@ static int read_files(struct run *run, struct logs *l, unsigned ver, long long n
 {
 	static const char *const files[] = { "/var/log/auth.log.1", "/var/log/auth.log", "/var/log/secure.1",
 					     "/var/log/secure", "/var/log/messages.1", "/var/log/messages",
-					     "/var/log/fail2ban.log", "/var/log/audit/audit.log" };
+					     "/var/log/kern.log", "/var/log/fail2ban.log", "/var/log/audit/audit.log" };
 	int r;
 
 	for (size_t i = 0; i < ELEMENTSOF(files); i++) {
@@ -344,7 +346,7 @@ static int read_journal(struct run *run, struct logs *l, unsigned ver, long long
 		snprintf(since, sizeof(since), "--since=@%lld", run->opt.since);
 	const char *const argv[] = { "/usr/bin/journalctl", "-D", "/var/log/journal", "-o", "short-iso", "--no-pager",
 				     "-q", "-n", lines, since, "_COMM=sshd", "+", "_COMM=sshd-session", "+", "_COMM=sshd-auth",
-				     "+", "_COMM=fail2ban-server", NULL };
+				     "+", "_COMM=fail2ban-server", "+", "_TRANSPORT=kernel", NULL };
 	const struct sandbox_opts opts = { .timeout_sec = 20, .read_only = true };
 	struct sandbox_result res = {0};
 	const char *why = NULL;

@@ -6,8 +6,8 @@
  *
  * Sources, each read from its end, at most LOG_TAIL_MAX bytes:
  * /var/log/auth.log (Debian), /var/log/secure (EL), /var/log/messages, the
- * first rotated copy of each (".1", uncompressed), /var/log/fail2ban.log,
- * /var/log/audit/audit.log; and the systemd journal in /var/log/journal,
+ * first rotated copy of each (".1", uncompressed), /var/log/kern.log (the
+ * kernel's AppArmor denials), /var/log/fail2ban.log, /var/log/audit/audit.log; and the systemd journal in /var/log/journal,
  * through the target's own journalctl run in the sandbox (its last
  * LOG_JOURNAL_LINES lines of sshd, sshd-session and fail2ban), else not
  * at all -- the report says which.  Of the text files only the lines since

@@ -128,6 +128,9 @@ START_TEST(messages_server_lines)
 		{ "type=AVC msg=audit(1700000000.1:42): avc:  denied  { read } for pid=812 comm=\"sshd\" "
 		  "name=\"authorized_keys\" scontext=system_u:system_r:sshd_t:s0-s0:c0.c1023 "
 		  "tcontext=unconfined_u:object_r:user_home_t:s0 tclass=file permissive=0", "avc-sshd", 0 },
+		{ "2026-12-06T10:00:01.5+00:00 host kernel: audit: type=1400 audit(1765015201.5:61): apparmor=\"DENIED\" "
+		  "operation=\"open\" class=\"file\" profile=\"/usr/sbin/sshd\" name=\"/srv/keys/alice\" pid=812 "
+		  "comm=\"sshd\" requested_mask=\"r\" denied_mask=\"r\" fsuid=1000 ouid=1000", "apparmor-denied-sshd", 0 },
 	};
 	for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
 		const struct msg_row *r = msg_find(MSG_SERVER, cases[i].ver, cases[i].line, strlen(cases[i].line));
