@@ -14,6 +14,12 @@
 #include "fixes.h"
 #include "run.h"
 
+/* This family's problems: each code is its row's index in account_db_problems[]. */
+enum problem_code {
+	PR_ACCOUNT_FILE_MISSING,
+	PR_ACCOUNT_FILE_BAD_LINE,
+};
+
 static const struct problem account_db_problems[] = {
 	{ PR_ACCOUNT_FILE_MISSING, "account-file-missing", SEV_ERROR, PF_REPORT_ONLY,
 	  "{path} does not exist",
@@ -37,14 +43,14 @@ static int report_file(struct run *run, const char *path, const struct acct_file
 	if (!f->present) {
 		/* /etc/shadow may legitimately be absent on a few minimal systems,
 		 * but then no account can have a password; passwd and group are required. */
-		fd = run_add_finding(run, PR_ACCOUNT_FILE_MISSING, path, NULL);
+		fd = run_add_finding(run, &account_db_problems[PR_ACCOUNT_FILE_MISSING], path, NULL);
 		return fd ? 0 : -ENOMEM;
 	}
 	for (size_t i = 0; i < f->n_lines; i++) {
 		const struct acct_line *l = &f->lines[i];
 		if (l->state != LINE_BAD)
 			continue;
-		fd = run_add_finding(run, PR_ACCOUNT_FILE_BAD_LINE, path, NULL);
+		fd = run_add_finding(run, &account_db_problems[PR_ACCOUNT_FILE_BAD_LINE], path, NULL);
 		if (!fd || finding_set_detail(fd, "%zu (%s)", i + 1, l->why) < 0)
 			return -ENOMEM;
 		if (finding_add_evidence(fd, "%s:%zu: %u bytes", path, i + 1, (unsigned) l->len) < 0)

@@ -39,6 +39,25 @@
 #include "util.h"
 #include "verdict.h"
 
+/* This family's problems: each code is its row's index in accounts_problems[]. */
+enum problem_code {
+	PR_ACCOUNT_LOCKED,
+	PR_SHELL_INVALID,
+	PR_SHELL_NOLOGIN,
+	PR_ACCOUNT_EXPIRED,
+	PR_PASSWORD_CHANGE_REQUIRED,
+	PR_NOLOGIN_FILE,
+	PR_NOLOGIN_FILE_CLEARED_AT_BOOT,
+	PR_USER_NOT_ALLOWED,
+	PR_ROOT_LOGIN_REFUSED,
+	PR_PUBKEY_DISABLED,
+	PR_AUTH_METHODS_NO_PUBKEY,
+	PR_PAM_LIMITS_SESSION,
+	PR_PAM_ACCESS_DENIED,
+	PR_PAM_LISTFILE_DENIED,
+	PR_PAM_SUCCEED_IF_DENIED,
+};
+
 static const struct problem accounts_problems[] = {
 	{ PR_ACCOUNT_LOCKED, "account-locked", SEV_ERROR, PF_NEEDS_CONFIRM,
 	  "{user}'s password is locked ({detail}) and UsePAM is no: sshd refuses the user's keys too",
@@ -162,7 +181,7 @@ static const char *root_opt(const struct run *run, char *buf, size_t n)
 static bool found(const struct run *run, enum problem_code code, const char *user)
 {
 	for (size_t i = 0; i < run->n_findings; i++)
-		if (run->findings[i]->problem->code == code && streq_ptr(run->findings[i]->user, user))
+		if (run->findings[i]->problem == &accounts_problems[code] && streq_ptr(run->findings[i]->user, user))
 			return true;
 	return false;
 }
@@ -189,7 +208,7 @@ static int add(struct run *run, enum problem_code code, const struct verdict_rea
 	va_end(ap);
 	if (k < 0)
 		return -ENOMEM;
-	f = run_add_finding(run, code, r->path, user);
+	f = run_add_finding(run, &accounts_problems[code], r->path, user);
 	if (!f)
 		return -ENOMEM;
 	f->line = r->line;

@@ -72,6 +72,20 @@
 #define KEY_HEAD_MAX 512u
 #define EVIDENCE_MAX 20
 
+/* This family's problems: each code is its row's index in client_problems[]. */
+enum problem_code {
+	PR_CLIENT_KEY_PERMS,
+	PR_CLIENT_KEY_OWNER,
+	PR_CLIENT_CONFIG_PERMS,
+	PR_CLIENT_CONFIG_OWNER,
+	PR_CLIENT_FILE_UNSAFE,
+	PR_CLIENT_CONFIG_INVALID,
+	PR_CLIENT_CONFIG_BINARY,
+	PR_CLIENT_RSA_SHA1,
+	PR_CLIENT_CONFIG_BAD_OPTION,
+	PR_CLIENT_KNOWN_HOST,
+};
+
 static const struct problem client_problems[] = {
 	{ PR_CLIENT_KEY_PERMS, "client-key-perms", SEV_ERROR, PF_SAFE_AUTO,
 	  "private key {path} of {user} can be used by others ({detail}): ssh refuses it, "
@@ -177,7 +191,7 @@ static void scan_done(struct scan *s)
 static bool already_found(const struct run *run, enum problem_code code, const char *path, unsigned line)
 {
 	for (size_t i = 0; i < run->n_findings; i++)
-		if (run->findings[i]->problem->code == code && streq_ptr(run->findings[i]->path, path) &&
+		if (run->findings[i]->problem == &client_problems[code] && streq_ptr(run->findings[i]->path, path) &&
 		    run->findings[i]->line == line)
 			return true;
 	return false;
@@ -187,7 +201,7 @@ static struct finding *add(struct scan *s, enum problem_code code, const char *p
 	_printf_(4, 5);
 static struct finding *add(struct scan *s, enum problem_code code, const char *path, const char *fmt, ...)
 {
-	struct finding *f = run_add_finding(s->run, code, path, s->h.pw.name);
+	struct finding *f = run_add_finding(s->run, &client_problems[code], path, s->h.pw.name);
 	va_list ap;
 
 	if (!f)
@@ -624,7 +638,7 @@ static int bad_option_finding(struct scan *s, const struct client_config *c, con
 			f = add(s, PR_CLIENT_FILE_UNSAFE, file->path,
 				"line %u: this ssh does not know %s and stops before connecting; %s", o->line, kw, unsafe);
 		else {
-			f = run_add_finding(s->run, PR_CLIENT_CONFIG_BAD_OPTION, simple, s->h.pw.name);
+			f = run_add_finding(s->run, &client_problems[PR_CLIENT_CONFIG_BAD_OPTION], simple, s->h.pw.name);
 			if (f && finding_set_detail(f, "%s", kw) < 0)
 				f = NULL;
 			if (f)

@@ -22,6 +22,11 @@
 #include "sshd_config.h"
 #include "util.h"
 
+/* This family's problems: each code is its row's index in config_dropins_problems[]. */
+enum problem_code {
+	PR_CONFIG_DROPIN_OVERRIDE,
+};
+
 static const struct problem config_dropins_problems[] = {
 	{ PR_CONFIG_DROPIN_OVERRIDE, "config-dropin-override", SEV_WARNING, PF_REPORT_ONLY,
 	  "{path} line {line}: {detail}",
@@ -79,7 +84,7 @@ static int config_dropins_detect(struct run *run)
 		if (strcmp(a, b) == 0)
 			continue;	/* the same value twice: harmless */
 		_cleanup_free_ char *sa = strdup_trunc(a, 100), *sb = strdup_trunc(b, 100);
-		struct finding *f = run_add_finding(run, PR_CONFIG_DROPIN_OVERRIDE, eff->file, NULL);
+		struct finding *f = run_add_finding(run, &config_dropins_problems[PR_CONFIG_DROPIN_OVERRIDE], eff->file, NULL);
 		if (!f || !sa || !sb)
 			return -ENOMEM;
 		f->line = eff->line;

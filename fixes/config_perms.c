@@ -24,6 +24,12 @@
 #include "run.h"
 #include "util.h"
 
+/* This family's problems: each code is its row's index in config_perms_problems[]. */
+enum problem_code {
+	PR_CONFIG_PERMS,
+	PR_HOSTKEY_PATH_UNSAFE,
+};
+
 static const struct problem config_perms_problems[] = {
 	{ PR_CONFIG_PERMS, "config-file-perms", SEV_WARNING, PF_SAFE_AUTO,
 	  "{path} {detail}",
@@ -41,7 +47,7 @@ static const struct problem config_perms_problems[] = {
 static bool found(const struct run *run, enum problem_code code, const char *path)
 {
 	for (size_t i = 0; i < run->n_findings; i++)
-		if (run->findings[i]->problem->code == code && streq_ptr(run->findings[i]->path, path))
+		if (run->findings[i]->problem == &config_perms_problems[code] && streq_ptr(run->findings[i]->path, path))
 			return true;
 	return false;
 }
@@ -76,7 +82,7 @@ static int check_path(struct run *run, const char *path)
 		return r == -ENOMEM ? r : 0;
 	if ((S_ISREG(tp.st.st_mode) || S_ISDIR(tp.st.st_mode)) && unsafe(&tp.st, buf, sizeof(buf)) &&
 	    !found(run, PR_CONFIG_PERMS, tp.canon)) {
-		struct finding *f = run_add_finding(run, PR_CONFIG_PERMS, tp.canon, NULL);
+		struct finding *f = run_add_finding(run, &config_perms_problems[PR_CONFIG_PERMS], tp.canon, NULL);
 		if (!f || finding_set_detail(f, "%s", buf) < 0) {
 			target_path_done(&tp);
 			return -ENOMEM;
@@ -99,7 +105,7 @@ static int check_key_dirs(struct run *run, const char *key)
 			break;	/* covered above, and /etc is the system's */
 		if (target_stat(run->target, dir, &st) == 0 && unsafe(&st, buf, sizeof(buf)) &&
 		    !found(run, PR_HOSTKEY_PATH_UNSAFE, dir)) {
-			struct finding *f = run_add_finding(run, PR_HOSTKEY_PATH_UNSAFE, dir, NULL);
+			struct finding *f = run_add_finding(run, &config_perms_problems[PR_HOSTKEY_PATH_UNSAFE], dir, NULL);
 			if (!f || finding_set_detail(f, "%s %s", key, buf) < 0)
 				return -ENOMEM;
 		}

@@ -31,6 +31,19 @@
 
 #define DEBIAN_TEMPLATE "/usr/share/openssh/sshd_config"
 
+/* This family's problems: each code is its row's index in config_syntax_problems[]. */
+enum problem_code {
+	PR_CONFIG_MISSING,
+	PR_CONFIG_UNREADABLE,
+	PR_CONFIG_BAD_OPTION,
+	PR_CONFIG_BAD_VALUE,
+	PR_CONFIG_BAD_QUOTES,
+	PR_CONFIG_NO_ARGUMENT,
+	PR_CONFIG_NOT_IN_MATCH,
+	PR_CONFIG_TRAILING_COMMENT,
+	PR_CONFIG_INCLUDE_LOOP,
+};
+
 static const struct problem config_syntax_problems[] = {
 	{ PR_CONFIG_MISSING, "config-missing", SEV_ERROR, PF_NEEDS_CONFIRM,
 	  "{path} does not exist",
@@ -92,7 +105,7 @@ static int add(struct run *run, enum problem_code code, const char *file, unsign
 
 	if (line && found_at(run, file, line))
 		return 0;	/* one finding per line: the first reason sshd would give */
-	f = run_add_finding(run, code, file, NULL);
+	f = run_add_finding(run, &config_syntax_problems[code], file, NULL);
 	if (!f)
 		return -ENOMEM;
 	f->line = line;

@@ -61,6 +61,15 @@
 #define HOSTS_DENY "/etc/hosts.deny"
 #define SHOWN_MAX 8
 
+/* This family's problems: each code is its row's index in fail2ban_problems[]. */
+enum problem_code {
+	PR_FAIL2BAN_BANNED,
+	PR_FAIL2BAN_PERMANENT_BAN,
+	PR_FAIL2BAN_BANS,
+	PR_FAIL2BAN_HOSTSDENY,
+	PR_FAIL2BAN_SAVED_RULES,
+};
+
 static const struct problem fail2ban_problems[] = {
 	{ PR_FAIL2BAN_BANNED, "fail2ban-banned", SEV_ERROR, PF_SAFE_AUTO,
 	  "{path}: {detail}",
@@ -533,7 +542,7 @@ static int findings_for(struct run *run, struct state *s)
 	if (n) {
 		_cleanup_free_ char *detail = buf_steal(&b);
 		struct fixdata *d = new_fixdata(s);
-		struct finding *f = run_add_finding(run, permanent ? PR_FAIL2BAN_PERMANENT_BAN : PR_FAIL2BAN_BANNED,
+		struct finding *f = run_add_finding(run, &fail2ban_problems[permanent ? PR_FAIL2BAN_PERMANENT_BAN : PR_FAIL2BAN_BANNED],
 						   s->c.dbfile, NULL);
 		if (!f || !d || !detail) {
 			fixdata_free(d);
@@ -575,7 +584,7 @@ static int findings_for(struct run *run, struct state *s)
 			continue;
 		}
 		struct fixdata *d = calloc(1, sizeof(*d));
-		struct finding *f = run_add_finding(run, PR_FAIL2BAN_HOSTSDENY, HOSTS_DENY, NULL);
+		struct finding *f = run_add_finding(run, &fail2ban_problems[PR_FAIL2BAN_HOSTSDENY], HOSTS_DENY, NULL);
 		if (!f || !d) {
 			free(d);
 			return -ENOMEM;
@@ -595,7 +604,7 @@ static int findings_for(struct run *run, struct state *s)
 		if (!same_addr(x->addr, from))
 			continue;
 		_cleanup_free_ char *chain = escape_display_trunc(x->chain, 60);
-		struct finding *f = run_add_finding(run, PR_FAIL2BAN_SAVED_RULES, x->file, NULL);
+		struct finding *f = run_add_finding(run, &fail2ban_problems[PR_FAIL2BAN_SAVED_RULES], x->file, NULL);
 		if (!f || !chain)
 			return -ENOMEM;
 		f->line = x->line;
@@ -634,7 +643,7 @@ static int findings_all(struct run *run, struct state *s)
 	buf_puts(&b, "; if one is the address you connect from, run again with --from ADDR");
 	_cleanup_free_ char *detail = buf_steal(&b);
 	struct fixdata *d = new_fixdata(s);
-	struct finding *f = run_add_finding(run, PR_FAIL2BAN_BANS, s->n_act ? s->c.dbfile : HOSTS_DENY, NULL);
+	struct finding *f = run_add_finding(run, &fail2ban_problems[PR_FAIL2BAN_BANS], s->n_act ? s->c.dbfile : HOSTS_DENY, NULL);
 	if (!f || !d || !detail) {
 		fixdata_free(d);
 		return -ENOMEM;

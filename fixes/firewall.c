@@ -71,6 +71,14 @@
 #define PACKETS_MAX 64
 #define PLANNED_MAX 32
 
+/* This family's problems: each code is its row's index in firewall_problems[]. */
+enum problem_code {
+	PR_FIREWALL_NFTABLES_BLOCKS,
+	PR_FIREWALL_IPTABLES_BLOCKS,
+	PR_FIREWALL_UFW_BLOCKS,
+	PR_FIREWALL_INCLUDE_UNSAFE,
+};
+
 static const struct problem firewall_problems[] = {
 	{ PR_FIREWALL_NFTABLES_BLOCKS, "firewall-nftables-blocks", SEV_ERROR, PF_SAFE_AUTO,
 	  "{path} line {line}: {detail}",
@@ -1034,7 +1042,7 @@ static int include_checks(struct run *run, struct state *s)
 		const struct source *x = &s->src[i];
 		for (size_t k = 0; x->unsafe && x->unsafe[k]; k += 2) {
 			struct stat st;
-			struct finding *f = run_add_finding(run, PR_FIREWALL_INCLUDE_UNSAFE, x->unsafe[k], NULL);
+			struct finding *f = run_add_finding(run, &firewall_problems[PR_FIREWALL_INCLUDE_UNSAFE], x->unsafe[k], NULL);
 			if (!f)
 				return -ENOMEM;
 			if (target_lstat(run->target, x->unsafe[k], &st) == 0) {
@@ -1126,9 +1134,9 @@ static int findings(struct run *run, struct state *s)
 		}
 		if (!any)
 			continue;
-		struct finding *f = run_add_finding(run, x->tool == TOOL_NFT   ? PR_FIREWALL_NFTABLES_BLOCKS
+		struct finding *f = run_add_finding(run, &firewall_problems[x->tool == TOOL_NFT   ? PR_FIREWALL_NFTABLES_BLOCKS
 							 : x->tool == TOOL_UFW ? PR_FIREWALL_UFW_BLOCKS
-									       : PR_FIREWALL_IPTABLES_BLOCKS,
+									       : PR_FIREWALL_IPTABLES_BLOCKS],
 						   first->file ? first->file : x->file, NULL);
 		struct fixdata *d = calloc(1, sizeof(*d));
 		struct buf b = {0};

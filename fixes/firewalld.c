@@ -56,6 +56,12 @@
 #define PACKETS_MAX 64
 #define ZONES_MAX 16
 
+/* This family's problems: each code is its row's index in firewalld_problems[]. */
+enum problem_code {
+	PR_FIREWALLD_BLOCKS,
+	PR_FIREWALLD_FILE_UNSAFE,
+};
+
 static const struct problem firewalld_problems[] = {
 	{ PR_FIREWALLD_BLOCKS, "firewalld-blocks", SEV_ERROR, PF_SAFE_AUTO,
 	  "{path} line {line}: {detail}",
@@ -394,7 +400,7 @@ static int unsafe_dirs(struct run *run, struct state *s)
 static int unsafe_findings(struct run *run, const struct state *s)
 {
 	for (size_t k = 0; s->unsafe && s->unsafe[k]; k += 2) {
-		struct finding *f = run_add_finding(run, PR_FIREWALLD_FILE_UNSAFE, s->unsafe[k], NULL);
+		struct finding *f = run_add_finding(run, &firewalld_problems[PR_FIREWALLD_FILE_UNSAFE], s->unsafe[k], NULL);
 		if (!f || finding_set_detail(f, "%s", s->unsafe[k + 1]) < 0)
 			return -ENOMEM;
 	}
@@ -526,7 +532,7 @@ static int zone_findings(struct run *run, struct state *s, const struct fwd_conf
 				if (z >= ZONES_MAX)
 					continue;
 				struct fixdata *d = calloc(1, sizeof(*d));
-				struct finding *f = d ? run_add_finding(run, PR_FIREWALLD_BLOCKS, a->a.file ? a->a.file : a->zone_file,
+				struct finding *f = d ? run_add_finding(run, &firewalld_problems[PR_FIREWALLD_BLOCKS], a->a.file ? a->a.file : a->zone_file,
 									NULL) : NULL;
 				if (!f) {
 					free(d);

@@ -33,6 +33,16 @@
 #include "sandbox.h"
 #include "util.h"
 
+/* This family's problems: each code is its row's index in hostkey_content_problems[]. */
+enum problem_code {
+	PR_HOSTKEY_MISSING,
+	PR_HOSTKEY_EMPTY,
+	PR_HOSTKEY_CORRUPT,
+	PR_HOSTKEY_RSA_TOO_SMALL,
+	PR_HOSTKEY_RSA_WEAK,
+	PR_HOSTKEY_PUB_MISMATCH,
+};
+
 static const struct problem hostkey_content_problems[] = {
 	{ PR_HOSTKEY_MISSING, "hostkey-missing", SEV_ERROR, PF_SAFE_AUTO,
 	  "host key {path} does not exist{detail}",
@@ -210,7 +220,7 @@ static int pub_matches(struct run *run, const char *key, const char *pub, bool *
 static int add(struct run *run, enum problem_code code, const char *path, const char *fmt, ...) _printf_(4, 5);
 static int add(struct run *run, enum problem_code code, const char *path, const char *fmt, ...)
 {
-	struct finding *f = run_add_finding(run, code, path, NULL);
+	struct finding *f = run_add_finding(run, &hostkey_content_problems[code], path, NULL);
 	va_list ap;
 	int r;
 

@@ -24,6 +24,15 @@
 #include "run.h"
 #include "util.h"
 
+/* This family's problems: each code is its row's index in hostkey_perms_problems[]. */
+enum problem_code {
+	PR_HOSTKEY_MODE,
+	PR_HOSTKEY_OWNER,
+	PR_HOSTKEY_PUB_PERMS,
+	PR_HOSTKEY_HARDLINKED,
+	PR_HOSTKEY_NOT_REGULAR,
+};
+
 static const struct problem hostkey_perms_problems[] = {
 	{ PR_HOSTKEY_MODE, "hostkey-mode", SEV_ERROR, PF_SAFE_AUTO,
 	  "host key {path} is open to group or others ({detail})",
@@ -65,7 +74,7 @@ static int add_perm_finding(struct run *run, enum problem_code code, const char 
 			    struct perms_want want, const char *detail)
 {
 	char m[8];
-	struct finding *f = run_add_finding(run, code, path, NULL);
+	struct finding *f = run_add_finding(run, &hostkey_perms_problems[code], path, NULL);
 
 	if (!f)
 		return -ENOMEM;
@@ -91,7 +100,7 @@ static int check_private(struct run *run, const char *path, const struct stat *s
 		return 0;	/* EL keyperm: group read for ssh_keys is accepted */
 
 	if (st->st_nlink > 1) {
-		struct finding *f = run_add_finding(run, PR_HOSTKEY_HARDLINKED, path, NULL);
+		struct finding *f = run_add_finding(run, &hostkey_perms_problems[PR_HOSTKEY_HARDLINKED], path, NULL);
 		if (!f || finding_set_detail(f, "%lu", (unsigned long) st->st_nlink) < 0 ||
 		    finding_add_evidence(f, "%s: mode %s, owner %u:%u, %lu links", path, mode_str(st->st_mode, m),
 					 (unsigned) st->st_uid, (unsigned) st->st_gid, (unsigned long) st->st_nlink) < 0)
@@ -147,7 +156,7 @@ static int check_key(struct run *run, const char *configured)
 		return r == -ENOMEM ? r : 0;	/* missing keys are the host key content check's */
 
 	if (!S_ISREG(tp.st.st_mode)) {
-		struct finding *f = run_add_finding(run, PR_HOSTKEY_NOT_REGULAR, tp.canon, NULL);
+		struct finding *f = run_add_finding(run, &hostkey_perms_problems[PR_HOSTKEY_NOT_REGULAR], tp.canon, NULL);
 		r = !f || finding_set_detail(f, "%s", S_ISDIR(tp.st.st_mode) ? "a directory" : "a special file") < 0
 			    ? -ENOMEM
 			    : 0;

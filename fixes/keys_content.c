@@ -51,6 +51,19 @@
 #include "run.h"
 #include "util.h"
 
+/* This family's problems: each code is its row's index in keys_content_problems[]. */
+enum problem_code {
+	PR_AUTHORIZED_KEYS_BOM,
+	PR_AUTHORIZED_KEYS_SPLIT_KEY,
+	PR_AUTHORIZED_KEYS_PASTE_DAMAGE,
+	PR_AUTHORIZED_KEYS_MANGLED_LINE,
+	PR_AUTHORIZED_KEYS_BAD_OPTIONS,
+	PR_AUTHORIZED_KEYS_TYPE_MISMATCH,
+	PR_AUTHORIZED_KEYS_UNSUPPORTED_TYPE,
+	PR_AUTHORIZED_KEYS_RSA_TOO_SMALL,
+	PR_AUTHORIZED_KEYS_PRIVATE_KEY,
+};
+
 static const struct problem keys_content_problems[] = {
 	{ PR_AUTHORIZED_KEYS_BOM, "authorized-keys-bom", SEV_ERROR, PF_SAFE_AUTO,
 	  "authorized keys file {path} of {user} begins with a UTF-8 byte-order mark{detail}",
@@ -525,7 +538,7 @@ static int report_file(struct run *run, const struct accept_ctx *ctx, const char
 	int r;
 
 	if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0) {
-		struct finding *f = run_add_finding(run, PR_AUTHORIZED_KEYS_BOM, path, user);
+		struct finding *f = run_add_finding(run, &keys_content_problems[PR_AUTHORIZED_KEYS_BOM], path, user);
 		if (!f || finding_set_detail(f, "%s", memmem(data, len, "\r\n", 2) ? " (and CRLF line endings)" : "") < 0)
 			return -ENOMEM;
 	}
@@ -541,7 +554,7 @@ static int report_file(struct run *run, const struct accept_ctx *ctx, const char
 				r = finding_add_evidence(f, "line %zu: %s", iss->line, iss->detail);
 			continue;
 		}
-		f = run_add_finding(run, iss->code, path, user);
+		f = run_add_finding(run, &keys_content_problems[iss->code], path, user);
 		if (!f) {
 			r = -ENOMEM;
 			break;

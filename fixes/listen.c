@@ -51,6 +51,18 @@
 #include "util.h"
 
 
+/* This family's problems: each code is its row's index in listen_problems[]. */
+enum problem_code {
+	PR_LISTEN_ADDRESS_INVALID,
+	PR_LISTEN_PORT_INVALID,
+	PR_LISTEN_FAMILY_MISMATCH,
+	PR_LISTEN_LOOPBACK_ONLY,
+	PR_LISTEN_CANNOT_BIND,
+	PR_LISTEN_ADDRESS_UNKNOWN,
+	PR_LISTEN_UNRESOLVABLE,
+	PR_LISTEN_PORT_SELINUX,
+};
+
 static const struct problem listen_problems[] = {
 	{ PR_LISTEN_ADDRESS_INVALID, "listen-address-invalid", SEV_ERROR, PF_SAFE_AUTO,
 	  "{path} line {line}: {detail}",
@@ -411,7 +423,7 @@ static struct finding *add(struct run *run, enum problem_code code, const struct
 static struct finding *add(struct run *run, enum problem_code code, const struct sshd_option *o, const char *fmt,
 			   ...)
 {
-	struct finding *f = run_add_finding(run, code, o ? o->file : NULL, NULL);
+	struct finding *f = run_add_finding(run, &listen_problems[code], o ? o->file : NULL, NULL);
 	va_list ap;
 	char *detail;
 

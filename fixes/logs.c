@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "fixes.h"
 #include "logs.h"
@@ -29,6 +30,11 @@
 
 #define EVIDENCE_PER_FINDING 3
 #define UNEXPLAINED_MAX 10
+
+/* This family's problems: each code is its row's index in logs_problems[]. */
+enum problem_code {
+	PR_LOG_UNEXPLAINED,
+};
 
 static const struct problem logs_problems[] = {
 	{ PR_LOG_UNEXPLAINED, "log-unexplained", SEV_INFO, PF_REPORT_ONLY | PF_HISTORY, "{path}: {detail}",
@@ -135,6 +141,12 @@ static int logs_detect(struct run *run)
 	for (size_t i = 0; l->not_read && l->not_read[i]; i++)
 		if ((r = model_note(&run->model, "logs: not read: %s", l->not_read[i])) < 0)
 			return r;
+	/* the window the lines come from, for "said N times ..." */
+	char window[64] = "since sshd last started";
+	time_t since = (time_t) run->opt.since;
+	struct tm tm;
+	if (run->opt.since > 0 && gmtime_r(&since, &tm))
+		strftime(window, sizeof(window), "since %Y-%m-%d %H:%M UTC (--since)", &tm);
 	for (size_t i = 0; i < l->n; i++) {
 		const struct log_line *line = &l->lines[i];
 		bool explained;
@@ -150,14 +162,13 @@ static int logs_detect(struct run *run)
 			/* the same message again: the last one stands for it (the report escapes the detail) */
 			_cleanup_free_ char *shown = strdup_trunc(line->text, 300);
 			counts[k]++;
-			if (!shown || finding_set_detail(made[k], "said %u times since sshd last started; the last: %s", counts[k],
-							 shown) < 0)
+			if (!shown || finding_set_detail(made[k], "said %u times %s; the last: %s", counts[k], window, shown) < 0)
 				return -ENOMEM;
 			continue;
 		}
 		if (n_keys >= UNEXPLAINED_MAX)
 			continue;
-		struct finding *f = run_add_finding(run, PR_LOG_UNEXPLAINED, line->source, NULL);
+		struct finding *f = run_add_finding(run, &logs_problems[PR_LOG_UNEXPLAINED], line->source, NULL);
 		_cleanup_free_ char *shown = strdup_trunc(line->text, 300);
 		if (!f || !shown || finding_set_detail(f, "%s", shown) < 0)
 			return -ENOMEM;

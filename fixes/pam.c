@@ -43,6 +43,12 @@
 #include "run.h"
 #include "util.h"
 
+/* This family's problems: each code is its row's index in pam_problems[]. */
+enum problem_code {
+	PR_PAM_MODULE_MISSING,
+	PR_PAM_TALLY_LOCKED,
+};
+
 static const struct problem pam_problems[] = {
 	{ PR_PAM_MODULE_MISSING, "pam-module-missing", SEV_ERROR, PF_REPORT_ONLY,
 	  "{path} line {line}: {detail}",
@@ -140,7 +146,7 @@ static int missing_modules(struct run *run, const struct pam_stack *s)
 					return r;
 				continue;
 			}
-			struct finding *f = run_add_finding(run, PR_PAM_MODULE_MISSING, l->file, NULL);
+			struct finding *f = run_add_finding(run, &pam_problems[PR_PAM_MODULE_MISSING], l->file, NULL);
 			if (!f)
 				return -ENOMEM;
 			f->line = l->line;
@@ -200,7 +206,7 @@ static int counters(struct run *run, const struct pam_stack *s)
 				       mod, x->failures, x->user, x->deny);
 			continue;
 		}
-		struct finding *f = run_add_finding(run, PR_PAM_TALLY_LOCKED, x->path, x->user);
+		struct finding *f = run_add_finding(run, &pam_problems[PR_PAM_TALLY_LOCKED], x->path, x->user);
 		if (!f) {
 			r = -ENOMEM;
 			break;

@@ -35,6 +35,16 @@
 #define PRIVSEP_USER "sshd"	/* SSH_PRIVSEP_USER: compiled in, the same on every distribution */
 #define TMPFILES_CONF "/etc/tmpfiles.d/sshd.conf"
 
+/* This family's problems: each code is its row's index in privsep_problems[]. */
+enum problem_code {
+	PR_PRIVSEP_USER_MISSING,
+	PR_PRIVSEP_DIR_MISSING,
+	PR_PRIVSEP_DIR_PERMS,
+	PR_PRIVSEP_DIR_NOT_PROVIDED,
+	PR_SSHD_SESSION_MISSING,
+	PR_SSHD_AUTH_MISSING,
+};
+
 static const struct problem privsep_problems[] = {
 	{ PR_PRIVSEP_USER_MISSING, "privsep-user-missing", SEV_ERROR, PF_SAFE_AUTO,
 	  "the privilege separation user sshd is missing from {path}",
@@ -224,12 +234,7 @@ static int append_gshadow(struct run *run, const char *raw)
 /* Days since 1970 for shadow's lastchg; SOURCE_DATE_EPOCH wins, as in shadow-utils' useradd. */
 static long days_now(void)
 {
-	const char *e = getenv("SOURCE_DATE_EPOCH");
-	unsigned long long v;
-
-	if (e && parse_uint(e, 10, 1ull << 40, &v) == 0)
-		return (long) (v / 86400);
-	return (long) (time(NULL) / 86400);
+	return (long) (clock_now() / 86400);
 }
 
 static bool uid_free(const struct acct_file *pw, unsigned long id)
@@ -450,7 +455,7 @@ static int check_user(struct run *run)
 	r = in_altfiles(run);
 	if (r != 0)
 		return r < 0 ? r : 0;
-	f = run_add_finding(run, PR_PRIVSEP_USER_MISSING, "/etc/passwd", PRIVSEP_USER);
+	f = run_add_finding(run, &privsep_problems[PR_PRIVSEP_USER_MISSING], "/etc/passwd", PRIVSEP_USER);
 	if (!f || finding_add_evidence(f, "/etc/passwd: no entry named sshd among %zu", a->passwd.n_entries) < 0)
 		return -ENOMEM;
 	return 0;
@@ -499,7 +504,7 @@ static int check_runtime(struct run *run, const char *dir)
 	for (size_t i = 0; rt[i]; i++)
 		buf_printf(&b, "%s%s", i ? " " : "", rt[i]);
 	list = buf_steal(&b);
-	f = run_add_finding(run, PR_PRIVSEP_DIR_NOT_PROVIDED, dir, NULL);
+	f = run_add_finding(run, &privsep_problems[PR_PRIVSEP_DIR_NOT_PROVIDED], dir, NULL);
 	if (!f || finding_set_detail(f, "no RuntimeDirectory=%s in %s or its drop-ins, no tmpfiles.d line",
 				     run_relative(dir), unit) < 0 ||
 	    finding_add_evidence(f, "%s (with drop-ins): RuntimeDirectory=%s", unit, list && *list ? list : "(none)") < 0 ||
@@ -521,7 +526,7 @@ static int check_disk_dir(struct run *run, const char *dir)
 	if (r == -ENOMEM)
 		return r;
 	if (r == -ENOENT || r == -ENOTDIR || r == -ELOOP) {
-		f = run_add_finding(run, PR_PRIVSEP_DIR_MISSING, dir, NULL);
+		f = run_add_finding(run, &privsep_problems[PR_PRIVSEP_DIR_MISSING], dir, NULL);
 		if (!f)
 			return -ENOMEM;
 		bool link = target_lstat(run->target, dir, &lst) == 0 && S_ISLNK(lst.st_mode);
@@ -533,7 +538,7 @@ static int check_disk_dir(struct run *run, const char *dir)
 		return 0;	/* a link a user owns: sshfix follows none; not guessed at */
 
 	if (!S_ISDIR(tp.st.st_mode)) {
-		f = run_add_finding(run, PR_PRIVSEP_DIR_MISSING, dir, NULL);
+		f = run_add_finding(run, &privsep_problems[PR_PRIVSEP_DIR_MISSING], dir, NULL);
 		r = !f || finding_set_detail(f, "is not a directory but %s",
 					     S_ISREG(tp.st.st_mode) ? "a regular file" : "a special file") < 0 ||
 				    finding_add_evidence(f, "%s: mode %s, owner %u:%u", tp.canon,
@@ -548,7 +553,7 @@ static int check_disk_dir(struct run *run, const char *dir)
 		target_path_done(&tp);
 		return 0;
 	}
-	f = run_add_finding(run, PR_PRIVSEP_DIR_PERMS, tp.canon, NULL);
+	f = run_add_finding(run, &privsep_problems[PR_PRIVSEP_DIR_PERMS], tp.canon, NULL);
 	if (!f) {
 		target_path_done(&tp);
 		return -ENOMEM;
@@ -760,7 +765,7 @@ static int check_helper(struct run *run, int major, int minor, const char *keywo
 		return r;
 	if (r == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0111))
 		return 0;
-	f = run_add_finding(run, code, path, NULL);
+	f = run_add_finding(run, &privsep_problems[code], path, NULL);
 	if (!f)
 		return -ENOMEM;
 	if (r < 0)

@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #include "fix.h"
@@ -29,13 +30,37 @@ const struct fix *fix_by_id(const char *id)
 	return NULL;
 }
 
-const struct problem *problem_by_code(enum problem_code code)
+static size_t table_size(const struct problem *t)
 {
+	size_t n = 0;
+
+	while (t[n].id)
+		n++;
+	return n;
+}
+
+size_t problem_count(void)
+{
+	size_t n = 0;
+
 	for (size_t i = 0; fix_registry[i]; i++)
-		for (const struct problem *p = fix_registry[i]->problems; p->id; p++)
-			if (p->code == code)
-				return p;
-	return NULL;
+		n += table_size(fix_registry[i]->problems);
+	return n;
+}
+
+size_t problem_index(const struct problem *p)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; fix_registry[i]; i++) {
+		const struct problem *t = fix_registry[i]->problems;
+		size_t n = table_size(t);
+
+		if (p->code < n && &t[p->code] == p)
+			return k + p->code;
+		k += n;
+	}
+	return SIZE_MAX;
 }
 
 const struct problem *problem_by_id(const char *id)

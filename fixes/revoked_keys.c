@@ -33,6 +33,11 @@
 #include "run.h"
 #include "util.h"
 
+/* This family's problems: each code is its row's index in revoked_keys_problems[]. */
+enum problem_code {
+	PR_REVOKED_KEYS_UNREADABLE,
+};
+
 static const struct problem revoked_keys_problems[] = {
 	{ PR_REVOKED_KEYS_UNREADABLE, "revoked-keys-unreadable", SEV_ERROR, PF_SAFE_AUTO,
 	  "{path} cannot be read by sshd: {detail}",
@@ -85,7 +90,7 @@ static int revoked_keys_detect(struct run *run)
 		const char *why = path ? unreadable(run->target, path, &missing) : NULL;
 		if (!why)
 			continue;
-		struct finding *f = run_add_finding(run, PR_REVOKED_KEYS_UNREADABLE, path, NULL);
+		struct finding *f = run_add_finding(run, &revoked_keys_problems[PR_REVOKED_KEYS_UNREADABLE], path, NULL);
 		if (!f || finding_set_detail(f, "%s", why) < 0 ||
 		    finding_add_evidence(f, "%s line %u: RevokedKeys %s%s", o->file, o->line, o->args[0],
 					 o->match >= 0 ? " (in a Match block: for the users it applies to)" : "") < 0)

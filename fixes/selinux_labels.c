@@ -48,6 +48,12 @@
 /* At least this many unlabelled objects, and most of them: a relabel, not single files. */
 #define RELABEL_MIN 8
 
+/* This family's problems: each code is its row's index in selinux_labels_problems[]. */
+enum problem_code {
+	PR_SELINUX_LABEL_WRONG,
+	PR_SELINUX_RELABEL_NEEDED,
+};
+
 static const struct problem selinux_labels_problems[] = {
 	{ PR_SELINUX_LABEL_WRONG, "selinux-label-wrong", SEV_ERROR, PF_SAFE_AUTO, "{path}: {detail}",
 	  "The next boot enforces SELinux, and sshd (sshd_t) may read a file only when its label's type is one the "
@@ -128,7 +134,7 @@ static int check_object(struct run *run, struct state *s, const char *path, cons
 		s->unlabelled++;
 	if (only_count)
 		return none;
-	struct finding *f = run_add_finding(run, PR_SELINUX_LABEL_WRONG, path, user);
+	struct finding *f = run_add_finding(run, &selinux_labels_problems[PR_SELINUX_LABEL_WRONG], path, user);
 	struct label_fix *d = calloc(1, sizeof(*d));
 	if (!f || !d || !(d->label = strdup(want))) {
 		label_fix_free(d);
@@ -176,14 +182,6 @@ static int system_objects(struct run *run, char ***ret)
 	return 0;
 }
 
-/* An account that can log in with a key: a shell that is not nologin or false. */
-static bool login_account(const struct pw_entry *pw)
-{
-	const char *sh = pw->shell && *pw->shell ? pw->shell : "/bin/sh";
-	const char *base = strrchr(sh, '/') ? strrchr(sh, '/') + 1 : sh;
-	return pw->dir && pw->dir[0] == '/' && !streq(base, "nologin") && !streq(base, "false");
-}
-
 /* The home, ~/.ssh and the keys files of each login account, through fn. */
 static int user_objects(struct run *run, struct state *s, bool only_count)
 {
@@ -194,7 +192,7 @@ static int user_objects(struct run *run, struct state *s, bool only_count)
 		const struct pw_entry *pw = &a->passwd.pw[i];
 		_cleanup_strv_free_ char **keys = NULL;
 		_cleanup_free_ char *ssh = NULL;
-		if (accounts_user_by_name(a, pw->name) != pw || !login_account(pw) || streq(pw->dir, "/"))
+		if (accounts_user_by_name(a, pw->name) != pw || !accounts_key_login_possible(pw) || streq(pw->dir, "/"))
 			continue;
 		if ((r = check_object(run, s, pw->dir, pw->name, only_count)) < 0 || !(ssh = path_join(pw->dir, ".ssh")) ||
 		    (r = check_object(run, s, ssh, pw->name, only_count)) < 0)
@@ -242,7 +240,7 @@ static int selinux_labels_detect(struct run *run)
 		if ((r = check_object(run, &s, sys[i], NULL, true)) < 0)
 			return r;
 	if (s.unlabelled >= RELABEL_MIN && 2 * s.unlabelled > s.checked) {
-		struct finding *f = run_add_finding(run, PR_SELINUX_RELABEL_NEEDED, "/.autorelabel", NULL);
+		struct finding *f = run_add_finding(run, &selinux_labels_problems[PR_SELINUX_RELABEL_NEEDED], "/.autorelabel", NULL);
 		if (!f || finding_set_detail(f, "%zu of the %zu files and directories sshd reads have no SELinux label", s.unlabelled,
 					     s.checked) < 0 ||
 		    !(f->action = strdup("create /.autorelabel: the next SELinux boot relabels the whole system")))

@@ -94,6 +94,16 @@
 #define ETC_UNITS "/etc/systemd/system"
 #define SSHD_DEFAULT_BIN "/usr/sbin/sshd"
 
+/* This family's problems: each code is its row's index in ssh_service_problems[]. */
+enum problem_code {
+	PR_SSH_UNIT_MASKED,
+	PR_SSH_UNIT_NOT_ENABLED,
+	PR_SSHD_NOT_TO_BE_RUN,
+	PR_SSHD_OPTS_BAD,
+	PR_SSH_SOCKET_PORTS,
+	PR_SSHD_BINARY_MISSING,
+};
+
 static const struct problem ssh_service_problems[] = {
 	{ PR_SSH_UNIT_MASKED, "ssh-unit-masked", SEV_ERROR, PF_SAFE_AUTO,
 	  "{detail}, so systemd never starts it",
@@ -168,7 +178,7 @@ static int add_finding(struct run *run, enum problem_code code, const char *path
 static int add_finding(struct run *run, enum problem_code code, const char *path, unsigned line, const char *evidence,
 		       const char *fmt, ...)
 {
-	struct finding *f = run_add_finding(run, code, path, NULL);
+	struct finding *f = run_add_finding(run, &ssh_service_problems[code], path, NULL);
 	va_list ap;
 	int r;
 

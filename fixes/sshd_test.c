@@ -29,6 +29,11 @@
 #include "run.h"
 #include "util.h"
 
+/* This family's problems: each code is its row's index in sshd_test_problems[]. */
+enum problem_code {
+	PR_SSHD_TEST_FAILED,
+};
+
 static const struct problem sshd_test_problems[] = {
 	{ PR_SSHD_TEST_FAILED, "sshd-test-failed", SEV_ERROR, PF_REPORT_ONLY,
 	  "the target's own sshd -t fails: {detail}",
@@ -104,7 +109,7 @@ static int sshd_test_detect(struct run *run)
 				  ORACLE_TIMEOUT_SEC);
 	if (res->exit_status == 0 || explained(run, res->last_line))
 		return 0;
-	struct finding *f = run_add_finding(run, PR_SSHD_TEST_FAILED, run->target->facts.sshd_path, NULL);
+	struct finding *f = run_add_finding(run, &sshd_test_problems[PR_SSHD_TEST_FAILED], run->target->facts.sshd_path, NULL);
 	if (!f)
 		return -ENOMEM;
 	_cleanup_free_ char *shown = strdup_trunc(res->last_line[0] ? res->last_line : "(no message)", 300);

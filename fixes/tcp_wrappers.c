@@ -64,6 +64,14 @@
 #define TW_DAEMON "sshd"
 #define FAIL2BAN_HOSTSDENY "/etc/fail2ban/action.d/hostsdeny.conf"
 
+/* This family's problems: each code is its row's index in tcp_wrappers_problems[]. */
+enum problem_code {
+	PR_TCP_WRAPPERS_DENY,
+	PR_TCP_WRAPPERS_FAIL2BAN,
+	PR_TCP_WRAPPERS_DEPENDS,
+	PR_TCP_WRAPPERS_LIST_UNSAFE,
+};
+
 static const struct problem tcp_wrappers_problems[] = {
 	{ PR_TCP_WRAPPERS_DENY, "tcp-wrappers-deny", SEV_ERROR, PF_NEEDS_CONFIRM, "{path}: {detail}",
 	  "sshd is built with libwrap: after accepting a connection its child asks hosts_access() about the "
@@ -182,9 +190,10 @@ static void leave_to_fail2ban(const struct run *run, struct tw_file *deny)
 		const struct finding *f = run->findings[i];
 		if (!f->problem)
 			continue;
-		if (f->problem->code == PR_FAIL2BAN_HOSTSDENY && f->line && f->path && streq(f->path, TW_DENY_PATH))
+		/* fail2ban's findings: another family's, named by id. */
+		if (streq(f->problem->id, "fail2ban-hostsdeny") && f->line && f->path && streq(f->path, TW_DENY_PATH))
 			comment_line(deny, f->line);
-		else if (f->problem->code == PR_FAIL2BAN_BANS)
+		else if (streq(f->problem->id, "fail2ban-bans"))
 			for (size_t k = 0; f->evidence && f->evidence[k]; k++) {
 				const char *e = f->evidence[k];
 				char *end;
@@ -361,7 +370,7 @@ static int deny_detail(struct run *run, const struct tw_step *s, char **ret)
 
 static struct finding *add(struct run *run, enum problem_code code, const struct tw_step *s)
 {
-	struct finding *f = run_add_finding(run, code, s->table >= 0 ? tw_table_path(s->table) : TW_DENY_PATH, NULL);
+	struct finding *f = run_add_finding(run, &tcp_wrappers_problems[code], s->table >= 0 ? tw_table_path(s->table) : TW_DENY_PATH, NULL);
 
 	if (!f)
 		return NULL;
@@ -408,7 +417,7 @@ static int report(struct run *run, const struct tw_result *res)
 		const char *p = res->unsafe_lists[i];
 		size_t n = strcspn(p, " ");
 		_cleanup_free_ char *path = strndup(p, n);
-		if (!path || !(f = run_add_finding(run, PR_TCP_WRAPPERS_LIST_UNSAFE, path, NULL)) ||
+		if (!path || !(f = run_add_finding(run, &tcp_wrappers_problems[PR_TCP_WRAPPERS_LIST_UNSAFE], path, NULL)) ||
 		    finding_set_detail(f, "a pattern list %s: a user can change it, and so decide who may connect to sshd",
 				       p[n] ? p + n + 1 : "") < 0 ||
 		    finding_add_evidence(f, "%s", p) < 0)

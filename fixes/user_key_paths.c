@@ -31,6 +31,20 @@
 #include "strictmodes.h"
 #include "util.h"
 
+/* This family's problems: each code is its row's index in user_key_paths_problems[]. */
+enum problem_code {
+	PR_HOME_PERMS,
+	PR_KEY_DIR_PERMS,
+	PR_AUTHORIZED_KEYS_PERMS,
+	PR_KEY_PATH_SYSTEM_DIR,
+	PR_KEY_PATH_USER_SYMLINK,
+	PR_AUTHORIZED_KEYS_HARDLINKED,
+	PR_AUTHORIZED_KEYS_NOT_REGULAR,
+	PR_AUTHORIZED_KEYS_UNKNOWN_TOKEN,
+	PR_AUTHORIZED_KEYS_TILDE,
+	PR_KEYS_COMMAND_UNSAFE,
+};
+
 static const struct problem user_key_paths_problems[] = {
 	{ PR_HOME_PERMS, "home-perms", SEV_ERROR, PF_SAFE_AUTO,
 	  "home directory {path} of {user} {detail}",
@@ -86,7 +100,7 @@ static const struct problem user_key_paths_problems[] = {
 static bool already_found(const struct run *run, enum problem_code code, const char *path)
 {
 	for (size_t i = 0; i < run->n_findings; i++)
-		if (run->findings[i]->problem->code == code && streq_ptr(run->findings[i]->path, path))
+		if (run->findings[i]->problem == &user_key_paths_problems[code] && streq_ptr(run->findings[i]->path, path))
 			return true;
 	return false;
 }
@@ -158,7 +172,7 @@ static int add_path_finding(struct run *run, enum problem_code code, const struc
 
 	if (already_found(run, code, path))
 		return 0;
-	f = run_add_finding(run, code, path, u->pw->name);
+	f = run_add_finding(run, &user_key_paths_problems[code], path, u->pw->name);
 	if (!f)
 		return -ENOMEM;
 	f->want = want;
@@ -183,12 +197,12 @@ static int report_problem(void *userdata, const struct keywalk_user *u, const st
 	case KW_USER_SYMLINK:
 		if (already_found(run, PR_KEY_PATH_USER_SYMLINK, p->path))
 			return 0;
-		f = run_add_finding(run, PR_KEY_PATH_USER_SYMLINK, p->path, u->pw->name);
+		f = run_add_finding(run, &user_key_paths_problems[PR_KEY_PATH_USER_SYMLINK], p->path, u->pw->name);
 		if (!f || finding_set_detail(f, "to %s, outside the home", p->target) < 0)
 			return -ENOMEM;
 		return 0;
 	case KW_NOT_REGULAR:
-		f = run_add_finding(run, PR_AUTHORIZED_KEYS_NOT_REGULAR, p->path, u->pw->name);
+		f = run_add_finding(run, &user_key_paths_problems[PR_AUTHORIZED_KEYS_NOT_REGULAR], p->path, u->pw->name);
 		return !f || finding_set_detail(f, "%s", S_ISDIR(p->st->st_mode) ? "a directory" : "a special file") < 0
 			       ? -ENOMEM
 			       : 0;
@@ -248,7 +262,7 @@ static int check_user(struct run *run, const struct pw_entry *pw, char **pattern
 			r = 0;
 			if (already_found(run, PR_AUTHORIZED_KEYS_UNKNOWN_TOKEN, patterns[i]))
 				continue;
-			f = run_add_finding(run, PR_AUTHORIZED_KEYS_UNKNOWN_TOKEN, patterns[i], NULL);
+			f = run_add_finding(run, &user_key_paths_problems[PR_AUTHORIZED_KEYS_UNKNOWN_TOKEN], patterns[i], NULL);
 			if (!f || finding_set_detail(f, "%%%c", bad ? bad : '?') < 0)
 				r = -ENOMEM;
 			continue;
@@ -284,7 +298,7 @@ static int tilde_detect(struct run *run)
 		buf_done(&words);
 		return r;
 	}
-	f = run_add_finding(run, PR_AUTHORIZED_KEYS_TILDE, o->file, NULL);
+	f = run_add_finding(run, &user_key_paths_problems[PR_AUTHORIZED_KEYS_TILDE], o->file, NULL);
 	int r = f ? finding_set_detail(f, "%s", words.data) : -ENOMEM;
 	if (f)
 		f->line = o->line;
@@ -306,7 +320,7 @@ static int keys_command_detect(struct run *run)
 				    o->args[0], &why);
 	if (r <= 0)
 		return r;
-	f = run_add_finding(run, PR_KEYS_COMMAND_UNSAFE, o->file, NULL);
+	f = run_add_finding(run, &user_key_paths_problems[PR_KEYS_COMMAND_UNSAFE], o->file, NULL);
 	if (!f)
 		return -ENOMEM;
 	f->line = o->line;

@@ -1122,3 +1122,10 @@ int accounts_user_group_names(const struct accounts *a, const struct pw_entry *p
 	*ret = TAKE_PTR(v);
 	return 0;
 }
+
+bool accounts_key_login_possible(const struct pw_entry *pw)
+{
+	const char *sh = pw->shell && *pw->shell ? pw->shell : "/bin/sh";
+	const char *base = strrchr(sh, '/') ? strrchr(sh, '/') + 1 : sh;
+	return pw->dir && pw->dir[0] == '/' && !streq(base, "nologin") && !streq(base, "false");
+}

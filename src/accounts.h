@@ -231,3 +231,7 @@ int accounts_user_gids(const struct accounts *a, const struct pw_entry *pw, gid_
  * -EINVAL/-ENOMEM as accounts_user_gids().
  */
 int accounts_user_group_names(const struct accounts *a, const struct pw_entry *pw, char ***ret);
+
+/* An account a key may log in as: an absolute home and a shell that is not
+ * nologin or false (an empty shell is /bin/sh). */
+bool accounts_key_login_possible(const struct pw_entry *pw);

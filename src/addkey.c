@@ -197,13 +197,9 @@ void addkey_request_done(struct addkey_request *r)
 /* "YYYY-MM-DD", UTC; SOURCE_DATE_EPOCH wins (reproducible tests, as privsep's shadow lines). */
 static void today(char out[static 11])
 {
-	const char *e = getenv("SOURCE_DATE_EPOCH");
-	unsigned long long v;
-	time_t now = time(NULL);
+	time_t now = (time_t) clock_now();
 	struct tm tm;
 
-	if (e && parse_uint(e, 10, (unsigned long long) INT64_MAX, &v) == 0)
-		now = (time_t) v;
 	if (!gmtime_r(&now, &tm) || strftime(out, 11, "%Y-%m-%d", &tm) != 10)
 		snprintf(out, 11, "1970-01-01");
 }
@@ -576,8 +572,8 @@ static int precheck_dirs(struct run *run, const struct pw_entry *pw, const struc
 					.what = KW_REFUSED, .path = dir, .st = &st, .bad = bad, .usable = usable, .inside = true,
 				};
 				char buf[160];
-				enum problem_code code = streq(dir, d->home) ? PR_HOME_PERMS : PR_KEY_DIR_PERMS;
-				struct finding *f = run_add_finding(run, code, dir, pw->name);
+				const char *id = streq(dir, d->home) ? "home-perms" : "key-dir-perms";
+				struct finding *f = run_add_finding(run, problem_by_id(id), dir, pw->name);
 				if (!f || finding_set_detail(f, "%s", keywalk_describe(&p, buf, sizeof(buf))) < 0)
 					r = -ENOMEM;
 			}

@@ -22,13 +22,6 @@
 /* A value that expands itself ("X=\"$X$X\"" on every line) doubles per line: cut it. */
 #define VALUE_MAX (64u << 10)
 
-static void trim(const char **s, size_t *n)
-{
-	while (*n > 0 && (**s == ' ' || **s == '\t'))
-		(*s)++, (*n)--;
-	while (*n > 0 && ((*s)[*n - 1] == ' ' || (*s)[*n - 1] == '\t' || (*s)[*n - 1] == '\r'))
-		(*n)--;
-}
 
 static bool word_is(const char *w, size_t n, const char *s)
 {
@@ -308,12 +301,12 @@ int boot_bls_options(const char *text, size_t len, char **ret, unsigned *ret_lin
 	size_t n;
 
 	while (text_next_line(&it, &l, &n)) {
-		trim(&l, &n);
+		text_trim(&l, &n);
 		if (n < 8 || memcmp(l, "options", 7) != 0 || (l[7] != ' ' && l[7] != '\t'))
 			continue;
 		const char *v = l + 8;
 		size_t vl = n - 8;
-		trim(&v, &vl);
+		text_trim(&v, &vl);
 		if (b.len)
 			buf_putc(&b, ' ');
 		buf_append(&b, v, vl);

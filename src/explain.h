@@ -33,10 +33,39 @@ struct transcript {
 /* Read a transcript's stage markers (debug1 lines of OpenSSH 8-10). */
 void explain_read_transcript(const char *text, size_t len, struct transcript *ret);
 
+/* One cause: a problem id sshfix checks, or "!words" outside what it sees. */
+struct explain_cause {
+	char id[96];
+	bool outside;
+	const char *check;		/* the family that decides it */
+	const struct finding *found;	/* its finding on the target, or NULL */
+};
+
+/* What the text says, and the causes, most likely first. */
+struct explanation {
+	struct transcript tr;
+	enum msg_stage stage;		/* where it stopped: the transcript's, else the first message's */
+	struct {
+		char *line;		/* the client's line (at most 200 bytes) */
+		const struct msg_row *row;
+	} said[16];
+	size_t n_said;
+	struct explain_cause causes[64];
+	size_t n_causes;
+	const struct finding *answer;	/* the first cause found on the target */
+	bool checked;
+};
+
 /*
- * Print the explanation of text to out.  run: the target's findings
- * (engine_detect() done), or NULL when the checks could not run (then
- * why_no_checks says why).  Returns 0, 1 when no line of text is a message
- * sshfix knows, or -errno.
+ * Explain text.  run: the target's findings (engine_detect() done), or NULL
+ * when the checks could not run.  Returns 0, 1 when no line of text is a
+ * message sshfix knows (nothing to free), or -ENOMEM.
  */
-int explain_print(const struct run *run, const char *why_no_checks, const char *text, size_t len, FILE *out);
+int explain_compute(const struct run *run, const char *text, size_t len, struct explanation *ret);
+void explain_done(struct explanation *e);
+/* How many client messages the table knows (for "does not know this message"). */
+size_t explain_n_client_messages(void);
+
+/* Print e as text or as one JSON object; why_no_checks says why run is NULL.  Returns 0 or -errno. */
+int explain_print(const struct run *run, const char *why_no_checks, const struct explanation *e, FILE *out);
+int explain_print_json(const struct run *run, const char *why_no_checks, const struct explanation *e, FILE *out);

@@ -117,7 +117,7 @@ int fix_subject_keys_owner(struct run *run, const struct finding *f, struct jour
 	return 1;
 }
 
-struct finding *run_add_finding(struct run *run, enum problem_code code, const char *path, const char *user)
+struct finding *run_add_finding(struct run *run, const struct problem *p, const char *path, const char *user)
 {
 	struct finding **nv, *f;
 
@@ -129,7 +129,7 @@ struct finding *run_add_finding(struct run *run, enum problem_code code, const c
 	if (!f)
 		return NULL;
 	*f = (struct finding) {
-		.problem = problem_by_code(code),
+		.problem = p,
 		.fix = NULL,
 		.want = PERMS_KEEP,
 		.status = FS_FOUND,

@@ -56,8 +56,10 @@ int fix_subject_keys_owner(struct run *run, const struct finding *f, struct jour
 extern const struct fix *const fix_registry[];
 
 const struct fix *fix_by_id(const char *id);
-/* The problem with this code, whichever family owns it (never NULL for a valid code). */
-const struct problem *problem_by_code(enum problem_code code);
 const struct problem *problem_by_id(const char *id);
+/* How many problems all families have, and p's place among them (registry
+ * order): an index for per-problem counters. */
+size_t problem_count(void);
+size_t problem_index(const struct problem *p);
 /* The family a problem belongs to. */
 const struct fix *fix_of_problem(const struct problem *p);

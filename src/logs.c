@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "logs.h"
@@ -32,11 +33,13 @@ static bool has(const char *s, size_t n, const char *what)
 	return memmem(s, n, what, strlen(what)) != NULL;
 }
 
-/* A line sshd or one of its helpers wrote (syslog, journal short format), or fail2ban, or an AVC for sshd_t. */
+/* A line sshd or one of its helpers wrote (syslog, journal short format), or fail2ban, or an SELinux AVC
+ * for sshd_t, or an AppArmor denial of an sshd profile (the kernel's audit line). */
 static bool ours(const char *l, size_t n)
 {
 	return has(l, n, " sshd[") || has(l, n, " sshd-session[") || has(l, n, " sshd-auth[") || has(l, n, " sshd:") ||
-	       has(l, n, "fail2ban.") || (has(l, n, "avc:") && has(l, n, ":sshd_t:"));
+	       has(l, n, "fail2ban.") || (has(l, n, "avc:") && has(l, n, ":sshd_t:")) ||
+	       (has(l, n, "apparmor=\"DENIED\"") && has(l, n, "sshd"));
 }
 
 /*
@@ -50,19 +53,164 @@ static bool failure_words(const char *l, size_t n)
 	       !has(l, n, "Invalid user");
 }
 
-int logs_add_text(struct logs *l, const char *source, const char *text, size_t len, unsigned ver, bool since_start)
+/* ---- time stamps ---- */
+
+/* Days from 1970-01-01 to y-m-d (proleptic Gregorian; H. Hinnant's days_from_civil). */
+static long long days_from_civil(long long y, unsigned m, unsigned d)
+{
+	y -= m <= 2;
+	long long era = (y >= 0 ? y : y - 399) / 400;
+	unsigned yoe = (unsigned) (y - era * 400);
+	unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (long long) doe - 719468;
+}
+
+/* n decimal digits at s, or -1. */
+static int digits(const char *s, size_t len, size_t n)
+{
+	int v = 0;
+
+	if (len < n)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+static long long civil(int y, int mo, int d, int h, int mi, int sec)
+{
+	if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
+		return -1;
+	return days_from_civil(y, (unsigned) mo, (unsigned) d) * 86400 + h * 3600 + mi * 60 + sec;
+}
+
+/* "YYYY-MM-DD[T ]HH:MM:SS[.frac|,frac][Z|+HH:MM|+HHMM]" at s; *used: its length. */
+static long long iso_time(const char *s, size_t n, size_t *used)
+{
+	int y = digits(s, n, 4), mo = n > 7 ? digits(s + 5, n - 5, 2) : -1, d = n > 10 ? digits(s + 8, n - 8, 2) : -1;
+	if (y < 0 || mo < 0 || d < 0 || n < 19 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != ' ') ||
+	    s[13] != ':' || s[16] != ':')
+		return -1;
+	int h = digits(s + 11, n - 11, 2), mi = digits(s + 14, n - 14, 2), sec = digits(s + 17, n - 17, 2);
+	long long t = h < 0 || mi < 0 || sec < 0 ? -1 : civil(y, mo, d, h, mi, sec);
+	size_t i = 19;
+	if (t < 0)
+		return -1;
+	if (i < n && (s[i] == '.' || s[i] == ','))
+		for (i++; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+			;
+	if (i < n && s[i] == 'Z')
+		i++;
+	else if (i + 5 <= n && (s[i] == '+' || s[i] == '-')) {
+		int oh = digits(s + i + 1, n - i - 1, 2);
+		size_t m = i + 3 + (i + 3 < n && s[i + 3] == ':');
+		int om = digits(s + m, n - m, 2);
+		if (oh >= 0 && om >= 0) {
+			long long off = oh * 3600LL + om * 60LL;
+			t += s[i] == '+' ? -off : off;
+			i = m + 2;
+		}
+	}
+	*used = i;
+	return t;
+}
+
+long long logs_line_time(const char *l, size_t n, long long now)
+{
+	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	size_t used;
+
+	if (n >= 19 && l[0] >= '0' && l[0] <= '9')
+		return iso_time(l, n, &used);
+	if (n >= 15 && l[3] == ' ' && l[6] == ' ' && l[9] == ':' && l[12] == ':') {
+		/* "Dec  7 02:57:45": traditional syslog, no year */
+		const char *m = memmem(months, sizeof(months) - 1, l, 3);
+		int d = l[4] == ' ' ? digits(l + 5, 1, 1) : digits(l + 4, 2, 2);
+		int h = digits(l + 7, 2, 2), mi = digits(l + 10, 2, 2), sec = digits(l + 13, 2, 2);
+		if (!m || (m - months) % 3 || d < 0 || h < 0 || mi < 0 || sec < 0)
+			return -1;
+		time_t nt = (time_t) now;
+		struct tm tm;
+		if (!gmtime_r(&nt, &tm))
+			return -1;
+		long long t = civil(tm.tm_year + 1900, (int) (m - months) / 3 + 1, d, h, mi, sec);
+		if (t > now + 86400)	/* December's lines read in January */
+			t = civil(tm.tm_year + 1899, (int) (m - months) / 3 + 1, d, h, mi, sec);
+		return t;
+	}
+	const char *a = memmem(l, n, "msg=audit(", 10);
+	if (a) {
+		long long t = 0;
+		size_t i = (size_t) (a - l) + 10, k = 0;
+		for (; i < n && l[i] >= '0' && l[i] <= '9' && k < 12; i++, k++)
+			t = t * 10 + (l[i] - '0');
+		return k > 0 && i < n && (l[i] == '.' || l[i] == ':') ? t : -1;
+	}
+	return -1;
+}
+
+int logs_parse_since(const char *when, long long now, long long *ret)
+{
+	size_t n = strlen(when), used = 0;
+	unsigned long long v;
+	char unit = n ? when[n - 1] : 0;
+
+	if (n >= 2 && n <= 12 && strchr("dhm", unit)) {
+		_cleanup_free_ char *num = strndup(when, n - 1);
+		if (!num || parse_uint(num, 10, 100000, &v) < 0)
+			return -EINVAL;
+		*ret = now - (long long) v * (unit == 'd' ? 86400 : unit == 'h' ? 3600 : 60);
+		return 0;
+	}
+	if (n == 10) {
+		char full[20];
+		snprintf(full, sizeof(full), "%s 00:00:00", when);
+		*ret = iso_time(full, 19, &used);
+		return *ret < 0 ? -EINVAL : 0;
+	}
+	if (n == 16) {
+		char full[20];
+		snprintf(full, sizeof(full), "%s:00", when);
+		*ret = iso_time(full, 19, &used);
+		return *ret < 0 ? -EINVAL : 0;
+	}
+	*ret = iso_time(when, n, &used);
+	return *ret < 0 || used != n ? -EINVAL : 0;
+}
+
+/* ---- reading ---- */
+
+/* A line of ours, within the window --since asks for. */
+static bool wanted(const char *s, size_t n, long long since, long long now)
+{
+	if (n == 0 || n > 4096 || !ours(s, n))
+		return false;
+	if (since <= 0)
+		return true;
+	long long t = logs_line_time(s, n, now);
+	return t < 0 || t >= since;
+}
+
+int logs_add_text(struct logs *l, const char *source, const char *text, size_t len, unsigned ver, bool since_start,
+		  long long since, long long now)
 {
 	struct text_lines it = { .text = text, .len = len };
 	const char *s;
 	size_t n, first = l->n, total = 0, skip;
 
+	if (since > 0)
+		since_start = false;
 	/* only the last LOG_LINES_MAX of ours are kept: count them first, so memory stays bounded */
 	while (text_next_line(&it, &s, &n))
-		total += n > 0 && n <= 4096 && ours(s, n);
+		total += wanted(s, n, since, now);
 	skip = total > LOG_LINES_MAX ? total - LOG_LINES_MAX : 0;
 	it = (struct text_lines) { .text = text, .len = len };
 	while (text_next_line(&it, &s, &n)) {
-		if (n == 0 || n > 4096 || !ours(s, n))
+		if (!wanted(s, n, since, now))
 			continue;
 		if (skip > 0 && !(since_start && has(s, n, "Server listening on"))) {
 			skip--;
@@ -142,11 +290,11 @@ static int note(char ***v, const char *what, const char *why)
 	return asprintf(&s, "%s (%s)", what, why) < 0 ? -ENOMEM : strv_push(v, s);
 }
 
-static int read_files(struct run *run, struct logs *l, unsigned ver)
+static int read_files(struct run *run, struct logs *l, unsigned ver, long long now)
 {
 	static const char *const files[] = { "/var/log/auth.log.1", "/var/log/auth.log", "/var/log/secure.1",
 					     "/var/log/secure", "/var/log/messages.1", "/var/log/messages",
-					     "/var/log/fail2ban.log", "/var/log/audit/audit.log" };
+					     "/var/log/kern.log", "/var/log/fail2ban.log", "/var/log/audit/audit.log" };
 	int r;
 
 	for (size_t i = 0; i < ELEMENTSOF(files); i++) {
@@ -168,9 +316,11 @@ static int read_files(struct run *run, struct logs *l, unsigned ver)
 		if ((r = note(&l->read, files[i], what)) < 0)
 			return r;
 		/* the rotated copy is the start of the story; the live file decides what "since sshd started" is */
-		if ((r = logs_add_text(l, files[i], text, len, ver, false)) < 0)
+		if ((r = logs_add_text(l, files[i], text, len, ver, false, run->opt.since, now)) < 0)
 			return r;
 	}
+	if (run->opt.since > 0)
+		return 0;	/* every restart since then */
 	/* only what the last start of sshd said, across the files: from the first of its "Server listening" lines */
 	size_t last = 0;
 	for (size_t i = 0; i < l->n; i++)
@@ -188,12 +338,15 @@ static int read_files(struct run *run, struct logs *l, unsigned ver)
 }
 
 /* The journal, through the target's own journalctl. */
-static int read_journal(struct run *run, struct logs *l, unsigned ver)
+static int read_journal(struct run *run, struct logs *l, unsigned ver, long long now)
 {
 	static const char lines[] = "4000";
+	char since[32] = "--since=@0";
+	if (run->opt.since > 0)
+		snprintf(since, sizeof(since), "--since=@%lld", run->opt.since);
 	const char *const argv[] = { "/usr/bin/journalctl", "-D", "/var/log/journal", "-o", "short-iso", "--no-pager",
-				     "-q", "-n", lines, "_COMM=sshd", "+", "_COMM=sshd-session", "+", "_COMM=sshd-auth", "+",
-				     "_COMM=fail2ban-server", NULL };
+				     "-q", "-n", lines, since, "_COMM=sshd", "+", "_COMM=sshd-session", "+", "_COMM=sshd-auth",
+				     "+", "_COMM=fail2ban-server", "+", "_TRANSPORT=kernel", NULL };
 	const struct sandbox_opts opts = { .timeout_sec = 20, .read_only = true };
 	struct sandbox_result res = {0};
 	const char *why = NULL;
@@ -215,7 +368,7 @@ static int read_journal(struct run *run, struct logs *l, unsigned ver)
 	}
 	r = note(&l->read, "the journal in /var/log/journal", "the target's own journalctl, its last 4000 lines");
 	if (r >= 0)
-		r = logs_add_text(l, "the journal", res.output, res.output_len, ver, true);
+		r = logs_add_text(l, "the journal", res.output, res.output_len, ver, true, run->opt.since, now);
 	sandbox_result_done(&res);
 	return r;
 }
@@ -229,7 +382,8 @@ int logs_get(struct run *run, const struct logs **ret)
 		int r;
 		if (!l)
 			return -ENOMEM;
-		if ((r = read_files(run, l, ver)) < 0 || (r = read_journal(run, l, ver)) < 0) {
+		long long now = clock_now();
+		if ((r = read_files(run, l, ver, now)) < 0 || (r = read_journal(run, l, ver, now)) < 0) {
 			logs_free(l);
 			return r;
 		}

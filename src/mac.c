@@ -48,13 +48,6 @@ const char *selinux_mode_name(enum selinux_mode m)
 
 /* ------------------------------------------------------------- lines */
 
-static void trim(const char **s, size_t *n)
-{
-	while (*n > 0 && (**s == ' ' || **s == '\t'))
-		(*s)++, (*n)--;
-	while (*n > 0 && ((*s)[*n - 1] == ' ' || (*s)[*n - 1] == '\t' || (*s)[*n - 1] == '\r'))
-		(*n)--;
-}
 
 static bool word_is(const char *w, size_t n, const char *s)
 {
@@ -77,13 +70,13 @@ int mac_parse_selinux_config(const char *text, size_t len, enum selinux_mode *re
 	if (!type)
 		return -ENOMEM;
 	while (text_next_line(&it, &l, &n)) {
-		trim(&l, &n);
+		text_trim(&l, &n);
 		if (n == 0 || l[0] == '#')
 			continue;
 		if (n >= 8 && memcmp(l, "SELINUX=", 8) == 0) {
 			const char *v = l + 8;
 			size_t vl = n - 8;
-			trim(&v, &vl);
+			text_trim(&v, &vl);
 			mode_line = it.lineno;
 			/* libselinux's selinux_getenforcemode(): a prefix, without case
 			 * ("enforcing # x" is enforcing); anything else loads no policy. */
@@ -94,7 +87,7 @@ int mac_parse_selinux_config(const char *text, size_t len, enum selinux_mode *re
 		} else if (n >= 12 && memcmp(l, "SELINUXTYPE=", 12) == 0) {
 			const char *v = l + 12;
 			size_t vl = n - 12;
-			trim(&v, &vl);
+			text_trim(&v, &vl);
 			free(type);
 			type = strndup(v, vl);
 			if (!type)
@@ -372,7 +365,7 @@ int mac_apparmor_headers(const char *text, size_t len, const char *const *progra
 		}
 		const char *s = l;
 		size_t sn = e;
-		trim(&s, &sn);
+		text_trim(&s, &sn);
 		size_t opens = 0, closes = 0;
 		for (size_t i = 0; i < sn; i++) {
 			opens += s[i] == '{';
@@ -600,7 +593,7 @@ static int load_selinux(struct target *t, const struct boot_cmdline *boot, struc
 	const char *l;
 	size_t n;
 	while (text_next_line(&it, &l, &n)) {
-		trim(&l, &n);
+		text_trim(&l, &n);
 		if (n < 10 || memcmp(l, "store-root", 10) != 0)
 			continue;
 		const char *v = l + 10;

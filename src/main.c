@@ -25,6 +25,7 @@
 #include "client.h"
 #include "engine.h"
 #include "explain.h"
+#include "logs.h"
 #include "fix.h"
 #include "journal.h"
 #include "json.h"
@@ -51,6 +52,8 @@ struct args {
 	char *root, *device, *only, *skip, *undo_id;	/* popt allocates them; args_done() frees */
 	char *yes_ids;			/* --yes=ID,... (popt allocates it) */
 	char *from;			/* --from ADDR (popt allocates it) */
+	char *since;			/* --since WHEN (popt allocates it) */
+	long long since_t;		/* its time, UTC seconds */
 	char from_canon[INET6_ADDRSTRLEN];	/* its canonical text */
 	int yes;			/* --yes was given, with or without ids */
 	char *add_key, *key_file;	/* --add-key USER [KEY...] | --key-file FILE */
@@ -77,6 +80,7 @@ static void args_done(struct args *a)
 	free(a->undo_id);
 	free(a->yes_ids);
 	free(a->from);
+	free(a->since);
 	free(a->add_key);
 	free(a->key_file);
 	for (size_t i = 0; i < a->n_key_words; i++)
@@ -189,6 +193,7 @@ static int parse_args(int argc, const char **argv, struct args *a)
 		{ "interactive", '\0', POPT_ARG_NONE, NULL, OPT_INTERACTIVE, "ask before each repair", NULL },
 		{ "yes", 'y', POPT_ARG_STRING | POPT_ARGFLAG_OPTIONAL, &a->yes_ids, OPT_YES, "consent to the repairs that need a yes (all, or only these problems or checks), as e2fsck -y", "ID,..." },
 		{ "from", '\0', POPT_ARG_STRING, &a->from, 0, "answer for connections from this address (IPv4 or IPv6)", "ADDR" },
+		{ "since", '\0', POPT_ARG_STRING, &a->since, 0, "log evidence since WHEN (2d, 12h, 30m, or a UTC date YYYY-MM-DD[ HH:MM[:SS]]), not only since sshd last started", "WHEN" },
 		{ "only", '\0', POPT_ARG_STRING, &a->only, 0, "run only these checks or problems", "ID,..." },
 		{ "skip", '\0', POPT_ARG_STRING, &a->skip, 0, "skip these checks or problems", "ID,..." },
 		{ "json", '\0', POPT_ARG_NONE, &a->json, 0, "print one JSON document instead of text", NULL },
@@ -303,6 +308,14 @@ static int parse_args(int argc, const char **argv, struct args *a)
 					 "--add-key or --client");
 	if (a->from && (status = from_arg(a->from, a->from_canon)))
 		return status;
+	if (a->since && (a->undo || a->list_undo || a->list_checks || a->version || a->add_key || a->client || a->who))
+		return usage_error("%s", "--since cannot be combined with --undo, --list-undo, --list-checks, --version, "
+					 "--add-key, --client or --who");
+	if (a->since && logs_parse_since(a->since, clock_now(), &a->since_t) < 0) {
+		_cleanup_free_ char *shown = escape_display_trunc(a->since, 60);
+		return usage_error("--since '%s': not a time (2d, 12h, 30m, or a UTC date YYYY-MM-DD[ HH:MM[:SS]])",
+				   shown ? shown : "?");
+	}
 	if (a->yes && (a->undo || a->list_undo || a->list_checks || a->version || a->who || a->add_key))
 		return usage_error("%s", "--yes cannot be combined with --undo, --list-undo, --list-checks, --version, "
 					 "--who or --add-key");
@@ -317,10 +330,10 @@ static int parse_args(int argc, const char **argv, struct args *a)
 		return usage_error("%s", "--key-file only applies to --add-key");
 	if ((a->explain || a->explain_file) &&
 	    ((a->explain && a->explain_file) || a->n_modes || a->undo || a->list_undo || a->list_checks || a->who ||
-	     a->add_key || a->client || a->yes || a->json))
+	     a->add_key || a->client || a->yes))
 		return usage_error("%s", "--explain and --explain-file take one text, and cannot be combined with --dry-run, "
 					 "--apply, --interactive, --undo, --list-undo, --list-checks, --who, --add-key, "
-					 "--client, --yes or --json");
+					 "--client or --yes");
 	if (a->add_key && (a->undo || a->list_undo || a->list_checks || a->version || a->only || a->skip))
 		return usage_error("%s", "--add-key cannot be combined with --undo, --list-undo, --list-checks, --version, "
 					 "--only or --skip");
@@ -735,10 +748,24 @@ static unsigned explain_run(struct run *run, const char *text, size_t len)
 		if (!checked)
 			why = "the checks could not run on this target";
 	}
-	int r = explain_print(checked ? run : NULL, why, text, len, stdout);
+	const struct run *r_or_null = checked ? run : NULL;
+	struct explanation e;
+	int r = explain_compute(r_or_null, text, len, &e);
+	if (r == 1) {
+		if (run->opt.json)
+			printf("{\"sshfix_version\":\"%s\",\"known\":false}\n", PACKAGE_VERSION);
+		else
+			printf("sshfix does not know this message: it is none of the %zu client messages of its table.\n",
+			       explain_n_client_messages());
+		return EXIT_USAGE;
+	}
 	if (r < 0)
 		return EXIT_ERROR;
-	return r == 1 ? EXIT_USAGE : checked ? engine_exit_flags(run) : EXIT_OK;
+	r = run->opt.json ? explain_print_json(r_or_null, why, &e, stdout) : explain_print(r_or_null, why, &e, stdout);
+	explain_done(&e);
+	if (r < 0)
+		return EXIT_ERROR;
+	return checked ? engine_exit_flags(run) : EXIT_OK;
 }
 
 static unsigned sshfix_main(struct args *args)
@@ -780,6 +807,7 @@ static unsigned sshfix_main(struct args *args)
 		run.opt.crash_at = (unsigned long) crash_at;
 	run.opt.yes = a.yes;
 	run.opt.from = a.from ? a.from_canon : NULL;
+	run.opt.since = a.since ? (a.since_t > 0 ? a.since_t : 1) : 0;
 	if ((a.only && split_ids(a.only, &run.opt.only) < 0) || (a.skip && split_ids(a.skip, &run.opt.skip) < 0) ||
 	    (a.yes_ids && split_ids(a.yes_ids, &run.opt.yes_ids) < 0)) {
 		run_done(&run);

@@ -19,7 +19,7 @@ const struct msg_row msg_table[] = {
 	S("authkeys-file-modes", "sshd", "Authentication refused: bad ownership or modes for file *", 0, 0,
 	  "authorized-keys-perms", "StrictModes refused the authorized keys file itself"),
 	S("authkeys-open-denied", "sshd", "Could not open user '*' authorized keys '*': Permission denied", 0, 0,
-	  "key-dir-perms authorized-keys-perms home-perms selinux-label-wrong",
+	  "key-dir-perms authorized-keys-perms home-perms selinux-label-wrong apparmor-no-rule apparmor-deny-rule",
 	  "sshd, as the user, could not open the keys file"),
 	S("authkeys-not-regular", "sshd", "authorized keys '*' is not a regular file", 0, 0,
 	  "authorized-keys-not-regular", "the keys file is a directory, FIFO or device"),
@@ -85,7 +85,7 @@ const struct msg_row msg_table[] = {
 	  "sshd bound nothing and exits"),
 	/* §4 privilege separation */
 	S("privsep-dir-missing", "sshd", "Missing privilege separation directory: *", 0, 0,
-	  "privsep-dir-missing privsep-dir-not-provided", "/run/sshd does not exist: sshd exits"),
+	  "privsep-dir-missing privsep-dir-not-provided run-no-room", "/run/sshd does not exist: sshd exits"),
 	S("privsep-dir-perms", "sshd", "must be owned by root and not group or world-writable.", 0, 0,
 	  "privsep-dir-perms", "the privilege separation directory has the wrong owner or mode"),
 	S("privsep-user-missing", "sshd", "Privilege separation user * does not exist", 0, 0, "privsep-user-missing",
@@ -139,6 +139,8 @@ const struct msg_row msg_table[] = {
 	/* §9 SELinux: the kernel's audit record */
 	S("avc-sshd", "audit", "avc:  denied  * scontext=*:sshd_t:*", 0, 0, "selinux-label-wrong listen-port-selinux",
 	  "SELinux denied sshd (sshd_t) an access"),
+	S("apparmor-denied-sshd", "kernel", "apparmor=\"DENIED\" * profile=\"*sshd*\"", 0, 0,
+	  "apparmor-no-rule apparmor-deny-rule", "AppArmor denied sshd's profile an access"),
 
 	/* ---- what the client prints (RULES §5, §12.3), most specific first ---- */
 	C("client-reset-banner", STAGE_BANNER, "kex_exchange_identification: read: Connection reset by peer",
@@ -153,8 +155,8 @@ const struct msg_row msg_table[] = {
 	  "tcp-wrappers-deny !a_server_too_busy_to_answer", "no banner came in time"),
 	C("client-refused", STAGE_TCP, "Connection refused",
 	  "ssh-unit-not-enabled ssh-unit-masked sshd-not-to-be-run config-bad-option config-bad-value "
-	  "config-missing-argument hostkey-missing hostkey-mode hostkey-corrupt privsep-dir-missing privsep-user-missing "
-	  "listen-port-invalid listen-loopback-only listen-family-mismatch ssh-socket-port-mismatch sshd-binary-missing "
+	  "config-missing-argument hostkey-missing hostkey-mode hostkey-corrupt privsep-dir-missing run-no-room "
+	  "privsep-user-missing listen-port-invalid listen-loopback-only listen-family-mismatch ssh-socket-port-mismatch sshd-binary-missing "
 	  "firewall-nftables-blocks firewall-iptables-blocks firewall-ufw-blocks firewalld-blocks fail2ban-banned "
 	  "fail2ban-permanent-ban fail2ban-bans",
 	  "nothing listens on that port (sshd did not start, or listens elsewhere), or a firewall rejects"),
@@ -178,7 +180,8 @@ const struct msg_row msg_table[] = {
 	  "!the_client_offers_too_many_keys_(ssh_-o_IdentitiesOnly=yes_-i_KEY) authorized-keys-perms key-dir-perms "
 	  "home-perms", "the client offered more keys than MaxAuthTries allows, none accepted"),
 	C("client-pubkey-denied", STAGE_AUTH, "Permission denied (publickey",
-	  "home-perms key-dir-perms authorized-keys-perms selinux-label-wrong authorized-keys-bom "
+	  "home-perms key-dir-perms authorized-keys-perms selinux-label-wrong apparmor-no-rule apparmor-deny-rule "
+	  "authorized-keys-bom "
 	  "authorized-keys-split-key authorized-keys-paste-damage authorized-keys-mangled-line authorized-keys-bad-options "
 	  "authorized-keys-type-mismatch authorized-keys-unsupported-type authorized-keys-rsa-too-small "
 	  "authorized-keys-tilde key-path-user-symlink authorized-keys-not-regular user-not-allowed root-login-refused "

@@ -598,9 +598,10 @@ static int parse_chain_body(struct parser *ps, struct nft_chain *c)
 			size_t e = stmt_end(ps);
 			for (size_t k = ps->i; k + 1 < e; k++) {
 				const struct tok *a = &ps->rs->toks[k], *b = &ps->rs->toks[k + 1];
-				if (is_word(a, "hook") && b->type == T_WORD && !(c->hook = strdup(b->s)))
+				/* the last one counts ("hook input hook output" in a hostile file) */
+				if (is_word(a, "hook") && b->type == T_WORD && (free(c->hook), !(c->hook = strdup(b->s))))
 					return -ENOMEM;
-				if (is_word(a, "type") && b->type == T_WORD && !(c->type = strdup(b->s)))
+				if (is_word(a, "type") && b->type == T_WORD && (free(c->type), !(c->type = strdup(b->s))))
 					return -ENOMEM;
 				if (is_word(a, "policy") && b->type == T_WORD) {
 					c->policy_drop = streq(b->s, "drop");

@@ -36,12 +36,7 @@
 
 uint64_t pam_counters_now(void)
 {
-	const char *e = getenv("SOURCE_DATE_EPOCH");
-	unsigned long long v;
-
-	if (e && parse_uint(e, 10, 1ull << 40, &v) == 0)
-		return v;
-	return (uint64_t) time(NULL);
+	return (uint64_t) clock_now();
 }
 
 void pam_counters_done(struct pam_counters *c)

@@ -142,19 +142,29 @@ static void finding_text(const struct run *run, const struct finding *f, size_t 
 #define REPORT_SAME_MAX 10
 static void findings_text(const struct run *run, struct buf *b)
 {
-	size_t seen[_PR_MAX] = {0}, total[_PR_MAX] = {0};
+	size_t np = problem_count();
+	_cleanup_free_ size_t *seen = calloc(np, sizeof(*seen)), *total = calloc(np, sizeof(*total));
+	_cleanup_free_ size_t *idx = calloc(run->n_findings ? run->n_findings : 1, sizeof(*idx));
 
-	for (size_t i = 0; i < run->n_findings; i++)
-		total[run->findings[i]->problem->code]++;
+	if (!seen || !total || !idx) {
+		/* Without the counters, every finding: long, never wrong. */
+		for (size_t i = 0; i < run->n_findings; i++)
+			finding_text(run, run->findings[i], i, b);
+		return;
+	}
+	for (size_t i = 0; i < run->n_findings; i++) {
+		idx[i] = problem_index(run->findings[i]->problem);
+		total[idx[i]]++;
+	}
 	for (size_t i = 0; i < run->n_findings; i++) {
 		const struct finding *f = run->findings[i];
-		size_t k = ++seen[f->problem->code];
+		size_t k = ++seen[idx[i]];
 		if (run->opt.verbose || k <= REPORT_SAME_MAX)
 			finding_text(run, f, i, b);
-		if (!run->opt.verbose && k == REPORT_SAME_MAX && total[f->problem->code] > REPORT_SAME_MAX)
+		if (!run->opt.verbose && k == REPORT_SAME_MAX && total[idx[i]] > REPORT_SAME_MAX)
 			buf_printf(b, "[%s] %s: ... and %zu more like these (--verbose or --json lists every one)\n",
 				   severity_name(f->problem->severity), f->problem->id,
-				   total[f->problem->code] - REPORT_SAME_MAX);
+				   total[idx[i]] - REPORT_SAME_MAX);
 	}
 	if (run->n_findings)
 		buf_putc(b, '\n');

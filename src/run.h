@@ -48,6 +48,9 @@ struct run_options {
 	bool yes;
 	char **yes_ids;
 	bool json, verbose, color, force;
+	/* --since WHEN: the logs' lines from then on (UTC seconds), across
+	 * sshd's restarts; 0: since sshd last started. */
+	long long since;
 	unsigned long crash_at;	/* SSHFIX_CRASH_AT, for the crash tests */
 	/* --client: the connecting side's files (src/client.h) */
 	bool client;
@@ -103,8 +106,9 @@ struct run {
 	FILE *err;		/* diagnostics and questions */
 };
 
-/* Record a finding for problem `code`; takes nothing, copies the strings. */
-struct finding *run_add_finding(struct run *run, enum problem_code code, const char *path, const char *user);
+/* Record a finding of problem p (a row of the calling family's table:
+ * &table[PR_X]); takes nothing, copies the strings. */
+struct finding *run_add_finding(struct run *run, const struct problem *p, const char *path, const char *user);
 int finding_add_evidence(struct finding *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int finding_set_detail(struct finding *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int model_note(struct model *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -593,4 +594,22 @@ bool text_next_line(struct text_lines *it, const char **ret, size_t *ret_n)
 	*ret = l;
 	*ret_n = n;
 	return true;
+}
+
+long long clock_now(void)
+{
+	const char *e = getenv("SOURCE_DATE_EPOCH");
+	unsigned long long v;
+
+	if (e && parse_uint(e, 10, 1ull << 40, &v) == 0)
+		return (long long) v;
+	return (long long) time(NULL);
+}
+
+void text_trim(const char **s, size_t *n)
+{
+	while (*n > 0 && (**s == ' ' || **s == '\t'))
+		(*s)++, (*n)--;
+	while (*n > 0 && ((*s)[*n - 1] == ' ' || (*s)[*n - 1] == '\t' || (*s)[*n - 1] == '\r'))
+		(*n)--;
 }

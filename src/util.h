@@ -118,6 +118,11 @@ ssize_t unescape_record(const char *s, char **ret);
 /* Parse an unsigned decimal or octal (base 8) number; -EINVAL/-ERANGE on junk. */
 int parse_uint(const char *s, int base, unsigned long long max, unsigned long long *ret);
 
+/* The clock (UTC seconds), or SOURCE_DATE_EPOCH when it is set: what
+ * sshfix writes (shadow's lastchg, "sshfix added DATE") and how old a log
+ * line is stay reproducible in tests, as with useradd. */
+long long clock_now(void);
+
 /* "0644"-style rendering for modes in messages and diffs. */
 const char *mode_str(mode_t mode, char out[static 8]);
 /* The last non-empty line of a text (a command's output), trimmed; NULL on ENOMEM. */
@@ -131,3 +136,5 @@ struct text_lines {
 };
 /* The next line without its '\n', a trailing '\r' and anything from a NUL byte on (as C readers see it). */
 bool text_next_line(struct text_lines *it, const char **ret, size_t *ret_n);
+/* s[0..n) without the blanks (spaces, tabs) before and after it, and a trailing '\r'. */
+void text_trim(const char **s, size_t *n);

@@ -40,7 +40,7 @@ crash_run() {
 }
 
 broken_root
-"$here/manifest.sh" "$ROOT" > "$work/orig"
+"$here/manifest.py" "$ROOT" > "$work/orig"
 fails=0 steps=0
 
 for k in $(seq 1 200); do
@@ -55,7 +55,7 @@ for k in $(seq 1 200); do
 	if ! "$SSHFIX" --root "$ROOT" --undo latest > "$work/undo" 2>&1; then
 		echo "FAIL: crash at step $k: --undo failed:"; cat "$work/undo"; fails=$((fails + 1)); continue
 	fi
-	"$here/manifest.sh" "$ROOT" > "$work/now"
+	"$here/manifest.py" "$ROOT" > "$work/now"
 	if ! cmp -s "$work/orig" "$work/now"; then
 		echo "FAIL: crash at step $k: --undo did not restore the tree"
 		diff "$work/orig" "$work/now" | head
@@ -76,7 +76,7 @@ for k in $(seq 1 200); do
 	elif [ $rc -ne 0 ]; then
 		echo "FAIL: --undo exited $rc"; cat "$work/out"; fails=$((fails + 1))
 	fi
-	"$here/manifest.sh" "$ROOT" > "$work/now"
+	"$here/manifest.py" "$ROOT" > "$work/now"
 	cmp -s "$work/orig" "$work/now" || { echo "FAIL: undo crash at step $k: tree not restored"; fails=$((fails + 1)); }
 	[ $rc -eq 137 ] || { usteps=$((k - 1)); break; }
 done

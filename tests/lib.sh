@@ -689,6 +689,15 @@ selinux_debian() {
 	done
 }
 
+# apparmor_debian ROOT: Debian 12's /etc/apparmor.d (the apparmor package,
+# and sshd's profile from apparmor-profiles; tests/apparmor/README), in
+# enforce mode.
+apparmor_debian() {
+	d=$(dirname "${BASH_SOURCE[0]}")/apparmor
+	mkdir -p "$1/etc"
+	tar -C "$1/etc" -xzf "$d/apparmor.d.tar.gz"
+}
+
 # selinux_label ROOT TYPE PATH...: label each PATH with TYPE, as setfiles
 # would (system_u:object_r:TYPE:s0, with the NUL setfilecon() writes).
 selinux_label() {

@@ -9,6 +9,10 @@
 # and metadata.  sshfix's own undo store (var/lib/sshfix) is left out: it is
 # the record of the change, not part of the tree being compared.
 # With SUBPATHs, only those paths (relative to ROOT) are described.
+# The real-login tier's batched manifest (tests/e2e/lib.sh) prints this
+# format, and its selftest compares the two.  The tree tier uses
+# tests/manifest.py: the same facts from one process, where this script
+# forks six programs per file (it was most of the tree tier's time).
 set -eu
 root=${1:?usage: manifest.sh ROOT [SUBPATH...]}
 shift

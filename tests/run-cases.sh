@@ -86,12 +86,12 @@ for casedir in "${cases[@]}"; do
 		sed -e "s|$ROOT|ROOT|g" -f "$here/filter.sed" "$o/out.1.raw" > "$o/out.1"
 		compare expect.1 "$o/out.1"
 	else
-		"$here/manifest.sh" "$ROOT" > "$o/m0"
+		"$here/manifest.py" "$ROOT" > "$o/m0"
 		run_sshfix "$o/out.dry" --root "$ROOT" --dry-run "${args[@]}"
-		"$here/manifest.sh" "$ROOT" > "$o/m1"
+		"$here/manifest.py" "$ROOT" > "$o/m1"
 		cmp -s "$o/m0" "$o/m1" || { fail "--dry-run changed the tree"; diff "$o/m0" "$o/m1" | head; }
 		run_sshfix "$o/out.report" --root "$ROOT" "${args[@]}"
-		"$here/manifest.sh" "$ROOT" > "$o/m1"
+		"$here/manifest.py" "$ROOT" > "$o/m1"
 		cmp -s "$o/m0" "$o/m1" || fail "report mode changed the tree"
 		[ "$(tail -1 "$o/out.report")" = "$(tail -1 "$o/out.dry")" ] ||
 			fail "report and dry-run exit differently"
@@ -105,7 +105,7 @@ for casedir in "${cases[@]}"; do
 		[ "$(undo_ids)" = "$n1" ] || fail "the second --apply changed something"
 		if [ "$n1" -gt 0 ]; then
 			"$SSHFIX" --root "$ROOT" --undo latest > "$o/out.undo" 2>&1 || fail "--undo failed: $(cat "$o/out.undo")"
-			"$here/manifest.sh" "$ROOT" > "$o/m2"
+			"$here/manifest.py" "$ROOT" > "$o/m2"
 			# The undo store itself stays; everything else must be as before.
 			cmp -s "$o/m0" "$o/m2" || { fail "--undo did not restore the tree"; diff "$o/m0" "$o/m2" | head; }
 		fi

@@ -90,7 +90,7 @@ mkroot "$jail/fakeroot"
 chmod 0777 "$jail/fakeroot/home/alice"
 chmod 0644 "$jail/fakeroot/etc/ssh/ssh_host_ed25519_key"
 chmod 0666 "$jail/fakeroot/home/alice/.ssh/authorized_keys"
-before=$("$here/manifest.sh" "$jail/fakeroot")
+before=$("$here/manifest.py" "$jail/fakeroot")
 
 chroot "$jail" /sshfix-static --root /fakeroot --dry-run > "$work/static.raw" 2>&1
 echo "Exit status is $?" >> "$work/static.raw"
@@ -113,7 +113,7 @@ else
 	fail "--dry-run in the chroot differs from the dynamic binary (- dynamic, + static):"
 	diff -u "$work/dynamic.out" "$work/static.out" | sed 's/^/    /' | head -60
 fi
-[ "$("$here/manifest.sh" "$jail/fakeroot")" = "$before" ] || fail "a --dry-run changed the fake root"
+[ "$("$here/manifest.py" "$jail/fakeroot")" = "$before" ] || fail "a --dry-run changed the fake root"
 # Nothing but what we put there: the binary wrote nothing into the chroot.
 for e in "$jail"/* "$jail"/.[!.]* "$jail"/..?*; do
 	case ${e#"$jail"/} in sshfix-static | fakeroot) continue ;; esac

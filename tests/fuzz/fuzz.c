@@ -16,6 +16,10 @@
  * The persistent firewall (24-25): an nftables ruleset (with itself as
  * every included file) and an iptables-save file, each judged for a few
  * packets and given the planned accept rule.
+ * 26-28: firewalld's XML, the file_contexts regex matcher and lookup.
+ * 29-30: the target's logs (line stamps, --since, both windows) and
+ * --explain's reading of what the client showed.  31: an AppArmor
+ * profile's rules, every include being the profile itself.
  *
  * The --client parsers (12-15) take hostile input: a user's files, through
  * the ssh client configuration loader on an in-memory file system; what
@@ -46,6 +50,9 @@
 #include "nft.h"
 #include "firewalld.h"
 #include "fcre.h"
+#include "logs.h"
+#include "apparmor.h"
+#include "explain.h"
 #include "fcontext.h"
 #include "iptables.h"
 #include "accounts.h"
@@ -409,11 +416,69 @@ static void fz_fcontext(const char *d, size_t n)
 	fcon_free(fc);
 }
 
+/* The logs' reader: stamps, --since, both windows; then --explain on the same text. */
+static void fz_logs(const char *s, const char *d, size_t n)
+{
+	struct logs l = {0};
+	long long t;
+
+	(void) logs_line_time(d, n, 1700000000LL);
+	(void) logs_parse_since(s, 1700000000LL, &t);
+	if (logs_add_text(&l, "fuzz", d, n, 902, true, 0, 1700000000LL) == 0)
+		(void) logs_add_text(&l, "fuzz", d, n, 1000, false, 1699000000LL, 1700000000LL);
+	for (size_t i = 0; i < l.n; i++)
+		free(l.lines[i].text);
+	free(l.lines);
+}
+
+static void fz_explain(const char *d, size_t n)
+{
+	struct explanation e;
+
+	if (explain_compute(NULL, d, n, &e) == 0)
+		explain_done(&e);
+}
+
+/* An AppArmor profile whose every include is itself (loops, depth) and a directory of one file. */
+struct fz_aa { const char *d; size_t n; };
+static int fz_aa_read(void *u, const char *path, char **ret, size_t *ret_len)
+{
+	const struct fz_aa *a = u;
+	if (strstr(path, ".d/") == NULL && strstr(path, ".d") && path[strlen(path) - 1] == 'd')
+		return -EISDIR;
+	*ret = malloc(a->n + 1);
+	if (!*ret)
+		return -ENOMEM;
+	memcpy(*ret, a->d, a->n);
+	(*ret)[a->n] = 0;
+	*ret_len = a->n;
+	return 0;
+}
+static int fz_aa_list(void *u, const char *path, char ***ret)
+{
+	(void) u;
+	(void) path;
+	*ret = NULL;
+	return strv_push(ret, strdup("one"));
+}
+static void fz_apparmor(const char *d, size_t n)
+{
+	struct fz_aa a = { d, n };
+	struct aa_rules r;
+	const struct aa_rule *x;
+
+	if (aa_rules_load("/etc/apparmor.d/p", d, n, 2, fz_aa_read, fz_aa_list, &a, &r) < 0)
+		return;
+	(void) aa_rules_check(&r, "/home/alice/.ssh/authorized_keys", AA_READ, true, &x);
+	(void) aa_rules_check(&r, "/usr/lib/openssh/sshd-session", AA_EXEC, false, &x);
+	aa_rules_done(&r);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size < 1)
 		return 0;
-	unsigned which = data[0] % 29;
+	unsigned which = data[0] % 32;
 	const char *d = (const char *) data + 1;
 	size_t n = size - 1;
 	char *s = malloc(n + 1);
@@ -563,6 +628,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 26: fz_firewalld(d, n); break;
 	case 27: fz_fcre(s, d, n); break;
 	case 28: fz_fcontext(d, n); break;
+	case 29: fz_logs(s, d, n); break;
+	case 30: fz_explain(d, n); break;
+	case 31: fz_apparmor(d, n); break;
 	case 11: { unsigned char *blob = NULL; size_t bl; if (authkeys_base64_decode(d, n, &blob, &bl) == 0) { const struct authkeys_type *t; unsigned bits; (void) authkeys_check_blob(blob, bl, &t, &bits); free(blob); } break; }
 	}
 	free(s);

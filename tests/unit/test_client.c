@@ -686,7 +686,7 @@ static int plan_bad_option(const char *path, const struct stat *seen, const char
 {
 	struct run run = {0};
 	struct finding f = {
-		.problem = problem_by_code(PR_CLIENT_CONFIG_BAD_OPTION), .fix = &fix_client, .line = 2,
+		.problem = problem_by_id("client-config-bad-option"), .fix = &fix_client, .line = 2,
 		.path = strdup(path), .want = PERMS_KEEP,
 		.seen = { .set = true, .has_hash = true, .dev = seen->st_dev, .ino = seen->st_ino, .uid = seen->st_uid },
 	};
@@ -756,7 +756,7 @@ START_TEST(client_repair_changes_only_what_was_seen)
 
 	/* Never examined: never planned. */
 	struct run run = { .target = t };
-	struct finding f = { .problem = problem_by_code(PR_CLIENT_KEY_PERMS), .fix = &fix_client,
+	struct finding f = { .problem = problem_by_id("client-key-perms"), .fix = &fix_client,
 			     .path = strdup("/home/u/real/config"), .want = { 0600, (uid_t) -1, (gid_t) -1 } };
 	struct finding *fp = &f;
 	run.findings = &fp;

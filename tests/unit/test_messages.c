@@ -5,7 +5,7 @@
  * problem ids; every problem id that has a log message has its row; the
  * client messages people search for (issue 14's list, RULES §5 and §12.3)
  * and real log lines (as syslog and the journal print them) find the right
- * row; where a transcript stopped.
+ * row; where a transcript stopped; the logs' time stamps and --since.
  */
 #include "config.h"
 
@@ -15,6 +15,7 @@
 
 #include "explain.h"
 #include "fix.h"
+#include "logs.h"
 #include "messages.h"
 #include "util.h"
 
@@ -127,6 +128,9 @@ START_TEST(messages_server_lines)
 		{ "type=AVC msg=audit(1700000000.1:42): avc:  denied  { read } for pid=812 comm=\"sshd\" "
 		  "name=\"authorized_keys\" scontext=system_u:system_r:sshd_t:s0-s0:c0.c1023 "
 		  "tcontext=unconfined_u:object_r:user_home_t:s0 tclass=file permissive=0", "avc-sshd", 0 },
+		{ "2026-12-06T10:00:01.5+00:00 host kernel: audit: type=1400 audit(1765015201.5:61): apparmor=\"DENIED\" "
+		  "operation=\"open\" class=\"file\" profile=\"/usr/sbin/sshd\" name=\"/srv/keys/alice\" pid=812 "
+		  "comm=\"sshd\" requested_mask=\"r\" denied_mask=\"r\" fsuid=1000 ouid=1000", "apparmor-denied-sshd", 0 },
 	};
 	for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
 		const struct msg_row *r = msg_find(MSG_SERVER, cases[i].ver, cases[i].line, strlen(cases[i].line));
@@ -173,6 +177,93 @@ START_TEST(explain_transcript_stages)
 }
 END_TEST
 
+/* 2023-11-14 22:13:20 UTC, the tree cases' SOURCE_DATE_EPOCH. */
+#define NOW 1700000000LL
+
+START_TEST(logs_time_stamps)
+{
+	static const struct {
+		const char *line;
+		long long want;
+	} v[] = {
+		{ "2023-11-14T22:13:20.123456+00:00 h sshd[1]: Server listening on 0.0.0.0 port 22.", NOW },
+		{ "2023-11-14T23:13:20+0100 h sshd[1]: x", NOW },		/* journalctl -o short-iso */
+		{ "2023-11-14T21:13:20-01:00 h sshd[1]: x", NOW },
+		{ "2023-11-14T22:13:20Z h sshd[1]: x", NOW },
+		{ "Nov 14 22:13:20 h sshd[1]: x", NOW },
+		{ "Nov  4 22:13:20 h sshd[1]: x", NOW - 10 * 86400 },
+		{ "Dec 31 23:59:59 h sshd[1]: x", 1672531199 },			/* December, read in November: last year's */
+		{ "2023-11-14 22:13:20,456 fail2ban.actions [1]: NOTICE [sshd] Ban 192.0.2.1", NOW },
+		{ "type=AVC msg=audit(1700000000.123:42): avc:  denied", NOW },
+		{ "1970-01-01T00:00:00Z x", 0 },
+		{ "Foo 14 22:13:20 h sshd[1]: x", -1 },
+		{ "Nov 14 25:13:20 h sshd[1]: x", -1 },
+		{ "2023-13-14T22:13:20Z x", -1 },
+		{ "2023-11-14", -1 },
+		{ "sshd[1]: no stamp", -1 },
+		{ "msg=audit(", -1 },
+		{ "", -1 },
+	};
+	for (size_t i = 0; i < ELEMENTSOF(v); i++)
+		ck_assert_msg(logs_line_time(v[i].line, strlen(v[i].line), NOW) == v[i].want, "%s: %lld, not %lld",
+			      v[i].line, logs_line_time(v[i].line, strlen(v[i].line), NOW), v[i].want);
+}
+END_TEST
+
+START_TEST(logs_since_argument)
+{
+	long long t;
+
+	ck_assert_int_eq(logs_parse_since("2d", NOW, &t), 0);
+	ck_assert_int_eq(t, NOW - 2 * 86400);
+	ck_assert_int_eq(logs_parse_since("12h", NOW, &t), 0);
+	ck_assert_int_eq(t, NOW - 12 * 3600);
+	ck_assert_int_eq(logs_parse_since("30m", NOW, &t), 0);
+	ck_assert_int_eq(t, NOW - 1800);
+	ck_assert_int_eq(logs_parse_since("2023-11-14", NOW, &t), 0);
+	ck_assert_int_eq(t, NOW - (22 * 3600 + 13 * 60 + 20));
+	ck_assert_int_eq(logs_parse_since("2023-11-14 22:13", NOW, &t), 0);
+	ck_assert_int_eq(t, NOW - 20);
+	ck_assert_int_eq(logs_parse_since("2023-11-14T22:13:20", NOW, &t), 0);
+	ck_assert_int_eq(t, NOW);
+	static const char *const bad[] = { "", "d", "-2d", "2w", "2 d", "yesterday", "2023-11-14 22", "2023-02-30x",
+					   "2023-11-14T22:13:20 junk", "99999999d" };
+	for (size_t i = 0; i < ELEMENTSOF(bad); i++)
+		ck_assert_msg(logs_parse_since(bad[i], NOW, &t) == -EINVAL, "'%s' accepted", bad[i]);
+}
+END_TEST
+
+/* --since keeps what was said since then, across sshd's restarts; without it, the last start only. */
+START_TEST(logs_since_window)
+{
+	static const char text[] =
+		"Nov 10 08:00:00 h sshd[1]: Server listening on 0.0.0.0 port 22.\n"
+		"Nov 10 09:00:00 h sshd[2]: Authentication refused: bad ownership or modes for directory /home/a\n"
+		"Nov 13 08:00:00 h sshd[3]: Server listening on 0.0.0.0 port 22.\n"
+		"Nov 14 20:00:00 h sshd[4]: Authentication refused: bad ownership or modes for directory /home/b\n";
+	struct logs l = {0};
+
+	ck_assert_int_eq(logs_add_text(&l, "auth.log", text, strlen(text), 902, true, 0, NOW), 0);
+	ck_assert_uint_eq(l.n, 2);
+	ck_assert_ptr_nonnull(strstr(l.lines[1].text, "/home/b"));
+	for (size_t i = 0; i < l.n; i++)
+		free(l.lines[i].text);
+	l.n = 0;
+	ck_assert_int_eq(logs_add_text(&l, "auth.log", text, strlen(text), 902, true, NOW - 5 * 86400, NOW), 0);
+	ck_assert_uint_eq(l.n, 4);
+	ck_assert_ptr_nonnull(strstr(l.lines[1].text, "/home/a"));
+	for (size_t i = 0; i < l.n; i++)
+		free(l.lines[i].text);
+	l.n = 0;
+	ck_assert_int_eq(logs_add_text(&l, "auth.log", text, strlen(text), 902, true, NOW - 86400, NOW), 0);
+	ck_assert_uint_eq(l.n, 1);
+	ck_assert_ptr_nonnull(strstr(l.lines[0].text, "/home/b"));
+	for (size_t i = 0; i < l.n; i++)
+		free(l.lines[i].text);
+	free(l.lines);
+}
+END_TEST
+
 static Suite *messages_suite(void)
 {
 	Suite *s = suite_create("messages");
@@ -183,6 +274,9 @@ static Suite *messages_suite(void)
 	tcase_add_test(tc, messages_client_lines);
 	tcase_add_test(tc, messages_server_lines);
 	tcase_add_test(tc, explain_transcript_stages);
+	tcase_add_test(tc, logs_time_stamps);
+	tcase_add_test(tc, logs_since_argument);
+	tcase_add_test(tc, logs_since_window);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -26,7 +26,6 @@ static int repair_stub(struct run *run, struct finding *f)
 }
 
 static const struct problem p_auto = {
-	.code = PR_HOME_PERMS,
 	.id = "test-auto",
 	.severity = SEV_ERROR,
 	.flags = PF_SAFE_AUTO,
@@ -34,7 +33,6 @@ static const struct problem p_auto = {
 	.explain = "test",
 };
 static const struct problem p_confirm = {
-	.code = PR_KEY_DIR_PERMS,
 	.id = "test-confirm",
 	.severity = SEV_ERROR,
 	.flags = PF_NEEDS_CONFIRM,
@@ -42,7 +40,6 @@ static const struct problem p_confirm = {
 	.explain = "test",
 };
 static const struct problem p_report = {
-	.code = PR_KEY_PATH_SYSTEM_DIR,
 	.id = "test-report",
 	.severity = SEV_WARNING,
 	.flags = PF_REPORT_ONLY,
@@ -50,7 +47,6 @@ static const struct problem p_report = {
 	.explain = "test",
 };
 static const struct problem p_auto_report = {
-	.code = PR_KEY_PATH_USER_SYMLINK,
 	.id = "test-auto-report",
 	.severity = SEV_WARNING,
 	.flags = PF_SAFE_AUTO | PF_REPORT_ONLY,

@@ -1,0 +1,341 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * apparmor: an AppArmor profile in enforce mode that keeps sshd from what
+ * it must read (RULES §9.6).  With every mode right, sshd logs "Could not
+ * open user 'alice' authorized keys '/srv/keys/alice': Permission denied"
+ * and the kernel "apparmor="DENIED" operation="open" ... name="/srv/keys/
+ * alice" requested_mask="r""; the client sees "Permission denied
+ * (publickey)".
+ *
+ * The profile that matters confines the process that opens the files: sshd
+ * before OpenSSH 9.8, sshd-session from 9.8 (its own profile when one
+ * attaches to it, else sshd's, which it inherits through an "ix" rule).
+ * Checked, for the next boot (src/mac.h: AppArmor on, the profile's mode):
+ * each configured keys file of each account a key may log in as (read as
+ * that user: "owner" rules count when the user owns it), the host keys and
+ * the sshd_config files (read as root), and from 9.8 that sshd may run
+ * sshd-session (and sshd-session sshd-auth from 10.0).  The rules are read
+ * by src/apparmor.h, with the profile's includes and variables.
+ *
+ * Repair, the smallest (issue 13): a rule for exactly that path appended
+ * to the profile's own override, the file its "include if exists
+ * <local/NAME>" names (created root's, 0644, when missing), checked first
+ * with the target's apparmor_parser -Q on the planned file where it runs.
+ * It takes effect when the profile is loaded again: at the next boot, or
+ * "apparmor_parser -r /etc/apparmor.d/NAME" now.  Not repaired: a deny rule
+ * (a local allow cannot override it), a profile without a local include, a
+ * path holding characters AppArmor reads as a pattern.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "apparmor.h"
+#include "fixes.h"
+#include "keyfiles.h"
+#include "mac.h"
+#include "model.h"
+#include "run.h"
+#include "sandbox.h"
+#include "util.h"
+
+#define PROFILE_MAX (1u << 20)
+
+/* This family's problems: each code is its row's index in apparmor_problems[]. */
+enum problem_code {
+	PR_APPARMOR_NO_RULE,
+	PR_APPARMOR_DENY_RULE,
+};
+
+static const struct problem apparmor_problems[] = {
+	{ PR_APPARMOR_NO_RULE, "apparmor-no-rule", SEV_ERROR, PF_SAFE_AUTO,
+	  "{path}: {detail}",
+	  "AppArmor confines sshd with a profile in enforce mode, and no rule of it lets sshd open this "
+	  "file (or run this program): the kernel refuses it whatever the file's mode (\"Could not open "
+	  "user ... authorized keys ...: Permission denied\", and an apparmor=\"DENIED\" line in the "
+	  "kernel log), so the client sees \"Permission denied (publickey)\". sshfix adds a rule for "
+	  "exactly this path to the profile's own override (/etc/apparmor.d/local/NAME), never to the "
+	  "profile, and never switches AppArmor off; it applies when the profile is loaded again (the next "
+	  "boot, or apparmor_parser -r). RULES §9.6" },
+	{ PR_APPARMOR_DENY_RULE, "apparmor-deny-rule", SEV_ERROR, PF_REPORT_ONLY,
+	  "{path}: {detail}",
+	  "A deny rule of sshd's AppArmor profile matches this file (or program); deny wins over every "
+	  "allow rule, so an override cannot lift it. Someone wrote it on purpose: change or remove that "
+	  "rule (the evidence names it), or put the file elsewhere. RULES §9.6" },
+	{ .id = NULL },
+};
+
+/* What the repair needs: the override file and the rule. */
+struct aa_fix {
+	char *local;		/* /etc/apparmor.d/local/usr.sbin.sshd */
+	char *profile;		/* the profile's file */
+	char *rule;		/* "/srv/keys/alice r," */
+};
+
+static void aa_fix_free(void *p)
+{
+	struct aa_fix *x = p;
+
+	if (!x)
+		return;
+	free(x->local);
+	free(x->profile);
+	free(x->rule);
+	free(x);
+}
+
+static int read_cb(void *userdata, const char *path, char **ret, size_t *ret_len)
+{
+	struct target *t = userdata;
+	struct stat st;
+
+	if (target_stat(t, path, &st) == 0 && S_ISDIR(st.st_mode))
+		return -EISDIR;
+	return target_read_file(t, path, PROFILE_MAX, ret, ret_len);
+}
+
+static int list_cb(void *userdata, const char *path, char ***ret)
+{
+	return target_list_dir(userdata, path, ret);
+}
+
+struct checker {
+	struct run *run;
+	const struct mac_profile *p;
+	struct aa_rules rules;
+	const char *who;	/* "sshd-session" */
+};
+
+static int add(struct checker *c, const char *path, const char *user, const char *what, enum aa_verdict v,
+	       const struct aa_rule *rule, unsigned perm)
+{
+	unsigned code = v == AA_DENIED ? PR_APPARMOR_DENY_RULE : PR_APPARMOR_NO_RULE;
+	struct finding *f = run_add_finding(c->run, &apparmor_problems[code], path, user);
+	const char *verb = perm == AA_EXEC ? "run" : "read";
+
+	if (!f)
+		return -ENOMEM;
+	if (v == AA_DENIED ? finding_set_detail(f, "AppArmor keeps %s from %sing %s (%s): a deny rule, %s", c->who, verb,
+						 what, c->p->file, rule->where) < 0
+			   : finding_set_detail(f, "AppArmor keeps %s from %sing %s: no rule of its profile (%s, enforce) "
+						   "allows it", c->who, verb, what, c->p->file) < 0)
+		return -ENOMEM;
+	if (finding_add_evidence(f, "%s line %u: the profile \"%s\" confines %s, %s", c->p->file, c->p->line, c->p->attach,
+				 c->who, c->p->why ? c->p->why : "enforce mode") < 0)
+		return -ENOMEM;
+	if (v == AA_DENIED)
+		return finding_add_evidence(f, "%s: deny %s%s", rule->where, rule->owner ? "owner " : "", rule->path) < 0
+			       ? -ENOMEM : 0;
+	if (!c->rules.local)
+		return finding_add_evidence(f, "the profile has no \"include if exists <local/...>\": sshfix would have to "
+					       "edit the profile itself, and does not") < 0 ? -ENOMEM : 0;
+	struct aa_fix *x = calloc(1, sizeof(*x));
+	if (!x)
+		return -ENOMEM;
+	finding_set_data(f, x, aa_fix_free);
+	if (!(x->local = path_join("/etc/apparmor.d", c->rules.local)) || !(x->profile = strdup(c->p->file)))
+		return -ENOMEM;
+	if (aa_path_is_literal(path) && asprintf(&x->rule, "%s %s,", path, perm == AA_EXEC ? "ix" : "r") < 0)
+		return -ENOMEM;
+	return 0;
+}
+
+/* May the confined program have perm on path (a file owned by fsuid when owner)? */
+static int check(struct checker *c, const char *path, const char *user, const char *what, unsigned perm, uid_t fsuid)
+{
+	struct stat st;
+	const struct aa_rule *rule;
+
+	if (target_stat(c->run->target, path, &st) < 0 || !S_ISREG(st.st_mode))
+		return 0;	/* nothing to open: other checks say so */
+	enum aa_verdict v = aa_rules_check(&c->rules, path, perm, st.st_uid == fsuid, &rule);
+	return v == AA_ALLOWED ? 0 : add(c, path, user, what, v, rule, perm);
+}
+
+static int check_keys(struct checker *c)
+{
+	const struct accounts *a = &c->run->model.accounts;
+	int r = 0;
+
+	for (size_t i = 0; i < a->passwd.n_entries && r >= 0; i++) {
+		const struct pw_entry *pw = &a->passwd.pw[i];
+		_cleanup_strv_free_ char **keys = NULL;
+		if (accounts_user_by_name(a, pw->name) != pw || !accounts_key_login_possible(pw))
+			continue;
+		if ((r = keyfiles_paths(c->run->model.sshd, a, pw, &keys)) < 0)
+			return r;
+		for (size_t k = 0; keys && keys[k] && r >= 0; k++)
+			r = check(c, keys[k], pw->name, "this authorized keys file", AA_READ, pw->uid);
+	}
+	return r;
+}
+
+static int check_system(struct checker *c)
+{
+	_cleanup_strv_free_ char **hostkeys = NULL;
+	const struct target_facts *tf = &c->run->target->facts;
+	bool configured;
+	int r;
+
+	if ((r = model_host_keys(&c->run->model, &hostkeys, &configured)) < 0)
+		return r;
+	for (size_t i = 0; hostkeys && hostkeys[i]; i++)
+		if ((r = check(c, hostkeys[i], NULL, "this host key", AA_READ, 0)) < 0)
+			return r;
+	if ((r = check(c, "/etc/ssh/sshd_config", NULL, "its configuration", AA_READ, 0)) < 0)
+		return r;
+	/* sshd runs sshd-session (9.8), which runs sshd-auth (10.0): an exec the profile must allow */
+	if (tf->sshd_session_path && (r = check(c, tf->sshd_session_path, NULL, "sshd-session", AA_EXEC, 0)) < 0)
+		return r;
+	return tf->sshd_auth_path ? check(c, tf->sshd_auth_path, NULL, "sshd-auth", AA_EXEC, 0) : 0;
+}
+
+/* The enforcing profile that confines the process that opens the keys: sshd-session's own, else sshd's. */
+static const struct mac_profile *confining(const struct mac_state *m, const struct target_facts *tf, const char **ret_who)
+{
+	const struct mac_profile *sshd = NULL, *session = NULL;
+
+	for (size_t i = 0; i < m->n_profiles; i++) {
+		const struct mac_profile *p = &m->profiles[i];
+		if (tf->sshd_session_path && mac_apparmor_glob(p->attach, tf->sshd_session_path))
+			session = session ? session : p;
+		else if (tf->sshd_path && mac_apparmor_glob(p->attach, tf->sshd_path))
+			sshd = sshd ? sshd : p;
+	}
+	*ret_who = session ? "sshd-session" : "sshd";
+	return session ? session : sshd;
+}
+
+static int apparmor_detect(struct run *run)
+{
+	const struct mac_state *m;
+	struct checker c = { .run = run };
+	_cleanup_free_ char *text = NULL;
+	size_t len = 0;
+	int r;
+
+	if ((r = mac_get(run, &m)) < 0)
+		return r;
+	if (!m->apparmor_enabled)
+		return 0;
+	c.p = confining(m, &run->target->facts, &c.who);
+	if (!c.p || c.p->mode != AA_ENFORCE)
+		return 0;
+	r = target_read_file(run->target, c.p->file, PROFILE_MAX, &text, &len);
+	if (r == -ENOMEM)
+		return r;
+	if (r < 0)
+		return model_note(&run->model, "apparmor: %s cannot be read (%s): its rules were not judged", c.p->file,
+				  strerror(-r));
+	if ((r = aa_rules_load(c.p->file, text, len, c.p->line, read_cb, list_cb, run->target, &c.rules)) < 0)
+		return r;
+	for (size_t i = 0; c.rules.unread && c.rules.unread[i] && r >= 0; i++)
+		r = model_note(&run->model, "apparmor: not read, so its rules do not count: %s", c.rules.unread[i]);
+	if (r >= 0)
+		r = check_system(&c);
+	if (r >= 0)
+		r = check_keys(&c);
+	aa_rules_done(&c.rules);
+	return r;
+}
+
+/* The target's apparmor_parser, on the profile with the planned override: 0 it parses, 1 it does not (why), -errno it cannot run. */
+static int validate(struct run *run, const struct aa_fix *x, const char *content, size_t len, char **ret_why)
+{
+	const char *const argv[] = { "/sbin/apparmor_parser", "-Q", "-K", x->profile, NULL };
+	const struct sandbox_file planned = { .path = x->local, .data = content, .len = len };
+	const struct sandbox_opts opts = { .timeout_sec = 30, .read_only = true, .files = &planned, .n_files = 1 };
+	struct sandbox_result res = {0};
+	const char *why = NULL;
+	int r;
+
+	r = sandbox_run(run->target, argv, &opts, &res, &why);
+	if (r < 0) {
+		*ret_why = strdup(why ? why : strerror(-r));
+		return *ret_why ? r : -ENOMEM;
+	}
+	if (res.exit_status == 0) {
+		sandbox_result_done(&res);
+		return 0;
+	}
+	*ret_why = escape_display_trunc(res.output ? res.output : "", 200);
+	sandbox_result_done(&res);
+	return *ret_why ? 1 : -ENOMEM;
+}
+
+static int apparmor_repair(struct run *run, struct finding *f)
+{
+	const struct aa_fix *x = f->data;
+	_cleanup_free_ char *cur = NULL, *why = NULL;
+	size_t cur_len = 0;
+	struct stat st;
+	int r;
+
+	if (!x) {
+		f->status_reason = strdup("left alone: the profile has no local override to add a rule to");
+		return f->status_reason ? -EPERM : -ENOMEM;
+	}
+	if (!x->rule) {
+		f->status_reason = strdup("left alone: the path holds characters AppArmor reads as a pattern; a rule "
+					  "for it would allow more than this file");
+		return f->status_reason ? -EPERM : -ENOMEM;
+	}
+	/* Only where no user can change it: the override is part of the policy. */
+	r = target_ancestors_are_roots(run->target, x->local);
+	if (r == 0 || (r < 0 && r != -ENOENT)) {
+		f->status_reason = strdup("left alone: /etc/apparmor.d/local is not root's alone");
+		return f->status_reason ? -EACCES : -ENOMEM;
+	}
+	bool exists = target_lstat(run->target, x->local, &st) == 0;
+	if (exists && (r = journal_read_current(run->journal, x->local, &cur, &cur_len)) < 0)
+		return r;
+	if (cur && strstr(cur, x->rule))
+		return 0;	/* an earlier finding of this run planned it */
+	struct buf b = {0};
+	buf_append(&b, cur ? cur : "", cur_len);
+	if (cur_len > 0 && cur[cur_len - 1] != '\n')
+		buf_putc(&b, '\n');
+	buf_printf(&b, "# sshfix: sshd must %s this (%s)\n%s\n", strstr(x->rule, " ix,") ? "run" : "read",
+		   f->user ? "a configured authorized keys file" : "sshd's own file", x->rule);
+	if (!buf_ok(&b)) {
+		buf_done(&b);
+		return -ENOMEM;
+	}
+	r = validate(run, x, b.data, b.len, &why);
+	if (r == 1) {
+		buf_done(&b);
+		f->status_reason = strdup("left alone: the target's apparmor_parser refuses the profile with this rule");
+		finding_add_evidence(f, "apparmor_parser -Q: %s", why ? why : "?");
+		return f->status_reason ? -EINVAL : -ENOMEM;
+	}
+	if (r < 0 && r != -ENOMEM)
+		r = finding_add_evidence(f, "not checked with the target's apparmor_parser (%s): the rule is one path and "
+					    "one permission", why ? why : "?");
+	if (r < 0) {
+		buf_done(&b);
+		return r;
+	}
+	r = exists ? journal_write_file(run->journal, x->local, b.data, b.len, (mode_t) -1, (uid_t) -1, (gid_t) -1)
+		   : journal_write_file(run->journal, x->local, b.data, b.len, 0644, 0, 0);
+	buf_done(&b);
+	if (r < 0)
+		return r;
+	if (asprintf(&f->action, "added \"%s\" to %s (applies when the profile is loaded again: the next boot, or "
+				 "apparmor_parser -r %s)", x->rule, x->local, x->profile) < 0)
+		f->action = NULL;
+	return f->action ? 0 : -ENOMEM;
+}
+
+const struct fix fix_apparmor = {
+	.id = "apparmor",
+	.summary = "the AppArmor profile that confines sshd lets it read its keys and configuration and run its helpers",
+	.rules = "RULES §9.6",
+	.problems = apparmor_problems,
+	.detect = apparmor_detect,
+	.repair = apparmor_repair,
+};
