@@ -189,4 +189,42 @@ for b in bins:
     t0, kib0 = small[b]
     print(f"  {os.path.basename(b)}: --only logs {t * 1000:.0f} ms, VmHWM {kib / 1024:.2f} MiB "
           f"(without the big logs: {t0 * 1000:.0f} ms, {kib0 / 1024:.2f} MiB; best of {RUNS})")
+
+# A 100 MB systemd journal beside them (systemd-journal-remote makes it from
+# an export stream): read by the target's own journalctl in the sandbox,
+# then, with that journalctl moved away, by sshfix's own reader of the file
+# format.  The peak of journalctl is its own line of peak-rss.
+remote = "/lib/systemd/systemd-journal-remote"
+if not os.access(remote, os.X_OK):
+    print("== journal: not measured: systemd-journal-remote is not installed (apt-get install systemd-journal-remote)")
+    sys.exit(0)
+mid = open(f"{root}/etc/machine-id").read().strip() or "0" * 32
+jdir = f"{root}/var/log/journal/{mid}"
+os.makedirs(jdir, exist_ok=True)
+export = f"{work}/export"
+with open(export, "w") as f:
+    i = 0
+    while f.tell() < 100 * 1024 * 1024:
+        f.write("".join(f"__REALTIME_TIMESTAMP={1765000000000000 + j * 1000}\n__MONOTONIC_TIMESTAMP={j + 1}\n"
+                        f"_BOOT_ID={mid}\n_HOSTNAME=host\n_COMM={'sshd' if j % 3 else 'cron'}\n_PID={1000 + j % 30000}\n"
+                        f"MESSAGE=Accepted publickey for user{j % 10000:05d} from 192.0.2.20 port {j % 60000} ssh2\n\n"
+                        for j in range(i, i + 10000)))
+        i += 10000
+subprocess.run([remote, "-o", f"{jdir}/system.journal", export], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+               check=True)
+os.unlink(export)
+jsize = sum(os.path.getsize(os.path.join(jdir, n)) for n in os.listdir(jdir))
+def others():
+    w = [l.split() for l in open(f"{work}/peak.out")]
+    return ", ".join(f"{x[1]} {int(x[2]) / 1024:.2f} MiB" for x in w if x[0] == "prog")
+jc = f"{root}/usr/bin/journalctl"
+for how in ("the target's journalctl", "sshfix's own reader"):
+    if how != "the target's journalctl":
+        os.rename(jc, jc + ".away")
+    for b in bins:
+        t, kib = run_best(cmd(b))
+        other = others()
+        print(f"== journal {jsize / 1048576:.0f} MiB ({i} entries), {how}: {os.path.basename(b)} --only logs "
+              f"{t * 1000:.0f} ms, VmHWM {kib / 1024:.2f} MiB{' (' + other + ')' if other else ''}; best of {RUNS}")
+os.rename(jc + ".away", jc)
 PY

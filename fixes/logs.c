@@ -141,6 +141,10 @@ static int logs_detect(struct run *run)
 	for (size_t i = 0; l->not_read && l->not_read[i]; i++)
 		if ((r = model_note(&run->model, "logs: not read: %s", l->not_read[i])) < 0)
 			return r;
+	/* which sources, and how (the journal: the target's journalctl, or sshfix's own reader) */
+	for (size_t i = 0; run->opt.verbose && l->read && l->read[i]; i++)
+		if ((r = model_note(&run->model, "logs: read: %s", l->read[i])) < 0)
+			return r;
 	/* the window the lines come from, for "said N times ..." */
 	char window[64] = "since sshd last started";
 	time_t since = (time_t) run->opt.since;

@@ -15,6 +15,9 @@
 #define INCLUDE_DEPTH_MAX 16
 #define FILES_MAX 512		/* included files per profile: abstractions include each other */
 #define EXPAND_DEPTH_MAX 8
+/* "@{A}=@{A}@{A}" doubles at each level: a hostile profile costs little */
+#define EXPAND_LEN_MAX (64u << 10)
+#define EXPAND_CALLS_MAX 4096
 
 struct loader {
 	struct aa_rules *r;
@@ -337,10 +340,15 @@ int aa_rules_load(const char *file, const char *text, size_t len, unsigned heade
 	return r;
 }
 
-/* pattern with each @{X} replaced by its values as "{a,b}" (undefined ones stay, and match any text). */
-static char *expand(const struct aa_rules *r, const char *pattern, unsigned depth)
+/* pattern with each @{X} replaced by its values as "{a,b}" (undefined ones stay, and match any text);
+ * NULL past EXPAND_LEN_MAX bytes or EXPAND_CALLS_MAX expansions (the rule then matches nothing). */
+static char *expand(const struct aa_rules *r, const char *pattern, unsigned depth, unsigned *budget)
 {
 	struct buf b = {0};
+
+	if (*budget == 0)
+		return NULL;
+	(*budget)--;
 
 	for (const char *p = pattern; *p;) {
 		const char *e = p[0] == '@' && p[1] == '{' ? strchr(p, '}') : NULL;
@@ -352,7 +360,7 @@ static char *expand(const struct aa_rules *r, const char *pattern, unsigned dept
 		size_t nv = 0;
 		for (size_t i = 0; r->vars && r->vars[i]; i++)
 			if (strncmp(r->vars[i], p + 2, nl) == 0 && r->vars[i][nl] == '\t') {
-				_cleanup_free_ char *v = expand(r, r->vars[i] + nl + 1, depth + 1);
+				_cleanup_free_ char *v = expand(r, r->vars[i] + nl + 1, depth + 1, budget);
 				if (!v) {
 					buf_done(&b);
 					return NULL;
@@ -365,6 +373,10 @@ static char *expand(const struct aa_rules *r, const char *pattern, unsigned dept
 		else
 			buf_append(&b, p, (size_t) (e - p + 1));
 		p = e + 1;
+		if (b.len > EXPAND_LEN_MAX) {
+			buf_done(&b);
+			return NULL;	/* the rule then matches nothing */
+		}
 	}
 	return buf_ok(&b) ? buf_steal(&b) : (buf_done(&b), NULL);
 }
@@ -373,10 +385,11 @@ static char *expand(const struct aa_rules *r, const char *pattern, unsigned dept
  * Every alternative of pattern ("{a,b}" expanded, nested ones too), each
  * with "//" made one '/', as apparmor_parser simplifies them: "@{HOME}/x"
  * with HOME "/home/USER/" matches "/home/USER/x".  At most
- * ALTERNATIVES_MAX; past that, false.
+ * ALTERNATIVES_MAX of at most ALTERNATIVES_BYTES_MAX in all; past that, false.
  */
 #define ALTERNATIVES_MAX 1024
-static bool alternatives(const char *pattern, char ***v, size_t *n)
+#define ALTERNATIVES_BYTES_MAX (1u << 20)
+static bool alternatives(const char *pattern, char ***v, size_t *n, size_t *bytes)
 {
 	const char *open = NULL, *close = NULL;
 	int level = 0;
@@ -392,7 +405,8 @@ static bool alternatives(const char *pattern, char ***v, size_t *n)
 			close = c;
 	}
 	if (!close) {
-		if (*n >= ALTERNATIVES_MAX)
+		*bytes += strlen(pattern);
+		if (*n >= ALTERNATIVES_MAX || *bytes > ALTERNATIVES_BYTES_MAX)
 			return false;
 		char *one = strdup(pattern), *o = one;
 		if (!one)
@@ -416,7 +430,7 @@ static bool alternatives(const char *pattern, char ***v, size_t *n)
 		}
 		_cleanup_free_ char *joined = NULL;
 		if (asprintf(&joined, "%.*s%.*s%s", (int) (open - pattern), pattern, (int) (e - a), a, close + 1) < 0 ||
-		    !alternatives(joined, v, n))
+		    !alternatives(joined, v, n, bytes))
 			return false;
 		a = e + 1;
 	}
@@ -425,13 +439,14 @@ static bool alternatives(const char *pattern, char ***v, size_t *n)
 
 static bool rule_matches(const struct aa_rules *r, const struct aa_rule *x, const char *path)
 {
-	_cleanup_free_ char *pat = expand(r, x->path, 0);
+	unsigned budget = EXPAND_CALLS_MAX;
+	_cleanup_free_ char *pat = expand(r, x->path, 0, &budget);
 	_cleanup_strv_free_ char **alts = NULL;
-	size_t n = 0;
+	size_t n = 0, bytes = 0;
 
 	if (!pat)
 		return false;
-	if (!alternatives(pat, &alts, &n))
+	if (!alternatives(pat, &alts, &n, &bytes))
 		return mac_apparmor_glob(pat, path);	/* too many: the pattern as it is */
 	for (size_t i = 0; i < n; i++)
 		if (mac_apparmor_glob(alts[i], path))

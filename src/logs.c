@@ -14,6 +14,7 @@
 #include "logs.h"
 #include "run.h"
 #include "sandbox.h"
+#include "sdjournal.h"
 #include "util.h"
 
 void logs_free(struct logs *l)
@@ -338,6 +339,117 @@ static int read_files(struct run *run, struct logs *l, unsigned ver, long long n
 }
 
 /* The journal, through the target's own journalctl. */
+static int line_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+/* The journal files of one /var/log/journal/MACHINE-ID directory through sdj_read(), into b. */
+static int journal_dir(struct run *run, const char *dir, long long since, struct buf *b, struct sdj_stats *sum,
+		       size_t *files, char ***bad)
+{
+	_cleanup_strv_free_ char **names = NULL;
+	int r = target_list_dir(run->target, dir, &names);
+
+	if (r == -ENOMEM)
+		return r;
+	for (size_t i = 0; r >= 0 && names && names[i] && *files < JOURNAL_FILES_MAX; i++) {
+		size_t nl = strlen(names[i]);
+		if (nl < 8 || strcmp(names[i] + nl - 8, ".journal") != 0)
+			continue;	/* "~" files are being written or were left broken */
+		_cleanup_free_ char *p = path_join(dir, names[i]);
+		if (!p)
+			return -ENOMEM;
+		_cleanup_close_ int fd = target_open(run->target, p, O_RDONLY | O_NONBLOCK | O_NOCTTY, TR_ROOT_SYMLINKS_ONLY);
+		struct sdj_stats st;
+		r = fd < 0 ? fd : sdj_read(fd, since > 0 ? (unsigned long long) since * 1000000ULL : 0, LOG_JOURNAL_LINES, b, &st);
+		if (r == -ENOMEM)
+			return r;
+		if (r < 0) {
+			r = note(bad, p, r == -EPROTONOSUPPORT ? "a layout this reader does not know"
+					 : r == -EBADMSG ? "not a journal file, or a broken one" : strerror(-r));
+			continue;
+		}
+		(*files)++;
+		sum->entries += st.entries;
+		sum->kept += st.kept;
+		sum->compressed += st.compressed;
+	}
+	return r < 0 ? r : 0;
+}
+
+/*
+ * The journal without journalctl (it cannot run here: why): every
+ * .journal file under /var/log/journal/MACHINE-ID, read by sshfix's own reader of the
+ * file format (src/sdjournal.h), the lines of all files in time order.
+ */
+static int read_journal_files(struct run *run, struct logs *l, unsigned ver, long long now, const char *why)
+{
+	_cleanup_strv_free_ char **dirs = NULL, **bad = NULL;
+	struct sdj_stats sum = {0};
+	struct buf b = {0};
+	size_t files = 0;
+	int r = target_list_dir(run->target, "/var/log/journal", &dirs);
+
+	if (r == -ENOMEM)
+		return r;
+	for (size_t i = 0; r >= 0 && dirs && dirs[i]; i++) {
+		_cleanup_free_ char *d = path_join("/var/log/journal", dirs[i]);
+		struct stat st;
+		if (!d)
+			return -ENOMEM;
+		if (target_lstat(run->target, d, &st) == 0 && S_ISDIR(st.st_mode))
+			r = journal_dir(run, d, run->opt.since, &b, &sum, &files, &bad);
+	}
+	if (r < 0 || !buf_ok(&b)) {
+		buf_done(&b);
+		return r < 0 ? r : -ENOMEM;
+	}
+	for (size_t i = 0; bad && bad[i] && r >= 0; i++)
+		r = note(&l->not_read, "a journal file", bad[i]);
+	/* lines of several files: in time order (the UTC stamps sort as text) */
+	_cleanup_free_ char **v = NULL;
+	size_t n = 0;
+	for (char *c = b.data; r >= 0 && c && *c;) {
+		char *nl = strchr(c, '\n');
+		char **nv = realloc(v, (n + 1) * sizeof(*nv));
+		if (!nv) {
+			r = -ENOMEM;
+			break;
+		}
+		v = nv;
+		v[n++] = c;
+		if (!nl)
+			break;
+		*nl = '\0';
+		c = nl + 1;
+	}
+	if (r >= 0 && n)
+		qsort(v, n, sizeof(*v), line_cmp);
+	struct buf sorted = {0};
+	for (size_t i = 0; r >= 0 && i < n; i++) {
+		buf_puts(&sorted, v[i]);
+		buf_putc(&sorted, '\n');
+	}
+	buf_done(&b);
+	if (r >= 0 && !buf_ok(&sorted))
+		r = -ENOMEM;
+	char what[224];
+	snprintf(what, sizeof(what), "sshfix's own reader of the journal file format, because the target's journalctl "
+		 "cannot run here (%s): %zu file%s, %zu entries looked at, %zu kept%s", why, files, files == 1 ? "" : "s",
+		 sum.entries, sum.kept,
+		 sum.compressed ? ", some left out: their message is compressed" : "");
+	if (r >= 0 && files)
+		r = note(&l->read, "the journal in /var/log/journal", what);
+	if (r >= 0 && !files)
+		r = note(&l->not_read, "the journal in /var/log/journal: the target's journalctl cannot run here, and no "
+				       "journal file could be read", why);
+	if (r >= 0 && sorted.len)
+		r = logs_add_text(l, "the journal", sorted.data, sorted.len, ver, true, run->opt.since, now);
+	buf_done(&sorted);
+	return r;
+}
+
 static int read_journal(struct run *run, struct logs *l, unsigned ver, long long now)
 {
 	static const char lines[] = "4000";
@@ -359,8 +471,7 @@ static int read_journal(struct run *run, struct logs *l, unsigned ver, long long
 	if (r == -ENOMEM)
 		return r;
 	if (r < 0)
-		return note(&l->not_read, "the journal in /var/log/journal: the target's journalctl cannot run here",
-			    why ? why : strerror(-r));
+		return read_journal_files(run, l, ver, now, why ? why : strerror(-r));
 	if (res.exit_status != 0 || res.timed_out) {
 		_cleanup_free_ char *last = last_line(res.output), *shown = last ? escape_display_trunc(last, 120) : NULL;
 		sandbox_result_done(&res);

@@ -9,8 +9,9 @@
  * first rotated copy of each (".1", uncompressed), /var/log/kern.log (the
  * kernel's AppArmor denials), /var/log/fail2ban.log, /var/log/audit/audit.log; and the systemd journal in /var/log/journal,
  * through the target's own journalctl run in the sandbox (its last
- * LOG_JOURNAL_LINES lines of sshd, sshd-session and fail2ban), else not
- * at all -- the report says which.  Of the text files only the lines since
+ * LOG_JOURNAL_LINES lines of sshd, sshd-session, fail2ban and the kernel),
+ * else through sshfix's own reader of the journal file format
+ * (src/sdjournal.h: uncompressed messages only) -- the report says which.  Of the text files only the lines since
  * sshd last started ("Server listening on") count, or, when it never did,
  * the last LOG_LINES_MAX of its lines: what the last boot said.  With
  * --since, the lines stamped since then, across restarts (still at most
@@ -33,6 +34,7 @@ struct run;
 #define LOG_TAIL_MAX (2u << 20)
 #define LOG_LINES_MAX 4000
 #define LOG_JOURNAL_LINES 4000
+#define JOURNAL_FILES_MAX 64	/* without journalctl: at most this many journal files */
 
 struct log_line {
 	char *text;			/* the line as logged, without its newline */

@@ -29,12 +29,14 @@ BUILD="build-essential autoconf automake pkg-config libblkid-dev libmount-dev li
 #   libpcre2-dev libselinux1-dev        fcre-pcre2.sh, fcontext-libselinux.sh:
 #       sshfix's file_contexts regexes and lookup against PCRE2 and libselinux
 #   bsdutils                            script(1), for --interactive's terminal
+#   systemd-journal-remote              test_sdjournal and the logs-journal-*
+#       tree cases: journal files in both layouts, made from export streams
 #   musl-tools curl xz-utils file       make static and the static tier
 #   e2fsprogs gdisk dosfstools          mount and boot tiers: images, GPT, EFI
 #   xfsprogs btrfs-progs lvm2 cryptsetup-bin   mount tier: XFS, btrfs, LVM
 #       and LUKS roots (each part skips, saying why, without its tool)
 TEST="debootstrap openssh-client iproute2 attr patch python3 time jq libwrap0-dev libpcre2-dev libselinux1-dev bsdutils
-      musl-tools curl xz-utils file e2fsprogs gdisk dosfstools
+      systemd-journal-remote musl-tools curl xz-utils file e2fsprogs gdisk dosfstools
       xfsprogs btrfs-progs lvm2 cryptsetup-bin"
 # test, installed without recommendations (the kernel's recommend a boot
 # loader and firmware; dracut-core, not dracut, which conflicts with

@@ -19,7 +19,8 @@
  * 26-28: firewalld's XML, the file_contexts regex matcher and lookup.
  * 29-30: the target's logs (line stamps, --since, both windows) and
  * --explain's reading of what the client showed.  31: an AppArmor
- * profile's rules, every include being the profile itself.
+ * profile's rules, every include being the profile itself.  32: a systemd
+ * journal file behind a valid header.
  *
  * The --client parsers (12-15) take hostile input: a user's files, through
  * the ssh client configuration loader on an in-memory file system; what
@@ -31,6 +32,8 @@
 #include "config.h"
 #include <errno.h>
 #include <stdint.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +55,7 @@
 #include "fcre.h"
 #include "logs.h"
 #include "apparmor.h"
+#include "sdjournal.h"
 #include "explain.h"
 #include "fcontext.h"
 #include "iptables.h"
@@ -474,11 +478,31 @@ static void fz_apparmor(const char *d, size_t n)
 	aa_rules_done(&r);
 }
 
+/* A journal file: the input behind a valid header (both layouts), read from a memfd. */
+static void fz_sdjournal(const char *d, size_t n)
+{
+	static const unsigned char head[] = "LPKSHHRH";
+	unsigned char h[184] = {0};
+	struct buf out = {0};
+	struct sdj_stats st;
+	int fd = memfd_create("fuzz", MFD_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	memcpy(h, head, 8);
+	h[12] = n && (d[0] & 1) ? 0x10 : 0;	/* compact */
+	h[176] = 184;				/* the first entry array right after the header */
+	if (write(fd, h, sizeof(h)) == (ssize_t) sizeof(h) && write(fd, d, n) == (ssize_t) n)
+		(void) sdj_read(fd, n > 1 && (d[1] & 1) ? 1700000000000000ULL : 0, 64, &out, &st);
+	buf_done(&out);
+	close(fd);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size < 1)
 		return 0;
-	unsigned which = data[0] % 32;
+	unsigned which = data[0] % 33;
 	const char *d = (const char *) data + 1;
 	size_t n = size - 1;
 	char *s = malloc(n + 1);
@@ -631,6 +655,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 29: fz_logs(s, d, n); break;
 	case 30: fz_explain(d, n); break;
 	case 31: fz_apparmor(d, n); break;
+	case 32: fz_sdjournal(d, n); break;
 	case 11: { unsigned char *blob = NULL; size_t bl; if (authkeys_base64_decode(d, n, &blob, &bl) == 0) { const struct authkeys_type *t; unsigned bits; (void) authkeys_check_blob(blob, bl, &t, &bits); free(blob); } break; }
 	}
 	free(s);

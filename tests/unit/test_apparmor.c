@@ -150,6 +150,9 @@ START_TEST(aa_garbage)
 		"", "{{{{", "}}}}", "/usr/sbin/sshd {\n@{X}\n@{X}=\n@{X}+=\n@{\n  include\n  include if exists\n"
 		"  include <../../etc/shadow>\n  /a\n  r\n  deny\n  owner\n  file\n}\n",
 		"/usr/sbin/sshd {\n  @{A}=@{A}@{A}\n  @{A}/x r,\n}\n",
+		"/usr/sbin/sshd {\n  @{A}=a b c d e f g h i j\n  @{A}+=@{A}@{A}@{A}\n  @{A}@{A}/x r,\n}\n",
+		"/usr/sbin/sshd {\n  @{A}=@{A} @{A} @{A} @{A} @{A} @{A} @{A} @{A} @{A} @{A} @{A} @{A} @{A} @{A} @{A} @{A}\n"
+		"  @{A}/x r,\n}\n",
 	};
 	for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
 		struct aa_rules r;
