@@ -421,13 +421,7 @@ static bool alternatives(const char *pattern, char ***v, size_t *n, size_t *byte
 		return true;
 	}
 	for (const char *a = open + 1; a <= close;) {
-		const char *e = a;
-		int l2 = 0;
-		while (e < close && !(l2 == 0 && *e == ',')) {
-			l2 += *e == '{';
-			l2 -= *e == '}';
-			e++;
-		}
+		const char *e = mac_apparmor_alt_end(a, close);
 		_cleanup_free_ char *joined = NULL;
 		if (asprintf(&joined, "%.*s%.*s%s", (int) (open - pattern), pattern, (int) (e - a), a, close + 1) < 0 ||
 		    !alternatives(joined, v, n, bytes))

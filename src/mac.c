@@ -197,6 +197,18 @@ static int lsm_excluded(const struct boot_cmdline *c, const char *name, const ch
 
 /* ------------------------------------------------------------ AppArmor */
 
+const char *mac_apparmor_alt_end(const char *a, const char *close)
+{
+	int level = 0;
+
+	while (a < close && !(level == 0 && *a == ',')) {
+		level += *a == '{';
+		level -= *a == '}';
+		a++;
+	}
+	return a;
+}
+
 /*
  * AppArmor's glob over a whole path.  Backtracking can cost exponential
  * time on "*a*a*a*...": every call spends from a budget, and a pattern
@@ -233,13 +245,7 @@ static bool glob_at(const char *p, const char *pe, const char *s, unsigned depth
 			if (!close)
 				return false;
 			for (const char *a = p + 1; a <= close;) {
-				const char *e = a;
-				int l2 = 0;
-				while (e < close && !(l2 == 0 && *e == ',')) {
-					l2 += *e == '{';
-					l2 -= *e == '}';
-					e++;
-				}
+				const char *e = mac_apparmor_alt_end(a, close);
 				/* alternative a..e, then close+1..pe: join them */
 				size_t al = (size_t) (e - a), rl = (size_t) (pe - close - 1);
 				char *joined = malloc(al + rl + 1);

@@ -162,5 +162,8 @@ int mac_apparmor_headers(const char *text, size_t len, const char *const *progra
  * is bounded: a pattern that would cost more does not match.
  */
 bool mac_apparmor_glob(const char *pattern, const char *path);
+/* In "{a,b{c,d}}", the end of the alternative that starts at a: the next
+ * ',' outside nested braces, or close (the brace that closes the group). */
+const char *mac_apparmor_alt_end(const char *a, const char *close);
 
 const char *selinux_mode_name(enum selinux_mode m);
