@@ -292,6 +292,10 @@ static int apparmor_repair(struct run *run, struct finding *f)
 		return f->status_reason ? -EACCES : -ENOMEM;
 	}
 	bool exists = target_lstat(run->target, x->local, &st) == 0;
+	if (exists && !S_ISREG(st.st_mode)) {
+		f->status_reason = strdup("left alone: the profile's override is not a regular file");
+		return f->status_reason ? -EPERM : -ENOMEM;
+	}
 	if (exists && (r = journal_read_current(run->journal, x->local, &cur, &cur_len)) < 0)
 		return r;
 	if (cur && strstr(cur, x->rule))
