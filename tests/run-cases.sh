@@ -72,9 +72,15 @@ for casedir in "${cases[@]}"; do
 	ROOT=$work/$case/root
 	mkdir -p "$work/$case"
 	mkroot "$ROOT"
-	if [ -f "$casedir/setup" ] && ! (set -e; cd "$work/$case"; . "$casedir/setup"); then
-		fail "setup failed"
-		continue
+	# Not "if ! (set -e; ...)": inside a tested command bash ignores set -e,
+	# and a setup step that fails must fail the case.
+	if [ -f "$casedir/setup" ]; then
+		(set -e; cd "$work/$case"; . "$casedir/setup")
+		st=$?
+		if [ "$st" -ne 0 ]; then
+			fail "setup failed (exit $st)"
+			continue
+		fi
 	fi
 	args=()
 	[ -f "$casedir/args" ] && read -r -a args < "$casedir/args"
