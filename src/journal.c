@@ -222,7 +222,7 @@ static bool parent_planned_away(const struct journal *j, const char *path)
 {
 	for (size_t i = 0; i < j->n; i++) {
 		const struct entry *e = &j->entries[i];
-		if ((e->op == OP_RENAME || e->op == OP_UNLINK) && strcmp(e->path, path) != 0 &&
+		if ((e->op == OP_RENAME || e->op == OP_UNLINK || e->op == OP_DISCARD) && strcmp(e->path, path) != 0 &&
 		    path_is_below(path, e->path))
 			return true;
 	}
@@ -696,6 +696,28 @@ int journal_unlink(struct journal *j, const char *path)
 	return finish_entry(j, &e, false);
 }
 
+int journal_discard(struct journal *j, const char *path)
+{
+	struct entry e;
+	int r;
+
+	r = begin_entry(j, OP_DISCARD, path, &e);
+	if (r < 0)
+		return r;
+	if (!e.pre.exists) {
+		journal_entry_done(&e);
+		return 1;
+	}
+	if (!S_ISREG(e.pre.mode)) {
+		r = refuse(j, S_ISLNK(e.pre.mode) ? -ELOOP : -EPERM, e.path,
+			   "is not a regular file (a %s); sshfix removes only a regular file as a cache",
+			   type_name(e.pre.mode));
+		journal_entry_done(&e);
+		return r;
+	}
+	return finish_entry(j, &e, false);
+}
+
 int journal_set_xattr(struct journal *j, const char *path, const char *name, const void *value, size_t len)
 {
 	struct entry e;
@@ -878,6 +900,10 @@ static int render_entry(const struct entry *e, struct buf *out)
 		}
 		buf_printf(out, "deleted %s\n", type_name(e->pre.mode));
 		break;
+	case OP_DISCARD:
+		buf_puts(out, "deleted cache (derived from other files: rebuilt from them when next loaded; "
+			      "deleted again by --undo)\n");
+		break;
 	case OP_SET_XATTR:
 		render_xattrs(out, &e->pre, &e->post);
 		break;
@@ -944,6 +970,9 @@ static void describe_entry(const struct entry *e, struct buf *out)
 		break;
 	case OP_UNLINK:
 		buf_printf(out, "remove %s", type_name(e->pre.mode));
+		break;
+	case OP_DISCARD:
+		buf_puts(out, "remove cache");
 		break;
 	case OP_SET_XATTR:
 		buf_printf(out, "%s xattr %s", xattr_find(&e->post, e->xattr_name) ? "set" : "remove", e->xattr_name);

@@ -128,6 +128,15 @@ int journal_write_file_flags(struct journal *j, const char *path, const void *da
 int journal_mkdir(struct journal *j, const char *path, mode_t mode, uid_t uid, gid_t gid);
 int journal_symlink(struct journal *j, const char *path, const char *target);
 int journal_unlink(struct journal *j, const char *path);
+/*
+ * A cache another program derives from files sshfix changes (AppArmor's
+ * compiled profile): removed by the apply, so that the next load rebuilds it
+ * from the changed files, and removed again by the undo, never restored: by
+ * then it may have been rebuilt from the files the undo puts back, or from
+ * the ones it takes away, and only a rebuild is right for both.  A regular
+ * file only.
+ */
+int journal_discard(struct journal *j, const char *path);
 /* value NULL removes the attribute. */
 int journal_set_xattr(struct journal *j, const char *path, const char *name, const void *value, size_t len);
 int journal_rename(struct journal *j, const char *from, const char *to);

@@ -18,7 +18,7 @@
 const char *const journal_op_names[OP_COUNT] = {
 	[OP_SET_PERMS] = "set-perms", [OP_WRITE] = "write",	[OP_MKDIR] = "mkdir",
 	[OP_SYMLINK] = "symlink",     [OP_UNLINK] = "unlink",	[OP_SET_XATTR] = "set-xattr",
-	[OP_RENAME] = "rename",
+	[OP_RENAME] = "rename",	      [OP_DISCARD] = "discard",
 };
 
 /* ---- images ---- */

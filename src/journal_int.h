@@ -55,8 +55,9 @@ enum op {
 	OP_UNLINK,
 	OP_SET_XATTR,
 	OP_RENAME,
+	OP_DISCARD,	/* a cache derived from other files: removed, and removed again by undo */
 };
-#define OP_COUNT (OP_RENAME + 1)
+#define OP_COUNT (OP_DISCARD + 1)
 
 struct entry {
 	enum op op;

@@ -1293,6 +1293,18 @@ static int undo_entry(struct target *t, struct entry *e, const struct journal_un
 			return describe_error(ret_error, "Failed to examine", e->path2, r), r;
 		}
 	}
+	/* A cache is never restored (journal_discard()): what is there now was
+	 * rebuilt by its program, from whichever files, and goes again. */
+	if (e->op == OP_DISCARD) {
+		if (cur.exists && S_ISREG(cur.mode)) {
+			run_hook(o->test_hook, "change", e->path);
+			r = unlinkat(dirfd, name, 0) < 0 ? negative_errno() : fsync_fd(dirfd);
+		}
+		image_done(&cur);
+		if (r < 0)
+			describe_error(ret_error, "Failed to remove", e->path, r);
+		return r;
+	}
 
 	/*
 	 * Restore only a path in a state sshfix produced: its post-image, its

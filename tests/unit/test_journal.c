@@ -278,6 +278,56 @@ START_TEST(journal_undo_refuses_changed_path)
 }
 END_TEST
 
+/*
+ * A cache (journal_discard()): removed by the apply; the undo removes what
+ * its program rebuilt since, never restores the old copy, and leaves what
+ * is not a regular file alone.  Planning refuses anything but a file.
+ */
+START_TEST(journal_discard_removes_and_undo_removes_again)
+{
+	_cleanup_free_ char *id = NULL, *err = NULL, *uid = NULL, *p = tl_path(root, "var/lib/cache");
+	struct buf b = {0};
+	struct stat st;
+
+	tl_mkdir(root, "var/lib/dir", 0755);
+	ck_assert_int_eq(journal_discard(j, "/var/lib/dir"), -EPERM);
+	ck_assert_ptr_nonnull(strstr(journal_refusal(j), "not a regular file"));
+	ck_assert_int_eq(journal_discard(j, "/var/lib/missing"), 1);
+	tl_write(root, "var/lib/cache", "compiled, old\n", 0600);
+	ck_assert_int_eq(journal_discard(j, "/var/lib/cache"), 0);
+	ck_assert_int_eq(journal_render(j, (size_t) -1, &b), 0);
+	ck_assert_ptr_nonnull(strstr(b.data, "deleted cache"));
+	ck_assert_ptr_null(strstr(b.data, "compiled, old"));
+	buf_done(&b);
+	ck_assert_int_eq(lstat(p, &st), 0);	/* planning changed nothing */
+	ck_assert_int_eq(journal_commit(j, &id, &err), 0);
+	ck_assert_int_eq(lstat(p, &st), -1);
+
+	tl_write(root, "var/lib/cache", "compiled, new\n", 0600);	/* rebuilt at the next load */
+	ck_assert_int_eq(journal_undo(t, "latest", &(struct journal_undo_opts) { .force = false, .crash_at = 0 }, &uid, &err), 0);
+	ck_assert_int_eq(lstat(p, &st), -1);
+	ck_assert_int_eq(errno, ENOENT);
+}
+END_TEST
+
+START_TEST(journal_discard_undo_leaves_a_symlink)
+{
+	_cleanup_free_ char *id = NULL, *err = NULL, *uid = NULL, *p = tl_path(root, "var/lib/cache"),
+			    *cfg = tl_read(root, "etc/ssh/sshd_config"), *cfg2 = NULL;
+	struct stat st;
+
+	tl_write(root, "var/lib/cache", "compiled\n", 0600);
+	ck_assert_int_eq(journal_discard(j, "/var/lib/cache"), 0);
+	ck_assert_int_eq(journal_commit(j, &id, &err), 0);
+	ck_assert_int_eq(symlink("../../etc/ssh/sshd_config", p), 0);
+	ck_assert_int_eq(journal_undo(t, "latest", &(struct journal_undo_opts) { .force = false, .crash_at = 0 }, &uid, &err), 0);
+	ck_assert_int_eq(lstat(p, &st), 0);
+	ck_assert(S_ISLNK(st.st_mode));
+	cfg2 = tl_read(root, "etc/ssh/sshd_config");
+	ck_assert_str_eq(cfg, cfg2);
+}
+END_TEST
+
 START_TEST(journal_commit_refuses_stale_plan)
 {
 	_cleanup_free_ char *id = NULL, *err = NULL, *mid = NULL, *after = NULL;
@@ -579,12 +629,16 @@ static Suite *journal_suite(void)
 	/* Mounting a small tmpfs needs root; say so rather than pass silently. */
 	if (tl_is_root() && valgrind) {
 		tcase_add_test(tc, journal_write_keeps_selinux_label_and_acl);
+		tcase_add_test(tc, journal_discard_removes_and_undo_removes_again);
+		tcase_add_test(tc, journal_discard_undo_leaves_a_symlink);
 		tcase_add_test(tc, journal_set_perms_refuses_symlinks);
 		fprintf(stderr, "SKIP under valgrind: journal_full_or_readonly_target_changes_nothing (forks)\n");
 	} else if (tl_is_root()) {
 		tcase_add_test(tc, journal_full_or_readonly_target_changes_nothing);
 		tcase_add_test(tc, journal_set_perms_refuses_symlinks);
 		tcase_add_test(tc, journal_write_keeps_selinux_label_and_acl);
+		tcase_add_test(tc, journal_discard_removes_and_undo_removes_again);
+		tcase_add_test(tc, journal_discard_undo_leaves_a_symlink);
 	} else
 		fprintf(stderr, "SKIP: journal_full_or_readonly_target_changes_nothing, "
 				"journal_write_keeps_selinux_label_and_acl and journal_set_perms_refuses_symlinks need root\n");
