@@ -268,6 +268,105 @@ static int validate(struct run *run, const struct aa_fix *x, const char *content
 	return *ret_why ? 1 : -ENOMEM;
 }
 
+/*
+ * Where apparmor_parser keeps compiled profiles: parser.conf's cache-loc
+ * (a comma-separated list), else /var/cache/apparmor; and
+ * /etc/apparmor.d/cache, AppArmor 2's place.
+ */
+static int cache_locations(struct target *t, char ***ret)
+{
+	_cleanup_free_ char *conf = NULL;
+	_cleanup_strv_free_ char **locs = NULL;
+	struct text_lines it = {0};
+	const char *line;
+	size_t len = 0, n;
+	int r;
+
+	r = target_read_file_optional(t, "/etc/apparmor/parser.conf", PROFILE_MAX, &conf, &len);
+	if (r < 0 && r != -ENOENT)
+		return r;
+	it = (struct text_lines) { .text = conf, .len = conf ? len : 0 };
+	while (text_next_line(&it, &line, &n)) {
+		text_trim(&line, &n);
+		if (n < 10 || strncmp(line, "cache-loc", 9) != 0 || !strchr("= \t", line[9]))
+			continue;
+		/* cache-loc=DIR[,DIR...] */
+		for (const char *v = line + 10, *end = line + n; v < end;) {
+			const char *comma = memchr(v, ',', (size_t) (end - v));
+			const char *w = v;
+			size_t wn = (size_t) ((comma ? comma : end) - v);
+			text_trim(&w, &wn);
+			if (wn > 0 && w[0] == '/' && (r = strv_push(&locs, strndup(w, wn))) < 0)
+				return r;
+			v = comma ? comma + 1 : end;
+		}
+	}
+	if (!locs && (r = strv_push(&locs, strdup("/var/cache/apparmor"))) < 0)
+		return r;
+	if ((r = strv_push(&locs, strdup("/etc/apparmor.d/cache"))) < 0)
+		return r;
+	*ret = TAKE_PTR(locs);
+	return 0;
+}
+
+/*
+ * The compiled copies of the profile file `profile`: its name in a cache
+ * location, or in one of its per-kernel-features directories (AppArmor 3:
+ * /var/cache/apparmor/6b0d76a2.0/usr.sbin.sshd).  A copy older than none of
+ * the files it was compiled from is loaded at boot instead of the profile,
+ * and removing a file ("include if exists") makes none newer: an undo that
+ * takes the override away would leave the rule in force.
+ */
+static int profile_caches(struct target *t, const char *profile, char ***ret)
+{
+	_cleanup_strv_free_ char **locs = NULL, **found = NULL;
+	const char *name = path_last(profile);
+	struct stat st;
+	int r;
+
+	r = cache_locations(t, &locs);
+	if (r < 0)
+		return r;
+	for (char **l = locs; *l; l++) {
+		_cleanup_strv_free_ char **names = NULL;
+		if (target_list_dir(t, *l, &names) < 0)
+			continue;
+		for (size_t i = 0; names && names[i] && i < 64; i++) {
+			_cleanup_free_ char *p = path_join(*l, names[i]), *q = NULL;
+			if (!p)
+				return -ENOMEM;
+			if (target_lstat(t, p, &st) < 0)
+				continue;
+			if (S_ISDIR(st.st_mode) && (q = path_join(p, name)) && target_lstat(t, q, &st) == 0 &&
+			    S_ISREG(st.st_mode)) {
+				if ((r = strv_push(&found, strdup(q))) < 0)
+					return r;
+			} else if (streq(names[i], name) && S_ISREG(st.st_mode) && (r = strv_push(&found, strdup(p))) < 0)
+				return r;
+		}
+	}
+	*ret = TAKE_PTR(found);
+	return 0;
+}
+
+/* Plan the removal of the profile's compiled copies: how many, or -errno. */
+static int discard_caches(struct run *run, const char *profile)
+{
+	_cleanup_strv_free_ char **caches = NULL;
+	int r, n = 0;
+
+	r = profile_caches(run->target, profile, &caches);
+	if (r < 0)
+		return r;
+	for (char **c = caches; c && *c; c++) {
+		r = journal_discard(run->journal, *c);
+		if (r < 0)
+			return r;
+		n += r == 0;
+	}
+	return n;
+}
+
 static int apparmor_repair(struct run *run, struct finding *f)
 {
 	const struct aa_fix *x = f->data;
@@ -329,8 +428,14 @@ static int apparmor_repair(struct run *run, struct finding *f)
 	buf_done(&b);
 	if (r < 0)
 		return r;
-	if (asprintf(&f->action, "added \"%s\" to %s (applies when the profile is loaded again: the next boot, or "
-				 "apparmor_parser -r %s)", x->rule, x->local, x->profile) < 0)
+	int n = discard_caches(run, x->profile);
+	if (n < 0)
+		return n;
+	if (asprintf(&f->action, "added \"%s\" to %s%s (applies when the profile is loaded again: the next boot, or "
+				 "apparmor_parser -r %s)", x->rule, x->local,
+		     n > 1 ? " and removed the profile's compiled copies, which would be loaded instead" :
+		     n > 0 ? " and removed the profile's compiled copy, which would be loaded instead" : "",
+		     x->profile) < 0)
 		f->action = NULL;
 	return f->action ? 0 : -ENOMEM;
 }
