@@ -113,6 +113,7 @@ ssh openssh-client
 ssh-keygen openssh-client
 ip iproute2
 getfattr attr
+setfattr attr
 sgdisk gdisk
 mkfs.vfat dosfstools
 mkfs.ext4 e2fsprogs

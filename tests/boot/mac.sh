@@ -1,0 +1,296 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# mac.sh: the MAC boot tier (issue 13): real logins to a Debian 12 root
+# booted by Debian's kernel in QEMU (TCG, never KVM) through systemd to its
+# own sshd, with SELinux or AppArmor enforcing.  No permission check shows
+# these failures; only a kernel that enforces the policy proves the repair.
+#
+# The root: tests/boot/mac-root.sh (the real-login tier's root plus
+# selinux-policy-default, apparmor and sshd's AppArmor profile; cached).
+# Each scenario makes a 1 GiB ext4 image of its own copy and boots it three
+# times, sshfix working on the image between boots through a loop device
+# and its own mount (--device), as from a rescue system:
+#   broken:  root logs in with its key (sshd is up, the kernel enforces:
+#            getenforce says Enforcing / sshd's profile is in enforce
+#            mode), alice's key is refused ("Permission denied
+#            (publickey)"); the image is shut down cleanly;
+#            then on the image: --dry-run names the problem with the
+#            refusal the boot logged (journal) as evidence and changes
+#            nothing (sha256 of the image), --apply repairs it;
+#   applied: alice logs in;
+#            then --undo puts the image's file back as it was;
+#   undone:  alice is refused again.
+# Scenarios:
+#   selinux-unlabeled-keys  booted with security=selinux selinux=1
+#       enforcing=1 (as /etc/default/grub says, the way selinux-activate
+#       writes it), the root labelled by setfiles from its own policy;
+#       alice's authorized_keys has no label (written by a rescue system
+#       without SELinux): sshd_t may not read it.  selinux-label-wrong.
+#   apparmor-keys-elsewhere  booted with apparmor=1 security=apparmor;
+#       sshd's profile without its "/** r" lines, AuthorizedKeysFile
+#       .ssh/authorized_keys /srv/keys/%u, alice's key only in
+#       /srv/keys/alice: the profile denies it.  apparmor-no-rule (the rule
+#       goes to local/usr.sbin.sshd, loaded by apparmor.service at boot).
+# One PASS/FAIL/SKIP line per check, the time of each boot (until root's
+# login works, and in all), and "N passed, N failed, N skipped".  Exit 0,
+# 1 something failed, 77 cannot run here (the reason is printed).
+#
+# Knobs: SSHFIX (the binary, default ../../sshfix), SSHFIX_BOOT_KERNEL,
+# SSHFIX_MAC_ONLY (selinux or apparmor), SSHFIX_BOOT_LIMIT (seconds one
+# boot may take, default 300), SSHFIX_BOOT_KEEP=1 (keep the work dir).
+set -u
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+SRC=$(cd "${top_srcdir:-$HERE/../..}" && pwd)
+BUILD=$(cd "${abs_top_builddir:-${top_builddir:-$SRC}}" && pwd)
+LIMIT=${SSHFIX_BOOT_LIMIT:-300}
+BIN=${SSHFIX:-$BUILD/sshfix}
+
+say() { printf '%s\n' "$*"; }
+skip_all() {
+	say "SKIP: MAC boot tier: $*"
+	exit 77
+}
+now() { date +%s.%N; }
+secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
+t_tier=$(now)
+
+# ------------------------------------------------------------ preflight
+[ "$(id -u)" -eq 0 ] || skip_all "needs root (loop devices, the image's root-owned files, setfiles in a chroot)"
+for c in qemu-system-x86_64 mkfs.ext4 debugfs e2fsck losetup ssh sha256sum timeout setfattr getfattr unshare; do
+	command -v "$c" > /dev/null ||
+		skip_all "'$c' is not installed (apt-get install qemu-system-x86 e2fsprogs util-linux openssh-client attr)"
+done
+[ -x "$BIN" ] || skip_all "no sshfix binary at $BIN (run make, or set SSHFIX)"
+if [ -n "${SSHFIX_BOOT_KERNEL:-}" ]; then
+	KERNEL=$SSHFIX_BOOT_KERNEL
+else
+	KERNEL=
+	for k in $(ls /boot/vmlinuz-* 2> /dev/null | sort -V); do
+		[ -f "/lib/modules/${k#/boot/vmlinuz-}/modules.dep" ] && KERNEL=$k
+	done
+fi
+[ -n "$KERNEL" ] && [ -r "$KERNEL" ] ||
+	skip_all "no kernel in /boot with its modules in /lib/modules (apt-get install linux-image-amd64)"
+KVER=${KERNEL#/boot/vmlinuz-}
+grep -q '^CONFIG_SECURITY_SELINUX=y' "/boot/config-$KVER" 2> /dev/null &&
+	grep -q '^CONFIG_SECURITY_APPARMOR=y' "/boot/config-$KVER" 2> /dev/null ||
+	skip_all "kernel $KVER is not built with both SELinux and AppArmor (/boot/config-$KVER)"
+
+t=$(now)
+rc=0
+MAC=$("$HERE/mac-root.sh" "$KVER") || rc=$?
+case $rc in
+0) ;;
+77) skip_all "the MAC root cannot be built here (see mac-root's message above)" ;;
+*) say "FAIL: building the MAC root failed (exit $rc)"; exit 1 ;;
+esac
+say "MAC boot tier: kernel $KERNEL, root $MAC ($(secs "$t" "$(now)") s to build or find), sshfix $BIN"
+
+W=$(mktemp -d "${TMPDIR:-/var/tmp}/sshfix-mac.XXXXXX") || exit 99
+qpid=
+loop=
+cleanup() {
+	if [ -n "$qpid" ] && kill -0 "$qpid" 2> /dev/null; then
+		kill -TERM "$qpid" 2> /dev/null
+		wait "$qpid" 2> /dev/null
+	fi
+	[ -z "$loop" ] || losetup -d "$loop" 2> /dev/null
+	if [ "${SSHFIX_BOOT_KEEP:-0}" = 1 ] || [ "${nfail:-0}" -gt 0 ]; then
+		say "MAC boot tier: work dir kept: $W"
+	else
+		rm -rf --one-file-system "$W"
+	fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+npass=0 nfail=0 nskip=0
+result() {
+	if [ "$1" = 1 ]; then
+		npass=$((npass + 1))
+		say "PASS: $2"
+	else
+		nfail=$((nfail + 1))
+		say "FAIL: $2"
+	fi
+}
+show() {
+	tail -n "${2:-25}" "$1" | sed 's/\x1b\[[0-9;]*[A-Za-z]//g; s/^/      | /'
+}
+
+# A free loopback port for QEMU's hostfwd (the guest's sshd on 22).
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' 2> /dev/null ||
+	echo 10022)
+SSH_OPTS=(-F /dev/null -o BatchMode=yes -o IdentitiesOnly=yes -o StrictHostKeyChecking=no
+	-o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -o ConnectTimeout=10 -p "$PORT")
+# as USER CMD...: run CMD in the guest as USER with USER's key.
+as() {
+	local u=$1
+	shift
+	timeout 60 ssh "${SSH_OPTS[@]}" -i "$W/id_$u" "$u@127.0.0.1" "$@"
+}
+
+# ------------------------------------------------------------ one boot
+# boot NAME IMAGE CMDLINE ALICE GUESTCHECK: boot $W/IMAGE.raw; wait until
+# root's key logs in; run GUESTCHECK (a command run as root in the guest
+# that proves the kernel enforces); try alice's key, which must give
+# ALICE (ok or denied); power off cleanly.
+boot() {
+	local name=$1 image=$2 cmdline=$3 want=$4 check=$5 t0 up= got out i
+	t0=$(now)
+	timeout -k 10 "$LIMIT" qemu-system-x86_64 -accel tcg -m 1024 -smp 2 \
+		-display none -nodefaults -no-user-config -no-reboot \
+		-serial "file:$W/$name.console" \
+		-kernel "$KERNEL" -initrd "$MAC/initrd" \
+		-drive "file=$W/$image.raw,format=raw,if=virtio" \
+		-netdev "user,id=n0,hostfwd=tcp:127.0.0.1:$PORT-:22" -device virtio-net-pci,netdev=n0 \
+		-append "root=/dev/vda rw console=ttyS0 panic=-1 $cmdline" \
+		> "$W/$name.qemu" 2>&1 < /dev/null &
+	qpid=$!
+	for ((i = 0; i < LIMIT / 3; i++)); do
+		kill -0 "$qpid" 2> /dev/null || break
+		if as root true 2> /dev/null; then
+			up=$(secs "$t0" "$(now)")
+			break
+		fi
+		sleep 3
+	done
+	if [ -z "$up" ]; then
+		result 0 "$name: root's key logs in (sshd is up) within ${LIMIT} s"
+		show "$W/$name.console"
+		kill -TERM "$qpid" 2> /dev/null
+		wait "$qpid" 2> /dev/null
+		qpid=
+		return 1
+	fi
+	out=$(as root "$check" 2>&1)
+	result "$([ $? = 0 ] && echo 1 || echo 0)" "$name: the kernel enforces ($(printf '%s' "$out" | tr '\n' ' '))"
+	out=$(as alice 'echo alice-in' 2>&1)
+	if [ "$out" = alice-in ]; then got=ok; else got=denied; fi
+	result "$([ "$got" = "$want" ] && echo 1 || echo 0)" \
+		"$name: alice's key: $want (ssh said: $(printf '%s' "$out" | tr '\n' ' '))"
+	[ "$got" = "$want" ] || as root 'journalctl -b -u ssh --no-pager | tail -n 5; dmesg | grep -E "avc|apparmor=\"DENIED" | tail -n 3' 2>&1 | sed 's/^/      | /'
+	as root 'systemctl poweroff' > /dev/null 2>&1
+	for ((i = 0; i < 60; i++)); do
+		kill -0 "$qpid" 2> /dev/null || break
+		sleep 1
+	done
+	if kill -0 "$qpid" 2> /dev/null; then
+		result 0 "$name: the guest powers off within 60 s"
+		kill -TERM "$qpid" 2> /dev/null
+	fi
+	wait "$qpid" 2> /dev/null
+	qpid=
+	say "      $name: sshd answered after $up s, $(secs "$t0" "$(now)") s in all (TCG)"
+}
+
+# ------------------------------------------------------------ the image
+# sshfix_on IMAGE ARGS...: run sshfix on the image through a loop device
+# and sshfix's own mount (--device), as from a rescue system; output in
+# $W/last.out, exit status in $src.
+sshfix_on() {
+	local image=$1
+	shift
+	loop=$(losetup -f --show "$W/$image.raw") || { src=99; return; }
+	"$BIN" --device "$loop" --no-color "$@" > "$W/last.out" 2>&1
+	src=$?
+	losetup -d "$loop"
+	loop=
+}
+
+# scenario NAME CMDLINE GUESTCHECK PROBLEM EVIDENCE SETUP UNDONE: the
+# three boots and what sshfix does between them.  SETUP ROOTDIR breaks a
+# copy of the MAC root; UNDONE IMAGE checks the image after --undo.
+scenario() {
+	local name=$1 cmdline=$2 check=$3 problem=$4 evidence=$5 setup=$6 undone=$7 r sha
+	r=$W/$name.root
+	cp -a "$MAC/rootfs" "$r"
+	if ! { "$setup" "$r" && mkfs.ext4 -q -F -L "$name" -d "$r" "$W/$name.raw" 1G; } > "$W/$name.setup" 2>&1; then
+		result 0 "$name: building the image"
+		show "$W/$name.setup"
+		return
+	fi
+	rm -rf --one-file-system "$r"
+	boot "$name-broken" "$name" "$cmdline" denied "$check" || return
+
+	sha=$(sha256sum < "$W/$name.raw")
+	sshfix_on "$name" --dry-run --verbose
+	grep -q "^\[error\] $problem: " "$W/last.out" && grep -qF -- "$evidence" "$W/last.out"
+	result "$([ $? = 0 ] && echo 1 || echo 0)" "$name: --dry-run on the image names $problem, with what the boot logged ($evidence) as evidence"
+	[ "$sha" = "$(sha256sum < "$W/$name.raw")" ]
+	result "$([ $? = 0 ] && echo 1 || echo 0)" "$name: --dry-run changed nothing in the image (sha256)"
+	grep -q "^\[error\] $problem: " "$W/last.out" || show "$W/last.out" 40
+
+	sshfix_on "$name" --apply
+	[ "$src" -le 1 ] && grep -q "$problem" "$W/last.out" && grep -q "^Undo with:" "$W/last.out"
+	result "$([ $? = 0 ] && echo 1 || echo 0)" "$name: --apply repairs it (exit $src) and names its undo"
+	[ "$src" -le 1 ] || show "$W/last.out" 40
+	e2fsck -fn "$W/$name.raw" > "$W/$name.fsck" 2>&1
+	result "$([ $? = 0 ] && echo 1 || echo 0)" "$name: e2fsck -fn finds the image clean after --apply"
+	boot "$name-applied" "$name" "$cmdline" ok "$check" || return
+
+	sshfix_on "$name" --undo latest
+	result "$([ "$src" = 0 ] && echo 1 || echo 0)" "$name: --undo latest (exit $src)"
+	[ "$src" = 0 ] || show "$W/last.out" 20
+	"$undone" "$W/$name.raw"
+	result "$([ $? = 0 ] && echo 1 || echo 0)" "$name: after --undo the image holds the broken state again"
+	boot "$name-undone" "$name" "$cmdline" denied "$check"
+}
+
+# -------------------------------------------------- SELinux: no label
+# setfiles from the root's own policy, in a chroot with /proc (it sets
+# labels through /proc/self/fd); then alice's keys lose theirs.
+selinux_setup() {
+	local r=$1
+	sed -i 's/^SELINUX=.*/SELINUX=enforcing/' "$r/etc/selinux/config"
+	printf 'GRUB_CMDLINE_LINUX="security=selinux selinux=1"\n' > "$r/etc/default/grub"
+	unshare --pid --fork --kill-child --mount --mount-proc="$r/proc" \
+		chroot "$r" setfiles -F /etc/selinux/default/contexts/files/file_contexts / || return 1
+	getfattr -n security.selinux "$r/home/alice/.ssh/authorized_keys" | grep -q ssh_home_t || return 1
+	setfattr -x security.selinux "$r/home/alice/.ssh/authorized_keys"
+}
+selinux_undone() {
+	! debugfs -R "ea_list /home/alice/.ssh/authorized_keys" "$1" 2> /dev/null | grep -q security.selinux
+}
+
+# ------------------------------------------ AppArmor: keys elsewhere
+apparmor_setup() {
+	local r=$1 p=$1/etc/apparmor.d/usr.sbin.sshd
+	sed -i 's/^SELINUX=.*/SELINUX=disabled/' "$r/etc/selinux/config"
+	printf 'GRUB_CMDLINE_LINUX="apparmor=1 security=apparmor"\n' > "$r/etc/default/grub"
+	# The stricter profile: without "/ r", "/** r" and "owner /** rwl".
+	sed -i -e '/^  \/         r,$/d' -e '/^  \/\*\*       r,$/d' -e '/^  owner \/\*\* rwl,$/d' "$p"
+	! grep -qE '^  (/|/\*\*|owner /\*\*) +r' "$p" || return 1
+	[ ! -e "$r/etc/apparmor.d/local/usr.sbin.sshd" ] || return 1
+	mkdir -p "$r/srv/keys"
+	mv "$r/home/alice/.ssh/authorized_keys" "$r/srv/keys/alice"
+	echo "AuthorizedKeysFile .ssh/authorized_keys /srv/keys/%u" > "$r/etc/ssh/sshd_config.d/keys.conf"
+}
+# The override is gone, and so is every compiled copy of the profile (the
+# one the applied boot compiled with the rule would be loaded instead).
+apparmor_undone() {
+	local d
+	! debugfs -R "stat /etc/apparmor.d/local/usr.sbin.sshd" "$1" 2>&1 | grep -q '^Inode:' || return 1
+	for d in $(debugfs -R "ls -p /var/cache/apparmor" "$1" 2> /dev/null | awk -F/ '$3 ~ /^040/ && $6 != "." && $6 != ".." { print $6 }'); do
+		debugfs -R "ls -p /var/cache/apparmor/$d" "$1" 2> /dev/null | awk -F/ '$6 == "usr.sbin.sshd" { f = 1 } END { exit f }' || return 1
+	done
+}
+
+cp "$MAC/id_alice" "$MAC/id_root" "$W/"
+want() { [ -z "${SSHFIX_MAC_ONLY:-}" ] || [ "$SSHFIX_MAC_ONLY" = "$1" ]; }
+if want selinux; then
+	scenario selinux-unlabeled-keys "security=selinux selinux=1 enforcing=1" \
+		'test "$(getenforce)" = Enforcing && id -Z' selinux-label-wrong \
+		"Could not open user 'alice' authorized keys" selinux_setup selinux_undone
+fi
+if want apparmor; then
+	scenario apparmor-keys-elsewhere "apparmor=1 security=apparmor" \
+		'grep "^/usr/sbin/sshd (enforce)" /sys/kernel/security/apparmor/profiles' apparmor-no-rule \
+		'apparmor="DENIED"' apparmor_setup apparmor_undone
+fi
+
+say "MAC boot tier: $npass passed, $nfail failed, $nskip skipped in $(secs "$t_tier" "$(now)") s"
+[ "$nfail" -eq 0 ] || exit 1
+[ "$npass" -gt 0 ] || exit 77
+exit 0
