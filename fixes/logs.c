@@ -189,7 +189,7 @@ static int logs_detect(struct run *run)
 const struct fix fix_logs = {
 	.id = "logs",
 	.summary = "what the target's sshd, PAM, TCP wrappers, fail2ban and SELinux logged since sshd last started, as evidence",
-	.rules = "RULES §12.3; issue 14",
+	.rules = "RULES §12.3",
 	.problems = logs_problems,
 	.detect = logs_detect,
 	.after = logs_after,

@@ -25,6 +25,13 @@ const char *severity_name(enum severity s)
 	return "unknown";
 }
 
+const char *problem_flag_name(const struct problem *p)
+{
+	return (p->flags & PF_SAFE_AUTO)       ? "safe-auto"
+	       : (p->flags & PF_NEEDS_CONFIRM) ? "needs-confirm"
+					       : "report-only";
+}
+
 const char *finding_status_name(enum finding_status s)
 {
 	static const char *const names[] = {

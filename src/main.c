@@ -202,7 +202,7 @@ static int parse_args(int argc, const char **argv, struct args *a)
 		{ "undo", '\0', POPT_ARG_STRING | POPT_ARGFLAG_OPTIONAL, &a->undo_id, OPT_UNDO, "undo an apply (default: the latest)", "ID|latest" },
 		{ "force", '\0', POPT_ARG_NONE, &a->force, 0, "with --undo: restore paths changed since the apply", NULL },
 		{ "list-undo", '\0', POPT_ARG_NONE, NULL, OPT_LIST_UNDO, "list recorded applies", NULL },
-		{ "list-checks", '\0', POPT_ARG_NONE, NULL, OPT_LIST_CHECKS, "list checks and problem ids", NULL },
+		{ "list-checks", '\0', POPT_ARG_NONE, NULL, OPT_LIST_CHECKS, "list checks and problem ids (with --json: one JSON document)", NULL },
 		{ "client", '\0', POPT_ARG_NONE, &a->client, 0, "examine the connecting side: private keys, ~/.ssh/config and its includes, known_hosts", NULL },
 		{ "home", '\0', POPT_ARG_STRING, &a->home, 0, "with --client: the home to examine (default $HOME), inside the target", "DIR" },
 		{ "host", '\0', POPT_ARG_STRING, &a->host, 0, "with --client: explain \"no mutual signature supported\" for HOST (advice only)", "HOST" },
@@ -357,11 +357,53 @@ static void list_checks(void)
 		const struct fix *fix = fix_registry[i];
 		printf("%s: %s (%s)\n", fix->id, fix->summary, fix->rules);
 		for (const struct problem *p = fix->problems; p->id; p++)
-			printf("  %-32s %-8s %s\n", p->id, severity_name(p->severity),
-			       (p->flags & PF_SAFE_AUTO)	   ? "safe-auto"
-			       : (p->flags & PF_NEEDS_CONFIRM) ? "needs-confirm"
-							       : "report-only");
+			printf("  %-32s %-8s %s\n", p->id, severity_name(p->severity), problem_flag_name(p));
 	}
+}
+
+/* --list-checks --json: the registry as one document, for fleet tools and
+ * tools/gen-docs.sh (the man page's PROBLEMS and the README's check table). */
+static int list_checks_json(void)
+{
+	struct buf b = {0};
+	bool first = true;
+
+	buf_putc(&b, '{');
+	json_kv_str(&b, &first, "sshfix", PACKAGE_VERSION);
+	json_key(&b, &first, "checks");
+	buf_putc(&b, '[');
+	for (size_t i = 0; fix_registry[i]; i++) {
+		const struct fix *fix = fix_registry[i];
+		bool ff = true;
+
+		buf_puts(&b, i ? ",{" : "{");
+		json_kv_str(&b, &ff, "id", fix->id);
+		json_kv_str(&b, &ff, "summary", fix->summary);
+		json_kv_str(&b, &ff, "rules", fix->rules);
+		json_kv_bool(&b, &ff, "client_side", fix->client_side);
+		json_key(&b, &ff, "problems");
+		buf_putc(&b, '[');
+		for (const struct problem *p = fix->problems; p->id; p++) {
+			bool fp = true;
+
+			buf_puts(&b, p == fix->problems ? "{" : ",{");
+			json_kv_str(&b, &fp, "id", p->id);
+			json_kv_str(&b, &fp, "severity", severity_name(p->severity));
+			json_kv_str(&b, &fp, "flag", problem_flag_name(p));
+			json_kv_str(&b, &fp, "message", p->message);
+			json_kv_str(&b, &fp, "explanation", p->explain);
+			buf_putc(&b, '}');
+		}
+		buf_puts(&b, "]}");
+	}
+	buf_puts(&b, "]}\n");
+	if (!buf_ok(&b)) {
+		buf_done(&b);
+		return -ENOMEM;
+	}
+	fputs(b.data, stdout);
+	buf_done(&b);
+	return 0;
 }
 
 static int list_undo(struct target *t)
@@ -789,7 +831,12 @@ static unsigned sshfix_main(struct args *args)
 		return EXIT_ERROR;
 	}
 	if (a.list_checks) {
-		list_checks();
+		if (!a.json)
+			list_checks();
+		else if (list_checks_json() < 0) {
+			fprintf(stderr, "sshfix: %s\n", strerror(ENOMEM));
+			return EXIT_ERROR;
+		}
 		return fflush(stdout) == 0 && !ferror(stdout) ? EXIT_OK : EXIT_ERROR;
 	}
 

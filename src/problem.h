@@ -54,3 +54,6 @@ extern const char *const PROBLEMS_NO_SSHD[];		/* sshd-binary-missing */
 extern const char *const PROBLEMS_NO_SSHD_CONFIG[];	/* config-missing, sshd-binary-missing */
 
 const char *severity_name(enum severity s);
+/* What --apply may do about it: "safe-auto", "needs-confirm" or "report-only"
+ * (--list-checks, the JSON report, the man page's PROBLEMS). */
+const char *problem_flag_name(const struct problem *p);

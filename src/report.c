@@ -383,10 +383,7 @@ static void json_finding(const struct run *run, const struct finding *f, size_t 
 	json_kv_str(b, &first, "id", f->problem->id);
 	json_kv_str(b, &first, "check", f->fix ? f->fix->id : NULL);
 	json_kv_str(b, &first, "severity", severity_name(f->problem->severity));
-	json_kv_str(b, &first, "flag",
-		    (f->problem->flags & PF_SAFE_AUTO)		 ? "safe-auto"
-		    : (f->problem->flags & PF_NEEDS_CONFIRM) ? "needs-confirm"
-							 : "report-only");
+	json_kv_str(b, &first, "flag", problem_flag_name(f->problem));
 	json_kv_str(b, &first, "path", f->path);
 	json_kv_str(b, &first, "user", f->user);
 	json_key(b, &first, "line");

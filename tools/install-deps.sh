@@ -22,7 +22,8 @@ BUILD="build-essential autoconf automake pkg-config libblkid-dev libmount-dev li
 # test: every tier of `make check` (DESIGN §6) and `make static`:
 #   debootstrap openssh-client iproute2 attr   real-login tier: the cached
 #       Debian root, the client of every login, veth pairs, getfattr
-#   patch python3 time                  tree cases, real-login tier, costs
+#   patch python3 time                  tree cases, real-login tier, costs;
+#       python3 also runs tools/gen-docs.py for problem-coverage.sh
 #   jq                                  the attack tier: every --json output
 #   libwrap0-dev                        tcpwrap-libwrap.sh: sshfix's hosts_access
 #       against the real libwrap
