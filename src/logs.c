@@ -34,6 +34,47 @@ static bool has(const char *s, size_t n, const char *what)
 	return memmem(s, n, what, strlen(what)) != NULL;
 }
 
+/* The "sshd[PID]" of a line the listener wrote, or NULL (*ret_n its length). */
+static const char *sshd_tag(const char *s, size_t n, size_t *ret_n)
+{
+	for (const char *p = s; (p = memmem(p, n - (size_t) (p - s), "sshd[", 5)); p++) {
+		if (p > s && (p[-1] != ' ' && p[-1] != '/'))
+			continue;	/* "sshd-session[", "xsshd[" */
+		size_t d = 5;
+		while (p + d < s + n && p[d] >= '0' && p[d] <= '9')
+			d++;
+		if (d > 5 && p + d < s + n && p[d] == ']') {
+			*ret_n = d + 1;
+			return p;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * Where the start of sshd that wrote lines[at] ("Server listening on")
+ * began: sshd binds, and says what it could not bind or load, before it
+ * says where it listens.  Back from at over lines of the same sshd[PID]
+ * and what other programs wrote between them (the kernel's AVC for a
+ * refused bind), to the first line of that PID; another sshd's line stops
+ * it.  At most 256 lines back.
+ */
+static size_t start_of_run(const struct log_line *lines, size_t first, size_t at, const char *tag, size_t tag_n)
+{
+	size_t start = at;
+
+	for (size_t i = at; i > first && at - i < 256; i--) {
+		const char *t = lines[i - 1].text, *o;
+		size_t on = 0;
+		if (!(o = sshd_tag(t, strlen(t), &on)))
+			continue;
+		if (on != tag_n || memcmp(o, tag, on) != 0)
+			break;
+		start = i - 1;
+	}
+	return start;
+}
+
 /* A line sshd or one of its helpers wrote (syslog, journal short format), or fail2ban, or an SELinux AVC
  * for sshd_t, or an AppArmor denial of an sshd profile (the kernel's audit line). */
 static bool ours(const char *l, size_t n)
@@ -219,10 +260,14 @@ int logs_add_text(struct logs *l, const char *source, const char *text, size_t l
 		}
 		if (since_start && has(s, n, "Server listening on") && l->n > first &&
 		    !strstr(l->lines[l->n - 1].text, "Server listening on")) {
-			/* sshd started again: what came before is an earlier boot's */
-			for (size_t i = first; i < l->n; i++)
+			/* sshd started again: what came before its start is an earlier boot's */
+			size_t tn = 0;
+			const char *tag = sshd_tag(s, n, &tn);
+			size_t keep = tag ? start_of_run(l->lines, first, l->n, tag, tn) : l->n;
+			for (size_t i = first; i < keep; i++)
 				free(l->lines[i].text);
-			l->n = first;
+			memmove(l->lines + first, l->lines + keep, (l->n - keep) * sizeof(l->lines[0]));
+			l->n -= keep - first;
 		}
 		struct log_line *v = realloc(l->lines, (l->n + 1) * sizeof(*v));
 		if (!v)
@@ -329,6 +374,10 @@ static int read_files(struct run *run, struct logs *l, unsigned ver, long long n
 			last = i;
 	while (last > 0 && strstr(l->lines[last - 1].text, "Server listening on"))
 		last--;
+	size_t tn = 0;
+	const char *tag = l->n ? sshd_tag(l->lines[last].text, strlen(l->lines[last].text), &tn) : NULL;
+	if (tag)
+		last = start_of_run(l->lines, 0, last, tag, tn);
 	if (last > 0) {
 		for (size_t i = 0; i < last; i++)
 			free(l->lines[i].text);

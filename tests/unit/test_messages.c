@@ -264,6 +264,35 @@ START_TEST(logs_since_window)
 }
 END_TEST
 
+/*
+ * A start of sshd begins before its "Server listening" lines: it says what
+ * it could not bind (and the kernel's AVC for it) first.  An earlier
+ * sshd's lines, and what came before them, are an earlier start's.
+ */
+START_TEST(logs_start_includes_its_bind_errors)
+{
+	static const char text[] =
+		"Nov 14 08:00:00 h sshd[100]: Server listening on 0.0.0.0 port 22.\n"
+		"Nov 14 08:10:00 h sshd[120]: Authentication refused: bad ownership or modes for directory /home/a\n"
+		"Nov 14 09:00:00 h sshd[100]: Received signal 15; terminating.\n"
+		"Nov 14 09:00:01 h sshd[226]: error: Bind to port 2222 on 0.0.0.0 failed: Permission denied.\n"
+		"Nov 14 09:00:01 h kernel: audit: type=1400 audit(1.2:5): avc:  denied  { name_bind } for  pid=226 "
+		"comm=\"sshd\" src=2222 scontext=system_u:system_r:sshd_t:s0 tcontext=system_u:object_r:"
+		"unreserved_port_t:s0 tclass=tcp_socket permissive=0\n"
+		"Nov 14 09:00:01 h sshd[226]: Server listening on 0.0.0.0 port 22.\n"
+		"Nov 14 09:00:01 h sshd[226]: Server listening on :: port 22.\n";
+	struct logs l = {0};
+
+	ck_assert_int_eq(logs_add_text(&l, "auth.log", text, strlen(text), 902, true, 0, NOW), 0);
+	ck_assert_uint_eq(l.n, 4);
+	ck_assert_ptr_nonnull(strstr(l.lines[0].text, "Bind to port 2222"));
+	ck_assert_ptr_nonnull(strstr(l.lines[1].text, "name_bind"));
+	for (size_t i = 0; i < l.n; i++)
+		free(l.lines[i].text);
+	free(l.lines);
+}
+END_TEST
+
 static Suite *messages_suite(void)
 {
 	Suite *s = suite_create("messages");
@@ -277,6 +306,7 @@ static Suite *messages_suite(void)
 	tcase_add_test(tc, logs_time_stamps);
 	tcase_add_test(tc, logs_since_argument);
 	tcase_add_test(tc, logs_since_window);
+	tcase_add_test(tc, logs_start_includes_its_bind_errors);
 	suite_add_tcase(s, tc);
 	return s;
 }
