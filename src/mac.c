@@ -619,6 +619,7 @@ static int load_selinux(struct target *t, const struct boot_cmdline *boot, struc
 		m->store_ports = NULL;
 		return -ENOMEM;
 	}
+	m->store_root = TAKE_PTR(root);
 	if (asprintf(&p2, "/etc/selinux/%s/active/ports.local", m->selinux_type) < 0 ||
 	    asprintf(&p3, "/etc/selinux/%s/modules/active/ports.local", m->selinux_type) < 0)
 		return -ENOMEM;
@@ -764,6 +765,7 @@ void mac_free(struct mac_state *m)
 		return;
 	free(m->selinux_type);
 	strv_free(m->selinux_evidence);
+	free(m->store_root);
 	free(m->store_ports);
 	for (size_t i = 0; i < m->n_portcons; i++) {
 		free(m->portcons[i].type);

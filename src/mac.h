@@ -73,6 +73,7 @@ struct mac_state {
 	char *selinux_type;		/* SELINUXTYPE= ("targeted" when unset); NULL when unusable ('/', empty) */
 	enum selinux_mode mode;		/* what the next boot enforces: the config and the command line */
 	char **selinux_evidence;	/* the lines that decide mode, in order; never NULL */
+	char *store_root;		/* the policy stores' directory: semanage.conf's store-root=, else /var/lib/selinux */
 	char *store_ports;		/* the local store's ports.local path (store-root= of semanage.conf) */
 	struct mac_portcon *portcons;
 	size_t n_portcons;

@@ -410,7 +410,7 @@ static long now_ms(void)
 }
 
 /* Read the child's output until EOF or the deadline. */
-static int collect(int fd, long deadline, struct buf *out, bool *ret_timed_out)
+static int collect(int fd, long deadline, size_t max, struct buf *out, bool *ret_timed_out)
 {
 	char chunk[4096];
 
@@ -432,8 +432,8 @@ static int collect(int fd, long deadline, struct buf *out, bool *ret_timed_out)
 		ssize_t k = RETRY_EINTR(read(fd, chunk, sizeof(chunk)));
 		if (k <= 0)
 			return 0;
-		if (out->len < OUTPUT_MAX)
-			buf_append(out, chunk, (size_t) k < OUTPUT_MAX - out->len ? (size_t) k : OUTPUT_MAX - out->len);
+		if (out->len < max)
+			buf_append(out, chunk, (size_t) k < max - out->len ? (size_t) k : max - out->len);
 	}
 }
 
@@ -608,7 +608,8 @@ int sandbox_run(struct target *t, const char *const argv[], const struct sandbox
 		}
 	}
 
-	r = collect(outp[0], now_ms() + 1000L * (o->timeout_sec ? o->timeout_sec : 10), &out, &timed_out);
+	r = collect(outp[0], now_ms() + 1000L * (o->timeout_sec ? o->timeout_sec : 10),
+		    o->output_max ? o->output_max : OUTPUT_MAX, &out, &timed_out);
 	close(outp[0]);
 	if (timed_out)
 		(void) kill(pid, SIGKILL);

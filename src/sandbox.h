@@ -79,12 +79,15 @@ struct sandbox_opts {
 	 * seen by it alone and goes with it (a tool that edits its own
 	 * configuration, run on a copy: firewall-offline-cmd). */
 	const char *const *scratch_dirs;
+	/* Keep at most this much of the output (0: 1 MiB): a program that
+	 * prints the files it made (semanage's policy, a few MiB). */
+	size_t output_max;
 };
 
 struct sandbox_result {
 	int exit_status;	/* 0-255, or 128 + signal */
 	bool timed_out;
-	char *output;		/* stdout and stderr interleaved, NUL-terminated, at most 1 MiB */
+	char *output;		/* stdout and stderr interleaved, NUL-terminated, at most output_max */
 	size_t output_len;
 };
 

@@ -55,6 +55,7 @@
 #include "fcre.h"
 #include "logs.h"
 #include "apparmor.h"
+#include "semanage.h"
 #include "sdjournal.h"
 #include "explain.h"
 #include "fcontext.h"
@@ -502,7 +503,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size < 1)
 		return 0;
-	unsigned which = data[0] % 33;
+	unsigned which = data[0] % 34;
 	const char *d = (const char *) data + 1;
 	size_t n = size - 1;
 	char *s = malloc(n + 1);
@@ -656,6 +657,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 30: fz_explain(d, n); break;
 	case 31: fz_apparmor(d, n); break;
 	case 32: fz_sdjournal(d, n); break;
+	case 33: {
+		/* what sshfix's script around the target's semanage printed (src/semanage.h) */
+		struct semanage_changes c = {0};
+		if (semanage_parse(d, n, "/var/lib/selinux", &c) == 0)
+			semanage_changes_done(&c);
+		break; }
 	case 11: { unsigned char *blob = NULL; size_t bl; if (authkeys_base64_decode(d, n, &blob, &bl) == 0) { const struct authkeys_type *t; unsigned bits; (void) authkeys_check_blob(blob, bl, &t, &bits); free(blob); } break; }
 	}
 	free(s);
