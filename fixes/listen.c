@@ -48,6 +48,7 @@
 #include "listen_set.h"
 #include "mac.h"
 #include "run.h"
+#include "semanage.h"
 #include "util.h"
 
 
@@ -126,14 +127,16 @@ static const struct problem listen_problems[] = {
 	  "If DNS does not answer at that moment (early in boot, before the network is up), sshd "
 	  "stops (\"bad addr or host: NAME (Temporary failure in name resolution)\"). Put the name "
 	  "in /etc/hosts or use the address. RULES §3.6" },
-	{ PR_LISTEN_PORT_SELINUX, "listen-port-selinux", SEV_ERROR, PF_REPORT_ONLY,
+	{ PR_LISTEN_PORT_SELINUX, "listen-port-selinux", SEV_ERROR, PF_NEEDS_CONFIRM,
 	  "{detail}",
 	  "Under the targeted policy only tcp/22 is ssh_port_t, so binding another port fails "
 	  "(\"Bind to port P on 0.0.0.0 failed: Permission denied\", and \"Cannot bind any "
-	  "address.\" when it is the only one) unless the policy store labels it. Run in the target "
-	  "(chroot into it from a rescue system): semanage port -a -N -t ssh_port_t -p tcp PORT "
-	  "(-m instead of -a if the port already has another type), or go back to Port 22. "
-	  "RULES §3.7, §9.3" },
+	  "address.\" when it is the only one) unless the policy store labels it. With a yes, sshfix "
+	  "runs the target's own semanage port -a -N -t ssh_port_t -p tcp PORT (-m when the port "
+	  "already has another type) in its sandbox, on a copy of the policy, and writes what it "
+	  "changed (the local store and the compiled policy the next boot loads) through its undo "
+	  "log; a yes, because it rebuilds the whole policy. Where the target's semanage cannot run, "
+	  "run that command in the target (chroot into it), or go back to Port 22. RULES §3.7, §9.3" },
 	{ .id = NULL },
 };
 
@@ -801,11 +804,14 @@ static int selinux_check(struct ctx *c)
 		if (mac_selinux_port_has_type(m, true, (unsigned) port, "ssh_port_t", &where))
 			continue;
 		struct finding *f = add(c->run, PR_LISTEN_PORT_SELINUX, listen_set_port_line(c->ls, &v[i]),
-					"sshd listens on port %d, which SELinux (enforcing) does not let it bind until it is "
-					"labelled: run in the target: semanage port -a -N -t ssh_port_t -p tcp %d",
+					"sshd listens on port %d, which SELinux (enforcing) does not let it bind until the "
+					"policy gives it ssh_port_t (semanage port -a -N -t ssh_port_t -p tcp %d)",
 					port, port);
-		if (!f)
+		int *p = f ? malloc(sizeof(*p)) : NULL;
+		if (!p)
 			return -ENOMEM;
+		*p = port;
+		finding_set_data(f, p, free);
 		for (size_t e = 0; m->selinux_evidence[e]; e++)
 			if (finding_add_evidence(f, "%s", m->selinux_evidence[e]) < 0)
 				return -ENOMEM;
@@ -891,12 +897,65 @@ static int widen(struct run *run, struct finding *f, struct ctx *c)
 	return 0;
 }
 
+/*
+ * The port labelled by the target's own semanage on a copy of its policy
+ * (src/semanage.h): "-a", or "-m" when the port already has a type.
+ */
+static int selinux_port_repair(struct run *run, struct finding *f)
+{
+	const int *port = f->data;
+	_cleanup_(semanage_changes_done) struct semanage_changes ch = {0};
+	_cleanup_free_ char *why = NULL, *num = NULL;
+	const char *op = "-a";
+	int r;
+
+	if (!port || asprintf(&num, "%d", *port) < 0)
+		return -ENOMEM;
+	for (;;) {
+		const char *const args[] = { "port", op, "-N", "-t", "ssh_port_t", "-p", "tcp", num, NULL };
+		r = semanage_run(run, args, &ch, &why);
+		if (r == -ENOMEM)
+			return r;
+		if (r < 0)
+			return asprintf(&f->status_reason, "left alone: the target's semanage was not run: %s; run in the "
+							  "target: semanage port -a -N -t ssh_port_t -p tcp %s", why, num) < 0
+				       ? -ENOMEM
+				       : r;
+		if (ch.status == 0 || streq(op, "-m") || !strstr(ch.log, "already defined"))
+			break;
+		semanage_changes_done(&ch);
+		op = "-m";
+	}
+	if (ch.status != 0) {
+		_cleanup_free_ char *last = last_line(ch.log);
+		return asprintf(&f->status_reason, "left alone: the target's semanage port %s refused (exit %d): %s", op,
+				ch.status, last ? last : "") < 0
+			       ? -ENOMEM
+			       : -EINVAL;
+	}
+	r = semanage_plan(run, &ch);
+	if (r < 0) {
+		const char *refusal = journal_refusal(run->journal);
+		return asprintf(&f->status_reason, "left alone: what the target's semanage changed cannot be written: %s",
+				refusal ? refusal : strerror(-r)) < 0
+			       ? -ENOMEM
+			       : r;
+	}
+	return asprintf(&f->action, "tcp/%s labelled ssh_port_t by the target's own semanage port %s -N, run on a copy "
+				    "of the policy (%d files change: the local store and the compiled policy the next "
+				    "boot loads)", num, op, r) < 0
+		       ? -ENOMEM
+		       : 0;
+}
+
 static int listen_repair(struct run *run, struct finding *f)
 {
 	_cleanup_(ctx_done) struct ctx c = {0};
 	struct lentry *e;
 	int r;
 
+	if (f->problem->code == PR_LISTEN_PORT_SELINUX)
+		return selinux_port_repair(run, f);
 	c.quiet = true;
 	r = analyze(run, &c);
 	if (r < 0)
