@@ -119,32 +119,39 @@ show() {
 	tail -n "${2:-25}" "$1" | sed 's/\x1b\[[0-9;]*[A-Za-z]//g; s/^/      | /'
 }
 
-# A free loopback port for QEMU's hostfwd (the guest's sshd on 22).
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' 2> /dev/null ||
-	echo 10022)
+# Two free loopback ports for QEMU's hostfwd: the guest's sshd on 22 and
+# on 2222 (the port scenario's).
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+PORT=$(free_port) && PORT2222=$(free_port) || skip_all "python3 cannot find a free loopback port"
 SSH_OPTS=(-F /dev/null -o BatchMode=yes -o IdentitiesOnly=yes -o StrictHostKeyChecking=no
-	-o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -o ConnectTimeout=10 -p "$PORT")
-# as USER CMD...: run CMD in the guest as USER with USER's key.
+	-o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -o ConnectTimeout=10)
+# as USER CMD...: run CMD in the guest as USER with USER's key, through
+# the guest's port $GUEST_PORT (22 unless set).
 as() {
-	local u=$1
+	local u=$1 p=$PORT
 	shift
-	timeout 60 ssh "${SSH_OPTS[@]}" -i "$W/id_$u" "$u@127.0.0.1" "$@"
+	[ "${GUEST_PORT:-22}" = 2222 ] && p=$PORT2222
+	timeout 60 ssh "${SSH_OPTS[@]}" -p "$p" -i "$W/id_$u" "$u@127.0.0.1" "$@"
 }
 
 # ------------------------------------------------------------ one boot
-# boot NAME IMAGE CMDLINE ALICE GUESTCHECK: boot $W/IMAGE.raw; wait until
-# root's key logs in; run GUESTCHECK (a command run as root in the guest
-# that proves the kernel enforces); try alice's key, which must give
-# ALICE (ok or denied); power off cleanly.
+# boot NAME IMAGE CMDLINE ALICE GUESTCHECK ALICEPORT: boot $W/IMAGE.raw;
+# wait until root's key logs in (port 22); run GUESTCHECK (a command run as
+# root in the guest that proves the kernel enforces); try alice's key on
+# the guest's port ALICEPORT, which must give ALICE (ok or denied); power
+# off cleanly.
 boot() {
-	local name=$1 image=$2 cmdline=$3 want=$4 check=$5 t0 up= got out i
+	local name=$1 image=$2 cmdline=$3 want=$4 check=$5 aport=$6 t0 up= got out i
 	t0=$(now)
 	timeout -k 10 "$LIMIT" qemu-system-x86_64 -accel tcg -m 1024 -smp 2 \
 		-display none -nodefaults -no-user-config -no-reboot \
 		-serial "file:$W/$name.console" \
 		-kernel "$KERNEL" -initrd "$MAC/initrd" \
 		-drive "file=$W/$image.raw,format=raw,if=virtio" \
-		-netdev "user,id=n0,hostfwd=tcp:127.0.0.1:$PORT-:22" -device virtio-net-pci,netdev=n0 \
+		-netdev "user,id=n0,hostfwd=tcp:127.0.0.1:$PORT-:22,hostfwd=tcp:127.0.0.1:$PORT2222-:2222" \
+		-device virtio-net-pci,netdev=n0 \
 		-append "root=/dev/vda rw console=ttyS0 panic=-1 $cmdline" \
 		> "$W/$name.qemu" 2>&1 < /dev/null &
 	qpid=$!
@@ -166,10 +173,10 @@ boot() {
 	fi
 	out=$(as root "$check" 2>&1)
 	result "$([ $? = 0 ] && echo 1 || echo 0)" "$name: the kernel enforces ($(printf '%s' "$out" | tr '\n' ' '))"
-	out=$(as alice 'echo alice-in' 2>&1)
+	out=$(GUEST_PORT=$aport as alice 'echo alice-in' 2>&1)
 	if [ "$out" = alice-in ]; then got=ok; else got=denied; fi
 	result "$([ "$got" = "$want" ] && echo 1 || echo 0)" \
-		"$name: alice's key: $want (ssh said: $(printf '%s' "$out" | tr '\n' ' '))"
+		"$name: alice's key on port $aport: $want (ssh said: $(printf '%s' "$out" | tr '\n' ' '))"
 	[ "$got" = "$want" ] || as root 'journalctl -b -u ssh --no-pager | tail -n 5; dmesg | grep -E "avc|apparmor=\"DENIED" | tail -n 3' 2>&1 | sed 's/^/      | /'
 	as root 'systemctl poweroff' > /dev/null 2>&1
 	for ((i = 0; i < 60; i++)); do
@@ -199,11 +206,13 @@ sshfix_on() {
 	loop=
 }
 
-# scenario NAME CMDLINE GUESTCHECK PROBLEM EVIDENCE SETUP UNDONE: the
-# three boots and what sshfix does between them.  SETUP ROOTDIR breaks a
-# copy of the MAC root; UNDONE IMAGE checks the image after --undo.
+# scenario NAME CMDLINE GUESTCHECK PROBLEM EVIDENCE SETUP UNDONE ALICEPORT
+# [APPLY-OPTION...]: the three boots and what sshfix does between them.
+# SETUP ROOTDIR breaks a copy of the MAC root; UNDONE IMAGE checks the
+# image after --undo; the options go to --apply (a yes).
 scenario() {
-	local name=$1 cmdline=$2 check=$3 problem=$4 evidence=$5 setup=$6 undone=$7 r sha
+	local name=$1 cmdline=$2 check=$3 problem=$4 evidence=$5 setup=$6 undone=$7 aport=$8 r sha
+	shift 8
 	r=$W/$name.root
 	cp -a "$MAC/rootfs" "$r"
 	if ! { "$setup" "$r" && mkfs.ext4 -q -F -L "$name" -d "$r" "$W/$name.raw" 1G; } > "$W/$name.setup" 2>&1; then
@@ -212,7 +221,7 @@ scenario() {
 		return
 	fi
 	rm -rf --one-file-system "$r"
-	boot "$name-broken" "$name" "$cmdline" denied "$check" || return
+	boot "$name-broken" "$name" "$cmdline" denied "$check" "$aport" || return
 
 	sha=$(sha256sum < "$W/$name.raw")
 	sshfix_on "$name" --dry-run --verbose
@@ -222,36 +231,57 @@ scenario() {
 	result "$([ $? = 0 ] && echo 1 || echo 0)" "$name: --dry-run changed nothing in the image (sha256)"
 	grep -q "^\[error\] $problem: " "$W/last.out" || show "$W/last.out" 40
 
-	sshfix_on "$name" --apply
+	sshfix_on "$name" --apply "$@"
 	[ "$src" -le 1 ] && grep -q "$problem" "$W/last.out" && grep -q "^Undo with:" "$W/last.out"
 	result "$([ $? = 0 ] && echo 1 || echo 0)" "$name: --apply repairs it (exit $src) and names its undo"
 	[ "$src" -le 1 ] || show "$W/last.out" 40
 	e2fsck -fn "$W/$name.raw" > "$W/$name.fsck" 2>&1
 	result "$([ $? = 0 ] && echo 1 || echo 0)" "$name: e2fsck -fn finds the image clean after --apply"
-	boot "$name-applied" "$name" "$cmdline" ok "$check" || return
+	boot "$name-applied" "$name" "$cmdline" ok "$check" "$aport" || return
 
 	sshfix_on "$name" --undo latest
 	result "$([ "$src" = 0 ] && echo 1 || echo 0)" "$name: --undo latest (exit $src)"
 	[ "$src" = 0 ] || show "$W/last.out" 20
 	"$undone" "$W/$name.raw"
 	result "$([ $? = 0 ] && echo 1 || echo 0)" "$name: after --undo the image holds the broken state again"
-	boot "$name-undone" "$name" "$cmdline" denied "$check"
+	boot "$name-undone" "$name" "$cmdline" denied "$check" "$aport"
 }
 
 # -------------------------------------------------- SELinux: no label
-# setfiles from the root's own policy, in a chroot with /proc (it sets
-# labels through /proc/self/fd); then alice's keys lose theirs.
-selinux_setup() {
+# enforcing, and every file labelled by setfiles from the root's own
+# policy, in a chroot with /proc (it sets labels through /proc/self/fd).
+selinux_enforcing() {
 	local r=$1
 	sed -i 's/^SELINUX=.*/SELINUX=enforcing/' "$r/etc/selinux/config"
 	printf 'GRUB_CMDLINE_LINUX="security=selinux selinux=1"\n' > "$r/etc/default/grub"
 	unshare --pid --fork --kill-child --mount --mount-proc="$r/proc" \
 		chroot "$r" setfiles -F /etc/selinux/default/contexts/files/file_contexts / || return 1
-	getfattr -n security.selinux "$r/home/alice/.ssh/authorized_keys" | grep -q ssh_home_t || return 1
-	setfattr -x security.selinux "$r/home/alice/.ssh/authorized_keys"
+	getfattr -n security.selinux "$r/home/alice/.ssh/authorized_keys" | grep -q ssh_home_t
+}
+# Then alice's keys lose their label.
+selinux_setup() {
+	selinux_enforcing "$1" || return 1
+	setfattr -x security.selinux "$1/home/alice/.ssh/authorized_keys"
 }
 selinux_undone() {
 	! debugfs -R "ea_list /home/alice/.ssh/authorized_keys" "$1" 2> /dev/null | grep -q security.selinux
+}
+
+# ------------------------------------------ SELinux: port 2222
+# sshd also listens on 2222, which only the policy store can make
+# ssh_port_t: "error: Bind to port 2222 on 0.0.0.0 failed: Permission
+# denied.", and port 22 still works.
+selinux_port_setup() {
+	printf 'Port 22\nPort 2222\n' > "$1/etc/ssh/sshd_config.d/port.conf"
+	selinux_enforcing "$1" || return 1
+	! grep -q 2222 "$1/var/lib/selinux/default/active/ports.local" 2> /dev/null
+}
+# The local store has no port 2222 again, and the policy the boot loads is
+# the one from before the apply (its size: a portcon more is 44 bytes).
+selinux_port_undone() {
+	! debugfs -R "stat /var/lib/selinux/default/active/ports.local" "$1" 2>&1 | grep -q '^Inode:' &&
+		[ "$(debugfs -R "stat /etc/selinux/default/policy/policy.33" "$1" 2> /dev/null | awk '/^User:/ { print $NF }')" = \
+		  "$(stat -c %s "$MAC/rootfs/etc/selinux/default/policy/policy.33")" ]
 }
 
 # ------------------------------------------ AppArmor: keys elsewhere
@@ -279,15 +309,19 @@ apparmor_undone() {
 
 cp "$MAC/id_alice" "$MAC/id_root" "$W/"
 want() { [ -z "${SSHFIX_MAC_ONLY:-}" ] || [ "$SSHFIX_MAC_ONLY" = "$1" ]; }
+SELINUX_ON="security=selinux selinux=1 enforcing=1"
+SELINUX_CHECK='test "$(getenforce)" = Enforcing && id -Z'
 if want selinux; then
-	scenario selinux-unlabeled-keys "security=selinux selinux=1 enforcing=1" \
-		'test "$(getenforce)" = Enforcing && id -Z' selinux-label-wrong \
-		"Could not open user 'alice' authorized keys" selinux_setup selinux_undone
+	scenario selinux-unlabeled-keys "$SELINUX_ON" "$SELINUX_CHECK" selinux-label-wrong \
+		"Could not open user 'alice' authorized keys" selinux_setup selinux_undone 22
+	scenario selinux-port "$SELINUX_ON" "$SELINUX_CHECK" listen-port-selinux \
+		"Bind to port 2222 on 0.0.0.0 failed: Permission denied" selinux_port_setup selinux_port_undone 2222 \
+		--yes=listen-port-selinux
 fi
 if want apparmor; then
 	scenario apparmor-keys-elsewhere "apparmor=1 security=apparmor" \
 		'grep "^/usr/sbin/sshd (enforce)" /sys/kernel/security/apparmor/profiles' apparmor-no-rule \
-		'apparmor="DENIED"' apparmor_setup apparmor_undone
+		'apparmor="DENIED"' apparmor_setup apparmor_undone 22
 fi
 
 say "MAC boot tier: $npass passed, $nfail failed, $nskip skipped in $(secs "$t_tier" "$(now)") s"
