@@ -124,42 +124,6 @@ static enum account_style account_style(const struct target *t)
 	return STYLE_NONE;
 }
 
-/*
- * A number from a KEY=VALUE (adduser.conf) or KEY VALUE (login.defs) file;
- * the last assignment wins, as in both tools.  def when absent or unreadable.
- */
-static unsigned long conf_number(struct run *run, const char *path, const char *key, unsigned long def)
-{
-	_cleanup_free_ char *data = NULL;
-	unsigned long v = def;
-	size_t len, kn = strlen(key);
-
-	if (target_read_file(run->target, path, 1u << 20, &data, &len) < 0)
-		return def;
-	for (char *l = data, *next; l; l = next) {
-		unsigned long long n;
-		char num[24];
-		size_t k = 0;
-
-		next = strchr(l, '\n');
-		if (next)
-			*next++ = '\0';
-		l += strspn(l, " \t");
-		if (strncasecmp(l, key, kn) != 0 || (l[kn] != '=' && l[kn] != ' ' && l[kn] != '\t'))
-			continue;
-		l += kn;
-		l += strspn(l, " \t");
-		if (*l == '=')
-			l++;
-		l += strspn(l, " \t\"'");
-		while (l[k] >= '0' && l[k] <= '9' && k < sizeof(num) - 1)
-			num[k] = l[k], k++;
-		num[k] = '\0';
-		if (k > 0 && parse_uint(num, 10, 0xfffffffeu, &n) == 0)
-			v = (unsigned long) n;
-	}
-	return v;
-}
 
 /* The account files as they will be once the repairs planned so far are applied. */
 static int load_current(struct run *run, const char *path, enum acct_kind kind, struct acct_file *ret)
@@ -276,8 +240,8 @@ struct new_account {
 static int plan_debian(struct run *run, const struct acct_file *pw, const struct acct_file *gr,
 		       struct new_account *a)
 {
-	unsigned long first = conf_number(run, "/etc/adduser.conf", "FIRST_SYSTEM_UID", 100);
-	unsigned long last = conf_number(run, "/etc/adduser.conf", "LAST_SYSTEM_UID", 999);
+	unsigned long first = target_conf_number(run->target, "/etc/adduser.conf", "FIRST_SYSTEM_UID", 100);
+	unsigned long last = target_conf_number(run->target, "/etc/adduser.conf", "LAST_SYSTEM_UID", 999);
 	const struct gr_entry *ng = group_named(gr, "nogroup");
 
 	for (unsigned long id = first; id <= last; id++)
@@ -313,8 +277,8 @@ static int plan_el(struct run *run, const struct acct_file *pw, const struct acc
 		a->gid = g ? g->gid : 74;
 		return 0;
 	}
-	unsigned long lo = conf_number(run, "/etc/login.defs", "SYS_UID_MIN", 201);
-	unsigned long hi = conf_number(run, "/etc/login.defs", "SYS_UID_MAX", 999);
+	unsigned long lo = target_conf_number(run->target, "/etc/login.defs", "SYS_UID_MIN", 201);
+	unsigned long hi = target_conf_number(run->target, "/etc/login.defs", "SYS_UID_MAX", 999);
 	for (unsigned long id = hi; id >= lo && id > 0; id--)
 		if (uid_free(pw, id) && (g || gid_free(gr, id))) {
 			a->uid = id;

@@ -1452,3 +1452,54 @@ bool target_sshd_at_least(const struct target *t, int major, int minor)
 		return true;
 	return t->facts.sshd_major > major || (t->facts.sshd_major == major && t->facts.sshd_minor >= minor);
 }
+
+unsigned long target_conf_number(struct target *t, const char *path, const char *key, unsigned long def)
+{
+	_cleanup_free_ char *data = NULL;
+	unsigned long v = def;
+	size_t len, kn = strlen(key);
+
+	if (target_read_file(t, path, 1u << 20, &data, &len) < 0)
+		return def;
+	for (char *l = data, *next; l; l = next) {
+		unsigned long long n;
+		char num[24];
+		size_t k = 0;
+
+		next = strchr(l, '\n');
+		if (next)
+			*next++ = '\0';
+		l += strspn(l, " \t");
+		if (strncasecmp(l, key, kn) != 0 || (l[kn] != '=' && l[kn] != ' ' && l[kn] != '\t'))
+			continue;
+		l += kn;
+		l += strspn(l, " \t");
+		if (*l == '=')
+			l++;
+		l += strspn(l, " \t\"'");
+		while (l[k] >= '0' && l[k] <= '9' && k < sizeof(num) - 1)
+			num[k] = l[k], k++;
+		num[k] = '\0';
+		if (k > 0 && parse_uint(num, 10, 0xfffffffeu, &n) == 0)
+			v = (unsigned long) n;
+	}
+	return v;
+}
+
+bool target_file_has_line(struct target *t, const char *path, const char *line)
+{
+	_cleanup_free_ char *data = NULL;
+	struct text_lines it = {0};
+	const char *l;
+	size_t len = 0, n;
+
+	if (target_read_file(t, path, CONFIG_MAX, &data, &len) < 0)
+		return false;
+	it = (struct text_lines) { .text = data, .len = len };
+	while (text_next_line(&it, &l, &n)) {
+		text_trim(&l, &n);
+		if (n == strlen(line) && memcmp(l, line, n) == 0)
+			return true;
+	}
+	return false;
+}

@@ -190,6 +190,14 @@ bool target_glob_matches(const char *pattern, const char *path);
  * (-ENOENT: no such file).  At most 64 MiB are read.
  */
 int target_file_holds_string(struct target *t, const char *path, const char *s);
+/*
+ * A number setting of a KEY VALUE or KEY=VALUE file (/etc/login.defs'
+ * UID_MIN, /etc/adduser.conf's FIRST_SYSTEM_UID), its last valid one, or
+ * def when the file or the key is missing.
+ */
+unsigned long target_conf_number(struct target *t, const char *path, const char *key, unsigned long def);
+/* Is line, blanks around it aside, a line of path (/etc/shells)? */
+bool target_file_has_line(struct target *t, const char *path, const char *line);
 
 /* Read os-release and the sshd binary.  Missing pieces stay unknown; returns 0 or -ENOMEM. */
 int target_read_facts(struct target *t);
