@@ -823,56 +823,87 @@ int mac_get(struct run *run, const struct mac_state **ret)
 }
 
 /* The policy's file contexts into m->fcon, or the reason they cannot be read into m->fcon_error. */
-static int load_fcontexts(struct target *t, struct mac_state *m)
+/* path's content: an override's, else the target's. */
+static int read_spec_file(struct target *t, const char *path, const struct mac_file_override *ov, size_t n_ov,
+			  char **ret, size_t *ret_len)
+{
+	for (size_t i = 0; i < n_ov; i++)
+		if (streq(ov[i].path, path)) {
+			*ret = malloc(ov[i].len + 1);
+			if (!*ret)
+				return -ENOMEM;
+			memcpy(*ret, ov[i].data, ov[i].len);
+			(*ret)[ov[i].len] = '\0';
+			*ret_len = ov[i].len;
+			return 0;
+		}
+	return target_read_file(t, path, CONFIG_MAX, ret, ret_len);
+}
+
+int mac_fcon_load(struct target *t, const char *type, const struct mac_file_override *ov, size_t n_ov,
+		  struct fcon **ret, char **ret_why)
 {
 	static const char *const specs[] = { "file_contexts", "file_contexts.homedirs", "file_contexts.local" };
 	static const char *const subs[] = { "file_contexts.subs", "file_contexts.subs_dist" };
 	_cleanup_free_ char *dir = NULL;
-	int r;
+	struct fcon *fc;
+	int r = 0;
 
-	m->fcon_error = -ENOENT;
-	if (!m->selinux_type)
-		return 0;
-	if (asprintf(&dir, "/etc/selinux/%s/contexts/files", m->selinux_type) < 0)
+	if (asprintf(&dir, "/etc/selinux/%s/contexts/files", type) < 0)
 		return -ENOMEM;
-	if (!(m->fcon = fcon_new()))
+	if (!(fc = fcon_new()))
 		return -ENOMEM;
-	for (size_t i = 0; i < ELEMENTSOF(specs); i++) {
+	for (size_t i = 0; i < ELEMENTSOF(specs) && r >= 0; i++) {
 		_cleanup_free_ char *p = path_join(dir, specs[i]), *data = NULL;
 		size_t len = 0;
 		unsigned line = 0;
-		if (!p)
-			return -ENOMEM;
-		r = target_read_file(t, p, CONFIG_MAX, &data, &len);
-		if (r == -ENOMEM)
-			return r;
-		if (r < 0) {
-			if (i == 0)
-				return 0;	/* no file_contexts: no label to expect */
+		if (!p) {
+			r = -ENOMEM;
+			break;
+		}
+		r = read_spec_file(t, p, ov, n_ov, &data, &len);
+		if (r < 0 && r != -ENOMEM) {
+			r = i == 0 ? -ENOENT : 0;	/* no file_contexts: no label to expect */
+			if (r < 0)
+				break;
 			continue;
 		}
-		r = fcon_add_specs(m->fcon, data, len, p, &line);
-		if (r == -ENOMEM)
-			return r;
-		if (r < 0) {
-			m->fcon_error = r;
-			return asprintf(&m->fcon_why, "%s line %u", p, line) < 0 ? -ENOMEM : 0;
-		}
+		if (r == 0 && (r = fcon_add_specs(fc, data, len, p, &line)) == -EBADMSG &&
+		    asprintf(ret_why, "%s line %u", p, line) < 0)
+			r = -ENOMEM;
 	}
-	for (size_t i = 0; i < ELEMENTSOF(subs); i++) {
+	for (size_t i = 0; i < ELEMENTSOF(subs) && r >= 0; i++) {
 		_cleanup_free_ char *p = path_join(dir, subs[i]), *data = NULL;
 		size_t len = 0;
-		if (!p)
-			return -ENOMEM;
-		r = target_read_file(t, p, CONFIG_MAX, &data, &len);
-		if (r == -ENOMEM)
-			return r;
-		if (r == 0 && (r = fcon_add_subs(m->fcon, data, len, (int) i)) < 0)
-			return r;
+		if (!p) {
+			r = -ENOMEM;
+			break;
+		}
+		r = read_spec_file(t, p, ov, n_ov, &data, &len);
+		if (r == 0)
+			r = fcon_add_subs(fc, data, len, (int) i);
+		else if (r != -ENOMEM)
+			r = 0;
 	}
-	if ((r = fcon_finish(m->fcon)) < 0)
+	if (r >= 0)
+		r = fcon_finish(fc);
+	if (r < 0) {
+		fcon_free(fc);
 		return r;
-	m->fcon_error = 0;
+	}
+	*ret = fc;
+	return 0;
+}
+
+static int load_fcontexts(struct target *t, struct mac_state *m)
+{
+	m->fcon_error = -ENOENT;
+	if (!m->selinux_type)
+		return 0;
+	int r = mac_fcon_load(t, m->selinux_type, NULL, 0, &m->fcon, &m->fcon_why);
+	if (r == -ENOMEM)
+		return r;
+	m->fcon_error = r;
 	return 0;
 }
 

@@ -113,6 +113,23 @@ int mac_get(struct run *run, const struct mac_state **ret);
 bool mac_selinux_port_has_type(const struct mac_state *m, bool tcp, unsigned port, const char *type,
 			       const char **ret_where);
 
+/* A file's content as a planned repair will write it. */
+struct mac_file_override {
+	const char *path;
+	const char *data;
+	size_t len;
+};
+
+/*
+ * The policy TYPE's file contexts as libselinux loads them (src/fcontext.h),
+ * the files named in ov read from there instead of the target: the labels
+ * the policy will give once a repair has rewritten them.  Returns 0 with
+ * *ret (fcon_free()), -ENOENT without file_contexts, -EBADMSG with
+ * *ret_why ("FILE line N"), -ENOMEM.
+ */
+int mac_fcon_load(struct target *t, const char *type, const struct mac_file_override *ov, size_t n_ov,
+		  struct fcon **ret, char **ret_why);
+
 /*
  * The label the policy of the next boot expects for path with file type
  * mode (S_IFREG, S_IFDIR, ...; 0: any), as setfiles and restorecon would
