@@ -913,7 +913,7 @@ static int selinux_port_repair(struct run *run, struct finding *f)
 		return -ENOMEM;
 	for (;;) {
 		const char *const args[] = { "port", op, "-N", "-t", "ssh_port_t", "-p", "tcp", num, NULL };
-		r = semanage_run(run, args, &ch, &why);
+		r = semanage_run(run, "/usr/sbin/semanage", args, &ch, &why);
 		if (r == -ENOMEM)
 			return r;
 		if (r < 0)

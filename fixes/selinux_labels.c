@@ -30,6 +30,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,11 +38,13 @@
 #include <unistd.h>
 
 #include "accounts.h"
+#include "fcontext.h"
 #include "fixes.h"
 #include "keyfiles.h"
 #include "mac.h"
 #include "model.h"
 #include "run.h"
+#include "semanage.h"
 #include "sshd_config.h"
 #include "util.h"
 
@@ -52,6 +55,7 @@
 enum problem_code {
 	PR_SELINUX_LABEL_WRONG,
 	PR_SELINUX_RELABEL_NEEDED,
+	PR_SELINUX_HOMEDIRS_STALE,
 };
 
 static const struct problem selinux_labels_problems[] = {
@@ -68,6 +72,14 @@ static const struct problem selinux_labels_problems[] = {
 	  "policy that machine will not work, and labelling sshd's files alone does not change that. The repair, "
 	  "after a yes, creates an empty /.autorelabel: the next boot with SELinux relabels every file from the "
 	  "policy (fixfiles onboot) and removes it. RULES §9.4" },
+	{ PR_SELINUX_HOMEDIRS_STALE, "selinux-homedirs-stale", SEV_ERROR, PF_NEEDS_CONFIRM, "{path}: {detail}",
+	  "The policy labels a home by file_contexts.homedirs, which genhomedircon writes from homedir_template "
+	  "for the homes that exist when it runs (semodule -B, semanage). A home made later outside those roots "
+	  "(/srv/home/alice when only /home was there) gets the label of whatever holds it (var_t), and so do its "
+	  "~/.ssh and keys: sshd (sshd_t) may not read them, and restorecon or an autorelabel gives them that "
+	  "label again. The repair, after a yes, runs the target's own semodule -n -B in sshfix's sandbox on a "
+	  "copy of the policy (genhomedircon, no reload), writes the files it changed through the undo log, and "
+	  "labels the accounts' homes, ~/.ssh and keys files as the new file contexts say. RULES §9.2, §9.5" },
 	{ .id = NULL },
 };
 
@@ -87,7 +99,22 @@ static void label_fix_free(void *p)
 struct state {
 	size_t checked, unlabelled;
 	bool relabel;		/* a relabel finding was made: user objects are not listed one by one */
+	char **stale;		/* accounts whose ~/.ssh the policy does not give ssh_home_t */
+	char *stale_why;	/* the first one's: "/srv/home/alice/.ssh is var_t (FILE line N)" */
 };
+
+/* What the homedirs repair needs: the accounts, by name. */
+struct homedirs_fix {
+	char **users;
+};
+
+static void homedirs_fix_free(void *p)
+{
+	struct homedirs_fix *d = p;
+	if (d)
+		strv_free(d->users);
+	free(d);
+}
 
 /* The type field of a context ("user:role:type[:range]"), into buf. */
 static void context_type(const char *ctx, char *buf, size_t size)
@@ -182,6 +209,83 @@ static int system_objects(struct run *run, char ***ret)
 	return 0;
 }
 
+/*
+ * Would genhomedircon write entries for pw's home (libsemanage
+ * genhomedircon.c: a uid from login.defs' UID_MIN to UID_MAX, and a shell
+ * listed in /etc/shells)?
+ */
+static bool genhomedircon_lists(struct run *run, const struct pw_entry *pw)
+{
+	unsigned long lo = target_conf_number(run->target, "/etc/login.defs", "UID_MIN", 1000);
+	unsigned long hi = target_conf_number(run->target, "/etc/login.defs", "UID_MAX", 60000);
+
+	return pw->uid >= lo && pw->uid <= hi && pw->shell && *pw->shell &&
+	       target_file_has_line(run->target, "/etc/shells", pw->shell);
+}
+
+/*
+ * Does the policy give pw's ~/.ssh ssh_home_t, as homedir_template says for
+ * every home genhomedircon knows?  1 yes (or it gives no label at all, or
+ * genhomedircon leaves the account out), 0 no: the account is added to
+ * s->stale once.  Only where the store has a homedir_template: without one,
+ * no genhomedircon would change the answer.
+ */
+static int home_is_known(struct run *run, struct state *s, const struct pw_entry *pw)
+{
+	const struct mac_state *m = run->model.mac;
+	_cleanup_free_ char *ssh = path_join(pw->dir, ".ssh"), *tmpl = NULL;
+	const char *want = NULL, *where = NULL;
+	struct stat st;
+	char wt[128];
+	int r;
+
+	if (!ssh)
+		return -ENOMEM;
+	if (strv_contains(s->stale, pw->name))
+		return 0;
+	r = mac_expected_label(run, ssh, S_IFDIR, &want, &where);
+	if (r == -ENOMEM)
+		return r;
+	if (r < 0)
+		return 1;
+	context_type(want, wt, sizeof(wt));
+	if (streq(wt, "ssh_home_t") || !m->store_root || !m->selinux_type || !genhomedircon_lists(run, pw))
+		return 1;
+	if (asprintf(&tmpl, "%s/%s/active/homedir_template", m->store_root, m->selinux_type) < 0)
+		return -ENOMEM;
+	if (target_stat(run->target, tmpl, &st) < 0 || !S_ISREG(st.st_mode))
+		return 1;
+	if (!s->stale_why && asprintf(&s->stale_why, "%s is %s (%s), not ssh_home_t", ssh, wt, where) < 0)
+		return -ENOMEM;
+	return (r = strv_push(&s->stale, strdup(pw->name))) < 0 ? r : 0;
+}
+
+/* One finding for every account whose home genhomedircon has not seen. */
+static int homedirs_finding(struct run *run, struct state *s)
+{
+	const struct mac_state *m = run->model.mac;
+	_cleanup_free_ char *path = NULL, *names = NULL;
+	size_t n = strv_length(s->stale);
+
+	if (n == 0)
+		return 0;
+	if (asprintf(&path, "/etc/selinux/%s/contexts/files/file_contexts.homedirs", m->selinux_type) < 0 ||
+	    !(names = strv_join(s->stale, ", ")))
+		return -ENOMEM;
+	struct finding *f = run_add_finding(run, &selinux_labels_problems[PR_SELINUX_HOMEDIRS_STALE], path, NULL);
+	struct homedirs_fix *d = calloc(1, sizeof(*d));
+	if (!f || !d) {
+		free(d);
+		return -ENOMEM;
+	}
+	d->users = TAKE_PTR(s->stale);
+	finding_set_data(f, d, homedirs_fix_free);
+	if (finding_set_detail(f, "it has no entries for the home%s of %s: %s; genhomedircon last ran before %s existed",
+			       n > 1 ? "s" : "", names, s->stale_why, n > 1 ? "they" : "it") < 0)
+		return -ENOMEM;
+	return 0;
+}
+
 /* The home, ~/.ssh and the keys files of each login account, through fn. */
 static int user_objects(struct run *run, struct state *s, bool only_count)
 {
@@ -194,6 +298,11 @@ static int user_objects(struct run *run, struct state *s, bool only_count)
 		_cleanup_free_ char *ssh = NULL;
 		if (accounts_user_by_name(a, pw->name) != pw || !accounts_key_login_possible(pw) || streq(pw->dir, "/"))
 			continue;
+		if ((r = home_is_known(run, s, pw)) <= 0) {
+			if (r < 0)
+				return r;
+			continue;	/* the policy's labels for it are the wrong ones: selinux-homedirs-stale */
+		}
 		if ((r = check_object(run, s, pw->dir, pw->name, only_count)) < 0 || !(ssh = path_join(pw->dir, ".ssh")) ||
 		    (r = check_object(run, s, ssh, pw->name, only_count)) < 0)
 			return r < 0 ? r : -ENOMEM;
@@ -205,12 +314,20 @@ static int user_objects(struct run *run, struct state *s, bool only_count)
 	return r < 0 ? r : 0;
 }
 
+static void state_done(struct state *s)
+{
+	strv_free(s->stale);
+	free(s->stale_why);
+	s->stale = NULL;
+	s->stale_why = NULL;
+}
+
 static int selinux_labels_detect(struct run *run)
 {
 	const struct mac_state *m;
 	const char *ctx, *where;
 	_cleanup_strv_free_ char **sys = NULL;
-	struct state s = {0};
+	_cleanup_(state_done) struct state s = {0};
 	int r;
 
 	if ((r = mac_get(run, &m)) < 0)
@@ -247,15 +364,162 @@ static int selinux_labels_detect(struct run *run)
 			return -ENOMEM;
 		s.relabel = true;
 	}
-	s = (struct state) { .relabel = s.relabel };
+	bool relabel = s.relabel;
+	state_done(&s);
+	s = (struct state) { .relabel = relabel };
 	for (size_t i = 0; sys && sys[i]; i++)
 		if ((r = check_object(run, &s, sys[i], NULL, false)) < 0)
+			break;
+	if (r >= 0 && !s.relabel)
+		r = user_objects(run, &s, false);
+	if (r >= 0)
+		r = homedirs_finding(run, &s);
+	return r;
+}
+
+/* Set path's label to what fc gives it, when its type differs: 1 planned, 0 nothing to do, -errno. */
+static int relabel_by(struct run *run, struct fcon *fc, const char *path)
+{
+	_cleanup_free_ char *have = NULL;
+	_cleanup_close_ int fd = target_open_inode(run->target, path, TR_NO_SYMLINKS, NULL);
+	const char *want, *where;
+	struct stat st;
+	size_t have_len = 0;
+	char ht[128], wt[128];
+
+	if (fd < 0 || fstat(fd, &st) < 0 || fcon_lookup(fc, path, st.st_mode & S_IFMT, &want, &where) < 0)
+		return 0;
+	if (mac_read_label(fd, &have, &have_len) == 0) {
+		context_type(have, ht, sizeof(ht));
+		context_type(want, wt, sizeof(wt));
+		if (streq(ht, wt))
+			return 0;
+	}
+	int r = journal_set_xattr(run->journal, path, "security.selinux", want, strlen(want) + 1);
+	return r < 0 ? r : r == 0;
+}
+
+/* The home, ~/.ssh and keys files of user, labelled by fc: how many, or -errno. */
+static int relabel_account(struct run *run, struct fcon *fc, const char *user)
+{
+	const struct accounts *a = &run->model.accounts;
+	const struct pw_entry *pw = accounts_user_by_name(a, user);
+	_cleanup_strv_free_ char **keys = NULL;
+	_cleanup_free_ char *ssh = NULL;
+	int r, n = 0;
+
+	if (!pw || !(ssh = path_join(pw->dir, ".ssh")))
+		return pw ? -ENOMEM : 0;
+	if ((r = keyfiles_paths(run->model.sshd, a, pw, &keys)) < 0)
+		return r;
+	const char *objs[] = { pw->dir, ssh };
+	for (size_t i = 0; i < ELEMENTSOF(objs); i++) {
+		if ((r = relabel_by(run, fc, objs[i])) < 0)
 			return r;
-	return s.relabel ? 0 : user_objects(run, &s, false);
+		n += r;
+	}
+	for (size_t k = 0; keys && keys[k]; k++) {
+		if ((r = relabel_by(run, fc, keys[k])) < 0)
+			return r;
+		n += r;
+	}
+	return n;
+}
+
+static int left_alone(struct finding *f, int r, const char *fmt, ...) _printf_(3, 4);
+static int left_alone(struct finding *f, int r, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int k = vasprintf(&f->status_reason, fmt, ap);
+	va_end(ap);
+	if (k < 0) {
+		f->status_reason = NULL;
+		return -ENOMEM;
+	}
+	return r;
+}
+
+/*
+ * genhomedircon by the target's own semodule on a copy of the policy; its
+ * files through the journal; then the accounts' objects labelled as the new
+ * file contexts say.
+ */
+static int homedirs_repair(struct run *run, struct finding *f)
+{
+	const struct homedirs_fix *d = f->data;
+	const struct mac_state *m = run->model.mac;
+	_cleanup_(semanage_changes_done) struct semanage_changes ch = {0};
+	_cleanup_free_ char *why = NULL, *dir = NULL, *last = NULL;
+	const char *const args[] = { "-n", "-B", NULL };
+	struct fcon *fc = NULL;
+	int r, n = 0;
+
+	if (!d || !m || !m->selinux_type)
+		return -ESTALE;
+	r = semanage_run(run, "/usr/sbin/semodule", args, &ch, &why);
+	if (r == -ENOMEM)
+		return r;
+	if (r < 0)
+		return left_alone(f, r, "left alone: the target's semodule was not run: %s; run in the target: semodule "
+					"-n -B, then restorecon -RF on each of those homes", why);
+	if (ch.status != 0)
+		return left_alone(f, -EINVAL, "left alone: the target's semodule -n -B failed (exit %d): %s", ch.status,
+				  (last = last_line(ch.log)) ? last : "");
+	/* the file contexts as they will be */
+	if (asprintf(&dir, "/etc/selinux/%s/contexts/files", m->selinux_type) < 0)
+		return -ENOMEM;
+	_cleanup_free_ struct mac_file_override *ov = calloc(ch.n + 1, sizeof(*ov));
+	size_t n_ov = 0;
+	if (!ov)
+		return -ENOMEM;
+	for (size_t i = 0; i < ch.n; i++)
+		if (ch.files[i].data && path_is_below(ch.files[i].path, dir))
+			ov[n_ov++] = (struct mac_file_override) { ch.files[i].path, ch.files[i].data, ch.files[i].len };
+	free(why);
+	why = NULL;
+	r = mac_fcon_load(run->target, m->selinux_type, ov, n_ov, &fc, &why);
+	if (r < 0)
+		return r == -ENOMEM ? r : left_alone(f, r, "left alone: the file contexts semodule wrote cannot be read%s%s",
+						     why ? ": " : "", why ? why : "");
+	for (size_t i = 0; d->users[i] && r >= 0; i++) {
+		const struct pw_entry *pw = accounts_user_by_name(&run->model.accounts, d->users[i]);
+		_cleanup_free_ char *ssh = pw ? path_join(pw->dir, ".ssh") : NULL;
+		const char *want = NULL, *where = NULL;
+		char wt[128] = "";
+		if (ssh && fcon_lookup(fc, ssh, S_IFDIR, &want, &where) == 0)
+			context_type(want, wt, sizeof(wt));
+		if (!streq(wt, "ssh_home_t"))
+			r = left_alone(f, -EINVAL, "left alone: the target's genhomedircon (semodule -n -B) does not list "
+						   "%s's home %s (an account it leaves out: a uid below UID_MIN, or a shell "
+						   "not in /etc/shells); run in the target: semanage fcontext -a -e /home %s, "
+						   "then restorecon -RF %s", d->users[i], pw ? pw->dir : "?",
+				       pw ? pw->dir : "DIR", pw ? pw->dir : "DIR");
+	}
+	if (r >= 0 && (r = semanage_plan(run, &ch)) < 0) {
+		const char *refusal = journal_refusal(run->journal);
+		r = left_alone(f, r, "left alone: what the target's semodule changed cannot be written: %s",
+			       refusal ? refusal : strerror(-r));
+	}
+	int files = r;
+	for (size_t i = 0; r >= 0 && d->users[i]; i++) {
+		r = relabel_account(run, fc, d->users[i]);
+		n += r > 0 ? r : 0;
+	}
+	fcon_free(fc);
+	if (r < 0)
+		return r;
+	return asprintf(&f->action, "the target's own semodule -n -B (genhomedircon, no reload), run on a copy of the "
+				    "policy: %d files change; then %d of those accounts' homes, ~/.ssh and keys files "
+				    "labelled as the new file contexts say", files, n) < 0
+		       ? -ENOMEM
+		       : 0;
 }
 
 static int selinux_labels_repair(struct run *run, struct finding *f)
 {
+	if (f->problem->code == PR_SELINUX_HOMEDIRS_STALE)
+		return homedirs_repair(run, f);
 	if (f->problem->code == PR_SELINUX_RELABEL_NEEDED)
 		return journal_write_file(run->journal, "/.autorelabel", "", 0, 0644, 0, 0);
 	const struct label_fix *d = f->data;

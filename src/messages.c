@@ -19,7 +19,8 @@ const struct msg_row msg_table[] = {
 	S("authkeys-file-modes", "sshd", "Authentication refused: bad ownership or modes for file *", 0, 0,
 	  "authorized-keys-perms", "StrictModes refused the authorized keys file itself"),
 	S("authkeys-open-denied", "sshd", "Could not open user '*' authorized keys '*': Permission denied", 0, 0,
-	  "key-dir-perms authorized-keys-perms home-perms selinux-label-wrong apparmor-no-rule apparmor-deny-rule",
+	  "key-dir-perms authorized-keys-perms home-perms selinux-label-wrong selinux-homedirs-stale apparmor-no-rule "
+	  "apparmor-deny-rule",
 	  "sshd, as the user, could not open the keys file"),
 	S("authkeys-not-regular", "sshd", "authorized keys '*' is not a regular file", 0, 0,
 	  "authorized-keys-not-regular", "the keys file is a directory, FIFO or device"),
@@ -137,7 +138,8 @@ const struct msg_row msg_table[] = {
 	S("fail2ban-restore", "fail2ban", "NOTICE  [*] Restore Ban *", 0, 0, "fail2ban-banned fail2ban-permanent-ban fail2ban-bans",
 	  "fail2ban restored a ban from its database at start"),
 	/* §9 SELinux: the kernel's audit record */
-	S("avc-sshd", "audit", "avc:  denied  * scontext=*:sshd_t:*", 0, 0, "selinux-label-wrong listen-port-selinux",
+	S("avc-sshd", "audit", "avc:  denied  * scontext=*:sshd_t:*", 0, 0,
+	  "selinux-label-wrong selinux-homedirs-stale listen-port-selinux",
 	  "SELinux denied sshd (sshd_t) an access"),
 	S("apparmor-denied-sshd", "kernel", "apparmor=\"DENIED\" * profile=\"*sshd*\"", 0, 0,
 	  "apparmor-no-rule apparmor-deny-rule", "AppArmor denied sshd's profile an access"),
@@ -180,8 +182,8 @@ const struct msg_row msg_table[] = {
 	  "!the_client_offers_too_many_keys_(ssh_-o_IdentitiesOnly=yes_-i_KEY) authorized-keys-perms key-dir-perms "
 	  "home-perms", "the client offered more keys than MaxAuthTries allows, none accepted"),
 	C("client-pubkey-denied", STAGE_AUTH, "Permission denied (publickey",
-	  "home-perms key-dir-perms authorized-keys-perms selinux-label-wrong apparmor-no-rule apparmor-deny-rule "
-	  "authorized-keys-bom "
+	  "home-perms key-dir-perms authorized-keys-perms selinux-label-wrong selinux-homedirs-stale apparmor-no-rule "
+	  "apparmor-deny-rule authorized-keys-bom "
 	  "authorized-keys-split-key authorized-keys-paste-damage authorized-keys-mangled-line authorized-keys-bad-options "
 	  "authorized-keys-type-mismatch authorized-keys-unsupported-type authorized-keys-rsa-too-small "
 	  "authorized-keys-tilde key-path-user-symlink authorized-keys-not-regular user-not-allowed root-login-refused "

@@ -27,11 +27,10 @@
 #include "semanage.h"
 #include "util.h"
 
-#define SEMANAGE "/usr/sbin/semanage"
 #define OUTPUT_MAX (64u << 20)	/* a targeted policy is 3-10 MiB, twice (policy.kern and policy.NN) */
 #define FILES_MAX 4096
 
-/* sh -c SCRIPT SEMANAGE STORE_ROOT ARGS...: $0 is the program, run as "$0" "$@". */
+/* sh -c SCRIPT PROGRAM STORE_ROOT ARGS...: $0 is the program, run as "$0" "$@". */
 static const char script[] =
 	"exec 2>/run/sshfix-err\n"
 	"s=$1; e=/etc/selinux; b=/run/sshfix-before; shift\n"
@@ -214,7 +213,8 @@ int semanage_parse(const char *out, size_t len, const char *store_root, struct s
 	}
 }
 
-int semanage_run(struct run *run, const char *const args[], struct semanage_changes *ret, char **ret_why)
+int semanage_run(struct run *run, const char *program, const char *const args[], struct semanage_changes *ret,
+		 char **ret_why)
 {
 	const struct mac_state *m = NULL;
 	int r = mac_get(run, &m);
@@ -224,15 +224,17 @@ int semanage_run(struct run *run, const char *const args[], struct semanage_chan
 	const char *const scratch[] = { store_root, "/etc/selinux", NULL };
 	const struct sandbox_opts opts = { .timeout_sec = 120, .read_only = true, .scratch_dirs = scratch,
 					   .output_max = OUTPUT_MAX };
-	const char *argv[32] = { "/bin/sh", "-c", script, SEMANAGE, store_root };
+	const char *argv[32] = { "/bin/sh", "-c", script, program, store_root };
 	struct sandbox_result res = {0};
 	struct stat st;
 	const char *why = NULL;
 	size_t n = 5;
 
-	if (target_stat(run->target, SEMANAGE, &st) < 0 || !S_ISREG(st.st_mode))
-		return (*ret_why = strdup("the target has no " SEMANAGE " (policycoreutils-python-utils)")) ? -ENOENT
-												 : -ENOMEM;
+	if (target_stat(run->target, program, &st) < 0 || !S_ISREG(st.st_mode))
+		return asprintf(ret_why, "the target has no %s (%s)", program,
+				streq(path_last(program), "semanage") ? "policycoreutils-python-utils" : "policycoreutils") < 0
+			       ? -ENOMEM
+			       : -ENOENT;
 	for (size_t i = 0; args[i]; i++) {
 		if (n + 1 >= ELEMENTSOF(argv))
 			return -E2BIG;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The target's own semanage (policycoreutils-python-utils), run in the
+ * The target's own semanage (policycoreutils-python-utils) or semodule, run in the
  * sandbox on private copies of its policy stores (semanage.conf's
  * store-root, /var/lib/selinux) and /etc/selinux: what one command would
  * change there, file by file, for the journal to write (RULES §9.3: "-N",
@@ -35,13 +35,15 @@ struct semanage_changes {
 };
 
 /*
- * Run "semanage ARGS..." (args NULL-terminated) on the target in the
- * sandbox.  Returns 0 with *ret filled when it ran (ret->status says how it
- * ended; files are filled only when it succeeded), or -errno with *ret_why
- * (allocated) when it could not run or its output is not what was asked
- * for: -ENOENT no /usr/sbin/semanage, -EBADMSG broken output.
+ * Run "PROGRAM ARGS..." (/usr/sbin/semanage, or /usr/sbin/semodule for
+ * "-n -B"; args NULL-terminated) on the target in the sandbox.  Returns 0
+ * with *ret filled when it ran (ret->status says how it ended; files are
+ * filled only when it succeeded), or -errno with *ret_why (allocated) when
+ * it could not run or its output is not what was asked for: -ENOENT no
+ * such program, -EBADMSG broken output.
  */
-int semanage_run(struct run *run, const char *const args[], struct semanage_changes *ret, char **ret_why);
+int semanage_run(struct run *run, const char *program, const char *const args[], struct semanage_changes *ret,
+		 char **ret_why);
 void semanage_changes_done(struct semanage_changes *c);
 
 /*
