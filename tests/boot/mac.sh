@@ -18,14 +18,25 @@
 #            refusal the boot logged (journal) as evidence and changes
 #            nothing (sha256 of the image), --apply repairs it;
 #   applied: alice logs in;
-#            then --undo puts the image's file back as it was;
+#            then a --dry-run of the image finds no error left, and
+#            --undo puts the image's files back as they were;
 #   undone:  alice is refused again.
 # Scenarios:
-#   selinux-unlabeled-keys  booted with security=selinux selinux=1
+#   selinux-keys-and-port  booted with security=selinux selinux=1
 #       enforcing=1 (as /etc/default/grub says, the way selinux-activate
 #       writes it), the root labelled by setfiles from its own policy;
 #       alice's authorized_keys has no label (written by a rescue system
-#       without SELinux): sshd_t may not read it.  selinux-label-wrong.
+#       without SELinux): sshd_t may not read it (selinux-label-wrong); and
+#       sshd listens on 22 and 2222, which is not ssh_port_t ("Bind to port
+#       2222 on 0.0.0.0 failed: Permission denied"; listen-port-selinux,
+#       with a yes: the target's own semanage port -a -N, run in sshfix's
+#       sandbox).  alice's key is tried on both ports.
+#   selinux-homedirs  the same boot; alice's home moved to /srv/home after
+#       the policy was installed, so file_contexts.homedirs has no
+#       /srv/home and setfiles labels her ~/.ssh var_t.
+#       selinux-homedirs-stale, with a yes: the target's own semodule -n -B
+#       (genhomedircon) in the sandbox, then her files labelled as the new
+#       file contexts say.  Its undo is checked on the image, not booted.
 #   apparmor-keys-elsewhere  booted with apparmor=1 security=apparmor;
 #       sshd's profile without its "/** r" lines, AuthorizedKeysFile
 #       .ssh/authorized_keys /srv/keys/%u, alice's key only in
@@ -173,11 +184,15 @@ boot() {
 	fi
 	out=$(as root "$check" 2>&1)
 	result "$([ $? = 0 ] && echo 1 || echo 0)" "$name: the kernel enforces ($(printf '%s' "$out" | tr '\n' ' '))"
-	out=$(GUEST_PORT=$aport as alice 'echo alice-in' 2>&1)
-	if [ "$out" = alice-in ]; then got=ok; else got=denied; fi
-	result "$([ "$got" = "$want" ] && echo 1 || echo 0)" \
-		"$name: alice's key on port $aport: $want (ssh said: $(printf '%s' "$out" | tr '\n' ' '))"
-	[ "$got" = "$want" ] || as root 'journalctl -b -u ssh --no-pager | tail -n 5; dmesg | grep -E "avc|apparmor=\"DENIED" | tail -n 3' 2>&1 | sed 's/^/      | /'
+	local p bad=0
+	for p in $aport; do
+		out=$(GUEST_PORT=$p as alice 'echo alice-in' 2>&1)
+		if [ "$out" = alice-in ]; then got=ok; else got=denied; fi
+		[ "$got" = "$want" ] || bad=1
+		result "$([ "$got" = "$want" ] && echo 1 || echo 0)" \
+			"$name: alice's key on port $p: $want (ssh said: $(printf '%s' "$out" | tr '\n' ' '))"
+	done
+	[ "$bad" = 0 ] || as root 'journalctl -b -u ssh --no-pager | tail -n 5; dmesg | grep -E "avc|apparmor=\"DENIED" | tail -n 3' 2>&1 | sed 's/^/      | /'
 	as root 'systemctl poweroff' > /dev/null 2>&1
 	for ((i = 0; i < 60; i++)); do
 		kill -0 "$qpid" 2> /dev/null || break
@@ -206,13 +221,19 @@ sshfix_on() {
 	loop=
 }
 
-# scenario NAME CMDLINE GUESTCHECK PROBLEM EVIDENCE SETUP UNDONE ALICEPORT
-# [APPLY-OPTION...]: the three boots and what sshfix does between them.
-# SETUP ROOTDIR breaks a copy of the MAC root; UNDONE IMAGE checks the
-# image after --undo; the options go to --apply (a yes).
+# scenario NAME CMDLINE GUESTCHECK PROBLEMS EVIDENCE SETUP UNDONE PORTS
+# UNDONE_BOOT [APPLY-OPTION...]: the boots and what sshfix does between
+# them.  PROBLEMS: the ids --dry-run must name (blank-separated);
+# EVIDENCE: what the broken boot logged that must be shown with them
+# ('|'-separated); SETUP ROOTDIR breaks a copy of the MAC root; UNDONE
+# IMAGE checks the image after --undo; PORTS: the guest's ports alice's key
+# is tried on; UNDONE_BOOT (yes or no): boot the undone image too (each
+# boot costs 30-45 s under TCG: a scenario whose undo is a file restored
+# like another's proves it on the image); the options go to --apply.
 scenario() {
-	local name=$1 cmdline=$2 check=$3 problem=$4 evidence=$5 setup=$6 undone=$7 aport=$8 r sha
-	shift 8
+	local name=$1 cmdline=$2 check=$3 problems=$4 evidence=$5 setup=$6 undone=$7 aport=$8 undone_boot=$9 r sha
+	local pr ev ok
+	shift 9
 	r=$W/$name.root
 	cp -a "$MAC/rootfs" "$r"
 	if ! { "$setup" "$r" && mkfs.ext4 -q -F -L "$name" -d "$r" "$W/$name.raw" 1G; } > "$W/$name.setup" 2>&1; then
@@ -225,25 +246,42 @@ scenario() {
 
 	sha=$(sha256sum < "$W/$name.raw")
 	sshfix_on "$name" --dry-run --verbose
-	grep -q "^\[error\] $problem: " "$W/last.out" && grep -qF -- "$evidence" "$W/last.out"
-	result "$([ $? = 0 ] && echo 1 || echo 0)" "$name: --dry-run on the image names $problem, with what the boot logged ($evidence) as evidence"
+	ok=1
+	for pr in $problems; do
+		grep -q "^\[error\] $pr: " "$W/last.out" || ok=0
+	done
+	local IFS='|'
+	for ev in $evidence; do
+		grep -qF -- "$ev" "$W/last.out" || ok=0
+	done
+	unset IFS
+	result "$ok" "$name: --dry-run on the image names $problems, with what the boot logged ($evidence) as evidence"
+	[ "$ok" = 1 ] || show "$W/last.out" 40
 	[ "$sha" = "$(sha256sum < "$W/$name.raw")" ]
 	result "$([ $? = 0 ] && echo 1 || echo 0)" "$name: --dry-run changed nothing in the image (sha256)"
-	grep -q "^\[error\] $problem: " "$W/last.out" || show "$W/last.out" 40
 
 	sshfix_on "$name" --apply "$@"
-	[ "$src" -le 1 ] && grep -q "$problem" "$W/last.out" && grep -q "^Undo with:" "$W/last.out"
-	result "$([ $? = 0 ] && echo 1 || echo 0)" "$name: --apply repairs it (exit $src) and names its undo"
-	[ "$src" -le 1 ] || show "$W/last.out" 40
+	ok=$([ "$src" -le 1 ] && grep -q "^Undo with:" "$W/last.out" && echo 1 || echo 0)
+	for pr in $problems; do
+		grep -A3 "^\[error\] $pr: " "$W/last.out" | grep -q '^        fixed' || ok=0
+	done
+	result "$ok" "$name: --apply fixes them (exit $src) and names its undo"
+	[ "$ok" = 1 ] || show "$W/last.out" 40
 	e2fsck -fn "$W/$name.raw" > "$W/$name.fsck" 2>&1
 	result "$([ $? = 0 ] && echo 1 || echo 0)" "$name: e2fsck -fn finds the image clean after --apply"
 	boot "$name-applied" "$name" "$cmdline" ok "$check" "$aport" || return
+	# The policy's own labels, ports and profile, as the target's tools left them: nothing to report.
+	sshfix_on "$name" --dry-run
+	! grep -q '^\[error\]' "$W/last.out"
+	result "$([ $? = 0 ] && echo 1 || echo 0)" "$name: a --dry-run of the repaired image finds no error left"
+	grep '^\[error\]' "$W/last.out" | sed 's/^/      | /'
 
 	sshfix_on "$name" --undo latest
 	result "$([ "$src" = 0 ] && echo 1 || echo 0)" "$name: --undo latest (exit $src)"
 	[ "$src" = 0 ] || show "$W/last.out" 20
 	"$undone" "$W/$name.raw"
 	result "$([ $? = 0 ] && echo 1 || echo 0)" "$name: after --undo the image holds the broken state again"
+	[ "$undone_boot" = yes ] || return 0
 	boot "$name-undone" "$name" "$cmdline" denied "$check" "$aport"
 }
 
@@ -251,20 +289,24 @@ scenario() {
 # enforcing, and every file labelled by setfiles from the root's own
 # policy, in a chroot with /proc (it sets labels through /proc/self/fd).
 selinux_enforcing() {
+	selinux_enforcing_any "$1" &&
+		getfattr -n security.selinux "$1/home/alice/.ssh/authorized_keys" | grep -q ssh_home_t
+}
+selinux_enforcing_any() {
 	local r=$1
 	sed -i 's/^SELINUX=.*/SELINUX=enforcing/' "$r/etc/selinux/config"
 	printf 'GRUB_CMDLINE_LINUX="security=selinux selinux=1"\n' > "$r/etc/default/grub"
 	unshare --pid --fork --kill-child --mount --mount-proc="$r/proc" \
-		chroot "$r" setfiles -F /etc/selinux/default/contexts/files/file_contexts / || return 1
-	getfattr -n security.selinux "$r/home/alice/.ssh/authorized_keys" | grep -q ssh_home_t
+		chroot "$r" setfiles -F /etc/selinux/default/contexts/files/file_contexts /
 }
-# Then alice's keys lose their label.
-selinux_setup() {
-	selinux_enforcing "$1" || return 1
+# Then alice's keys lose their label, and sshd also listens on 2222.
+selinux_keys_port_setup() {
+	selinux_port_setup "$1" || return 1
 	setfattr -x security.selinux "$1/home/alice/.ssh/authorized_keys"
 }
-selinux_undone() {
-	! debugfs -R "ea_list /home/alice/.ssh/authorized_keys" "$1" 2> /dev/null | grep -q security.selinux
+selinux_keys_port_undone() {
+	! debugfs -R "ea_list /home/alice/.ssh/authorized_keys" "$1" 2> /dev/null | grep -q security.selinux &&
+		selinux_port_undone "$1"
 }
 
 # ------------------------------------------ SELinux: port 2222
@@ -282,6 +324,28 @@ selinux_port_undone() {
 	! debugfs -R "stat /var/lib/selinux/default/active/ports.local" "$1" 2>&1 | grep -q '^Inode:' &&
 		[ "$(debugfs -R "stat /etc/selinux/default/policy/policy.33" "$1" 2> /dev/null | awk '/^User:/ { print $NF }')" = \
 		  "$(stat -c %s "$MAC/rootfs/etc/selinux/default/policy/policy.33")" ]
+}
+
+# ------------------------------------------ SELinux: a home genhomedircon has not seen
+# alice's home moved to /srv/home after the policy was installed: the
+# policy's file_contexts.homedirs knows /home only, so setfiles labels her
+# ~/.ssh var_t, which sshd_t may not read.
+selinux_homedirs_setup() {
+	mkdir -p "$1/srv/home"
+	chroot "$1" usermod -m -d /srv/home/alice alice || return 1
+	selinux_enforcing_any "$1" || return 1
+	getfattr -n security.selinux "$1/srv/home/alice/.ssh/authorized_keys" | grep -q var_t
+}
+# .homedirs knows no /srv/home again, and alice's keys are var_t again.
+selinux_homedirs_undone() {
+	local d
+	d=$(mktemp -d) || return 1
+	debugfs -R "dump /etc/selinux/default/contexts/files/file_contexts.homedirs $d/h" "$1" > /dev/null 2>&1
+	! grep -q '^/srv/home' "$d/h" && [ -s "$d/h" ] &&
+		debugfs -R "ea_get /srv/home/alice/.ssh/authorized_keys security.selinux" "$1" 2> /dev/null | grep -q var_t
+	local rc=$?
+	rm -rf "$d"
+	return $rc
 }
 
 # ------------------------------------------ AppArmor: keys elsewhere
@@ -312,16 +376,17 @@ want() { [ -z "${SSHFIX_MAC_ONLY:-}" ] || [ "$SSHFIX_MAC_ONLY" = "$1" ]; }
 SELINUX_ON="security=selinux selinux=1 enforcing=1"
 SELINUX_CHECK='test "$(getenforce)" = Enforcing && id -Z'
 if want selinux; then
-	scenario selinux-unlabeled-keys "$SELINUX_ON" "$SELINUX_CHECK" selinux-label-wrong \
-		"Could not open user 'alice' authorized keys" selinux_setup selinux_undone 22
-	scenario selinux-port "$SELINUX_ON" "$SELINUX_CHECK" listen-port-selinux \
-		"Bind to port 2222 on 0.0.0.0 failed: Permission denied" selinux_port_setup selinux_port_undone 2222 \
-		--yes=listen-port-selinux
+	scenario selinux-keys-and-port "$SELINUX_ON" "$SELINUX_CHECK" "selinux-label-wrong listen-port-selinux" \
+		"Could not open user 'alice' authorized keys|Bind to port 2222 on 0.0.0.0 failed: Permission denied" \
+		selinux_keys_port_setup selinux_keys_port_undone "22 2222" yes --yes=listen-port-selinux
+	scenario selinux-homedirs "$SELINUX_ON" "$SELINUX_CHECK" selinux-homedirs-stale \
+		"Could not open user 'alice' authorized keys" selinux_homedirs_setup selinux_homedirs_undone 22 no \
+		--yes=selinux-homedirs-stale
 fi
 if want apparmor; then
 	scenario apparmor-keys-elsewhere "apparmor=1 security=apparmor" \
 		'grep "^/usr/sbin/sshd (enforce)" /sys/kernel/security/apparmor/profiles' apparmor-no-rule \
-		'apparmor="DENIED"' apparmor_setup apparmor_undone 22
+		'apparmor="DENIED"' apparmor_setup apparmor_undone 22 yes
 fi
 
 say "MAC boot tier: $npass passed, $nfail failed, $nskip skipped in $(secs "$t_tier" "$(now)") s"
