@@ -67,9 +67,10 @@ static size_t log_evidence(const struct finding *f)
 
 /*
  * Is a line that names a file about f?  The first absolute path in it
- * must be f's path, or be named in f's detail ("alice's shell /bin/zsh");
- * a line that names no file ("no hostkeys available") is about every
- * finding its message names.
+ * must be f's path, or be named in f's detail ("alice's shell /bin/zsh") or
+ * in evidence the check gave it (the keys files a stale
+ * file_contexts.homedirs mislabels); a line that names no file ("no
+ * hostkeys available") is about every finding its message names.
  */
 static bool about(const struct finding *f, const char *text)
 {
@@ -83,8 +84,14 @@ static bool about(const struct finding *f, const char *text)
 	if (n < 2)
 		return true;
 	_cleanup_free_ char *path = strndup(p, n);
-	return path && ((f->path && (streq(f->path, path) || strstr(f->path, path))) ||
-			(f->detail && strstr(f->detail, path)));
+	if (!path)
+		return false;
+	if ((f->path && (streq(f->path, path) || strstr(f->path, path))) || (f->detail && strstr(f->detail, path)))
+		return true;
+	for (size_t i = 0; f->evidence && f->evidence[i]; i++)
+		if (!startswith(f->evidence[i], "log ") && strstr(f->evidence[i], path))
+			return true;
+	return false;
 }
 
 static bool already(const struct finding *f, const char *shown)
@@ -104,9 +111,12 @@ static int attach(struct run *run, const struct log_line *line, bool *ret_explai
 		if (!line->row || !msg_has_cause(line->row, f->problem->id))
 			continue;
 		*ret_explained = true;
-		/* the part after the syslog prefix: the same message at another time is no new evidence */
+		/* the part after the syslog prefix: the same message at another time is no new evidence;
+		 * an AVC from "avc:" on, as the kernel's audit line and auditd's carry the same record */
 		const char *msg = strstr(line->text, "]: ");
 		msg = msg ? msg + 3 : line->text;
+		const char *avc = strstr(msg, "avc:  denied");
+		msg = avc ? avc : msg;
 		_cleanup_free_ char *shown = escape_display_trunc(line->text, 300), *key = escape_display_trunc(msg, 300);
 		if (!shown || !key)
 			return -ENOMEM;

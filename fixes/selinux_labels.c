@@ -283,6 +283,17 @@ static int homedirs_finding(struct run *run, struct state *s)
 	if (finding_set_detail(f, "it has no entries for the home%s of %s: %s; genhomedircon last ran before %s existed",
 			       n > 1 ? "s" : "", names, s->stale_why, n > 1 ? "they" : "it") < 0)
 		return -ENOMEM;
+	/* the keys files sshd_t may not read, each once (and the log lines about them) */
+	for (size_t i = 0; d->users[i] && i < 16; i++) {
+		const struct pw_entry *pw = accounts_user_by_name(&run->model.accounts, d->users[i]);
+		_cleanup_strv_free_ char **keys = NULL;
+		int r = pw ? keyfiles_paths(run->model.sshd, &run->model.accounts, pw, &keys) : 0;
+		if (r < 0)
+			return r;
+		for (size_t k = 0; keys && keys[k]; k++)
+			if (finding_add_evidence(f, "%s's keys file %s: the policy gives it no ssh_home_t either", pw->name, keys[k]) < 0)
+				return -ENOMEM;
+	}
 	return 0;
 }
 
@@ -377,8 +388,13 @@ static int selinux_labels_detect(struct run *run)
 	return r;
 }
 
-/* Set path's label to what fc gives it, when its type differs: 1 planned, 0 nothing to do, -errno. */
-static int relabel_by(struct run *run, struct fcon *fc, const char *path)
+/*
+ * Set path's label to what fc gives it, when its type differs: 1 planned,
+ * 0 nothing to do or refused by the journal's rules (a hard link, a symlink
+ * a user could have planted: counted in *refused, that object keeps its
+ * label and the rest go on), -errno.
+ */
+static int relabel_by(struct run *run, struct fcon *fc, const char *path, unsigned *refused)
 {
 	_cleanup_free_ char *have = NULL;
 	_cleanup_close_ int fd = target_open_inode(run->target, path, TR_NO_SYMLINKS, NULL);
@@ -396,11 +412,15 @@ static int relabel_by(struct run *run, struct fcon *fc, const char *path)
 			return 0;
 	}
 	int r = journal_set_xattr(run->journal, path, "security.selinux", want, strlen(want) + 1);
+	if (r == -EMLINK || r == -ENOLINK || r == -ELOOP || r == -EACCES || r == -EPERM) {
+		(*refused)++;
+		return 0;
+	}
 	return r < 0 ? r : r == 0;
 }
 
 /* The home, ~/.ssh and keys files of user, labelled by fc: how many, or -errno. */
-static int relabel_account(struct run *run, struct fcon *fc, const char *user)
+static int relabel_account(struct run *run, struct fcon *fc, const char *user, unsigned *refused)
 {
 	const struct accounts *a = &run->model.accounts;
 	const struct pw_entry *pw = accounts_user_by_name(a, user);
@@ -414,12 +434,12 @@ static int relabel_account(struct run *run, struct fcon *fc, const char *user)
 		return r;
 	const char *objs[] = { pw->dir, ssh };
 	for (size_t i = 0; i < ELEMENTSOF(objs); i++) {
-		if ((r = relabel_by(run, fc, objs[i])) < 0)
+		if ((r = relabel_by(run, fc, objs[i], refused)) < 0)
 			return r;
 		n += r;
 	}
 	for (size_t k = 0; keys && keys[k]; k++) {
-		if ((r = relabel_by(run, fc, keys[k])) < 0)
+		if ((r = relabel_by(run, fc, keys[k], refused)) < 0)
 			return r;
 		n += r;
 	}
@@ -502,13 +522,18 @@ static int homedirs_repair(struct run *run, struct finding *f)
 			       refusal ? refusal : strerror(-r));
 	}
 	int files = r;
+	unsigned refused = 0;
 	for (size_t i = 0; r >= 0 && d->users[i]; i++) {
-		r = relabel_account(run, fc, d->users[i]);
+		r = relabel_account(run, fc, d->users[i], &refused);
 		n += r > 0 ? r : 0;
 	}
 	fcon_free(fc);
 	if (r < 0)
 		return r;
+	if (refused > 0 && finding_add_evidence(f, "%u of the accounts' objects keep their label: a hard link or a "
+						   "symlink sshfix does not change (see selinux-label-wrong after the next "
+						   "run)", refused) < 0)
+		return -ENOMEM;
 	return asprintf(&f->action, "the target's own semodule -n -B (genhomedircon, no reload), run on a copy of the "
 				    "policy: %d files change; then %d of those accounts' homes, ~/.ssh and keys files "
 				    "labelled as the new file contexts say", files, n) < 0
