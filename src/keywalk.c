@@ -46,8 +46,10 @@ int keywalk_user_init(struct target *t, const struct accounts *a, const struct p
 	struct target_path home = {0};
 	int r;
 
-	if (target_resolve(t, pw->dir, 0, &home, NULL) == 0 && S_ISDIR(home.st.st_mode))
+	if (target_resolve(t, pw->dir, 0, &home, NULL) == 0 && S_ISDIR(home.st.st_mode)) {
 		u.home = TAKE_PTR(home.canon);
+		u.home_st = home.st;
+	}
 	target_path_done(&home);
 	r = accounts_user_gids(a, pw, &u.gids, &u.n_gids);
 	if (r < 0) {
@@ -186,8 +188,9 @@ int keywalk_file(struct target *t, const struct accounts *a, const struct keywal
 			    !strictmodes_user_can(u->pw, u->gids, u->n_gids, &st, X_OK) && !has_acl(t, dir))
 				r = fn(userdata, u, &(struct keywalk_problem) { .what = KW_REFUSED, .path = dir, .st = &st });
 		} else
+			/* the home was looked at when the user's walk began: no second lookup of it */
 			r = check_component(&w, dir, false, in && strcmp(dir, "/") != 0 && strcmp(dir, "/home") != 0,
-					    NULL);
+					    is_home && in ? &u->home_st : NULL);
 		if (is_home)
 			past_home = true;
 		if (strcmp(dir, "/") == 0)

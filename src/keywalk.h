@@ -40,6 +40,7 @@ struct keywalk_user {
 	gid_t *gids;		/* as initgroups() computes them */
 	size_t n_gids;
 	char *home;		/* canonical home in the target; NULL when it does not resolve to a directory */
+	struct stat home_st;	/* of home, from resolving it: the walk of every keys file ends there */
 	bool debian;		/* Debian's group-writable rule (RULES §1.8) */
 	bool strict;		/* StrictModes yes */
 	struct keywalk_cache *cache;	/* may be NULL */
