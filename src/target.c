@@ -491,24 +491,23 @@ static bool plain_path(const char *path)
 	return true;
 }
 
-/* "//a//b/" → "/a/b" */
+/* "//a//b/" → "/a/b"; byte by byte into one allocation (every lookup of the scan makes one) */
 static char *squeeze_slashes(const char *path)
 {
-	struct buf b = {0};
+	char *s = malloc(strlen(path) + 2), *o = s;
 
-	for (const char *p = path; *p;) {
-		while (*p == '/')
-			p++;
-		size_t n = strcspn(p, "/");
-		if (n) {
-			buf_putc(&b, '/');
-			buf_append(&b, p, n);
+	if (!s)
+		return NULL;
+	for (const char *p = path; *p; p++)
+		if (*p != '/') {
+			if (p == path || p[-1] == '/')
+				*o++ = '/';	/* a component starts */
+			*o++ = *p;
 		}
-		p += n;
-	}
-	if (b.len == 0)
-		buf_putc(&b, '/');
-	return buf_steal(&b);
+	if (o == s)
+		*o++ = '/';
+	*o = '\0';
+	return s;
 }
 
 /*
