@@ -232,8 +232,11 @@ char *strv_join(char *const *v, const char *sep)
 {
 	struct buf b = {0};
 
-	for (size_t i = 0; v && v[i]; i++)
-		buf_printf(&b, "%s%s", i ? sep : "", v[i]);
+	for (size_t i = 0; v && v[i]; i++) {
+		if (i)
+			buf_puts(&b, sep);
+		buf_puts(&b, v[i]);
+	}
 	return buf_ok(&b) ? buf_steal(&b) : (buf_done(&b), NULL);
 }
 
