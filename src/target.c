@@ -696,6 +696,31 @@ int target_readlink(struct target *t, const char *path, char **ret)
 	return read_link_at(fd, ret);
 }
 
+/*
+ * Open name, whose lstat is st, under the resolved directory parent: only
+ * a regular file or a directory, by name, never following a link, and it
+ * must be the inode that was looked at.
+ */
+static int open_inode_at(int parent, const char *name, const struct stat *st, struct stat *ret_st)
+{
+	struct stat now;
+	int fd;
+
+	if (!S_ISREG(st->st_mode) && !S_ISDIR(st->st_mode))
+		return S_ISLNK(st->st_mode) ? -ELOOP : -EINVAL;
+	fd = openat(parent, name,
+		    O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC | (S_ISDIR(st->st_mode) ? O_DIRECTORY : 0));
+	if (fd < 0)
+		return negative_errno();
+	if (fstat(fd, &now) < 0 || now.st_ino != st->st_ino || now.st_dev != st->st_dev) {
+		close(fd);
+		return -ESTALE;
+	}
+	if (ret_st)
+		*ret_st = now;
+	return fd;
+}
+
 int target_open_inode(struct target *t, const char *path, unsigned tflags, struct stat *ret_st)
 {
 	_cleanup_close_ int parent = -EBADF;
@@ -722,25 +747,55 @@ int target_open_inode(struct target *t, const char *path, unsigned tflags, struc
 		st = tp.st;
 		name = strcmp(tp.canon, "/") == 0 ? "." : path_last(tp.canon);
 	}
-	if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
-		target_path_done(&tp);
-		return S_ISLNK(st.st_mode) ? -ELOOP : -EINVAL;
-	}
-	/* Only now open for real: by name under the resolved parent, never
-	 * following a link, and it must be the inode we looked at. */
-	fd = openat(parent, name,
-		    O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC | (S_ISDIR(st.st_mode) ? O_DIRECTORY : 0));
+	fd = open_inode_at(parent, name, &st, ret_st);
 	target_path_done(&tp);
-	if (fd < 0)
-		return negative_errno();
-	struct stat now;
-	if (fstat(fd, &now) < 0 || now.st_ino != st.st_ino || now.st_dev != st.st_dev) {
-		close(fd);
-		return -ESTALE;
-	}
-	if (ret_st)
-		*ret_st = now;
 	return fd;
+}
+
+void target_dir_done(struct target_dir *d)
+{
+	if (d->fd >= 0)
+		close(d->fd);
+	free(d->canon);
+	*d = TARGET_DIR_NULL;
+}
+
+int target_open_inode_in(struct target *t, struct target_dir *dir, const char *path, struct stat *ret_st)
+{
+	_cleanup_free_ char *canon = NULL;
+	struct stat st;
+
+	/* Only the common case, a plain path: anything else as target_open_inode() does it. */
+	if (!t->use_openat2 || !path || path[0] != '/' || !plain_path(path) || path[strlen(path) - 1] == '/')
+		return target_open_inode(t, path, TR_NO_SYMLINKS, ret_st);
+	canon = squeeze_slashes(path);
+	if (!canon)
+		return -ENOMEM;
+	char *slash = strrchr(canon, '/');
+	if (slash[1] == '\0')
+		return target_open_inode(t, path, TR_NO_SYMLINKS, ret_st);	/* "/" */
+	*slash = '\0';
+	const char *parent = canon[0] ? canon : "/", *name = slash + 1;
+	if (dir->fd < 0 || !streq(dir->canon, parent)) {
+		target_dir_done(dir);
+		/* As fast_parent(): a link on the way is ELOOP, which the walk decides. */
+		int fd = open_no_symlinks(t, parent, O_PATH);
+		if (fd == -ENOENT || fd == -ENOTDIR)
+			return fd;	/* what target_open_inode() answers too */
+		if (fd < 0)
+			return target_open_inode(t, path, TR_NO_SYMLINKS, ret_st);
+		dir->canon = strdup(parent);
+		if (!dir->canon) {
+			close(fd);
+			return -ENOMEM;
+		}
+		dir->fd = fd;
+	}
+	if (fstatat(dir->fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return negative_errno();	/* under a plain parent: as the walk would say */
+	if (S_ISLNK(st.st_mode))
+		return target_open_inode(t, path, TR_NO_SYMLINKS, ret_st);	/* its walk says why not */
+	return open_inode_at(dir->fd, name, &st, ret_st);
 }
 
 int target_read_file(struct target *t, const char *path, size_t max, char **ret_data, size_t *ret_len)
