@@ -760,30 +760,49 @@ void target_dir_done(struct target_dir *d)
 	*d = TARGET_DIR_NULL;
 }
 
-int target_open_inode_in(struct target *t, struct target_dir *dir, const char *path, struct stat *ret_st)
+int target_dir_stat(struct target_dir *d, struct stat *ret)
+{
+	if (d->fd < 0)
+		return -EBADF;
+	if (!d->st_known) {
+		if (fstat(d->fd, &d->st) < 0)
+			return negative_errno();
+		d->st_known = true;
+	}
+	*ret = d->st;
+	return 0;
+}
+
+/*
+ * The lstat of a plain path's last component, looked at in its directory,
+ * held in *dir (opened here, without any link on the way, when it is
+ * another).  *ret_canon is the squeezed path.  Returns 0, -ENOENT or
+ * -ENOTDIR (as resolving the whole path says them), -ENOMEM, or -EAGAIN
+ * when the caller's own function must decide (not a plain path, a link on
+ * the way or at the end, any other error).
+ */
+static int stat_in(struct target *t, struct target_dir *dir, const char *path, char **ret_canon, struct stat *ret_st)
 {
 	_cleanup_free_ char *canon = NULL;
-	struct stat st;
 
-	/* Only the common case, a plain path: anything else as target_open_inode() does it. */
 	if (!t->use_openat2 || !path || path[0] != '/' || !plain_path(path) || path[strlen(path) - 1] == '/')
-		return target_open_inode(t, path, TR_NO_SYMLINKS, ret_st);
+		return -EAGAIN;
 	canon = squeeze_slashes(path);
 	if (!canon)
 		return -ENOMEM;
 	char *slash = strrchr(canon, '/');
 	if (slash[1] == '\0')
-		return target_open_inode(t, path, TR_NO_SYMLINKS, ret_st);	/* "/" */
+		return -EAGAIN;		/* "/" */
 	*slash = '\0';
-	const char *parent = canon[0] ? canon : "/", *name = slash + 1;
+	const char *parent = canon[0] ? canon : "/";
 	if (dir->fd < 0 || !streq(dir->canon, parent)) {
 		target_dir_done(dir);
 		/* As fast_parent(): a link on the way is ELOOP, which the walk decides. */
 		int fd = open_no_symlinks(t, parent, O_PATH);
 		if (fd == -ENOENT || fd == -ENOTDIR)
-			return fd;	/* what target_open_inode() answers too */
+			return fd;
 		if (fd < 0)
-			return target_open_inode(t, path, TR_NO_SYMLINKS, ret_st);
+			return fd == -ENOMEM ? fd : -EAGAIN;
 		dir->canon = strdup(parent);
 		if (!dir->canon) {
 			close(fd);
@@ -791,11 +810,40 @@ int target_open_inode_in(struct target *t, struct target_dir *dir, const char *p
 		}
 		dir->fd = fd;
 	}
-	if (fstatat(dir->fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-		return negative_errno();	/* under a plain parent: as the walk would say */
-	if (S_ISLNK(st.st_mode))
-		return target_open_inode(t, path, TR_NO_SYMLINKS, ret_st);	/* its walk says why not */
-	return open_inode_at(dir->fd, name, &st, ret_st);
+	if (fstatat(dir->fd, slash + 1, ret_st, AT_SYMLINK_NOFOLLOW) < 0)
+		return errno == ENOENT || errno == ENOTDIR ? negative_errno() : -EAGAIN;
+	if (S_ISLNK(ret_st->st_mode))
+		return -EAGAIN;		/* a link to follow, or to refuse: the walk's job */
+	*slash = '/';
+	*ret_canon = TAKE_PTR(canon);
+	return 0;
+}
+
+int target_open_inode_in(struct target *t, struct target_dir *dir, const char *path, struct stat *ret_st)
+{
+	_cleanup_free_ char *canon = NULL;
+	struct stat st;
+	int r = stat_in(t, dir, path, &canon, &st);
+
+	if (r == -EAGAIN)
+		return target_open_inode(t, path, TR_NO_SYMLINKS, ret_st);
+	if (r < 0)
+		return r;
+	return open_inode_at(dir->fd, path_last(canon), &st, ret_st);
+}
+
+int target_resolve_in(struct target *t, struct target_dir *dir, const char *path, struct target_path *ret)
+{
+	_cleanup_free_ char *canon = NULL;
+	struct stat st;
+	int r = stat_in(t, dir, path, &canon, &st);
+
+	if (r == -EAGAIN)
+		return target_resolve(t, path, 0, ret, NULL);
+	if (r < 0)
+		return r;
+	*ret = (struct target_path) { .exists = true, .st = st, .canon = TAKE_PTR(canon) };
+	return 0;
 }
 
 int target_read_file(struct target *t, const char *path, size_t max, char **ret_data, size_t *ret_len)

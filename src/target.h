@@ -169,9 +169,13 @@ int target_open_inode(struct target *t, const char *path, unsigned tflags, struc
 struct target_dir {
 	int fd;		/* O_PATH; < 0 when none is held */
 	char *canon;	/* its canonical path */
+	struct stat st;	/* its stat, once target_dir_stat() asked for it */
+	bool st_known;
 };
 #define TARGET_DIR_NULL ((struct target_dir) { .fd = -EBADF })
 void target_dir_done(struct target_dir *d);
+/* The held directory's stat (taken once, then kept); 0 or -errno (-EBADF: none held). */
+int target_dir_stat(struct target_dir *d, struct stat *ret);
 
 /*
  * target_open_inode(t, path, TR_NO_SYMLINKS, ret_st), with the same answers,
@@ -179,6 +183,11 @@ void target_dir_done(struct target_dir *d);
  * directory is looked up without resolving it again.
  */
 int target_open_inode_in(struct target *t, struct target_dir *dir, const char *path, struct stat *ret_st);
+/*
+ * target_resolve(t, path, 0, ret, NULL), with the same answers, keeping
+ * path's directory open in *dir as target_open_inode_in() does.
+ */
+int target_resolve_in(struct target *t, struct target_dir *dir, const char *path, struct target_path *ret);
 
 /* Read a whole regular file (at most max bytes, else -EFBIG). Refuses non-regular files (-EINVAL). */
 int target_read_file(struct target *t, const char *path, size_t max, char **ret_data, size_t *ret_len);

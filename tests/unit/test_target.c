@@ -784,10 +784,11 @@ START_TEST(target_fast_paths_agree_with_walk)
 END_TEST
 
 /*
- * target_open_inode_in() keeps the directory of the last path open for the
- * next: over the same tree, in both modes, each path (twice, so the held
- * directory is used, then a different one) must give what
- * target_open_inode(TR_NO_SYMLINKS) gives, error or inode.
+ * target_open_inode_in() and target_resolve_in() keep the directory of the
+ * last path open for the next: over the same tree, in both modes, each path
+ * (twice, so the held directory is used, then a different one) must give
+ * what target_open_inode(TR_NO_SYMLINKS) and target_resolve(0) give: error
+ * or inode, and canonical path.
  */
 static char *open_inode_result(int fd, const struct stat *st)
 {
@@ -811,7 +812,7 @@ START_TEST(target_open_inode_in_agrees)
 	ck_assert_int_eq(mkfifo(fifo, 0644), 0);
 	tl_symlink(root, "home/u/link_up", "../../etc");
 	for (int mode = 0; mode < 2; mode++) {
-		_cleanup_(target_dir_done) struct target_dir dir = TARGET_DIR_NULL;
+		_cleanup_(target_dir_done) struct target_dir dir = TARGET_DIR_NULL, rdir = TARGET_DIR_NULL;
 		if (mode == 0 && !have_openat2)
 			continue;
 		target_set_openat2(t, mode == 0);
@@ -822,6 +823,25 @@ START_TEST(target_open_inode_in_agrees)
 			_cleanup_free_ char *alone = open_inode_result(target_open_inode(t, p, TR_NO_SYMLINKS, &sb), &sb);
 			ck_assert_msg(strcmp(in, alone) == 0, "%s (%s): target_open_inode_in: %s; target_open_inode: %s", p,
 				      mode == 0 ? "openat2" : "walk", in, alone);
+
+			struct target_path ta = {0}, tb = {0};
+			int ra = target_resolve_in(t, &rdir, p, &ta), rb = target_resolve(t, p, 0, &tb, NULL);
+			ck_assert_msg(ra == rb, "%s: target_resolve_in %d, target_resolve %d", p, ra, rb);
+			if (ra == 0) {
+				ck_assert_str_eq(ta.canon, tb.canon);
+				ck_assert_uint_eq(ta.st.st_ino, tb.st.st_ino);
+				ck_assert_int_eq(ta.exists, tb.exists);
+				ck_assert_int_eq(ta.user_symlink, tb.user_symlink);
+				ck_assert_uint_eq(ta.n_symlinks, tb.n_symlinks);
+			}
+			/* the held directory's stat is the stat of its path */
+			struct stat held, named;
+			if (target_dir_stat(&rdir, &held) == 0) {
+				ck_assert_int_eq(target_lstat(t, rdir.canon, &named), 0);
+				ck_assert_uint_eq(held.st_ino, named.st_ino);
+			}
+			target_path_done(&ta);
+			target_path_done(&tb);
 		}
 	}
 	target_set_openat2(t, have_openat2);
