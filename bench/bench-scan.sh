@@ -152,7 +152,7 @@ PY
 
 # The logs (issue 14): a 100 MB auth.log and a 100 MB audit.log on the same
 # root, scanned with --only logs; each file is read from its end, at most
-# 2 MiB, so the time and memory must not grow with the file.
+# 1 MiB, so the time and memory must not grow with the file.
 python3 - "$root" "$work" "${bins[@]}" <<'PY'
 import os, subprocess, sys, time
 root, work, bins = sys.argv[1], sys.argv[2], sys.argv[3:]
@@ -183,7 +183,7 @@ for path, fmt in ((f"{root}/var/log/auth.log", line), (f"{root}/var/log/audit/au
             i += 10000
 sizes = ", ".join(f"{os.path.basename(p)} {os.path.getsize(p) / 1048576:.0f} MiB"
                   for p in (f"{root}/var/log/auth.log", f"{root}/var/log/audit/audit.log"))
-print(f"== logs: {sizes} (each read from its end, at most 2 MiB)")
+print(f"== logs: {sizes} (each read from its end, at most 1 MiB)")
 for b in bins:
     t, kib = run_best(cmd(b))
     t0, kib0 = small[b]

@@ -592,8 +592,8 @@ static int report_file(struct run *run, const struct accept_ctx *ctx, const char
  * that leaves the home (user-key-paths reports those).  The common case, a
  * path without symlinks, costs one rooted open.
  */
-static int open_keys_file(struct run *run, const struct pw_entry *pw, const char *path, char **ret_canon,
-			  int *ret_fd, struct stat *ret_st)
+static int open_keys_file(struct run *run, struct target_dir *dir, const struct pw_entry *pw, const char *path,
+			  char **ret_canon, int *ret_fd, struct stat *ret_st)
 {
 	_cleanup_free_ char *canon = path_simplify(path);
 	struct target_path tp = {0};
@@ -601,7 +601,7 @@ static int open_keys_file(struct run *run, const struct pw_entry *pw, const char
 
 	if (!canon)
 		return -ENOMEM;
-	fd = target_open_inode(run->target, canon, TR_NO_SYMLINKS, ret_st);
+	fd = target_open_inode_in(run->target, dir, canon, ret_st);
 	if (fd == -ELOOP) {
 		/* A symlink on the way: follow it only when it is root's, or the
 		 * user's and it stays in the home. */
@@ -634,8 +634,8 @@ static int open_keys_file(struct run *run, const struct pw_entry *pw, const char
 	return 1;
 }
 
-static int examine(struct run *run, const struct accept_ctx *ctx, struct inoset *seen, const struct pw_entry *pw,
-		   const char *path)
+static int examine(struct run *run, const struct accept_ctx *ctx, struct inoset *seen, struct target_dir *dir,
+		   const struct pw_entry *pw, const char *path)
 {
 	_cleanup_free_ char *canon = NULL, *data = NULL;
 	_cleanup_close_ int fd = -EBADF;
@@ -643,7 +643,7 @@ static int examine(struct run *run, const struct accept_ctx *ctx, struct inoset 
 	size_t len;
 	int r;
 
-	r = open_keys_file(run, pw, path, &canon, &fd, &st);
+	r = open_keys_file(run, dir, pw, path, &canon, &fd, &st);
 	if (r <= 0)
 		return r;
 	r = inoset_add(seen, st.st_dev, st.st_ino);
@@ -681,6 +681,8 @@ static int keys_content_detect(struct run *run)
 		const struct pw_entry *pw = &a->passwd.pw[i];
 		if (accounts_user_by_name(a, pw->name) != pw || !pw->dir || pw->dir[0] != '/')
 			continue;
+		/* the account's keys files share ~/.ssh: resolved once for all of them */
+		_cleanup_(target_dir_done) struct target_dir dir = TARGET_DIR_NULL;
 		for (size_t k = 0; r >= 0 && patterns[k]; k++) {
 			_cleanup_free_ char *path = NULL;
 			char bad;
@@ -690,7 +692,7 @@ static int keys_content_detect(struct run *run)
 				continue;
 			}
 			if (r == 0)
-				r = examine(run, &ctx, &seen, pw, path);
+				r = examine(run, &ctx, &seen, &dir, pw, path);
 		}
 	}
 	inoset_done(&seen);

@@ -73,11 +73,19 @@ static void pw_entry_done(struct pw_entry *pw)
 		*pw = (struct pw_entry) {0};
 }
 
+/*
+ * The member list of a group without members: most groups (a user's own
+ * group has none), so 10,000 accounts would make 10,000 vectors of one NULL
+ * (32 bytes each with malloc's header).  Read-only: a write through it faults.
+ */
+static char *const no_members[1] = { NULL };
+
 static void gr_entry_done(struct gr_entry *gr)
 {
 	if (!gr)
 		return;
-	free(gr->members);	/* the vector; its strings are in the line's buffer */
+	if (gr->members != (char **) no_members)
+		free(gr->members);	/* the vector; its strings are in the line's buffer */
 	*gr = (struct gr_entry) {0};
 }
 
@@ -273,7 +281,7 @@ static int parse_members(char *raw, const struct span *s, char ***ret)
 		}
 		i = j + 1;
 	}
-	*ret = TAKE_PTR(v);
+	*ret = k > 0 ? TAKE_PTR(v) : (char **) no_members;
 	return 0;
 }
 

@@ -120,16 +120,21 @@ struct sp_entry {
 	size_t line;
 };
 
-/* Packed: a file of 30,000 lines keeps one of these per line. */
+/*
+ * Packed into 24 bytes: a file of 30,000 lines keeps one of these per line
+ * (the entry index, the state and both flags share one 32-bit word).
+ */
 struct acct_line {
 	char *raw;		/* exact bytes, without the '\n'; NUL-terminated after len for convenience */
 	const char *why;	/* LINE_BAD: static reason ("wrong number of fields", "bad uid", ...); else NULL */
 	uint32_t len;		/* at most ACCT_LINE_MAX for parsed lines; longer ones are LINE_BAD */
-	uint32_t entry;		/* LINE_ENTRY: index into the entries array */
-	uint8_t state;		/* enum line_state */
-	bool newline;		/* was terminated by '\n' */
-	bool in_arena;		/* raw lives in acct_file.arena: never freed alone */
+	uint32_t entry : 21;	/* LINE_ENTRY: index into the entries array (< ACCT_LINES_MAX) */
+	uint32_t state : 3;	/* enum line_state */
+	bool newline : 1;	/* was terminated by '\n' */
+	bool in_arena : 1;	/* raw lives in acct_file.arena: never freed alone */
 };
+_Static_assert(ACCT_LINES_MAX <= 1u << 21, "struct acct_line: entry has 21 bits");
+_Static_assert(LINE_COMMENT < 1 << 3, "struct acct_line: state has 3 bits");
 
 /*
  * A parsed file.  A zero-initialised struct with .kind set is a valid empty

@@ -42,12 +42,15 @@ void keywalk_cache_done(struct keywalk_cache *c)
 int keywalk_user_init(struct target *t, const struct accounts *a, const struct pw_entry *pw, bool strict,
 		      bool debian, struct keywalk_cache *cache, struct keywalk_user *ret)
 {
-	struct keywalk_user u = { .pw = pw, .debian = debian, .strict = strict, .cache = cache };
+	struct keywalk_user u = { .pw = pw, .debian = debian, .strict = strict, .cache = cache,
+				  .keys_dir = TARGET_DIR_NULL };
 	struct target_path home = {0};
 	int r;
 
-	if (target_resolve(t, pw->dir, 0, &home, NULL) == 0 && S_ISDIR(home.st.st_mode))
+	if (target_resolve(t, pw->dir, 0, &home, NULL) == 0 && S_ISDIR(home.st.st_mode)) {
 		u.home = TAKE_PTR(home.canon);
+		u.home_st = home.st;
+	}
 	target_path_done(&home);
 	r = accounts_user_gids(a, pw, &u.gids, &u.n_gids);
 	if (r < 0) {
@@ -60,9 +63,10 @@ int keywalk_user_init(struct target *t, const struct accounts *a, const struct p
 
 void keywalk_user_done(struct keywalk_user *u)
 {
+	target_dir_done(&u->keys_dir);
 	free(u->gids);
 	free(u->home);
-	*u = (struct keywalk_user) {0};
+	*u = (struct keywalk_user) { .keys_dir = TARGET_DIR_NULL };	/* a second call closes nothing */
 }
 
 const char *keywalk_describe(const struct keywalk_problem *p, char *buf, size_t n)
@@ -136,7 +140,7 @@ static int check_component(const struct walk *w, const char *path, bool file, bo
 						 .usable = usable, .is_file = file, .inside = inside });
 }
 
-int keywalk_file(struct target *t, const struct accounts *a, const struct keywalk_user *u, const char *path,
+int keywalk_file(struct target *t, const struct accounts *a, struct keywalk_user *u, const char *path,
 		 keywalk_fn fn, void *userdata, bool *ret_exists)
 {
 	const struct walk w = { t, a, u, fn, userdata };
@@ -147,7 +151,8 @@ int keywalk_file(struct target *t, const struct accounts *a, const struct keywal
 
 	if (ret_exists)
 		*ret_exists = false;
-	r = target_resolve(t, path, 0, &tp, NULL);
+	/* the account's keys files share ~/.ssh: resolved once, and its stat comes with it */
+	r = target_resolve_in(t, &u->keys_dir, path, &tp);
 	if (r < 0)
 		return r == -ENOMEM ? r : 0;	/* no keys there */
 	if (ret_exists)
@@ -185,9 +190,17 @@ int keywalk_file(struct target *t, const struct accounts *a, const struct keywal
 			if (cached_lstat(t, u->cache, dir, &st) == 0 &&
 			    !strictmodes_user_can(u->pw, u->gids, u->n_gids, &st, X_OK) && !has_acl(t, dir))
 				r = fn(userdata, u, &(struct keywalk_problem) { .what = KW_REFUSED, .path = dir, .st = &st });
-		} else
+		} else {
+			/* the home was looked at when the user's walk began, the keys file's
+			 * directory when it was looked up: no second lookup of either */
+			struct stat held;
+			const struct stat *known = is_home && in ? &u->home_st : NULL;
+			if (!known && in && u->keys_dir.canon && streq(dir, u->keys_dir.canon) &&
+			    target_dir_stat(&u->keys_dir, &held) == 0)
+				known = &held;
 			r = check_component(&w, dir, false, in && strcmp(dir, "/") != 0 && strcmp(dir, "/home") != 0,
-					    NULL);
+					    known);
+		}
 		if (is_home)
 			past_home = true;
 		if (strcmp(dir, "/") == 0)

@@ -40,6 +40,9 @@ struct keywalk_user {
 	gid_t *gids;		/* as initgroups() computes them */
 	size_t n_gids;
 	char *home;		/* canonical home in the target; NULL when it does not resolve to a directory */
+	struct stat home_st;	/* of home, from resolving it: the walk of every keys file ends there */
+	struct target_dir keys_dir;	/* the directory of the keys file last looked up (~/.ssh), held
+					 * for the next one and for its own stat (src/target.h) */
 	bool debian;		/* Debian's group-writable rule (RULES §1.8) */
 	bool strict;		/* StrictModes yes */
 	struct keywalk_cache *cache;	/* may be NULL */
@@ -80,7 +83,7 @@ typedef int (*keywalk_fn)(void *userdata, const struct keywalk_user *u, const st
  * NULL) says whether path resolved at all.  Returns 0, fn's positive
  * value, or a negative errno (-ENOMEM, or what fn returned).
  */
-int keywalk_file(struct target *t, const struct accounts *a, const struct keywalk_user *u, const char *path,
+int keywalk_file(struct target *t, const struct accounts *a, struct keywalk_user *u, const char *path,
 		 keywalk_fn fn, void *userdata, bool *ret_exists);
 
 /* "is writable by others (mode 0777)" and the like, for a KW_REFUSED problem. */

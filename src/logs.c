@@ -393,6 +393,32 @@ static int line_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *) a, *(char *const *) b);
 }
 
+/* strcmp() of two lines, each ending at a '\n' or a NUL: line_cmp() of them once split. */
+static int line_order(const char *a, const char *b)
+{
+	for (;; a++, b++) {
+		unsigned char x = *a == '\n' ? 0 : (unsigned char) *a, y = *b == '\n' ? 0 : (unsigned char) *b;
+		if (x != y || x == 0)
+			return (x > y) - (x < y);
+	}
+}
+
+/* Are b's lines, each ending in '\n', already in line_cmp() order (as one journal file gives them)? */
+static bool lines_in_order(const struct buf *b)
+{
+	const char *prev = NULL;
+
+	if (!b->data || b->len == 0 || b->data[b->len - 1] != '\n')
+		return false;
+	for (const char *c = b->data; *c;) {
+		if (prev && line_order(prev, c) > 0)
+			return false;
+		prev = c;
+		c = strchr(c, '\n') + 1;	/* every line ends in one */
+	}
+	return true;
+}
+
 /* The journal files of one /var/log/journal/MACHINE-ID directory through sdj_read(), into b. */
 static int journal_dir(struct run *run, const char *dir, long long since, struct buf *b, struct sdj_stats *sum,
 		       size_t *files, char ***bad)
@@ -456,7 +482,12 @@ static int read_journal_files(struct run *run, struct logs *l, unsigned ver, lon
 	}
 	for (size_t i = 0; bad && bad[i] && r >= 0; i++)
 		r = note(&l->not_read, "a journal file", bad[i]);
-	/* lines of several files: in time order (the UTC stamps sort as text) */
+	/* lines of several files: in time order (the UTC stamps sort as text); one file's already are */
+	struct buf sorted = {0};
+	if (r >= 0 && lines_in_order(&b)) {
+		sorted = b;	/* what sorting would give: no second copy of them all */
+		b = (struct buf) {0};
+	}
 	_cleanup_free_ char **v = NULL;
 	size_t n = 0;
 	for (char *c = b.data; r >= 0 && c && *c;) {
@@ -475,7 +506,6 @@ static int read_journal_files(struct run *run, struct logs *l, unsigned ver, lon
 	}
 	if (r >= 0 && n)
 		qsort(v, n, sizeof(*v), line_cmp);
-	struct buf sorted = {0};
 	for (size_t i = 0; r >= 0 && i < n; i++) {
 		buf_puts(&sorted, v[i]);
 		buf_putc(&sorted, '\n');

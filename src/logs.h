@@ -30,8 +30,12 @@
 
 struct run;
 
-/* 2 MiB: tens of thousands of lines, and a scan stays within its 8 MiB of memory */
-#define LOG_TAIL_MAX (2u << 20)
+/*
+ * 1 MiB: some 8,000 syslog lines, twice LOG_LINES_MAX when every other line
+ * is sshd's, and a scan with big logs stays near its 8 MiB of memory (the
+ * tail is held while its lines are copied out of it).
+ */
+#define LOG_TAIL_MAX (1u << 20)
 #define LOG_LINES_MAX 4000
 #define LOG_JOURNAL_LINES 4000
 #define JOURNAL_FILES_MAX 64	/* without journalctl: at most this many journal files */

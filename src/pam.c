@@ -719,7 +719,9 @@ const char *pam_module_base(const struct pam_line *l, char buf[static 64])
 
 	if (n > 3 && streq(b + n - 3, ".so"))
 		n -= 3;
-	snprintf(buf, 64, "%.*s", (int) (n > 63 ? 63 : n), b);
+	n = n > 63 ? 63 : n;
+	memcpy(buf, b, n);
+	buf[n] = '\0';
 	return buf;
 }
 
@@ -727,6 +729,7 @@ bool pam_line_is(const struct pam_line *l, const char *name)
 {
 	char buf[64];
 
+	/* asked for every line of the stack for every user: no printf here */
 	return l->kind == PAML_MODULE && streq(pam_module_base(l, buf), name);
 }
 

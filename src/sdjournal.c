@@ -84,64 +84,116 @@ static int64_t object(const struct jfile *j, uint64_t off, int type, uint64_t mi
 	return (int64_t) size;
 }
 
-/* The offsets of the newest (at most SDJ_ENTRIES_MAX) entries, oldest first, following the entry array chain. */
-static int entry_offsets(const struct jfile *j, uint64_t first, uint64_t **ret, size_t *ret_n)
-{
-	size_t item = j->compact ? 4 : 8, cap = SDJ_ENTRIES_MAX, n = 0, start = 0;
-	uint64_t *ring = malloc(cap * sizeof(*ring));
-	unsigned char *chunk = malloc(ARRAY_CHUNK * 8);
-	uint64_t a = first, prev = 0;
-	int r = 0;
+/*
+ * The entry array chain links forward only, from the oldest array to the
+ * newest, and the newest entries are wanted first.  Keeping the offset of
+ * each of the newest SDJ_ENTRIES_MAX entries took 1.6 MB; instead the chain
+ * is walked once, keeping where every CHAIN_SEGMENT-th array starts (the
+ * newest CHAIN_MARKS of those marks), and then each segment, newest first,
+ * is walked again and its arrays read from their last item back.  The marks
+ * reach back CHAIN_MARKS * CHAIN_SEGMENT arrays, more than SDJ_ENTRIES_MAX:
+ * every array systemd writes holds at least one entry (and each is twice
+ * the size of the one before), so only a file with empty arrays, which
+ * systemd never writes, has entries this reader does not reach.
+ */
+#define CHAIN_SEGMENT 256
+#define CHAIN_MARKS (SDJ_ENTRIES_MAX / CHAIN_SEGMENT + 2)
 
-	if (!ring || !chunk) {
-		free(ring);
-		free(chunk);
-		return -ENOMEM;
-	}
-	/* arrays are appended, so each next one lies further on: a loop cannot happen */
-	while (a != 0 && r >= 0) {
-		unsigned char nb[8];
-		int64_t size = a > prev ? object(j, a, OBJECT_ENTRY_ARRAY, OBJECT_HEADER_SIZE + 8, NULL) : -EBADMSG;
-		if (size < 0 || (r = at(j, a + OBJECT_HEADER_SIZE, nb, 8)) < 0) {
-			r = size < 0 ? (int) size : r;
-			break;
-		}
-		uint64_t items = ((uint64_t) size - OBJECT_HEADER_SIZE - 8) / item;
-		for (uint64_t k = 0; k < items && r >= 0;) {
-			size_t m = items - k < ARRAY_CHUNK ? (size_t) (items - k) : ARRAY_CHUNK;
-			if ((r = at(j, a + OBJECT_HEADER_SIZE + 8 + k * item, chunk, m * item)) < 0)
-				break;
-			for (size_t i = 0; i < m; i++) {
-				uint64_t e = item == 4 ? le32(chunk + i * 4) : le64(chunk + i * 8);
-				if (e == 0)
-					continue;	/* the unused tail of the last array */
-				ring[(start + n) % cap] = e;
-				if (n < cap)
-					n++;
-				else
-					start = (start + 1) % cap;
-			}
-			k += m;
-		}
-		prev = a;
-		a = le64(nb);
-	}
-	free(chunk);
-	if (r < 0) {
-		free(ring);
+struct chain_array {
+	uint64_t off, items;
+};
+
+/* The array at a (after prev: arrays are appended, so a loop cannot happen); *ret_next: the one after it. */
+static int chain_array(const struct jfile *j, uint64_t a, uint64_t prev, struct chain_array *ret, uint64_t *ret_next)
+{
+	unsigned char nb[8];
+	int64_t size = a > prev ? object(j, a, OBJECT_ENTRY_ARRAY, OBJECT_HEADER_SIZE + 8, NULL) : -EBADMSG;
+	int r;
+
+	if (size < 0)
+		return (int) size;
+	if ((r = at(j, a + OBJECT_HEADER_SIZE, nb, 8)) < 0)
 		return r;
+	*ret = (struct chain_array) { .off = a, .items = ((uint64_t) size - OBJECT_HEADER_SIZE - 8) / (j->compact ? 4 : 8) };
+	*ret_next = le64(nb);
+	return 0;
+}
+
+/* One entry at off; > 0 stops the walk, < 0 is an error that ends it. */
+typedef int (*entry_fn)(const struct jfile *j, uint64_t off, void *userdata);
+
+/* The entries of one array, from its last item back; the unused tail of the last array (zeros) is skipped. */
+static int array_backwards(const struct jfile *j, const struct chain_array *ca, unsigned char *chunk, size_t *budget,
+			   entry_fn fn, void *userdata)
+{
+	size_t item = j->compact ? 4 : 8;
+
+	for (uint64_t k = ca->items; k > 0 && *budget > 0;) {
+		size_t m = k < ARRAY_CHUNK ? (size_t) k : ARRAY_CHUNK;
+		int r;
+		k -= m;
+		if ((r = at(j, ca->off + OBJECT_HEADER_SIZE + 8 + k * item, chunk, m * item)) < 0)
+			return r;
+		for (size_t i = m; i-- > 0 && *budget > 0;) {
+			uint64_t e = item == 4 ? le32(chunk + i * 4) : le64(chunk + i * 8);
+			if (e == 0)
+				continue;
+			(*budget)--;
+			if ((r = fn(j, e, userdata)) != 0)
+				return r;
+		}
 	}
-	/* oldest first, in a plain array */
-	uint64_t *v = malloc((n ? n : 1) * sizeof(*v));
-	if (!v) {
-		free(ring);
+	return 0;
+}
+
+/*
+ * Call fn for the newest (at most SDJ_ENTRIES_MAX) entries, newest first,
+ * until it returns non-zero.  A broken chain is -EBADMSG before any entry
+ * is looked at, as when all of it was read at once.  Returns 0, fn's
+ * positive value, or -errno.
+ */
+static int entries_backwards(const struct jfile *j, uint64_t first, entry_fn fn, void *userdata)
+{
+	_cleanup_free_ uint64_t *marks = malloc(CHAIN_MARKS * sizeof(*marks));
+	_cleanup_free_ struct chain_array *seg = malloc(CHAIN_SEGMENT * sizeof(*seg));
+	_cleanup_free_ unsigned char *chunk = malloc(ARRAY_CHUNK * 8);
+	size_t n_arrays = 0, budget = SDJ_ENTRIES_MAX;
+	uint64_t a = first, prev = 0;
+	int r;
+
+	if (!marks || !seg || !chunk)
 		return -ENOMEM;
+	/* once along the chain, checking every array: where each segment starts */
+	while (a != 0) {
+		struct chain_array ca;
+		uint64_t next;
+		if ((r = chain_array(j, a, prev, &ca, &next)) < 0)
+			return r;
+		if (n_arrays % CHAIN_SEGMENT == 0)
+			marks[(n_arrays / CHAIN_SEGMENT) % CHAIN_MARKS] = a;
+		n_arrays++;
+		prev = a;
+		a = next;
 	}
-	for (size_t i = 0; i < n; i++)
-		v[i] = ring[(start + i) % cap];
-	free(ring);
-	*ret = v;
-	*ret_n = n;
+	size_t n_marks = n_arrays ? (n_arrays - 1) / CHAIN_SEGMENT + 1 : 0;
+	size_t oldest = n_marks > CHAIN_MARKS ? n_marks - CHAIN_MARKS : 0;
+	/* then each segment again, newest first, its arrays from the last back */
+	for (size_t s = n_marks; s-- > oldest && budget > 0;) {
+		size_t n = 0;
+		a = marks[s % CHAIN_MARKS];
+		prev = 0;
+		while (a != 0 && n < CHAIN_SEGMENT && s * CHAIN_SEGMENT + n < n_arrays) {
+			uint64_t next;
+			if ((r = chain_array(j, a, prev, &seg[n], &next)) < 0)
+				return r;	/* the file changed since the first walk */
+			prev = a;
+			a = next;
+			n++;
+		}
+		for (size_t i = n; i-- > 0 && budget > 0;)
+			if ((r = array_backwards(j, &seg[i], chunk, &budget, fn, userdata)) != 0)
+				return r;
+	}
 	return 0;
 }
 
@@ -286,13 +338,41 @@ static int entry(const struct jfile *j, uint64_t off, unsigned long long since, 
 	return r < 0 ? r : *ret_line != NULL;
 }
 
+/* What sdj_read() gathers, newest first. */
+struct gather {
+	unsigned long long since;
+	size_t max_lines, kept;
+	char **lines;
+	struct sdj_stats *st;
+};
+
+static int gather_entry(const struct jfile *j, uint64_t off, void *userdata)
+{
+	struct gather *g = userdata;
+	uint64_t realtime = 0;
+	char *line;
+	int r;
+
+	if (g->kept >= g->max_lines)
+		return 1;
+	g->st->entries++;
+	r = entry(j, off, g->since, &realtime, &line, g->st);
+	if (r == -ENOMEM)
+		return r;
+	if (r < 0)
+		return 0;	/* one broken entry (a file being written when the machine died) */
+	if (g->since && realtime < g->since)
+		return 1;
+	if (r > 0)
+		g->lines[g->kept++] = line;
+	return g->kept >= g->max_lines;
+}
+
 int sdj_read(int fd, unsigned long long since_usec, size_t max_lines, struct buf *out, struct sdj_stats *ret)
 {
 	struct jfile j = { .fd = fd };
 	unsigned char h[184];
 	struct stat sb;
-	uint64_t *offs = NULL;
-	size_t n = 0;
 	int r;
 
 	*ret = (struct sdj_stats) {0};
@@ -309,41 +389,21 @@ int sdj_read(int fd, unsigned long long since_usec, size_t max_lines, struct buf
 	if (incompat & ~HEADER_INCOMPATIBLE_KNOWN)
 		return -EPROTONOSUPPORT;
 	j.compact = incompat & HEADER_INCOMPATIBLE_COMPACT;
-	if ((r = entry_offsets(&j, le64(h + 176), &offs, &n)) < 0)
-		return r;
 	/* from the newest back, until max_lines are kept or since is passed */
-	char **lines = calloc(max_lines ? max_lines : 1, sizeof(*lines));
-	size_t kept = 0;
-	if (!lines) {
-		free(offs);
+	struct gather g = { .since = since_usec, .max_lines = max_lines, .st = ret,
+			    .lines = calloc(max_lines ? max_lines : 1, sizeof(char *)) };
+	if (!g.lines)
 		return -ENOMEM;
-	}
-	for (size_t i = n; i-- > 0 && kept < max_lines;) {
-		uint64_t realtime = 0;
-		char *line;
-		ret->entries++;
-		r = entry(&j, offs[i], since_usec, &realtime, &line, ret);
-		if (r == -ENOMEM)
-			break;
-		if (r < 0) {
-			r = 0;	/* one broken entry (a file being written when the machine died) */
-			continue;
-		}
-		if (since_usec && realtime < since_usec)
-			break;
-		if (r > 0)
-			lines[kept++] = line;
-	}
-	free(offs);
-	for (size_t i = kept; i-- > 0;) {
+	r = entries_backwards(&j, le64(h + 176), gather_entry, &g);
+	for (size_t i = g.kept; i-- > 0;) {
 		if (r >= 0) {
-			buf_puts(out, lines[i]);
+			buf_puts(out, g.lines[i]);
 			buf_putc(out, '\n');
 		}
-		free(lines[i]);
+		free(g.lines[i]);
 	}
-	free(lines);
-	ret->kept = kept;
+	free(g.lines);
+	ret->kept = g.kept;
 	if (r >= 0 && !buf_ok(out))
 		r = -ENOMEM;
 	return r < 0 ? r : 0;

@@ -491,24 +491,23 @@ static bool plain_path(const char *path)
 	return true;
 }
 
-/* "//a//b/" → "/a/b" */
+/* "//a//b/" → "/a/b"; byte by byte into one allocation (every lookup of the scan makes one) */
 static char *squeeze_slashes(const char *path)
 {
-	struct buf b = {0};
+	char *s = malloc(strlen(path) + 2), *o = s;
 
-	for (const char *p = path; *p;) {
-		while (*p == '/')
-			p++;
-		size_t n = strcspn(p, "/");
-		if (n) {
-			buf_putc(&b, '/');
-			buf_append(&b, p, n);
+	if (!s)
+		return NULL;
+	for (const char *p = path; *p; p++)
+		if (*p != '/') {
+			if (p == path || p[-1] == '/')
+				*o++ = '/';	/* a component starts */
+			*o++ = *p;
 		}
-		p += n;
-	}
-	if (b.len == 0)
-		buf_putc(&b, '/');
-	return buf_steal(&b);
+	if (o == s)
+		*o++ = '/';
+	*o = '\0';
+	return s;
 }
 
 /*
@@ -697,6 +696,31 @@ int target_readlink(struct target *t, const char *path, char **ret)
 	return read_link_at(fd, ret);
 }
 
+/*
+ * Open name, whose lstat is st, under the resolved directory parent: only
+ * a regular file or a directory, by name, never following a link, and it
+ * must be the inode that was looked at.
+ */
+static int open_inode_at(int parent, const char *name, const struct stat *st, struct stat *ret_st)
+{
+	struct stat now;
+	int fd;
+
+	if (!S_ISREG(st->st_mode) && !S_ISDIR(st->st_mode))
+		return S_ISLNK(st->st_mode) ? -ELOOP : -EINVAL;
+	fd = openat(parent, name,
+		    O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC | (S_ISDIR(st->st_mode) ? O_DIRECTORY : 0));
+	if (fd < 0)
+		return negative_errno();
+	if (fstat(fd, &now) < 0 || now.st_ino != st->st_ino || now.st_dev != st->st_dev) {
+		close(fd);
+		return -ESTALE;
+	}
+	if (ret_st)
+		*ret_st = now;
+	return fd;
+}
+
 int target_open_inode(struct target *t, const char *path, unsigned tflags, struct stat *ret_st)
 {
 	_cleanup_close_ int parent = -EBADF;
@@ -723,25 +747,103 @@ int target_open_inode(struct target *t, const char *path, unsigned tflags, struc
 		st = tp.st;
 		name = strcmp(tp.canon, "/") == 0 ? "." : path_last(tp.canon);
 	}
-	if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
-		target_path_done(&tp);
-		return S_ISLNK(st.st_mode) ? -ELOOP : -EINVAL;
-	}
-	/* Only now open for real: by name under the resolved parent, never
-	 * following a link, and it must be the inode we looked at. */
-	fd = openat(parent, name,
-		    O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC | (S_ISDIR(st.st_mode) ? O_DIRECTORY : 0));
+	fd = open_inode_at(parent, name, &st, ret_st);
 	target_path_done(&tp);
-	if (fd < 0)
-		return negative_errno();
-	struct stat now;
-	if (fstat(fd, &now) < 0 || now.st_ino != st.st_ino || now.st_dev != st.st_dev) {
-		close(fd);
-		return -ESTALE;
-	}
-	if (ret_st)
-		*ret_st = now;
 	return fd;
+}
+
+void target_dir_done(struct target_dir *d)
+{
+	if (d->fd >= 0)
+		close(d->fd);
+	free(d->canon);
+	*d = TARGET_DIR_NULL;
+}
+
+int target_dir_stat(struct target_dir *d, struct stat *ret)
+{
+	if (d->fd < 0)
+		return -EBADF;
+	if (!d->st_known) {
+		if (fstat(d->fd, &d->st) < 0)
+			return negative_errno();
+		d->st_known = true;
+	}
+	*ret = d->st;
+	return 0;
+}
+
+/*
+ * The lstat of a plain path's last component, looked at in its directory,
+ * held in *dir (opened here, without any link on the way, when it is
+ * another).  *ret_canon is the squeezed path.  Returns 0, -ENOENT or
+ * -ENOTDIR (as resolving the whole path says them), -ENOMEM, or -EAGAIN
+ * when the caller's own function must decide (not a plain path, a link on
+ * the way or at the end, any other error).
+ */
+static int stat_in(struct target *t, struct target_dir *dir, const char *path, char **ret_canon, struct stat *ret_st)
+{
+	_cleanup_free_ char *canon = NULL;
+
+	if (!t->use_openat2 || !path || path[0] != '/' || !plain_path(path) || path[strlen(path) - 1] == '/')
+		return -EAGAIN;
+	canon = squeeze_slashes(path);
+	if (!canon)
+		return -ENOMEM;
+	char *slash = strrchr(canon, '/');
+	if (slash[1] == '\0')
+		return -EAGAIN;		/* "/" */
+	*slash = '\0';
+	const char *parent = canon[0] ? canon : "/";
+	if (dir->fd < 0 || !streq(dir->canon, parent)) {
+		target_dir_done(dir);
+		/* As fast_parent(): a link on the way is ELOOP, which the walk decides. */
+		int fd = open_no_symlinks(t, parent, O_PATH);
+		if (fd == -ENOENT || fd == -ENOTDIR)
+			return fd;
+		if (fd < 0)
+			return fd == -ENOMEM ? fd : -EAGAIN;
+		dir->canon = strdup(parent);
+		if (!dir->canon) {
+			close(fd);
+			return -ENOMEM;
+		}
+		dir->fd = fd;
+	}
+	if (fstatat(dir->fd, slash + 1, ret_st, AT_SYMLINK_NOFOLLOW) < 0)
+		return errno == ENOENT || errno == ENOTDIR ? negative_errno() : -EAGAIN;
+	if (S_ISLNK(ret_st->st_mode))
+		return -EAGAIN;		/* a link to follow, or to refuse: the walk's job */
+	*slash = '/';
+	*ret_canon = TAKE_PTR(canon);
+	return 0;
+}
+
+int target_open_inode_in(struct target *t, struct target_dir *dir, const char *path, struct stat *ret_st)
+{
+	_cleanup_free_ char *canon = NULL;
+	struct stat st;
+	int r = stat_in(t, dir, path, &canon, &st);
+
+	if (r == -EAGAIN)
+		return target_open_inode(t, path, TR_NO_SYMLINKS, ret_st);
+	if (r < 0)
+		return r;
+	return open_inode_at(dir->fd, path_last(canon), &st, ret_st);
+}
+
+int target_resolve_in(struct target *t, struct target_dir *dir, const char *path, struct target_path *ret)
+{
+	_cleanup_free_ char *canon = NULL;
+	struct stat st;
+	int r = stat_in(t, dir, path, &canon, &st);
+
+	if (r == -EAGAIN)
+		return target_resolve(t, path, 0, ret, NULL);
+	if (r < 0)
+		return r;
+	*ret = (struct target_path) { .exists = true, .st = st, .canon = TAKE_PTR(canon) };
+	return 0;
 }
 
 int target_read_file(struct target *t, const char *path, size_t max, char **ret_data, size_t *ret_len)

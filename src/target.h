@@ -14,6 +14,7 @@
  */
 #pragma once
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/stat.h>
@@ -158,6 +159,35 @@ int target_readlink(struct target *t, const char *path, char **ret);
  * for a symlink left by TR_NOFOLLOW).  Returns an fd, and its stat.
  */
 int target_open_inode(struct target *t, const char *path, unsigned tflags, struct stat *ret_st);
+
+/*
+ * A directory kept open while the names of one moment are looked up in it
+ * (one account's keys files in ~/.ssh): it is resolved once, not for each.
+ * Hold it for one account only: a name looked up through it is in the
+ * directory that was at its path when it was opened.
+ */
+struct target_dir {
+	int fd;		/* O_PATH; < 0 when none is held */
+	char *canon;	/* its canonical path */
+	struct stat st;	/* its stat, once target_dir_stat() asked for it */
+	bool st_known;
+};
+#define TARGET_DIR_NULL ((struct target_dir) { .fd = -EBADF })
+void target_dir_done(struct target_dir *d);
+/* The held directory's stat (taken once, then kept); 0 or -errno (-EBADF: none held). */
+int target_dir_stat(struct target_dir *d, struct stat *ret);
+
+/*
+ * target_open_inode(t, path, TR_NO_SYMLINKS, ret_st), with the same answers,
+ * keeping path's directory open in *dir: the next path in the same
+ * directory is looked up without resolving it again.
+ */
+int target_open_inode_in(struct target *t, struct target_dir *dir, const char *path, struct stat *ret_st);
+/*
+ * target_resolve(t, path, 0, ret, NULL), with the same answers, keeping
+ * path's directory open in *dir as target_open_inode_in() does.
+ */
+int target_resolve_in(struct target *t, struct target_dir *dir, const char *path, struct target_path *ret);
 
 /* Read a whole regular file (at most max bytes, else -EFBIG). Refuses non-regular files (-EINVAL). */
 int target_read_file(struct target *t, const char *path, size_t max, char **ret_data, size_t *ret_len);

@@ -232,8 +232,11 @@ char *strv_join(char *const *v, const char *sep)
 {
 	struct buf b = {0};
 
-	for (size_t i = 0; v && v[i]; i++)
-		buf_printf(&b, "%s%s", i ? sep : "", v[i]);
+	for (size_t i = 0; v && v[i]; i++) {
+		if (i)
+			buf_puts(&b, sep);
+		buf_puts(&b, v[i]);
+	}
 	return buf_ok(&b) ? buf_steal(&b) : (buf_done(&b), NULL);
 }
 
@@ -276,8 +279,14 @@ char *path_join(const char *a, const char *b)
 		la--;
 	while (*b == '/')
 		b++;
-	if (asprintf(&s, "%.*s/%s", (int) la, a, b) < 0)
+	/* not asprintf(): joined for every path of every user, where printf's cost shows */
+	size_t lb = strlen(b);
+	s = malloc(la + 1 + lb + 1);
+	if (!s)
 		return NULL;
+	memcpy(s, a, la);
+	s[la] = '/';
+	memcpy(s + la + 1, b, lb + 1);
 	return s;
 }
 

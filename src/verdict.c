@@ -977,9 +977,14 @@ static int merge(struct verdict *v, struct reasons *u, struct reasons *mt)
 static int config_evidence(const struct verdict_env *env, struct verdict *v, const struct verdict_config *vc)
 {
 	char where[PATH_MAX + 32];
-	_cleanup_free_ char *keys = strv_join(vc->keys_files, " "), *methods = strv_join(vc->auth_methods, " ");
+	_cleanup_free_ char *keys = NULL, *methods = NULL;
 	int r;
 
+	/* evidence() keeps nothing then: not worth two joins and five at() per user of a scan */
+	if (!env->detailed)
+		return 0;
+	keys = strv_join(vc->keys_files, " ");
+	methods = strv_join(vc->auth_methods, " ");
 	if (!keys || !methods)
 		return -ENOMEM;
 	if ((r = evidence(env, v, "UsePAM %s%s", vc->use_pam ? "yes" : "no", at(vc->src_use_pam, where, sizeof(where)))) < 0 ||

@@ -783,6 +783,71 @@ START_TEST(target_fast_paths_agree_with_walk)
 }
 END_TEST
 
+/*
+ * target_open_inode_in() and target_resolve_in() keep the directory of the
+ * last path open for the next: over the same tree, in both modes, each path
+ * (twice, so the held directory is used, then a different one) must give
+ * what target_open_inode(TR_NO_SYMLINKS) and target_resolve(0) give: error
+ * or inode, and canonical path.
+ */
+static char *open_inode_result(int fd, const struct stat *st)
+{
+	char *out = NULL;
+
+	ck_assert_int_ge(asprintf(&out, "%d ino=%llu", fd < 0 ? fd : 0, fd < 0 ? 0ULL : (unsigned long long) st->st_ino), 0);
+	if (fd >= 0)
+		close(fd);
+	return out;
+}
+
+START_TEST(target_open_inode_in_agrees)
+{
+	static const char *const paths[] = {
+		"/etc/real", "/etc/link", "/etc/missing", "/etc/ssh/rel", "/etc/real/x", "/home/u/.ssh", "/home/u/fifo",
+		"/home/u/link_up/passwd", "/dirlink/real", "/dangling", "/missing/x", "/", "/etc/", "/etc//real",
+		"/etc/../etc/real", "/lnk_passwd", "/home/u",
+	};
+	_cleanup_free_ char *fifo = tl_path(root, "home/u/fifo");
+
+	ck_assert_int_eq(mkfifo(fifo, 0644), 0);
+	tl_symlink(root, "home/u/link_up", "../../etc");
+	for (int mode = 0; mode < 2; mode++) {
+		_cleanup_(target_dir_done) struct target_dir dir = TARGET_DIR_NULL, rdir = TARGET_DIR_NULL;
+		if (mode == 0 && !have_openat2)
+			continue;
+		target_set_openat2(t, mode == 0);
+		for (size_t i = 0; i < 2 * ELEMENTSOF(paths); i++) {
+			const char *p = paths[i / 2];
+			struct stat sa, sb;
+			_cleanup_free_ char *in = open_inode_result(target_open_inode_in(t, &dir, p, &sa), &sa);
+			_cleanup_free_ char *alone = open_inode_result(target_open_inode(t, p, TR_NO_SYMLINKS, &sb), &sb);
+			ck_assert_msg(strcmp(in, alone) == 0, "%s (%s): target_open_inode_in: %s; target_open_inode: %s", p,
+				      mode == 0 ? "openat2" : "walk", in, alone);
+
+			struct target_path ta = {0}, tb = {0};
+			int ra = target_resolve_in(t, &rdir, p, &ta), rb = target_resolve(t, p, 0, &tb, NULL);
+			ck_assert_msg(ra == rb, "%s: target_resolve_in %d, target_resolve %d", p, ra, rb);
+			if (ra == 0) {
+				ck_assert_str_eq(ta.canon, tb.canon);
+				ck_assert_uint_eq(ta.st.st_ino, tb.st.st_ino);
+				ck_assert_int_eq(ta.exists, tb.exists);
+				ck_assert_int_eq(ta.user_symlink, tb.user_symlink);
+				ck_assert_uint_eq(ta.n_symlinks, tb.n_symlinks);
+			}
+			/* the held directory's stat is the stat of its path */
+			struct stat held, named;
+			if (target_dir_stat(&rdir, &held) == 0) {
+				ck_assert_int_eq(target_lstat(t, rdir.canon, &named), 0);
+				ck_assert_uint_eq(held.st_ino, named.st_ino);
+			}
+			target_path_done(&ta);
+			target_path_done(&tb);
+		}
+	}
+	target_set_openat2(t, have_openat2);
+}
+END_TEST
+
 START_TEST(target_read_facts_debian)
 {
 	static const char os_release[] =
@@ -1420,6 +1485,7 @@ static Suite *target_suite(void)
 	tcase_add_loop_test(tc, target_list_dir_sorted, first, 2);
 	tcase_add_loop_test(tc, target_glob_patterns, first, 2);
 	tcase_add_test(tc, target_fast_paths_agree_with_walk);
+	tcase_add_test(tc, target_open_inode_in_agrees);
 	tcase_add_test(tc, target_read_facts_debian);
 	tcase_add_test(tc, target_read_facts_redhat_elf);
 	tcase_add_test(tc, target_read_facts_nothing_known);
