@@ -529,21 +529,38 @@ static int open_no_symlinks(struct target *t, const char *path, int oflags)
  * symlink: *ret_canon is the squeezed path, *ret_name points at its last
  * component in it.  Returns an O_PATH fd, or <0 when the walk must decide.
  */
-static int fast_parent(struct target *t, const char *path, char **ret_canon, const char **ret_name)
+/*
+ * A plain absolute path other than "/" cut at its last '/': *ret_canon is
+ * the squeezed path with a NUL at *ret_slash (the parent before it, "" for
+ * "/", the name after it).  -EAGAIN when the walk must decide ("x/" must be
+ * a directory: the walk knows how to say so), -ENOMEM.
+ */
+static int plain_split(struct target *t, const char *path, char **ret_canon, char **ret_slash)
 {
-	_cleanup_free_ char *canon = NULL;
-	int fd;
-
-	/* "x/" must be a directory: the walk knows how to say so. */
 	if (!t->use_openat2 || !path || path[0] != '/' || !plain_path(path) || path[strlen(path) - 1] == '/')
 		return -EAGAIN;
-	canon = squeeze_slashes(path);
+	char *canon = squeeze_slashes(path);
 	if (!canon)
 		return -ENOMEM;
 	char *slash = strrchr(canon, '/');
-	if (slash[1] == '\0')
+	if (slash[1] == '\0') {
+		free(canon);
 		return -EAGAIN;		/* "/" */
+	}
 	*slash = '\0';
+	*ret_canon = canon;
+	*ret_slash = slash;
+	return 0;
+}
+
+static int fast_parent(struct target *t, const char *path, char **ret_canon, const char **ret_name)
+{
+	_cleanup_free_ char *canon = NULL;
+	char *slash;
+	int fd = plain_split(t, path, &canon, &slash);
+
+	if (fd < 0)
+		return fd;
 	/* A link there, even the last one, is ELOOP: no O_NOFOLLOW, which would open it. */
 	fd = open_no_symlinks(t, canon[0] ? canon : "/", O_PATH);
 	*slash = '/';
@@ -784,16 +801,11 @@ int target_dir_stat(struct target_dir *d, struct stat *ret)
 static int stat_in(struct target *t, struct target_dir *dir, const char *path, char **ret_canon, struct stat *ret_st)
 {
 	_cleanup_free_ char *canon = NULL;
+	char *slash;
+	int r = plain_split(t, path, &canon, &slash);
 
-	if (!t->use_openat2 || !path || path[0] != '/' || !plain_path(path) || path[strlen(path) - 1] == '/')
-		return -EAGAIN;
-	canon = squeeze_slashes(path);
-	if (!canon)
-		return -ENOMEM;
-	char *slash = strrchr(canon, '/');
-	if (slash[1] == '\0')
-		return -EAGAIN;		/* "/" */
-	*slash = '\0';
+	if (r < 0)
+		return r;
 	const char *parent = canon[0] ? canon : "/";
 	if (dir->fd < 0 || !streq(dir->canon, parent)) {
 		target_dir_done(dir);
