@@ -73,17 +73,9 @@ for c in qemu-system-x86_64 mkfs.ext4 debugfs e2fsck losetup ssh sha256sum timeo
 		skip_all "'$c' is not installed (apt-get install qemu-system-x86 e2fsprogs util-linux openssh-client attr)"
 done
 [ -x "$BIN" ] || skip_all "no sshfix binary at $BIN (run make, or set SSHFIX)"
-if [ -n "${SSHFIX_BOOT_KERNEL:-}" ]; then
-	KERNEL=$SSHFIX_BOOT_KERNEL
-else
-	KERNEL=
-	for k in $(ls /boot/vmlinuz-* 2> /dev/null | sort -V); do
-		[ -f "/lib/modules/${k#/boot/vmlinuz-}/modules.dep" ] && KERNEL=$k
-	done
-fi
-[ -n "$KERNEL" ] && [ -r "$KERNEL" ] ||
-	skip_all "no kernel in /boot with its modules in /lib/modules (apt-get install linux-image-amd64)"
-KVER=${KERNEL#/boot/vmlinuz-}
+# shellcheck source=kernel.sh
+. "$HERE/kernel.sh"
+boot_kernel || skip_all "$BOOT_KERNEL_WHY"
 grep -q '^CONFIG_SECURITY_SELINUX=y' "/boot/config-$KVER" 2> /dev/null &&
 	grep -q '^CONFIG_SECURITY_APPARMOR=y' "/boot/config-$KVER" 2> /dev/null ||
 	skip_all "kernel $KVER is not built with both SELinux and AppArmor (/boot/config-$KVER)"

@@ -84,19 +84,9 @@ BUSYBOX=/bin/busybox
 [ -x "$BUSYBOX" ] && ! ldd "$BUSYBOX" > /dev/null 2>&1 ||
 	skip_all "no static busybox at $BUSYBOX (apt-get install busybox-static)"
 
-if [ -n "${SSHFIX_BOOT_KERNEL:-}" ]; then
-	KERNEL=$SSHFIX_BOOT_KERNEL
-else
-	KERNEL=
-	for k in $(ls /boot/vmlinuz-* 2> /dev/null | sort -V); do
-		[ -f "/lib/modules/${k#/boot/vmlinuz-}/modules.dep" ] && KERNEL=$k
-	done
-fi
-[ -n "$KERNEL" ] && [ -r "$KERNEL" ] ||
-	skip_all "no kernel in /boot with its modules in /lib/modules (apt-get install linux-image-amd64)"
-KVER=${KERNEL#/boot/vmlinuz-}
-[ -f "/lib/modules/$KVER/modules.dep" ] ||
-	skip_all "no modules for $KERNEL in /lib/modules/$KVER"
+# shellcheck source=kernel.sh
+. "$BOOT_DIR/kernel.sh"
+boot_kernel || skip_all "$BOOT_KERNEL_WHY"
 
 if [ -n "${SSHFIX_BOOT_BINARY:-}" ]; then
 	BIN=$SSHFIX_BOOT_BINARY
