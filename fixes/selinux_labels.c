@@ -284,7 +284,7 @@ static int homedirs_finding(struct run *run, struct state *s)
 			       n > 1 ? "s" : "", names, s->stale_why, n > 1 ? "they" : "it") < 0)
 		return -ENOMEM;
 	/* the keys files sshd_t may not read, each once (and the log lines about them) */
-	for (size_t i = 0; d->users[i] && i < 16; i++) {
+	for (size_t i = 0; i < 16 && d->users[i]; i++) {
 		const struct pw_entry *pw = accounts_user_by_name(&run->model.accounts, d->users[i]);
 		_cleanup_strv_free_ char **keys = NULL;
 		int r = pw ? keyfiles_paths(run->model.sshd, &run->model.accounts, pw, &keys) : 0;
