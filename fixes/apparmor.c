@@ -22,9 +22,19 @@
  * <local/NAME>" names (created root's, 0644, when missing), checked first
  * with the target's apparmor_parser -Q on the planned file where it runs.
  * It takes effect when the profile is loaded again: at the next boot, or
- * "apparmor_parser -r /etc/apparmor.d/NAME" now.  Not repaired: a deny rule
- * (a local allow cannot override it), a profile without a local include, a
- * path holding characters AppArmor reads as a pattern.
+ * "apparmor_parser -r /etc/apparmor.d/NAME" now.  Not repaired: a profile
+ * without a local include, a path holding characters AppArmor reads as a
+ * pattern.
+ *
+ * A deny rule wins over every allow rule, and stays in force in complain
+ * mode: Debian 12's kernel (6.1) booted with sshd's profile in complain
+ * mode (a force-complain/ link, "/usr/sbin/sshd (complain)" in the kernel's
+ * list) and a deny rule for every home's .ssh/authorized_keys in its
+ * override still refused alice's key, and logged nothing (deny rules are quiet).  So
+ * neither an override nor complain mode lifts it.  With a yes, the repair
+ * comments out that one rule line, in the profile's own file or its local
+ * override, never in a file other profiles include; checked first with
+ * apparmor_parser -Q like the rule above.
  */
 #include "config.h"
 
@@ -62,19 +72,23 @@ static const struct problem apparmor_problems[] = {
 	  "exactly this path to the profile's own override (/etc/apparmor.d/local/NAME), never to the "
 	  "profile, and never switches AppArmor off; it applies when the profile is loaded again (the next "
 	  "boot, or apparmor_parser -r). RULES §9.6" },
-	{ PR_APPARMOR_DENY_RULE, "apparmor-deny-rule", SEV_ERROR, PF_REPORT_ONLY,
+	{ PR_APPARMOR_DENY_RULE, "apparmor-deny-rule", SEV_ERROR, PF_NEEDS_CONFIRM,
 	  "{path}: {detail}",
-	  "A deny rule of sshd's AppArmor profile matches this file (or program); deny wins over every "
-	  "allow rule, so an override cannot lift it. Someone wrote it on purpose: change or remove that "
-	  "rule (the evidence names it), or put the file elsewhere. RULES §9.6" },
+	  "A deny rule of sshd's AppArmor profile matches this file (or program). Deny wins over every "
+	  "allow rule and stays in force when the profile is in complain mode, so neither an override nor "
+	  "complain mode lifts it. Someone wrote it on purpose: with a yes, sshfix comments out exactly "
+	  "that rule line (the evidence names it) in the profile's own file or its local override, and "
+	  "never in an abstraction other profiles include; or put the file elsewhere. RULES §9.6" },
 	{ .id = NULL },
 };
 
-/* What the repair needs: the override file and the rule. */
+/* What the repair needs: the override file and the rule to add, or the deny rule to comment out. */
 struct aa_fix {
 	char *local;		/* /etc/apparmor.d/local/usr.sbin.sshd */
 	char *profile;		/* the profile's file */
 	char *rule;		/* "/srv/keys/alice r," */
+	char *deny_file;	/* where the deny rule is: the profile's file or its override */
+	unsigned deny_line;
 };
 
 static void aa_fix_free(void *p)
@@ -86,6 +100,7 @@ static void aa_fix_free(void *p)
 	free(x->local);
 	free(x->profile);
 	free(x->rule);
+	free(x->deny_file);
 	free(x);
 }
 
@@ -111,6 +126,35 @@ struct checker {
 	const char *who;	/* "sshd-session" */
 };
 
+/* The finding's repair data, with the profile's file and its override (NULL when it has none). */
+static struct aa_fix *new_fix(struct checker *c, struct finding *f)
+{
+	struct aa_fix *x = calloc(1, sizeof(*x));
+
+	if (!x)
+		return NULL;
+	finding_set_data(f, x, aa_fix_free);
+	if ((c->rules.local && !(x->local = path_join("/etc/apparmor.d", c->rules.local))) ||
+	    !(x->profile = strdup(c->p->file)))
+		return NULL;
+	return x;
+}
+
+/* A deny rule: repairable only where it belongs to this profile alone (its file, its override). */
+static int add_deny(struct checker *c, struct finding *f, const struct aa_rule *rule)
+{
+	if (finding_add_evidence(f, "%s: deny %s%s", rule->where, rule->owner ? "owner " : "", rule->path) < 0)
+		return -ENOMEM;
+	struct aa_fix *x = new_fix(c, f);
+	if (!x)
+		return -ENOMEM;
+	if (!streq(rule->file, x->profile) && !(x->local && streq(rule->file, x->local)))
+		return finding_add_evidence(f, "%s is included by other profiles too: sshfix does not change it",
+					    rule->file) < 0 ? -ENOMEM : 0;
+	x->deny_line = rule->line;
+	return (x->deny_file = strdup(rule->file)) ? 0 : -ENOMEM;
+}
+
 static int add(struct checker *c, const char *path, const char *user, const char *what, enum aa_verdict v,
 	       const struct aa_rule *rule, unsigned perm)
 {
@@ -129,16 +173,12 @@ static int add(struct checker *c, const char *path, const char *user, const char
 				 c->who, c->p->why ? c->p->why : "enforce mode") < 0)
 		return -ENOMEM;
 	if (v == AA_DENIED)
-		return finding_add_evidence(f, "%s: deny %s%s", rule->where, rule->owner ? "owner " : "", rule->path) < 0
-			       ? -ENOMEM : 0;
+		return add_deny(c, f, rule);
 	if (!c->rules.local)
 		return finding_add_evidence(f, "the profile has no \"include if exists <local/...>\": sshfix would have to "
 					       "edit the profile itself, and does not") < 0 ? -ENOMEM : 0;
-	struct aa_fix *x = calloc(1, sizeof(*x));
+	struct aa_fix *x = new_fix(c, f);
 	if (!x)
-		return -ENOMEM;
-	finding_set_data(f, x, aa_fix_free);
-	if (!(x->local = path_join("/etc/apparmor.d", c->rules.local)) || !(x->profile = strdup(c->p->file)))
 		return -ENOMEM;
 	if (aa_path_is_literal(path) && asprintf(&x->rule, "%s %s,", path, perm == AA_EXEC ? "ix" : "r") < 0)
 		return -ENOMEM;
@@ -244,11 +284,15 @@ static int apparmor_detect(struct run *run)
 	return r;
 }
 
-/* The target's apparmor_parser, on the profile with the planned override: 0 it parses, 1 it does not (why), -errno it cannot run. */
-static int validate(struct run *run, const struct aa_fix *x, const char *content, size_t len, char **ret_why)
+/*
+ * The target's apparmor_parser on profile, with the planned content of one
+ * of its files (path): 0 it parses, 1 it does not (why), -errno it cannot run.
+ */
+static int validate(struct run *run, const char *profile, const char *path, const char *content, size_t len,
+		    char **ret_why)
 {
-	const char *const argv[] = { "/sbin/apparmor_parser", "-Q", "-K", x->profile, NULL };
-	const struct sandbox_file planned = { .path = x->local, .data = content, .len = len };
+	const char *const argv[] = { "/sbin/apparmor_parser", "-Q", "-K", profile, NULL };
+	const struct sandbox_file planned = { .path = path, .data = content, .len = len };
 	const struct sandbox_opts opts = { .timeout_sec = 30, .read_only = true, .files = &planned, .n_files = 1 };
 	struct sandbox_result res = {0};
 	const char *why = NULL;
@@ -367,6 +411,107 @@ static int discard_caches(struct run *run, const char *profile)
 	return n;
 }
 
+/* Does line (trimmed) hold one deny rule and nothing else ("deny PATH PERMS," or "audit deny ...")? */
+static bool one_deny_rule(const char *line, size_t n)
+{
+	size_t commas = 0;
+	unsigned braces = 0;
+
+	if (!(n > 5 && strncmp(line, "deny ", 5) == 0) && !(n > 11 && strncmp(line, "audit deny ", 11) == 0))
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if (line[i] == '#')
+			return false;	/* a comment after the rule: not the plain line this edit expects */
+		braces += line[i] == '{';
+		braces -= line[i] == '}' && braces > 0;
+		commas += line[i] == ',' && braces == 0;
+	}
+	return commas == 1 && line[n - 1] == ',';
+}
+
+/* text with its line number `lineno` (1-based) commented out: "<indent># sshfix: RULE"; -ENOENT no such line. */
+static int comment_out_line(const char *text, size_t len, unsigned lineno, struct buf *out, char **ret_rule)
+{
+	struct text_lines it = { .text = text, .len = len };
+	const char *line;
+	size_t n;
+
+	while (text_next_line(&it, &line, &n)) {
+		if (it.lineno != lineno)
+			continue;
+		const char *t = line;
+		size_t tn = n;
+		text_trim(&t, &tn);
+		if (tn >= 9 && strncmp(t, "# sshfix:", 9) == 0)
+			return 1;	/* an earlier finding of this run planned it */
+		if (!one_deny_rule(t, tn))
+			return -EBADMSG;
+		if (!(*ret_rule = strndup(t, tn)))
+			return -ENOMEM;
+		buf_append(out, text, (size_t) (line - text));
+		buf_append(out, line, (size_t) (t - line));
+		buf_printf(out, "# sshfix: %s", *ret_rule);
+		buf_append(out, t + tn, (size_t) (text + len - (t + tn)));
+		return buf_ok(out) ? 0 : -ENOMEM;
+	}
+	return -ENOENT;
+}
+
+static int deny_repair(struct run *run, struct finding *f, const struct aa_fix *x)
+{
+	_cleanup_free_ char *cur = NULL, *why = NULL, *rule = NULL;
+	size_t cur_len = 0;
+	struct buf b = {0};
+	struct stat st;
+	int r;
+
+	if (!x || !x->deny_file) {
+		f->status_reason = strdup("left alone: the deny rule is in a file other profiles include");
+		return f->status_reason ? -EPERM : -ENOMEM;
+	}
+	r = target_ancestors_are_roots(run->target, x->deny_file);
+	if (r <= 0 || target_lstat(run->target, x->deny_file, &st) < 0 || !S_ISREG(st.st_mode)) {
+		f->status_reason = strdup("left alone: the file with the deny rule is not a regular file that only root "
+					  "can change");
+		return f->status_reason ? -EACCES : -ENOMEM;
+	}
+	if ((r = journal_read_current(run->journal, x->deny_file, &cur, &cur_len)) < 0)
+		return r;
+	r = comment_out_line(cur, cur_len, x->deny_line, &b, &rule);
+	if (r == 1)
+		return 0;
+	if (r == -EBADMSG || r == -ENOENT) {
+		buf_done(&b);
+		return asprintf(&f->status_reason, "left alone: %s line %u is not one deny rule alone on its line",
+				x->deny_file, x->deny_line) < 0 ? -ENOMEM : -EINVAL;
+	}
+	if (r < 0) {
+		buf_done(&b);
+		return r;
+	}
+	r = validate(run, x->profile, x->deny_file, b.data, b.len, &why);
+	if (r == 1) {
+		buf_done(&b);
+		f->status_reason = strdup("left alone: the target's apparmor_parser refuses the profile without this rule");
+		finding_add_evidence(f, "apparmor_parser -Q: %s", why ? why : "?");
+		return f->status_reason ? -EINVAL : -ENOMEM;
+	}
+	if (r < 0 && r != -ENOMEM)
+		r = finding_add_evidence(f, "not checked with the target's apparmor_parser (%s): one rule line is "
+					    "commented out", why ? why : "?");
+	if (r >= 0)
+		r = journal_write_file(run->journal, x->deny_file, b.data, b.len, (mode_t) -1, (uid_t) -1, (gid_t) -1);
+	buf_done(&b);
+	if (r < 0)
+		return r;
+	int n = discard_caches(run, x->profile);
+	if (n < 0)
+		return n;
+	return asprintf(&f->action, "commented out \"%s\" (%s line %u)%s; applies when the profile is loaded again (the "
+				    "next boot, or apparmor_parser -r %s)", rule, x->deny_file, x->deny_line,
+			n > 0 ? " and removed the profile's compiled copies" : "", x->profile) < 0 ? -ENOMEM : 0;
+}
+
 static int apparmor_repair(struct run *run, struct finding *f)
 {
 	const struct aa_fix *x = f->data;
@@ -375,6 +520,8 @@ static int apparmor_repair(struct run *run, struct finding *f)
 	struct stat st;
 	int r;
 
+	if (f->problem->code == PR_APPARMOR_DENY_RULE)
+		return deny_repair(run, f, x);
 	if (!x) {
 		f->status_reason = strdup("left alone: the profile has no local override to add a rule to");
 		return f->status_reason ? -EPERM : -ENOMEM;
@@ -409,7 +556,7 @@ static int apparmor_repair(struct run *run, struct finding *f)
 		buf_done(&b);
 		return -ENOMEM;
 	}
-	r = validate(run, x, b.data, b.len, &why);
+	r = validate(run, x->profile, x->local, b.data, b.len, &why);
 	if (r == 1) {
 		buf_done(&b);
 		f->status_reason = strdup("left alone: the target's apparmor_parser refuses the profile with this rule");

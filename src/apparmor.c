@@ -33,6 +33,7 @@ void aa_rules_done(struct aa_rules *r)
 	for (size_t i = 0; i < r->n; i++) {
 		free(r->v[i].path);
 		free(r->v[i].where);
+		free(r->v[i].file);
 	}
 	free(r->v);
 	free(r->all_files);
@@ -109,9 +110,11 @@ static int add_rule(struct loader *L, const char *path, unsigned perms, bool den
 	if (!nv)
 		return -ENOMEM;
 	r->v = nv;
-	nv[r->n] = (struct aa_rule) { .path = strdup(path), .perms = perms, .deny = deny, .owner = owner };
-	if (!nv[r->n].path || asprintf(&nv[r->n].where, "%s line %u", file, line) < 0) {
+	nv[r->n] = (struct aa_rule) { .path = strdup(path), .perms = perms, .deny = deny, .owner = owner,
+				      .file = strdup(file), .line = line };
+	if (!nv[r->n].path || !nv[r->n].file || asprintf(&nv[r->n].where, "%s line %u", file, line) < 0) {
 		free(nv[r->n].path);
+		free(nv[r->n].file);
 		return -ENOMEM;
 	}
 	r->n++;
@@ -198,6 +201,69 @@ static int include(struct loader *L, char **w, unsigned depth, bool *ret_local, 
 	return load_file(L, path, depth + 1, optional);
 }
 
+/* One rule statement (its words, the trailing comma removed). */
+static int rule_statement(struct loader *L, const char *file, unsigned lineno, char **w)
+{
+	size_t k = 0;
+	bool deny = false, owner = false;
+	unsigned p;
+
+	for (; w[k]; k++) {
+		if (streq(w[k], "audit") || streq(w[k], "allow"))
+			continue;
+		if (streq(w[k], "deny"))
+			deny = true;
+		else if (streq(w[k], "owner"))
+			owner = true;
+		else
+			break;
+	}
+	if (w[k] && streq(w[k], "file") && (!w[k + 1] || !*w[k + 1])) {
+		if (!deny && !owner && !L->r->all_files && asprintf(&L->r->all_files, "%s line %u", file, lineno) < 0)
+			return -ENOMEM;
+		return 0;
+	}
+	if (w[k] && streq(w[k], "file"))
+		k++;
+	if (w[k] && w[k + 1] && is_path(w[k]) && (p = perms_of(w[k + 1])))
+		return add_rule(L, w[k], p, deny, owner, file, lineno);
+	if (w[k] && w[k + 1] && !is_path(w[k]) && is_path(w[k + 1]) && (p = perms_of(w[k])))
+		return add_rule(L, w[k + 1], p, deny, owner, file, lineno);
+	return 0;
+}
+
+/*
+ * The rule statements of one line (s[0..n)): apparmor_parser ends each at
+ * a comma outside quotes and braces, so "deny /a r, deny /b r," is two.
+ */
+static int rule_statements(struct loader *L, const char *file, unsigned lineno, const char *s, size_t n)
+{
+	size_t from = 0;
+	unsigned braces = 0;
+	bool q = false;
+
+	for (size_t i = 0; i <= n; i++) {
+		bool end = i == n || (!q && s[i] == '#');
+		if (!end) {
+			q ^= s[i] == '"';
+			braces += !q && s[i] == '{';
+			braces -= !q && s[i] == '}' && braces > 0;
+			if (q || braces > 0 || s[i] != ',')
+				continue;
+		}
+		_cleanup_strv_free_ char **w = NULL;
+		int r = words(s + from, i - from, &w);
+		if (r < 0)
+			return r;
+		if (w && w[0] && (r = rule_statement(L, file, lineno, w)) < 0)
+			return r;
+		if (end)
+			break;
+		from = i + 1;
+	}
+	return 0;
+}
+
 /*
  * The statements of text: every one when body_from is 0 (an included
  * file); else the preamble (variables, includes) and the profile whose
@@ -249,33 +315,8 @@ static int load_text(struct loader *L, const char *file, const char *text, size_
 					L->r->local = TAKE_PTR(name);
 			} else if (w[0][0] == '@' && w[0][1] == '{' && !is_rule_path(w))
 				r = variable(L, s, sn);
-			else if (in_body || !body_from) {
-				size_t k = 0;
-				bool deny = false, owner = false;
-				for (; w[k]; k++) {
-					if (streq(w[k], "audit") || streq(w[k], "allow"))
-						continue;
-					if (streq(w[k], "deny"))
-						deny = true;
-					else if (streq(w[k], "owner"))
-						owner = true;
-					else
-						break;
-				}
-				if (w[k] && streq(w[k], "file") && (!w[k + 1] || !*w[k + 1])) {
-					if (!deny && !owner && !L->r->all_files &&
-					    asprintf(&L->r->all_files, "%s line %u", file, it.lineno) < 0)
-						return -ENOMEM;
-				} else {
-					if (w[k] && streq(w[k], "file"))
-						k++;
-					unsigned p;
-					if (w[k] && w[k + 1] && is_path(w[k]) && (p = perms_of(w[k + 1])))
-						r = add_rule(L, w[k], p, deny, owner, file, it.lineno);
-					else if (w[k] && w[k + 1] && !is_path(w[k]) && is_path(w[k + 1]) && (p = perms_of(w[k])))
-						r = add_rule(L, w[k + 1], p, deny, owner, file, it.lineno);
-				}
-			}
+			else if (in_body || !body_from)
+				r = rule_statements(L, file, it.lineno, s, sn);
 			if (r < 0)
 				return r;
 		}

@@ -43,6 +43,8 @@ struct aa_rule {
 	unsigned perms;
 	bool deny, owner;
 	char *where;		/* "FILE line N" */
+	char *file;		/* FILE */
+	unsigned line;		/* N */
 };
 
 struct aa_rules {

@@ -42,6 +42,10 @@
 #       .ssh/authorized_keys /srv/keys/%u, alice's key only in
 #       /srv/keys/alice: the profile denies it.  apparmor-no-rule (the rule
 #       goes to local/usr.sbin.sshd, loaded by apparmor.service at boot).
+#   apparmor-deny-rule  the same boot; the stock profile, and the site's
+#       override denies every home's authorized_keys.  apparmor-deny-rule
+#       with a yes: that rule line commented out.  Its undo is checked on
+#       the image, not booted.
 # The scenarios run side by side, each with its own image, ports and qemu
 # (SSHFIX_MAC_SERIAL=1: one after another), and their lines are printed in
 # order at the end: one PASS/FAIL/SKIP line per check, the time of each boot
@@ -393,11 +397,30 @@ apparmor_setup() {
 # The override is gone, and so is every compiled copy of the profile (the
 # one the applied boot compiled with the rule would be loaded instead).
 apparmor_undone() {
-	local d
 	! debugfs -R "stat /etc/apparmor.d/local/usr.sbin.sshd" "$1" 2>&1 | grep -q '^Inode:' || return 1
+	apparmor_no_cache "$1"
+}
+apparmor_no_cache() {
+	local d
 	for d in $(debugfs -R "ls -p /var/cache/apparmor" "$1" 2> /dev/null | awk -F/ '$3 ~ /^040/ && $6 != "." && $6 != ".." { print $6 }'); do
 		debugfs -R "ls -p /var/cache/apparmor/$d" "$1" 2> /dev/null | awk -F/ '$6 == "usr.sbin.sshd" { f = 1 } END { exit f }' || return 1
 	done
+}
+
+# ---------------------------------------- AppArmor: a deny rule
+# The stock profile allows every home's keys; the site's override denies
+# them.  Complain mode would not lift it (fixes/apparmor.c): the repair
+# comments out that line, with a yes.
+apparmor_deny_setup() {
+	local r=$1
+	sed -i 's/^SELINUX=.*/SELINUX=disabled/' "$r/etc/selinux/config"
+	printf 'GRUB_CMDLINE_LINUX="apparmor=1 security=apparmor"\n' > "$r/etc/default/grub"
+	printf '# site policy: no keys in homes\ndeny /home/*/.ssh/authorized_keys r,\n' > "$r/etc/apparmor.d/local/usr.sbin.sshd"
+}
+# The rule is back, and no compiled copy of the profile is left.
+apparmor_deny_undone() {
+	debugfs -R "cat /etc/apparmor.d/local/usr.sbin.sshd" "$1" 2> /dev/null | grep -qx 'deny /home/\*/.ssh/authorized_keys r,' &&
+		apparmor_no_cache "$1"
 }
 
 cp "$MAC/id_alice" "$MAC/id_root" "$W/"
@@ -434,6 +457,11 @@ if want apparmor; then
 	start apparmor-keys-elsewhere "apparmor=1 security=apparmor" \
 		'grep "^/usr/sbin/sshd (enforce)" /sys/kernel/security/apparmor/profiles' apparmor-no-rule \
 		'apparmor="DENIED"' apparmor_setup apparmor_undone 22 yes
+	# A deny rule is quiet: the log has sshd's line, no apparmor="DENIED".
+	start apparmor-deny-rule "apparmor=1 security=apparmor" \
+		'grep "^/usr/sbin/sshd (enforce)" /sys/kernel/security/apparmor/profiles' apparmor-deny-rule \
+		"Could not open user 'alice' authorized keys" apparmor_deny_setup apparmor_deny_undone 22 no \
+		--yes=apparmor-deny-rule
 fi
 
 for p in "${pids[@]}"; do

@@ -3,8 +3,8 @@
  * Unit tests for the AppArmor rule reader (src/apparmor.c): variables as
  * tunables write them ("@{HOME}=@{HOMEDIRS}/USER/ /root/" with no blanks, "+="), includes
  * (<x>, "x", if exists, #include, directories, loops), child profiles and
- * hats skipped, owner and deny rules, perms before the path, "file,", and
- * paths that cannot be written as a rule.
+ * hats skipped, owner and deny rules, perms before the path, "file,", several
+ * rules on one line, and paths that cannot be written as a rule.
  */
 #include "config.h"
 
@@ -140,6 +140,18 @@ START_TEST(aa_owner_deny_and_scope)
 	ck_assert_int_eq(aa_rules_load("/p", all, strlen(all), 1, rd, ls, NULL, &r), 0);
 	ck_assert_int_eq(check(&r, "/anything", AA_READ, false), AA_ALLOWED);
 	ck_assert_int_eq(check(&r, "/srv/no", AA_READ, false), AA_DENIED);
+	aa_rules_done(&r);
+
+	/* apparmor_parser ends a rule at a comma outside braces and quotes: one line may hold several */
+	static const char two[] = "/usr/sbin/sshd {\n  /srv/{a,b}/k r, deny \"/srv/x,y\" r,audit deny /srv/z r, # /srv/c r,\n}\n";
+	ck_assert_int_eq(aa_rules_load("/p", two, strlen(two), 1, rd, ls, NULL, &r), 0);
+	ck_assert_int_eq(check(&r, "/srv/a/k", AA_READ, false), AA_ALLOWED);
+	ck_assert_int_eq(check(&r, "/srv/b/k", AA_READ, false), AA_ALLOWED);
+	ck_assert_int_eq(aa_rules_check(&r, "/srv/x,y", AA_READ, false, &x), AA_DENIED);
+	ck_assert_str_eq(x->file, "/p");
+	ck_assert_uint_eq(x->line, 2);
+	ck_assert_int_eq(check(&r, "/srv/z", AA_READ, false), AA_DENIED);
+	ck_assert_int_eq(check(&r, "/srv/c", AA_READ, false), AA_NO_RULE);	/* a comment */
 	aa_rules_done(&r);
 }
 END_TEST
