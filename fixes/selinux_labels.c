@@ -43,6 +43,7 @@
 #include "keyfiles.h"
 #include "mac.h"
 #include "model.h"
+#include "netmounts.h"
 #include "run.h"
 #include "semanage.h"
 #include "sshd_config.h"
@@ -98,6 +99,8 @@ static void label_fix_free(void *p)
 
 struct state {
 	size_t checked, unlabelled;
+	size_t on_network;	/* objects on an NFS or SMB mount: the mount gives their label */
+	const struct netmounts *mounts;
 	bool relabel;		/* a relabel finding was made: user objects are not listed one by one */
 	char **stale;		/* accounts whose ~/.ssh the policy does not give ssh_home_t */
 	char *stale_why;	/* the first one's: "/srv/home/alice/.ssh is var_t (FILE line N)" */
@@ -138,6 +141,10 @@ static int check_object(struct run *run, struct state *s, const char *path, cons
 	size_t have_len = 0;
 	int r;
 
+	if (netmount_of(s->mounts, path)) {
+		s->on_network += only_count;
+		return 0;
+	}
 	fd = target_open_inode(run->target, path, TR_NO_SYMLINKS, NULL);
 	if (fd < 0 || fstat(fd, &st) < 0)
 		return 0;	/* missing, or reached through a link: the families of modes and owners say so */
@@ -309,7 +316,7 @@ static int user_objects(struct run *run, struct state *s, bool only_count)
 		_cleanup_free_ char *ssh = NULL;
 		if (accounts_user_by_name(a, pw->name) != pw || !accounts_key_login_possible(pw) || streq(pw->dir, "/"))
 			continue;
-		if ((r = home_is_known(run, s, pw)) <= 0) {
+		if (!netmount_of(s->mounts, pw->dir) && (r = home_is_known(run, s, pw)) <= 0) {
 			if (r < 0)
 				return r;
 			continue;	/* the policy's labels for it are the wrong ones: selinux-homedirs-stale */
@@ -359,8 +366,15 @@ static int selinux_labels_detect(struct run *run)
 	if (target_lstat(run->target, "/.autorelabel", &st) == 0)
 		return model_note(&run->model, "selinux-labels: /.autorelabel exists: the next SELinux boot relabels every file "
 					       "before sshd starts, so labels were not judged one by one");
+	if ((r = netmounts_get(run, &s.mounts)) < 0)
+		return r;
 	/* first count: many objects without any label is a relabel, not a list */
 	if ((r = user_objects(run, &s, true)) < 0)
+		return r;
+	if (s.on_network > 0 &&
+	    (r = model_note(&run->model, "selinux-labels: %zu of the files sshd reads are on NFS or SMB mounts (/etc/fstab): "
+					 "their label is the mount's (nfs_t, cifs_t), so they were not judged (see "
+					 "selinux-booleans)", s.on_network)) < 0)
 		return r;
 	if ((r = system_objects(run, &sys)) < 0)
 		return r;
@@ -377,7 +391,7 @@ static int selinux_labels_detect(struct run *run)
 	}
 	bool relabel = s.relabel;
 	state_done(&s);
-	s = (struct state) { .relabel = relabel };
+	s = (struct state) { .relabel = relabel, .mounts = s.mounts };
 	for (size_t i = 0; sys && sys[i]; i++)
 		if ((r = check_object(run, &s, sys[i], NULL, false)) < 0)
 			break;

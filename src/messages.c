@@ -19,7 +19,7 @@ const struct msg_row msg_table[] = {
 	S("authkeys-file-modes", "sshd", "Authentication refused: bad ownership or modes for file *", 0, 0,
 	  "authorized-keys-perms", "StrictModes refused the authorized keys file itself"),
 	S("authkeys-open-denied", "sshd", "Could not open user '*' authorized keys '*': Permission denied", 0, 0,
-	  "key-dir-perms authorized-keys-perms home-perms selinux-label-wrong selinux-homedirs-stale apparmor-no-rule "
+	  "key-dir-perms authorized-keys-perms home-perms selinux-label-wrong selinux-homedirs-stale selinux-boolean-home apparmor-no-rule "
 	  "apparmor-deny-rule",
 	  "sshd, as the user, could not open the keys file"),
 	S("authkeys-not-regular", "sshd", "authorized keys '*' is not a regular file", 0, 0,
@@ -139,7 +139,7 @@ const struct msg_row msg_table[] = {
 	  "fail2ban restored a ban from its database at start"),
 	/* §9 SELinux: the kernel's audit record */
 	S("avc-sshd", "audit", "avc:  denied  * scontext=*:sshd_t:*", 0, 0,
-	  "selinux-label-wrong selinux-homedirs-stale listen-port-selinux",
+	  "selinux-label-wrong selinux-homedirs-stale selinux-boolean-home listen-port-selinux",
 	  "SELinux denied sshd (sshd_t) an access"),
 	S("apparmor-denied-sshd", "kernel", "apparmor=\"DENIED\" * profile=\"*sshd*\"", 0, 0,
 	  "apparmor-no-rule apparmor-deny-rule", "AppArmor denied sshd's profile an access"),
@@ -182,7 +182,7 @@ const struct msg_row msg_table[] = {
 	  "!the_client_offers_too_many_keys_(ssh_-o_IdentitiesOnly=yes_-i_KEY) authorized-keys-perms key-dir-perms "
 	  "home-perms", "the client offered more keys than MaxAuthTries allows, none accepted"),
 	C("client-pubkey-denied", STAGE_AUTH, "Permission denied (publickey",
-	  "home-perms key-dir-perms authorized-keys-perms selinux-label-wrong selinux-homedirs-stale apparmor-no-rule "
+	  "home-perms key-dir-perms authorized-keys-perms selinux-label-wrong selinux-homedirs-stale selinux-boolean-home apparmor-no-rule "
 	  "apparmor-deny-rule authorized-keys-bom "
 	  "authorized-keys-split-key authorized-keys-paste-damage authorized-keys-mangled-line authorized-keys-bad-options "
 	  "authorized-keys-type-mismatch authorized-keys-unsupported-type authorized-keys-rsa-too-small "

@@ -11,6 +11,7 @@
 #include "listen_set.h"
 #include "logs.h"
 #include "mac.h"
+#include "netmounts.h"
 #include "model.h"
 #include "sshd_cmdline.h"
 #include "units.h"
@@ -147,6 +148,7 @@ void model_done(struct model *m)
 	free(m->pam);
 	addresses_free(m->addresses);
 	mac_free(m->mac);
+	netmounts_free(m->netmounts);
 	logs_free(m->logs);
 	boot_cmdline_done(m->boot);
 	free(m->boot);

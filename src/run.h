@@ -86,6 +86,7 @@ struct model {
 	struct addresses *addresses;	/* src/addresses.h */
 	struct boot_cmdline *boot;	/* src/bootcmd.h */
 	struct mac_state *mac;		/* src/mac.h */
+	struct netmounts *netmounts;	/* src/netmounts.h */
 	struct logs *logs;		/* src/logs.h */
 	struct units *units;	/* systemd's units (src/units.h), made on first use by run_units() */
 	struct oracle *oracle;	/* the target's own sshd, asked lazily (src/oracle.h); NULL with --client */

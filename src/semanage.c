@@ -60,6 +60,7 @@ void semanage_changes_done(struct semanage_changes *c)
 	}
 	free(c->files);
 	free(c->log);
+	free(c->out);
 	*c = (struct semanage_changes) {0};
 }
 
@@ -187,9 +188,10 @@ int semanage_parse(const char *out, size_t len, const char *store_root, struct s
 			return -EBADMSG;
 	}
 	c.status = (int) st;
-	_cleanup_free_ char *raw = strndup(out + pos, (size_t) loglen);
-	if (!raw || !(c.log = escape_display_trunc(raw, 2000)))
+	if (!(c.out = strndup(out + pos, (size_t) loglen)) || !(c.log = escape_display_trunc(c.out, 2000))) {
+		semanage_changes_done(&c);
 		return -ENOMEM;
+	}
 	pos += (size_t) loglen;
 	for (;;) {
 		_cleanup_free_ char *h = NULL;

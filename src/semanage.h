@@ -31,7 +31,8 @@ struct semanage_changes {
 	struct semanage_file *files;
 	size_t n;
 	int status;	/* semanage's exit status */
-	char *log;	/* what it printed (escaped for display), NUL-terminated */
+	char *log;	/* what it printed (escaped for display, the first 2000 bytes), NUL-terminated */
+	char *out;	/* what it printed, as it printed it (a listing to parse), NUL-terminated */
 };
 
 /*

@@ -37,6 +37,10 @@
 #       selinux-homedirs-stale, with a yes: the target's own semodule -n -B
 #       (genhomedircon) in the sandbox, then her files labelled as the new
 #       file contexts say.  Its undo is checked on the image, not booted.
+#   selinux-nfs-home  no boot (the guest has no NFS server): alice's home
+#       on NFS in fstab, use_nfs_home_dirs off; selinux-boolean-home with a
+#       yes, checked by the target's own semanage boolean -l, and its undo
+#       by the policy stores' checksums.
 #   apparmor-keys-elsewhere  booted with apparmor=1 security=apparmor;
 #       sshd's profile without its "/** r" lines, AuthorizedKeysFile
 #       .ssh/authorized_keys /srv/keys/%u, alice's key only in
@@ -423,6 +427,49 @@ apparmor_deny_undone() {
 		apparmor_no_cache "$1"
 }
 
+# ------------------------------------ SELinux: homes on NFS (no boot)
+# The guest has no NFS server to log in through, so this one proves the
+# repair with the target's own tools on the MAC root, without a boot: its
+# semanage says the boolean is off, sshfix switches it on with that
+# semanage (in its sandbox), the target's semanage then says on, and the
+# undo gives back the policy byte for byte.
+selinux_policy_sum() {
+	(cd "$1" && find var/lib/selinux etc/selinux -type f ! -name '*.LOCK' -print0 | sort -z | xargs -0 sha256sum) |
+		sha256sum
+}
+selinux_nfs_home() {
+	local name=selinux-nfs-home r=$W/selinux-nfs-home.root sum ok
+	cp -a "$MAC/rootfs" "$r"
+	if ! { selinux_enforcing "$r" &&
+		printf 'filer:/export/home /home nfs4 defaults,_netdev 0 0\n' >> "$r/etc/fstab"; } > "$W/$name.setup" 2>&1; then
+		result 0 "$name: building the root"
+		show "$W/$name.setup"
+		return
+	fi
+	sum=$(selinux_policy_sum "$r")
+	"$BIN" --root "$r" --no-color --dry-run --verbose > "$W/last.out" 2>&1
+	grep -q '^\[error\] selinux-boolean-home: use_nfs_home_dirs: ' "$W/last.out" &&
+		grep -qF "the target's semanage boolean -l: use_nfs_home_dirs is off" "$W/last.out"
+	ok=$([ $? = 0 ] && echo 1 || echo 0)
+	result "$ok" "$name: --dry-run names selinux-boolean-home, from the target's own semanage boolean -l"
+	[ "$ok" = 1 ] || show "$W/last.out" 30
+	[ "$sum" = "$(selinux_policy_sum "$r")" ]
+	result "$([ $? = 0 ] && echo 1 || echo 0)" "$name: --dry-run changed nothing in the policy stores"
+	"$BIN" --root "$r" --no-color --apply --yes=selinux-boolean-home > "$W/last.out" 2>&1
+	ok=$([ $? -le 1 ] && grep -A3 '^\[error\] selinux-boolean-home: ' "$W/last.out" | grep -q '^        fixed' && echo 1 || echo 0)
+	result "$ok" "$name: --apply --yes=selinux-boolean-home fixes it"
+	[ "$ok" = 1 ] || show "$W/last.out" 30
+	unshare --pid --fork --kill-child --mount --mount-proc="$r/proc" chroot "$r" semanage boolean -l > "$W/$name.sb" 2>&1
+	grep -Eq '^use_nfs_home_dirs +\(on +, +on\)' "$W/$name.sb"
+	result "$([ $? = 0 ] && echo 1 || echo 0)" "$name: the target's semanage boolean -l says use_nfs_home_dirs is on ($(grep '^use_nfs_home_dirs' "$W/$name.sb" | tr -s ' '))"
+	"$BIN" --root "$r" --no-color --dry-run > "$W/last.out" 2>&1
+	! grep -q '^\[error\] selinux-boolean-home' "$W/last.out"
+	result "$([ $? = 0 ] && echo 1 || echo 0)" "$name: a --dry-run after it finds nothing left to do"
+	"$BIN" --root "$r" --no-color --undo latest > "$W/last.out" 2>&1 && [ "$sum" = "$(selinux_policy_sum "$r")" ]
+	result "$([ $? = 0 ] && echo 1 || echo 0)" "$name: --undo latest gives back the policy stores byte for byte"
+	rm -rf --one-file-system "$r"
+}
+
 cp "$MAC/id_alice" "$MAC/id_root" "$W/"
 want() { [ -z "${SSHFIX_MAC_ONLY:-}" ] || [ "$SSHFIX_MAC_ONLY" = "$1" ]; }
 # The scenarios run side by side (each boot is mostly one busy vCPU under
@@ -443,6 +490,13 @@ start() {
 	pids+=($!)
 	[ "${SSHFIX_MAC_SERIAL:-0}" != 1 ] || wait "$!"
 }
+# start_fn NAME FUNCTION: a check without a boot, beside the scenarios.
+start_fn() {
+	names+=("$1")
+	"$2" > "$W/$1.out" 2>&1 &
+	pids+=($!)
+	[ "${SSHFIX_MAC_SERIAL:-0}" != 1 ] || wait "$!"
+}
 SELINUX_ON="security=selinux selinux=1 enforcing=1"
 SELINUX_CHECK='test "$(getenforce)" = Enforcing && id -Z'
 if want selinux; then
@@ -452,6 +506,7 @@ if want selinux; then
 	start selinux-homedirs "$SELINUX_ON" "$SELINUX_CHECK" selinux-homedirs-stale \
 		"Could not open user 'alice' authorized keys" selinux_homedirs_setup selinux_homedirs_undone 22 no \
 		--yes=selinux-homedirs-stale
+	start_fn selinux-nfs-home selinux_nfs_home
 fi
 if want apparmor; then
 	start apparmor-keys-elsewhere "apparmor=1 security=apparmor" \
