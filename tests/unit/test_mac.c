@@ -20,6 +20,9 @@
 
 #include "bootcmd.h"
 #include "mac.h"
+#include "model.h"
+#include "netmounts.h"
+#include "run.h"
 #include "target.h"
 #include "testlib.h"
 #include "util.h"
@@ -478,6 +481,39 @@ START_TEST(mac_read_label_any_length)
 }
 END_TEST
 
+/* fstab's NFS and SMB mounts, as libmount reads them; the innermost mount a path lies on. */
+START_TEST(netmounts_from_fstab)
+{
+	char *dir = tl_mkdtemp();
+	struct target *tg = NULL;
+	const struct netmounts *l;
+
+	tl_mkdir(dir, "etc", 0755);
+	tl_write(dir, "etc/fstab",
+		 "# comment\nUUID=x / ext4 defaults 0 1\nfiler:/home /home/ nfs4 defaults 0 0\n"
+		 "filer:/deep /home/deep nfs defaults 0 0\n//srv/k /srv/smb\\040keys cifs guest 0 0\n"
+		 "tmpfs /tmp tmpfs defaults 0 0\nbroken-line\n", 0644);
+	ck_assert_int_eq(target_new(dir, &tg), 0);
+	struct run run = { .target = tg };
+	ck_assert_int_eq(netmounts_get(&run, &l), 0);
+	ck_assert_uint_eq(l->n, 3);
+	ck_assert_str_eq(l->v[0].where, "/home");	/* "/home/" is /home */
+	ck_assert_int_eq(l->v[0].kind, NETMOUNT_NFS);
+	ck_assert_str_eq(l->v[2].where, "/srv/smb keys");
+	ck_assert_int_eq(l->v[2].kind, NETMOUNT_SMB);
+	ck_assert_str_eq(netmount_of(l, "/home/alice/.ssh")->source, "filer:/home");
+	ck_assert_str_eq(netmount_of(l, "/home/deep/x")->source, "filer:/deep");
+	ck_assert_str_eq(netmount_of(l, "/home")->source, "filer:/home");
+	ck_assert_ptr_null(netmount_of(l, "/homes/alice"));
+	ck_assert_ptr_null(netmount_of(l, "/srv/smb"));
+	ck_assert_ptr_nonnull(netmount_of(l, "/srv/smb keys/bob"));
+	model_done(&run.model);
+	target_free(tg);
+	tl_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
 static Suite *mac_suite(void)
 {
 	Suite *s = suite_create("mac");
@@ -495,6 +531,7 @@ static Suite *mac_suite(void)
 	tcase_add_test(tc, mac_apparmor_headers_and_glob);
 	tcase_add_test(tc, mac_load_apparmor_profiles);
 	tcase_add_test(tc, mac_read_label_any_length);
+	tcase_add_test(tc, netmounts_from_fstab);
 	suite_add_tcase(s, tc);
 	return s;
 }
