@@ -160,13 +160,13 @@ static int add(struct checker *c, const char *path, const char *user, const char
 {
 	unsigned code = v == AA_DENIED ? PR_APPARMOR_DENY_RULE : PR_APPARMOR_NO_RULE;
 	struct finding *f = run_add_finding(c->run, &apparmor_problems[code], path, user);
-	const char *verb = perm == AA_EXEC ? "run" : "read";
+	const char *verb = perm == AA_EXEC ? "running" : "reading";
 
 	if (!f)
 		return -ENOMEM;
-	if (v == AA_DENIED ? finding_set_detail(f, "AppArmor keeps %s from %sing %s (%s): a deny rule, %s", c->who, verb,
+	if (v == AA_DENIED ? finding_set_detail(f, "AppArmor keeps %s from %s %s (%s): a deny rule, %s", c->who, verb,
 						 what, c->p->file, rule->where) < 0
-			   : finding_set_detail(f, "AppArmor keeps %s from %sing %s: no rule of its profile (%s, enforce) "
+			   : finding_set_detail(f, "AppArmor keeps %s from %s %s: no rule of its profile (%s, enforce) "
 						   "allows it", c->who, verb, what, c->p->file) < 0)
 		return -ENOMEM;
 	if (finding_add_evidence(f, "%s line %u: the profile \"%s\" confines %s, %s", c->p->file, c->p->line, c->p->attach,
@@ -542,7 +542,9 @@ static int apparmor_repair(struct run *run, struct finding *f)
 		f->status_reason = strdup("left alone: the profile's override is not a regular file");
 		return f->status_reason ? -EPERM : -ENOMEM;
 	}
-	if (exists && (r = journal_read_current(run->journal, x->local, &cur, &cur_len)) < 0)
+	/* what an earlier finding of this run planned counts, even for a file that does not exist yet */
+	r = journal_read_current(run->journal, x->local, &cur, &cur_len);
+	if (r < 0 && r != -ENOENT)
 		return r;
 	if (cur && strstr(cur, x->rule))
 		return 0;	/* an earlier finding of this run planned it */
