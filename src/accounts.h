@@ -35,7 +35,7 @@
  * whitespace in ids ("-1" is uid 4294967295), and shadow's 5-field old form
  * (which shadow-utils accepts too).  A check may want to say so.
  *
- * CRLF files: the '\r' is kept in raw (raw is never altered) and stays part
+ * CRLF files: the '\r' is kept in raw (raw's bytes are never altered) and stays part
  * of the last field, exactly as glibc sees it.  So a passwd entry's shell is
  * "/bin/bash\r" (sshd then logs "shell '/bin/bash\r' does not exist"), a
  * shadow entry's flag is "\r" (glibc's shadow parser rejects that line
@@ -125,7 +125,11 @@ struct sp_entry {
  * (the entry index, the state and both flags share one 32-bit word).
  */
 struct acct_line {
-	char *raw;		/* exact bytes, without the '\n'; NUL-terminated after len for convenience */
+	/* The exact bytes, without the '\n', NUL-terminated after len.  A
+	 * LINE_ENTRY line is split in place (its entry's strings point into
+	 * it): each ':', and each ',' after a group member, is a NUL there;
+	 * acct_file_render() puts them back.  Other lines are as read. */
+	char *raw;
 	const char *why;	/* LINE_BAD: static reason ("wrong number of fields", "bad uid", ...); else NULL */
 	uint32_t len;		/* at most ACCT_LINE_MAX for parsed lines; longer ones are LINE_BAD */
 	uint32_t entry : 21;	/* LINE_ENTRY: index into the entries array (< ACCT_LINES_MAX) */

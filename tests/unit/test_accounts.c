@@ -495,6 +495,67 @@ START_TEST(acct_file_render_hand_cases)
 }
 END_TEST
 
+/*
+ * Entry lines are kept split in place (':' and a member's ',' become NUL):
+ * lines whose bytes look like what the split makes (empty fields, empty and
+ * blank members, a CR, a line split first and then found bad) must still
+ * render as read, alone and after an edit of another line, and the edit
+ * must change only its own line.
+ */
+START_TEST(acct_file_render_split_entries)
+{
+	static const struct {
+		enum acct_kind kind;
+		const char *data;
+		unsigned field;		/* edited on the file's first entry */
+		const char *value, *edited;
+	} cases[] = {
+		{ ACCT_GROUP,
+		  "g:x:1:a,,b, c,\r\nh::2:\nbad:x:x:a,b\ni:x:3:,,,\nj:x:4: , \n\nk:x:5:\t,z",
+		  GR_PASSWD, "!",
+		  "g:!:1:a,,b, c,\r\nh::2:\nbad:x:x:a,b\ni:x:3:,,,\nj:x:4: , \n\nk:x:5:\t,z" },
+		{ ACCT_GROUP, "adm:x:4:syslog,alice\nsudo:x:27:\r\n", GR_MEMBERS, ",bob,,",
+		  "adm:x:4:,bob,,\nsudo:x:27:\r\n" },
+		{ ACCT_PASSWD,
+		  "u::5:5:::\nbad:x:-1:0::/:/bin/sh\nv:x:6:6:a,b c:/h:/bin/sh\r\n+::::::\nw:x:7:7::/:",
+		  PW_SHELL, "/bin/bash",
+		  "u::5:5:::/bin/bash\nbad:x:-1:0::/:/bin/sh\nv:x:6:6:a,b c:/h:/bin/sh\r\n+::::::\nw:x:7:7::/:" },
+		{ ACCT_SHADOW, "s:!:1:::::: \r\nbad:!:x:::::: \nt::::::::", SP_EXPIRE, "9",
+		  "s:!:1:::::9: \r\nbad:!:x:::::: \nt::::::::" },
+	};
+
+	for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+		struct acct_file f;
+		_cleanup_free_ char *out = NULL;
+		size_t len = strlen(cases[i].data), out_len;
+
+		assert_roundtrip(cases[i].kind, cases[i].data, len);
+		parse_str(cases[i].kind, cases[i].data, &f);
+		assert_consistent(&f);
+		ck_assert_int_eq(acct_file_set_field(&f, 0, cases[i].field, cases[i].value), 1);
+		assert_consistent(&f);
+		ck_assert_int_eq(acct_file_render(&f, &out, &out_len), 0);
+		ck_assert_uint_eq(out_len, strlen(cases[i].edited));
+		ck_assert_str_eq(out, cases[i].edited);
+		acct_file_done(&f);
+	}
+
+	/* The entries read the split fields. */
+	struct acct_file g;
+	parse_str(ACCT_GROUP, cases[0].data, &g);
+	ck_assert_uint_eq(g.n_entries, 5);
+	ck_assert_str_eq(g.gr[0].name, "g");
+	ck_assert_str_eq(g.gr[0].passwd, "x");
+	ck_assert_uint_eq(strv_length(g.gr[0].members), 3);
+	ck_assert_str_eq(g.gr[0].members[0], "a");
+	ck_assert_str_eq(g.gr[0].members[1], "b");
+	ck_assert_str_eq(g.gr[0].members[2], "c");
+	ck_assert_uint_eq(strv_length(g.gr[2].members), 0);
+	ck_assert_str_eq(g.gr[4].members[0], "z");
+	acct_file_done(&g);
+}
+END_TEST
+
 /* splitmix64: small, portable, and the same sequence everywhere. */
 static uint64_t next_rand(uint64_t *s)
 {
@@ -1136,6 +1197,7 @@ static Suite *accounts_suite(void)
 	tcase_add_test(tc, acct_file_parse_group_huge_members);
 	tcase_add_test(tc, acct_file_parse_bad_args);
 	tcase_add_test(tc, acct_file_render_hand_cases);
+	tcase_add_test(tc, acct_file_render_split_entries);
 	tcase_add_test(tc, acct_file_render_random_garbage);
 	tcase_add_test(tc, acct_file_bad_lines_count);
 	tcase_add_test(tc, accounts_user_by_name_first_match);
