@@ -36,6 +36,48 @@ struct span {
 	size_t start, len;
 };
 
+/* Why a line is LINE_BAD: kept in struct acct_line as an index into this table. */
+enum {
+	WHY_NONE,
+	WHY_TOO_LONG,
+	WHY_NUL,
+	WHY_LEADING_WS,
+	WHY_FIELDS,
+	WHY_EMPTY_NAME,
+	WHY_UID,
+	WHY_GID,
+	WHY_LASTCHG,
+	WHY_MIN,
+	WHY_MAX,
+	WHY_WARN,
+	WHY_INACTIVE,
+	WHY_EXPIRE,
+	_WHY_COUNT,
+};
+
+static const char *const line_whys[_WHY_COUNT] = {
+	[WHY_NONE] = NULL,
+	[WHY_TOO_LONG] = "line too long",
+	[WHY_NUL] = "NUL byte in line",
+	[WHY_LEADING_WS] = "leading whitespace",
+	[WHY_FIELDS] = "wrong number of fields",
+	[WHY_EMPTY_NAME] = "empty name",
+	[WHY_UID] = "bad uid",
+	[WHY_GID] = "bad gid",
+	[WHY_LASTCHG] = "bad lastchg",
+	[WHY_MIN] = "bad min",
+	[WHY_MAX] = "bad max",
+	[WHY_WARN] = "bad warn",
+	[WHY_INACTIVE] = "bad inactive",
+	[WHY_EXPIRE] = "bad expire",
+};
+_Static_assert(_WHY_COUNT <= 1 << 5, "struct acct_line: why has 5 bits");
+
+const char *acct_line_why(const struct acct_line *l)
+{
+	return l->state == LINE_BAD && l->why < _WHY_COUNT ? line_whys[l->why] : NULL;
+}
+
 static unsigned kind_fields(enum acct_kind kind)
 {
 	switch (kind) {
@@ -300,18 +342,18 @@ static int parse_members(char *raw, const struct span *s, char ***ret)
 }
 
 /* Returns LINE_ENTRY (and fills *ret) or LINE_BAD with *why, or -ENOMEM. */
-static int parse_pw(char *raw, const struct span *f, struct pw_entry *ret, const char **why)
+static int parse_pw(char *raw, const struct span *f, struct pw_entry *ret, unsigned *why)
 {
 	struct pw_entry pw = {0};
 	const char *uid = field_at(raw, &f[PW_UID]), *gid = field_at(raw, &f[PW_GID]);
 	uint32_t u, g;
 
 	if (parse_id(uid, &u) < 0) {
-		*why = "bad uid";
+		*why = WHY_UID;
 		return LINE_BAD;
 	}
 	if (parse_id(gid, &g) < 0) {
-		*why = "bad gid";
+		*why = WHY_GID;
 		return LINE_BAD;
 	}
 	pw.uid = u;
@@ -325,7 +367,7 @@ static int parse_pw(char *raw, const struct span *f, struct pw_entry *ret, const
 	return LINE_ENTRY;
 }
 
-static int parse_gr(char *raw, const struct span *f, struct gr_entry *ret, const char **why)
+static int parse_gr(char *raw, const struct span *f, struct gr_entry *ret, unsigned *why)
 {
 	struct gr_entry gr = {0};
 	const char *gid = field_at(raw, &f[GR_GID]);
@@ -333,7 +375,7 @@ static int parse_gr(char *raw, const struct span *f, struct gr_entry *ret, const
 	int r;
 
 	if (parse_id(gid, &g) < 0) {
-		*why = "bad gid";
+		*why = WHY_GID;
 		return LINE_BAD;
 	}
 	gr.gid = g;
@@ -346,15 +388,15 @@ static int parse_gr(char *raw, const struct span *f, struct gr_entry *ret, const
 	return LINE_ENTRY;
 }
 
-static int parse_sp(char *raw, const struct span *f, struct sp_entry *ret, const char **why)
+static int parse_sp(char *raw, const struct span *f, struct sp_entry *ret, unsigned *why)
 {
-	static const char *const days_why[] = {
-		[SP_LASTCHG] = "bad lastchg",
-		[SP_MIN] = "bad min",
-		[SP_MAX] = "bad max",
-		[SP_WARN] = "bad warn",
-		[SP_INACTIVE] = "bad inactive",
-		[SP_EXPIRE] = "bad expire",
+	static const unsigned days_why[] = {
+		[SP_LASTCHG] = WHY_LASTCHG,
+		[SP_MIN] = WHY_MIN,
+		[SP_MAX] = WHY_MAX,
+		[SP_WARN] = WHY_WARN,
+		[SP_INACTIVE] = WHY_INACTIVE,
+		[SP_EXPIRE] = WHY_EXPIRE,
 	};
 	struct sp_entry sp = {0};
 	int *const days[] = {
@@ -386,18 +428,18 @@ static int parse_sp(char *raw, const struct span *f, struct sp_entry *ret, const
  * *why is set.  Any other line keeps its bytes.  Returns -ENOMEM only on
  * allocation failure.
  */
-static int parse_line(enum acct_kind kind, char *raw, size_t len, union acct_entry *e, const char **why)
+static int parse_line(enum acct_kind kind, char *raw, size_t len, union acct_entry *e, unsigned *why)
 {
 	struct span f[FIELDS_MAX];
 	size_t i;
 
-	*why = NULL;
+	*why = WHY_NONE;
 	if (len > ACCT_LINE_MAX) {
-		*why = "line too long";
+		*why = WHY_TOO_LONG;
 		return LINE_BAD;
 	}
 	if (memchr(raw, '\0', len)) {
-		*why = "NUL byte in line";
+		*why = WHY_NUL;
 		return LINE_BAD;
 	}
 	for (i = 0; i < len && is_ws(raw[i]); i++)
@@ -409,15 +451,15 @@ static int parse_line(enum acct_kind kind, char *raw, size_t len, union acct_ent
 	if (raw[i] == '#')
 		return LINE_COMMENT;
 	if (i > 0) {
-		*why = "leading whitespace";
+		*why = WHY_LEADING_WS;
 		return LINE_BAD;
 	}
 	if (split_fields(raw, len, f, ELEMENTSOF(f)) != kind_fields(kind)) {
-		*why = "wrong number of fields";
+		*why = WHY_FIELDS;
 		return LINE_BAD;
 	}
 	if (f[0].len == 0) {
-		*why = "empty name";
+		*why = WHY_EMPTY_NAME;
 		return LINE_BAD;
 	}
 	/* Split in place (raw[len] is already the last field's NUL): the
@@ -481,7 +523,7 @@ static int file_reserve(struct acct_file *f, size_t *cap_lines, size_t *cap_entr
  * room (file_reserve()).
  */
 static void file_push_line(struct acct_file *f, char *raw, size_t len, bool newline, bool in_arena, int state,
-			   const char *why, union acct_entry *e)
+			   unsigned why, union acct_entry *e)
 {
 	f->lines[f->n_lines] = (struct acct_line) {
 		.raw = raw,
@@ -719,7 +761,7 @@ static int parse_arena(struct acct_file *f, size_t len, size_t n_lines)
 		const char *nl = memchr(raw, '\n', len - pos);
 		size_t n = nl ? (size_t) (nl - raw) : len - pos;
 		union acct_entry e = {0};
-		const char *why;
+		unsigned why;
 		int r;
 
 		raw[n] = '\0';
@@ -830,7 +872,7 @@ int acct_file_set_field(struct acct_file *f, size_t entry, unsigned field, const
 	_cleanup_free_ char *old = NULL, *raw = NULL;
 	struct acct_line *l;
 	const struct span *s;
-	const char *why;
+	unsigned why;
 	size_t vlen, len;
 	int state;
 
@@ -887,7 +929,7 @@ int acct_file_append_line(struct acct_file *f, const char *raw)
 {
 	size_t cap_lines = f->n_lines, cap_entries = f->n_entries, len;
 	union acct_entry e = {0};
-	const char *why;
+	unsigned why;
 	char *copy;
 	int state, r;
 

@@ -37,8 +37,8 @@ static void assert_bad(enum acct_kind kind, const char *s, const char *why)
 	parse_str(kind, s, &f);
 	ck_assert_uint_eq(f.n_lines, 1);
 	ck_assert_msg(f.lines[0].state == LINE_BAD, "'%s' (kind %d) is not LINE_BAD", s, (int) kind);
-	ck_assert_ptr_nonnull(f.lines[0].why);
-	ck_assert_str_eq(f.lines[0].why, why);
+	ck_assert_ptr_nonnull(acct_line_why(&f.lines[0]));
+	ck_assert_str_eq(acct_line_why(&f.lines[0]), why);
 	ck_assert_uint_eq(f.n_entries, 0);
 	ck_assert_uint_eq(acct_file_bad_lines(&f), 1);
 	acct_file_done(&f);
@@ -52,7 +52,7 @@ static void assert_state(enum acct_kind kind, const char *s, enum line_state sta
 	ck_assert_uint_eq(f.n_lines, 1);
 	ck_assert_msg(f.lines[0].state == state, "'%s' (kind %d): state %d, expected %d",
 		      s, (int) kind, (int) f.lines[0].state, (int) state);
-	ck_assert_ptr_null(f.lines[0].why);
+	ck_assert_ptr_null(acct_line_why(&f.lines[0]));
 	ck_assert_uint_eq(f.n_entries, state == LINE_ENTRY ? 1 : 0);
 	acct_file_done(&f);
 }
@@ -84,9 +84,9 @@ static void assert_consistent(const struct acct_file *f)
 		if (i + 1 < f->n_lines)
 			ck_assert_msg(l->newline, "line %zu lacks its newline but is not last", i + 1);
 		if (l->state == LINE_BAD)
-			ck_assert_ptr_nonnull(l->why);
+			ck_assert_ptr_nonnull(acct_line_why(l));
 		else
-			ck_assert_ptr_null(l->why);
+			ck_assert_uint_eq(l->why, 0);	/* no reason kept */
 		if (l->state == LINE_ENTRY) {
 			ck_assert_uint_eq(l->entry, entries);
 			ck_assert_uint_eq(entry_line_of(f, l->entry), i);
@@ -269,7 +269,7 @@ START_TEST(acct_file_parse_bad_lines)
 		ck_assert_int_eq(acct_file_parse((enum acct_kind) k, nul, sizeof(nul) - 1, &f), 0);
 		ck_assert_uint_eq(f.n_lines, 1);
 		ck_assert(f.lines[0].state == LINE_BAD);
-		ck_assert_str_eq(f.lines[0].why, "NUL byte in line");
+		ck_assert_str_eq(acct_line_why(&f.lines[0]), "NUL byte in line");
 		ck_assert_uint_eq(f.lines[0].len, sizeof(nul) - 2);
 		acct_file_done(&f);
 	}
@@ -377,7 +377,7 @@ START_TEST(acct_file_parse_long_line)
 	memmove(line + 1, line, len);
 	ck_assert_int_eq(acct_file_parse(ACCT_PASSWD, line, len + 1, &f), 0);
 	ck_assert(f.lines[0].state == LINE_BAD);
-	ck_assert_str_eq(f.lines[0].why, "line too long");
+	ck_assert_str_eq(acct_line_why(&f.lines[0]), "line too long");
 	ck_assert_uint_eq(f.lines[0].len, len + 1);
 	acct_file_done(&f);
 }
@@ -487,7 +487,7 @@ START_TEST(acct_file_render_hand_cases)
 	ck_assert_uint_eq(f.n_lines, 3);
 	ck_assert_uint_eq(f.n_entries, 2);
 	ck_assert(f.lines[1].state == LINE_BAD);
-	ck_assert_str_eq(f.lines[1].why, "line too long");
+	ck_assert_str_eq(acct_line_why(&f.lines[1]), "line too long");
 	ck_assert_uint_eq(f.lines[1].len, big);
 	ck_assert_str_eq(f.pw[1].name, "bin");
 	ck_assert_uint_eq(f.pw[1].line, 2);
@@ -674,8 +674,8 @@ START_TEST(acct_file_bad_lines_count)
 	ck_assert_uint_eq(f.n_lines, 7);
 	ck_assert_uint_eq(acct_file_bad_lines(&f), 2);
 	ck_assert_uint_eq(f.n_entries, 2);
-	ck_assert_str_eq(f.lines[1].why, "wrong number of fields");
-	ck_assert_str_eq(f.lines[4].why, "empty name");
+	ck_assert_str_eq(acct_line_why(&f.lines[1]), "wrong number of fields");
+	ck_assert_str_eq(acct_line_why(&f.lines[4]), "empty name");
 	ck_assert_uint_eq(f.pw[1].line, 5);
 	acct_file_done(&f);
 }
