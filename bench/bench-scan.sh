@@ -23,6 +23,9 @@
 #     the largest of them all;
 #   - the number of sandboxed sshd runs; the stripped size (goal for the
 #     static binary <= 1 MiB).
+# With $SSHFIX_BASE (say, a copy of the binary before a change), that one is
+# measured too, on the same root in the same run, and labelled "baseline":
+# old and new figures side by side, from the same machine's same minutes.
 # Figures are printed, never asserted: this machine is shared and noisy.
 # Needs root (a copy of a root owned by many users, the sandbox); exit 77
 # with the reason when it cannot run here.
@@ -31,6 +34,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
 SSHFIX=${SSHFIX:-$top/sshfix}
 STATIC=${SSHFIX_STATIC:-$(dirname "$SSHFIX")/sshfix-static}
+BASE=${SSHFIX_BASE:-}
 users=${1:-10000}
 
 skip() {
@@ -39,6 +43,10 @@ skip() {
 }
 [ "$(id -u)" = 0 ] || skip "needs root (files owned by 10,000 users, and sshfix's sandbox)"
 [ -x "$SSHFIX" ] || skip "no sshfix binary at $SSHFIX (run make, or set SSHFIX)"
+if [ -n "$BASE" ] && ! [ -x "$BASE" ]; then
+	echo "bench-scan.sh: SSHFIX_BASE=$BASE is not an executable" >&2
+	exit 2
+fi
 for c in python3 find strip "${CC:-cc}"; do
 	command -v "$c" > /dev/null || skip "'$c' is not installed"
 done
@@ -85,6 +93,8 @@ PY
 
 bins=("$SSHFIX")
 [ -x "$STATIC" ] && [ -f "$STATIC" ] && bins+=("$STATIC")
+[ -n "$BASE" ] && bins+=("$BASE")
+export SSHFIX_BASE=$BASE
 python3 - "$root" "$work" "$users" "${bins[@]}" <<'PY'
 import json, os, subprocess, sys, time
 root, work, users, bins = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4:]
@@ -127,6 +137,8 @@ def stripped(path):
     return size
 
 mib = lambda kib: kib / 1024
+BASE = os.environ.get("SSHFIX_BASE") or None
+label = lambda b: f"baseline {b}" if b == BASE else os.path.basename(b)
 find = ["find", f"{root}/home", f"{root}/etc/ssh", "-maxdepth", "3", "-printf", "%m %U %G %n\n"]
 facts = json.loads(subprocess.run([bins[0], "--root", root, "--json"], capture_output=True, text=True).stdout)
 target = facts.get("target", {})
@@ -137,9 +149,9 @@ for b in bins:
     own, progs = peak([b, "--root", root, "--dry-run"])
     problems = len(json.loads(subprocess.run([b, "--root", root, "--json"], capture_output=True,
                                              text=True).stdout)["problems"])
-    kind = "static" if b != bins[0] else "dynamic"
+    kind = "baseline" if b == BASE else "static" if b != bins[0] else "dynamic"
     ran = [(n, h, c) for n, (h, c) in sorted(progs.items()) if n != os.path.basename(b)[:15]]
-    print(f"== {os.path.basename(b)} ({kind}): {stripped(b)} bytes stripped"
+    print(f"== {label(b)} ({kind}): {stripped(b)} bytes stripped"
           + (" (goal <= 1 MiB = 1048576)" if kind == "static" else ""))
     print(f"  --dry-run full scan: {scan_s * 1000:.1f} ms (best of {RUNS}), exit {rc}, {problems} problems")
     print(f"  find stat-ing the same paths: {find_s * 1000:.1f} ms (best of {RUNS}, in turns with the scan)")
@@ -157,6 +169,8 @@ python3 - "$root" "$work" "${bins[@]}" <<'PY'
 import os, subprocess, sys, time
 root, work, bins = sys.argv[1], sys.argv[2], sys.argv[3:]
 RUNS = 3
+BASE = os.environ.get("SSHFIX_BASE") or None
+label = lambda b: f"baseline {b}" if b == BASE else os.path.basename(b)
 def run_best(cmd):
     best_t, best_kib = None, None
     for _ in range(RUNS):
@@ -187,7 +201,7 @@ print(f"== logs: {sizes} (each read from its end, at most 1 MiB)")
 for b in bins:
     t, kib = run_best(cmd(b))
     t0, kib0 = small[b]
-    print(f"  {os.path.basename(b)}: --only logs {t * 1000:.0f} ms, VmHWM {kib / 1024:.2f} MiB "
+    print(f"  {label(b)}: --only logs {t * 1000:.0f} ms, VmHWM {kib / 1024:.2f} MiB "
           f"(without the big logs: {t0 * 1000:.0f} ms, {kib0 / 1024:.2f} MiB; best of {RUNS})")
 
 # A 100 MB systemd journal beside them (systemd-journal-remote makes it from
@@ -224,7 +238,7 @@ for how in ("the target's journalctl", "sshfix's own reader"):
     for b in bins:
         t, kib = run_best(cmd(b))
         other = others()
-        print(f"== journal {jsize / 1048576:.0f} MiB ({i} entries), {how}: {os.path.basename(b)} --only logs "
+        print(f"== journal {jsize / 1048576:.0f} MiB ({i} entries), {how}: {label(b)} --only logs "
               f"{t * 1000:.0f} ms, VmHWM {kib / 1024:.2f} MiB{' (' + other + ')' if other else ''}; best of {RUNS}")
 os.rename(jc + ".away", jc)
 PY

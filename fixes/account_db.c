@@ -51,7 +51,7 @@ static int report_file(struct run *run, const char *path, const struct acct_file
 		if (l->state != LINE_BAD)
 			continue;
 		fd = run_add_finding(run, &account_db_problems[PR_ACCOUNT_FILE_BAD_LINE], path, NULL);
-		if (!fd || finding_set_detail(fd, "%zu (%s)", i + 1, l->why) < 0)
+		if (!fd || finding_set_detail(fd, "%zu (%s)", i + 1, acct_line_why(l)) < 0)
 			return -ENOMEM;
 		if (finding_add_evidence(fd, "%s:%zu: %u bytes", path, i + 1, (unsigned) l->len) < 0)
 			return -ENOMEM;

@@ -4,8 +4,9 @@
  * §6: shell, lock and expiry states, AllowGroups by primary and
  * supplementary groups).  The classification rules are in accounts.h.
  *
- * Every line owns a copy of its bytes; entries own copies of their fields.
- * Rendering only ever concatenates raw lines, so whatever we failed to
+ * Each line's bytes are kept once: an entry's fields point into its own
+ * line, split in place (see parse_line()).  Rendering concatenates the lines,
+ * putting back the separators of entry lines, so whatever we failed to
  * understand is written back untouched.
  */
 #include "config.h"
@@ -35,6 +36,48 @@ struct span {
 	size_t start, len;
 };
 
+/* Why a line is LINE_BAD: kept in struct acct_line as an index into this table. */
+enum {
+	WHY_NONE,
+	WHY_TOO_LONG,
+	WHY_NUL,
+	WHY_LEADING_WS,
+	WHY_FIELDS,
+	WHY_EMPTY_NAME,
+	WHY_UID,
+	WHY_GID,
+	WHY_LASTCHG,
+	WHY_MIN,
+	WHY_MAX,
+	WHY_WARN,
+	WHY_INACTIVE,
+	WHY_EXPIRE,
+	_WHY_COUNT,
+};
+
+static const char *const line_whys[_WHY_COUNT] = {
+	[WHY_NONE] = NULL,
+	[WHY_TOO_LONG] = "line too long",
+	[WHY_NUL] = "NUL byte in line",
+	[WHY_LEADING_WS] = "leading whitespace",
+	[WHY_FIELDS] = "wrong number of fields",
+	[WHY_EMPTY_NAME] = "empty name",
+	[WHY_UID] = "bad uid",
+	[WHY_GID] = "bad gid",
+	[WHY_LASTCHG] = "bad lastchg",
+	[WHY_MIN] = "bad min",
+	[WHY_MAX] = "bad max",
+	[WHY_WARN] = "bad warn",
+	[WHY_INACTIVE] = "bad inactive",
+	[WHY_EXPIRE] = "bad expire",
+};
+_Static_assert(_WHY_COUNT <= 1 << 5, "struct acct_line: why has 5 bits");
+
+const char *acct_line_why(const struct acct_line *l)
+{
+	return l->state == LINE_BAD && l->why < _WHY_COUNT ? line_whys[l->why] : NULL;
+}
+
 static unsigned kind_fields(enum acct_kind kind)
 {
 	switch (kind) {
@@ -62,10 +105,10 @@ static size_t entry_size(enum acct_kind kind)
 }
 
 /*
- * An entry's strings point into its line's buffer, which holds the raw
- * bytes and, after them, a copy split in place (':' and the member ','
- * become NUL).  One allocation per line instead of one per field keeps
- * 10,000 accounts within a rescue system's memory.  The line owns it.
+ * An entry's strings point into its line's buffer, split in place (':' and
+ * the member ',' become NUL): the bytes are held once, not once as read and
+ * once split, which keeps 10,000 accounts within a rescue system's memory.
+ * The line owns the buffer.
  */
 static void pw_entry_done(struct pw_entry *pw)
 {
@@ -222,31 +265,44 @@ static size_t split_fields(const char *raw, size_t len, struct span *spans, size
 	return n;
 }
 
-/*
- * A line buffer: n bytes, a NUL, and room for parse_line()'s split copy
- * (another n + 1).  Lines that do not become entries are shrunk later.
- */
-static char *line_fill(char *s, const char *p, size_t n)
+/* A line buffer: n bytes and a NUL. */
+static char *line_alloc(const char *p, size_t n)
 {
+	char *s;
+
+	if (n == SIZE_MAX)
+		return NULL;
+	s = malloc(n + 1);
+	if (!s)
+		return NULL;
 	if (n)
 		memcpy(s, p, n);
 	s[n] = '\0';
 	return s;
 }
 
-static char *line_alloc(const char *p, size_t n)
+/*
+ * The bytes of line l as read, into out (l->len bytes).  An entry line is
+ * kept split: its first kind_fields() - 1 NULs were the ':' and the rest
+ * (in a group's member list, the last field) the ','.  No entry line holds
+ * a NUL of its own (that line is LINE_BAD), so every NUL is put back.
+ */
+static void line_unsplit(enum acct_kind kind, const struct acct_line *l, char *out)
 {
-	char *s;
+	unsigned colons = kind_fields(kind) - 1;
 
-	if (n >= SIZE_MAX / 2 - 1)
-		return NULL;
-	s = malloc(2 * n + 2);
-	if (!s)
-		return NULL;
-	return line_fill(s, p, n);
+	if (l->len)
+		memcpy(out, l->raw, l->len);
+	if (l->state != LINE_ENTRY)
+		return;
+	for (char *p = out, *end = out + l->len; (p = memchr(p, '\0', (size_t) (end - p))); p++) {
+		*p = colons > 0 ? ':' : ',';
+		if (colons > 0)
+			colons--;
+	}
 }
 
-/* Field s of a line copy split in place. */
+/* Field s of a line split in place. */
 static char *field_at(char *split, const struct span *s)
 {
 	return split + s->start;
@@ -286,18 +342,18 @@ static int parse_members(char *raw, const struct span *s, char ***ret)
 }
 
 /* Returns LINE_ENTRY (and fills *ret) or LINE_BAD with *why, or -ENOMEM. */
-static int parse_pw(char *raw, const struct span *f, struct pw_entry *ret, const char **why)
+static int parse_pw(char *raw, const struct span *f, struct pw_entry *ret, unsigned *why)
 {
 	struct pw_entry pw = {0};
 	const char *uid = field_at(raw, &f[PW_UID]), *gid = field_at(raw, &f[PW_GID]);
 	uint32_t u, g;
 
 	if (parse_id(uid, &u) < 0) {
-		*why = "bad uid";
+		*why = WHY_UID;
 		return LINE_BAD;
 	}
 	if (parse_id(gid, &g) < 0) {
-		*why = "bad gid";
+		*why = WHY_GID;
 		return LINE_BAD;
 	}
 	pw.uid = u;
@@ -311,7 +367,7 @@ static int parse_pw(char *raw, const struct span *f, struct pw_entry *ret, const
 	return LINE_ENTRY;
 }
 
-static int parse_gr(char *raw, const struct span *f, struct gr_entry *ret, const char **why)
+static int parse_gr(char *raw, const struct span *f, struct gr_entry *ret, unsigned *why)
 {
 	struct gr_entry gr = {0};
 	const char *gid = field_at(raw, &f[GR_GID]);
@@ -319,7 +375,7 @@ static int parse_gr(char *raw, const struct span *f, struct gr_entry *ret, const
 	int r;
 
 	if (parse_id(gid, &g) < 0) {
-		*why = "bad gid";
+		*why = WHY_GID;
 		return LINE_BAD;
 	}
 	gr.gid = g;
@@ -332,15 +388,15 @@ static int parse_gr(char *raw, const struct span *f, struct gr_entry *ret, const
 	return LINE_ENTRY;
 }
 
-static int parse_sp(char *raw, const struct span *f, struct sp_entry *ret, const char **why)
+static int parse_sp(char *raw, const struct span *f, struct sp_entry *ret, unsigned *why)
 {
-	static const char *const days_why[] = {
-		[SP_LASTCHG] = "bad lastchg",
-		[SP_MIN] = "bad min",
-		[SP_MAX] = "bad max",
-		[SP_WARN] = "bad warn",
-		[SP_INACTIVE] = "bad inactive",
-		[SP_EXPIRE] = "bad expire",
+	static const unsigned days_why[] = {
+		[SP_LASTCHG] = WHY_LASTCHG,
+		[SP_MIN] = WHY_MIN,
+		[SP_MAX] = WHY_MAX,
+		[SP_WARN] = WHY_WARN,
+		[SP_INACTIVE] = WHY_INACTIVE,
+		[SP_EXPIRE] = WHY_EXPIRE,
 	};
 	struct sp_entry sp = {0};
 	int *const days[] = {
@@ -366,22 +422,24 @@ static int parse_sp(char *raw, const struct span *f, struct sp_entry *ret, const
 }
 
 /*
- * Classify one line (see the table in accounts.h).  Returns its state; for
- * LINE_ENTRY *e is filled and owned by the caller, for LINE_BAD *why is set.
- * Returns -ENOMEM only on allocation failure.
+ * Classify one line, raw[0..len) with raw[len] a NUL (see the table in
+ * accounts.h).  Returns its state; for LINE_ENTRY raw is left split in place
+ * and *e, pointing into it, is filled and owned by the caller; for LINE_BAD
+ * *why is set.  Any other line keeps its bytes.  Returns -ENOMEM only on
+ * allocation failure.
  */
-static int parse_line(enum acct_kind kind, char *raw, size_t len, union acct_entry *e, const char **why)
+static int parse_line(enum acct_kind kind, char *raw, size_t len, union acct_entry *e, unsigned *why)
 {
 	struct span f[FIELDS_MAX];
 	size_t i;
 
-	*why = NULL;
+	*why = WHY_NONE;
 	if (len > ACCT_LINE_MAX) {
-		*why = "line too long";
+		*why = WHY_TOO_LONG;
 		return LINE_BAD;
 	}
 	if (memchr(raw, '\0', len)) {
-		*why = "NUL byte in line";
+		*why = WHY_NUL;
 		return LINE_BAD;
 	}
 	for (i = 0; i < len && is_ws(raw[i]); i++)
@@ -393,34 +451,37 @@ static int parse_line(enum acct_kind kind, char *raw, size_t len, union acct_ent
 	if (raw[i] == '#')
 		return LINE_COMMENT;
 	if (i > 0) {
-		*why = "leading whitespace";
+		*why = WHY_LEADING_WS;
 		return LINE_BAD;
 	}
 	if (split_fields(raw, len, f, ELEMENTSOF(f)) != kind_fields(kind)) {
-		*why = "wrong number of fields";
+		*why = WHY_FIELDS;
 		return LINE_BAD;
 	}
 	if (f[0].len == 0) {
-		*why = "empty name";
+		*why = WHY_EMPTY_NAME;
 		return LINE_BAD;
 	}
-	/* The split copy goes after the raw bytes, in the same buffer. */
-	char *split = raw + len + 1;
+	/* Split in place (raw[len] is already the last field's NUL): the
+	 * entry's strings point into the line, and render puts the ':' back. */
 	int r = -EINVAL;
-	memcpy(split, raw, len);
-	for (size_t k = 0; k < kind_fields(kind); k++)
-		split[f[k].start + f[k].len] = '\0';
+	for (size_t k = 0; k + 1 < kind_fields(kind); k++)
+		raw[f[k].start + f[k].len] = '\0';
 	switch (kind) {
 	case ACCT_PASSWD:
-		r = parse_pw(split, f, &e->pw, why);
+		r = parse_pw(raw, f, &e->pw, why);
 		break;
 	case ACCT_GROUP:
-		r = parse_gr(split, f, &e->gr, why);
+		r = parse_gr(raw, f, &e->gr, why);
 		break;
 	case ACCT_SHADOW:
-		r = parse_sp(split, f, &e->sp, why);
+		r = parse_sp(raw, f, &e->sp, why);
 		break;
 	}
+	/* A line that is no entry keeps its bytes as read. */
+	if (r != LINE_ENTRY)
+		for (size_t k = 0; k + 1 < kind_fields(kind); k++)
+			raw[f[k].start + f[k].len] = ':';
 	return r;
 }
 
@@ -457,27 +518,13 @@ static int file_reserve(struct acct_file *f, size_t *cap_lines, size_t *cap_entr
 }
 
 /*
- * Parse raw[0..len) and add it as the last line of f, taking ownership of
- * raw.  The arrays must have room (file_reserve()).  On failure raw is
- * freed and f is unchanged.
+ * Add raw[0..len), parsed by parse_line() into state, why and e, as the last
+ * line of f, which takes ownership of raw and of e.  The arrays must have
+ * room (file_reserve()).
  */
-static int file_add_line(struct acct_file *f, char *raw, size_t len, bool newline, bool in_arena)
+static void file_push_line(struct acct_file *f, char *raw, size_t len, bool newline, bool in_arena, int state,
+			   unsigned why, union acct_entry *e)
 {
-	union acct_entry e = {0};
-	const char *why;
-	int state;
-
-	state = parse_line(f->kind, raw, len, &e, &why);
-	if (state < 0) {
-		if (!in_arena)
-			free(raw);
-		return state;
-	}
-	if (state != LINE_ENTRY && !in_arena) {
-		char *small = realloc(raw, len + 1);	/* no split copy to keep */
-		if (small)
-			raw = small;
-	}
 	f->lines[f->n_lines] = (struct acct_line) {
 		.raw = raw,
 		.len = (uint32_t) len,
@@ -487,12 +534,11 @@ static int file_add_line(struct acct_file *f, char *raw, size_t len, bool newlin
 		.in_arena = in_arena,
 	};
 	if (state == LINE_ENTRY) {
-		entry_set_line(f->kind, &e, f->n_lines);
-		memcpy(entry_at(f, f->n_entries), &e, entry_size(f->kind));
+		entry_set_line(f->kind, e, f->n_lines);
+		memcpy(entry_at(f, f->n_entries), e, entry_size(f->kind));
 		f->lines[f->n_lines].entry = (uint32_t) f->n_entries++;
 	}
 	f->n_lines++;
-	return 0;
 }
 
 /*
@@ -693,40 +739,10 @@ static size_t count_lines(const char *data, size_t len)
 }
 
 /*
- * The arena's layout: the line at file offset o is at 2 * o, then a '\n'
- * (a NUL once parsed), then room for parse_line()'s split copy: the 2n + 2
- * bytes of line_alloc(), without a malloc per line.  Copy data so.
+ * Parse the lines of f->arena, the file's len bytes and one more: each '\n'
+ * (and that byte, after a last line without one) becomes its line's NUL,
+ * so every line is parsed where it lies, without a malloc or a copy.
  */
-static void lay_out(char *arena, const char *data, size_t len)
-{
-	for (size_t pos = 0; pos < len;) {
-		const char *nl = memchr(data + pos, '\n', len - pos);
-		size_t n = nl ? (size_t) (nl - (data + pos)) : len - pos;
-
-		memcpy(arena + 2 * pos, data + pos, n);
-		arena[2 * pos + n] = '\n';
-		pos += n + 1;
-	}
-}
-
-/*
- * The same, for data read into the arena itself: last line first, each
- * moved to twice its offset, which is never below the lines still to move.
- */
-static void lay_out_in_place(char *arena, size_t len)
-{
-	for (size_t next = len; next > 0;) {
-		size_t end = next == len && arena[len - 1] != '\n' ? len : next - 1;
-		const char *nl = memrchr(arena, '\n', end);
-		size_t start = nl ? (size_t) (nl - arena) + 1 : 0;
-
-		memmove(arena + 2 * start, arena + start, end - start);
-		arena[2 * start + (end - start)] = '\n';
-		next = start;
-	}
-}
-
-/* Parse the lines laid out in f->arena (of a file of len bytes and n_lines lines). */
 static int parse_arena(struct acct_file *f, size_t len, size_t n_lines)
 {
 	size_t cap_lines = 0, cap_entries = 0;
@@ -741,8 +757,11 @@ static int parse_arena(struct acct_file *f, size_t len, size_t n_lines)
 		cap_lines = cap_entries = n_lines;
 	}
 	for (size_t pos = 0; pos < len;) {
-		char *raw = f->arena + 2 * pos;
-		size_t n = (size_t) ((char *) memchr(raw, '\n', len - pos + 1) - raw);
+		char *raw = f->arena + pos;
+		const char *nl = memchr(raw, '\n', len - pos);
+		size_t n = nl ? (size_t) (nl - raw) : len - pos;
+		union acct_entry e = {0};
+		unsigned why;
 		int r;
 
 		raw[n] = '\0';
@@ -751,9 +770,10 @@ static int parse_arena(struct acct_file *f, size_t len, size_t n_lines)
 		r = file_reserve(f, &cap_lines, &cap_entries);
 		if (r < 0)
 			return r;
-		r = file_add_line(f, raw, n, pos + n < len, true);
+		r = parse_line(f->kind, raw, n, &e, &why);
 		if (r < 0)
 			return r;
+		file_push_line(f, raw, n, nl != NULL, true, r, why, &e);
 		pos += n + 1;
 	}
 	index_rebuild(f);
@@ -775,19 +795,18 @@ static int parse(enum acct_kind kind, char **data, size_t len, bool in_place, st
 	if (n_lines > ACCT_LINES_MAX)
 		return -EFBIG;
 	if (n_lines > 0) {
-		size_t need = 2 * len + 2 * n_lines;
+		/* One byte more: the NUL of a last line without its '\n'. */
 		if (in_place) {
-			char *a = realloc(*data, need);
+			char *a = realloc(*data, len + 1);
 			if (!a)
 				return -ENOMEM;
 			*data = NULL;
 			f.arena = a;
-			lay_out_in_place(f.arena, len);
 		} else {
-			f.arena = malloc(need);
+			f.arena = malloc(len + 1);
 			if (!f.arena)
 				return -ENOMEM;
-			lay_out(f.arena, *data, len);
+			memcpy(f.arena, *data, len);
 		}
 	}
 	r = parse_arena(&f, len, n_lines);
@@ -815,19 +834,22 @@ int acct_file_parse_take(enum acct_kind kind, char *data, size_t len, struct acc
 
 int acct_file_render(const struct acct_file *f, char **ret_data, size_t *ret_len)
 {
-	struct buf b = {0};
-	size_t len;
-	char *s;
+	size_t len = 0;
+	char *s, *p;
 
-	for (size_t i = 0; i < f->n_lines; i++) {
-		(void) buf_append(&b, f->lines[i].raw, f->lines[i].len);
-		if (f->lines[i].newline)
-			(void) buf_putc(&b, '\n');
-	}
-	len = b.len;		/* buf_ok() is checked by buf_steal() */
-	s = buf_steal(&b);
+	for (size_t i = 0; i < f->n_lines; i++)
+		len += f->lines[i].len + f->lines[i].newline;	/* no overflow: at most the bytes held */
+	s = malloc(len + 1);
 	if (!s)
 		return -ENOMEM;
+	p = s;
+	for (size_t i = 0; i < f->n_lines; i++) {
+		line_unsplit(f->kind, &f->lines[i], p);
+		p += f->lines[i].len;
+		if (f->lines[i].newline)
+			*p++ = '\n';
+	}
+	*p = '\0';
 	*ret_data = s;
 	*ret_len = len;
 	return 0;
@@ -847,10 +869,10 @@ int acct_file_set_field(struct acct_file *f, size_t entry, unsigned field, const
 {
 	struct span spans[FIELDS_MAX];
 	union acct_entry e = {0};
-	_cleanup_free_ char *raw = NULL;
+	_cleanup_free_ char *old = NULL, *raw = NULL;
 	struct acct_line *l;
 	const struct span *s;
-	const char *why;
+	unsigned why;
 	size_t vlen, len;
 	int state;
 
@@ -861,23 +883,28 @@ int acct_file_set_field(struct acct_file *f, size_t entry, unsigned field, const
 
 	l = &f->lines[entry_line(f, entry)];
 
-	/* An entry line has exactly kind_fields() fields. */
-	if (split_fields(l->raw, l->len, spans, ELEMENTSOF(spans)) != kind_fields(f->kind))
+	/* The line as read (it is kept split), with exactly kind_fields() fields. */
+	old = malloc((size_t) l->len + 1);
+	if (!old)
+		return -ENOMEM;
+	line_unsplit(f->kind, l, old);
+	old[l->len] = '\0';
+	if (split_fields(old, l->len, spans, ELEMENTSOF(spans)) != kind_fields(f->kind))
 		return -EINVAL;
 	s = &spans[field];
 	vlen = strlen(value);
-	if (vlen == s->len && memcmp(l->raw + s->start, value, vlen) == 0)
+	if (vlen == s->len && memcmp(old + s->start, value, vlen) == 0)
 		return 0;
 
 	if (vlen > ACCT_LINE_MAX)
 		return -EINVAL;
 	len = l->len - s->len + vlen;
-	raw = malloc(2 * len + 2);	/* raw bytes, NUL, split copy: see line_alloc() */
+	raw = malloc(len + 1);
 	if (!raw)
 		return -ENOMEM;
-	memcpy(raw, l->raw, s->start);
+	memcpy(raw, old, s->start);
 	memcpy(raw + s->start, value, vlen);
-	memcpy(raw + s->start + vlen, l->raw + s->start + s->len, l->len - s->start - s->len);
+	memcpy(raw + s->start + vlen, old + s->start + s->len, l->len - s->start - s->len);
 	raw[len] = '\0';
 
 	state = parse_line(f->kind, raw, len, &e, &why);
@@ -902,7 +929,7 @@ int acct_file_append_line(struct acct_file *f, const char *raw)
 {
 	size_t cap_lines = f->n_lines, cap_entries = f->n_entries, len;
 	union acct_entry e = {0};
-	const char *why;
+	unsigned why;
 	char *copy;
 	int state, r;
 
@@ -919,7 +946,6 @@ int acct_file_append_line(struct acct_file *f, const char *raw)
 	if (!copy)
 		return -ENOMEM;
 	state = parse_line(f->kind, copy, len, &e, &why);
-	entry_done(f->kind, &e);
 	if (state < 0 || state != LINE_ENTRY) {
 		free(copy);
 		return state < 0 ? state : -EINVAL;
@@ -928,12 +954,11 @@ int acct_file_append_line(struct acct_file *f, const char *raw)
 	/* Arrays are exactly full after parse or a previous append: grow them. */
 	r = file_reserve(f, &cap_lines, &cap_entries);
 	if (r < 0) {
+		entry_done(f->kind, &e);
 		free(copy);
 		return r;
 	}
-	r = file_add_line(f, copy, len, true, false);
-	if (r < 0)
-		return r;
+	file_push_line(f, copy, len, true, false, state, why, &e);
 	if (f->n_lines >= 2)
 		f->lines[f->n_lines - 2].newline = true;
 	index_rebuild(f);

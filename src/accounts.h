@@ -35,7 +35,7 @@
  * whitespace in ids ("-1" is uid 4294967295), and shadow's 5-field old form
  * (which shadow-utils accepts too).  A check may want to say so.
  *
- * CRLF files: the '\r' is kept in raw (raw is never altered) and stays part
+ * CRLF files: the '\r' is kept in raw (raw's bytes are never altered) and stays part
  * of the last field, exactly as glibc sees it.  So a passwd entry's shell is
  * "/bin/bash\r" (sshd then logs "shell '/bin/bash\r' does not exist"), a
  * shadow entry's flag is "\r" (glibc's shadow parser rejects that line
@@ -121,20 +121,30 @@ struct sp_entry {
 };
 
 /*
- * Packed into 24 bytes: a file of 30,000 lines keeps one of these per line
- * (the entry index, the state and both flags share one 32-bit word).
+ * Packed into 16 bytes: a file of 30,000 lines keeps one of these per line
+ * (the entry index, the state, the reason and both flags share one 32-bit
+ * word).
  */
 struct acct_line {
-	char *raw;		/* exact bytes, without the '\n'; NUL-terminated after len for convenience */
-	const char *why;	/* LINE_BAD: static reason ("wrong number of fields", "bad uid", ...); else NULL */
+	/* The exact bytes, without the '\n', NUL-terminated after len.  A
+	 * LINE_ENTRY line is split in place (its entry's strings point into
+	 * it): each ':', and each ',' after a group member, is a NUL there;
+	 * acct_file_render() puts them back.  Other lines are as read. */
+	char *raw;
 	uint32_t len;		/* at most ACCT_LINE_MAX for parsed lines; longer ones are LINE_BAD */
 	uint32_t entry : 21;	/* LINE_ENTRY: index into the entries array (< ACCT_LINES_MAX) */
 	uint32_t state : 3;	/* enum line_state */
+	uint32_t why : 5;	/* LINE_BAD: its reason, read with acct_line_why(); private to accounts.c */
 	bool newline : 1;	/* was terminated by '\n' */
 	bool in_arena : 1;	/* raw lives in acct_file.arena: never freed alone */
 };
 _Static_assert(ACCT_LINES_MAX <= 1u << 21, "struct acct_line: entry has 21 bits");
 _Static_assert(LINE_COMMENT < 1 << 3, "struct acct_line: state has 3 bits");
+_Static_assert(sizeof(struct acct_line) == 16 || sizeof(void *) != 8, "struct acct_line: 16 bytes on 64-bit");
+
+/* A LINE_BAD line's reason, a static string ("wrong number of fields",
+ * "bad uid", ...); NULL for any other line. */
+const char *acct_line_why(const struct acct_line *l);
 
 /*
  * A parsed file.  A zero-initialised struct with .kind set is a valid empty

@@ -29,7 +29,10 @@ void explain_read_transcript(const char *text, size_t len, struct transcript *re
 	const char *m = memmem(text, len, can, sizeof(can) - 1);
 	if (m) {
 		m += sizeof(can) - 1;
-		size_t n = strcspn(m, "\r\n");
+		/* text is len bytes, not a string: stop at its end too */
+		size_t n = 0, left = (size_t) (text + len - m);
+		while (n < left && m[n] != '\r' && m[n] != '\n')
+			n++;
 		snprintf(ret->methods, sizeof(ret->methods), "%.*s", (int) (n < 100 ? n : 100), m);
 	}
 	if (has(text, len, "Authenticated to ") || has(text, len, "Authentication succeeded"))

@@ -306,6 +306,10 @@ static int parse_object(const char *path, const char *text, size_t len, const ch
 			}
 		} else if (depth == 1) {
 			const char *v;
+			/* A self-closed <rule/> has no end to clear rule, and add_rule()
+			 * below may move the rules: a later element's children must
+			 * not reach it. */
+			rule = NULL;
 			if (streq(x.name, "rule")) {
 				if (!(rule = add_rule(o)))
 					return -ENOMEM;

@@ -5,6 +5,8 @@
  * input.  Built and run by tests/fuzz/run.sh (clang, ASan, UBSan); every
  * parser must return, never crash, leak or read out of bounds.
  *
+ * 7: the account files (src/accounts.h), each kind: rendered back byte for
+ * byte, and an edit of one entry changes its own line only.
  * 17-19 read the next boot's MAC state and sshd's flags: /etc/default/grub,
  * grubenv and BLS entries, /etc/selinux/config, AppArmor profile headers;
  * unit files, EnvironmentFile= with $VAR splitting.
@@ -216,6 +218,48 @@ static void fuzz_tcpwrap(const char *d, size_t n)
 	free(tw_allow_entry("sshd", q.client));
 	tw_file_done(&t[0]);
 	tw_file_done(&t[1]);
+}
+
+/*
+ * The account files: a parse renders back to the very bytes (entry lines are
+ * kept split in place), and an edit of one entry changes its own line only.
+ */
+static void fuzz_accounts(const char *d, size_t n)
+{
+	for (int kind = ACCT_PASSWD; kind <= ACCT_SHADOW; kind++) {
+		struct acct_file f = {0};
+		char *out = NULL;
+		size_t len = 0;
+		int r;
+
+		if (kind == ACCT_GROUP) {
+			char *c = malloc(n ? n : 1);
+			memcpy(c, d, n);
+			r = acct_file_parse_take(ACCT_GROUP, c, n, &f);
+		} else
+			r = acct_file_parse((enum acct_kind) kind, d, n, &f);
+		if (r < 0)
+			continue;
+		if (acct_file_render(&f, &out, &len) < 0 || len != n || memcmp(out, d, n) != 0)
+			abort();
+		free(out);
+		if (f.n_entries > 0) {
+			size_t e = n % f.n_entries, at = 0, line = kind == ACCT_PASSWD ? f.pw[e].line
+							     : kind == ACCT_GROUP   ? f.gr[e].line
+										    : f.sp[e].line;
+			for (size_t i = 0; i < line; i++)
+				at += f.lines[i].len + f.lines[i].newline;
+			size_t old_end = at + f.lines[line].len;
+			if (acct_file_set_field(&f, e, 1, "!") < 0 || acct_file_render(&f, &out, &len) < 0)
+				abort();
+			size_t new_end = at + f.lines[line].len;
+			if (len - new_end != n - old_end || memcmp(out, d, at) != 0 ||
+			    memcmp(out + new_end, d + old_end, n - old_end) != 0)
+				abort();
+			free(out);
+		}
+		acct_file_done(&f);
+	}
 }
 
 /* Load the in-memory home; with ssh_output, match what ssh printed against it. */
@@ -522,8 +566,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		netconf_done(&nc); break; }
 	case 5: { struct client_config_bad_option *v = NULL; size_t k = 0; if (client_config_bad_options(s, &v, &k) == 0) client_config_bad_options_free(v, k); break; }
 	case 6: { char **argv = NULL; if (sshd_config_split_line(d, n, &argv, NULL) == 0) strv_free(argv); break; }
-	case 7: { struct acct_file f = {0}; if (acct_file_parse(ACCT_PASSWD, d, n, &f) == 0) acct_file_done(&f);
-		char *c = malloc(n ? n : 1); memcpy(c, d, n); if (acct_file_parse_take(ACCT_GROUP, c, n, &f) == 0) acct_file_done(&f); break; }
+	case 7: fuzz_accounts(d, n); break;
 	case 8: { char *nl = strchr(s, '\n'); if (nl) { *nl = 0; (void) sshmatch_pattern(s, nl + 1); (void) sshmatch_list(s, nl + 1, true); (void) sshmatch_addr_list(s, nl + 1); (void) sshmatch_user(s, "h", "10.0.0.1", nl + 1); } break; }
 	case 9: { struct ip_addr a; char *scope = NULL; if (ip_parse_numeric(s, &a, &scope) == 0) free(scope); (void) ip_parse_cidr(d, n, &a); (void) services_lookup(d, n, "ssh", "tcp"); (void) listen_port_parse(s, d, n); break; }
 	case 10: { unsigned line; (void) sysctl_value(d, n, "net.ipv4.ip_nonlocal_bind", &line); break; }

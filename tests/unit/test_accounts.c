@@ -37,8 +37,8 @@ static void assert_bad(enum acct_kind kind, const char *s, const char *why)
 	parse_str(kind, s, &f);
 	ck_assert_uint_eq(f.n_lines, 1);
 	ck_assert_msg(f.lines[0].state == LINE_BAD, "'%s' (kind %d) is not LINE_BAD", s, (int) kind);
-	ck_assert_ptr_nonnull(f.lines[0].why);
-	ck_assert_str_eq(f.lines[0].why, why);
+	ck_assert_ptr_nonnull(acct_line_why(&f.lines[0]));
+	ck_assert_str_eq(acct_line_why(&f.lines[0]), why);
 	ck_assert_uint_eq(f.n_entries, 0);
 	ck_assert_uint_eq(acct_file_bad_lines(&f), 1);
 	acct_file_done(&f);
@@ -52,7 +52,7 @@ static void assert_state(enum acct_kind kind, const char *s, enum line_state sta
 	ck_assert_uint_eq(f.n_lines, 1);
 	ck_assert_msg(f.lines[0].state == state, "'%s' (kind %d): state %d, expected %d",
 		      s, (int) kind, (int) f.lines[0].state, (int) state);
-	ck_assert_ptr_null(f.lines[0].why);
+	ck_assert_ptr_null(acct_line_why(&f.lines[0]));
 	ck_assert_uint_eq(f.n_entries, state == LINE_ENTRY ? 1 : 0);
 	acct_file_done(&f);
 }
@@ -84,9 +84,9 @@ static void assert_consistent(const struct acct_file *f)
 		if (i + 1 < f->n_lines)
 			ck_assert_msg(l->newline, "line %zu lacks its newline but is not last", i + 1);
 		if (l->state == LINE_BAD)
-			ck_assert_ptr_nonnull(l->why);
+			ck_assert_ptr_nonnull(acct_line_why(l));
 		else
-			ck_assert_ptr_null(l->why);
+			ck_assert_uint_eq(l->why, 0);	/* no reason kept */
 		if (l->state == LINE_ENTRY) {
 			ck_assert_uint_eq(l->entry, entries);
 			ck_assert_uint_eq(entry_line_of(f, l->entry), i);
@@ -269,7 +269,7 @@ START_TEST(acct_file_parse_bad_lines)
 		ck_assert_int_eq(acct_file_parse((enum acct_kind) k, nul, sizeof(nul) - 1, &f), 0);
 		ck_assert_uint_eq(f.n_lines, 1);
 		ck_assert(f.lines[0].state == LINE_BAD);
-		ck_assert_str_eq(f.lines[0].why, "NUL byte in line");
+		ck_assert_str_eq(acct_line_why(&f.lines[0]), "NUL byte in line");
 		ck_assert_uint_eq(f.lines[0].len, sizeof(nul) - 2);
 		acct_file_done(&f);
 	}
@@ -377,7 +377,7 @@ START_TEST(acct_file_parse_long_line)
 	memmove(line + 1, line, len);
 	ck_assert_int_eq(acct_file_parse(ACCT_PASSWD, line, len + 1, &f), 0);
 	ck_assert(f.lines[0].state == LINE_BAD);
-	ck_assert_str_eq(f.lines[0].why, "line too long");
+	ck_assert_str_eq(acct_line_why(&f.lines[0]), "line too long");
 	ck_assert_uint_eq(f.lines[0].len, len + 1);
 	acct_file_done(&f);
 }
@@ -487,11 +487,72 @@ START_TEST(acct_file_render_hand_cases)
 	ck_assert_uint_eq(f.n_lines, 3);
 	ck_assert_uint_eq(f.n_entries, 2);
 	ck_assert(f.lines[1].state == LINE_BAD);
-	ck_assert_str_eq(f.lines[1].why, "line too long");
+	ck_assert_str_eq(acct_line_why(&f.lines[1]), "line too long");
 	ck_assert_uint_eq(f.lines[1].len, big);
 	ck_assert_str_eq(f.pw[1].name, "bin");
 	ck_assert_uint_eq(f.pw[1].line, 2);
 	acct_file_done(&f);
+}
+END_TEST
+
+/*
+ * Entry lines are kept split in place (':' and a member's ',' become NUL):
+ * lines whose bytes look like what the split makes (empty fields, empty and
+ * blank members, a CR, a line split first and then found bad) must still
+ * render as read, alone and after an edit of another line, and the edit
+ * must change only its own line.
+ */
+START_TEST(acct_file_render_split_entries)
+{
+	static const struct {
+		enum acct_kind kind;
+		const char *data;
+		unsigned field;		/* edited on the file's first entry */
+		const char *value, *edited;
+	} cases[] = {
+		{ ACCT_GROUP,
+		  "g:x:1:a,,b, c,\r\nh::2:\nbad:x:x:a,b\ni:x:3:,,,\nj:x:4: , \n\nk:x:5:\t,z",
+		  GR_PASSWD, "!",
+		  "g:!:1:a,,b, c,\r\nh::2:\nbad:x:x:a,b\ni:x:3:,,,\nj:x:4: , \n\nk:x:5:\t,z" },
+		{ ACCT_GROUP, "adm:x:4:syslog,alice\nsudo:x:27:\r\n", GR_MEMBERS, ",bob,,",
+		  "adm:x:4:,bob,,\nsudo:x:27:\r\n" },
+		{ ACCT_PASSWD,
+		  "u::5:5:::\nbad:x:-1:0::/:/bin/sh\nv:x:6:6:a,b c:/h:/bin/sh\r\n+::::::\nw:x:7:7::/:",
+		  PW_SHELL, "/bin/bash",
+		  "u::5:5:::/bin/bash\nbad:x:-1:0::/:/bin/sh\nv:x:6:6:a,b c:/h:/bin/sh\r\n+::::::\nw:x:7:7::/:" },
+		{ ACCT_SHADOW, "s:!:1:::::: \r\nbad:!:x:::::: \nt::::::::", SP_EXPIRE, "9",
+		  "s:!:1:::::9: \r\nbad:!:x:::::: \nt::::::::" },
+	};
+
+	for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+		struct acct_file f;
+		_cleanup_free_ char *out = NULL;
+		size_t len = strlen(cases[i].data), out_len;
+
+		assert_roundtrip(cases[i].kind, cases[i].data, len);
+		parse_str(cases[i].kind, cases[i].data, &f);
+		assert_consistent(&f);
+		ck_assert_int_eq(acct_file_set_field(&f, 0, cases[i].field, cases[i].value), 1);
+		assert_consistent(&f);
+		ck_assert_int_eq(acct_file_render(&f, &out, &out_len), 0);
+		ck_assert_uint_eq(out_len, strlen(cases[i].edited));
+		ck_assert_str_eq(out, cases[i].edited);
+		acct_file_done(&f);
+	}
+
+	/* The entries read the split fields. */
+	struct acct_file g;
+	parse_str(ACCT_GROUP, cases[0].data, &g);
+	ck_assert_uint_eq(g.n_entries, 5);
+	ck_assert_str_eq(g.gr[0].name, "g");
+	ck_assert_str_eq(g.gr[0].passwd, "x");
+	ck_assert_uint_eq(strv_length(g.gr[0].members), 3);
+	ck_assert_str_eq(g.gr[0].members[0], "a");
+	ck_assert_str_eq(g.gr[0].members[1], "b");
+	ck_assert_str_eq(g.gr[0].members[2], "c");
+	ck_assert_uint_eq(strv_length(g.gr[2].members), 0);
+	ck_assert_str_eq(g.gr[4].members[0], "z");
+	acct_file_done(&g);
 }
 END_TEST
 
@@ -613,8 +674,8 @@ START_TEST(acct_file_bad_lines_count)
 	ck_assert_uint_eq(f.n_lines, 7);
 	ck_assert_uint_eq(acct_file_bad_lines(&f), 2);
 	ck_assert_uint_eq(f.n_entries, 2);
-	ck_assert_str_eq(f.lines[1].why, "wrong number of fields");
-	ck_assert_str_eq(f.lines[4].why, "empty name");
+	ck_assert_str_eq(acct_line_why(&f.lines[1]), "wrong number of fields");
+	ck_assert_str_eq(acct_line_why(&f.lines[4]), "empty name");
 	ck_assert_uint_eq(f.pw[1].line, 5);
 	acct_file_done(&f);
 }
@@ -1136,6 +1197,7 @@ static Suite *accounts_suite(void)
 	tcase_add_test(tc, acct_file_parse_group_huge_members);
 	tcase_add_test(tc, acct_file_parse_bad_args);
 	tcase_add_test(tc, acct_file_render_hand_cases);
+	tcase_add_test(tc, acct_file_render_split_entries);
 	tcase_add_test(tc, acct_file_render_random_garbage);
 	tcase_add_test(tc, acct_file_bad_lines_count);
 	tcase_add_test(tc, accounts_user_by_name_first_match);
