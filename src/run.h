@@ -52,6 +52,7 @@ struct run_options {
 	 * sshd's restarts; 0: since sshd last started. */
 	long long since;
 	unsigned long crash_at;	/* SSHFIX_CRASH_AT, for the crash tests */
+	const char *test_hook;	/* SSHFIX_TEST_HOOK, the attack tier's race hook (journal_set_test_hook()) */
 	/* --client: the connecting side's files (src/client.h) */
 	bool client;
 	const char *home;	/* --home DIR, else the default home; inside the target */
