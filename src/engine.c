@@ -29,6 +29,8 @@ static bool id_listed(char **ids, const struct finding *f)
 
 static bool finding_selected(const struct run *run, const struct finding *f)
 {
+	if (run->opt.user && !streq_ptr(f->user, run->opt.user))
+		return false;
 	if (run->opt.only && !id_listed(run->opt.only, f))
 		return false;
 	return !(run->opt.skip && id_listed(run->opt.skip, f));
@@ -201,7 +203,7 @@ int engine_detect(struct run *run)
 				return r;
 		}
 	}
-	/* --only/--skip may name single problems of a family. */
+	/* --only/--skip may name single problems of a family; opt.user, one account. */
 	size_t k = 0;
 	for (size_t i = 0; i < run->n_findings; i++) {
 		if (finding_selected(run, run->findings[i]))
