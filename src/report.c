@@ -31,23 +31,26 @@ static const char *mode_name(enum run_mode m)
 	return "unknown";
 }
 
-static void target_line(const struct run *run, struct buf *b)
+void report_target_line(const struct run *run, struct buf *b)
 {
 	const struct target_facts *f = &run->target->facts;
 	_cleanup_free_ char *root = escape_display(run->opt.root);
 
 	buf_printf(b, "sshfix %s: %starget %s", PACKAGE_VERSION, run->opt.client ? "client side, " : "", root ? root : "?");
 	buf_printf(b, " (%s", f->os_pretty ? f->os_pretty : "unknown distribution");
-	if (run->opt.client) {
-		/* The connecting side: the notes name its ssh; the server's sshd is beside the point. */
-		buf_puts(b, ")\n");
-		return;
-	}
-	if (f->sshd_version)
-		buf_printf(b, ", %s", f->sshd_version);
-	else
-		buf_puts(b, ", no sshd binary found");
+	/* The connecting side: the notes name its ssh; the server's sshd is beside the point. */
+	if (!run->opt.client)
+		buf_printf(b, ", %s", f->sshd_version ? f->sshd_version : "no sshd binary found");
 	buf_puts(b, ")\n");
+}
+
+static void target_line(const struct run *run, struct buf *b)
+{
+	const struct target_facts *f = &run->target->facts;
+
+	report_target_line(run, b);
+	if (run->opt.client)
+		return;
 	if (run->opt.from)
 		buf_printf(b, "  for connections from %s\n", run->opt.from);
 	if (f->sshd_version && (f->sshd_debian_patches || f->sshd_libwrap || f->sshd_keyperm_group)) {
@@ -207,8 +210,7 @@ static void summary_text(const struct run *run, struct buf *b)
 	buf_puts(b, ".\n");
 }
 
-/* Write a finished report; the caller checks the stream for write errors. */
-static int emit(struct buf *b, FILE *out)
+int report_emit(struct buf *b, FILE *out)
 {
 	int r = buf_ok(b) ? 0 : -ENOMEM;
 
@@ -240,7 +242,7 @@ int report_text(const struct run *run, FILE *out)
 	}
 	summary_text(run, &b);
 	report_undo_line(run, &b);
-	return emit(&b, out);
+	return report_emit(&b, out);
 }
 
 /* A word as a shell reads it back: as is when it holds only characters no
@@ -374,7 +376,7 @@ static void json_target(const struct run *run, struct buf *b)
 	buf_puts(b, "}}");
 }
 
-static void json_finding(const struct run *run, const struct finding *f, size_t idx, struct buf *b)
+void report_json_finding(const struct run *run, const struct finding *f, size_t idx, struct buf *b)
 {
 	_cleanup_free_ char *msg = finding_message(f);
 	bool first = true;
@@ -440,7 +442,7 @@ int report_json(const struct run *run, unsigned exit_status, FILE *out)
 	for (size_t i = 0; i < run->n_findings; i++) {
 		if (i)
 			buf_putc(&b, ',');
-		json_finding(run, run->findings[i], i, &b);
+		report_json_finding(run, run->findings[i], i, &b);
 	}
 	buf_putc(&b, ']');
 	json_key(&b, &first, "notes");
@@ -466,5 +468,5 @@ int report_json(const struct run *run, unsigned exit_status, FILE *out)
 	json_kv_str(&b, &first, "undo_command", undo);
 	json_kv_int(&b, &first, "exit_status", exit_status);
 	buf_puts(&b, "}\n");
-	return emit(&b, out);
+	return report_emit(&b, out);
 }

@@ -12,6 +12,10 @@
 #include "util.h"
 
 int report_text(const struct run *run, FILE *out);
+/* "sshfix VERSION: target ROOT (distribution, sshd version)\n", every report's first line, appended to b. */
+void report_target_line(const struct run *run, struct buf *b);
+/* Finding f (run->findings[idx]: its journal entries are tagged idx) as the JSON report's object, appended to b. */
+void report_json_finding(const struct run *run, const struct finding *f, size_t idx, struct buf *b);
 /*
  * The command that undoes this run's apply, as a person can type it again
  * after sshfix has ended: "sshfix --undo ID --root /mnt", "sshfix --device
@@ -27,3 +31,6 @@ int report_undo_command(const struct run *run, char **ret, char **ret_here);
  * appended to b; nothing when nothing was applied. */
 void report_undo_line(const struct run *run, struct buf *b);
 int report_json(const struct run *run, unsigned exit_status, FILE *out);
+/* Write the finished report b to out and free it; -ENOMEM when b ran out of memory.  The caller checks
+ * the stream for write errors. */
+int report_emit(struct buf *b, FILE *out);
