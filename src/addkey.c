@@ -57,7 +57,6 @@
 #include "keyfiles.h"
 #include "keywalk.h"
 #include "mac.h"
-#include "model.h"
 #include "report.h"
 #include "strictmodes.h"
 #include "util.h"
@@ -998,16 +997,19 @@ unsigned addkey_run(struct run *run, const struct addkey_request *req)
 		r = engine_begin(run);
 	if (r == 0)
 		r = engine_detect(run);
-	if (r == 0)
+	if (r == 0) {
 		r = find_addition(run, req, left, &self);
+		if (r == -EINVAL)
+			r = 1;	/* it cannot be added: left->why says why */
+	}
 	if (self)
 		left = NULL;	/* the finding's now */
 	if (r == 0)
 		r = engine_plan(run);
 	if (r == 0)
 		(void) engine_finish(run);	/* a failure is in run->exit_flags and in the finding */
-	else if (r != -EINVAL && left && !left->why)
-		left->why = strdup(strerror(-r));	/* the engine said what it could not do */
+	else if (r < 0 && left && !left->why)
+		left->why = strdup(strerror(-r));	/* what could not be done (the engine said where) */
 
 	const struct addition *d = self ? self->data : left;
 	if (self ? self->status == FS_FAILED : !(d && d->line)) {
