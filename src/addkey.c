@@ -32,9 +32,9 @@
  * this user only; then the addition, a finding ("add-key") whose repair
  * plans the journal entries; the policy, which repairs that finding only
  * (the rest is reported, for sshfix --apply); apply, the undo record and
- * detection again; the exit status from the findings.  What is left here is
- * what only adding a key has: the key, where it goes, its labels, and the
- * report's shape.
+ * detection again; the exit status from the findings; the report, from
+ * the findings (report_add_key()).  What is left here is what only adding
+ * a key has: the key, where it goes, its labels.
  */
 #include "config.h"
 
@@ -53,7 +53,6 @@
 #include "engine.h"
 #include "fix.h"
 #include "fixes.h"
-#include "json.h"
 #include "keyfiles.h"
 #include "keywalk.h"
 #include "mac.h"
@@ -835,137 +834,6 @@ static int find_addition(struct run *run, const struct addkey_request *req, stru
 	return 0;
 }
 
-/* ---- the report ---- */
-
-/* "added", "would-add", "present" or "failed": from the key's finding self, or without one from d. */
-static const char *key_status(const struct finding *self, const struct addition *d)
-{
-	if (!self)
-		return d->line ? "present" : "failed";
-	return self->status == FS_FIXED ? "added" : self->status == FS_WOULD_FIX ? "would-add" : "failed";
-}
-
-static int print_text(const struct run *run, const struct addkey_request *req, const struct finding *self,
-		      const struct addition *d, FILE *out)
-{
-	struct buf b = {0};
-	_cleanup_free_ char *user = escape_display(req->user), *path = escape_display(d->file ? d->file : "?"),
-			    *comment = req->comment ? escape_display(req->comment) : NULL;
-	const char *status = key_status(self, d), *why = self ? self->status_reason : d->why;
-	size_t shown = 0;
-
-	report_target_line(run, &b);
-	for (size_t i = 0; d->notes && d->notes[i]; i++) {
-		_cleanup_free_ char *n = escape_display(d->notes[i]);
-		buf_printf(&b, "note: %s\n", n ? n : "?");
-	}
-	buf_putc(&b, '\n');
-	buf_printf(&b, "add-key: %s: %s key %s%s%s%s\n", user ? user : "?", req->type, req->fingerprint,
-		   comment ? " \"" : "", comment ? comment : "", comment ? "\"" : "");
-	if (req->repairs)
-		buf_printf(&b, "        repaired in the pasted key: %s\n", req->repairs);
-	if (streq(status, "present"))
-		buf_printf(&b, "        already in %s (line %u): nothing changed\n", path ? path : "?", d->line);
-	else if (streq(status, "failed")) {
-		_cleanup_free_ char *e = escape_display(why ? why : "see the message above");
-		buf_printf(&b, "        NOT added: %s\n", e ? e : "?");
-	} else {
-		_cleanup_free_ char *ch = escape_display(self->action ? self->action : "");
-		buf_printf(&b, "        into %s: %s\n", path ? path : "?", ch ? ch : "?");
-		buf_printf(&b, "        %s\n", streq(status, "added") ? "added" : "--add-key without --dry-run would add it");
-	}
-	/* The engine kept this user's findings only. */
-	for (size_t i = 0; i < run->n_findings; i++) {
-		const struct finding *f = run->findings[i];
-		if (f == self)
-			continue;
-		if (shown++ == 0)
-			buf_printf(&b, "\nsshd will refuse %s's keys until these are repaired (sshfix --apply repairs what "
-				       "it can):\n", user ? user : "?");
-		_cleanup_free_ char *msg = finding_message(f);
-		buf_printf(&b, "[%s] %s: %s\n", severity_name(f->problem->severity), f->problem->id, msg ? msg : "?");
-	}
-	if (streq(status, "would-add")) {
-		struct buf diff = {0};
-		buf_puts(&b, "\nChanges --add-key would make (nothing has been changed):\n\n");
-		journal_render(run->journal, (size_t) -1, &diff);
-		/* The target's bytes: a hostile file must not drive the console, nor
-		 * the pager or the log the report is piped into. */
-		escape_text(&b, diff.data ? diff.data : "", diff.len);
-		b.oom |= diff.oom;
-		buf_done(&diff);
-	}
-	if (run->undo_id) {
-		buf_putc(&b, '\n');
-		report_undo_line(run, &b);
-	}
-	return report_emit(&b, out);
-}
-
-static int print_json(const struct run *run, const struct addkey_request *req, const struct finding *self,
-		      const struct addition *d, unsigned status, FILE *out)
-{
-	struct buf b = {0};
-	const char *st = key_status(self, d);
-	struct buf diff = {0};
-	bool first = true, kf = true, pf = true;
-
-	buf_putc(&b, '{');
-	json_kv_str(&b, &first, "sshfix", PACKAGE_VERSION);
-	json_kv_str(&b, &first, "mode", run->opt.mode == MODE_DRY_RUN ? "add-key-dry-run" : "add-key");
-	json_kv_str(&b, &first, "root", run->opt.root);
-	json_kv_str(&b, &first, "user", req->user);
-	json_key(&b, &first, "key");
-	buf_putc(&b, '{');
-	json_kv_str(&b, &kf, "type", req->type);
-	json_kv_str(&b, &kf, "fingerprint", req->fingerprint);
-	json_kv_str(&b, &kf, "comment", req->comment);
-	json_kv_str(&b, &kf, "repaired", req->repairs);
-	buf_putc(&b, '}');
-	json_kv_str(&b, &first, "status", st);
-	json_kv_str(&b, &first, "path", d->file);
-	json_key(&b, &first, "line");
-	if (d->line)
-		buf_printf(&b, "%u", d->line);
-	else
-		buf_puts(&b, "null");
-	json_kv_str(&b, &first, "changes", self ? self->action : NULL);
-	if (streq(st, "would-add"))
-		journal_render(run->journal, (size_t) -1, &diff);
-	json_kv_str(&b, &first, "diff", streq(st, "would-add") ? (diff.data ? diff.data : "") : NULL);
-	b.oom |= diff.oom;
-	buf_done(&diff);
-	json_kv_str(&b, &first, "error", self ? self->status_reason : d->why);
-	/* Each as in the checks' report (sshfix(8) JSON OUTPUT). */
-	json_key(&b, &first, "problems");
-	buf_putc(&b, '[');
-	for (size_t i = 0; i < run->n_findings; i++) {
-		if (run->findings[i] == self)
-			continue;
-		if (!pf)
-			buf_putc(&b, ',');
-		pf = false;
-		report_json_finding(run, run->findings[i], i, &b);
-	}
-	buf_putc(&b, ']');
-	json_key(&b, &first, "notes");
-	buf_putc(&b, '[');
-	for (size_t i = 0; d->notes && d->notes[i]; i++) {
-		if (i)
-			buf_putc(&b, ',');
-		json_string(&b, d->notes[i]);
-	}
-	buf_putc(&b, ']');
-	json_kv_str(&b, &first, "undo_id", run->undo_id);
-	_cleanup_free_ char *undo = NULL;
-	if (report_undo_command(run, &undo, NULL) < 0)
-		b.oom = true;
-	json_kv_str(&b, &first, "undo_command", undo);
-	json_kv_int(&b, &first, "exit_status", status);
-	buf_puts(&b, "}\n");
-	return report_emit(&b, out);
-}
-
 /* ---- the command ---- */
 
 /*
@@ -1012,14 +880,21 @@ unsigned addkey_run(struct run *run, const struct addkey_request *req)
 		left->why = strdup(strerror(-r));	/* what could not be done (the engine said where) */
 
 	const struct addition *d = self ? self->data : left;
-	if (self ? self->status == FS_FAILED : !(d && d->line)) {
-		const char *why = self ? self->status_reason : d ? d->why : NULL;
+	const char *why = self ? self->status_reason : d ? d->why : NULL;
+	bool failed = self ? self->status == FS_FAILED : !(d && d->line);
+	if (failed) {
 		_cleanup_free_ char *e = escape_display(why ? why : strerror(ENOMEM)), *u = escape_display(req->user);
 		run_error(run, "Cannot add the key for %s: %s", u ? u : "?", e ? e : "?");
 	}
 	status = run->exit_flags | engine_exit_flags(run);
-	r = !d ? -ENOMEM : run->opt.json ? print_json(run, req, self, d, status, stdout) : print_text(run, req, self, d, stdout);
-	if (r < 0)
+	struct report_key k = {
+		.user = req->user, .type = req->type, .fingerprint = req->fingerprint, .comment = req->comment,
+		.repaired = req->repairs,
+		.status = failed ? "failed" : !self ? "present" : self->status == FS_FIXED ? "added" : "would-add",
+		.path = d ? d->file : NULL, .line = d ? d->line : 0, .changes = self ? self->action : NULL,
+		.error = failed ? why : NULL, .notes = d ? d->notes : NULL, .self = self,
+	};
+	if (report_add_key(run, &k, status, stdout) < 0)
 		status |= EXIT_ERROR;
 	addition_free(left);
 	return status;

@@ -12,10 +12,6 @@
 #include "util.h"
 
 int report_text(const struct run *run, FILE *out);
-/* "sshfix VERSION: target ROOT (distribution, sshd version)\n", every report's first line, appended to b. */
-void report_target_line(const struct run *run, struct buf *b);
-/* Finding f (run->findings[idx]: its journal entries are tagged idx) as the JSON report's object, appended to b. */
-void report_json_finding(const struct run *run, const struct finding *f, size_t idx, struct buf *b);
 /*
  * The command that undoes this run's apply, as a person can type it again
  * after sshfix has ended: "sshfix --undo ID --root /mnt", "sshfix --device
@@ -31,6 +27,21 @@ int report_undo_command(const struct run *run, char **ret, char **ret_here);
  * appended to b; nothing when nothing was applied. */
 void report_undo_line(const struct run *run, struct buf *b);
 int report_json(const struct run *run, unsigned exit_status, FILE *out);
-/* Write the finished report b to out and free it; -ENOMEM when b ran out of memory.  The caller checks
- * the stream for write errors. */
-int report_emit(struct buf *b, FILE *out);
+
+/*
+ * --add-key's report (sshfix(8) ADDING A KEY): the key, what became of it,
+ * and the user's problems, which are every finding but the key's own
+ * (self); with run->opt.json one JSON object.
+ */
+struct report_key {
+	const char *user, *type, *fingerprint, *comment;
+	const char *repaired;	/* what was repaired in the pasted key, or NULL */
+	const char *status;	/* "added", "would-add", "present", "failed" */
+	const char *path;	/* the keys file, or NULL */
+	unsigned line;		/* "present": the key's line in path */
+	const char *changes;	/* what the change does, in words, or NULL */
+	const char *error;	/* "failed": why, or NULL */
+	char *const *notes;	/* what could not be done (labels), or NULL */
+	const struct finding *self;	/* the key's own finding, or NULL */
+};
+int report_add_key(const struct run *run, const struct report_key *k, unsigned exit_status, FILE *out);
