@@ -26,6 +26,15 @@
  * the clock, or SOURCE_DATE_EPOCH), after the key's own comment in
  * parentheses.  A key whose type and data are already in one of the user's
  * keys files is not added again.
+ *
+ * The run is the engine's (DESIGN §3), as for --apply: detection of the two
+ * families that judge the user's keys (user-key-paths, keys-content), for
+ * this user only; then the addition, a finding ("add-key") whose repair
+ * plans the journal entries; the policy, which repairs that finding only
+ * (the rest is reported, for sshfix --apply); apply, the undo record and
+ * detection again; the exit status from the findings; the report, from
+ * the findings (report_add_key()).  What is left here is what only adding
+ * a key has: the key, where it goes, its labels.
  */
 #include "config.h"
 
@@ -44,11 +53,9 @@
 #include "engine.h"
 #include "fix.h"
 #include "fixes.h"
-#include "json.h"
 #include "keyfiles.h"
 #include "keywalk.h"
 #include "mac.h"
-#include "model.h"
 #include "report.h"
 #include "strictmodes.h"
 #include "util.h"
@@ -71,6 +78,30 @@ static void refusal(const char *marker, const char *where)
 		"server; nothing was written anywhere. Give the public half instead: the .pub file next to it, or the "
 		"output of ssh-keygen -y -f KEYFILE.\n",
 		marker, where);
+}
+
+/* The key's type, fingerprint, comment and blob: the report names the key, the keys files are searched for its blob. */
+static int key_parts(struct addkey_request *req)
+{
+	struct authkeys_line k;
+	int r;
+
+	r = authkeys_parse_line(req->line, strlen(req->line), &k);
+	if (r < 0)
+		return r;
+	if (k.status != AK_KEY)
+		return -EINVAL;
+	r = authkeys_base64_decode(req->line + k.blob_start, k.blob_end - k.blob_start, &req->blob, &req->blob_len);
+	if (r < 0)
+		return r;
+	req->type = k.type->name;
+	req->fingerprint = authkeys_fingerprint(req->blob, req->blob_len);
+	if (!req->fingerprint)
+		return -ENOMEM;
+	if (k.comment_end > k.comment_start &&
+	    !(req->comment = strndup(req->line + k.comment_start, k.comment_end - k.comment_start)))
+		return -ENOMEM;
+	return 0;
 }
 
 unsigned addkey_prepare(char **words, size_t n_words, const char *file, const char *user, char **argv,
@@ -144,7 +175,8 @@ unsigned addkey_prepare(char **words, size_t n_words, const char *file, const ch
 	}
 	ret->line = line;
 	ret->repairs = repairs;
-	return 0;
+	r = key_parts(ret);
+	return r < 0 ? EXIT_ERROR : 0;	/* -ENOMEM: the line is one key, checked above */
 }
 
 static char *join_argv(char **argv)
@@ -191,8 +223,12 @@ void addkey_request_done(struct addkey_request *r)
 	if (r->line)
 		wipe_free(r->line, strlen(r->line));
 	free(r->repairs);
+	free(r->fingerprint);
+	free(r->comment);
+	free(r->blob);
 	*r = (struct addkey_request) {0};
 }
+
 
 /* "YYYY-MM-DD", UTC; SOURCE_DATE_EPOCH wins (reproducible tests, as privsep's shadow lines). */
 static void today(char out[static 11])
@@ -203,6 +239,7 @@ static void today(char out[static 11])
 	if (!gmtime_r(&now, &tm) || strftime(out, 11, "%Y-%m-%d", &tm) != 10)
 		snprintf(out, 11, "1970-01-01");
 }
+
 
 /* ---- SELinux labels ---- */
 
@@ -332,26 +369,43 @@ static int plan_label(struct run *run, struct labeller *l, const char *path, boo
 
 /* ---- where the key goes ---- */
 
-struct dest {
+/*
+ * The addition: where the key goes and what its repair needs (the
+ * finding's data), or, when there is nothing to repair, where the key is
+ * already or why it cannot be added.
+ */
+struct addition {
 	char *file;		/* canonical path of the keys file */
+	unsigned line;		/* > 0: the key is on this line of file already */
 	char *home;		/* canonical home, NULL when the file is outside it */
 	char *ssh_dir;		/* the file's directory when it exists (label source) */
 	char **mkdirs;		/* directories to create, in order */
 	bool exists;
-	char *why;		/* when no destination works */
+	uid_t uid;		/* the account's, from the target's passwd */
+	gid_t gid;
+	char *text;		/* the line to append: the key, its comment and sshfix's tag */
+	char **notes;		/* labels that could not be found (the repair says them) */
+	char *why;		/* why the key cannot be added */
 };
 
-static void dest_done(struct dest *d)
+static void addition_free(void *p)
 {
+	struct addition *d = p;
+
+	if (!d)
+		return;
 	free(d->file);
 	free(d->home);
 	free(d->ssh_dir);
 	strv_free(d->mkdirs);
+	free(d->text);
+	strv_free(d->notes);
 	free(d->why);
+	free(d);
 }
 
-static int fail(struct dest *d, const char *fmt, ...) _printf_(2, 3);
-static int fail(struct dest *d, const char *fmt, ...)
+static int fail(struct addition *d, const char *fmt, ...) _printf_(2, 3);
+static int fail(struct addition *d, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -367,7 +421,7 @@ static int fail(struct dest *d, const char *fmt, ...)
  * Follow path's components from the home, refusing what sshfix never
  * follows; fills d (directories to create, the file's canonical path).
  */
-static int resolve_dest(struct run *run, const struct pw_entry *pw, const char *path, struct dest *d)
+static int resolve_dest(struct run *run, const struct pw_entry *pw, const char *path, struct addition *d)
 {
 	struct target_path h = {0}, tp = {0};
 	_cleanup_free_ char *cur = NULL;
@@ -540,14 +594,16 @@ static int find_key(struct run *run, const char *path, const unsigned char *blob
 	return 0;
 }
 
-/* ---- checking the way to the key afterwards ---- */
+/* ---- the way to a keys file that is not there yet ---- */
 
 /*
  * For a keys file that does not exist yet, user-key-paths has nothing to
  * walk: look at the directories that will hold it (what exists of them, up
- * to the home) as safe_path() will (RULES §1.6).
+ * to the home) as safe_path() will (RULES §1.6).  The findings are
+ * user-key-paths' own problems; once --add-key has made the file, the
+ * engine's detection after the apply finds them itself.
  */
-static int precheck_dirs(struct run *run, const struct pw_entry *pw, const struct dest *d)
+static int precheck_dirs(struct run *run, const struct pw_entry *pw, const struct addition *d)
 {
 	struct keywalk_user u;
 	_cleanup_free_ char *dir = NULL;
@@ -563,18 +619,18 @@ static int precheck_dirs(struct run *run, const struct pw_entry *pw, const struc
 		return r;
 	dir = path_parent(d->file);
 	while (r == 0 && dir && path_is_below(dir, d->home)) {
+		const struct problem *p = problem_by_id(streq(dir, d->home) ? "home-perms" : "key-dir-perms");
 		struct stat st;
 		if (!strv_contains(d->mkdirs, dir) && target_lstat(run->target, dir, &st) == 0) {
 			unsigned bad = strict ? strictmodes_check(&run->model.accounts, pw, &st, u.debian) : 0;
 			bool usable = strictmodes_user_can(pw, u.gids, u.n_gids, &st, X_OK);
 			if (bad || !usable) {
-				struct keywalk_problem p = {
+				struct keywalk_problem kp = {
 					.what = KW_REFUSED, .path = dir, .st = &st, .bad = bad, .usable = usable, .inside = true,
 				};
 				char buf[160];
-				const char *id = streq(dir, d->home) ? "home-perms" : "key-dir-perms";
-				struct finding *f = run_add_finding(run, problem_by_id(id), dir, pw->name);
-				if (!f || finding_set_detail(f, "%s", keywalk_describe(&p, buf, sizeof(buf))) < 0)
+				struct finding *f = run_add_finding(run, p, dir, pw->name);
+				if (!f || finding_set_detail(f, "%s", keywalk_describe(&kp, buf, sizeof(buf))) < 0)
 					r = -ENOMEM;
 			}
 		}
@@ -588,428 +644,258 @@ static int precheck_dirs(struct run *run, const struct pw_entry *pw, const struc
 	return dir ? r : -ENOMEM;
 }
 
-/* The findings of user-key-paths and keys-content for this user, now. */
-static int verify(struct run *run, const struct pw_entry **pw, const char *user)
-{
-	int r;
+/* ---- the addition: a finding the engine plans, applies and verifies ---- */
 
-	for (size_t i = 0; i < run->n_findings; i++)
-		finding_free(run->findings[i]);
-	run->n_findings = 0;
-	model_done(&run->model);
-	const char *path = NULL;
-	r = model_load(run, &path);
-	if (r < 0)
-		return r;
-	*pw = accounts_user_by_name(&run->model.accounts, user);
-	r = fix_user_key_paths.detect(run);
-	if (r == 0)
-		r = fix_keys_content.detect(run);
-	return r;
-}
-
-static bool concerns(const struct finding *f, const char *user)
-{
-	return f->user && streq(f->user, user);
-}
-
-/* ---- the report ---- */
-
-struct outcome {
-	const char *status;	/* "added", "would-add", "present", "failed" */
-	char *fingerprint, *type, *comment, *path;
-	unsigned line;		/* "present": where */
-	char *changes;		/* journal_describe() */
-	char *diff;		/* dry-run */
-	char *error;
+/* Its one problem: each code is its row's index in addkey_problems[]. */
+enum problem_code {
+	PR_ADD_KEY,
 };
 
-static void outcome_done(struct outcome *o)
-{
-	free(o->fingerprint);
-	free(o->type);
-	free(o->comment);
-	free(o->path);
-	free(o->changes);
-	free(o->diff);
-	free(o->error);
-}
+/*
+ * The key the person asked to add is not in the user's keys files.  The
+ * journal's entries are tagged with this id ("# add-key" in the diff).
+ */
+static const struct problem addkey_problems[] = {
+	{ PR_ADD_KEY, "add-key", SEV_ERROR, PF_SAFE_AUTO,
+	  "the key given to --add-key is not in {user}'s keys file {path}",
+	  "sshfix --add-key USER KEY appends the key to the user's first own AuthorizedKeysFile. "
+	  "sshfix(8) ADDING A KEY" },
+	{ .id = NULL },
+};
 
-static void header(const struct run *run, struct buf *b)
+/* The keys file: what it holds, its last line ended, then the key's line. */
+static int plan_file(struct run *run, const struct addition *d, struct labeller *lab)
 {
-	const struct target_facts *f = &run->target->facts;
-	_cleanup_free_ char *root = escape_display(run->opt.root);
-
-	buf_printf(b, "sshfix %s: target %s (%s, %s)\n", PACKAGE_VERSION, root ? root : "?",
-		   f->os_pretty ? f->os_pretty : "unknown distribution", f->sshd_version ? f->sshd_version : "no sshd binary found");
-}
-
-static int print_text(const struct run *run, const struct addkey_request *req, const struct outcome *o,
-		      char **notes, FILE *out)
-{
+	_cleanup_free_ char *cur = NULL;
+	size_t cur_len = 0;
 	struct buf b = {0};
-	_cleanup_free_ char *user = escape_display(req->user), *path = escape_display(o->path ? o->path : "?"),
-			    *comment = o->comment ? escape_display(o->comment) : NULL;
-	size_t shown = 0;
-
-	header(run, &b);
-	for (size_t i = 0; notes && notes[i]; i++) {
-		_cleanup_free_ char *n = escape_display(notes[i]);
-		buf_printf(&b, "note: %s\n", n ? n : "?");
-	}
-	buf_putc(&b, '\n');
-	buf_printf(&b, "add-key: %s: %s key %s%s%s%s\n", user ? user : "?", o->type ? o->type : "?",
-		   o->fingerprint ? o->fingerprint : "?", comment ? " \"" : "", comment ? comment : "", comment ? "\"" : "");
-	if (req->repairs)
-		buf_printf(&b, "        repaired in the pasted key: %s\n", req->repairs);
-	if (streq(o->status, "present"))
-		buf_printf(&b, "        already in %s (line %u): nothing changed\n", path ? path : "?", o->line);
-	else if (streq(o->status, "failed")) {
-		_cleanup_free_ char *e = escape_display(o->error ? o->error : "see the message above");
-		buf_printf(&b, "        NOT added: %s\n", e ? e : "?");
-	}
-	else {
-		_cleanup_free_ char *ch = escape_display(o->changes ? o->changes : "");
-		buf_printf(&b, "        into %s: %s\n", path ? path : "?", ch ? ch : "?");
-		buf_printf(&b, "        %s\n", streq(o->status, "added") ? "added" : "--add-key without --dry-run would add it");
-	}
-	for (size_t i = 0; i < run->n_findings; i++) {
-		const struct finding *f = run->findings[i];
-		if (!concerns(f, req->user))
-			continue;
-		if (shown++ == 0)
-			buf_printf(&b, "\nsshd will refuse %s's keys until these are repaired (sshfix --apply repairs what "
-				       "it can):\n", user ? user : "?");
-		_cleanup_free_ char *msg = finding_message(f);
-		buf_printf(&b, "[%s] %s: %s\n", severity_name(f->problem->severity), f->problem->id, msg ? msg : "?");
-	}
-	if (o->diff && *o->diff) {
-		buf_puts(&b, "\nChanges --add-key would make (nothing has been changed):\n\n");
-		/* The target's bytes: a hostile file must not drive the console, nor
-		 * the pager or the log the report is piped into. */
-		escape_text(&b, o->diff, strlen(o->diff));
-	}
-	if (run->undo_id) {
-		buf_putc(&b, '\n');
-		report_undo_line(run, &b);
-	}
-	if (!buf_ok(&b)) {
-		buf_done(&b);
-		return -ENOMEM;
-	}
-	fwrite(b.data, 1, b.len, out);
-	buf_done(&b);
-	return 0;
-}
-
-static int print_json(const struct run *run, const struct addkey_request *req, const struct outcome *o, char **notes,
-		      unsigned status, FILE *out)
-{
-	struct buf b = {0};
-	bool first = true, kf = true;
-
-	buf_putc(&b, '{');
-	json_kv_str(&b, &first, "sshfix", PACKAGE_VERSION);
-	json_kv_str(&b, &first, "mode", run->opt.mode == MODE_DRY_RUN ? "add-key-dry-run" : "add-key");
-	json_kv_str(&b, &first, "root", run->opt.root);
-	json_kv_str(&b, &first, "user", req->user);
-	json_key(&b, &first, "key");
-	buf_putc(&b, '{');
-	json_kv_str(&b, &kf, "type", o->type);
-	json_kv_str(&b, &kf, "fingerprint", o->fingerprint);
-	json_kv_str(&b, &kf, "comment", o->comment);
-	json_kv_str(&b, &kf, "repaired", req->repairs);
-	buf_putc(&b, '}');
-	json_kv_str(&b, &first, "status", o->status);
-	json_kv_str(&b, &first, "path", o->path);
-	json_key(&b, &first, "line");
-	if (o->line)
-		buf_printf(&b, "%u", o->line);
-	else
-		buf_puts(&b, "null");
-	json_kv_str(&b, &first, "changes", o->changes);
-	json_kv_str(&b, &first, "diff", o->diff);
-	json_kv_str(&b, &first, "error", o->error);
-	json_key(&b, &first, "problems");
-	buf_putc(&b, '[');
-	bool pf = true;
-	for (size_t i = 0; i < run->n_findings; i++) {
-		const struct finding *f = run->findings[i];
-		if (!concerns(f, req->user))
-			continue;
-		_cleanup_free_ char *msg = finding_message(f);
-		bool ff = true;
-		buf_puts(&b, pf ? "{" : ",{");
-		pf = false;
-		json_kv_str(&b, &ff, "id", f->problem->id);
-		json_kv_str(&b, &ff, "severity", severity_name(f->problem->severity));
-		json_kv_str(&b, &ff, "path", f->path);
-		json_kv_str(&b, &ff, "message", msg);
-		buf_putc(&b, '}');
-	}
-	buf_putc(&b, ']');
-	json_key(&b, &first, "notes");
-	buf_putc(&b, '[');
-	for (size_t i = 0; notes && notes[i]; i++) {
-		if (i)
-			buf_putc(&b, ',');
-		json_string(&b, notes[i]);
-	}
-	buf_putc(&b, ']');
-	json_kv_str(&b, &first, "undo_id", run->undo_id);
-	_cleanup_free_ char *undo = NULL;
-	if (report_undo_command(run, &undo, NULL) < 0)
-		b.oom = true;
-	json_kv_str(&b, &first, "undo_command", undo);
-	json_kv_int(&b, &first, "exit_status", status);
-	buf_puts(&b, "}\n");
-	if (!buf_ok(&b)) {
-		buf_done(&b);
-		return -ENOMEM;
-	}
-	fwrite(b.data, 1, b.len, out);
-	buf_done(&b);
-	return 0;
-}
-
-/* ---- the command ---- */
-
-/* Everything before the report; fills o, returns exit status bits. */
-static unsigned add(struct run *run, const struct addkey_request *req, struct outcome *o, struct labeller *lab)
-{
-	_cleanup_strv_free_ char **patterns = NULL;
-	_cleanup_free_ unsigned char *blob = NULL;
-	_cleanup_free_ char *first = NULL, *cur = NULL, *line = NULL;
-	const struct pw_entry *pw;
-	struct authkeys_line k;
-	struct dest d = {0};
-	size_t blob_len, cur_len = 0;
-	const char *path = NULL;
-	char date[11];
 	int r;
 
-	r = journal_new(run->target, &run->journal);
-	if (r < 0 || journal_set_test_hook(run->journal, getenv("SSHFIX_TEST_HOOK")) < 0)
-		return EXIT_ERROR;
-	if (target_read_facts(run->target) < 0)
-		return EXIT_ERROR;
-	r = model_load(run, &path);
-	if (r < 0) {
-		_cleanup_free_ char *p = escape_display(path ? path : "?");
-		if (asprintf(&o->error, "failed to read '%s' in the target: %s", p ? p : "?", strerror(-r)) < 0)
-			o->error = NULL;
-		return EXIT_ERROR;
+	if (d->exists) {
+		r = journal_read_current(run->journal, d->file, &cur, &cur_len);
+		if (r < 0)
+			return r;
 	}
-	/* The key, once more, for its parts. */
-	if (authkeys_parse_line(req->line, strlen(req->line), &k) < 0 || k.status != AK_KEY ||
-	    authkeys_base64_decode(req->line + k.blob_start, k.blob_end - k.blob_start, &blob, &blob_len) < 0)
-		return EXIT_ERROR;
-	o->type = strdup(k.type->name);
-	o->fingerprint = authkeys_fingerprint(blob, blob_len);
-	if (k.comment_end > k.comment_start)
-		o->comment = strndup(req->line + k.comment_start, k.comment_end - k.comment_start);
+	buf_append(&b, cur ? cur : "", cur_len);
+	if (cur_len > 0 && cur[cur_len - 1] != '\n')
+		buf_putc(&b, '\n');	/* a last line without its newline */
+	buf_puts(&b, d->text);
+	if (!buf_ok(&b))
+		r = -ENOMEM;
+	else if (d->exists)
+		/* Same mode, owner and extended attributes (the journal keeps them). */
+		r = journal_write_file(run->journal, d->file, b.data, b.len, (mode_t) -1, (uid_t) -1, (gid_t) -1);
+	else if (d->home) {
+		r = journal_write_file(run->journal, d->file, b.data, b.len, 0600, d->uid, d->gid);
+		if (r >= 0)
+			r = plan_label(run, lab, d->file, false);
+	} else
+		r = journal_write_file(run->journal, d->file, b.data, b.len, 0644, 0, 0);
+	buf_done(&b);
+	return r < 0 ? r : 0;
+}
 
-	if (!run->model.accounts.passwd.present) {
-		o->error = strdup("the target has no /etc/passwd");
-		return EXIT_ERROR;
+/* What changes, in words (the report's "into FILE: ..."): which directories, whether the file is new, its label. */
+static int describe(const struct addition *d, const char *label_how, char **ret)
+{
+	struct buf b = {0};
+
+	for (size_t i = 0; d->mkdirs && d->mkdirs[i]; i++)
+		buf_printf(&b, "create directory %s (0700, %u:%u); ", d->mkdirs[i], (unsigned) d->uid, (unsigned) d->gid);
+	if (!d->exists && d->home)
+		buf_printf(&b, "create the file (0600, %u:%u)", (unsigned) d->uid, (unsigned) d->gid);
+	else if (!d->exists)
+		buf_puts(&b, "create the file (0644, 0:0, readable by the user sshd reads it as)");
+	else
+		buf_puts(&b, "append one line (mode, owner and extended attributes kept)");
+	if (label_how)
+		buf_printf(&b, "; SELinux label: %s", label_how);
+	if (!buf_ok(&b)) {
+		buf_done(&b);
+		return -ENOMEM;
 	}
-	pw = accounts_user_by_name(&run->model.accounts, req->user);
+	*ret = buf_steal(&b);
+	return 0;
+}
+
+/* Plan the directories, the keys file and their labels; f->action says it in words. */
+static int addkey_repair(struct run *run, struct finding *f)
+{
+	struct addition *d = f->data;
+	_cleanup_(labeller_done) struct labeller lab = {0};
+	int r = 0;
+
+	labeller_init(run, d->home, d->ssh_dir, &lab);
+	for (size_t i = 0; r >= 0 && d->mkdirs && d->mkdirs[i]; i++) {
+		r = journal_mkdir(run->journal, d->mkdirs[i], 0700, d->uid, d->gid);
+		if (r >= 0)
+			r = plan_label(run, &lab, d->mkdirs[i], true);
+	}
+	if (r >= 0)
+		r = plan_file(run, d, &lab);
+	/* A label that cannot be found is said whether or not the rest could be planned. */
+	strv_free(d->notes);
+	d->notes = TAKE_PTR(lab.notes);
+	if (r < 0)
+		return r;
+	return describe(d, lab.how, &f->action);
+}
+
+/*
+ * Not a check of the registry (fixes/families.def): it finds nothing by
+ * itself and runs for --add-key only, which makes its finding (see
+ * find_addition()).  Whom the change is made for is the account whose
+ * keys files user-key-paths and keys-content repair (DESIGN §5).
+ */
+static const struct fix addkey_fix = {
+	.id = "add-key",
+	.summary = "the key given to --add-key, appended to the user's keys file",
+	.rules = "sshfix(8) ADDING A KEY",
+	.problems = addkey_problems,
+	.repair = addkey_repair,
+	.subject = fix_subject_keys_owner,
+};
+
+/*
+ * The addition, found as a check finds a problem: the finding "add-key" on
+ * the keys file the key goes into, with d, what its repair needs (and, for
+ * a file not there yet, findings for what is wrong with the directories
+ * that will hold it), in *ret.  Or no finding: d->line > 0, the key is
+ * there already; -EINVAL, d->why says why it cannot be added.  d is the
+ * finding's once there is one.  Returns 0, -EINVAL or -ENOMEM.
+ */
+static int find_addition(struct run *run, const struct addkey_request *req, struct addition *d, struct finding **ret)
+{
+	const struct accounts *a = &run->model.accounts;
+	_cleanup_strv_free_ char **patterns = NULL;
+	_cleanup_free_ char *first = NULL;
+	const struct pw_entry *pw;
+	struct finding *f;
+	int r;
+
+	if (!a->passwd.present)
+		return fail(d, "the target has no /etc/passwd");
+	pw = accounts_user_by_name(a, req->user);
 	if (!pw) {
 		_cleanup_free_ char *u = escape_display(req->user);
-		if (asprintf(&o->error, "no account '%s' in the target's /etc/passwd (sshd would say \"Invalid user\"); "
-					"nothing was changed", u ? u : "?") < 0)
-			o->error = NULL;
-		return EXIT_ERROR;
+		return fail(d, "no account '%s' in the target's /etc/passwd (sshd would say \"Invalid user\"); nothing was "
+			       "changed", u ? u : "?");
 	}
-	if (!pw->dir || pw->dir[0] != '/') {
-		o->error = strdup("the account has no absolute home directory in /etc/passwd; nothing was changed");
-		return EXIT_ERROR;
-	}
-	if (keyfiles_patterns(run->model.sshd, &patterns) < 0)
-		return EXIT_ERROR;
+	if (!pw->dir || pw->dir[0] != '/')
+		return fail(d, "the account has no absolute home directory in /etc/passwd; nothing was changed");
+	r = keyfiles_patterns(run->model.sshd, &patterns);
+	if (r < 0)
+		return r;
 
 	/* Already there?  In any of the user's keys files. */
 	for (size_t i = 0; patterns[i]; i++) {
 		_cleanup_free_ char *p = NULL;
 		char bad;
-		unsigned line_no = 0;
-		if (keyfiles_path(&run->model.accounts, patterns[i], pw, &p, &bad) != 0)
+		if (keyfiles_path(a, patterns[i], pw, &p, &bad) != 0)
 			continue;
-		if (!first && !(first = strdup(p)))
-			return EXIT_ERROR;
-		r = find_key(run, p, blob, blob_len, &line_no);
+		r = find_key(run, p, req->blob, req->blob_len, &d->line);
 		if (r < 0)
-			return EXIT_ERROR;
+			return r;
 		if (r > 0) {
-			o->status = "present";
-			o->path = TAKE_PTR(p);
-			o->line = line_no;
+			d->file = TAKE_PTR(p);
 			return 0;
 		}
+		if (!first)
+			first = TAKE_PTR(p);
 	}
-	if (!first) {
-		o->status = "failed";
-		o->error = strdup(patterns[0] ? "AuthorizedKeysFile names no file of this user's own (a \"~/...\" entry is "
-						"root's file for every user, authorized-keys-tilde; write %h/... instead)"
-					      : "AuthorizedKeysFile is none: sshd reads no keys file");
-		return EXIT_ERROR;
+	if (!first)
+		return fail(d, "%s", patterns[0] ? "AuthorizedKeysFile names no file of this user's own (a \"~/...\" entry "
+						   "is root's file for every user, authorized-keys-tilde; write %h/... instead)"
+						 : "AuthorizedKeysFile is none: sshd reads no keys file");
+	d->uid = pw->uid;
+	d->gid = pw->gid;
+	r = resolve_dest(run, pw, first, d);
+	if (r == -EINVAL) {
+		free(d->file);
+		d->file = TAKE_PTR(first);	/* the report names the file it could not write */
 	}
-
-	r = resolve_dest(run, pw, first, &d);
-	if (r < 0) {
-		o->status = "failed";
-		o->path = strdup(first);
-		o->error = TAKE_PTR(d.why);
-		dest_done(&d);
-		return EXIT_ERROR;
-	}
-	o->path = strdup(d.file);
-	labeller_init(run, d.home, d.ssh_dir, lab);
-
 	/* The line: the key, its comment and sshfix's tag. */
+	char date[11];
 	today(date);
-	if (asprintf(&line, k.comment_end > k.comment_start ? "%s (sshfix added %s)\n" : "%s sshfix added %s\n", req->line,
-		     date) < 0) {
-		dest_done(&d);
-		return EXIT_ERROR;
+	if (r == 0 && asprintf(&d->text, req->comment ? "%s (sshfix added %s)\n" : "%s sshfix added %s\n", req->line,
+			       date) < 0) {
+		d->text = NULL;
+		r = -ENOMEM;
 	}
+	if (r == 0)
+		r = precheck_dirs(run, pw, d);
+	f = r < 0 ? NULL : run_add_finding(run, &addkey_problems[PR_ADD_KEY], d->file, pw->name);
+	if (!f)
+		return r < 0 ? r : -ENOMEM;
+	/* fix_of_problem() knows the registry's families only. */
+	f->fix = &addkey_fix;
+	finding_set_data(f, d, addition_free);
+	*ret = f;
+	return 0;
+}
 
-	/* Made for this account: the journal's rules keep it to what is hers (DESIGN §5). */
-	_cleanup_strv_free_ char **own = NULL;
-	if (keyfiles_paths(run->model.sshd, &run->model.accounts, pw, &own) < 0 ||
-	    journal_set_subject(run->journal,
-				&(struct journal_subject) { .uid = pw->uid, .gid = pw->gid, .name = pw->name, .home = pw->dir,
-							    .accounts = &run->model.accounts, .paths = own }) < 0) {
-		dest_done(&d);
-		return EXIT_ERROR;
-	}
-	journal_set_tag(run->journal, 0, "add-key");
-	for (size_t i = 0; r >= 0 && d.mkdirs && d.mkdirs[i]; i++) {
-		r = journal_mkdir(run->journal, d.mkdirs[i], 0700, pw->uid, pw->gid);
-		if (r >= 0)
-			r = plan_label(run, lab, d.mkdirs[i], true);
-	}
-	if (r >= 0 && d.exists)
-		r = journal_read_current(run->journal, d.file, &cur, &cur_len);
-	if (r >= 0) {
-		struct buf b = {0};
-		buf_append(&b, cur ? cur : "", cur_len);
-		if (cur_len > 0 && cur[cur_len - 1] != '\n')
-			buf_putc(&b, '\n');	/* a last line without its newline */
-		buf_puts(&b, line);
-		if (!buf_ok(&b))
-			r = -ENOMEM;
-		else if (d.exists)
-			/* Same mode, owner and extended attributes (the journal keeps them). */
-			r = journal_write_file(run->journal, d.file, b.data, b.len, (mode_t) -1, (uid_t) -1, (gid_t) -1);
-		else if (d.home) {
-			r = journal_write_file(run->journal, d.file, b.data, b.len, 0600, pw->uid, pw->gid);
-			if (r >= 0)
-				r = plan_label(run, lab, d.file, false);
-		} else
-			r = journal_write_file(run->journal, d.file, b.data, b.len, 0644, 0, 0);
-		buf_done(&b);
-	}
-	if (r >= 0)
-		r = precheck_dirs(run, pw, &d);
-	_cleanup_strv_free_ char **d_mkdirs = TAKE_PTR(d.mkdirs);
-	bool d_exists = d.exists, d_inside = d.home != NULL;
-	dest_done(&d);
-	if (r < 0) {
-		o->status = "failed";
-		o->error = strdup(r == -EMLINK ? "the keys file has more than one hard link; sshfix never changes such a file"
-				  : r == -ELOOP ? "the path passes through a symlink; sshfix never follows one here"
-						: strerror(-r));
-		return EXIT_ERROR;
-	}
+/* ---- the command ---- */
 
-	/* What changes, in words: which directories and whether the file is new. */
-	struct buf desc = {0};
-	for (size_t i = 0; d_mkdirs && d_mkdirs[i]; i++)
-		buf_printf(&desc, "create directory %s (0700, %u:%u); ", d_mkdirs[i], (unsigned) pw->uid, (unsigned) pw->gid);
-	if (!d_exists && d_inside)
-		buf_printf(&desc, "create the file (0600, %u:%u)", (unsigned) pw->uid, (unsigned) pw->gid);
-	else if (!d_exists)
-		buf_puts(&desc, "create the file (0644, 0:0, readable by the user sshd reads it as)");
-	else
-		buf_puts(&desc, "append one line (mode, owner and extended attributes kept)");
-	if (lab->how)
-		buf_printf(&desc, "; SELinux label: %s", lab->how);
-	o->changes = buf_steal(&desc);
-	if (run->opt.mode == MODE_DRY_RUN) {
-		struct buf diff = {0};
-		journal_render(run->journal, (size_t) -1, &diff);
-		o->diff = buf_steal(&diff);
-		o->status = "would-add";
-		return EXIT_UNFIXED;
-	}
+/*
+ * This mode's selection, as --only and an account would make it (main
+ * refuses --only and --skip with --add-key): the families that judge the
+ * user's keys, the user's findings, and the addition the one repair.
+ */
+static int select_checks(struct run *run, const char *user)
+{
+	const char *const ids[] = { fix_user_key_paths.id, fix_keys_content.id };
 
-	_cleanup_free_ char *error = NULL;
-	r = journal_commit(run->journal, &run->undo_id, &error);
-	if (r != 0) {
-		o->status = "failed";
-		if (r < 0)
-			engine_commit_error(run, r, error);
-		else
-			for (size_t i = 0; i < journal_n_entries(run->journal) && !error; i++)
-				if (journal_entry_error(run->journal, i))
-					error = strdup(journal_entry_error(run->journal, i));
-		o->error = strdup(error ? error : r < 0 ? strerror(-r) : "not applied");
-		return EXIT_ERROR;
-	}
-	o->status = "added";
-	return EXIT_FIXED;
+	for (size_t i = 0; i < ELEMENTSOF(ids); i++)
+		if (strv_push(&run->opt.only, strdup(ids[i])) < 0)
+			return -ENOMEM;
+	run->opt.user = user;
+	run->opt.repair_only = &addkey_fix;
+	return 0;
 }
 
 unsigned addkey_run(struct run *run, const struct addkey_request *req)
 {
-	struct outcome o = { .status = "failed" };
-	struct labeller lab = {0};
-	const struct pw_entry *pw = NULL;
+	struct addition *left = calloc(1, sizeof(*left));
+	struct finding *self = NULL;
 	unsigned status;
 	int r;
 
-	status = add(run, req, &o, &lab);
-	/*
-	 * Look again at the way to the keys (StrictModes) and at what is in
-	 * them, for this user.  The directories precheck_dirs() looked at stay
-	 * reported when detection cannot see them (no keys file yet).
-	 */
-	if (!(status & EXIT_ERROR) || streq(o.status, "present")) {
-		size_t n = run->n_findings;
-		struct finding **keep = run->findings;
+	r = left ? select_checks(run, req->user) : -ENOMEM;
+	if (r == 0)
+		r = engine_begin(run);
+	if (r == 0)
+		r = engine_detect(run);
+	if (r == 0) {
+		r = find_addition(run, req, left, &self);
+		if (r == -EINVAL)
+			r = 1;	/* it cannot be added: left->why says why */
+	}
+	if (self)
+		left = NULL;	/* the finding's now */
+	if (r == 0)
+		r = engine_plan(run);
+	if (r == 0)
+		(void) engine_finish(run);	/* a failure is in run->exit_flags and in the finding */
+	else if (r < 0 && left && !left->why)
+		left->why = strdup(strerror(-r));	/* what could not be done (the engine said where) */
 
-		run->findings = NULL;
-		run->n_findings = 0;
-		r = verify(run, &pw, req->user);
-		for (size_t i = 0; i < n; i++) {
-			bool dup = r < 0;
-			for (size_t k = 0; k < run->n_findings && !dup; k++)
-				dup = run->findings[k]->problem == keep[i]->problem &&
-				      streq_ptr(run->findings[k]->path, keep[i]->path);
-			struct finding **nf = dup ? NULL : reallocarray(run->findings, run->n_findings + 1, sizeof(*nf));
-			if (!nf) {
-				finding_free(keep[i]);
-				continue;
-			}
-			run->findings = nf;
-			run->findings[run->n_findings++] = keep[i];
-		}
-		free(keep);
-		if (r < 0)
-			status |= EXIT_ERROR;
-		for (size_t i = 0; i < run->n_findings; i++)
-			if (concerns(run->findings[i], req->user))
-				status |= EXIT_UNFIXED;
+	const struct addition *d = self ? self->data : left;
+	const char *why = self ? self->status_reason : d ? d->why : NULL;
+	bool failed = self ? self->status == FS_FAILED : !(d && d->line);
+	if (failed) {
+		_cleanup_free_ char *e = escape_display(why ? why : strerror(ENOMEM)), *u = escape_display(req->user);
+		run_error(run, "Cannot add the key for %s: %s", u ? u : "?", e ? e : "?");
 	}
-	if (streq(o.status, "failed") && o.error) {
-		_cleanup_free_ char *e = escape_display(o.error), *u = escape_display(req->user);
-		fprintf(run->err, "sshfix: Cannot add the key for %s: %s\n", u ? u : "?", e ? e : "?");
-	}
-	r = run->opt.json ? print_json(run, req, &o, lab.notes, status, stdout) : print_text(run, req, &o, lab.notes, stdout);
-	if (r < 0)
+	status = run->exit_flags | engine_exit_flags(run);
+	struct report_key k = {
+		.user = req->user, .type = req->type, .fingerprint = req->fingerprint, .comment = req->comment,
+		.repaired = req->repairs,
+		.status = failed ? "failed" : !self ? "present" : self->status == FS_FIXED ? "added" : "would-add",
+		.path = d ? d->file : NULL, .line = d ? d->line : 0, .changes = self ? self->action : NULL,
+		.error = failed ? why : NULL, .notes = d ? d->notes : NULL, .self = self,
+	};
+	if (report_add_key(run, &k, status, stdout) < 0)
 		status |= EXIT_ERROR;
-	outcome_done(&o);
-	labeller_done(&lab);
+	addition_free(left);
 	return status;
 }

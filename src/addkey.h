@@ -17,6 +17,12 @@ struct addkey_request {
 	const char *user;
 	char *line;		/* the key as one authorized_keys line, without sshfix's tag */
 	char *repairs;		/* what was repaired in the pasted text, or NULL */
+	/* Its parts: the report names the key; the keys files are searched for its blob. */
+	const char *type;	/* "ssh-ed25519", ... (static) */
+	char *fingerprint;	/* "SHA256:..." */
+	char *comment;		/* or NULL */
+	unsigned char *blob;
+	size_t blob_len;
 };
 
 /*
@@ -42,8 +48,9 @@ bool addkey_argv_has_private_key(char **argv);
 unsigned addkey_refuse_private(char **argv);
 
 /*
- * Add the key on run's target (run->opt.mode MODE_DRY_RUN: show only), then
- * look at that user's key paths and keys files again.  Prints the report (or
- * JSON) on stdout; returns the exit status bits.
+ * Add the key on run's target through the engine, as --apply repairs
+ * (run->opt.mode MODE_DRY_RUN: plan and show only): that user's key paths
+ * and keys files are examined before and, when the key was added, after.
+ * Prints the report (or JSON) on stdout; returns the exit status bits.
  */
 unsigned addkey_run(struct run *run, const struct addkey_request *req);

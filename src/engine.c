@@ -29,6 +29,8 @@ static bool id_listed(char **ids, const struct finding *f)
 
 static bool finding_selected(const struct run *run, const struct finding *f)
 {
+	if (run->opt.user && !streq_ptr(f->user, run->opt.user))
+		return false;
 	if (run->opt.only && !id_listed(run->opt.only, f))
 		return false;
 	return !(run->opt.skip && id_listed(run->opt.skip, f));
@@ -107,6 +109,24 @@ int engine_families(const struct run *run, const struct fix ***ret)
 	return (int) n;
 }
 
+int engine_begin(struct run *run)
+{
+	int r;
+
+	r = journal_new(run->target, &run->journal);
+	if (r == 0)
+		r = journal_set_test_hook(run->journal, run->opt.test_hook);
+	if (r < 0) {
+		run_error(run, "Failed to prepare: %s", strerror(-r));
+		return r;
+	}
+	journal_set_crash_at(run->journal, run->opt.crash_at);
+	r = target_read_facts(run->target);
+	if (r < 0)
+		run_error(run, "Failed to read the target: %s", strerror(-r));
+	return r;
+}
+
 static const struct problem *found(const struct run *run, const char *id)
 {
 	for (size_t i = 0; i < run->n_findings; i++)
@@ -183,7 +203,7 @@ int engine_detect(struct run *run)
 				return r;
 		}
 	}
-	/* --only/--skip may name single problems of a family. */
+	/* --only/--skip may name single problems of a family; opt.user, one account. */
 	size_t k = 0;
 	for (size_t i = 0; i < run->n_findings; i++) {
 		if (finding_selected(run, run->findings[i]))
@@ -386,6 +406,19 @@ int engine_verify(struct run *run)
 	free_findings(run->findings, run->n_findings);
 	run->findings = before;
 	run->n_findings = n_before;
+	return r;
+}
+
+int engine_finish(struct run *run)
+{
+	bool changed = journal_n_entries(run->journal) > 0;
+	int r;
+
+	if (run->opt.mode != MODE_APPLY && run->opt.mode != MODE_INTERACTIVE)
+		return 0;
+	r = engine_apply(run);
+	if (r == 0 && changed)
+		(void) engine_verify(run);	/* a failure is said on run->err; the findings stay as applied */
 	return r;
 }
 

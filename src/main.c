@@ -433,7 +433,7 @@ static int do_undo(struct run *run, const struct args *a)
 
 	r = journal_undo(run->target, a->undo_id,
 			 &(struct journal_undo_opts) { .force = a->force, .crash_at = run->opt.crash_at,
-						       .test_hook = getenv("SSHFIX_TEST_HOOK"), .progress = stderr },
+						       .test_hook = run->opt.test_hook, .progress = stderr },
 			 &id, &error);
 	if (r < 0) {
 		if (id)
@@ -479,25 +479,9 @@ static bool want_color(const struct args *a)
 
 static unsigned run_checks(struct run *run)
 {
-	int r;
-
-	r = journal_new(run->target, &run->journal);
-	if (r < 0)
-		return EXIT_ERROR;
-	journal_set_crash_at(run->journal, run->opt.crash_at);
-	if (journal_set_test_hook(run->journal, getenv("SSHFIX_TEST_HOOK")) < 0)
-		return EXIT_ERROR;
-	r = target_read_facts(run->target);
-	if (r < 0 || engine_detect(run) < 0 || engine_plan(run) < 0)
+	if (engine_begin(run) < 0 || engine_detect(run) < 0 || engine_plan(run) < 0)
 		return run->exit_flags | EXIT_ERROR;
-	if (run->opt.mode == MODE_APPLY || run->opt.mode == MODE_INTERACTIVE) {
-		bool changed = journal_n_entries(run->journal) > 0;
-		r = engine_apply(run);
-		/* Detect again: a second --apply must find nothing, and what is
-		 * still wrong is reported as such. */
-		if (r == 0 && changed)
-			(void) engine_verify(run);
-	}
+	(void) engine_finish(run);	/* a failure is in run->exit_flags */
 	return run->exit_flags | engine_exit_flags(run);
 }
 
@@ -847,6 +831,7 @@ static unsigned sshfix_main(struct args *args)
 		.verbose = a.verbose,
 		.color = want_color(&a),
 		.force = a.force,
+		.test_hook = getenv("SSHFIX_TEST_HOOK"),
 	};
 	const char *crash = getenv("SSHFIX_CRASH_AT");
 	unsigned long long crash_at = 0;

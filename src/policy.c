@@ -24,8 +24,10 @@ enum decision policy_decide(const struct run *run, struct finding *f)
 {
 	const struct problem *p = f->problem;
 
-	/* What follows from a root cause found too waits for that one. */
-	if ((p->flags & PF_REPORT_ONLY) || !f->fix || !f->fix->repair || f->follows) {
+	/* What follows from a root cause found too waits for that one; a mode
+	 * asked to make one change (--add-key) reports the rest. */
+	if ((p->flags & PF_REPORT_ONLY) || !f->fix || !f->fix->repair || f->follows ||
+	    (run->opt.repair_only && f->fix != run->opt.repair_only)) {
 		f->status = FS_REPORTED;
 		return DECIDE_REPORT;
 	}

@@ -31,23 +31,27 @@ static const char *mode_name(enum run_mode m)
 	return "unknown";
 }
 
-static void target_line(const struct run *run, struct buf *b)
+/* "sshfix VERSION: target ROOT (distribution, sshd version)": every report's first line. */
+static void target_first_line(const struct run *run, struct buf *b)
 {
 	const struct target_facts *f = &run->target->facts;
 	_cleanup_free_ char *root = escape_display(run->opt.root);
 
 	buf_printf(b, "sshfix %s: %starget %s", PACKAGE_VERSION, run->opt.client ? "client side, " : "", root ? root : "?");
 	buf_printf(b, " (%s", f->os_pretty ? f->os_pretty : "unknown distribution");
-	if (run->opt.client) {
-		/* The connecting side: the notes name its ssh; the server's sshd is beside the point. */
-		buf_puts(b, ")\n");
-		return;
-	}
-	if (f->sshd_version)
-		buf_printf(b, ", %s", f->sshd_version);
-	else
-		buf_puts(b, ", no sshd binary found");
+	/* The connecting side: the notes name its ssh; the server's sshd is beside the point. */
+	if (!run->opt.client)
+		buf_printf(b, ", %s", f->sshd_version ? f->sshd_version : "no sshd binary found");
 	buf_puts(b, ")\n");
+}
+
+static void target_line(const struct run *run, struct buf *b)
+{
+	const struct target_facts *f = &run->target->facts;
+
+	target_first_line(run, b);
+	if (run->opt.client)
+		return;
 	if (run->opt.from)
 		buf_printf(b, "  for connections from %s\n", run->opt.from);
 	if (f->sshd_version && (f->sshd_debian_patches || f->sshd_libwrap || f->sshd_keyperm_group)) {
@@ -466,5 +470,129 @@ int report_json(const struct run *run, unsigned exit_status, FILE *out)
 	json_kv_str(&b, &first, "undo_command", undo);
 	json_kv_int(&b, &first, "exit_status", exit_status);
 	buf_puts(&b, "}\n");
+	return emit(&b, out);
+}
+
+/* ---- --add-key ---- */
+
+static void add_key_text(const struct run *run, const struct report_key *k, struct buf *b)
+{
+	_cleanup_free_ char *user = escape_display(k->user), *path = escape_display(k->path ? k->path : "?"),
+			    *comment = k->comment ? escape_display(k->comment) : NULL;
+	size_t shown = 0;
+
+	target_first_line(run, b);
+	for (size_t i = 0; k->notes && k->notes[i]; i++) {
+		_cleanup_free_ char *n = escape_display(k->notes[i]);
+		buf_printf(b, "note: %s\n", n ? n : "?");
+	}
+	buf_printf(b, "\nadd-key: %s: %s key %s%s%s%s\n", user ? user : "?", k->type, k->fingerprint,
+		   comment ? " \"" : "", comment ? comment : "", comment ? "\"" : "");
+	if (k->repaired)
+		buf_printf(b, "        repaired in the pasted key: %s\n", k->repaired);
+	if (streq(k->status, "present"))
+		buf_printf(b, "        already in %s (line %u): nothing changed\n", path ? path : "?", k->line);
+	else if (streq(k->status, "failed")) {
+		_cleanup_free_ char *e = escape_display(k->error ? k->error : "see the message above");
+		buf_printf(b, "        NOT added: %s\n", e ? e : "?");
+	} else {
+		_cleanup_free_ char *ch = escape_display(k->changes ? k->changes : "");
+		buf_printf(b, "        into %s: %s\n", path ? path : "?", ch ? ch : "?");
+		buf_printf(b, "        %s\n", streq(k->status, "added") ? "added" : "--add-key without --dry-run would add it");
+	}
+	/* The engine kept this user's findings only. */
+	for (size_t i = 0; i < run->n_findings; i++) {
+		const struct finding *f = run->findings[i];
+		if (f == k->self)
+			continue;
+		if (shown++ == 0)
+			buf_printf(b, "\nsshd will refuse %s's keys until these are repaired (sshfix --apply repairs what "
+				      "it can):\n", user ? user : "?");
+		_cleanup_free_ char *msg = finding_message(f);
+		buf_printf(b, "[%s] %s: %s\n", severity_name(f->problem->severity), f->problem->id, msg ? msg : "?");
+	}
+	if (streq(k->status, "would-add")) {
+		struct buf diff = {0};
+		buf_puts(b, "\nChanges --add-key would make (nothing has been changed):\n\n");
+		journal_render(run->journal, (size_t) -1, &diff);
+		/* The diff holds the target's bytes (see report_text()). */
+		escape_text(b, diff.data ? diff.data : "", diff.len);
+		b->oom |= diff.oom;
+		buf_done(&diff);
+	}
+	if (run->undo_id) {
+		buf_putc(b, '\n');
+		report_undo_line(run, b);
+	}
+}
+
+static void add_key_json(const struct run *run, const struct report_key *k, unsigned exit_status, struct buf *b)
+{
+	struct buf diff = {0};
+	bool first = true, kf = true, pf = true;
+
+	buf_putc(b, '{');
+	json_kv_str(b, &first, "sshfix", PACKAGE_VERSION);
+	json_kv_str(b, &first, "mode", run->opt.mode == MODE_DRY_RUN ? "add-key-dry-run" : "add-key");
+	json_kv_str(b, &first, "root", run->opt.root);
+	json_kv_str(b, &first, "user", k->user);
+	json_key(b, &first, "key");
+	buf_putc(b, '{');
+	json_kv_str(b, &kf, "type", k->type);
+	json_kv_str(b, &kf, "fingerprint", k->fingerprint);
+	json_kv_str(b, &kf, "comment", k->comment);
+	json_kv_str(b, &kf, "repaired", k->repaired);
+	buf_putc(b, '}');
+	json_kv_str(b, &first, "status", k->status);
+	json_kv_str(b, &first, "path", k->path);
+	json_key(b, &first, "line");
+	if (k->line)
+		buf_printf(b, "%u", k->line);
+	else
+		buf_puts(b, "null");
+	json_kv_str(b, &first, "changes", k->changes);
+	if (streq(k->status, "would-add"))
+		journal_render(run->journal, (size_t) -1, &diff);
+	json_kv_str(b, &first, "diff", streq(k->status, "would-add") ? (diff.data ? diff.data : "") : NULL);
+	b->oom |= diff.oom;
+	buf_done(&diff);
+	json_kv_str(b, &first, "error", k->error);
+	/* The user's problems, each as in report_json(). */
+	json_key(b, &first, "problems");
+	buf_putc(b, '[');
+	for (size_t i = 0; i < run->n_findings; i++) {
+		if (run->findings[i] == k->self)
+			continue;
+		if (!pf)
+			buf_putc(b, ',');
+		pf = false;
+		json_finding(run, run->findings[i], i, b);
+	}
+	buf_putc(b, ']');
+	json_key(b, &first, "notes");
+	buf_putc(b, '[');
+	for (size_t i = 0; k->notes && k->notes[i]; i++) {
+		if (i)
+			buf_putc(b, ',');
+		json_string(b, k->notes[i]);
+	}
+	buf_putc(b, ']');
+	json_kv_str(b, &first, "undo_id", run->undo_id);
+	_cleanup_free_ char *undo = NULL;
+	if (report_undo_command(run, &undo, NULL) < 0)
+		b->oom = true;
+	json_kv_str(b, &first, "undo_command", undo);
+	json_kv_int(b, &first, "exit_status", exit_status);
+	buf_puts(b, "}\n");
+}
+
+int report_add_key(const struct run *run, const struct report_key *k, unsigned exit_status, FILE *out)
+{
+	struct buf b = {0};
+
+	if (run->opt.json)
+		add_key_json(run, k, exit_status, &b);
+	else
+		add_key_text(run, k, &b);
 	return emit(&b, out);
 }

@@ -27,3 +27,21 @@ int report_undo_command(const struct run *run, char **ret, char **ret_here);
  * appended to b; nothing when nothing was applied. */
 void report_undo_line(const struct run *run, struct buf *b);
 int report_json(const struct run *run, unsigned exit_status, FILE *out);
+
+/*
+ * --add-key's report (sshfix(8) ADDING A KEY): the key, what became of it,
+ * and the user's problems, which are every finding but the key's own
+ * (self); with run->opt.json one JSON object.
+ */
+struct report_key {
+	const char *user, *type, *fingerprint, *comment;
+	const char *repaired;	/* what was repaired in the pasted key, or NULL */
+	const char *status;	/* "added", "would-add", "present", "failed" */
+	const char *path;	/* the keys file, or NULL */
+	unsigned line;		/* "present": the key's line in path */
+	const char *changes;	/* what the change does, in words, or NULL */
+	const char *error;	/* "failed": why, or NULL */
+	char *const *notes;	/* what could not be done (labels), or NULL */
+	const struct finding *self;	/* the key's own finding, or NULL */
+};
+int report_add_key(const struct run *run, const struct report_key *k, unsigned exit_status, FILE *out);

@@ -16,6 +16,8 @@
 #include "sshd_config.h"
 #include "target.h"
 
+struct fix;
+
 enum run_mode {
 	MODE_REPORT,		/* no mode flag: report only */
 	MODE_DRY_RUN,		/* report + diff of every change */
@@ -43,6 +45,13 @@ struct run_options {
 	 * the booted system, on "/". */
 	bool boot_root;
 	char **only, **skip;	/* fix family ids or problem ids */
+	/* Only the findings about this account (--add-key USER): as --only,
+	 * a selection of what detection found; NULL: every account's. */
+	const char *user;
+	/* The one family whose findings are repaired (--add-key: the key's
+	 * own); the others' are reported, for --apply to repair.  NULL:
+	 * every family's. */
+	const struct fix *repair_only;
 	/* --yes: consent to needs-confirm repairs, as e2fsck -y; yes_ids
 	 * (--yes=ID,...) narrows it to those problem or family ids. */
 	bool yes;
@@ -52,6 +61,7 @@ struct run_options {
 	 * sshd's restarts; 0: since sshd last started. */
 	long long since;
 	unsigned long crash_at;	/* SSHFIX_CRASH_AT, for the crash tests */
+	const char *test_hook;	/* SSHFIX_TEST_HOOK, the attack tier's race hook (journal_set_test_hook()) */
 	/* --client: the connecting side's files (src/client.h) */
 	bool client;
 	const char *home;	/* --home DIR, else the default home; inside the target */

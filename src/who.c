@@ -279,16 +279,9 @@ int who_run(struct run *run, FILE *out)
 	struct buf b = {0};
 	int r;
 
-	r = journal_new(run->target, &run->journal);
-	if (r < 0) {
-		run_error(run, "Failed to prepare: %s", strerror(-r));
+	r = engine_begin(run);
+	if (r < 0)
 		return r;
-	}
-	r = target_read_facts(run->target);
-	if (r < 0) {
-		run_error(run, "Failed to read the target: %s", strerror(-r));
-		return r;
-	}
 	/* The accounts check would compute every verdict a second time. */
 	if (!strv_contains(run->opt.skip, "accounts") && strv_push(&run->opt.skip, strdup("accounts")) < 0)
 		return -ENOMEM;

@@ -126,6 +126,26 @@ START_TEST(policy_decide_without_repair_reports)
 }
 END_TEST
 
+/* --add-key: the one family asked for is repaired as any other; the rest is reported in every mode. */
+START_TEST(policy_decide_repair_only_reports_other_families)
+{
+	static const struct fix other = { .id = "test-other", .summary = "test", .repair = repair_stub };
+
+	for (size_t m = 0; m < ELEMENTSOF(modes); m++) {
+		struct run run = { .opt.mode = modes[m], .opt.repair_only = &fix_with_repair, .opt.yes = true };
+		struct finding mine = { .problem = &p_auto, .fix = &fix_with_repair, .want = PERMS_KEEP, .status = FS_FOUND };
+		struct finding theirs = { .problem = &p_auto, .fix = &other, .want = PERMS_KEEP, .status = FS_FOUND };
+		static const enum decision as_any[] = { DECIDE_PREVIEW, DECIDE_PREVIEW, DECIDE_APPLY, DECIDE_ASK };
+		enum decision want = as_any[m];
+
+		ck_assert_msg(policy_decide(&run, &mine) == want, "the family asked for, in %s mode", mode_names[m]);
+		ck_assert_msg(policy_decide(&run, &theirs) == DECIDE_REPORT, "another family, in %s mode", mode_names[m]);
+		ck_assert_int_eq(theirs.status, FS_REPORTED);
+		ck_assert(!theirs.consented);	/* --yes does not reach past the one change */
+	}
+}
+END_TEST
+
 /* --yes: consent stands in for the prompt, for needs-confirm problems only. */
 static enum decision decide_yes(enum run_mode mode, const struct problem *p, char **ids, struct finding *f)
 {
@@ -337,6 +357,7 @@ static Suite *policy_suite(void)
 
 	tcase_add_test(tc, policy_decide_every_mode_and_flag);
 	tcase_add_test(tc, policy_decide_without_repair_reports);
+	tcase_add_test(tc, policy_decide_repair_only_reports_other_families);
 	tcase_add_test(tc, policy_decide_yes_consents_to_needs_confirm_only);
 	tcase_add_test(tc, policy_decide_yes_ids_name_problem_or_check);
 	tcase_add_test(tc, policy_ask_yes);
