@@ -905,42 +905,26 @@ static int selinux_port_repair(struct run *run, struct finding *f)
 {
 	const int *port = f->data;
 	_cleanup_(semanage_changes_done) struct semanage_changes ch = {0};
-	_cleanup_free_ char *why = NULL, *num = NULL;
+	_cleanup_free_ char *num = NULL, *manual = NULL;
 	const char *op = "-a";
 	int r;
 
-	if (!port || asprintf(&num, "%d", *port) < 0)
+	if (!port || asprintf(&num, "%d", *port) < 0 ||
+	    asprintf(&manual, "semanage port -a -N -t ssh_port_t -p tcp %s", num) < 0)
 		return -ENOMEM;
 	for (;;) {
 		const char *const args[] = { "port", op, "-N", "-t", "ssh_port_t", "-p", "tcp", num, NULL };
-		r = semanage_run(run, "/usr/sbin/semanage", args, &ch, &why);
-		if (r == -ENOMEM)
-			return r;
-		if (r < 0)
-			return asprintf(&f->status_reason, "left alone: the target's semanage was not run: %s; run in the "
-							  "target: semanage port -a -N -t ssh_port_t -p tcp %s", why, num) < 0
-				       ? -ENOMEM
-				       : r;
-		if (ch.status == 0 || streq(op, "-m") || !strstr(ch.log, "already defined"))
+		r = semanage_run_repair(run, f, "/usr/sbin/semanage", args, manual, &ch);
+		/* a port the policy already types: modify it instead */
+		if (r != -EINVAL || streq(op, "-m") || !strstr(ch.log, "already defined"))
 			break;
 		semanage_changes_done(&ch);
+		free(f->status_reason);
+		f->status_reason = NULL;
 		op = "-m";
 	}
-	if (ch.status != 0) {
-		_cleanup_free_ char *last = last_line(ch.log);
-		return asprintf(&f->status_reason, "left alone: the target's semanage port %s refused (exit %d): %s", op,
-				ch.status, last ? last : "") < 0
-			       ? -ENOMEM
-			       : -EINVAL;
-	}
-	r = semanage_plan(run, &ch);
-	if (r < 0) {
-		const char *refusal = journal_refusal(run->journal);
-		return asprintf(&f->status_reason, "left alone: what the target's semanage changed cannot be written: %s",
-				refusal ? refusal : strerror(-r)) < 0
-			       ? -ENOMEM
-			       : r;
-	}
+	if (r < 0 || (r = semanage_plan_repair(run, f, &ch)) < 0)
+		return r;
 	return asprintf(&f->action, "tcp/%s labelled ssh_port_t by the target's own semanage port %s -N, run on a copy "
 				    "of the policy (%d files change: the local store and the compiled policy the next "
 				    "boot loads)", num, op, r) < 0

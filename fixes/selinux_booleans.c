@@ -243,27 +243,15 @@ static int selinux_booleans_detect(struct run *run)
 static int selinux_booleans_repair(struct run *run, struct finding *f)
 {
 	_cleanup_(semanage_changes_done) struct semanage_changes ch = {0};
-	_cleanup_free_ char *why = NULL;
+	_cleanup_free_ char *manual = NULL;
 	const char *const args[] = { "boolean", "-m", "-N", "--on", f->path, NULL };
 	int r;
 
-	r = semanage_run(run, "/usr/sbin/semanage", args, &ch, &why);
-	if (r == -ENOMEM)
+	if (asprintf(&manual, "setsebool -P %s on", f->path) < 0)
+		return -ENOMEM;
+	if ((r = semanage_run_repair(run, f, "/usr/sbin/semanage", args, manual, &ch)) < 0 ||
+	    (r = semanage_plan_repair(run, f, &ch)) < 0)
 		return r;
-	if (r < 0)
-		return asprintf(&f->status_reason, "left alone: the target's semanage was not run: %s; run in the target: "
-						  "setsebool -P %s on", why, f->path) < 0 ? -ENOMEM : r;
-	if (ch.status != 0) {
-		_cleanup_free_ char *last = last_line(ch.log);
-		return asprintf(&f->status_reason, "left alone: the target's semanage boolean -m refused (exit %d): %s",
-				ch.status, last ? last : "") < 0 ? -ENOMEM : -EINVAL;
-	}
-	r = semanage_plan(run, &ch);
-	if (r < 0) {
-		const char *refusal = journal_refusal(run->journal);
-		return asprintf(&f->status_reason, "left alone: what the target's semanage changed cannot be written: %s",
-				refusal ? refusal : strerror(-r)) < 0 ? -ENOMEM : r;
-	}
 	return asprintf(&f->action, "%s switched on by the target's own semanage boolean -m -N --on, run on a copy of the "
 				    "policy (%d files change: the local store and the compiled policy the next boot loads)",
 			f->path, r) < 0 ? -ENOMEM : 0;

@@ -460,20 +460,6 @@ static int relabel_account(struct run *run, struct fcon *fc, const char *user, u
 	return n;
 }
 
-static int left_alone(struct finding *f, int r, const char *fmt, ...) _printf_(3, 4);
-static int left_alone(struct finding *f, int r, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	int k = vasprintf(&f->status_reason, fmt, ap);
-	va_end(ap);
-	if (k < 0) {
-		f->status_reason = NULL;
-		return -ENOMEM;
-	}
-	return r;
-}
-
 /*
  * genhomedircon by the target's own semodule on a copy of the policy; its
  * files through the journal; then the accounts' objects labelled as the new
@@ -484,22 +470,17 @@ static int homedirs_repair(struct run *run, struct finding *f)
 	const struct homedirs_fix *d = f->data;
 	const struct mac_state *m = run->model.mac;
 	_cleanup_(semanage_changes_done) struct semanage_changes ch = {0};
-	_cleanup_free_ char *why = NULL, *dir = NULL, *last = NULL;
+	_cleanup_free_ char *why = NULL, *dir = NULL;
 	const char *const args[] = { "-n", "-B", NULL };
 	struct fcon *fc = NULL;
 	int r, n = 0;
 
 	if (!d || !m || !m->selinux_type)
 		return -ESTALE;
-	r = semanage_run(run, "/usr/sbin/semodule", args, &ch, &why);
-	if (r == -ENOMEM)
-		return r;
+	r = semanage_run_repair(run, f, "/usr/sbin/semodule", args,
+				"semodule -n -B, then restorecon -RF on each of those homes", &ch);
 	if (r < 0)
-		return left_alone(f, r, "left alone: the target's semodule was not run: %s; run in the target: semodule "
-					"-n -B, then restorecon -RF on each of those homes", why);
-	if (ch.status != 0)
-		return left_alone(f, -EINVAL, "left alone: the target's semodule -n -B failed (exit %d): %s", ch.status,
-				  (last = last_line(ch.log)) ? last : "");
+		return r;
 	/* the file contexts as they will be */
 	if (asprintf(&dir, "/etc/selinux/%s/contexts/files", m->selinux_type) < 0)
 		return -ENOMEM;
@@ -510,11 +491,9 @@ static int homedirs_repair(struct run *run, struct finding *f)
 	for (size_t i = 0; i < ch.n; i++)
 		if (ch.files[i].data && path_is_below(ch.files[i].path, dir))
 			ov[n_ov++] = (struct mac_file_override) { ch.files[i].path, ch.files[i].data, ch.files[i].len };
-	free(why);
-	why = NULL;
 	r = mac_fcon_load(run->target, m->selinux_type, ov, n_ov, &fc, &why);
 	if (r < 0)
-		return r == -ENOMEM ? r : left_alone(f, r, "left alone: the file contexts semodule wrote cannot be read%s%s",
+		return r == -ENOMEM ? r : finding_left_alone(f, r, "left alone: the file contexts semodule wrote cannot be read%s%s",
 						     why ? ": " : "", why ? why : "");
 	for (size_t i = 0; d->users[i] && r >= 0; i++) {
 		const struct pw_entry *pw = accounts_user_by_name(&run->model.accounts, d->users[i]);
@@ -524,17 +503,14 @@ static int homedirs_repair(struct run *run, struct finding *f)
 		if (ssh && fcon_lookup(fc, ssh, S_IFDIR, &want, &where) == 0)
 			context_type(want, wt, sizeof(wt));
 		if (!streq(wt, "ssh_home_t"))
-			r = left_alone(f, -EINVAL, "left alone: the target's genhomedircon (semodule -n -B) does not list "
+			r = finding_left_alone(f, -EINVAL, "left alone: the target's genhomedircon (semodule -n -B) does not list "
 						   "%s's home %s (an account it leaves out: a uid below UID_MIN, or a shell "
 						   "not in /etc/shells); run in the target: semanage fcontext -a -e /home %s, "
 						   "then restorecon -RF %s", d->users[i], pw ? pw->dir : "?",
 				       pw ? pw->dir : "DIR", pw ? pw->dir : "DIR");
 	}
-	if (r >= 0 && (r = semanage_plan(run, &ch)) < 0) {
-		const char *refusal = journal_refusal(run->journal);
-		r = left_alone(f, r, "left alone: what the target's semodule changed cannot be written: %s",
-			       refusal ? refusal : strerror(-r));
-	}
+	if (r >= 0)
+		r = semanage_plan_repair(run, f, &ch);
 	int files = r;
 	unsigned refused = 0;
 	for (size_t i = 0; r >= 0 && d->users[i]; i++) {

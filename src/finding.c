@@ -172,6 +172,21 @@ int finding_add_evidence(struct finding *f, const char *fmt, ...)
 	return r;
 }
 
+int finding_left_alone(struct finding *f, int r, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	int k = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (k < 0)
+		return -ENOMEM;
+	free(f->status_reason);
+	f->status_reason = s;
+	return r;
+}
+
 int finding_set_detail(struct finding *f, const char *fmt, ...)
 {
 	va_list ap;

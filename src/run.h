@@ -122,6 +122,8 @@ struct run {
 struct finding *run_add_finding(struct run *run, const struct problem *p, const char *path, const char *user);
 int finding_add_evidence(struct finding *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int finding_set_detail(struct finding *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A repair that changes nothing: why, in f->status_reason ("left alone: ..."); returns r, or -ENOMEM. */
+int finding_left_alone(struct finding *f, int r, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 int model_note(struct model *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Print "sshfix: <message>" on run->err, keep it for the report, set EXIT_ERROR. */
 void run_error(struct run *run, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "finding.h"
 #include "journal.h"
 #include "mac.h"
 #include "run.h"
@@ -250,6 +251,8 @@ int semanage_run(struct run *run, const char *program, const char *const args[],
 	else
 		r = semanage_parse(res.output ? res.output : "", res.output_len, store_root, ret);
 	sandbox_result_done(&res);
+	if (r == 0)
+		ret->program = path_last(program);
 	if (r == -ETIME)
 		return (*ret_why = strdup("it did not finish in 120 s")) ? r : -ENOMEM;
 	if (r == -EBADMSG)
@@ -279,4 +282,39 @@ int semanage_plan(struct run *run, const struct semanage_changes *c)
 		n += r == 0;
 	}
 	return n;
+}
+
+int semanage_run_repair(struct run *run, struct finding *f, const char *program, const char *const args[],
+			const char *manual, struct semanage_changes *ret)
+{
+	_cleanup_free_ char *why = NULL, *cmd = NULL, *last = NULL;
+	struct buf b = {0};
+
+	buf_puts(&b, path_last(program));
+	for (size_t i = 0; args[i]; i++)
+		buf_printf(&b, " %s", args[i]);
+	if (!(cmd = buf_steal(&b)))
+		return -ENOMEM;
+	int r = semanage_run(run, program, args, ret, &why);
+	if (r == -ENOMEM)
+		return r;
+	if (r < 0)
+		return finding_left_alone(f, r, "left alone: the target's %s was not run: %s; run in the target: %s",
+					  path_last(program), why ? why : "?", manual);
+	if (ret->status != 0)
+		return finding_left_alone(f, -EINVAL, "left alone: the target's %s failed (exit %d): %s", cmd, ret->status,
+					  (last = last_line(ret->log)) ? last : "");
+	return 0;
+}
+
+int semanage_plan_repair(struct run *run, struct finding *f, const struct semanage_changes *c)
+{
+	int r = semanage_plan(run, c);
+
+	if (r < 0 && r != -ENOMEM) {
+		const char *refusal = journal_refusal(run->journal);
+		return finding_left_alone(f, r, "left alone: what the target's %s changed cannot be written: %s",
+					  c->program ? c->program : "program", refusal ? refusal : strerror(-r));
+	}
+	return r;
 }

@@ -33,6 +33,7 @@ struct semanage_changes {
 	int status;	/* semanage's exit status */
 	char *log;	/* what it printed (escaped for display, the first 2000 bytes), NUL-terminated */
 	char *out;	/* what it printed, as it printed it (a listing to parse), NUL-terminated */
+	const char *program;	/* "semanage", "semodule": the last component of the program run */
 };
 
 /*
@@ -58,3 +59,18 @@ int semanage_plan(struct run *run, const struct semanage_changes *c);
 
 /* The parser of the sandboxed script's output, for tests and the fuzz target. */
 int semanage_parse(const char *out, size_t len, const char *store_root, struct semanage_changes *ret);
+
+struct finding;
+
+/*
+ * semanage_run() for a repair of f: 0 when the program ran and succeeded;
+ * else -errno, with f->status_reason saying why ("left alone: the
+ * target's semanage ... failed (exit 1): its last line"; when it could
+ * not run, followed by "run in the target: MANUAL").  *ret is filled
+ * whenever the program ran (a caller may look at its log and retry).
+ */
+int semanage_run_repair(struct run *run, struct finding *f, const char *program, const char *const args[],
+			const char *manual, struct semanage_changes *ret);
+
+/* semanage_plan() for a repair of f: the number of files planned, or -errno with f->status_reason. */
+int semanage_plan_repair(struct run *run, struct finding *f, const struct semanage_changes *c);

@@ -50,11 +50,16 @@ cppflags="-I$srcdir/src -I$srcdir/fixes -I$builddir $STATIC_CPPFLAGS $pc_cflags"
 # Our own objects for size (-Oz, GCC 12+; -Os before): sshfix is I/O bound.
 oz=-Os
 printf 'int x;\n' | $STATIC_CC -Oz -x c -c -o /dev/null - 2> /dev/null && oz=-Oz
-cflags="-std=gnu11 ${WARN_CFLAGS:-} $(printf '%s' "$STATIC_CFLAGS" | sed "s/-Os/$oz/") -flto=auto"
-ldextra=
+# The binary is a static, position-dependent executable (ELF EXEC): code
+# compiled as position-independent (Debian's GCC default) only makes it
+# larger, and puts the tables of pointers (the problem tables, the fixes)
+# in .data.rel.ro instead of .rodata, whose RELRO segment must end on a
+# page: up to 4 KB of padding.
+cflags="-std=gnu11 ${WARN_CFLAGS:-} $(printf '%s' "$STATIC_CFLAGS" | sed "s/-Os/$oz/") -flto=auto -fno-pie"
+ldextra="-no-pie"
 if printf 'int main(void){return 0;}\n' > "$objdir/gold.c" &&
 	$STATIC_CC -fuse-ld=gold -Wl,--icf=all -static -o "$objdir/gold" "$objdir/gold.c" 2> /dev/null; then
-	ldextra="-fuse-ld=gold -Wl,--icf=all"
+	ldextra="$ldextra -fuse-ld=gold -Wl,--icf=all"
 fi
 rm -f "$objdir/gold" "$objdir/gold.c"
 flags="$STATIC_CC $cppflags $cflags"
