@@ -313,6 +313,30 @@ static int validate(struct run *run, const char *profile, const char *path, cons
 }
 
 /*
+ * The planned content b of path (a file of profile) checked with the
+ * target's apparmor_parser: 0 to go on (it parses; or it cannot run here,
+ * and the evidence says so and why the edit is safe unchecked: `unchecked`);
+ * -EINVAL when it refuses the profile `change` (f->status_reason says so).
+ */
+static int check_planned(struct run *run, struct finding *f, const char *profile, const char *path, const struct buf *b,
+			 const char *change, const char *unchecked)
+{
+	_cleanup_free_ char *why = NULL;
+	int r = validate(run, profile, path, b->data, b->len, &why);
+
+	if (r == 1) {
+		if (finding_add_evidence(f, "apparmor_parser -Q: %s", why ? why : "?") < 0)
+			return -ENOMEM;
+		return finding_left_alone(f, -EINVAL, "left alone: the target's apparmor_parser refuses the profile %s",
+					  change);
+	}
+	if (r < 0 && r != -ENOMEM)
+		r = finding_add_evidence(f, "not checked with the target's apparmor_parser (%s): %s", why ? why : "?",
+					 unchecked);
+	return r;
+}
+
+/*
  * Where apparmor_parser keeps compiled profiles: parser.conf's cache-loc
  * (a comma-separated list), else /var/cache/apparmor; and
  * /etc/apparmor.d/cache, AppArmor 2's place.
@@ -489,16 +513,7 @@ static int deny_repair(struct run *run, struct finding *f, const struct aa_fix *
 		buf_done(&b);
 		return r;
 	}
-	r = validate(run, x->profile, x->deny_file, b.data, b.len, &why);
-	if (r == 1) {
-		buf_done(&b);
-		f->status_reason = strdup("left alone: the target's apparmor_parser refuses the profile without this rule");
-		finding_add_evidence(f, "apparmor_parser -Q: %s", why ? why : "?");
-		return f->status_reason ? -EINVAL : -ENOMEM;
-	}
-	if (r < 0 && r != -ENOMEM)
-		r = finding_add_evidence(f, "not checked with the target's apparmor_parser (%s): one rule line is "
-					    "commented out", why ? why : "?");
+	r = check_planned(run, f, x->profile, x->deny_file, &b, "without this rule", "one rule line is commented out");
 	if (r >= 0)
 		r = journal_write_file(run->journal, x->deny_file, b.data, b.len, (mode_t) -1, (uid_t) -1, (gid_t) -1);
 	buf_done(&b);
@@ -558,16 +573,7 @@ static int apparmor_repair(struct run *run, struct finding *f)
 		buf_done(&b);
 		return -ENOMEM;
 	}
-	r = validate(run, x->profile, x->local, b.data, b.len, &why);
-	if (r == 1) {
-		buf_done(&b);
-		f->status_reason = strdup("left alone: the target's apparmor_parser refuses the profile with this rule");
-		finding_add_evidence(f, "apparmor_parser -Q: %s", why ? why : "?");
-		return f->status_reason ? -EINVAL : -ENOMEM;
-	}
-	if (r < 0 && r != -ENOMEM)
-		r = finding_add_evidence(f, "not checked with the target's apparmor_parser (%s): the rule is one path and "
-					    "one permission", why ? why : "?");
+	r = check_planned(run, f, x->profile, x->local, &b, "with this rule", "the rule is one path and one permission");
 	if (r < 0) {
 		buf_done(&b);
 		return r;

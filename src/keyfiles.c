@@ -39,7 +39,10 @@ int keyfiles_expand_tokens(const char *pattern, const struct pw_entry *pw, char 
 
 	for (const char *p = pattern; *p; p++) {
 		if (*p != '%') {
-			buf_putc(&b, *p);
+			/* the text up to the next token at once: this runs for every account */
+			size_t n = strcspn(p, "%");
+			buf_append(&b, p, n);
+			p += n - 1;
 			continue;
 		}
 		switch (p[1]) {
