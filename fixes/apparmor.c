@@ -483,7 +483,7 @@ static int comment_out_line(const char *text, size_t len, unsigned lineno, struc
 
 static int deny_repair(struct run *run, struct finding *f, const struct aa_fix *x)
 {
-	_cleanup_free_ char *cur = NULL, *why = NULL, *rule = NULL;
+	_cleanup_free_ char *cur = NULL, *rule = NULL;
 	size_t cur_len = 0;
 	struct buf b = {0};
 	struct stat st;
@@ -530,7 +530,7 @@ static int deny_repair(struct run *run, struct finding *f, const struct aa_fix *
 static int apparmor_repair(struct run *run, struct finding *f)
 {
 	const struct aa_fix *x = f->data;
-	_cleanup_free_ char *cur = NULL, *why = NULL;
+	_cleanup_free_ char *cur = NULL;
 	size_t cur_len = 0;
 	struct stat st;
 	int r;
