@@ -435,6 +435,26 @@ static int discard_caches(struct run *run, const char *profile)
 	return n;
 }
 
+/*
+ * The edited file of profile written (an existing one keeps its mode and
+ * owner; a new one is root's, 0644), and the profile's compiled copies
+ * removed; *ret_caches says so for the action.
+ */
+static int write_profile_file(struct run *run, const char *profile, const char *path, const struct buf *b, bool exists,
+			      const char **ret_caches)
+{
+	int r = exists ? journal_write_file(run->journal, path, b->data, b->len, (mode_t) -1, (uid_t) -1, (gid_t) -1)
+		       : journal_write_file(run->journal, path, b->data, b->len, 0644, 0, 0);
+	if (r < 0)
+		return r;
+	int n = discard_caches(run, profile);
+	if (n < 0)
+		return n;
+	*ret_caches = n > 1 ? " and removed the profile's compiled copies, which would be loaded instead"
+		    : n > 0 ? " and removed the profile's compiled copy, which would be loaded instead" : "";
+	return 0;
+}
+
 /* Does line (trimmed) hold one deny rule and nothing else ("deny PATH PERMS," or "audit deny ...")? */
 static bool one_deny_rule(const char *line, size_t n)
 {
@@ -514,17 +534,15 @@ static int deny_repair(struct run *run, struct finding *f, const struct aa_fix *
 		return r;
 	}
 	r = check_planned(run, f, x->profile, x->deny_file, &b, "without this rule", "one rule line is commented out");
+	const char *caches = "";
 	if (r >= 0)
-		r = journal_write_file(run->journal, x->deny_file, b.data, b.len, (mode_t) -1, (uid_t) -1, (gid_t) -1);
+		r = write_profile_file(run, x->profile, x->deny_file, &b, true, &caches);
 	buf_done(&b);
 	if (r < 0)
 		return r;
-	int n = discard_caches(run, x->profile);
-	if (n < 0)
-		return n;
 	return asprintf(&f->action, "commented out \"%s\" (%s line %u)%s; applies when the profile is loaded again (the "
-				    "next boot, or apparmor_parser -r %s)", rule, x->deny_file, x->deny_line,
-			n > 0 ? " and removed the profile's compiled copies" : "", x->profile) < 0 ? -ENOMEM : 0;
+				    "next boot, or apparmor_parser -r %s)", rule, x->deny_file, x->deny_line, caches,
+			x->profile) < 0 ? -ENOMEM : 0;
 }
 
 static int apparmor_repair(struct run *run, struct finding *f)
@@ -578,21 +596,13 @@ static int apparmor_repair(struct run *run, struct finding *f)
 		buf_done(&b);
 		return r;
 	}
-	r = exists ? journal_write_file(run->journal, x->local, b.data, b.len, (mode_t) -1, (uid_t) -1, (gid_t) -1)
-		   : journal_write_file(run->journal, x->local, b.data, b.len, 0644, 0, 0);
+	const char *caches = "";
+	r = write_profile_file(run, x->profile, x->local, &b, exists, &caches);
 	buf_done(&b);
 	if (r < 0)
 		return r;
-	int n = discard_caches(run, x->profile);
-	if (n < 0)
-		return n;
-	if (asprintf(&f->action, "added \"%s\" to %s%s (applies when the profile is loaded again: the next boot, or "
-				 "apparmor_parser -r %s)", x->rule, x->local,
-		     n > 1 ? " and removed the profile's compiled copies, which would be loaded instead" :
-		     n > 0 ? " and removed the profile's compiled copy, which would be loaded instead" : "",
-		     x->profile) < 0)
-		f->action = NULL;
-	return f->action ? 0 : -ENOMEM;
+	return asprintf(&f->action, "added \"%s\" to %s%s (applies when the profile is loaded again: the next boot, or "
+				    "apparmor_parser -r %s)", x->rule, x->local, caches, x->profile) < 0 ? -ENOMEM : 0;
 }
 
 const struct fix fix_apparmor = {
