@@ -691,7 +691,8 @@ static int keys_content_detect(struct run *run)
 				r = 0;	/* another account's file; a bad token (user-key-paths) */
 				continue;
 			}
-			if (r == 0)
+			/* user-key-paths has looked it up (usually): nothing there, nothing to read */
+			if (r == 0 && keyfiles_seen(&run->model, pw, patterns[k]) != KEYFILE_ABSENT)
 				r = examine(run, &ctx, &seen, &dir, pw, path);
 		}
 	}

@@ -269,7 +269,10 @@ static int check_user(struct run *run, const struct pw_entry *pw, char **pattern
 		}
 		if (r < 0)
 			break;
-		r = keywalk_file(run->target, &run->model.accounts, &u, abs, report_problem, run, NULL);
+		bool exists;
+		r = keywalk_file(run->target, &run->model.accounts, &u, abs, report_problem, run, &exists);
+		if (r == 0)
+			r = keyfiles_seen_note(&run->model, pw, patterns[i], exists);
 	}
 	keywalk_user_done(&u);
 	return r;

@@ -2,12 +2,14 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "keyfiles.h"
+#include "run.h"
 #include "util.h"
 
 int keyfiles_patterns(const struct sshd_config *c, char ***ret)
@@ -128,4 +130,66 @@ int keyfiles_paths(const struct sshd_config *c, const struct accounts *a, const 
 		return -ENOMEM;
 	*ret = TAKE_PTR(paths);
 	return 0;
+}
+
+struct keyfiles_seen {
+	char **patterns;	/* keyfiles_patterns() of the model's sshd_config */
+	size_t n_patterns;
+	size_t n_accounts;
+	unsigned char state[];	/* [account * n_patterns + pattern]: enum keyfile_seen */
+};
+
+/* The slot of pw's file from pattern, or NULL (pw not one of the model's accounts, another pattern). */
+static unsigned char *seen_slot(const struct model *m, const struct pw_entry *pw, const char *pattern)
+{
+	const struct keyfiles_seen *s = m->keys_seen;
+	const struct pw_entry *first = m->accounts.passwd.pw;
+
+	if (!s || !first || pw < first || pw >= first + s->n_accounts)
+		return NULL;
+	for (size_t k = 0; k < s->n_patterns; k++)
+		if (streq(s->patterns[k], pattern))
+			return (unsigned char *) &s->state[(size_t) (pw - first) * s->n_patterns + k];
+	return NULL;
+}
+
+enum keyfile_seen keyfiles_seen(const struct model *m, const struct pw_entry *pw, const char *pattern)
+{
+	const unsigned char *slot = seen_slot(m, pw, pattern);
+
+	return slot ? (enum keyfile_seen) * slot : KEYFILE_UNKNOWN;
+}
+
+int keyfiles_seen_note(struct model *m, const struct pw_entry *pw, const char *pattern, bool exists)
+{
+	unsigned char *slot;
+
+	if (!m->keys_seen) {
+		_cleanup_strv_free_ char **patterns = NULL;
+		size_t n_accounts = m->accounts.passwd.n_entries, n;
+		int r = keyfiles_patterns(m->sshd, &patterns);
+		if (r < 0)
+			return r;
+		n = strv_length(patterns);
+		if (n_accounts == 0 || n == 0 || n_accounts > SIZE_MAX / n - sizeof(struct keyfiles_seen))
+			return 0;
+		m->keys_seen = calloc(1, sizeof(struct keyfiles_seen) + n_accounts * n);
+		if (!m->keys_seen)
+			return -ENOMEM;
+		m->keys_seen->patterns = TAKE_PTR(patterns);
+		m->keys_seen->n_patterns = n;
+		m->keys_seen->n_accounts = n_accounts;
+	}
+	slot = seen_slot(m, pw, pattern);
+	if (slot)
+		*slot = exists ? KEYFILE_PRESENT : KEYFILE_ABSENT;
+	return 0;
+}
+
+void keyfiles_seen_free(struct keyfiles_seen *s)
+{
+	if (!s)
+		return;
+	strv_free(s->patterns);
+	free(s);
 }

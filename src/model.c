@@ -8,6 +8,7 @@
 
 #include "addresses.h"
 #include "bootcmd.h"
+#include "keyfiles.h"
 #include "listen_set.h"
 #include "logs.h"
 #include "mac.h"
@@ -149,6 +150,7 @@ void model_done(struct model *m)
 	addresses_free(m->addresses);
 	mac_free(m->mac);
 	netmounts_free(m->netmounts);
+	keyfiles_seen_free(m->keys_seen);
 	logs_free(m->logs);
 	boot_cmdline_done(m->boot);
 	free(m->boot);

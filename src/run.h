@@ -97,6 +97,7 @@ struct model {
 	struct boot_cmdline *boot;	/* src/bootcmd.h */
 	struct mac_state *mac;		/* src/mac.h */
 	struct netmounts *netmounts;	/* src/netmounts.h */
+	struct keyfiles_seen *keys_seen;	/* src/keyfiles.h: filled as keys files are looked up */
 	struct logs *logs;		/* src/logs.h */
 	struct units *units;	/* systemd's units (src/units.h), made on first use by run_units() */
 	struct oracle *oracle;	/* the target's own sshd, asked lazily (src/oracle.h); NULL with --client */

@@ -119,10 +119,25 @@ int read_all_hint(int fd, size_t max, size_t hint, char **ret_data, size_t *ret_
 	struct buf b = {0};
 	char chunk[65536];
 
-	/* A known size avoids the doubling growth (and its peak memory). */
-	if (hint > 0 && hint <= max && buf_reserve(&b, hint) < 0)
-		return -ENOMEM;
-
+	/* A known size avoids the doubling growth (and its peak memory), and
+	 * is read straight into the buffer, asking one byte more: a read that
+	 * returns exactly the size fstat() gave came short, which a regular
+	 * file does only at its end, so no read that returns 0 is needed.  (A
+	 * /sys file's size is a guess: its short read is not that size.) */
+	if (hint > 0 && hint < max) {
+		if (buf_reserve(&b, hint + 1) < 0)
+			return -ENOMEM;
+		ssize_t n = RETRY_EINTR(read(fd, b.data, hint + 1));
+		if (n < 0) {
+			int r = negative_errno();
+			buf_done(&b);
+			return r;
+		}
+		b.len = (size_t) n;
+		b.data[b.len] = '\0';
+		if (b.len == hint)
+			goto done;
+	}
 	for (;;) {
 		ssize_t n = RETRY_EINTR(read(fd, chunk, sizeof(chunk)));
 
@@ -142,6 +157,7 @@ int read_all_hint(int fd, size_t max, size_t hint, char **ret_data, size_t *ret_
 			return -ENOMEM;
 		}
 	}
+done:
 	if (ret_len)
 		*ret_len = b.len;
 	*ret_data = buf_steal(&b);

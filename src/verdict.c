@@ -681,8 +681,13 @@ static int keys_file(struct judge_ctx *x, struct keys_seen *k, const char *patte
 	if (!x->env->detailed) {
 		/* The checks only need to know whether one exists: looked up until one does. */
 		if (own && !k->any) {
-			_cleanup_close_ int fd = target_open(x->t, path, O_PATH | O_CLOEXEC, 0);
-			k->any = fd >= 0;
+			enum keyfile_seen seen = keyfiles_seen(x->m, pw, pattern);
+			if (seen != KEYFILE_UNKNOWN)
+				k->any = seen == KEYFILE_PRESENT;	/* user-key-paths looked it up */
+			else {
+				_cleanup_close_ int fd = target_open(x->t, path, O_PATH | O_CLOEXEC, 0);
+				k->any = fd >= 0;
+			}
 		}
 		return 0;
 	}

@@ -392,6 +392,42 @@ START_TEST(read_all_efbig)
 }
 END_TEST
 
+/*
+ * read_all_hint() reads the size fstat() gave in one read, asking one byte
+ * more: the whole file must come back when the size was right, and when it
+ * was wrong either way (the file grew or shrank since, or a /sys file's
+ * 4096).
+ */
+START_TEST(read_all_hint_wrong_sizes)
+{
+	static const size_t sizes[] = { 1, 10, 65535, 65536, 65537, 200001 };
+	static const long skew[] = { 0, -1, 1, 7, -9, 4096 };
+
+	for (size_t i = 0; i < ELEMENTSOF(sizes); i++) {
+		_cleanup_close_ int fd = file_with(sizes[i]);
+		for (size_t k = 0; k < ELEMENTSOF(skew); k++) {
+			long hint = (long) sizes[i] + skew[k];
+			char *data = NULL;
+			size_t len = 0;
+			if (hint < 0)
+				continue;
+			ck_assert_int_eq(lseek(fd, 0, SEEK_SET), 0);
+			ck_assert_int_eq(read_all_hint(fd, 1 << 20, (size_t) hint, &data, &len), 0);
+			ck_assert_msg(len == sizes[i], "size %zu, hint %ld: read %zu bytes", sizes[i], hint, len);
+			ck_assert_int_eq(data[len], '\0');
+			for (size_t j = 0; j < len; j++)
+				ck_assert_int_eq(data[j], 'q');
+			free(data);
+		}
+		/* The limit holds whatever the hint says. */
+		char *data = NULL;
+		ck_assert_int_eq(lseek(fd, 0, SEEK_SET), 0);
+		ck_assert_int_eq(read_all_hint(fd, sizes[i] - 1, sizes[i] - 1, &data, NULL), -EFBIG);
+		ck_assert_ptr_null(data);
+	}
+}
+END_TEST
+
 START_TEST(strv_push_length_contains)
 {
 	_cleanup_strv_free_ char **v = NULL;
@@ -631,6 +667,7 @@ static Suite *util_suite(void)
 	tcase_add_test(tc, buf_growth_and_steal);
 	tcase_add_test(tc, buf_oom_is_sticky);
 	tcase_add_test(tc, read_all_efbig);
+	tcase_add_test(tc, read_all_hint_wrong_sizes);
 	tcase_add_test(tc, strv_push_length_contains);
 	tcase_add_test(tc, sha256_fips_vectors);
 	tcase_add_test(tc, json_string_escaping);

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "accounts.h"
+#include "keyfiles.h"
 #include "run.h"
 #include "sshd_config.h"
 #include "target.h"
@@ -102,6 +103,7 @@ static void teardown(void)
 	if (m.accounts_loaded)
 		accounts_done(&m.accounts);
 	sshd_config_free(m.sshd);
+	keyfiles_seen_free(m.keys_seen);
 	strv_free(m.notes);
 	m = (struct model) {0};
 	target_free(t);
@@ -127,6 +129,7 @@ static void load(void)
 	if (m.accounts_loaded)
 		accounts_done(&m.accounts);
 	sshd_config_free(m.sshd);
+	keyfiles_seen_free(m.keys_seen);
 	m = (struct model) {0};
 	load_file(&m.accounts.passwd, ACCT_PASSWD, "etc/passwd");
 	load_file(&m.accounts.group, ACCT_GROUP, "etc/group");
@@ -617,6 +620,49 @@ START_TEST(verdict_keys_lookup_only)
 }
 END_TEST
 
+/*
+ * Without detail, what user-key-paths found (the model's keyfiles_seen) is
+ * the answer, without a second lookup: told the opposite of the disk, the
+ * verdict follows it.  A pattern the scan did not look up (a Match block's)
+ * is looked up on the disk.
+ */
+START_TEST(verdict_keys_seen_first)
+{
+	struct verdict_env env;
+	struct verdict v;
+	const struct pw_entry *alice, *bob;
+
+	config("UsePAM yes\nMatch User bob\n\tAuthorizedKeysFile .ssh/other_keys\n");
+	tl_write(root, "home/bob/.ssh/other_keys", "ssh-ed25519 AAAAfake\n", 0600);
+	load();
+	alice = accounts_user_by_name(&m.accounts, "alice");
+	bob = accounts_user_by_name(&m.accounts, "bob");
+	ck_assert_int_eq(keyfiles_seen(&m, alice, ".ssh/authorized_keys"), KEYFILE_UNKNOWN);
+	ck_assert_int_eq(keyfiles_seen_note(&m, alice, ".ssh/authorized_keys", false), 0);
+	ck_assert_int_eq(keyfiles_seen_note(&m, alice, ".ssh/authorized_keys2", false), 0);
+	ck_assert_int_eq(keyfiles_seen_note(&m, bob, ".ssh/authorized_keys", false), 0);
+	ck_assert_int_eq(keyfiles_seen(&m, alice, ".ssh/authorized_keys"), KEYFILE_ABSENT);
+	ck_assert_int_eq(keyfiles_seen(&m, bob, ".ssh/authorized_keys2"), KEYFILE_UNKNOWN);
+	ck_assert_int_eq(keyfiles_seen(&m, bob, ".ssh/other_keys"), KEYFILE_UNKNOWN);
+	/* not one of the model's accounts */
+	struct pw_entry stranger = *alice;
+	ck_assert_int_eq(keyfiles_seen(&m, &stranger, ".ssh/authorized_keys"), KEYFILE_UNKNOWN);
+
+	ck_assert_int_eq(verdict_env_init(t, &m, &env), 0);
+	ck_assert_int_eq(verdict_user(t, &m, &env, alice, &v), 0);
+	ck_assert(!v.has_keys);		/* the scan said: none (the disk has one) */
+	verdict_done(&v);
+	ck_assert_int_eq(verdict_user(t, &m, &env, bob, &v), 0);
+	ck_assert(v.has_keys);		/* his Match's file, looked up on the disk */
+	verdict_done(&v);
+	ck_assert_int_eq(keyfiles_seen_note(&m, alice, ".ssh/authorized_keys", true), 0);
+	ck_assert_int_eq(verdict_user(t, &m, &env, alice, &v), 0);
+	ck_assert(v.has_keys);
+	verdict_done(&v);
+	verdict_env_done(&env);
+}
+END_TEST
+
 START_TEST(verdict_nologin_file)
 {
 	tl_write(root, "etc/nologin", "maintenance\n", 0644);
@@ -764,6 +810,7 @@ int main(void)
 		tcase_add_test(tc, verdict_methods_and_root);
 		tcase_add_test(tc, verdict_keys_files);
 		tcase_add_test(tc, verdict_keys_lookup_only);
+	tcase_add_test(tc, verdict_keys_seen_first);
 		tcase_add_test(tc, verdict_nologin_file);
 		tcase_add_test(tc, verdict_nologin_cleared_at_boot);
 		tcase_add_test(tc, verdict_pam_limits);
