@@ -662,14 +662,14 @@ static int examine(struct run *run, const struct accept_ctx *ctx, struct inoset 
 static int keys_content_detect(struct run *run)
 {
 	const struct accounts *a = &run->model.accounts;
-	_cleanup_strv_free_ char **patterns = NULL;
+	_cleanup_(keyfiles_set_done) struct keyfiles_set set = {0};
 	struct inoset seen = {0};
 	struct accept_ctx ctx;
 	int r;
 
 	if (!a->passwd.present)
 		return 0;
-	r = keyfiles_patterns(run->model.sshd, &patterns);
+	r = keyfiles_set_init(&set, run->model.sshd, a);
 	if (r < 0)
 		return r;
 	/* Most accounts have one keys file that exists, if any. */
@@ -679,8 +679,12 @@ static int keys_content_detect(struct run *run)
 	accept_ctx_init(run, &ctx);
 	for (size_t i = 0; r >= 0 && i < a->passwd.n_entries; i++) {
 		const struct pw_entry *pw = &a->passwd.pw[i];
+		char **patterns;
 		if (accounts_user_by_name(a, pw->name) != pw || !pw->dir || pw->dir[0] != '/')
 			continue;
+		r = keyfiles_set_for(&set, pw, &patterns);
+		if (r < 0)
+			break;
 		/* the account's keys files share ~/.ssh: resolved once for all of them */
 		_cleanup_(target_dir_done) struct target_dir dir = TARGET_DIR_NULL;
 		for (size_t k = 0; r >= 0 && patterns[k]; k++) {

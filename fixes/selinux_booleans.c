@@ -19,9 +19,9 @@
  * ("semanage boolean -l", run in the sandbox on a copy of the store: it
  * reads the policy the next boot loads); where it cannot run, the store's
  * booleans.local (what "setsebool -P" and "semanage boolean -m" wrote); and
- * where neither says, a note, never a guess.  The keys files are those of
- * the global AuthorizedKeysFile (a Match block's is not looked at, as in
- * the other MAC families).
+ * where neither says, a note, never a guess.  The keys files are each
+ * account's own (keyfiles_paths(): a Match block's AuthorizedKeysFile
+ * included).
  *
  * Repair, with a yes: the target's own "semanage boolean -m -N --on NAME"
  * in the sandbox, its changed files (booleans.local, the compiled policy)

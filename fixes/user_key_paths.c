@@ -392,14 +392,14 @@ static int user_key_paths_repair(struct run *run, struct finding *f)
 static int user_key_paths_detect(struct run *run)
 {
 	const struct accounts *a = &run->model.accounts;
-	_cleanup_strv_free_ char **patterns = NULL;
+	_cleanup_(keyfiles_set_done) struct keyfiles_set set = {0};
 	struct keywalk_cache cache = {0};
 	bool strict = strict_modes(run);
 	int r = 0;
 
 	if (!a->passwd.present)
 		return 0;	/* account-db reports it */
-	r = keyfiles_patterns(run->model.sshd, &patterns);
+	r = keyfiles_set_init(&set, run->model.sshd, a);
 	if (r < 0)
 		return r;
 	r = tilde_detect(run);
@@ -410,9 +410,12 @@ static int user_key_paths_detect(struct run *run)
 	for (size_t i = 0; i < a->passwd.n_entries; i++) {
 		const struct pw_entry *pw = &a->passwd.pw[i];
 		/* A duplicate name is shadowed by the first entry: a lookup by name finds that one. */
+		char **patterns;
 		if (accounts_user_by_name(a, pw->name) != pw)
 			continue;
-		r = check_user(run, pw, patterns, strict, &cache);
+		r = keyfiles_set_for(&set, pw, &patterns);
+		if (r == 0)
+			r = check_user(run, pw, patterns, strict, &cache);
 		if (r < 0)
 			break;
 	}

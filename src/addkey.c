@@ -767,8 +767,9 @@ static const struct fix addkey_fix = {
 static int find_addition(struct run *run, const struct addkey_request *req, struct addition *d, struct finding **ret)
 {
 	const struct accounts *a = &run->model.accounts;
-	_cleanup_strv_free_ char **patterns = NULL;
+	_cleanup_(keyfiles_set_done) struct keyfiles_set set = {0};
 	_cleanup_free_ char *first = NULL;
+	char **patterns = NULL;
 	const struct pw_entry *pw;
 	struct finding *f;
 	int r;
@@ -783,7 +784,9 @@ static int find_addition(struct run *run, const struct addkey_request *req, stru
 	}
 	if (!pw->dir || pw->dir[0] != '/')
 		return fail(d, "the account has no absolute home directory in /etc/passwd; nothing was changed");
-	r = keyfiles_patterns(run->model.sshd, &patterns);
+	r = keyfiles_set_init(&set, run->model.sshd, a);
+	if (r == 0)
+		r = keyfiles_set_for(&set, pw, &patterns);
 	if (r < 0)
 		return r;
 

@@ -10,29 +10,72 @@
 
 #include "keyfiles.h"
 #include "run.h"
+#include "verdict_config.h"
 #include "util.h"
+
+/* The patterns of one AuthorizedKeysFile line (o; NULL: the default), each added to *v once, "none" left out. */
+static int push_patterns(char ***v, const struct sshd_option *o)
+{
+	static const char *const defaults[] = { ".ssh/authorized_keys", ".ssh/authorized_keys2", NULL };
+	const char *const *args = o ? (const char *const *) o->args : defaults;
+
+	for (size_t i = 0; args[i]; i++) {
+		if (strcasecmp(args[i], "none") == 0 || strv_contains(*v, args[i]))
+			continue;
+		if (strv_push(v, strdup(args[i])) < 0)
+			return -ENOMEM;
+	}
+	return strv_ensure(v);
+}
 
 int keyfiles_patterns(const struct sshd_config *c, char ***ret)
 {
-	const struct sshd_option *o = sshd_config_first(c, "AuthorizedKeysFile");
 	_cleanup_strv_free_ char **v = NULL;
 
-	if (!o) {
-		if (strv_push(&v, strdup(".ssh/authorized_keys")) < 0 ||
-		    strv_push(&v, strdup(".ssh/authorized_keys2")) < 0)
-			return -ENOMEM;
-	} else {
-		for (size_t i = 0; o->args[i]; i++) {
-			if (strcasecmp(o->args[i], "none") == 0)
-				continue;
-			if (strv_push(&v, strdup(o->args[i])) < 0)
-				return -ENOMEM;
-		}
-	}
-	if (strv_ensure(&v) < 0)
+	if (push_patterns(&v, sshd_config_first(c, "AuthorizedKeysFile")) < 0)
 		return -ENOMEM;
 	*ret = TAKE_PTR(v);
 	return 0;
+}
+
+int keyfiles_set_init(struct keyfiles_set *s, const struct sshd_config *c, const struct accounts *a)
+{
+	*s = (struct keyfiles_set) { .c = c, .a = a };
+	s->by_match = sshd_config_in_match(c, "AuthorizedKeysFile") != NULL;
+	return keyfiles_patterns(c, &s->global);
+}
+
+int keyfiles_set_for(struct keyfiles_set *s, const struct pw_entry *pw, char ***ret)
+{
+	/* A client that matches none of the blocks that depend on it, and one that matches all of them. */
+	static const enum verdict_world worlds[] = { WORLD_UNMATCHED, WORLD_MATCHED };
+
+	if (!s->by_match) {
+		*ret = s->global;
+		return 0;
+	}
+	strv_free(s->mine);
+	s->mine = NULL;
+	for (size_t i = 0; i < ELEMENTSOF(worlds); i++) {
+		const struct verdict_conn conn = { .world = worlds[i] };
+		struct verdict_config vc;
+		int r = verdict_config_for(s->c, s->a, pw->name, &conn, &vc);
+		if (r < 0)
+			return r;
+		r = push_patterns(&s->mine, vc.src_keys_files);
+		verdict_config_done(&vc);
+		if (r < 0)
+			return r;
+	}
+	*ret = s->mine;
+	return 0;
+}
+
+void keyfiles_set_done(struct keyfiles_set *s)
+{
+	strv_free(s->global);
+	strv_free(s->mine);
+	*s = (struct keyfiles_set) {0};
 }
 
 int keyfiles_expand_tokens(const char *pattern, const struct pw_entry *pw, char **ret, char *ret_bad)
@@ -112,21 +155,24 @@ int keyfiles_path(const struct accounts *a, const char *pattern, const struct pw
 
 int keyfiles_paths(const struct sshd_config *c, const struct accounts *a, const struct pw_entry *pw, char ***ret)
 {
-	_cleanup_strv_free_ char **patterns = NULL, **paths = NULL;
+	_cleanup_strv_free_ char **paths = NULL;
+	struct keyfiles_set set;
+	char **patterns = NULL;
 	int r;
 
-	r = keyfiles_patterns(c, &patterns);
-	if (r < 0)
-		return r;
-	for (size_t i = 0; patterns[i]; i++) {
+	r = keyfiles_set_init(&set, c, a);
+	if (r == 0)
+		r = keyfiles_set_for(&set, pw, &patterns);
+	for (size_t i = 0; r == 0 && patterns[i]; i++) {
 		char *p = NULL, bad;
 		r = keyfiles_path(a, patterns[i], pw, &p, &bad);
-		if (r == -ENOMEM)
-			return r;
 		if (r == 0 && strv_push(&paths, p) < 0)
-			return -ENOMEM;
+			r = -ENOMEM;
+		if (r > 0 || r == -EINVAL)
+			r = 0;	/* another account's file; a bad token */
 	}
-	if (strv_ensure(&paths) < 0)
+	keyfiles_set_done(&set);
+	if (r < 0 || strv_ensure(&paths) < 0)
 		return -ENOMEM;
 	*ret = TAKE_PTR(paths);
 	return 0;

@@ -19,6 +19,28 @@
 int keyfiles_patterns(const struct sshd_config *c, char ***ret);
 
 /*
+ * The patterns sshd may use for each account: AuthorizedKeysFile may be set
+ * in a Match block ("Match Group sftp" / "AuthorizedKeysFile
+ * /etc/ssh/keys/%u"), and then an account's patterns are the ones its
+ * effective configuration gives (src/verdict_config.h), for a client that
+ * matches none of the blocks that depend on the client and for one that
+ * matches all of them: each is a file sshd reads for some client.  Without
+ * such a block, every account's are keyfiles_patterns(), computed once.
+ */
+struct keyfiles_set {
+	const struct sshd_config *c;
+	const struct accounts *a;
+	char **global;		/* keyfiles_patterns() */
+	bool by_match;		/* a Match block sets AuthorizedKeysFile */
+	char **mine;		/* the last account's, when by_match */
+};
+/* Returns 0 or -ENOMEM; free with keyfiles_set_done() either way. */
+int keyfiles_set_init(struct keyfiles_set *s, const struct sshd_config *c, const struct accounts *a);
+/* pw's patterns, NULL-terminated, valid until the next call.  Returns 0 or -ENOMEM. */
+int keyfiles_set_for(struct keyfiles_set *s, const struct pw_entry *pw, char ***ret);
+void keyfiles_set_done(struct keyfiles_set *s);
+
+/*
  * Expand %%, %h, %u and %U for pw (RULES §1.2).  Returns 0 with *ret (caller
  * frees), -EINVAL with *ret_bad set to the character after an unknown '%'
  * (or '?' at the end), or -ENOMEM.
@@ -43,7 +65,7 @@ int keyfiles_path(const struct accounts *a, const char *pattern, const struct pw
 		  char *ret_bad);
 
 /*
- * The account's own keys files, every pattern expanded for it (another
+ * The account's own keys files, every pattern of its keyfiles_set expanded for it (another
  * account's "~" file and patterns with unknown tokens left out).  Returns 0
  * with a NULL-terminated vector the caller frees, or -ENOMEM.
  */
