@@ -40,33 +40,55 @@ int keyfiles_patterns(const struct sshd_config *c, char ***ret)
 
 int keyfiles_set_init(struct keyfiles_set *s, const struct sshd_config *c, const struct accounts *a)
 {
-	*s = (struct keyfiles_set) { .c = c, .a = a };
-	s->by_match = sshd_config_in_match(c, "AuthorizedKeysFile") != NULL;
+	*s = (struct keyfiles_set) { .c = c, .a = a, .global_opt = sshd_config_first(c, "AuthorizedKeysFile") };
+	/* The Match blocks that set AuthorizedKeysFile: the only ones to evaluate per account. */
+	for (size_t i = 0; i < c->n_opts; i++) {
+		const struct sshd_option *o = &c->opts[i];
+		if (o->match < 0 || (size_t) o->match >= c->n_matches || !o->args || !o->args[0] ||
+		    strcasecmp(o->keyword, "AuthorizedKeysFile") != 0)
+			continue;
+		if (!s->wanted) {
+			s->wanted = calloc(c->n_matches, sizeof(*s->wanted));
+			s->applies = calloc(c->n_matches, sizeof(*s->applies));
+			if (!s->wanted || !s->applies)
+				return -ENOMEM;
+		}
+		s->wanted[o->match] = true;
+	}
 	return keyfiles_patterns(c, &s->global);
+}
+
+/* The AuthorizedKeysFile line sshd uses: the first in a block that applies (with the client's help or not), else the global one. */
+static const struct sshd_option *line_for(const struct keyfiles_set *s, bool client_matches)
+{
+	for (size_t i = 0; i < s->c->n_opts; i++) {
+		const struct sshd_option *o = &s->c->opts[i];
+		if (o->match < 0 || (size_t) o->match >= s->c->n_matches || !s->wanted[o->match] || !o->args ||
+		    !o->args[0] || strcasecmp(o->keyword, "AuthorizedKeysFile") != 0)
+			continue;
+		enum verdict_match m = s->applies[o->match];
+		if (m == VERDICT_MATCH_YES || (client_matches && m == VERDICT_MATCH_DEPENDS))
+			return o;
+	}
+	return s->global_opt;
 }
 
 int keyfiles_set_for(struct keyfiles_set *s, const struct pw_entry *pw, char ***ret)
 {
-	/* A client that matches none of the blocks that depend on it, and one that matches all of them. */
-	static const enum verdict_world worlds[] = { WORLD_UNMATCHED, WORLD_MATCHED };
+	int r;
 
-	if (!s->by_match) {
+	if (!s->wanted) {
 		*ret = s->global;
 		return 0;
 	}
+	r = verdict_config_matches(s->c, s->a, pw->name, s->wanted, s->applies);
+	if (r < 0)
+		return r;
 	strv_free(s->mine);
 	s->mine = NULL;
-	for (size_t i = 0; i < ELEMENTSOF(worlds); i++) {
-		const struct verdict_conn conn = { .world = worlds[i] };
-		struct verdict_config vc;
-		int r = verdict_config_for(s->c, s->a, pw->name, &conn, &vc);
-		if (r < 0)
-			return r;
-		r = push_patterns(&s->mine, vc.src_keys_files);
-		verdict_config_done(&vc);
-		if (r < 0)
-			return r;
-	}
+	/* A client that matches none of the blocks that depend on it, and one that matches all of them. */
+	if (push_patterns(&s->mine, line_for(s, false)) < 0 || push_patterns(&s->mine, line_for(s, true)) < 0)
+		return -ENOMEM;
 	*ret = s->mine;
 	return 0;
 }
@@ -75,6 +97,8 @@ void keyfiles_set_done(struct keyfiles_set *s)
 {
 	strv_free(s->global);
 	strv_free(s->mine);
+	free(s->wanted);
+	free(s->applies);
 	*s = (struct keyfiles_set) {0};
 }
 

@@ -9,6 +9,7 @@
 
 #include "accounts.h"
 #include "sshd_config.h"
+#include "verdict_config.h"
 
 /*
  * AuthorizedKeysFile as sshd uses it: the arguments of its first line outside
@@ -30,9 +31,11 @@ int keyfiles_patterns(const struct sshd_config *c, char ***ret);
 struct keyfiles_set {
 	const struct sshd_config *c;
 	const struct accounts *a;
+	const struct sshd_option *global_opt;	/* the AuthorizedKeysFile line outside Match, or NULL */
 	char **global;		/* keyfiles_patterns() */
-	bool by_match;		/* a Match block sets AuthorizedKeysFile */
-	char **mine;		/* the last account's, when by_match */
+	bool *wanted;		/* per Match block: it sets AuthorizedKeysFile; NULL when none does */
+	enum verdict_match *applies;	/* per Match block, for the last account */
+	char **mine;		/* the last account's, when some block sets it */
 };
 /* Returns 0 or -ENOMEM; free with keyfiles_set_done() either way. */
 int keyfiles_set_init(struct keyfiles_set *s, const struct sshd_config *c, const struct accounts *a);

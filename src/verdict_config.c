@@ -35,6 +35,7 @@ enum mres {
 	M_YES,
 	M_DEPENDS,
 	M_INVALID,
+	M_NOMEM,
 };
 
 struct match_ctx {
@@ -100,10 +101,8 @@ static enum mres eval_match(struct match_ctx *x, char **words, const char **ret_
 	unsigned attributes = 0;
 	const struct verdict_conn *c = x->conn;
 
-	if (!crit) {
-		*ret_why = "out of memory";
-		return M_INVALID;
-	}
+	if (!crit)
+		return M_NOMEM;
 	for (size_t i = 0; crit[i]; i++) {
 		const char *attrib = crit[i], *arg;
 
@@ -379,6 +378,8 @@ static int config_fill(const struct sshd_config *c, const struct accounts *a, co
 	for (size_t i = 0; c && i < c->n_matches; i++) {
 		const char *why = NULL;
 		enum mres e = eval_match(&b->x, c->matches[i].criteria, &why);
+		if (e == M_NOMEM)
+			return -ENOMEM;
 		if (e == M_INVALID) {
 			_cleanup_free_ char *line = strv_join(c->matches[i].criteria, " ");
 			r = set_invalid(&b->vc, "%s line %u: Match %s: %s", c->matches[i].file, c->matches[i].line,
@@ -474,6 +475,27 @@ static int config_fill(const struct sshd_config *c, const struct accounts *a, co
 			r = set_invalid(&b->vc, "invalid DenyUsers pattern \"%s\"", b->vc.deny_users[i]);
 	if (r == 0 && !b->vc.invalid && !b->vc.depends_on)
 		r = match_key(c, b->applies, &b->vc.match_key);
+	return r;
+}
+
+int verdict_config_matches(const struct sshd_config *c, const struct accounts *a, const char *user,
+			   const bool *wanted, enum verdict_match *ret)
+{
+	const struct verdict_conn unknown = { .world = WORLD_UNMATCHED };
+	struct match_ctx x = { .a = a, .user = user, .pw = accounts_user_by_name(a, user), .conn = &unknown,
+			       .single_port = verdict_config_single_port(c) };
+	int r = 0;
+
+	for (size_t i = 0; i < c->n_matches; i++) {
+		const char *why = NULL;
+		enum mres e = wanted[i] ? eval_match(&x, c->matches[i].criteria, &why) : M_NO;
+		if (e == M_NOMEM) {
+			r = -ENOMEM;
+			break;
+		}
+		ret[i] = e == M_YES ? VERDICT_MATCH_YES : e == M_DEPENDS ? VERDICT_MATCH_DEPENDS : VERDICT_MATCH_NO;
+	}
+	strv_free(x.groups);
 	return r;
 }
 

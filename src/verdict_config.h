@@ -74,6 +74,22 @@ void verdict_config_done(struct verdict_config *vc);
 int verdict_config_for(const struct sshd_config *c, const struct accounts *a, const char *user,
 		       const struct verdict_conn *conn, struct verdict_config *ret);
 
+/*
+ * Which of c's Match blocks apply to user (who need not exist), for a
+ * client not known: each block i with wanted[i] evaluated once, as
+ * verdict_config_for() does, into ret[i] (c->n_matches entries); a block
+ * not wanted, or one sshd refuses (config-syntax reports it), is
+ * VERDICT_MATCH_NO.  Cheaper than verdict_config_for() when only a few
+ * blocks matter.  Returns 0 or -ENOMEM.
+ */
+enum verdict_match {
+	VERDICT_MATCH_NO,
+	VERDICT_MATCH_YES,
+	VERDICT_MATCH_DEPENDS,	/* on the client: Host, Address, ... */
+};
+int verdict_config_matches(const struct sshd_config *c, const struct accounts *a, const char *user,
+			   const bool *wanted, enum verdict_match *ret);
+
 /* The only port sshd listens on (Port lines, else 22); 0 when there are several. */
 unsigned verdict_config_single_port(const struct sshd_config *c);
 

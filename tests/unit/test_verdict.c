@@ -620,6 +620,48 @@ START_TEST(verdict_keys_lookup_only)
 }
 END_TEST
 
+/* The keys files of each account: a Match block's AuthorizedKeysFile, in both worlds of the client. */
+START_TEST(keyfiles_set_match_blocks)
+{
+	struct keyfiles_set set;
+	char **p;
+	_cleanup_strv_free_ char **paths = NULL;
+
+	config("UsePAM yes\nAuthorizedKeysFile .ssh/global_keys\n"
+	       "Match Group wheel\n\tAuthorizedKeysFile /etc/ssh/keys/%u\n"
+	       "Match User bob Address 10.0.0.0/8\n\tAuthorizedKeysFile .ssh/a .ssh/b\n"
+	       "Match User bob\n\tAuthorizedKeysFile .ssh/c .ssh/a\n\tPasswordAuthentication no\n"
+	       "Match User root\n\tPasswordAuthentication no\n");
+	load();
+	ck_assert_int_eq(keyfiles_set_init(&set, m.sshd, &m.accounts), 0);
+	ck_assert_int_eq(keyfiles_set_for(&set, accounts_user_by_name(&m.accounts, "alice"), &p), 0);
+	ck_assert_uint_eq(strv_length(p), 1);
+	ck_assert_str_eq(p[0], "/etc/ssh/keys/%u");	/* alice is in wheel */
+	ck_assert_int_eq(keyfiles_set_for(&set, accounts_user_by_name(&m.accounts, "bob"), &p), 0);
+	ck_assert_uint_eq(strv_length(p), 3);	/* a client outside 10/8 gets c and a, one inside a and b */
+	ck_assert_str_eq(p[0], ".ssh/c");
+	ck_assert_str_eq(p[1], ".ssh/a");
+	ck_assert_str_eq(p[2], ".ssh/b");
+	ck_assert_int_eq(keyfiles_set_for(&set, accounts_user_by_name(&m.accounts, "root"), &p), 0);
+	ck_assert_uint_eq(strv_length(p), 1);
+	ck_assert_str_eq(p[0], ".ssh/global_keys");	/* its block has no AuthorizedKeysFile */
+	keyfiles_set_done(&set);
+
+	ck_assert_int_eq(keyfiles_paths(m.sshd, &m.accounts, accounts_user_by_name(&m.accounts, "bob"), &paths), 0);
+	ck_assert_uint_eq(strv_length(paths), 3);
+	ck_assert_str_eq(paths[2], "/home/bob/.ssh/b");
+
+	/* Without a Match block that sets it, every account shares the global vector. */
+	config("UsePAM yes\nMatch User bob\n\tPasswordAuthentication no\n");
+	load();
+	ck_assert_int_eq(keyfiles_set_init(&set, m.sshd, &m.accounts), 0);
+	ck_assert_int_eq(keyfiles_set_for(&set, accounts_user_by_name(&m.accounts, "bob"), &p), 0);
+	ck_assert_ptr_eq(p, set.global);
+	ck_assert_uint_eq(strv_length(p), 2);
+	keyfiles_set_done(&set);
+}
+END_TEST
+
 /*
  * Without detail, what user-key-paths found (the model's keyfiles_seen) is
  * the answer, without a second lookup: told the opposite of the disk, the
@@ -811,6 +853,7 @@ int main(void)
 		tcase_add_test(tc, verdict_keys_files);
 		tcase_add_test(tc, verdict_keys_lookup_only);
 	tcase_add_test(tc, verdict_keys_seen_first);
+	tcase_add_test(tc, keyfiles_set_match_blocks);
 		tcase_add_test(tc, verdict_nologin_file);
 		tcase_add_test(tc, verdict_nologin_cleared_at_boot);
 		tcase_add_test(tc, verdict_pam_limits);
