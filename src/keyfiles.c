@@ -38,14 +38,20 @@ int keyfiles_patterns(const struct sshd_config *c, char ***ret)
 	return 0;
 }
 
+/* An AuthorizedKeysFile line with a value, in a Match block. */
+static bool in_match_block(const struct sshd_config *c, const struct sshd_option *o)
+{
+	return o->match >= 0 && (size_t) o->match < c->n_matches && o->args && o->args[0] &&
+	       strcasecmp(o->keyword, "AuthorizedKeysFile") == 0;
+}
+
 int keyfiles_set_init(struct keyfiles_set *s, const struct sshd_config *c, const struct accounts *a)
 {
 	*s = (struct keyfiles_set) { .c = c, .a = a, .global_opt = sshd_config_first(c, "AuthorizedKeysFile") };
 	/* The Match blocks that set AuthorizedKeysFile: the only ones to evaluate per account. */
-	for (size_t i = 0; i < c->n_opts; i++) {
+	for (size_t i = 0; c && i < c->n_opts; i++) {
 		const struct sshd_option *o = &c->opts[i];
-		if (o->match < 0 || (size_t) o->match >= c->n_matches || !o->args || !o->args[0] ||
-		    strcasecmp(o->keyword, "AuthorizedKeysFile") != 0)
+		if (!in_match_block(c, o))
 			continue;
 		if (!s->wanted) {
 			s->wanted = calloc(c->n_matches, sizeof(*s->wanted));
@@ -58,13 +64,16 @@ int keyfiles_set_init(struct keyfiles_set *s, const struct sshd_config *c, const
 	return keyfiles_patterns(c, &s->global);
 }
 
-/* The AuthorizedKeysFile line sshd uses: the first in a block that applies (with the client's help or not), else the global one. */
+/*
+ * The AuthorizedKeysFile line sshd uses for the last account: the first in
+ * a Match block that applies (for a client that matches the blocks that
+ * depend on it, or not), else the global one.
+ */
 static const struct sshd_option *line_for(const struct keyfiles_set *s, bool client_matches)
 {
 	for (size_t i = 0; i < s->c->n_opts; i++) {
 		const struct sshd_option *o = &s->c->opts[i];
-		if (o->match < 0 || (size_t) o->match >= s->c->n_matches || !s->wanted[o->match] || !o->args ||
-		    !o->args[0] || strcasecmp(o->keyword, "AuthorizedKeysFile") != 0)
+		if (!in_match_block(s->c, o))
 			continue;
 		enum verdict_match m = s->applies[o->match];
 		if (m == VERDICT_MATCH_YES || (client_matches && m == VERDICT_MATCH_DEPENDS))
