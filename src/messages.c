@@ -95,6 +95,10 @@ const struct msg_row msg_table[] = {
 	  "sshd-session-missing", "sshd cannot run its per-connection program"),
 	S("sshd-auth-missing", "sshd", "/sshd-auth does not exist or is not executable", 1000, 0, "sshd-auth-missing",
 	  "sshd-session cannot run its authentication program"),
+	/* §9.6 the program is there and executable, and exec() still fails: a MAC policy (seen on Debian 13
+	 * with its own sshd AppArmor profile: "fatal: rexec of /usr/lib/openssh/sshd-session failed") */
+	S("sshd-helper-exec-denied", "sshd", "exec of */sshd-* failed: Permission denied", 908, 0, "apparmor-no-rule",
+	  "sshd could not run its per-connection program: a MAC policy forbids it"),
 	/* §6 accounts */
 	S("user-locked", "sshd", "User * not allowed because account is locked", 0, 0, "account-locked",
 	  "the account's password field is locked and UsePAM is off"),
@@ -151,7 +155,7 @@ const struct msg_row msg_table[] = {
 	  "the server accepted the TCP connection and closed it before its banner"),
 	C("client-closed-banner", STAGE_BANNER, "kex_exchange_identification: Connection closed by remote host",
 	  "!MaxStartups_or_PerSourcePenalties_(runtime:_a_restart_of_sshd_clears_them) tcp-wrappers-deny "
-	  "sshd-session-missing hostkey-missing",
+	  "sshd-session-missing apparmor-no-rule hostkey-missing",
 	  "the server closed the connection before its banner"),
 	C("client-banner-timeout", STAGE_BANNER, "Connection timed out during banner exchange",
 	  "tcp-wrappers-deny !a_server_too_busy_to_answer", "no banner came in time"),

@@ -1,15 +1,22 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# mac-root.sh: build (once) and cache the root the MAC boot tier boots
-# (tests/boot/mac.sh): the real-login tier's Debian 12 root
-# (tests/e2e/build-root.sh) plus
+# mac-root.sh: build (once) and cache a root the MAC boot tier boots
+# (tests/boot/mac.sh): the real-login tier's root of SUITE
+# (tests/e2e/build-root.sh) plus, for bookworm (Debian 12, OpenSSH 9.2),
 #   selinux-policy-default  refpolicy as Debian ships it, with policycoreutils
 #                           (setfiles, semodule) and policycoreutils-python-utils
 #                           (semanage)
 #   apparmor                apparmor_parser, /etc/apparmor.d, apparmor.service;
 #                           sshd's profile from apparmor-profiles
 #                           (tests/apparmor/apparmor.d.tar.gz) in /etc/apparmor.d
-# and what a root needs to boot as a VM under QEMU's user-mode network:
+# and for trixie (Debian 13, OpenSSH 10.0) apparmor alone, with Debian 13's
+# own sshd profile (tests/apparmor/usr.sbin.sshd-trixie.gz, apparmor-profiles
+# 4.1.0), which lets sshd run neither sshd-session nor sshd-auth: nobody
+# logs in while it is enforced.  So that the tier can still see the guest
+# come up, check the kernel and power it off, the trixie root also has a
+# harness sshd on port 2200: a copy of sshd at /usr/local/sbin/sshd-harness,
+# which no profile attaches to (sshfix-harness.service; root's key only).
+# Both get what a root needs to boot as a VM under QEMU's user-mode network:
 # /etc/fstab for /dev/vda, systemd-networkd with QEMU's fixed address
 # (10.0.2.15/24, gateway 10.0.2.2), fail2ban disabled (python under TCG
 # costs seconds per boot and no scenario here needs it) and
@@ -22,16 +29,22 @@
 # loaded there, as the root has no modules of the host's kernel) and
 # build.info.
 #
-# Cache: ${SSHFIX_E2E_CACHE:-/var/tmp/sshfix-e2e}/mac-bookworm-<key>, where
+# Cache: ${SSHFIX_E2E_CACHE:-/var/tmp/sshfix-e2e}/mac-SUITE-<key>, where
 # <key> hashes this script, the e2e root's directory name (itself a hash of
 # its recipe), the kernel version and the vendored profiles; built under
 # building-mac-*.PID and renamed into place when complete.
 #
-# Usage: mac-root.sh KVER.  Exit: 0 ready, 77 cannot build here, 99 failed.
+# Usage: mac-root.sh KVER [SUITE] (default bookworm).  Exit: 0 ready, 77
+# cannot build here, 99 failed.
 set -eu
 
-KVER=${1:?usage: mac-root.sh KVER}
-PACKAGES="selinux-policy-default apparmor policycoreutils-python-utils"
+KVER=${1:?usage: mac-root.sh KVER [SUITE]}
+SUITE=${2:-bookworm}
+case $SUITE in
+bookworm) PACKAGES="selinux-policy-default apparmor policycoreutils-python-utils" ;;
+trixie) PACKAGES="apparmor" ;;
+*) echo "mac-root: no MAC root for suite '$SUITE' (bookworm or trixie)" >&2; exit 99 ;;
+esac
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 src=$(cd "$here/../.." && pwd)
 cache=${SSHFIX_E2E_CACHE:-/var/tmp/sshfix-e2e}
@@ -45,16 +58,16 @@ command -v mkinitramfs > /dev/null || skip "mkinitramfs is not installed (apt-ge
 [ -f "/lib/modules/$KVER/modules.dep" ] || skip "no modules for kernel $KVER in /lib/modules"
 
 rc=0
-e2e=$(E2E_SUITE=bookworm "$src/tests/e2e/build-root.sh" bookworm) || rc=$?
+e2e=$(E2E_SUITE=$SUITE "$src/tests/e2e/build-root.sh" "$SUITE") || rc=$?
 case $rc in
 0) ;;
-77) skip "the real-login tier's Debian 12 root cannot be built here (see build-root's message)" ;;
-*) fail "building the real-login tier's Debian 12 root failed (exit $rc)" ;;
+77) skip "the real-login tier's $SUITE root cannot be built here (see build-root's message)" ;;
+*) fail "building the real-login tier's $SUITE root failed (exit $rc)" ;;
 esac
 
-key=$({ cat "${BASH_SOURCE[0]}" "$src/tests/apparmor/apparmor.d.tar.gz"
+key=$({ cat "${BASH_SOURCE[0]}" "$src/tests/apparmor/apparmor.d.tar.gz" "$src/tests/apparmor/usr.sbin.sshd-trixie.gz"
 	printf '%s\n%s\n' "${e2e##*/}" "$KVER"; } | sha256sum | cut -c1-16)
-img=$cache/mac-bookworm-$key
+img=$cache/mac-$SUITE-$key
 
 in_root() {
 	local root=$1
@@ -62,6 +75,26 @@ in_root() {
 	unshare --net --pid --fork --kill-child --mount --mount-proc="$root/proc" \
 		env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 \
 		DEBIAN_FRONTEND=noninteractive chroot "$root" "$@"
+}
+
+# The harness sshd of the trixie root (see above): root's key, port 2200.
+harness() {
+	local r=$1
+	cp -p "$r/usr/sbin/sshd" "$r/usr/local/sbin/sshd-harness"
+	cat > "$r/etc/systemd/system/sshfix-harness.service" <<-'UNIT'
+	[Unit]
+	Description=sshfix test harness: sshd on port 2200 outside sshd's AppArmor profile
+	After=network.target
+
+	[Service]
+	ExecStartPre=/bin/mkdir -p -m 0755 /run/sshd
+	ExecStart=/usr/local/sbin/sshd-harness -D -p 2200 -o AllowUsers=root
+	Restart=on-failure
+
+	[Install]
+	WantedBy=multi-user.target
+	UNIT
+	in_root "$r" systemctl enable sshfix-harness.service
 }
 
 build() {
@@ -76,12 +109,17 @@ build() {
 	(cd "$r/tmp/debs" && env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 \
 		chroot "$r" apt-get install -q -y --no-install-recommends --print-uris $PACKAGES |
 		awk '/^\047/ { gsub(/\047/, "", $1); print $1 }' | xargs -r wget -q -T 30)
-	ls "$r"/tmp/debs/selinux-policy-default_*.deb "$r"/tmp/debs/apparmor_*.deb > /dev/null
+	ls "$r"/tmp/debs/apparmor_*.deb > /dev/null
 	printf '#!/bin/sh\nexit 101\n' > "$r/usr/sbin/policy-rc.d"
 	chmod 0755 "$r/usr/sbin/policy-rc.d"
 	in_root "$r" sh -c 'dpkg -i /tmp/debs/*.deb'
 	rm -rf "$r/tmp/debs" "$r/usr/sbin/policy-rc.d" "$r"/var/cache/apt/*.bin
-	tar -C "$r/etc" -xzf "$src/tests/apparmor/apparmor.d.tar.gz" apparmor.d/usr.sbin.sshd
+	if [ "$SUITE" = bookworm ]; then
+		tar -C "$r/etc" -xzf "$src/tests/apparmor/apparmor.d.tar.gz" apparmor.d/usr.sbin.sshd
+	else
+		gzip -dc "$src/tests/apparmor/usr.sbin.sshd-trixie.gz" > "$r/etc/apparmor.d/usr.sbin.sshd"
+		harness "$r"
+	fi
 	printf '/dev/vda / ext4 rw,relatime 0 1\n' > "$r/etc/fstab"
 	mkdir -p "$r/etc/systemd/network"
 	printf '[Match]\nName=e*\n\n[Network]\nAddress=10.0.2.15/24\nGateway=10.0.2.2\n' \
@@ -130,7 +168,7 @@ fi
 echo "build_s=$(($(date +%s) - t0))" >> "$tmp/build.info"
 mv -T "$tmp" "$img"
 trap - EXIT
-for old in "$cache"/mac-bookworm-*; do
+for old in "$cache"/mac-"$SUITE"-*; do
 	[ "$old" = "$img" ] || rm -rf "$old"
 done
 say "built $img in $(($(date +%s) - t0)) s"

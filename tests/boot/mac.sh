@@ -1,11 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# mac.sh: the MAC boot tier (issue 13): real logins to a Debian 12 root
-# booted by Debian's kernel in QEMU (TCG, never KVM) through systemd to its
-# own sshd, with SELinux or AppArmor enforcing.  No permission check shows
-# these failures; only a kernel that enforces the policy proves the repair.
+# mac.sh: the MAC boot tier (issue 13): real logins to a Debian 12 root (and
+# a Debian 13 one, for one AppArmor scenario) booted by Debian's kernel in
+# QEMU (TCG, never KVM) through systemd to its own sshd, with SELinux or
+# AppArmor enforcing.  No permission check shows these failures; only a
+# kernel that enforces the policy proves the repair.
 #
-# The root: tests/boot/mac-root.sh (the real-login tier's root plus
+# The roots: tests/boot/mac-root.sh (the real-login tier's root plus
 # selinux-policy-default, apparmor and sshd's AppArmor profile; cached).
 # Each scenario makes a 1 GiB ext4 image of its own copy and boots it three
 # times, sshfix working on the image between boots through a loop device
@@ -50,6 +51,14 @@
 #       override denies every home's authorized_keys.  apparmor-deny-rule
 #       with a yes: that rule line commented out.  Its undo is checked on
 #       the image, not booted.
+#   apparmor-trixie-session  Debian 13's root (OpenSSH 10.0) with Debian
+#       13's own sshd profile (apparmor-profiles 4.1.0), enforced: it lets
+#       sshd run neither sshd-session nor sshd-auth, and every login ends.
+#       No break is made: the stock profile is the break.  Two
+#       apparmor-no-rule findings ("ix" rules in the override).  Since
+#       nobody can log in to the broken guest, root comes in through the
+#       root's harness sshd on port 2200 (tests/boot/mac-root.sh), outside
+#       the profile.  Its undo is checked on the image, not booted.
 # The scenarios run side by side, each with its own image, ports and qemu
 # (SSHFIX_MAC_SERIAL=1: one after another), and their lines are printed in
 # order at the end: one PASS/FAIL/SKIP line per check, the time of each boot
@@ -58,8 +67,9 @@
 # 1 something failed, 77 cannot run here (the reason is printed).
 #
 # Knobs: SSHFIX (the binary, default ../../sshfix), SSHFIX_BOOT_KERNEL,
-# SSHFIX_MAC_ONLY (selinux or apparmor), SSHFIX_MAC_SERIAL=1 (one scenario
-# at a time), SSHFIX_BOOT_LIMIT (seconds one boot may take, default 300),
+# SSHFIX_MAC_ONLY (selinux, apparmor, or one scenario's name),
+# SSHFIX_MAC_SERIAL=1 (one scenario at a time), SSHFIX_BOOT_LIMIT (seconds
+# one boot may take, default 300),
 # SSHFIX_BOOT_UP_LIMIT (seconds until sshd must answer, default 150; a
 # boot that misses it is booted once more), SSHFIX_BOOT_KEEP=1 (keep the
 # work dir).
@@ -73,13 +83,12 @@ LIMIT=${SSHFIX_BOOT_LIMIT:-300}
 UP_LIMIT=${SSHFIX_BOOT_UP_LIMIT:-150}
 BIN=${SSHFIX:-$BUILD/sshfix}
 
-say() { printf '%s\n' "$*"; }
+# shellcheck source=lib.sh
+. "$HERE/lib.sh"
 skip_all() {
 	say "SKIP: MAC boot tier: $*"
 	exit 77
 }
-now() { date +%s.%N; }
-secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
 t_tier=$(now)
 
 # ------------------------------------------------------------ preflight
@@ -89,22 +98,33 @@ for c in qemu-system-x86_64 mkfs.ext4 debugfs e2fsck losetup ssh sha256sum timeo
 		skip_all "'$c' is not installed (apt-get install qemu-system-x86 e2fsprogs util-linux openssh-client attr)"
 done
 [ -x "$BIN" ] || skip_all "no sshfix binary at $BIN (run make, or set SSHFIX)"
-# shellcheck source=kernel.sh
-. "$HERE/kernel.sh"
 boot_kernel || skip_all "$BOOT_KERNEL_WHY"
 grep -q '^CONFIG_SECURITY_SELINUX=y' "/boot/config-$KVER" 2> /dev/null &&
 	grep -q '^CONFIG_SECURITY_APPARMOR=y' "/boot/config-$KVER" 2> /dev/null ||
 	skip_all "kernel $KVER is not built with both SELinux and AppArmor (/boot/config-$KVER)"
 
-t=$(now)
-rc=0
-MAC=$("$HERE/mac-root.sh" "$KVER") || rc=$?
-case $rc in
-0) ;;
-77) skip_all "the MAC root cannot be built here (see mac-root's message above)" ;;
-*) say "FAIL: building the MAC root failed (exit $rc)"; exit 1 ;;
-esac
-say "MAC boot tier: kernel $KERNEL, root $MAC ($(secs "$t" "$(now)") s to build or find), sshfix $BIN"
+# want FAMILY [NAME]: SSHFIX_MAC_ONLY lets this scenario (or check) run.
+want() { [ -z "${SSHFIX_MAC_ONLY:-}" ] || [ "$SSHFIX_MAC_ONLY" = "$1" ] || [ "$SSHFIX_MAC_ONLY" = "${2:-}" ]; }
+# mac_root SUITE: the MAC root of SUITE in $MAC_ROOT, built once (cached);
+# returns mac-root.sh's status.
+mac_root() {
+	local t rc=0
+	t=$(now)
+	MAC_ROOT=$("$HERE/mac-root.sh" "$KVER" "$1") || rc=$?
+	[ "$rc" = 0 ] && say "MAC boot tier: kernel $KERNEL, $1 root $MAC_ROOT ($(secs "$t" "$(now)") s to build or find), sshfix $BIN"
+	return $rc
+}
+MAC= MAC_TRIXIE=
+if want selinux selinux-keys-and-port || want selinux selinux-homedirs || want selinux selinux-nfs-home ||
+	want apparmor apparmor-keys-elsewhere || want apparmor apparmor-deny-rule; then
+	rc=0
+	mac_root bookworm || rc=$?
+	case $rc in
+	0) MAC=$MAC_ROOT ;;
+	77) skip_all "the MAC root cannot be built here (see mac-root's message above)" ;;
+	*) say "FAIL: building the MAC root failed (exit $rc)"; exit 1 ;;
+	esac
+fi
 
 W=$(mktemp -d "${TMPDIR:-/var/tmp}/sshfix-mac.XXXXXX") || exit 99
 qpid=
@@ -136,36 +156,27 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-npass=0 nfail=0 nskip=0
-result() {
-	if [ "$1" = 1 ]; then
-		npass=$((npass + 1))
-		say "PASS: $2"
-	else
-		nfail=$((nfail + 1))
-		say "FAIL: $2"
-	fi
-}
-show() {
-	tail -n "${2:-25}" "$1" | sed 's/\x1b\[[0-9;]*[A-Za-z]//g; s/^/      | /'
-}
 
-# A free loopback port for QEMU's hostfwd; each scenario takes two, for
-# the guest's sshd on 22 and on 2222.
+# A free loopback port for QEMU's hostfwd; each scenario takes three, for
+# the guest's sshd on 22 and on 2222, and the harness sshd on 2200.
 free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 free_port > /dev/null || skip_all "python3 cannot find a free loopback port"
 SSH_OPTS=(-F /dev/null -o BatchMode=yes -o IdentitiesOnly=yes -o StrictHostKeyChecking=no
 	-o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -o ConnectTimeout=10)
-# as USER CMD...: run CMD in the guest as USER with USER's key, through
-# the guest's port $GUEST_PORT (22 unless set).
+# as USER CMD...: run CMD in the guest as USER with USER's key (from
+# $KEYS, the MAC root's), through the guest's port $GUEST_PORT (22 unless
+# set; root's commands go to $ROOT_PORT).
 as() {
-	local u=$1 p=$PORT
+	local u=$1 p=$PORT g=${GUEST_PORT:-22}
 	shift
-	[ "${GUEST_PORT:-22}" = 2222 ] && p=$PORT2222
-	timeout 60 ssh "${SSH_OPTS[@]}" -p "$p" -i "$W/id_$u" "$u@127.0.0.1" "$@"
+	[ "$u" = root ] && [ -z "${GUEST_PORT:-}" ] && g=$ROOT_PORT
+	[ "$g" = 2222 ] && p=$PORT2222
+	[ "$g" = 2200 ] && p=$PORT2200
+	timeout 60 ssh "${SSH_OPTS[@]}" -p "$p" -i "$KEYS/id_$u" "$u@127.0.0.1" "$@"
 }
+KEYS=$W ROOT_PORT=22
 
 # ------------------------------------------------------------ one boot
 # start_qemu NAME IMAGE CMDLINE: $W/IMAGE.raw booted in the background
@@ -177,7 +188,7 @@ start_qemu() {
 		-serial "file:$W/$1.console" \
 		-kernel "$KERNEL" -initrd "$MAC/initrd" \
 		-drive "file=$W/$2.raw,format=raw,if=virtio" \
-		-netdev "user,id=n0,hostfwd=tcp:127.0.0.1:$PORT-:22,hostfwd=tcp:127.0.0.1:$PORT2222-:2222" \
+		-netdev "user,id=n0,hostfwd=tcp:127.0.0.1:$PORT-:22,hostfwd=tcp:127.0.0.1:$PORT2222-:2222,hostfwd=tcp:127.0.0.1:$PORT2200-:2200" \
 		-device virtio-net-pci,netdev=n0 \
 		-append "root=/dev/vda rw console=ttyS0 panic=-1 $3" \
 		> "$W/$1.qemu" 2>&1 < /dev/null &
@@ -185,7 +196,7 @@ start_qemu() {
 }
 
 # boot NAME IMAGE CMDLINE ALICE GUESTCHECK ALICEPORT: boot $W/IMAGE.raw;
-# wait until root's key logs in (port 22); run GUESTCHECK (a command run as
+# wait until root's key logs in (port $ROOT_PORT); run GUESTCHECK (a command run as
 # root in the guest that proves the kernel enforces); try alice's key on
 # the guest's port ALICEPORT, which must give ALICE (ok or denied); power
 # off cleanly.
@@ -427,6 +438,16 @@ apparmor_deny_undone() {
 		apparmor_no_cache "$1"
 }
 
+# --------------------------- AppArmor: Debian 13's own profile (no break)
+# The stock profile names neither sshd-session nor sshd-auth: nothing to
+# break but the boot's command line, as /etc/default/grub would give it.
+apparmor_trixie_setup() {
+	local r=$1
+	printf 'GRUB_CMDLINE_LINUX="apparmor=1 security=apparmor"\n' > "$r/etc/default/grub"
+	! grep -q 'sshd-session\|sshd-auth' "$r/etc/apparmor.d/usr.sbin.sshd" &&
+		[ ! -e "$r/etc/apparmor.d/local/usr.sbin.sshd" ]
+}
+
 # ------------------------------------ SELinux: homes on NFS (no boot)
 # The guest has no NFS server to log in through, so this one proves the
 # repair with the target's own tools on the MAC root, without a boot: its
@@ -470,8 +491,7 @@ selinux_nfs_home() {
 	rm -rf --one-file-system "$r"
 }
 
-cp "$MAC/id_alice" "$MAC/id_root" "$W/"
-want() { [ -z "${SSHFIX_MAC_ONLY:-}" ] || [ "$SSHFIX_MAC_ONLY" = "$1" ]; }
+[ -z "$MAC" ] || cp "$MAC/id_alice" "$MAC/id_root" "$W/"
 # The scenarios run side by side (each boot is mostly one busy vCPU under
 # TCG, and much of a scenario is waiting), each in a subshell with its own
 # ports, image, loop device and qemu, its lines in $W/NAME.out; printed in
@@ -484,7 +504,8 @@ start() {
 	(
 		trap scenario_cleanup EXIT
 		trap 'exit 143' TERM
-		PORT=$(free_port) && PORT2222=$(free_port) || { result 0 "$name: no free loopback port"; exit 0; }
+		PORT=$(free_port) && PORT2222=$(free_port) && PORT2200=$(free_port) ||
+			{ result 0 "$name: no free loopback port"; exit 0; }
 		scenario "$@"
 	) > "$W/$name.out" 2>&1 &
 	pids+=($!)
@@ -499,24 +520,48 @@ start_fn() {
 }
 SELINUX_ON="security=selinux selinux=1 enforcing=1"
 SELINUX_CHECK='test "$(getenforce)" = Enforcing && id -Z'
-if want selinux; then
+if want selinux selinux-keys-and-port; then
 	start selinux-keys-and-port "$SELINUX_ON" "$SELINUX_CHECK" "selinux-label-wrong listen-port-selinux" \
 		"Could not open user 'alice' authorized keys|Bind to port 2222 on 0.0.0.0 failed: Permission denied" \
 		selinux_keys_port_setup selinux_keys_port_undone "22 2222" yes --yes=listen-port-selinux
+fi
+if want selinux selinux-homedirs; then
 	start selinux-homedirs "$SELINUX_ON" "$SELINUX_CHECK" selinux-homedirs-stale \
 		"Could not open user 'alice' authorized keys" selinux_homedirs_setup selinux_homedirs_undone 22 no \
 		--yes=selinux-homedirs-stale
-	start_fn selinux-nfs-home selinux_nfs_home
 fi
-if want apparmor; then
-	start apparmor-keys-elsewhere "apparmor=1 security=apparmor" \
-		'grep "^/usr/sbin/sshd (enforce)" /sys/kernel/security/apparmor/profiles' apparmor-no-rule \
-		'apparmor="DENIED"' apparmor_setup apparmor_undone 22 yes
+want selinux selinux-nfs-home && start_fn selinux-nfs-home selinux_nfs_home
+APPARMOR_ON="apparmor=1 security=apparmor"
+APPARMOR_CHECK='grep "^/usr/sbin/sshd (enforce)" /sys/kernel/security/apparmor/profiles'
+if want apparmor apparmor-keys-elsewhere; then
+	start apparmor-keys-elsewhere "$APPARMOR_ON" "$APPARMOR_CHECK" apparmor-no-rule \
+		'apparmor="DENIED" operation="open"|name="/srv/keys/alice"' apparmor_setup apparmor_undone 22 yes
+fi
+if want apparmor apparmor-deny-rule; then
 	# A deny rule is quiet: the log has sshd's line, no apparmor="DENIED".
-	start apparmor-deny-rule "apparmor=1 security=apparmor" \
-		'grep "^/usr/sbin/sshd (enforce)" /sys/kernel/security/apparmor/profiles' apparmor-deny-rule \
+	start apparmor-deny-rule "$APPARMOR_ON" "$APPARMOR_CHECK" apparmor-deny-rule \
 		"Could not open user 'alice' authorized keys" apparmor_deny_setup apparmor_deny_undone 22 no \
 		--yes=apparmor-deny-rule
+fi
+if want apparmor apparmor-trixie-session; then
+	rc=0
+	mac_root trixie || rc=$?
+	case $rc in
+	0)
+		MAC_TRIXIE=$MAC_ROOT
+		mkdir "$W/trixie"
+		cp "$MAC_TRIXIE/id_alice" "$MAC_TRIXIE/id_root" "$W/trixie/"
+		MAC=$MAC_TRIXIE KEYS=$W/trixie ROOT_PORT=2200 start apparmor-trixie-session "$APPARMOR_ON" \
+			"$APPARMOR_CHECK" apparmor-no-rule \
+			'rexec of /usr/lib/openssh/sshd-session failed: Permission denied|name="/usr/lib/openssh/sshd-session"' \
+			apparmor_trixie_setup apparmor_undone 22 no
+		;;
+	77)
+		nskip=$((nskip + 1))
+		say "SKIP: apparmor-trixie-session: Debian 13's MAC root cannot be built here (see mac-root's message above)"
+		;;
+	*) result 0 "apparmor-trixie-session: building Debian 13's MAC root (exit $rc)" ;;
+	esac
 fi
 
 for p in "${pids[@]}"; do

@@ -61,13 +61,12 @@ BUILD=$(cd "${abs_top_builddir:-${top_builddir:-$SRC}}" && pwd)
 LIMIT=${SSHFIX_BOOT_LIMIT:-300}
 MARKER="sshfix-boot-tier: the target's init is running"
 
-say() { printf '%s\n' "$*"; }
+# shellcheck source=lib.sh
+. "$BOOT_DIR/lib.sh"
 skip_all() {
 	say "SKIP: boot tier: $*"
 	exit 77
 }
-now() { date +%s.%N; }
-secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
 
 t_tier=$(now)
 
@@ -84,8 +83,6 @@ BUSYBOX=/bin/busybox
 [ -x "$BUSYBOX" ] && ! ldd "$BUSYBOX" > /dev/null 2>&1 ||
 	skip_all "no static busybox at $BUSYBOX (apt-get install busybox-static)"
 
-# shellcheck source=kernel.sh
-. "$BOOT_DIR/kernel.sh"
 boot_kernel || skip_all "$BOOT_KERNEL_WHY"
 
 if [ -n "${SSHFIX_BOOT_BINARY:-}" ]; then
@@ -144,21 +141,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-npass=0 nfail=0 nskip=0
-result() {
-	local ok=$1 what=$2
-	if [ "$ok" = 1 ]; then
-		npass=$((npass + 1))
-		say "PASS: $what"
-	else
-		nfail=$((nfail + 1))
-		say "FAIL: $what"
-	fi
-}
-# show FILE: the last lines of a console log or build log under a FAIL.
-show() {
-	tail -n "${2:-25}" "$1" | sed 's/\x1b\[[0-9;]*m//g; s/^/      | /'
-}
 
 say "boot tier: kernel $KERNEL, sshfix binary $BIN ($BIN_KIND)"
 say "boot tier: work dir $W"

@@ -131,6 +131,9 @@ START_TEST(messages_server_lines)
 		{ "2026-12-06T10:00:01.5+00:00 host kernel: audit: type=1400 audit(1765015201.5:61): apparmor=\"DENIED\" "
 		  "operation=\"open\" class=\"file\" profile=\"/usr/sbin/sshd\" name=\"/srv/keys/alice\" pid=812 "
 		  "comm=\"sshd\" requested_mask=\"r\" denied_mask=\"r\" fsuid=1000 ouid=1000", "apparmor-denied-sshd", 0 },
+		/* Debian 13's own sshd profile, enforced (tests/boot/mac.sh apparmor-trixie-session) */
+		{ "Dec 07 12:46:05 host sshd[387]: fatal: rexec of /usr/lib/openssh/sshd-session failed: Permission denied",
+		  "sshd-helper-exec-denied", 1000 },
 	};
 	for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
 		const struct msg_row *r = msg_find(MSG_SERVER, cases[i].ver, cases[i].line, strlen(cases[i].line));

@@ -1,5 +1,28 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-# kernel.sh: sourced by the boot tiers (run.sh, mac.sh).
+# lib.sh: sourced by the boot tiers (run.sh, mac.sh), before their
+# preflight: what both print and count, and the kernel they boot.
+#
+# say TEXT; now (a time stamp); secs T0 T1 (seconds between, one decimal).
+# result OK TEXT: a PASS (OK=1) or FAIL line, counted in npass/nfail.
+# show FILE [N]: the last N (25) lines of a console or build log under a
+# FAIL, indented, terminal escapes removed.
+say() { printf '%s\n' "$*"; }
+now() { date +%s.%N; }
+secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
+npass=0 nfail=0 nskip=0
+result() {
+	if [ "$1" = 1 ]; then
+		npass=$((npass + 1))
+		say "PASS: $2"
+	else
+		nfail=$((nfail + 1))
+		say "FAIL: $2"
+	fi
+}
+show() {
+	tail -n "${2:-25}" "$1" | sed 's/\x1b\[[0-9;]*[A-Za-z]//g; s/^/      | /'
+}
+
 #
 # boot_kernel: the kernel QEMU boots: $SSHFIX_BOOT_KERNEL, else the newest
 # /boot/vmlinuz-VERSION whose modules are in /lib/modules/VERSION (the
