@@ -68,9 +68,10 @@ int keyfiles_path(const struct accounts *a, const char *pattern, const struct pw
 		  char *ret_bad);
 
 /*
- * The account's own keys files, every pattern of its keyfiles_set expanded for it (another
- * account's "~" file and patterns with unknown tokens left out).  Returns 0
- * with a NULL-terminated vector the caller frees, or -ENOMEM.
+ * The account's own keys files, each of its patterns (keyfiles_set_for())
+ * expanded for it (another account's "~" file and patterns with unknown
+ * tokens left out).  Returns 0 with a NULL-terminated vector the caller
+ * frees, or -ENOMEM.
  */
 int keyfiles_paths(const struct sshd_config *c, const struct accounts *a, const struct pw_entry *pw, char ***ret);
 
