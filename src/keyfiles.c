@@ -28,11 +28,22 @@ static int push_patterns(char ***v, const struct sshd_option *o)
 	return strv_ensure(v);
 }
 
+/* The AuthorizedKeysFile line outside Match sshd uses: the first with a value (one without is an error sshd reports). */
+static const struct sshd_option *global_line(const struct sshd_config *c)
+{
+	for (size_t i = 0; c && i < c->n_opts; i++) {
+		const struct sshd_option *o = &c->opts[i];
+		if (o->match < 0 && o->args && o->args[0] && strcasecmp(o->keyword, "AuthorizedKeysFile") == 0)
+			return o;
+	}
+	return NULL;
+}
+
 int keyfiles_patterns(const struct sshd_config *c, char ***ret)
 {
 	_cleanup_strv_free_ char **v = NULL;
 
-	if (push_patterns(&v, sshd_config_first(c, "AuthorizedKeysFile")) < 0)
+	if (push_patterns(&v, global_line(c)) < 0)
 		return -ENOMEM;
 	*ret = TAKE_PTR(v);
 	return 0;
@@ -47,7 +58,7 @@ static bool in_match_block(const struct sshd_config *c, const struct sshd_option
 
 int keyfiles_set_init(struct keyfiles_set *s, const struct sshd_config *c, const struct accounts *a)
 {
-	*s = (struct keyfiles_set) { .c = c, .a = a, .global_opt = sshd_config_first(c, "AuthorizedKeysFile") };
+	*s = (struct keyfiles_set) { .c = c, .a = a, .global_opt = global_line(c) };
 	/* The Match blocks that set AuthorizedKeysFile: the only ones to evaluate per account. */
 	for (size_t i = 0; c && i < c->n_opts; i++) {
 		const struct sshd_option *o = &c->opts[i];

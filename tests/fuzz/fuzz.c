@@ -22,7 +22,10 @@
  * 29-30: the target's logs (line stamps, --since, both windows) and
  * --explain's reading of what the client showed.  31: an AppArmor
  * profile's rules, every include being the profile itself.  32: a systemd
- * journal file behind a valid header.
+ * journal file behind a valid header.  34: an sshd_config (with its
+ * Includes, in a scratch root): each account's keys-file patterns from
+ * keyfiles_set_for() must be those verdict_config_for() uses, for a client
+ * that matches no client-dependent Match block and one that matches all.
  *
  * The --client parsers (12-15) take hostile input: a user's files, through
  * the ssh client configuration loader on an in-memory file system; what
@@ -58,6 +61,9 @@
 #include "logs.h"
 #include "apparmor.h"
 #include "semanage.h"
+#include "keyfiles.h"
+#include "target.h"
+#include "verdict_config.h"
 #include "sdjournal.h"
 #include "explain.h"
 #include "fcontext.h"
@@ -543,11 +549,104 @@ static void fz_sdjournal(const char *d, size_t n)
 	close(fd);
 }
 
+/* 34: a scratch root with alice (in wheel), bob and root, made once in the run's
+ * directory (run.sh's work directory: kept with a crash, removed with it); the
+ * input is its sshd_config. */
+static char fz_root[4096];
+static struct target *fz_t;
+static struct accounts fz_a;
+
+static void fz_root_done(void)
+{
+	char cmd[4200];
+
+	target_free(fz_t);
+	accounts_done(&fz_a);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fz_root);
+	if (system(cmd) != 0)
+		fprintf(stderr, "fuzz: could not remove %s\n", fz_root);
+}
+
+static int fz_root_init(void)
+{
+	static const char passwd[] = "root:x:0:0::/root:/bin/sh\nalice:x:1000:1000::/home/alice:/bin/sh\n"
+				     "bob:x:1001:1001::/home/bob:/bin/sh\n",
+			  group[] = "root:x:0:\nalice:x:1000:\nbob:x:1001:\nwheel:x:10:alice\n";
+	char p[4200];
+
+	if (fz_t)
+		return 0;
+	if (!getcwd(fz_root, sizeof(fz_root) - 32))
+		return -1;
+	strcat(fz_root, "/root.XXXXXX");
+	if (!mkdtemp(fz_root))
+		return -1;
+	snprintf(p, sizeof(p), "%s/etc", fz_root);
+	mkdir(p, 0755);
+	snprintf(p, sizeof(p), "%s/etc/ssh", fz_root);
+	mkdir(p, 0755);
+	if (acct_file_parse(ACCT_PASSWD, passwd, strlen(passwd), &fz_a.passwd) < 0 ||
+	    acct_file_parse(ACCT_GROUP, group, strlen(group), &fz_a.group) < 0 || target_new(fz_root, &fz_t) < 0)
+		abort();
+	fz_a.passwd.present = fz_a.group.present = true;
+	atexit(fz_root_done);
+	return 0;
+}
+
+static void fz_sshd_match(const char *d, size_t n)
+{
+	static const char *const users[] = { "root", "alice", "bob" };
+	struct sshd_config *c = NULL;
+	char path[4200];
+	FILE *f;
+
+	if (fz_root_init() < 0)
+		return;
+	snprintf(path, sizeof(path), "%s/etc/ssh/sshd_config", fz_root);
+	f = fopen(path, "we");
+	if (!f)
+		return;
+	fwrite(d, 1, n, f);
+	fclose(f);
+	if (sshd_config_load(fz_t, SSHD_CONFIG_PATH, &c) < 0)
+		return;
+	struct keyfiles_set set;
+	if (keyfiles_set_init(&set, c, &fz_a) == 0)
+		for (size_t u = 0; u < 3; u++) {
+			const struct pw_entry *pw = accounts_user_by_name(&fz_a, users[u]);
+			char **got, **want = NULL;
+			if (!pw || keyfiles_set_for(&set, pw, &got) < 0)
+				break;
+			for (enum verdict_world w = WORLD_UNMATCHED; w <= WORLD_MATCHED; w++) {
+				const struct verdict_conn conn = { .world = w };
+				struct verdict_config vc;
+				if (verdict_config_for(c, &fz_a, pw->name, &conn, &vc) < 0)
+					abort();
+				const struct sshd_option *o = vc.src_keys_files;
+				static const char *const defaults[] = { ".ssh/authorized_keys", ".ssh/authorized_keys2", NULL };
+				const char *const *args = o ? (const char *const *) o->args : defaults;
+				for (size_t i = 0; args[i]; i++)
+					if (strcasecmp(args[i], "none") != 0 && !strv_contains(want, args[i]) &&
+					    strv_push(&want, strdup(args[i])) < 0)
+						abort();
+				verdict_config_done(&vc);
+			}
+			if (strv_ensure(&want) < 0 || strv_length(got) != strv_length(want))
+				abort();
+			for (size_t i = 0; want[i]; i++)
+				if (strcmp(got[i], want[i]) != 0)
+					abort();
+			strv_free(want);
+		}
+	keyfiles_set_done(&set);
+	sshd_config_free(c);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size < 1)
 		return 0;
-	unsigned which = data[0] % 34;
+	unsigned which = data[0] % 35;
 	const char *d = (const char *) data + 1;
 	size_t n = size - 1;
 	char *s = malloc(n + 1);
@@ -706,6 +805,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (semanage_parse(d, n, "/var/lib/selinux", &c) == 0)
 			semanage_changes_done(&c);
 		break; }
+	case 34: fz_sshd_match(d, n); break;
 	case 11: { unsigned char *blob = NULL; size_t bl; if (authkeys_base64_decode(d, n, &blob, &bl) == 0) { const struct authkeys_type *t; unsigned bits; (void) authkeys_check_blob(blob, bl, &t, &bits); free(blob); } break; }
 	}
 	free(s);
