@@ -66,17 +66,20 @@ static size_t log_evidence(const struct finding *f)
 }
 
 /*
- * Is a line that names a file about f?  The first absolute path in it
- * must be f's path, or be named in f's detail ("alice's shell /bin/zsh") or
- * in evidence the check gave it (the keys files a stale
+ * Is a line that names a file about f?  The first absolute path in it (in
+ * an audit record, the object: name="/..."; profile="/usr/sbin/sshd" is
+ * the subject) must be f's path, or be named in f's detail ("alice's shell
+ * /bin/zsh") or in evidence the check gave it (the keys files a stale
  * file_contexts.homedirs mislabels); a line that names no file ("no
  * hostkeys available") is about every finding its message names.
  */
 static bool about(const struct finding *f, const char *text)
 {
-	const char *p = strstr(text, " /"), *q = strstr(text, "'/");
+	const char *p = strstr(text, " /"), *q = strstr(text, "'/"), *name = strstr(text, " name=\"/");
 	if (!p || (q && q < p))
 		p = q;
+	if (name)
+		p = name + 6;	/* the '"' before the path, stepped over below as the ' or ' ' is */
 	if (!p)
 		return true;
 	p++;
