@@ -59,17 +59,17 @@
 #       nobody can log in to the broken guest, root comes in through the
 #       root's harness sshd on port 2200 (tests/boot/mac-root.sh), outside
 #       the profile.  Its undo is checked on the image, not booted.
-# The scenarios run side by side, each with its own image, ports and qemu
-# (SSHFIX_MAC_SERIAL=1: one after another), and their lines are printed in
-# order at the end: one PASS/FAIL/SKIP line per check, the time of each boot
-# (until root's login works, and in all; side by side, boots share the
-# CPUs), and "N passed, N failed, N skipped".  Exit 0,
+# The scenarios run side by side, as many at once as there are CPUs, each
+# with its own image, ports and qemu, and their lines are printed in order
+# at the end: one PASS/FAIL/SKIP line per check, the time of each boot
+# (until root's login works, and in all), and "N passed, N failed, N
+# skipped".  Exit 0,
 # 1 something failed, 77 cannot run here (the reason is printed).
 #
 # Knobs: SSHFIX (the binary, default ../../sshfix), SSHFIX_BOOT_KERNEL,
 # SSHFIX_MAC_ONLY (selinux, apparmor, or one scenario's name),
-# SSHFIX_MAC_SERIAL=1 (one scenario at a time), SSHFIX_BOOT_LIMIT (seconds
-# one boot may take, default 300),
+# SSHFIX_MAC_JOBS (scenarios at once; default: the CPUs), SSHFIX_MAC_SERIAL=1
+# (one at a time), SSHFIX_BOOT_LIMIT (seconds one boot may take, default 300),
 # SSHFIX_BOOT_UP_LIMIT (seconds until sshd must answer, default 150; a
 # boot that misses it is booted once more), SSHFIX_BOOT_KEEP=1 (keep the
 # work dir).
@@ -492,15 +492,24 @@ selinux_nfs_home() {
 }
 
 [ -z "$MAC" ] || cp "$MAC/id_alice" "$MAC/id_root" "$W/"
-# The scenarios run side by side (each boot is mostly one busy vCPU under
-# TCG, and much of a scenario is waiting), each in a subshell with its own
-# ports, image, loop device and qemu, its lines in $W/NAME.out; printed in
-# order afterwards.  SSHFIX_MAC_SERIAL=1: one after another (for timing one
-# boot alone).
+# The scenarios run side by side, each in a subshell with its own ports,
+# image, loop device and qemu, its lines in $W/NAME.out; printed in order
+# afterwards.  At most $JOBS at once: under TCG a guest is one busy vCPU,
+# and more guests than CPUs slow every boot (five on two CPUs: sshd
+# answered after up to 123 s, near UP_LIMIT).  SSHFIX_MAC_SERIAL=1: one
+# after another (for timing one boot alone).
+JOBS=${SSHFIX_MAC_JOBS:-$(nproc 2> /dev/null || echo 2)}
+[ "${SSHFIX_MAC_SERIAL:-0}" != 1 ] || JOBS=1
+slot() {
+	while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do
+		wait -n
+	done
+}
 names=()
 start() {
 	local name=$1
 	names+=("$name")
+	slot
 	(
 		trap scenario_cleanup EXIT
 		trap 'exit 143' TERM
@@ -509,14 +518,13 @@ start() {
 		scenario "$@"
 	) > "$W/$name.out" 2>&1 &
 	pids+=($!)
-	[ "${SSHFIX_MAC_SERIAL:-0}" != 1 ] || wait "$!"
 }
 # start_fn NAME FUNCTION: a check without a boot, beside the scenarios.
 start_fn() {
 	names+=("$1")
+	slot
 	"$2" > "$W/$1.out" 2>&1 &
 	pids+=($!)
-	[ "${SSHFIX_MAC_SERIAL:-0}" != 1 ] || wait "$!"
 }
 SELINUX_ON="security=selinux selinux=1 enforcing=1"
 SELINUX_CHECK='test "$(getenforce)" = Enforcing && id -Z'
