@@ -261,7 +261,8 @@ int keyfiles_seen_note(struct model *m, const struct pw_entry *pw, const char *p
 		if (r < 0)
 			return r;
 		n = strv_length(patterns);
-		if (n_accounts == 0 || n == 0 || n_accounts > SIZE_MAX / n - sizeof(struct keyfiles_seen))
+		/* Made once even when empty ("AuthorizedKeysFile none"): each later note is then a lookup. */
+		if (n && n_accounts > (SIZE_MAX - sizeof(struct keyfiles_seen)) / n)
 			return 0;
 		m->keys_seen = calloc(1, sizeof(struct keyfiles_seen) + n_accounts * n);
 		if (!m->keys_seen)

@@ -114,17 +114,20 @@ mac_root() {
 	[ "$rc" = 0 ] && say "MAC boot tier: kernel $KERNEL, $1 root $MAC_ROOT ($(secs "$t" "$(now)") s to build or find), sshfix $BIN"
 	return $rc
 }
-MAC= MAC_TRIXIE=
-if want selinux selinux-keys-and-port || want selinux selinux-homedirs || want selinux selinux-nfs-home ||
-	want apparmor apparmor-keys-elsewhere || want apparmor apparmor-deny-rule; then
-	rc=0
+# bookworm_root: the Debian 12 MAC root in $MAC and its keys in $W, built
+# (or found) before the first scenario that boots it.
+MAC=
+bookworm_root() {
+	local rc=0
+	[ -z "$MAC" ] || return 0
 	mac_root bookworm || rc=$?
 	case $rc in
 	0) MAC=$MAC_ROOT ;;
 	77) skip_all "the MAC root cannot be built here (see mac-root's message above)" ;;
 	*) say "FAIL: building the MAC root failed (exit $rc)"; exit 1 ;;
 	esac
-fi
+	cp "$MAC/id_alice" "$MAC/id_root" "$W/"
+}
 
 W=$(mktemp -d "${TMPDIR:-/var/tmp}/sshfix-mac.XXXXXX") || exit 99
 qpid=
@@ -196,10 +199,10 @@ start_qemu() {
 }
 
 # boot NAME IMAGE CMDLINE ALICE GUESTCHECK ALICEPORT: boot $W/IMAGE.raw;
-# wait until root's key logs in (port $ROOT_PORT); run GUESTCHECK (a command run as
-# root in the guest that proves the kernel enforces); try alice's key on
-# the guest's port ALICEPORT, which must give ALICE (ok or denied); power
-# off cleanly.
+# wait until root's key logs in (port $ROOT_PORT); run GUESTCHECK (a command
+# run as root in the guest that proves the kernel enforces); try alice's
+# key on the guest's port ALICEPORT, which must give ALICE (ok or denied);
+# power off cleanly.
 boot() {
 	local name=$1 image=$2 cmdline=$3 want=$4 check=$5 aport=$6 t0 up= got out i attempt
 	for attempt in 1 2; do
@@ -491,7 +494,6 @@ selinux_nfs_home() {
 	rm -rf --one-file-system "$r"
 }
 
-[ -z "$MAC" ] || cp "$MAC/id_alice" "$MAC/id_root" "$W/"
 # The scenarios run side by side, each in a subshell with its own ports,
 # image, loop device and qemu, its lines in $W/NAME.out; printed in order
 # afterwards.  At most $JOBS at once: under TCG a guest is one busy vCPU,
@@ -529,23 +531,30 @@ start_fn() {
 SELINUX_ON="security=selinux selinux=1 enforcing=1"
 SELINUX_CHECK='test "$(getenforce)" = Enforcing && id -Z'
 if want selinux selinux-keys-and-port; then
+	bookworm_root
 	start selinux-keys-and-port "$SELINUX_ON" "$SELINUX_CHECK" "selinux-label-wrong listen-port-selinux" \
 		"Could not open user 'alice' authorized keys|Bind to port 2222 on 0.0.0.0 failed: Permission denied" \
 		selinux_keys_port_setup selinux_keys_port_undone "22 2222" yes --yes=listen-port-selinux
 fi
 if want selinux selinux-homedirs; then
+	bookworm_root
 	start selinux-homedirs "$SELINUX_ON" "$SELINUX_CHECK" selinux-homedirs-stale \
 		"Could not open user 'alice' authorized keys" selinux_homedirs_setup selinux_homedirs_undone 22 no \
 		--yes=selinux-homedirs-stale
 fi
-want selinux selinux-nfs-home && start_fn selinux-nfs-home selinux_nfs_home
+if want selinux selinux-nfs-home; then
+	bookworm_root
+	start_fn selinux-nfs-home selinux_nfs_home
+fi
 APPARMOR_ON="apparmor=1 security=apparmor"
 APPARMOR_CHECK='grep "^/usr/sbin/sshd (enforce)" /sys/kernel/security/apparmor/profiles'
 if want apparmor apparmor-keys-elsewhere; then
+	bookworm_root
 	start apparmor-keys-elsewhere "$APPARMOR_ON" "$APPARMOR_CHECK" apparmor-no-rule \
 		'apparmor="DENIED" operation="open"|name="/srv/keys/alice"' apparmor_setup apparmor_undone 22 yes
 fi
 if want apparmor apparmor-deny-rule; then
+	bookworm_root
 	# A deny rule is quiet: the log has sshd's line, no apparmor="DENIED".
 	start apparmor-deny-rule "$APPARMOR_ON" "$APPARMOR_CHECK" apparmor-deny-rule \
 		"Could not open user 'alice' authorized keys" apparmor_deny_setup apparmor_deny_undone 22 no \
@@ -556,10 +565,9 @@ if want apparmor apparmor-trixie-session; then
 	mac_root trixie || rc=$?
 	case $rc in
 	0)
-		MAC_TRIXIE=$MAC_ROOT
 		mkdir "$W/trixie"
-		cp "$MAC_TRIXIE/id_alice" "$MAC_TRIXIE/id_root" "$W/trixie/"
-		MAC=$MAC_TRIXIE KEYS=$W/trixie ROOT_PORT=2200 start apparmor-trixie-session "$APPARMOR_ON" \
+		cp "$MAC_ROOT/id_alice" "$MAC_ROOT/id_root" "$W/trixie/"
+		MAC=$MAC_ROOT KEYS=$W/trixie ROOT_PORT=2200 start apparmor-trixie-session "$APPARMOR_ON" \
 			"$APPARMOR_CHECK" apparmor-no-rule \
 			'rexec of /usr/lib/openssh/sshd-session failed: Permission denied|name="/usr/lib/openssh/sshd-session"' \
 			apparmor_trixie_setup apparmor_undone 22 no
